@@ -1,0 +1,206 @@
+package communique
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Article types. Static pages live beside articles, as in WordPress, so
+// slugs, authors and rendering work the same for both.
+const (
+	TypePost = "post"
+	TypePage = "page"
+)
+
+// Status is where an article is in its life.
+type Status string
+
+// Article statuses.
+const (
+	StatusDraft     Status = "draft"
+	StatusPending   Status = "pending"
+	StatusScheduled Status = "scheduled"
+	StatusPublished Status = "published"
+	StatusTrash     Status = "trash"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusDraft, StatusPending, StatusScheduled, StatusPublished, StatusTrash:
+		return true
+	}
+	return false
+}
+
+// Body formats of an article's source.
+const (
+	FormatMarkdown = "markdown"
+	FormatHTML     = "html"
+)
+
+// Limits on article fields, checked before anything is stored.
+const (
+	MaxTitleLength  = 1000
+	MaxSlugLength   = 200
+	MaxBodyLength   = 4 << 20
+	MaxExcerptWords = 55 // WordPress's excerpt length
+)
+
+// Article is a news article or a static page.
+type Article struct {
+	ID     int64  `json:"id"`
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Slug   string `json:"slug"`
+	Format string `json:"format"`
+	// Source is what the writer wrote; HTML is its sanitized rendering,
+	// stored so pages never render on a view.
+	Source  string `json:"source"`
+	HTML    string `json:"html"`
+	Excerpt string `json:"excerpt"` // written by hand, may be empty
+	// Summary is Excerpt, or the start of the body when Excerpt is empty.
+	Summary string `json:"summary"`
+
+	AuthorID int64 `json:"author_id"`
+	Author   *User `json:"-"`
+
+	Status Status `json:"status"`
+	// PublishedAt is the publication time (the planned one when scheduled);
+	// zero for drafts that never had a date.
+	PublishedAt time.Time `json:"published_at"`
+	CreatedAt   time.Time `json:"created_at"`
+	ModifiedAt  time.Time `json:"modified_at"`
+
+	Sticky       bool  `json:"sticky"`
+	CommentsOpen bool  `json:"comments_open"`
+	ParentID     int64 `json:"parent_id"` // pages only: the parent page
+	MenuOrder    int   `json:"menu_order"`
+
+	// CommentCount is the number of approved comments.
+	CommentCount int `json:"comment_count"`
+
+	Categories []*Term `json:"-"`
+	Tags       []*Term `json:"-"`
+}
+
+// IsPublic reports whether readers may see the article.
+func (a *Article) IsPublic(now time.Time) bool {
+	return a.Status == StatusPublished && !a.PublishedAt.After(now)
+}
+
+// Validate checks the fields a writer controls.
+func (a *Article) Validate() error {
+	switch {
+	case strings.TrimSpace(a.Title) == "":
+		return Errorf(EINVALID, "Title required.")
+	case utf8.RuneCountInString(a.Title) > MaxTitleLength:
+		return Errorf(EINVALID, "Title is too long (at most %d characters).", MaxTitleLength)
+	case !utf8.ValidString(a.Title) || !utf8.ValidString(a.Source) || !utf8.ValidString(a.Excerpt):
+		return Errorf(EINVALID, "Text must be valid UTF-8.")
+	case len(a.Source) > MaxBodyLength:
+		return Errorf(EINVALID, "Body is too long (at most %d MiB).", MaxBodyLength>>20)
+	case a.Format != FormatMarkdown && a.Format != FormatHTML:
+		return Errorf(EINVALID, "Format must be %q or %q.", FormatMarkdown, FormatHTML)
+	case a.Type != TypePost && a.Type != TypePage:
+		return Errorf(EINVALID, "Type must be %q or %q.", TypePost, TypePage)
+	case !a.Status.Valid():
+		return Errorf(EINVALID, "Unknown status %q.", a.Status)
+	case a.Status == StatusScheduled && a.PublishedAt.IsZero():
+		return Errorf(EINVALID, "A scheduled article needs a publication date.")
+	case a.AuthorID == 0:
+		return Errorf(EINVALID, "Author required.")
+	}
+	return nil
+}
+
+// ArticleFilter selects articles. Nil pointer fields are "any".
+type ArticleFilter struct {
+	ID       *int64
+	Type     *string
+	Slug     *string
+	Status   []Status
+	AuthorID *int64
+	TermID   *int64 // a category (with its descendants) or a tag
+
+	// PublishedFrom (inclusive) and PublishedTo (exclusive) bound the
+	// publication time, for date archives.
+	PublishedFrom *time.Time
+	PublishedTo   *time.Time
+
+	// StickyFirst orders sticky articles before the rest.
+	StickyFirst bool
+	// Oldest orders oldest first (pages in menus, for example).
+	Oldest bool
+
+	Offset int
+	Limit  int
+}
+
+// ArticleUpdate holds the fields to change. Nil fields stay as they are.
+type ArticleUpdate struct {
+	Title        *string
+	Slug         *string
+	Format       *string
+	Source       *string
+	Excerpt      *string
+	AuthorID     *int64
+	Status       *Status
+	PublishedAt  *time.Time
+	Sticky       *bool
+	CommentsOpen *bool
+	ParentID     *int64
+	MenuOrder    *int
+	CategoryIDs  *[]int64
+	TagIDs       *[]int64
+}
+
+// ArticleService manages articles and pages.
+type ArticleService interface {
+	// FindArticleByID returns ENOTFOUND when there is no such article.
+	FindArticleByID(ctx context.Context, id int64) (*Article, error)
+	// FindArticles returns the matching articles and their total count
+	// without Offset and Limit.
+	FindArticles(ctx context.Context, filter ArticleFilter) ([]*Article, int, error)
+	// FindArticleBySlugHistory returns the article that used slug before,
+	// for 301 redirects. ENOTFOUND when none did.
+	FindArticleBySlugHistory(ctx context.Context, slug string) (*Article, error)
+	// CreateArticle renders, sanitizes and stores a new article. A taken
+	// slug gets a numeric suffix. EINVALID on bad fields.
+	CreateArticle(ctx context.Context, a *Article, categoryIDs, tagIDs []int64) error
+	// UpdateArticle changes an article; a changed slug is remembered so
+	// the old URL can redirect. ENOTFOUND, EINVALID.
+	UpdateArticle(ctx context.Context, id int64, upd ArticleUpdate) (*Article, error)
+	// DeleteArticle removes an article for good. ENOTFOUND.
+	DeleteArticle(ctx context.Context, id int64) error
+	// PublishDue publishes scheduled articles whose time has come and
+	// returns how many it published.
+	PublishDue(ctx context.Context) (int, error)
+}
+
+// reservedSlugs are first path segments the site itself uses; an article
+// or page taking one would be unreachable.
+var reservedSlugs = map[string]bool{
+	"admin": true, "author": true, "avatar": true, "category": true, "comments": true,
+	"feed": true, "healthz": true, "metrics": true, "page": true, "readyz": true,
+	"search": true, "setup": true, "static": true, "tag": true, "wp-admin": true,
+	"wp-content": true, "wp-includes": true, "wp-json": true, "wp-login.php": true,
+	"login": true, "logout": true, "media": true, "sitemap.xml": true, "robots.txt": true,
+	"comment-page": true, "embed": true, "trackback": true, "webmention": true,
+}
+
+// ReservedSlug reports whether an article may not use slug: a path the
+// site uses itself, or a number that would read as a year or an id.
+func ReservedSlug(slug string) bool {
+	if reservedSlugs[slug] {
+		return true
+	}
+	for _, c := range slug {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

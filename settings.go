@@ -1,0 +1,171 @@
+package communique
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SettingDef describes one site setting: its key, default and rule.
+type SettingDef struct {
+	Key     string
+	Default string
+	Help    string
+	Check   func(value string) error
+}
+
+func checkInt(min, max int) func(string) error {
+	return func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < min || n > max {
+			return fmt.Errorf("must be a whole number from %d to %d", min, max)
+		}
+		return nil
+	}
+}
+
+func checkBool(v string) error {
+	if _, err := strconv.ParseBool(v); err != nil {
+		return fmt.Errorf("must be true or false")
+	}
+	return nil
+}
+
+func checkText(max int) func(string) error {
+	return func(v string) error {
+		if len(v) > max {
+			return fmt.Errorf("must be at most %d characters", max)
+		}
+		return nil
+	}
+}
+
+func checkTimeZone(v string) error {
+	if _, err := time.LoadLocation(v); err != nil || v == "" {
+		return fmt.Errorf("must be an IANA time zone such as Europe/Paris or UTC")
+	}
+	return nil
+}
+
+func checkPermalink(v string) error {
+	_, err := ParsePermalink(v)
+	return err
+}
+
+// SettingDefs lists every setting, in the order they are shown.
+var SettingDefs = []SettingDef{
+	{"title", "Communiqué", "Site title", checkText(200)},
+	{"tagline", "News, and the conversation around it", "Short description under the title", checkText(500)},
+	{"timezone", "UTC", "IANA time zone for dates and archives", checkTimeZone},
+	{"date_format", "F j, Y", "Date format (PHP/WordPress letters: F j, Y)", checkText(50)},
+	{"time_format", "g:i a", "Time format (PHP/WordPress letters)", checkText(50)},
+	{"posts_per_page", "10", "Articles per page on the front page and archives", checkInt(1, 100)},
+	{"permalink_structure", PermalinkDated, "Article URLs: /%year%/%monthnum%/%day%/%postname%/ or /%postname%/", checkPermalink},
+	{"language", "en", "Language of the site (BCP 47)", checkText(20)},
+	{"site_url", "", "Public base URL such as https://news.example.com (empty: taken from each request)", checkSiteURL},
+}
+
+func checkSiteURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	if !(strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://")) || strings.ContainsAny(v, " \t\r\n\"'<>") {
+		return fmt.Errorf("must be an http:// or https:// URL")
+	}
+	return nil
+}
+
+// LookupSetting returns the definition of key, or nil.
+func LookupSetting(key string) *SettingDef {
+	for i := range SettingDefs {
+		if SettingDefs[i].Key == key {
+			return &SettingDefs[i]
+		}
+	}
+	return nil
+}
+
+// ValidateSetting checks a value for key.
+func ValidateSetting(key, value string) error {
+	def := LookupSetting(key)
+	if def == nil {
+		keys := make([]string, len(SettingDefs))
+		for i, d := range SettingDefs {
+			keys[i] = d.Key
+		}
+		sort.Strings(keys)
+		return Errorf(EINVALID, "Unknown setting %q (known: %s).", key, strings.Join(keys, ", "))
+	}
+	if err := def.Check(value); err != nil {
+		return Errorf(EINVALID, "Setting %s %s.", key, err)
+	}
+	return nil
+}
+
+// Settings are the site settings, typed, with defaults filled in.
+type Settings struct {
+	Title        string
+	Tagline      string
+	TimeZone     string
+	Location     *time.Location
+	DateFormat   string
+	TimeFormat   string
+	PostsPerPage int
+	Permalink    *Permalink
+	Language     string
+	SiteURL      string
+
+	// Values holds every setting as text, defaults included.
+	Values map[string]string
+}
+
+// ParseSettings builds Settings from stored values, falling back to the
+// default for anything missing or invalid so a bad row cannot break pages.
+func ParseSettings(stored map[string]string) *Settings {
+	v := make(map[string]string, len(SettingDefs))
+	for _, def := range SettingDefs {
+		val, ok := stored[def.Key]
+		if !ok || def.Check(val) != nil {
+			val = def.Default
+		}
+		v[def.Key] = val
+	}
+	s := &Settings{
+		Title:      v["title"],
+		Tagline:    v["tagline"],
+		TimeZone:   v["timezone"],
+		DateFormat: v["date_format"],
+		TimeFormat: v["time_format"],
+		Language:   v["language"],
+		SiteURL:    strings.TrimRight(v["site_url"], "/"),
+		Values:     v,
+	}
+	s.Location, _ = time.LoadLocation(s.TimeZone)
+	s.PostsPerPage, _ = strconv.Atoi(v["posts_per_page"])
+	s.Permalink, _ = ParsePermalink(v["permalink_structure"])
+	return s
+}
+
+// Bool returns a boolean setting.
+func (s *Settings) Bool(key string) bool {
+	b, _ := strconv.ParseBool(s.Values[key])
+	return b
+}
+
+// Int returns a whole-number setting.
+func (s *Settings) Int(key string) int {
+	n, _ := strconv.Atoi(s.Values[key])
+	return n
+}
+
+// SettingService stores site settings.
+type SettingService interface {
+	// Settings returns every stored value by key.
+	Settings(ctx context.Context) (map[string]string, error)
+	// SetSetting validates and stores a value. EINVALID on an unknown key
+	// or a bad value.
+	SetSetting(ctx context.Context, key, value string) error
+}

@@ -1,0 +1,105 @@
+package communique
+
+import (
+	"context"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Role is a user's role; capabilities follow WordPress's defaults.
+type Role string
+
+// Roles, from most to least powerful.
+const (
+	RoleAdministrator Role = "administrator"
+	RoleEditor        Role = "editor"
+	RoleAuthor        Role = "author"
+	RoleContributor   Role = "contributor"
+	RoleSubscriber    Role = "subscriber"
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []Role{RoleAdministrator, RoleEditor, RoleAuthor, RoleContributor, RoleSubscriber}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, known := range Roles {
+		if r == known {
+			return true
+		}
+	}
+	return false
+}
+
+// User is somebody who can sign in to the newsroom.
+type User struct {
+	ID          int64  `json:"id"`
+	Login       string `json:"login"`
+	Slug        string `json:"slug"` // the author archive's URL segment
+	DisplayName string `json:"display_name"`
+	Email       string `json:"-"`
+	Role        Role   `json:"role"`
+	// PasswordHash is an argon2id PHC string; empty for imported authors
+	// who have not set a password yet and so cannot sign in.
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+var loginPattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,60}$`)
+
+// Validate checks a user's fields.
+func (u *User) Validate() error {
+	switch {
+	case !loginPattern.MatchString(u.Login):
+		return Errorf(EINVALID, "Login must be 1 to 60 letters, digits or . _ @ -.")
+	case !ValidEmail(u.Email):
+		return Errorf(EINVALID, "A valid email address is required.")
+	case !u.Role.Valid():
+		return Errorf(EINVALID, "Unknown role %q (one of administrator, editor, author, contributor, subscriber).", u.Role)
+	case len(u.DisplayName) > 250:
+		return Errorf(EINVALID, "Display name is too long (at most 250 characters).")
+	}
+	return nil
+}
+
+// Name returns the name to show for the user.
+func (u *User) Name() string {
+	if strings.TrimSpace(u.DisplayName) != "" {
+		return u.DisplayName
+	}
+	return u.Login
+}
+
+// ValidEmail reports whether s is a plain address (no display name) of at
+// most 100 characters, the length WordPress allows.
+func ValidEmail(s string) bool {
+	if len(s) > 100 || strings.ContainsAny(s, " \t\r\n<>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@'):], ".")
+}
+
+// UserFilter selects users. Nil fields are "any".
+type UserFilter struct {
+	ID    *int64
+	Login *string
+	Slug  *string
+	Email *string
+	Role  *Role
+	Limit int
+}
+
+// UserService manages users.
+type UserService interface {
+	// FindUserByID returns ENOTFOUND when there is no such user.
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+	// FindUsers returns matching users ordered by login.
+	FindUsers(ctx context.Context, filter UserFilter) ([]*User, error)
+	// CreateUser stores a user. ECONFLICT when the login is taken.
+	CreateUser(ctx context.Context, u *User) error
+	// CountUsers returns how many users have the role ("" for all).
+	CountUsers(ctx context.Context, role Role) (int, error)
+}

@@ -1,0 +1,60 @@
+// Package postgres opens Communiqué's scale-out store on PostgreSQL through
+// pgx, so many stateless nodes can share one database.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+
+	"communique/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Dialect is PostgreSQL's flavour of SQL for the shared store.
+var Dialect = sqlstore.Dialect{
+	Name:     "postgres",
+	Numbered: true,
+	IsUniqueViolation: func(err error) bool {
+		var e *pgconn.PgError
+		return errors.As(err, &e) && e.Code == "23505"
+	},
+	Time: func(t time.Time) any { return t.UTC() },
+	// One lock id for all nodes: the first to start migrates, the others
+	// wait and then find nothing left to do.
+	MigrationLock:       `SELECT pg_advisory_xact_lock(7012026)`,
+	CaseInsensitiveLike: "ILIKE",
+}
+
+// Open connects to PostgreSQL at dsn (postgres://…) and migrates.
+func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(10)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.PingContext(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: cannot connect: %w", err)
+	}
+	migs, _ := fs.Sub(migrations, "migrations")
+	db := sqlstore.New(pool, pool, Dialect, migs)
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return db, nil
+}

@@ -1,0 +1,88 @@
+// Package sqlite opens Communiqué's embedded store: one SQLite file in the
+// data folder, in WAL mode, through the pure-Go modernc.org/sqlite driver so
+// the binary builds with CGO_ENABLED=0.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"communique/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// FileName is the database file inside the data folder.
+const FileName = "communique.db"
+
+// Dialect is SQLite's flavour of SQL for the shared store.
+var Dialect = sqlstore.Dialect{
+	Name: "sqlite",
+	IsUniqueViolation: func(err error) bool {
+		var e *sqlite.Error
+		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+	},
+	Time:                func(t time.Time) any { return t.UTC().Format(sqlstore.TimeText) },
+	CaseInsensitiveLike: "LIKE",
+}
+
+// Open opens (creating if needed) the store in dataDir and migrates it.
+//
+// busy_timeout comes first so that every later pragma, and every write
+// from another process such as the CLI while the server runs, waits for
+// the lock instead of failing. synchronous=FULL makes a commit durable
+// when it returns, at the cost of one fsync per transaction.
+func Open(ctx context.Context, dataDir string) (*sqlstore.DB, error) {
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	return OpenFile(ctx, filepath.Join(dataDir, FileName))
+}
+
+// OpenFile opens the store in one database file and migrates it.
+func OpenFile(ctx context.Context, path string) (*sqlstore.DB, error) {
+	dsn := func(txlock string) string {
+		v := url.Values{}
+		v.Add("_pragma", "busy_timeout(10000)")
+		v.Add("_pragma", "journal_mode(WAL)")
+		v.Add("_pragma", "foreign_keys(1)")
+		v.Add("_pragma", "synchronous(FULL)")
+		v.Set("_txlock", txlock)
+		return "file:" + filepath.ToSlash(path) + "?" + v.Encode()
+	}
+	// One writer connection: writes queue in Go instead of failing with
+	// "database is locked"; IMMEDIATE takes the lock at BEGIN so a
+	// transaction never has to upgrade a read lock halfway.
+	write, err := sql.Open("sqlite", dsn("immediate"))
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", dsn("deferred"))
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	migs, _ := fs.Sub(migrations, "migrations")
+	db := sqlstore.New(write, read, Dialect, migs)
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}

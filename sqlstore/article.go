@@ -1,0 +1,465 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"communique"
+	"communique/markup"
+)
+
+const articleColumns = `a.id, a.type, a.title, a.slug, a.format, a.source, a.html, a.excerpt, a.summary,
+	a.author_id, a.status, a.published_at, a.created_at, a.modified_at, a.sticky, a.comments_open,
+	COALESCE(a.parent_id, 0), a.menu_order, a.comment_count,
+	u.id, u.login, u.slug, u.display_name, u.role`
+
+func scanArticle(sc interface{ Scan(...any) error }, extra ...any) (*communique.Article, error) {
+	a := &communique.Article{Author: &communique.User{}}
+	dest := []any{&a.ID, &a.Type, &a.Title, &a.Slug, &a.Format, &a.Source, &a.HTML, &a.Excerpt, &a.Summary,
+		&a.AuthorID, &a.Status, scanTime{&a.PublishedAt}, scanTime{&a.CreatedAt}, scanTime{&a.ModifiedAt}, &a.Sticky, &a.CommentsOpen,
+		&a.ParentID, &a.MenuOrder, &a.CommentCount,
+		&a.Author.ID, &a.Author.Login, &a.Author.Slug, &a.Author.DisplayName, &a.Author.Role}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// FindArticleByID returns an article with its terms.
+func (db *DB) FindArticleByID(ctx context.Context, id int64) (*communique.Article, error) {
+	list, _, err := db.FindArticles(ctx, communique.ArticleFilter{ID: &id, Limit: 1})
+	if err != nil {
+		return nil, err
+	} else if len(list) == 0 {
+		return nil, communique.Errorf(communique.ENOTFOUND, "Article not found.")
+	}
+	return list[0], nil
+}
+
+// FindArticles returns matching articles, newest first, with their terms.
+func (db *DB) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*communique.Article, int, error) {
+	r := db.r()
+	where, args := []string{"1 = 1"}, []any{}
+	if f.ID != nil {
+		where, args = append(where, "a.id = ?"), append(args, *f.ID)
+	}
+	if f.Type != nil {
+		where, args = append(where, "a.type = ?"), append(args, *f.Type)
+	}
+	if f.Slug != nil {
+		where, args = append(where, "a.slug = ?"), append(args, *f.Slug)
+	}
+	if len(f.Status) > 0 {
+		where = append(where, "a.status IN ("+placeholders(len(f.Status))+")")
+		for _, s := range f.Status {
+			args = append(args, string(s))
+		}
+	}
+	if f.AuthorID != nil {
+		where, args = append(where, "a.author_id = ?"), append(args, *f.AuthorID)
+	}
+	if f.TermID != nil {
+		ids, err := db.termAndDescendants(ctx, *f.TermID)
+		if err != nil {
+			return nil, 0, err
+		}
+		where = append(where, "a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+placeholders(len(ids))+"))")
+		args = append(args, int64Args(ids)...)
+	}
+	if f.PublishedFrom != nil {
+		where, args = append(where, "a.published_at >= ?"), append(args, r.t(*f.PublishedFrom))
+	}
+	if f.PublishedTo != nil {
+		where, args = append(where, "a.published_at < ?"), append(args, r.t(*f.PublishedTo))
+	}
+	order := "a.published_at DESC, a.id DESC"
+	if f.Oldest {
+		order = "a.published_at ASC, a.id ASC"
+	}
+	if f.StickyFirst {
+		order = "a.sticky DESC, " + order
+	}
+	// Drafts without a date sort by creation so they still have an order.
+	order = strings.ReplaceAll(order, "a.published_at", "COALESCE(a.published_at, a.created_at)")
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	query := `SELECT ` + articleColumns + `, COUNT(*) OVER ()
+		FROM articles a JOIN users u ON u.id = a.author_id
+		WHERE ` + strings.Join(where, " AND ") + `
+		ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+	rows, err := r.query(ctx, query, append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find articles: %w", err)
+	}
+	defer rows.Close()
+	var list []*communique.Article
+	total := 0
+	for rows.Next() {
+		a, err := scanArticle(rows, &total)
+		if err != nil {
+			return nil, 0, fmt.Errorf("scan article: %w", err)
+		}
+		list = append(list, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(list) == 0 && f.Offset > 0 {
+		// Past the end the window count is gone; ask for it.
+		err := r.row(ctx, `SELECT COUNT(*) FROM articles a WHERE `+strings.Join(where, " AND "), args...).Scan(&total)
+		if err != nil {
+			return nil, 0, fmt.Errorf("count articles: %w", err)
+		}
+	}
+	if err := db.attachTerms(ctx, list); err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
+}
+
+// attachTerms loads the terms of many articles in one query.
+func (db *DB) attachTerms(ctx context.Context, list []*communique.Article) error {
+	if len(list) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*communique.Article, len(list))
+	ids := make([]int64, 0, len(list))
+	for _, a := range list {
+		byID[a.ID] = a
+		ids = append(ids, a.ID)
+	}
+	rows, err := db.r().query(ctx, `SELECT at.article_id, `+termColumns+`
+		FROM article_terms at JOIN terms t ON t.id = at.term_id
+		WHERE at.article_id IN (`+placeholders(len(ids))+`) ORDER BY t.name`, int64Args(ids)...)
+	if err != nil {
+		return fmt.Errorf("article terms: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var articleID int64
+		t, err := scanTerm(rows, &articleID)
+		if err != nil {
+			return err
+		}
+		a := byID[articleID]
+		if t.Taxonomy == communique.TaxonomyCategory {
+			a.Categories = append(a.Categories, t)
+		} else {
+			a.Tags = append(a.Tags, t)
+		}
+	}
+	return rows.Err()
+}
+
+// FindArticleBySlugHistory finds the article that once had slug.
+func (db *DB) FindArticleBySlugHistory(ctx context.Context, slug string) (*communique.Article, error) {
+	var id int64
+	err := db.r().row(ctx, `SELECT article_id FROM slug_history WHERE slug = ?`, slug).Scan(&id)
+	if err != nil {
+		return nil, db.wrap(err, "Article")
+	}
+	return db.FindArticleByID(ctx, id)
+}
+
+// CreateArticle stores a new article, rendered and sanitized.
+func (db *DB) CreateArticle(ctx context.Context, a *communique.Article, categoryIDs, tagIDs []int64) error {
+	if a.Type == "" {
+		a.Type = communique.TypePost
+	}
+	if a.Format == "" {
+		a.Format = communique.FormatMarkdown
+	}
+	if a.Status == "" {
+		a.Status = communique.StatusDraft
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	a.CreatedAt, a.ModifiedAt = tx.now, tx.now
+	if err := tx.prepareArticle(ctx, a); err != nil {
+		return err
+	}
+	w := tx.w()
+	var parent any
+	if a.ParentID != 0 {
+		parent = a.ParentID
+	}
+	err = w.row(ctx, `INSERT INTO articles (type, title, slug, format, source, html, excerpt, summary, author_id, status,
+			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
+		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, parent, a.MenuOrder).Scan(&a.ID)
+	if err != nil {
+		return db.wrap(err, "Article")
+	}
+	if err := tx.setTerms(ctx, a.ID, communique.TaxonomyCategory, categoryIDs); err != nil {
+		return err
+	}
+	if err := tx.setTerms(ctx, a.ID, communique.TaxonomyTag, tagIDs); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// prepareArticle renders the body, derives the summary, settles the slug
+// and reconciles status with the publication time. It is the one place
+// these rules live, for creates and updates alike.
+func (tx *Tx) prepareArticle(ctx context.Context, a *communique.Article) error {
+	html, err := markup.RenderBody(a.Format, a.Source)
+	if err != nil {
+		return communique.Errorf(communique.EINVALID, "The body could not be rendered.")
+	}
+	a.HTML = html
+	a.Summary = strings.TrimSpace(a.Excerpt)
+	if a.Summary == "" {
+		a.Summary = markup.Excerpt(html, communique.MaxExcerptWords)
+	}
+	a.Excerpt = strings.TrimSpace(a.Excerpt)
+
+	switch a.Status {
+	case communique.StatusPublished:
+		if a.PublishedAt.IsZero() {
+			a.PublishedAt = tx.now
+		} else if a.PublishedAt.After(tx.now) {
+			a.Status = communique.StatusScheduled
+		}
+	case communique.StatusScheduled:
+		if !a.PublishedAt.After(tx.now) {
+			a.Status = communique.StatusPublished
+		}
+	}
+	a.PublishedAt = a.PublishedAt.UTC().Truncate(time.Microsecond)
+
+	var err2 error
+	a.Slug, err2 = tx.uniqueSlug(ctx, a.Slug, a.Title, a.ID)
+	if err2 != nil {
+		return err2
+	}
+	if a.ParentID != 0 {
+		if a.Type != communique.TypePage {
+			return communique.Errorf(communique.EINVALID, "Only pages have a parent.")
+		}
+		if err := tx.checkParent(ctx, a.ID, a.ParentID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkParent refuses a parent page that is missing or would make a loop.
+func (tx *Tx) checkParent(ctx context.Context, id, parentID int64) error {
+	for cur, depth := parentID, 0; cur != 0; depth++ {
+		if cur == id || depth > 64 {
+			return communique.Errorf(communique.EINVALID, "A page cannot be its own ancestor.")
+		}
+		var next sql.NullInt64
+		var typ string
+		err := tx.w().row(ctx, `SELECT parent_id, type FROM articles WHERE id = ?`, cur).Scan(&next, &typ)
+		if err != nil || typ != communique.TypePage {
+			return communique.Errorf(communique.EINVALID, "The parent page does not exist.")
+		}
+		cur = next.Int64
+	}
+	return nil
+}
+
+// uniqueSlug normalises the wanted slug (or the title) and adds -2, -3, …
+// until no other article uses it.
+func (tx *Tx) uniqueSlug(ctx context.Context, want, title string, id int64) (string, error) {
+	base := markup.Slugify(want)
+	if base == "" {
+		base = markup.Slugify(title)
+	}
+	if base == "" {
+		base = "article"
+	}
+	if communique.ReservedSlug(base) {
+		base += "-2"
+	}
+	for n := 1; n < 10000; n++ {
+		slug := base
+		if n > 1 {
+			suffix := "-" + strconv.Itoa(n)
+			slug = strings.TrimRight(base[:min(len(base), communique.MaxSlugLength-len(suffix))], "-") + suffix
+		}
+		var taken int
+		err := tx.w().row(ctx, `SELECT COUNT(*) FROM articles WHERE slug = ? AND id <> ?`, slug, id).Scan(&taken)
+		if err != nil {
+			return "", fmt.Errorf("slug: %w", err)
+		}
+		if taken == 0 {
+			return slug, nil
+		}
+	}
+	return "", communique.Errorf(communique.ECONFLICT, "No free slug for %q.", base)
+}
+
+// setTerms replaces an article's terms of one taxonomy.
+func (tx *Tx) setTerms(ctx context.Context, articleID int64, taxonomy string, ids []int64) error {
+	w := tx.w()
+	if _, err := w.exec(ctx, `DELETE FROM article_terms WHERE article_id = ?
+		AND term_id IN (SELECT id FROM terms WHERE taxonomy = ?)`, articleID, taxonomy); err != nil {
+		return fmt.Errorf("clear terms: %w", err)
+	}
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		var got string
+		if err := w.row(ctx, `SELECT taxonomy FROM terms WHERE id = ?`, id).Scan(&got); err != nil || got != taxonomy {
+			return communique.Errorf(communique.EINVALID, "Unknown %s %d.", taxonomy, id)
+		}
+		if _, err := w.exec(ctx, `INSERT INTO article_terms (article_id, term_id) VALUES (?, ?)`, articleID, id); err != nil {
+			return fmt.Errorf("add term: %w", err)
+		}
+	}
+	return nil
+}
+
+// UpdateArticle changes the given fields and re-renders the body.
+func (db *DB) UpdateArticle(ctx context.Context, id int64, upd communique.ArticleUpdate) (*communique.Article, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	a, err := tx.findArticle(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	oldSlug := a.Slug
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&a.Title, upd.Title)
+	set(&a.Format, upd.Format)
+	set(&a.Source, upd.Source)
+	set(&a.Excerpt, upd.Excerpt)
+	if upd.Slug != nil {
+		a.Slug = *upd.Slug
+	}
+	if upd.AuthorID != nil {
+		a.AuthorID = *upd.AuthorID
+	}
+	if upd.Status != nil {
+		a.Status = *upd.Status
+	}
+	if upd.PublishedAt != nil {
+		a.PublishedAt = *upd.PublishedAt
+	}
+	if upd.Sticky != nil {
+		a.Sticky = *upd.Sticky
+	}
+	if upd.CommentsOpen != nil {
+		a.CommentsOpen = *upd.CommentsOpen
+	}
+	if upd.ParentID != nil {
+		a.ParentID = *upd.ParentID
+	}
+	if upd.MenuOrder != nil {
+		a.MenuOrder = *upd.MenuOrder
+	}
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if err := tx.prepareArticle(ctx, a); err != nil {
+		return nil, err
+	}
+	a.ModifiedAt = tx.now
+	w := tx.w()
+	var parent any
+	if a.ParentID != 0 {
+		parent = a.ParentID
+	}
+	_, err = w.exec(ctx, `UPDATE articles SET title = ?, slug = ?, format = ?, source = ?, html = ?, excerpt = ?, summary = ?,
+			author_id = ?, status = ?, published_at = ?, modified_at = ?, sticky = ?, comments_open = ?, parent_id = ?, menu_order = ?
+		WHERE id = ?`,
+		a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
+		w.t(a.PublishedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, parent, a.MenuOrder, id)
+	if err != nil {
+		return nil, db.wrap(err, "Article")
+	}
+	if a.Slug != oldSlug {
+		// Remember the old slug for a 301; a slug that becomes live again
+		// is no longer history.
+		if _, err := w.exec(ctx, `DELETE FROM slug_history WHERE slug = ? OR slug = ?`, oldSlug, a.Slug); err != nil {
+			return nil, err
+		}
+		if _, err := w.exec(ctx, `INSERT INTO slug_history (slug, article_id, created_at) VALUES (?, ?, ?)`, oldSlug, id, w.t(tx.now)); err != nil {
+			return nil, err
+		}
+	}
+	if upd.CategoryIDs != nil {
+		if err := tx.setTerms(ctx, id, communique.TaxonomyCategory, *upd.CategoryIDs); err != nil {
+			return nil, err
+		}
+	}
+	if upd.TagIDs != nil {
+		if err := tx.setTerms(ctx, id, communique.TaxonomyTag, *upd.TagIDs); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return db.FindArticleByID(ctx, id)
+}
+
+func (tx *Tx) findArticle(ctx context.Context, id int64) (*communique.Article, error) {
+	a, err := scanArticle(tx.w().row(ctx, `SELECT `+articleColumns+`
+		FROM articles a JOIN users u ON u.id = a.author_id WHERE a.id = ?`, id))
+	if err != nil {
+		return nil, tx.db.wrap(err, "Article")
+	}
+	return a, nil
+}
+
+// DeleteArticle removes an article, its terms and slug history.
+func (db *DB) DeleteArticle(ctx context.Context, id int64) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.w().exec(ctx, `DELETE FROM articles WHERE id = ?`, id)
+	if err != nil {
+		return db.wrap(err, "Article")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return communique.Errorf(communique.ENOTFOUND, "Article not found.")
+	}
+	return tx.Commit()
+}
+
+// PublishDue publishes every scheduled article whose time has come. One
+// UPDATE does it, so with several nodes each article flips exactly once.
+func (db *DB) PublishDue(ctx context.Context) (int, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	res, err := w.exec(ctx, `UPDATE articles SET status = 'published', modified_at = ?
+		WHERE status = 'scheduled' AND published_at <= ?`, w.t(tx.now), w.t(tx.now))
+	if err != nil {
+		return 0, fmt.Errorf("publish due: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), tx.Commit()
+}

@@ -1,0 +1,308 @@
+// Package sqlstore implements Communiqué's services over database/sql once,
+// for both stores. The sqlite and postgres packages open the connections and
+// bring their dialect and migrations; everything else, the SQL included, is
+// shared, so a rule (who is held, which slug is unique) is written once and
+// holds on both.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"communique"
+)
+
+// Dialect is what differs between the SQL databases.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// Numbered placeholders ($1, $2, …) instead of ?. Queries are written
+	// with ? and rebound.
+	Numbered bool
+	// IsUniqueViolation reports whether err is a unique-constraint failure.
+	IsUniqueViolation func(error) bool
+	// Time converts a time for binding as a parameter.
+	Time func(time.Time) any
+	// MigrationLock, when set, runs first in every migration transaction so
+	// that nodes starting together migrate once.
+	MigrationLock string
+	// CaseInsensitiveLike is the operator for case-insensitive LIKE.
+	CaseInsensitiveLike string
+}
+
+// DB is a Communiqué store on a SQL database.
+type DB struct {
+	write   *sql.DB // the only connection(s) that write; one for SQLite
+	read    *sql.DB
+	dialect Dialect
+	migs    fs.FS
+
+	// Now is the clock; tests replace it to fix time.
+	Now func() time.Time
+}
+
+// Services implemented by DB, checked at compile time.
+var (
+	_ communique.ArticleService = (*DB)(nil)
+	_ communique.UserService    = (*DB)(nil)
+	_ communique.TermService    = (*DB)(nil)
+	_ communique.SettingService = (*DB)(nil)
+	_ communique.MenuService    = (*DB)(nil)
+)
+
+// New wraps open connections. write and read may be the same pool.
+// migrations holds NNNN_name.sql files for the dialect.
+func New(write, read *sql.DB, d Dialect, migrations fs.FS) *DB {
+	return &DB{write: write, read: read, dialect: d, migs: migrations, Now: time.Now}
+}
+
+// Dialect returns the store's dialect name.
+func (db *DB) Dialect() string { return db.dialect.Name }
+
+// Close closes the connections.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		if rerr := db.read.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.read.PingContext(ctx)
+}
+
+// Tx is a write transaction with the time captured once at its start, so
+// every row it touches carries the same timestamp.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC().Truncate(time.Microsecond)}, nil
+}
+
+// querier is a transaction or a pool, so helpers serve reads and writes.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// q is a querier that rebinds placeholders for the dialect.
+type q struct {
+	querier
+	d *Dialect
+}
+
+func (db *DB) r() q { return q{db.read, &db.dialect} }
+func (tx *Tx) w() q { return q{tx.Tx, &tx.db.dialect} }
+func (x q) rebind(s string) string {
+	if !x.d.Numbered {
+		return s
+	}
+	return Rebind(s)
+}
+
+func (x q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return x.ExecContext(ctx, x.rebind(query), args...)
+}
+
+func (x q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return x.QueryContext(ctx, x.rebind(query), args...)
+}
+
+func (x q) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return x.QueryRowContext(ctx, x.rebind(query), args...)
+}
+
+// Rebind turns ? placeholders into $1, $2, … outside quoted literals.
+func Rebind(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	n, inQuote := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+		case c == '?' && !inQuote:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// t binds a time; the zero time binds as NULL.
+func (x q) t(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return x.d.Time(t.UTC())
+}
+
+// TimeText is how SQLite stores times: fixed-width UTC text, which sorts
+// and compares in time order.
+const TimeText = "2006-01-02T15:04:05.000000Z"
+
+// scanTime reads a time column stored as a timestamp or as TimeText.
+type scanTime struct{ t *time.Time }
+
+func (s scanTime) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*s.t = time.Time{}
+	case time.Time:
+		*s.t = v.UTC()
+	case string:
+		return s.parse(v)
+	case []byte:
+		return s.parse(string(v))
+	default:
+		return fmt.Errorf("scan time: unexpected %T", v)
+	}
+	return nil
+}
+
+func (s scanTime) parse(v string) error {
+	for _, layout := range []string{TimeText, time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			*s.t = t.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("scan time: cannot parse %q", v)
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	if n == 0 {
+		return "NULL"
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+// wrap maps driver errors to domain errors in one place.
+func (db *DB) wrap(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var e *communique.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return communique.Errorf(communique.ENOTFOUND, "%s not found.", what)
+	}
+	if db.dialect.IsUniqueViolation != nil && db.dialect.IsUniqueViolation(err) {
+		return communique.Errorf(communique.ECONFLICT, "That %s already exists.", strings.ToLower(what))
+	}
+	return fmt.Errorf("%s: %w", strings.ToLower(what), err)
+}
+
+// Migrate applies the pending migrations in order, each in its own
+// transaction, and records them in schema_migrations.
+func (db *DB) Migrate(ctx context.Context) error {
+	names, err := fs.Glob(db.migs, "*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	if err := db.migrationsTable(ctx); err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	for _, name := range names {
+		version, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", name)
+		}
+		if err := db.migrate(ctx, version, name); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrationsTable(ctx context.Context) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if db.dialect.MigrationLock != "" {
+		if _, err := tx.ExecContext(ctx, db.dialect.MigrationLock); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (db *DB) migrate(ctx context.Context, version int, name string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	if db.dialect.MigrationLock != "" {
+		if _, err := w.exec(ctx, db.dialect.MigrationLock); err != nil {
+			return err
+		}
+	}
+	var n int
+	if err := w.row(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(db.migs, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := w.exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, version, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SchemaVersion returns the newest applied migration, for readiness checks.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
+	return int(v.Int64), err
+}

@@ -1,0 +1,74 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"communique"
+)
+
+// Settings returns every stored setting.
+func (db *DB) Settings(ctx context.Context) (map[string]string, error) {
+	rows, err := db.r().query(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		m[k] = v
+	}
+	return m, rows.Err()
+}
+
+// SetSetting validates and stores one setting.
+func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+	if err := communique.ValidateSetting(key, value); err != nil {
+		return err
+	}
+	return db.setRaw(ctx, key, value)
+}
+
+// setRaw stores a value without the public registry's rules; the store
+// keeps its own secrets (such as the site key) this way.
+func (db *DB) setRaw(ctx context.Context, key, value string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.w().exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("set setting: %w", err)
+	}
+	return tx.Commit()
+}
+
+// Secret returns the named secret, creating it with gen the first time.
+// Secrets live in the store so every node signs and checks alike.
+func (db *DB) Secret(ctx context.Context, name string, gen func() string) (string, error) {
+	key := "secret." + name
+	var v string
+	err := db.write.QueryRowContext(ctx, db.r().rebind(`SELECT value FROM settings WHERE key = ?`), key).Scan(&v)
+	if err == nil {
+		return v, nil
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	// DO NOTHING then read back: two nodes racing agree on one value.
+	if _, err := w.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, gen()); err != nil {
+		return "", fmt.Errorf("secret: %w", err)
+	}
+	if err := w.row(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v); err != nil {
+		return "", fmt.Errorf("secret: %w", err)
+	}
+	return v, tx.Commit()
+}

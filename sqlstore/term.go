@@ -1,0 +1,189 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"communique"
+	"communique/markup"
+)
+
+const termColumns = `t.id, t.taxonomy, t.name, t.slug, COALESCE(t.parent_id, 0), t.description,
+	(SELECT COUNT(*) FROM article_terms x JOIN articles xa ON xa.id = x.article_id
+		WHERE x.term_id = t.id AND xa.status = 'published')`
+
+func scanTerm(sc interface{ Scan(...any) error }, before ...any) (*communique.Term, error) {
+	t := &communique.Term{}
+	dest := append(before, &t.ID, &t.Taxonomy, &t.Name, &t.Slug, &t.ParentID, &t.Description, &t.Count)
+	if err := sc.Scan(dest...); err != nil {
+		return nil, fmt.Errorf("scan term: %w", err)
+	}
+	return t, nil
+}
+
+// FindTerms returns matching terms ordered by name.
+func (db *DB) FindTerms(ctx context.Context, f communique.TermFilter) ([]*communique.Term, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.ID != nil {
+		where, args = append(where, "t.id = ?"), append(args, *f.ID)
+	}
+	if f.Taxonomy != nil {
+		where, args = append(where, "t.taxonomy = ?"), append(args, *f.Taxonomy)
+	}
+	if f.Slug != nil {
+		where, args = append(where, "t.slug = ?"), append(args, *f.Slug)
+	}
+	if f.Name != nil {
+		where, args = append(where, "LOWER(t.name) = LOWER(?)"), append(args, *f.Name)
+	}
+	if f.ParentID != nil {
+		if *f.ParentID == 0 {
+			where = append(where, "t.parent_id IS NULL")
+		} else {
+			where, args = append(where, "t.parent_id = ?"), append(args, *f.ParentID)
+		}
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 10000 {
+		limit = 10000
+	}
+	rows, err := db.r().query(ctx, `SELECT `+termColumns+` FROM terms t WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY LOWER(t.name), t.id LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("find terms: %w", err)
+	}
+	defer rows.Close()
+	var list []*communique.Term
+	for rows.Next() {
+		t, err := scanTerm(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, t)
+	}
+	return list, rows.Err()
+}
+
+// termAndDescendants returns id and the ids of every category below it,
+// so a parent category's archive shows its children's articles.
+func (db *DB) termAndDescendants(ctx context.Context, id int64) ([]int64, error) {
+	rows, err := db.r().query(ctx, `WITH RECURSIVE sub(id, depth) AS (
+			SELECT id, 0 FROM terms WHERE id = ?
+			UNION SELECT t.id, sub.depth + 1 FROM terms t JOIN sub ON t.parent_id = sub.id WHERE sub.depth < 32
+		) SELECT DISTINCT id FROM sub`, id)
+	if err != nil {
+		return nil, fmt.Errorf("term descendants: %w", err)
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// CreateTerm stores a term with a unique slug within its taxonomy.
+func (db *DB) CreateTerm(ctx context.Context, t *communique.Term) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.createTerm(ctx, t); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (tx *Tx) createTerm(ctx context.Context, t *communique.Term) error {
+	w := tx.w()
+	var parent any
+	if t.ParentID != 0 {
+		var tax string
+		if err := w.row(ctx, `SELECT taxonomy FROM terms WHERE id = ?`, t.ParentID).Scan(&tax); err != nil || tax != t.Taxonomy {
+			return communique.Errorf(communique.EINVALID, "The parent category does not exist.")
+		}
+		parent = t.ParentID
+	}
+	base := markup.Slugify(t.Slug)
+	if base == "" {
+		base = markup.Slugify(t.Name)
+	}
+	if base == "" {
+		base = t.Taxonomy
+	}
+	slug := base
+	for n := 2; ; n++ {
+		var taken int
+		if err := w.row(ctx, `SELECT COUNT(*) FROM terms WHERE taxonomy = ? AND slug = ?`, t.Taxonomy, slug).Scan(&taken); err != nil {
+			return fmt.Errorf("term slug: %w", err)
+		}
+		if taken == 0 {
+			break
+		}
+		slug = base + "-" + strconv.Itoa(n)
+	}
+	t.Slug = slug
+	err := w.row(ctx, `INSERT INTO terms (taxonomy, name, slug, parent_id, description) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		t.Taxonomy, strings.TrimSpace(t.Name), t.Slug, parent, t.Description).Scan(&t.ID)
+	return tx.db.wrap(err, "Term")
+}
+
+// EnsureTerm finds a term by name or slug, creating it when missing.
+func (db *DB) EnsureTerm(ctx context.Context, taxonomy, name string) (*communique.Term, error) {
+	name = strings.TrimSpace(name)
+	t := &communique.Term{Taxonomy: taxonomy, Name: name}
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var id int64
+	err = tx.w().row(ctx, `SELECT id FROM terms WHERE taxonomy = ? AND (LOWER(name) = LOWER(?) OR slug = ?) ORDER BY id LIMIT 1`,
+		taxonomy, name, markup.Slugify(name)).Scan(&id)
+	if err == nil {
+		tx.Rollback()
+		list, err := db.FindTerms(ctx, communique.TermFilter{ID: &id})
+		if err != nil || len(list) == 0 {
+			return nil, db.wrap(err, "Term")
+		}
+		return list[0], nil
+	}
+	if err := tx.createTerm(ctx, t); err != nil {
+		return nil, err
+	}
+	return t, tx.Commit()
+}
+
+// DeleteTerm removes a term; its children move up to its parent.
+func (db *DB) DeleteTerm(ctx context.Context, id int64) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	var parent *int64
+	if err := w.row(ctx, `SELECT parent_id FROM terms WHERE id = ?`, id).Scan(&parent); err != nil {
+		return db.wrap(err, "Term")
+	}
+	if _, err := w.exec(ctx, `UPDATE terms SET parent_id = ? WHERE parent_id = ?`, parent, id); err != nil {
+		return err
+	}
+	if _, err := w.exec(ctx, `DELETE FROM terms WHERE id = ?`, id); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

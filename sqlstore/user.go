@@ -1,0 +1,117 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"communique"
+	"communique/markup"
+)
+
+const userColumns = `id, login, slug, display_name, email, role, password_hash, created_at`
+
+// FindUserByID returns a user.
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*communique.User, error) {
+	list, err := db.FindUsers(ctx, communique.UserFilter{ID: &id})
+	if err != nil {
+		return nil, err
+	} else if len(list) == 0 {
+		return nil, communique.Errorf(communique.ENOTFOUND, "User not found.")
+	}
+	return list[0], nil
+}
+
+// FindUsers returns matching users ordered by login.
+func (db *DB) FindUsers(ctx context.Context, f communique.UserFilter) ([]*communique.User, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.ID != nil {
+		where, args = append(where, "id = ?"), append(args, *f.ID)
+	}
+	if f.Login != nil {
+		where, args = append(where, "LOWER(login) = LOWER(?)"), append(args, *f.Login)
+	}
+	if f.Slug != nil {
+		where, args = append(where, "slug = ?"), append(args, *f.Slug)
+	}
+	if f.Email != nil {
+		where, args = append(where, "LOWER(email) = LOWER(?)"), append(args, *f.Email)
+	}
+	if f.Role != nil {
+		where, args = append(where, "role = ?"), append(args, string(*f.Role))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 10000 {
+		limit = 10000
+	}
+	rows, err := db.r().query(ctx, `SELECT `+userColumns+` FROM users WHERE `+strings.Join(where, " AND ")+` ORDER BY login LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("find users: %w", err)
+	}
+	defer rows.Close()
+	var list []*communique.User
+	for rows.Next() {
+		u := &communique.User{}
+		if err := rows.Scan(&u.ID, &u.Login, &u.Slug, &u.DisplayName, &u.Email, &u.Role, &u.PasswordHash, scanTime{&u.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("scan user: %w", err)
+		}
+		list = append(list, u)
+	}
+	return list, rows.Err()
+}
+
+// CreateUser stores a user; the login must be free (case-insensitively).
+func (db *DB) CreateUser(ctx context.Context, u *communique.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	var taken int
+	if err := w.row(ctx, `SELECT COUNT(*) FROM users WHERE LOWER(login) = LOWER(?)`, u.Login).Scan(&taken); err != nil {
+		return err
+	} else if taken > 0 {
+		return communique.Errorf(communique.ECONFLICT, "The login %q is taken.", u.Login)
+	}
+	base := markup.Slugify(u.Login)
+	if base == "" {
+		base = "author"
+	}
+	u.Slug = base
+	for n := 2; ; n++ {
+		if err := w.row(ctx, `SELECT COUNT(*) FROM users WHERE slug = ?`, u.Slug).Scan(&taken); err != nil {
+			return err
+		} else if taken == 0 {
+			break
+		}
+		u.Slug = base + "-" + strconv.Itoa(n)
+	}
+	if strings.TrimSpace(u.DisplayName) == "" {
+		u.DisplayName = u.Login
+	}
+	u.CreatedAt = tx.now
+	err = w.row(ctx, `INSERT INTO users (login, slug, display_name, email, role, password_hash, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Login, u.Slug, u.DisplayName, u.Email, string(u.Role), u.PasswordHash, w.t(u.CreatedAt)).Scan(&u.ID)
+	if err != nil {
+		return db.wrap(err, "User")
+	}
+	return tx.Commit()
+}
+
+// CountUsers counts users with a role, or all users for "".
+func (db *DB) CountUsers(ctx context.Context, role communique.Role) (int, error) {
+	var n int
+	var err error
+	if role == "" {
+		err = db.r().row(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	} else {
+		err = db.r().row(ctx, `SELECT COUNT(*) FROM users WHERE role = ?`, string(role)).Scan(&n)
+	}
+	return n, err
+}

@@ -1,0 +1,87 @@
+package markup
+
+import (
+	"regexp"
+
+	"github.com/microcosm-cc/bluemonday"
+)
+
+// srcsetURL matches one image candidate URL: http(s), protocol-relative or
+// relative. A relative URL may not contain ":" before its first "/", "?"
+// or "#", which is what keeps javascript: and data: out. Commas are not
+// allowed inside the URL so the candidate list splits unambiguously.
+const srcsetURL = `(?:(?i:https?)://[^\s,]+|//[^\s,]+|[^\s,:/?#]+(?:[/?#][^\s,]*)?|[/?#][^\s,]*)`
+
+// srcsetCandidate is a URL with an optional width or density descriptor.
+const srcsetCandidate = srcsetURL + `(?:\s+(?:\d+w|\d+(?:\.\d+)?x))?`
+
+var (
+	// bluemonday only checks the schemes of href, src and cite, so srcset,
+	// which holds URLs too, needs its own strict pattern.
+	srcsetPattern = regexp.MustCompile(`^\s*` + srcsetCandidate + `(?:\s*,\s*` + srcsetCandidate + `)*\s*$`)
+
+	sizesPattern   = regexp.MustCompile(`^[a-zA-Z0-9\s().,:%+*/-]+$`)
+	loadingPattern = regexp.MustCompile(`^(?:lazy|eager)$`)
+
+	// relPattern lists the link types an editor may set; "opener" and
+	// anything else that changes browser behaviour is left out.
+	relPattern = regexp.MustCompile(`^\s*(?:(?:nofollow|noopener|noreferrer|sponsored|ugc|external|author|license|tag|bookmark|me)\s*)+$`)
+
+	// Fenced code blocks carry their language for syntax highlighters.
+	codeClassPattern = regexp.MustCompile(`^language-[\w.+#-]+$`)
+)
+
+// articlePolicy is built once: a bluemonday.Policy is safe for concurrent
+// use once configured.
+var articlePolicy = newArticlePolicy()
+
+// newArticlePolicy extends bluemonday's UGCPolicy, which already keeps
+// headings, lists, blockquotes, figures, tables, code, sub/sup, abbr,
+// del/ins and images, allows only http, https, mailto and relative URLs,
+// and drops style attributes, on* handlers, script, style, iframe, svg and
+// math. The additions are what a news article needs on top.
+func newArticlePolicy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+
+	// Article links are written by staff and often point at our own pages;
+	// forcing nofollow on them would hide the site from search engines.
+	// Editors can still set rel themselves.
+	p.RequireNoFollowOnLinks(false)
+	p.AllowAttrs("rel").Matching(relPattern).OnElements("a")
+
+	// target is not allowed at all: bluemonday only adds rel="noopener" to
+	// target=_blank links when it also rewrites rel for nofollow or
+	// noreferrer, which we just turned off.
+
+	// UGCPolicy's title and alt pattern rejects ":", "?" and quotes, which
+	// real captions and alt text contain. Attribute values are re-escaped
+	// on output, so any text is safe there.
+	p.AllowAttrs("title").Globally()
+	p.AllowAttrs("alt").OnElements("img")
+
+	// Responsive images.
+	p.AllowAttrs("srcset").Matching(srcsetPattern).OnElements("img")
+	p.AllowAttrs("sizes").Matching(sizesPattern).OnElements("img")
+	p.AllowAttrs("loading").Matching(loadingPattern).OnElements("img")
+
+	p.AllowAttrs("class").Matching(codeClassPattern).OnElements("code")
+	p.AllowElements("kbd")
+
+	// Footnote markup produced by goldmark's Footnote extension, so the
+	// references and back links keep their classes and ARIA roles.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnote-(?:ref|backref)$`)).OnElements("a")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(?:noteref|backlink)$`)).OnElements("a")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnotes$`)).OnElements("div")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-endnotes$`)).OnElements("div")
+
+	return p
+}
+
+// Sanitize applies the article allowlist to html and returns the result.
+// It keeps the structure and media a news article needs (paragraphs,
+// headings, lists, blockquotes, figures, images with srcset, links,
+// tables, code, footnotes) and removes scripts, styles, iframes, event
+// handlers and any URL that is not http, https, mailto or relative.
+func Sanitize(html string) string {
+	return articlePolicy.Sanitize(html)
+}

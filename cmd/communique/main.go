@@ -1,0 +1,180 @@
+// Command communique runs a Communiqué news site and manages its store.
+//
+//	communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--demo]
+//	communique user create --login L --email E --role R --password-stdin [--display-name N]
+//	communique post create --title T --author LOGIN [--status publish|draft] [--format markdown|html] [--slug S] [--category C]... [--tag T]... [--date RFC3339] [--page]
+//	communique version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	_ "time/tzdata" // time zones work in a static binary on a bare image
+
+	"communique"
+	"communique/postgres"
+	"communique/sqlite"
+	"communique/sqlstore"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	p := &Program{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	if err := p.Run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "communique: "+errorLine(err))
+		var u usageError
+		if errors.As(err, &u) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// Program is the command line with its streams, so tests run it in process.
+type Program struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Ready, when set, receives the server's address once it listens.
+	Ready func(addr string)
+}
+
+// usageError is a mistake in the command line itself (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errorLine turns any error into one line for the terminal.
+func errorLine(err error) string {
+	msg := err.Error()
+	var e *communique.Error
+	if errors.As(err, &e) {
+		msg = e.Message
+	}
+	return strings.Join(strings.Fields(msg), " ")
+}
+
+const usage = `usage:
+  communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--demo]
+  communique user create --login L --email E --role R --password-stdin [--display-name N]
+  communique post create --title T --author LOGIN [--status publish|draft] [--format markdown|html] [--slug S] [--category C]... [--tag T]... [--date RFC3339] [--page]
+  communique version`
+
+// Run runs one command.
+func (p *Program) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprintln(p.Stderr, usage)
+		return usagef("no command given (serve, user create, post create, version)")
+	}
+	cmd, rest := args[0], args[1:]
+	sub := func() (string, []string) {
+		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
+			return "", rest
+		}
+		return rest[0], rest[1:]
+	}
+	switch cmd {
+	case "serve":
+		return p.serve(ctx, rest)
+	case "version", "--version", "-v":
+		fmt.Fprintf(p.Stdout, "communique %s\n", communique.Version)
+		return nil
+	case "user":
+		switch s, r := sub(); s {
+		case "create":
+			return p.userCreate(ctx, r)
+		default:
+			return usagef("unknown command %q: try 'communique user create'", strings.TrimSpace("user "+s))
+		}
+	case "post":
+		switch s, r := sub(); s {
+		case "create":
+			return p.postCreate(ctx, r)
+		default:
+			return usagef("unknown command %q: try 'communique post create'", strings.TrimSpace("post "+s))
+		}
+	case "help", "-h", "--help":
+		fmt.Fprintln(p.Stdout, usage)
+		return nil
+	}
+	return usagef("unknown command %q (serve, user create, post create, version)", cmd)
+}
+
+// storeFlags are the flags every command takes to find the store.
+type storeFlags struct {
+	data string
+	db   string
+}
+
+func (p *Program) newFlagSet(name string) (*flag.FlagSet, *storeFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	sf := &storeFlags{}
+	fs.StringVar(&sf.data, "data", p.env("COMMUNIQUE_DATA", "./communique-data"), "data folder (SQLite file, media)")
+	fs.StringVar(&sf.db, "db", p.env("COMMUNIQUE_DB", ""), "database URL: postgres://… (default: SQLite in the data folder)")
+	return fs, sf
+}
+
+func (p *Program) env(key, def string) string {
+	if v := p.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// parse parses flags and refuses stray arguments, with one-line errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return usagef("%s: see 'communique help'", fs.Name())
+		}
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// openStore opens PostgreSQL for a postgres:// URL, else SQLite in the
+// data folder.
+func openStore(ctx context.Context, sf *storeFlags) (*sqlstore.DB, error) {
+	switch {
+	case strings.HasPrefix(sf.db, "postgres://"), strings.HasPrefix(sf.db, "postgresql://"):
+		return postgres.Open(ctx, sf.db)
+	case sf.db == "" || sf.db == "sqlite" || strings.HasPrefix(sf.db, "sqlite:"):
+		if path := strings.TrimPrefix(strings.TrimPrefix(sf.db, "sqlite:"), "//"); path != "" && path != "sqlite" {
+			return sqlite.OpenFile(ctx, path)
+		}
+		return sqlite.Open(ctx, sf.data)
+	}
+	return nil, usagef("--db must be a postgres:// URL or sqlite:PATH (got %q)", redact(sf.db))
+}
+
+// redact hides a password in a URL so it never reaches a terminal or log.
+func redact(s string) string {
+	if i := strings.Index(s, "://"); i >= 0 {
+		if at := strings.LastIndex(s, "@"); at > i {
+			if colon := strings.Index(s[i+3:at], ":"); colon >= 0 {
+				return s[:i+3+colon] + ":***" + s[at:]
+			}
+		}
+	}
+	return s
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }

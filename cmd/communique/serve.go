@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"communique"
+	"communique/web"
+)
+
+func (p *Program) serve(ctx context.Context, args []string) error {
+	fs, sf := p.newFlagSet("serve")
+	addr := fs.String("addr", p.env("COMMUNIQUE_ADDR", "127.0.0.1:8080"), "address to listen on")
+	theme := fs.String("theme", p.env("COMMUNIQUE_THEME", ""), "folder whose templates/ and static/ files override the default theme")
+	demo := fs.Bool("demo", false, "add sample articles to an empty store")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	logger := p.logger()
+	db, err := openStore(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *demo {
+		n, err := addDemo(ctx, db)
+		if err != nil {
+			return fmt.Errorf("demo content: %w", err)
+		}
+		if n > 0 {
+			logger.Info("added demo content", "articles", n)
+		}
+	}
+	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, ThemeDir: *theme})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	httpServer := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String()
+	logger.Info("communique is serving", "url", url, "store", db.Dialect(), "version", communique.Version)
+	if n, err := db.CountUsers(ctx, communique.RoleAdministrator); err == nil && n == 0 {
+		fmt.Fprintf(p.Stderr, "\nNo administrator yet. Open %s/setup to create one, or run:\n  communique user create --login admin --email you@example.com --role administrator --password-stdin\n\n", url)
+	}
+	go p.publishScheduled(ctx, db, logger)
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	if p.Ready != nil {
+		p.Ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// publishScheduled flips due scheduled articles to published every few
+// seconds. The store's single UPDATE makes it exactly once across nodes.
+func (p *Program) publishScheduled(ctx context.Context, db interface {
+	PublishDue(context.Context) (int, error)
+}, logger *slog.Logger) {
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		if n, err := db.PublishDue(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("publish scheduled", "err", err)
+		} else if n > 0 {
+			logger.Info("published scheduled articles", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// logger writes text to a terminal and JSON otherwise, for log shippers.
+func (p *Program) logger() *slog.Logger {
+	if f, ok := p.Stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			return slog.New(slog.NewTextHandler(p.Stderr, nil))
+		}
+	}
+	return slog.New(slog.NewJSONHandler(p.Stderr, nil))
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+
+	"communique"
+	"communique/password"
+)
+
+func (p *Program) userCreate(ctx context.Context, args []string) error {
+	fs, sf := p.newFlagSet("user create")
+	login := fs.String("login", "", "login name")
+	email := fs.String("email", "", "email address")
+	role := fs.String("role", "", "administrator, editor, author, contributor or subscriber")
+	display := fs.String("display-name", "", "name shown on articles")
+	stdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *login == "":
+		return usagef("user create: --login is required")
+	case *email == "":
+		return usagef("user create: --email is required")
+	case *role == "":
+		return usagef("user create: --role is required (administrator, editor, author, contributor, subscriber)")
+	case !*stdin:
+		return usagef("user create: --password-stdin is required (the password is never taken as an argument)")
+	}
+	u := &communique.User{Login: *login, Email: *email, Role: communique.Role(*role), DisplayName: *display}
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(p.Stdin).ReadString('\n')
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" && err != nil {
+		return fmt.Errorf("user create: no password on standard input")
+	}
+	if err := password.Validate(pw); err != nil {
+		return fmt.Errorf("user create: %w", err)
+	}
+	if u.PasswordHash, err = password.Hash(pw); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(p.Stdout, "created %s %s (id %d)\n", u.Role, u.Login, u.ID)
+	return nil
+}

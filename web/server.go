@@ -1,0 +1,127 @@
+// Package web serves Communiqué's public site: server-rendered HTML from
+// html/template, complete without JavaScript, with no third-party requests.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"communique"
+)
+
+// Store is what the public site needs from a store.
+type Store interface {
+	communique.ArticleService
+	communique.UserService
+	communique.TermService
+	communique.SettingService
+	communique.MenuService
+	Ping(ctx context.Context) error
+	SchemaVersion(ctx context.Context) (int, error)
+	Secret(ctx context.Context, name string, gen func() string) (string, error)
+}
+
+// Server is the public site.
+type Server struct {
+	store  Store
+	logger *slog.Logger
+	views  *views
+	secret []byte // signs CSRF tokens; shared by every node through the store
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Config is what a Server is built from.
+type Config struct {
+	Store  Store
+	Logger *slog.Logger
+	// ThemeDir, when set, holds templates/ and static/ files that replace
+	// the embedded ones of the same name.
+	ThemeDir string
+}
+
+// NewServer parses the templates (failing if a view is missing) and loads
+// the site secret.
+func NewServer(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	v, err := loadViews(cfg.ThemeDir)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := cfg.Store.Secret(ctx, "site", randomToken)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{store: cfg.Store, logger: cfg.Logger, views: v, secret: []byte(secret), Now: time.Now}, nil
+}
+
+// Handler returns the site's routes wrapped in the common middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.handleHealthz)
+	mux.HandleFunc("GET /readyz", s.handleReadyz)
+	mux.HandleFunc("GET /static/{name}", s.handleStatic)
+	mux.HandleFunc("GET /setup", s.handleSetup)
+	mux.HandleFunc("POST /setup", s.handleSetupPost)
+	mux.HandleFunc("GET /", s.handleSite)
+	return s.recoverer(securityHeaders(mux))
+}
+
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// handleReadyz says whether this node can serve: the store answers and
+// its schema is migrated.
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if v, err := s.store.SchemaVersion(ctx); err != nil || v < 1 {
+		w.Header().Set("Retry-After", "5")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("store not ready\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// securityHeaders sets the headers every response carries. Pages load
+// nothing from other sites; images in articles may come from https.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverer turns a panic into a logged 500 page instead of a dropped
+// connection.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.logger.Error("panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				s.renderError(w, r, communique.Errorf(communique.EINTERNAL, "internal"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

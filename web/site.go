@@ -1,0 +1,572 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"communique"
+)
+
+// site is what every public page needs, loaded once per request.
+type site struct {
+	settings *communique.Settings
+	cats     map[int64]*communique.Term // every category, for paths and menus
+	base     string                     // scheme://host for canonical URLs
+}
+
+func (s *Server) loadSite(r *http.Request) (*site, error) {
+	ctx := r.Context()
+	values, err := s.store.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st := &site{settings: communique.ParseSettings(values), cats: map[int64]*communique.Term{}}
+	tax := communique.TaxonomyCategory
+	cats, err := s.store.FindTerms(ctx, communique.TermFilter{Taxonomy: &tax})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cats {
+		st.cats[c.ID] = c
+	}
+	st.base = st.settings.SiteURL
+	if st.base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		st.base = scheme + "://" + r.Host
+	}
+	return st, nil
+}
+
+// pageData is the part of every page's data that the layout uses.
+type pageData struct {
+	Site        *communique.Settings
+	Title       string // the document title, without the site name
+	Description string
+	Canonical   string
+	NoIndex     bool
+	Nav         []navItem
+	Path        string
+}
+
+type navItem struct {
+	Label    string
+	URL      string
+	Current  bool
+	Children []navItem
+}
+
+func (s *Server) fillPage(r *http.Request, p *pageData, title string) {
+	st, err := s.loadSite(r)
+	if err != nil {
+		p.Site = communique.ParseSettings(nil)
+		p.Title = title
+		return
+	}
+	s.fillPageFrom(r, st, p, title, "")
+}
+
+func (s *Server) fillPageFrom(r *http.Request, st *site, p *pageData, title, canonicalPath string) {
+	p.Site = st.settings
+	p.Title = title
+	p.Path = r.URL.Path
+	if canonicalPath != "" {
+		p.Canonical = st.base + canonicalPath
+	}
+	p.Nav = s.nav(r.Context(), st, r.URL.Path)
+}
+
+// nav builds the primary menu: the stored one when an editor or an import
+// placed one, else the top categories that have articles and the top pages.
+func (s *Server) nav(ctx context.Context, st *site, current string) []navItem {
+	menus, err := s.store.FindMenus(ctx)
+	if err == nil {
+		for _, m := range menus {
+			if m.Location == communique.MenuPrimary {
+				return s.menuItems(ctx, st, m.Items, 0, current)
+			}
+		}
+	}
+	var items []navItem
+	var top []*communique.Term
+	for _, c := range st.cats {
+		if c.ParentID == 0 && c.Count > 0 {
+			top = append(top, c)
+		}
+	}
+	sort.Slice(top, func(i, j int) bool {
+		if top[i].Count != top[j].Count {
+			return top[i].Count > top[j].Count
+		}
+		return top[i].Name < top[j].Name
+	})
+	for i, c := range top {
+		if i == 6 {
+			break
+		}
+		u := s.termURL(st, c)
+		items = append(items, navItem{Label: c.Name, URL: u, Current: current == u})
+	}
+	page := communique.TypePage
+	pages, _, _ := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &page, Status: []communique.Status{communique.StatusPublished}, Oldest: true, Limit: 50})
+	sort.SliceStable(pages, func(i, j int) bool { return pages[i].MenuOrder < pages[j].MenuOrder })
+	n := 0
+	for _, p := range pages {
+		if p.ParentID != 0 || n == 5 {
+			continue
+		}
+		n++
+		u := "/" + p.Slug + "/"
+		items = append(items, navItem{Label: p.Title, URL: u, Current: current == u})
+	}
+	return items
+}
+
+func (s *Server) menuItems(ctx context.Context, st *site, items []*communique.MenuItem, parent int64, current string) []navItem {
+	var out []navItem
+	for _, it := range items {
+		if it.ParentID != parent {
+			continue
+		}
+		u := it.URL
+		switch it.ObjectType {
+		case "term":
+			if c, ok := st.cats[it.ObjectID]; ok {
+				u = s.termURL(st, c)
+			}
+		case "article":
+			if a, err := s.store.FindArticleByID(ctx, it.ObjectID); err == nil {
+				u = s.articleURL(ctx, st, a)
+			}
+		}
+		if u == "" {
+			continue
+		}
+		out = append(out, navItem{Label: it.Label, URL: u, Current: current == u, Children: s.menuItems(ctx, st, items, it.ID, current)})
+	}
+	return out
+}
+
+// articleURL is the public path of an article or page.
+func (s *Server) articleURL(ctx context.Context, st *site, a *communique.Article) string {
+	var parents []string
+	for parent, depth := a.ParentID, 0; parent != 0 && depth < 10; depth++ {
+		p, err := s.store.FindArticleByID(ctx, parent)
+		if err != nil {
+			break
+		}
+		parents = append([]string{p.Slug}, parents...)
+		parent = p.ParentID
+	}
+	return communique.ArticlePath(a, st.settings, parents)
+}
+
+func (s *Server) termURL(st *site, t *communique.Term) string {
+	if t.Taxonomy == communique.TaxonomyTag {
+		return "/tag/" + t.Slug + "/"
+	}
+	return "/category/" + strings.Join(communique.TermPath(t, st.cats), "/") + "/"
+}
+
+// articleView is an article as templates show it.
+type articleView struct {
+	*communique.Article
+	URL        string
+	Date       string
+	DateISO    string
+	Modified   string
+	AuthorName string
+	AuthorURL  string
+	Categories []link
+	Tags       []link
+}
+
+type link struct{ Label, URL string }
+
+func (s *Server) view(ctx context.Context, st *site, a *communique.Article) *articleView {
+	loc := st.settings.Location
+	v := &articleView{
+		Article:  a,
+		URL:      s.articleURL(ctx, st, a),
+		Date:     communique.FormatDate(a.PublishedAt.In(loc), st.settings.DateFormat),
+		DateISO:  a.PublishedAt.In(loc).Format(time.RFC3339),
+		Modified: a.ModifiedAt.In(loc).Format(time.RFC3339),
+	}
+	if a.Author != nil {
+		v.AuthorName = a.Author.Name()
+		v.AuthorURL = "/author/" + a.Author.Slug + "/"
+	}
+	for _, c := range a.Categories {
+		if full, ok := st.cats[c.ID]; ok {
+			c = full
+		}
+		v.Categories = append(v.Categories, link{c.Name, s.termURL(st, c)})
+	}
+	for _, t := range a.Tags {
+		v.Tags = append(v.Tags, link{t.Name, s.termURL(st, t)})
+	}
+	return v
+}
+
+// listPage is the front page and every archive.
+type listPage struct {
+	pageData
+	Heading     string
+	Kicker      string // "Category", "Tag", "Author", "Archives"
+	Intro       string
+	Articles    []*articleView
+	Page, Pages int
+	PrevURL     string
+	NextURL     string
+}
+
+type articlePage struct {
+	pageData
+	Article    *articleView
+	Prev, Next *link
+}
+
+var published = []communique.Status{communique.StatusPublished}
+
+// handleSite routes every public URL that is not a fixed route: the
+// front page, archives, articles under the permalink structure, pages and
+// the 301s for old URLs.
+func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if !utf8.ValidString(p) || len(p) > 2048 || strings.Contains(p, "//") {
+		s.notFound(w, r)
+		return
+	}
+	if p != "/" && !strings.HasSuffix(p, "/") {
+		if strings.Contains(lastSegment(p), ".") {
+			s.notFound(w, r) // a missing file, not a page
+			return
+		}
+		target := p + "/"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return
+	}
+	st, err := s.loadSite(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	segs := []string{}
+	if p != "/" {
+		segs = strings.Split(strings.Trim(p, "/"), "/")
+	}
+	for _, seg := range segs {
+		if seg == "." || seg == ".." || len(seg) > 200 {
+			s.notFound(w, r)
+			return
+		}
+	}
+	// A trailing page/N/ selects a page of any listing.
+	page := 1
+	if n := len(segs); n >= 2 && segs[n-2] == "page" {
+		page, err = strconv.Atoi(segs[n-1])
+		if err != nil || page < 1 || page > 1_000_000 || segs[n-1] != strconv.Itoa(page) {
+			s.notFound(w, r)
+			return
+		}
+		if page == 1 {
+			http.Redirect(w, r, "/"+strings.Join(segs[:n-2], "/")+strings.Repeat("/", min(1, n-2)), http.StatusMovedPermanently)
+			return
+		}
+		segs = segs[:n-2]
+	}
+	ctx := r.Context()
+	switch {
+	case len(segs) == 0:
+		s.list(w, r, st, page, "/", communique.ArticleFilter{StickyFirst: true}, listPage{Heading: "Latest news"})
+		return
+	case segs[0] == "category" && len(segs) >= 2:
+		s.categoryArchive(w, r, st, segs[1:], page)
+		return
+	case segs[0] == "tag" && len(segs) == 2:
+		s.termArchive(w, r, st, communique.TaxonomyTag, segs[1], page)
+		return
+	case segs[0] == "author" && len(segs) == 2:
+		s.authorArchive(w, r, st, segs[1], page)
+		return
+	}
+	if from, to, heading, ok := dateArchive(segs, st.settings.Location); ok {
+		s.list(w, r, st, page, p, communique.ArticleFilter{PublishedFrom: &from, PublishedTo: &to},
+			listPage{Kicker: "Archives", Heading: heading})
+		return
+	}
+	if page > 1 {
+		s.notFound(w, r)
+		return
+	}
+	if m, ok := st.settings.Permalink.Match(segs); ok {
+		if a := s.findPost(ctx, m); a != nil {
+			s.article(w, r, st, a)
+			return
+		}
+	}
+	if a := s.findPage(ctx, segs); a != nil {
+		s.article(w, r, st, a)
+		return
+	}
+	s.redirectOld(w, r, st, segs)
+}
+
+func lastSegment(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+func (s *Server) findPost(ctx context.Context, m communique.PermalinkMatch) *communique.Article {
+	post := communique.TypePost
+	f := communique.ArticleFilter{Type: &post, Status: published, Limit: 1}
+	if m.ID != 0 {
+		f.ID = &m.ID
+	} else {
+		f.Slug = &m.Slug
+	}
+	list, _, err := s.store.FindArticles(ctx, f)
+	if err != nil || len(list) == 0 || !list[0].IsPublic(s.Now()) {
+		return nil
+	}
+	return list[0]
+}
+
+// findPage finds a published page by its path of slugs.
+func (s *Server) findPage(ctx context.Context, segs []string) *communique.Article {
+	page := communique.TypePage
+	slug := segs[len(segs)-1]
+	list, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &page, Slug: &slug, Status: published, Limit: 1})
+	if err != nil || len(list) == 0 {
+		return nil
+	}
+	return list[0]
+}
+
+// redirectOld answers 301 for URLs an article had before: an old slug,
+// another date, or another permalink structure.
+func (s *Server) redirectOld(w http.ResponseWriter, r *http.Request, st *site, segs []string) {
+	ctx := r.Context()
+	slug := segs[len(segs)-1]
+	var a *communique.Article
+	list, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Slug: &slug, Status: published, Limit: 1})
+	if err == nil && len(list) == 1 {
+		a = list[0]
+	} else if old, err := s.store.FindArticleBySlugHistory(ctx, slug); err == nil && old.Status == communique.StatusPublished {
+		a = old
+	}
+	if a == nil || !a.IsPublic(s.Now()) {
+		s.notFound(w, r)
+		return
+	}
+	target := s.articleURL(ctx, st, a)
+	if target == r.URL.Path {
+		s.article(w, r, st, a) // a page at a path with a wrong parent, now right
+		return
+	}
+	http.Redirect(w, r, target, http.StatusMovedPermanently)
+}
+
+// dateArchive parses /YYYY/, /YYYY/MM/ and /YYYY/MM/DD/ into a time range
+// in the site's time zone.
+func dateArchive(segs []string, loc *time.Location) (from, to time.Time, heading string, ok bool) {
+	if len(segs) < 1 || len(segs) > 3 {
+		return
+	}
+	nums := make([]int, 3)
+	widths := []int{4, 2, 2}
+	for i, seg := range segs {
+		if len(seg) != widths[i] {
+			return
+		}
+		n, err := strconv.Atoi(seg)
+		if err != nil || n < 1 {
+			return
+		}
+		nums[i] = n
+	}
+	y, m, d := nums[0], nums[1], nums[2]
+	switch len(segs) {
+	case 1:
+		from = time.Date(y, 1, 1, 0, 0, 0, 0, loc)
+		to = from.AddDate(1, 0, 0)
+		heading = strconv.Itoa(y)
+	case 2:
+		if m > 12 {
+			return
+		}
+		from = time.Date(y, time.Month(m), 1, 0, 0, 0, 0, loc)
+		to = from.AddDate(0, 1, 0)
+		heading = communique.FormatDate(from, "F Y")
+	case 3:
+		from = time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc)
+		if m > 12 || from.Day() != d {
+			return // February 30th and friends
+		}
+		to = from.AddDate(0, 0, 1)
+		heading = communique.FormatDate(from, "F j, Y")
+	}
+	return from, to, heading, true
+}
+
+func (s *Server) categoryArchive(w http.ResponseWriter, r *http.Request, st *site, path []string, page int) {
+	slug := path[len(path)-1]
+	for _, c := range st.cats {
+		if c.Slug != slug {
+			continue
+		}
+		canonical := s.termURL(st, c)
+		if "/category/"+strings.Join(path, "/")+"/" != canonical {
+			http.Redirect(w, r, canonical, http.StatusMovedPermanently)
+			return
+		}
+		s.list(w, r, st, page, canonical, communique.ArticleFilter{TermID: &c.ID},
+			listPage{Kicker: "Category", Heading: c.Name, Intro: c.Description})
+		return
+	}
+	s.notFound(w, r)
+}
+
+func (s *Server) termArchive(w http.ResponseWriter, r *http.Request, st *site, taxonomy, slug string, page int) {
+	terms, err := s.store.FindTerms(r.Context(), communique.TermFilter{Taxonomy: &taxonomy, Slug: &slug})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	} else if len(terms) == 0 {
+		s.notFound(w, r)
+		return
+	}
+	t := terms[0]
+	s.list(w, r, st, page, s.termURL(st, t), communique.ArticleFilter{TermID: &t.ID},
+		listPage{Kicker: "Tag", Heading: t.Name, Intro: t.Description})
+}
+
+func (s *Server) authorArchive(w http.ResponseWriter, r *http.Request, st *site, slug string, page int) {
+	users, err := s.store.FindUsers(r.Context(), communique.UserFilter{Slug: &slug})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	} else if len(users) == 0 {
+		s.notFound(w, r)
+		return
+	}
+	u := users[0]
+	s.list(w, r, st, page, "/author/"+u.Slug+"/", communique.ArticleFilter{AuthorID: &u.ID},
+		listPage{Kicker: "Author", Heading: u.Name()})
+}
+
+// list renders a page of published articles matching f.
+func (s *Server) list(w http.ResponseWriter, r *http.Request, st *site, page int, base string, f communique.ArticleFilter, data listPage) {
+	post := communique.TypePost
+	f.Type, f.Status = &post, published
+	per := st.settings.PostsPerPage
+	f.Limit, f.Offset = per, (page-1)*per
+	list, total, err := s.store.FindArticles(r.Context(), f)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	data.Page = page
+	data.Pages = (total + per - 1) / per
+	if page > 1 && page > data.Pages {
+		s.notFound(w, r)
+		return
+	}
+	for _, a := range list {
+		data.Articles = append(data.Articles, s.view(r.Context(), st, a))
+	}
+	if page > 1 {
+		data.PrevURL = base
+		if page > 2 {
+			data.PrevURL = base + "page/" + strconv.Itoa(page-1) + "/"
+		}
+	}
+	if page < data.Pages {
+		data.NextURL = base + "page/" + strconv.Itoa(page+1) + "/"
+	}
+	canonical := base
+	if page > 1 {
+		canonical = base + "page/" + strconv.Itoa(page) + "/"
+	}
+	title := data.Heading
+	if base == "/" {
+		title = ""
+		data.Description = st.settings.Tagline
+	} else {
+		data.Description = fmt.Sprintf("%s: %s — %s", data.Kicker, data.Heading, st.settings.Title)
+	}
+	if page > 1 {
+		title = strings.TrimSpace(fmt.Sprintf("%s Page %d", title+" –", page))
+		title = strings.TrimPrefix(title, "– ")
+	}
+	s.fillPageFrom(r, st, &data.pageData, title, canonical)
+	s.render(w, r, http.StatusOK, "list", data)
+}
+
+// article renders one article or page.
+func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *communique.Article) {
+	ctx := r.Context()
+	v := s.view(ctx, st, a)
+	if v.URL != r.URL.Path {
+		http.Redirect(w, r, v.URL, http.StatusMovedPermanently)
+		return
+	}
+	data := articlePage{Article: v}
+	data.Description = a.Summary
+	if a.Type == communique.TypePost {
+		post := communique.TypePost
+		before := a.PublishedAt
+		after := a.PublishedAt.Add(time.Microsecond)
+		if older, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedTo: &before, Limit: 1}); err == nil && len(older) == 1 {
+			data.Prev = &link{older[0].Title, s.articleURL(ctx, st, older[0])}
+		}
+		if newer, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedFrom: &after, Oldest: true, Limit: 1}); err == nil && len(newer) == 1 && newer[0].IsPublic(s.Now()) {
+			data.Next = &link{newer[0].Title, s.articleURL(ctx, st, newer[0])}
+		}
+	}
+	s.fillPageFrom(r, st, &data.pageData, a.Title, v.URL)
+	view := "article"
+	if a.Type == communique.TypePage {
+		view = "page"
+	}
+	s.render(w, r, http.StatusOK, view, data)
+}
+
+type notFoundPage struct {
+	pageData
+	Recent []*articleView
+}
+
+// notFound renders the 404 page with the latest articles to go on from.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	data := notFoundPage{}
+	st, err := s.loadSite(r)
+	if err != nil {
+		data.Site = communique.ParseSettings(nil)
+		data.Title = "Page not found"
+		s.render(w, r, http.StatusNotFound, "notfound", data)
+		return
+	}
+	post := communique.TypePost
+	if list, _, err := s.store.FindArticles(r.Context(), communique.ArticleFilter{Type: &post, Status: published, Limit: 5}); err == nil {
+		for _, a := range list {
+			data.Recent = append(data.Recent, s.view(r.Context(), st, a))
+		}
+	}
+	s.fillPageFrom(r, st, &data.pageData, "Page not found", "")
+	data.NoIndex = true
+	s.render(w, r, http.StatusNotFound, "notfound", data)
+}

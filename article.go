@@ -204,3 +204,16 @@ func ReservedSlug(slug string) bool {
 	}
 	return true
 }
+
+// ArticlePath returns the public URL path of an article or page.
+// parentSlugs are the slugs of a page's ancestors, root first.
+func ArticlePath(a *Article, s *Settings, parentSlugs []string) string {
+	if a.Type == TypePage {
+		return "/" + strings.Join(append(append([]string{}, parentSlugs...), a.Slug), "/") + "/"
+	}
+	t := a.PublishedAt
+	if t.IsZero() {
+		t = a.CreatedAt
+	}
+	return s.Permalink.Path(a.ID, a.Slug, t.In(s.Location))
+}

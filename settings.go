@@ -66,6 +66,45 @@ var SettingDefs = []SettingDef{
 	{"permalink_structure", PermalinkDated, "Article URLs: /%year%/%monthnum%/%day%/%postname%/ or /%postname%/", checkPermalink},
 	{"language", "en", "Language of the site (BCP 47)", checkText(20)},
 	{"site_url", "", "Public base URL such as https://news.example.com (empty: taken from each request)", checkSiteURL},
+
+	// Discussion, with WordPress's defaults.
+	{"comments_open_default", "true", "New articles accept comments", checkBool},
+	{"comment_require_name_email", "true", "Commenters must give a name and an email address", checkBool},
+	{"thread_comments_depth", "5", "Deepest level of threaded replies (1 = no threading)", checkInt(1, 10)},
+	{"comment_order", "asc", "Order of comments: asc (oldest first) or desc", checkChoice("asc", "desc")},
+	{"comments_per_page", "50", "Top-level comments per page", checkInt(1, 500)},
+	{"comment_moderation", "false", "Hold every comment for moderation", checkBool},
+	{"comment_previously_approved", "true", "Approve at once a commenter who already has an approved comment (else hold)", checkBool},
+	{"comment_max_links", "2", "Hold a comment with more links than this", checkInt(0, 100)},
+	{"moderation_keys", "", "Words that hold a comment (one per line; matched in name, email, URL, text, IP, browser)", checkText(65535)},
+	{"disallowed_keys", "", "Words that send a comment straight to disallowed_status (one per line)", checkText(65535)},
+	{"disallowed_status", "trash", "Where disallowed comments go: spam or trash", checkChoice("spam", "trash")},
+	{"close_comments_days_old", "0", "Close comments on articles older than this many days (0 = never)", checkInt(0, 36500)},
+	{"comment_edit_minutes", "10", "How long a commenter may edit or delete their comment (0 = never)", checkInt(0, 1440)},
+	{"comment_flood_seconds", "15", "Least time between two comments from one IP or email", checkInt(0, 3600)},
+	{"comment_min_seconds", "3", "Least time between serving the form and posting it (bots are faster)", checkInt(0, 600)},
+	{"spam_threshold", "0.9", "Classifier score from which a comment is sent to spam (0.5 to 1; 1 = never)", checkFloat(0.5, 1)},
+}
+
+func checkChoice(choices ...string) func(string) error {
+	return func(v string) error {
+		for _, c := range choices {
+			if v == c {
+				return nil
+			}
+		}
+		return fmt.Errorf("must be one of %s", strings.Join(choices, ", "))
+	}
+}
+
+func checkFloat(min, max float64) func(string) error {
+	return func(v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < min || f > max {
+			return fmt.Errorf("must be a number from %g to %g", min, max)
+		}
+		return nil
+	}
 }
 
 func checkSiteURL(v string) error {
@@ -153,6 +192,23 @@ func ParseSettings(stored map[string]string) *Settings {
 func (s *Settings) Bool(key string) bool {
 	b, _ := strconv.ParseBool(s.Values[key])
 	return b
+}
+
+// Float returns a decimal setting.
+func (s *Settings) Float(key string) float64 {
+	f, _ := strconv.ParseFloat(s.Values[key], 64)
+	return f
+}
+
+// Lines returns a setting's non-empty lines, trimmed (word lists).
+func (s *Settings) Lines(key string) []string {
+	var out []string
+	for _, l := range strings.Split(s.Values[key], "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // Int returns a whole-number setting.

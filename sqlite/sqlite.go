@@ -35,6 +35,7 @@ var Dialect = sqlstore.Dialect{
 		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 	},
 	Time:                func(t time.Time) any { return t.UTC().Format(sqlstore.TimeText) },
+	Greatest:            "MAX",
 	CaseInsensitiveLike: "LIKE",
 }
 

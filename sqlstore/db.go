@@ -36,6 +36,8 @@ type Dialect struct {
 	MigrationLock string
 	// CaseInsensitiveLike is the operator for case-insensitive LIKE.
 	CaseInsensitiveLike string
+	// Greatest is the function returning the larger of two values.
+	Greatest string
 }
 
 // DB is a Communiqué store on a SQL database.

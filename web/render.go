@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/discussion"
 )
 
 //go:embed templates static
@@ -26,7 +27,10 @@ var embedded embed.FS
 
 // pageViews are the templates each page is made of, besides the layout.
 // They are parsed at start so a missing or broken view fails the boot.
-var pageViews = []string{"list", "article", "page", "notfound", "error", "setup"}
+var pageViews = []string{"list", "article", "page", "notfound", "error", "setup", "comment_edit"}
+
+// partialViews are templates shared by several pages.
+var partialViews = []string{"discussion"}
 
 // views holds parsed templates and static assets with their hashes.
 type views struct {
@@ -96,10 +100,24 @@ func loadViews(themeDir string) (*views, error) {
 		},
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitized before storage
 		"year":    func() int { return time.Now().Year() },
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return one
+			}
+			return many
+		},
 	}
 	layout, err := o.ReadFile("templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
+	}
+	// Partials are shared by several pages.
+	for _, name := range partialViews {
+		b, err := o.ReadFile("templates/" + name + ".html")
+		if err != nil {
+			return nil, fmt.Errorf("theme: partial %s: %w", name, err)
+		}
+		layout = append(append(layout, '\n'), b...)
 	}
 	for _, name := range pageViews {
 		body, err := o.ReadFile("templates/" + name + ".html")
@@ -161,6 +179,13 @@ type errorPage struct {
 // renderError shows an error page. Internal errors are logged and shown
 // with a generic message; their text never reaches the reader.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if refusal := discussion.AsError(err); refusal != nil {
+		data := errorPage{Status: statusOfRefusal[refusal.Kind], Message: refusal.Message}
+		s.fillPage(r, &data.pageData, http.StatusText(data.Status))
+		data.NoIndex = true
+		s.render(w, r, data.Status, "error", data)
+		return
+	}
 	code := communique.ErrorCode(err)
 	status := statusOf[code]
 	if code == communique.ENOTFOUND {

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"communique"
+	"communique/avatar"
+	"communique/discussion"
+	"communique/formtoken"
 )
 
 // Store is what the public site needs from a store.
@@ -19,6 +22,7 @@ type Store interface {
 	communique.TermService
 	communique.SettingService
 	communique.MenuService
+	communique.CommentStore
 	Ping(ctx context.Context) error
 	SchemaVersion(ctx context.Context) (int, error)
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
@@ -26,10 +30,11 @@ type Store interface {
 
 // Server is the public site.
 type Server struct {
-	store  Store
-	logger *slog.Logger
-	views  *views
-	secret []byte // signs CSRF tokens; shared by every node through the store
+	store      Store
+	logger     *slog.Logger
+	views      *views
+	secret     []byte // signs CSRF tokens; shared by every node through the store
+	discussion *discussion.Service
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -54,11 +59,20 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	secret, err := cfg.Store.Secret(ctx, "site", randomToken)
-	if err != nil {
-		return nil, err
+	// Three secrets, so that knowing one (say, the avatar key, which shapes
+	// public URLs) says nothing about the others.
+	var keys [3]string
+	for i, name := range []string{"site", "avatar", "comment-token"} {
+		if keys[i], err = cfg.Store.Secret(ctx, name, randomToken); err != nil {
+			return nil, err
+		}
 	}
-	return &Server{store: cfg.Store, logger: cfg.Logger, views: v, secret: []byte(secret), Now: time.Now}, nil
+	s := &Server{store: cfg.Store, logger: cfg.Logger, views: v, secret: []byte(keys[0]), Now: time.Now}
+	tokens := formtoken.NewSigner([]byte(keys[2]))
+	tokens.Now = func() time.Time { return s.Now() }
+	s.discussion = discussion.New(cfg.Store, avatar.New([]byte(keys[1])), tokens)
+	s.discussion.Now = func() time.Time { return s.Now() }
+	return s, nil
 }
 
 // Handler returns the site's routes wrapped in the common middleware.
@@ -69,6 +83,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /static/{name}", s.handleStatic)
 	mux.HandleFunc("GET /setup", s.handleSetup)
 	mux.HandleFunc("POST /setup", s.handleSetupPost)
+	mux.HandleFunc("POST /comments", s.handleCommentPost)
+	mux.HandleFunc("POST /wp-comments-post.php", s.handleCommentPost)
+	mux.HandleFunc("GET /comments/{id}/edit", s.handleCommentEdit)
+	mux.HandleFunc("POST /comments/{id}/edit", s.handleCommentEditPost)
+	mux.HandleFunc("POST /comments/{id}/delete", s.handleCommentDelete)
+	mux.HandleFunc("GET /avatar/{file}", s.handleAvatar)
 	mux.HandleFunc("GET /", s.handleSite)
 	return s.recoverer(securityHeaders(mux))
 }

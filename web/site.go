@@ -232,6 +232,16 @@ type articlePage struct {
 	pageData
 	Article    *articleView
 	Prev, Next *link
+	Discussion *discussionView
+}
+
+// articleOptions change how an article page is shown: a comment page, or
+// the reply form coming back with errors.
+type articleOptions struct {
+	commentPage int
+	form        *commentForm
+	status      int
+	noRedirect  bool // a POST answer shows the page at the POST's URL
 }
 
 var published = []communique.Status{communique.StatusPublished}
@@ -310,14 +320,25 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	// A trailing comment-page-N/ selects a page of an article's comments.
+	opts := articleOptions{commentPage: 1}
+	if n := len(segs); n >= 2 && strings.HasPrefix(segs[n-1], "comment-page-") {
+		cp, err := strconv.Atoi(strings.TrimPrefix(segs[n-1], "comment-page-"))
+		if err != nil || cp < 1 || cp > 1_000_000 {
+			s.notFound(w, r)
+			return
+		}
+		opts.commentPage = cp
+		segs = segs[:n-1]
+	}
 	if m, ok := st.settings.Permalink.Match(segs); ok {
 		if a := s.findPost(ctx, m); a != nil {
-			s.article(w, r, st, a)
+			s.article(w, r, st, a, opts)
 			return
 		}
 	}
 	if a := s.findPage(ctx, segs); a != nil {
-		s.article(w, r, st, a)
+		s.article(w, r, st, a, opts)
 		return
 	}
 	s.redirectOld(w, r, st, segs)
@@ -374,7 +395,7 @@ func (s *Server) redirectOld(w http.ResponseWriter, r *http.Request, st *site, s
 	}
 	target := s.articleURL(ctx, st, a)
 	if target == r.URL.Path {
-		s.article(w, r, st, a) // a page at a path with a wrong parent, now right
+		s.article(w, r, st, a, articleOptions{commentPage: 1}) // a page at a path with a wrong parent, now right
 		return
 	}
 	http.Redirect(w, r, target, http.StatusMovedPermanently)
@@ -516,15 +537,29 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, st *site, page int
 	s.render(w, r, http.StatusOK, "list", data)
 }
 
-// article renders one article or page.
-func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *communique.Article) {
+// article renders one article or page with its discussion.
+func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *communique.Article, opts articleOptions) {
 	ctx := r.Context()
 	v := s.view(ctx, st, a)
-	if v.URL != r.URL.Path {
-		http.Redirect(w, r, v.URL, http.StatusMovedPermanently)
+	want := v.URL
+	if opts.commentPage > 1 {
+		want += "comment-page-" + strconv.Itoa(opts.commentPage) + "/"
+	}
+	if want != r.URL.Path && !opts.noRedirect {
+		http.Redirect(w, r, want, http.StatusMovedPermanently)
 		return
 	}
 	data := articlePage{Article: v}
+	d, err := s.discussionFor(r, st, a, v.URL, opts.commentPage, opts.form)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if opts.commentPage > d.Pages {
+		s.notFound(w, r)
+		return
+	}
+	data.Discussion = d
 	data.Description = a.Summary
 	if a.Type == communique.TypePost {
 		post := communique.TypePost
@@ -537,12 +572,17 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 			data.Next = &link{newer[0].Title, s.articleURL(ctx, st, newer[0])}
 		}
 	}
-	s.fillPageFrom(r, st, &data.pageData, a.Title, v.URL)
+	s.fillPageFrom(r, st, &data.pageData, a.Title, want)
 	view := "article"
 	if a.Type == communique.TypePage {
 		view = "page"
 	}
-	s.render(w, r, http.StatusOK, view, data)
+	status := http.StatusOK
+	if opts.status != 0 {
+		status = opts.status
+		data.NoIndex = true
+	}
+	s.render(w, r, status, view, data)
 }
 
 type notFoundPage struct {

@@ -3,11 +3,17 @@
 //	communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--demo]
 //	communique user create --login L --email E --role R --password-stdin [--display-name N]
 //	communique post create --title T --author LOGIN [--status publish|draft] [--format markdown|html] [--slug S] [--category C]... [--tag T]... [--date RFC3339] [--page]
+//	communique comment list [--status pending|approved|spam|trash] [--post ID] [--json]
+//	communique comment approve|unapprove|spam|trash|delete ID...
+//	communique settings list
+//	communique settings set KEY VALUE
 //	communique version
 package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -68,6 +74,10 @@ const usage = `usage:
   communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--demo]
   communique user create --login L --email E --role R --password-stdin [--display-name N]
   communique post create --title T --author LOGIN [--status publish|draft] [--format markdown|html] [--slug S] [--category C]... [--tag T]... [--date RFC3339] [--page]
+  communique comment list [--status pending|approved|spam|trash] [--post ID] [--json]
+  communique comment approve|unapprove|spam|trash|delete ID...
+  communique settings list
+  communique settings set KEY VALUE
   communique version`
 
 // Run runs one command.
@@ -103,11 +113,17 @@ func (p *Program) Run(ctx context.Context, args []string) error {
 		default:
 			return usagef("unknown command %q: try 'communique post create'", strings.TrimSpace("post "+s))
 		}
+	case "comment":
+		s, r := sub()
+		return p.comment(ctx, s, r)
+	case "settings":
+		s, r := sub()
+		return p.settings(ctx, s, r)
 	case "help", "-h", "--help":
 		fmt.Fprintln(p.Stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (serve, user create, post create, version)", cmd)
+	return usagef("unknown command %q (serve, user, post, comment, settings, version)", cmd)
 }
 
 // storeFlags are the flags every command takes to find the store.
@@ -134,16 +150,36 @@ func (p *Program) env(key, def string) string {
 
 // parse parses flags and refuses stray arguments, with one-line errors.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return usagef("%s: see 'communique help'", fs.Name())
-		}
-		return usagef("%s: %v", fs.Name(), err)
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	if len(rest) > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), rest[0])
 	}
 	return nil
+}
+
+// parseArgs parses flags wherever they stand among the arguments (as in
+// "comment approve 7 --data DIR") and returns the other arguments.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, usagef("%s: see 'communique help'", fs.Name())
+			}
+			return nil, usagef("%s: %v", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		if args[0] == "--" {
+			return append(rest, args[1:]...), nil
+		}
+		rest, args = append(rest, args[0]), args[1:]
+	}
 }
 
 // openStore opens PostgreSQL for a postgres:// URL, else SQLite in the
@@ -171,6 +207,12 @@ func redact(s string) string {
 		}
 	}
 	return s
+}
+
+func randomHex() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // stringList is a repeatable flag.

@@ -66,8 +66,14 @@ func (p *Program) postCreate(ctx context.Context, args []string) error {
 	}
 	a := &communique.Article{
 		Type: communique.TypePost, Title: *title, Slug: *slug, Format: *format, Source: string(body),
-		AuthorID: users[0].ID, Status: st, PublishedAt: when, CommentsOpen: true,
+		AuthorID: users[0].ID, Status: st, PublishedAt: when,
 	}
+	values, err := db.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	settings := communique.ParseSettings(values)
+	a.CommentsOpen = settings.Bool("comments_open_default")
 	if *page {
 		a.Type = communique.TypePage
 		if len(cats)+len(tags) > 0 {
@@ -85,11 +91,7 @@ func (p *Program) postCreate(ctx context.Context, args []string) error {
 	if err := db.CreateArticle(ctx, a, catIDs, tagIDs); err != nil {
 		return err
 	}
-	values, err := db.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(p.Stdout, communique.ArticlePath(a, communique.ParseSettings(values), nil))
+	fmt.Fprintln(p.Stdout, communique.ArticlePath(a, settings, nil))
 	return nil
 }
 

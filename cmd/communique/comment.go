@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"communique"
+	"communique/avatar"
+	"communique/discussion"
+	"communique/formtoken"
+	"communique/sqlstore"
+)
+
+// commentJSON is a comment as `comment list --json` prints it, for
+// scripts and outside checks. Moderators see the email and IP here.
+type commentJSON struct {
+	ID        int64     `json:"id"`
+	Post      int64     `json:"post"`
+	Parent    int64     `json:"parent"`
+	Author    string    `json:"author"`
+	Email     string    `json:"email"`
+	URL       string    `json:"url"`
+	IP        string    `json:"ip"`
+	Type      string    `json:"type"`
+	Status    string    `json:"status"`
+	Date      time.Time `json:"date"`
+	Edited    bool      `json:"edited"`
+	SpamScore float64   `json:"spam_score"`
+	Text      string    `json:"text"`
+}
+
+func (p *Program) comment(ctx context.Context, action string, args []string) error {
+	switch action {
+	case "list":
+		return p.commentList(ctx, args)
+	case "approve", "unapprove", "spam", "trash", "delete":
+		return p.commentModerate(ctx, action, args)
+	}
+	return usagef("unknown command %q: try 'communique comment list|approve|unapprove|spam|trash|delete'", strings.TrimSpace("comment "+action))
+}
+
+func (p *Program) commentList(ctx context.Context, args []string) error {
+	fs, sf := p.newFlagSet("comment list")
+	status := fs.String("status", "", "pending, approved, spam or trash (default: all)")
+	post := fs.Int64("post", 0, "only comments on this article id")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	f := communique.CommentFilter{Private: true, Limit: 10000}
+	if *status != "" {
+		s := communique.CommentStatus(*status)
+		if !s.Valid() {
+			return usagef("comment list: --status must be pending, approved, spam or trash (got %q)", *status)
+		}
+		f.Status = []communique.CommentStatus{s}
+	}
+	if *post < 0 {
+		return usagef("comment list: --post must be an article id")
+	} else if *post > 0 {
+		f.ArticleID = post
+	}
+	db, err := openStore(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, _, err := db.FindComments(ctx, f)
+	if err != nil {
+		return err
+	}
+	out := make([]commentJSON, 0, len(list))
+	for _, c := range list {
+		out = append(out, commentJSON{ID: c.ID, Post: c.ArticleID, Parent: c.ParentID, Author: c.AuthorName, Email: c.AuthorEmail,
+			URL: c.AuthorURL, IP: c.AuthorIP, Type: c.Type, Status: string(c.Status), Date: c.CreatedAt,
+			Edited: !c.EditedAt.IsZero(), SpamScore: c.SpamScore, Text: c.Text})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(p.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	tw := tabwriter.NewWriter(p.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPOST\tSTATUS\tSPAM\tDATE\tAUTHOR\tEMAIL\tTEXT")
+	for _, c := range out {
+		text := strings.Join(strings.Fields(c.Text), " ")
+		if len([]rune(text)) > 50 {
+			text = string([]rune(text)[:49]) + "…"
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%.2f\t%s\t%s\t%s\t%s\n", c.ID, c.Post, c.Status, c.SpamScore, c.Date.Format("2006-01-02 15:04"), c.Author, c.Email, text)
+	}
+	return tw.Flush()
+}
+
+func (p *Program) commentModerate(ctx context.Context, action string, args []string) error {
+	fs, sf := p.newFlagSet("comment " + action)
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		return usagef("comment %s: give at least one comment ID", action)
+	}
+	var ids []int64
+	for _, a := range rest {
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || id <= 0 {
+			return usagef("comment %s: %q is not a comment ID", action, a)
+		}
+		ids = append(ids, id)
+	}
+	db, err := openStore(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := discussionService(ctx, db)
+	if err != nil {
+		return err
+	}
+	status := map[string]communique.CommentStatus{
+		"approve": communique.CommentApproved, "unapprove": communique.CommentPending,
+		"spam": communique.CommentSpam, "trash": communique.CommentTrash,
+	}[action]
+	failed := 0
+	for _, id := range ids {
+		if action == "delete" {
+			err = db.DeleteComment(ctx, id)
+		} else {
+			err = svc.Moderate(ctx, id, status)
+		}
+		if err != nil {
+			failed++
+			fmt.Fprintf(p.Stderr, "comment %d: %s\n", id, errorLine(err))
+			continue
+		}
+		past := map[string]string{"approve": "approved", "unapprove": "unapproved", "spam": "marked as spam", "trash": "trashed", "delete": "deleted"}[action]
+		fmt.Fprintf(p.Stdout, "comment %d %s\n", id, past)
+	}
+	if failed > 0 {
+		return fmt.Errorf("comment %s: %d of %d failed", action, failed, len(ids))
+	}
+	return nil
+}
+
+// discussionService builds the discussion rules on the store, with the
+// same keys the server uses.
+func discussionService(ctx context.Context, db *sqlstore.DB) (*discussion.Service, error) {
+	avatarKey, err := db.Secret(ctx, "avatar", randomHex)
+	if err != nil {
+		return nil, err
+	}
+	tokenKey, err := db.Secret(ctx, "comment-token", randomHex)
+	if err != nil {
+		return nil, err
+	}
+	return discussion.New(db, avatar.New([]byte(avatarKey)), formtoken.NewSigner([]byte(tokenKey))), nil
+}
+
+func (p *Program) settings(ctx context.Context, action string, args []string) error {
+	fs, sf := p.newFlagSet("settings " + action)
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	switch action {
+	case "list":
+		if len(rest) > 0 {
+			return usagef("settings list: unexpected argument %q", rest[0])
+		}
+	case "set":
+		if len(rest) != 2 {
+			return usagef("settings set: give KEY VALUE (see 'communique settings list')")
+		}
+	default:
+		return usagef("unknown command %q: try 'communique settings list' or 'communique settings set KEY VALUE'", strings.TrimSpace("settings "+action))
+	}
+	db, err := openStore(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if action == "set" {
+		key, value := rest[0], rest[1]
+		if err := db.SetSetting(ctx, key, value); err != nil {
+			return err
+		}
+		fmt.Fprintf(p.Stdout, "%s = %s\n", key, value)
+		return nil
+	}
+	values, err := db.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	st := communique.ParseSettings(values)
+	tw := tabwriter.NewWriter(p.Stdout, 0, 4, 2, ' ', 0)
+	for _, def := range communique.SettingDefs {
+		v := strings.ReplaceAll(st.Values[def.Key], "\n", `\n`)
+		fmt.Fprintf(tw, "%s\t%s\t# %s\n", def.Key, v, def.Help)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,220 @@
+package communique
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// CommentStatus is where a comment is in moderation.
+type CommentStatus string
+
+// Comment statuses, as WordPress has them.
+const (
+	CommentPending  CommentStatus = "pending"
+	CommentApproved CommentStatus = "approved"
+	CommentSpam     CommentStatus = "spam"
+	CommentTrash    CommentStatus = "trash"
+)
+
+// Valid reports whether s is a known comment status.
+func (s CommentStatus) Valid() bool {
+	switch s {
+	case CommentPending, CommentApproved, CommentSpam, CommentTrash:
+		return true
+	}
+	return false
+}
+
+// Comment types: readers' comments and the notices other sites send.
+const (
+	CommentTypeComment   = "comment"
+	CommentTypePingback  = "pingback"
+	CommentTypeTrackback = "trackback"
+)
+
+// Field limits, as WordPress has them.
+const (
+	MaxCommentAuthor = 245
+	MaxCommentEmail  = 100
+	MaxCommentURL    = 200
+	MaxCommentText   = 65525
+)
+
+// Comment is a reader's contribution under an article.
+type Comment struct {
+	ID        int64 `json:"id"`
+	ArticleID int64 `json:"post"`
+	ParentID  int64 `json:"parent"`
+	// ThreadID is the top-level comment of the thread (its own ID at the
+	// top), so a page of threads loads in two queries.
+	ThreadID int64 `json:"-"`
+	UserID   int64 `json:"author"`
+
+	AuthorName  string `json:"author_name"`
+	AuthorEmail string `json:"-"` // never public
+	AuthorURL   string `json:"author_url"`
+	AuthorIP    string `json:"-"`
+	UserAgent   string `json:"-"`
+	// AvatarHash names the locally generated avatar: a keyed hash that
+	// cannot be turned back into the email or matched across sites.
+	AvatarHash string `json:"-"`
+
+	Type   string        `json:"type"`
+	Text   string        `json:"-"` // as typed
+	HTML   string        `json:"content"`
+	Status CommentStatus `json:"status"`
+
+	CreatedAt time.Time `json:"date"`
+	EditedAt  time.Time `json:"edited"` // zero when never edited
+
+	// SpamScore is the classifier's probability that this is spam.
+	SpamScore float64 `json:"-"`
+	// OwnerKey is a hash of the commenter's browser key, which lets that
+	// browser see its held comment and edit it for a while.
+	OwnerKey string `json:"-"`
+
+	// Depth is the comment's level in its thread (1 at the top); set when
+	// threads are assembled.
+	Depth   int        `json:"-"`
+	Replies []*Comment `json:"-"`
+}
+
+// Validate checks the fields a commenter typed and returns a message per
+// field, keyed by the form's input names.
+func (c *Comment) Validate(requireNameEmail bool) map[string]string {
+	errs := map[string]string{}
+	name, email, site, text := strings.TrimSpace(c.AuthorName), strings.TrimSpace(c.AuthorEmail), strings.TrimSpace(c.AuthorURL), strings.TrimSpace(c.Text)
+	for field, v := range map[string]string{"author": c.AuthorName, "email": c.AuthorEmail, "url": c.AuthorURL, "comment": c.Text} {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			errs[field] = "This field contains characters that are not allowed."
+		}
+	}
+	switch {
+	case errs["author"] != "":
+	case requireNameEmail && name == "":
+		errs["author"] = "Please enter your name."
+	case utf8.RuneCountInString(name) > MaxCommentAuthor:
+		errs["author"] = "Your name is too long (at most 245 characters)."
+	case strings.ContainsAny(name, "\r\n"):
+		errs["author"] = "Your name must be on one line."
+	}
+	switch {
+	case errs["email"] != "":
+	case requireNameEmail && email == "":
+		errs["email"] = "Please enter your email address. It will not be published."
+	case len(email) > MaxCommentEmail:
+		errs["email"] = "Your email address is too long (at most 100 characters)."
+	case email != "" && !ValidEmail(email):
+		errs["email"] = "Please enter a valid email address, such as name@example.com."
+	}
+	switch {
+	case errs["url"] != "":
+	case utf8.RuneCountInString(site) > MaxCommentURL:
+		errs["url"] = "Your website address is too long (at most 200 characters)."
+	case site != "" && NormalizeWebsite(site) == "":
+		errs["url"] = "Please enter a website address starting with http:// or https://, or leave it empty."
+	}
+	switch {
+	case errs["comment"] != "":
+	case text == "":
+		errs["comment"] = "Please type your comment."
+	case utf8.RuneCountInString(c.Text) > MaxCommentText:
+		errs["comment"] = "Your comment is too long (at most 65,525 characters)."
+	}
+	return errs
+}
+
+// NormalizeWebsite returns the commenter's website as an absolute http or
+// https URL ("example.com" becomes "http://example.com"), or "" when it is
+// not one.
+func NormalizeWebsite(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		strings.ContainsAny(s, " \t\r\n\"'<>\\`") || !strings.Contains(u.Hostname(), ".") && u.Hostname() != "localhost" {
+		return ""
+	}
+	return u.String()
+}
+
+// CommentFilter selects comments. Nil fields are "any".
+type CommentFilter struct {
+	ID        *int64
+	ArticleID *int64
+	Status    []CommentStatus
+	Email     *string
+	// TopLevel selects comments without a parent; ThreadIDs selects the
+	// replies in those threads.
+	TopLevel  bool
+	ThreadIDs []int64
+	// CreatedBefore selects comments older than this time, to find the
+	// page a comment is on.
+	CreatedBefore *time.Time
+	// OwnerKey also includes this browser's pending comments.
+	OwnerKey string
+	// Private includes email, IP and user agent; public pages leave it
+	// false so those never leave the store.
+	Private bool
+	Newest  bool
+	Offset  int
+	Limit   int
+}
+
+// CommentRevision is an earlier text of an edited comment.
+type CommentRevision struct {
+	CommentID int64
+	Text      string
+	EditedAt  time.Time
+}
+
+// SpamCounts are the classifier's learned totals and token counts.
+type SpamCounts struct {
+	Spam, Ham int64
+	Tokens    map[string][2]int64 // token -> {spam, ham}
+}
+
+// CommentStore is what the discussion rules need from a store.
+type CommentStore interface {
+	// FindCommentByID returns a comment with its private fields. ENOTFOUND.
+	FindCommentByID(ctx context.Context, id int64) (*Comment, error)
+	// FindComments returns matching comments (oldest first unless Newest)
+	// and their total.
+	FindComments(ctx context.Context, f CommentFilter) ([]*Comment, int, error)
+	// CreateComment stores a comment and updates the article's count.
+	CreateComment(ctx context.Context, c *Comment) error
+	// UpdateCommentText keeps the old text as a revision and stores the
+	// new text, HTML and status.
+	UpdateCommentText(ctx context.Context, id int64, text, html string, status CommentStatus, score float64) error
+	// SetCommentStatus moves a comment to a status. ENOTFOUND.
+	SetCommentStatus(ctx context.Context, id int64, status CommentStatus) error
+	// DeleteComment removes a comment for good; its replies move up to its
+	// parent. ENOTFOUND.
+	DeleteComment(ctx context.Context, id int64) error
+	// FindCommentRevisions returns a comment's earlier texts, oldest first.
+	FindCommentRevisions(ctx context.Context, id int64) ([]*CommentRevision, error)
+	// CountComments counts comments by status.
+	CountComments(ctx context.Context) (map[CommentStatus]int, error)
+	// LastCommentAt returns the newest comment time from the IP or the
+	// email (zero time when none), for flood control.
+	LastCommentAt(ctx context.Context, ip, email string) (time.Time, error)
+	// HasApprovedComment reports whether name and email have an approved
+	// comment.
+	HasApprovedComment(ctx context.Context, name, email string) (bool, error)
+	// IsDuplicateComment reports whether the same author already posted the
+	// same text on the article.
+	IsDuplicateComment(ctx context.Context, articleID int64, name, email, text string) (bool, error)
+	// SpamCounts returns the totals and the counts of the given tokens.
+	SpamCounts(ctx context.Context, tokens []string) (*SpamCounts, error)
+	// TrainComment records a moderator's verdict (spam or ham) on a comment's
+	// tokens, undoing an earlier opposite verdict on the same comment.
+	TrainComment(ctx context.Context, id int64, tokens []string, spam bool) error
+}

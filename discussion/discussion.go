@@ -1,0 +1,456 @@
+// Package discussion holds the rules of the comment section: validation,
+// spam defence, moderation, threading and commenters' second thoughts. It
+// knows no store and no HTTP, so the rules are written once for SQLite and
+// PostgreSQL and shared by the site, the CLI and the APIs.
+package discussion
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"communique"
+	"communique/avatar"
+	"communique/formtoken"
+	"communique/markup"
+	"communique/spam"
+)
+
+// Store is what the discussion needs from a store.
+type Store interface {
+	communique.CommentStore
+	FindArticleByID(ctx context.Context, id int64) (*communique.Article, error)
+}
+
+// Service applies the discussion rules.
+type Service struct {
+	Store   Store
+	Avatars *avatar.Generator
+	Tokens  *formtoken.Signer
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// New returns a Service.
+func New(store Store, avatars *avatar.Generator, tokens *formtoken.Signer) *Service {
+	return &Service{Store: store, Avatars: avatars, Tokens: tokens, Now: time.Now}
+}
+
+// Refusal kinds, which the web layer maps to statuses.
+const (
+	KindInvalid   = "invalid"   // a field is wrong: 400
+	KindClosed    = "closed"    // the article takes no comments: 403
+	KindToken     = "token"     // missing, forged or expired form token: 400
+	KindTooFast   = "too_fast"  // posted faster than a person types: 400
+	KindFlood     = "flood"     // too soon after the last comment: 429
+	KindDuplicate = "duplicate" // said already: 409
+	KindRejected  = "rejected"  // the honeypot was filled: 400
+	KindForbidden = "forbidden" // not this browser's comment, or too late to edit: 403
+)
+
+// Error is a refused comment: a message for the whole form and one per
+// field, so the form can be shown again with everything the reader typed.
+type Error struct {
+	Kind    string
+	Message string
+	Fields  map[string]string
+}
+
+func (e *Error) Error() string { return "discussion: " + e.Kind + ": " + e.Message }
+
+func refuse(kind, msg string) *Error { return &Error{Kind: kind, Message: msg} }
+
+// AsError returns the refusal inside err, or nil.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
+// Messages shown to commenters; the duplicate one is WordPress's own words.
+const (
+	MsgDuplicate = "Duplicate comment detected; it looks as though you’ve already said that!"
+	MsgFlood     = "You are posting comments too quickly. Slow down."
+	MsgClosed    = "Comments are closed."
+	MsgTooFast   = "That was quick! Please take a few seconds to read your comment, then post it again."
+	MsgToken     = "This form has expired or did not come from this site. Please post your comment again."
+)
+
+// Submission is a comment as posted through the form or an API.
+type Submission struct {
+	ArticleID int64
+	ParentID  int64
+	Author    string
+	Email     string
+	URL       string
+	Text      string
+	// Token is the signed token issued with the form; Honeypot is the
+	// field people cannot see and bots fill.
+	Token    string
+	Honeypot string
+	// SkipToken is for callers that authenticate otherwise (the CLI, the
+	// REST API with credentials).
+	SkipToken bool
+	IP        string
+	UserAgent string
+	// OwnerKey is the hashed key of the posting browser.
+	OwnerKey string
+	// UserID is the signed-in user; Trusted users (moderators) skip
+	// moderation and spam checks.
+	UserID  int64
+	Trusted bool
+}
+
+// TokenScope binds a form token to one article.
+func TokenScope(articleID int64) string { return "comment:" + strconv.FormatInt(articleID, 10) }
+
+// IssueToken returns the token to embed in an article's comment form.
+func (s *Service) IssueToken(articleID int64) string { return s.Tokens.Issue(TokenScope(articleID)) }
+
+// tokenMaxAge is how long a served form stays valid.
+const tokenMaxAge = 7 * 24 * time.Hour
+
+// CommentsOpen reports whether an article takes comments now: its own
+// switch, and the site's rule closing old articles.
+func CommentsOpen(a *communique.Article, st *communique.Settings, now time.Time) bool {
+	if !a.CommentsOpen || !a.IsPublic(now) {
+		return false
+	}
+	if days := st.Int("close_comments_days_old"); days > 0 && now.Sub(a.PublishedAt) > time.Duration(days)*24*time.Hour {
+		return false
+	}
+	return true
+}
+
+// Post checks a submission against every rule and stores it with the
+// status the rules give. Refusals are *Error; nothing is stored then.
+func (s *Service) Post(ctx context.Context, st *communique.Settings, sub Submission) (*communique.Comment, error) {
+	now := s.Now()
+	a, err := s.Store.FindArticleByID(ctx, sub.ArticleID)
+	if err != nil {
+		if communique.ErrorCode(err) == communique.ENOTFOUND {
+			return nil, refuse(KindClosed, "That article does not exist.")
+		}
+		return nil, err
+	}
+	if !CommentsOpen(a, st, now) {
+		return nil, refuse(KindClosed, MsgClosed)
+	}
+	c := &communique.Comment{
+		ArticleID: a.ID, ParentID: sub.ParentID, UserID: sub.UserID,
+		AuthorName: strings.TrimSpace(sub.Author), AuthorEmail: strings.TrimSpace(sub.Email),
+		AuthorURL: strings.TrimSpace(sub.URL), Text: strings.TrimSpace(sub.Text),
+		AuthorIP: sub.IP, UserAgent: truncate(sub.UserAgent, 255), OwnerKey: sub.OwnerKey,
+		Type: communique.CommentTypeComment,
+	}
+	if fields := c.Validate(st.Bool("comment_require_name_email") && !sub.Trusted); len(fields) > 0 {
+		return nil, &Error{Kind: KindInvalid, Message: "Please check the highlighted fields.", Fields: fields}
+	}
+	c.AuthorURL = communique.NormalizeWebsite(c.AuthorURL)
+	if sub.Honeypot != "" {
+		return nil, refuse(KindRejected, "Your comment could not be accepted.")
+	}
+	if !sub.SkipToken {
+		min := time.Duration(st.Int("comment_min_seconds")) * time.Second
+		if _, err := s.Tokens.Check(sub.Token, TokenScope(a.ID), min, tokenMaxAge); errors.Is(err, formtoken.ErrTooFast) {
+			return nil, refuse(KindTooFast, MsgTooFast)
+		} else if err != nil {
+			return nil, refuse(KindToken, MsgToken)
+		}
+	}
+	if err := s.checkParent(ctx, st, c); err != nil {
+		return nil, err
+	}
+	if !sub.Trusted {
+		if flood := time.Duration(st.Int("comment_flood_seconds")) * time.Second; flood > 0 {
+			last, err := s.Store.LastCommentAt(ctx, c.AuthorIP, c.AuthorEmail)
+			if err != nil {
+				return nil, err
+			}
+			if !last.IsZero() && now.Sub(last) < flood {
+				return nil, refuse(KindFlood, MsgFlood)
+			}
+		}
+	}
+	if dup, err := s.Store.IsDuplicateComment(ctx, a.ID, c.AuthorName, c.AuthorEmail, c.Text); err != nil {
+		return nil, err
+	} else if dup {
+		return nil, refuse(KindDuplicate, MsgDuplicate)
+	}
+	c.HTML = markup.Comment(c.Text)
+	c.AvatarHash = s.avatarHash(c)
+	if c.Status, c.SpamScore, err = s.judge(ctx, st, c, sub.Trusted); err != nil {
+		return nil, err
+	}
+	if err := s.Store.CreateComment(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *Service) avatarHash(c *communique.Comment) string {
+	if c.AuthorEmail != "" {
+		return s.Avatars.Hash(c.AuthorEmail)
+	}
+	return s.Avatars.Hash("name:" + c.AuthorName)
+}
+
+// checkParent accepts only an approved comment of the same article, and
+// attaches replies past the deepest level to the deepest allowed comment.
+func (s *Service) checkParent(ctx context.Context, st *communique.Settings, c *communique.Comment) error {
+	if c.ParentID == 0 {
+		return nil
+	}
+	bad := &Error{Kind: KindInvalid, Message: "The comment you are replying to is not available.", Fields: map[string]string{"comment_parent": "Not a comment you can reply to."}}
+	depth := 1
+	id := c.ParentID
+	var chain []int64
+	for id != 0 && depth <= 64 {
+		p, err := s.Store.FindCommentByID(ctx, id)
+		if err != nil || p.ArticleID != c.ArticleID || (depth == 1 && p.Status != communique.CommentApproved) {
+			return bad
+		}
+		chain = append(chain, p.ID)
+		id = p.ParentID
+		depth++
+	}
+	// chain[0] is the parent at level len(chain); a reply may sit at most
+	// at maxDepth, so climb until it fits.
+	maxDepth := st.Int("thread_comments_depth")
+	for len(chain)+1 > maxDepth && len(chain) > 0 {
+		chain = chain[1:]
+	}
+	if len(chain) == 0 {
+		c.ParentID = 0
+	} else {
+		c.ParentID = chain[0]
+	}
+	return nil
+}
+
+// judge decides the status of a new or edited comment with WordPress's
+// rules, then the classifier's score.
+func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communique.Comment, trusted bool) (communique.CommentStatus, float64, error) {
+	score, err := s.score(ctx, c)
+	if err != nil {
+		return "", 0, err
+	}
+	if trusted {
+		return communique.CommentApproved, score, nil
+	}
+	fields := []string{c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Text, c.AuthorIP, c.UserAgent}
+	if matchesAny(st.Lines("disallowed_keys"), fields) {
+		return communique.CommentStatus(st.Values["disallowed_status"]), score, nil
+	}
+	if threshold := st.Float("spam_threshold"); threshold < 1 && score >= threshold {
+		return communique.CommentSpam, score, nil
+	}
+	if st.Bool("comment_moderation") ||
+		strings.Count(c.HTML, "<a ") > st.Int("comment_max_links") ||
+		matchesAny(st.Lines("moderation_keys"), fields) {
+		return communique.CommentPending, score, nil
+	}
+	if st.Bool("comment_previously_approved") {
+		ok, err := s.Store.HasApprovedComment(ctx, c.AuthorName, c.AuthorEmail)
+		if err != nil {
+			return "", 0, err
+		}
+		if !ok {
+			return communique.CommentPending, score, nil
+		}
+	}
+	return communique.CommentApproved, score, nil
+}
+
+func matchesAny(words, fields []string) bool {
+	for _, w := range words {
+		w = strings.ToLower(w)
+		for _, f := range fields {
+			if strings.Contains(strings.ToLower(f), w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func document(c *communique.Comment) spam.Document {
+	return spam.Document{Author: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Text: c.Text, IP: c.AuthorIP}
+}
+
+// score asks the classifier how likely c is spam.
+func (s *Service) score(ctx context.Context, c *communique.Comment) (float64, error) {
+	tokens := spam.Tokens(document(c))
+	counts, err := s.Store.SpamCounts(ctx, tokens)
+	if err != nil {
+		return 0, err
+	}
+	m := make(map[string]spam.TokenCounts, len(counts.Tokens))
+	for tok, n := range counts.Tokens {
+		m[tok] = spam.TokenCounts{Spam: n[0], Ham: n[1]}
+	}
+	return spam.Score(spam.Counts{Spam: counts.Spam, Ham: counts.Ham}, tokens, m), nil
+}
+
+// Moderate moves a comment to a status and teaches the classifier: spam
+// is a spam verdict, approval a ham one.
+func (s *Service) Moderate(ctx context.Context, id int64, status communique.CommentStatus) error {
+	c, err := s.Store.FindCommentByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.SetCommentStatus(ctx, id, status); err != nil {
+		return err
+	}
+	switch status {
+	case communique.CommentSpam:
+		return s.Store.TrainComment(ctx, id, spam.Tokens(document(c)), true)
+	case communique.CommentApproved:
+		return s.Store.TrainComment(ctx, id, spam.Tokens(document(c)), false)
+	}
+	return nil
+}
+
+// CanEdit reports whether the browser with ownerKey may still edit or
+// delete c.
+func CanEdit(c *communique.Comment, ownerKey string, st *communique.Settings, now time.Time) bool {
+	window := time.Duration(st.Int("comment_edit_minutes")) * time.Minute
+	return ownerKey != "" && c.OwnerKey == ownerKey && window > 0 && now.Sub(c.CreatedAt) < window &&
+		(c.Status == communique.CommentApproved || c.Status == communique.CommentPending)
+}
+
+// Edit replaces the text of the browser's own recent comment. The edit
+// goes through moderation and the spam rules again: spammers edit links
+// into comments once they are approved.
+func (s *Service) Edit(ctx context.Context, st *communique.Settings, id int64, ownerKey, text string) (*communique.Comment, error) {
+	c, err := s.Store.FindCommentByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !CanEdit(c, ownerKey, st, s.Now()) {
+		return nil, refuse(KindForbidden, "This comment can no longer be edited from this browser.")
+	}
+	c.Text = strings.TrimSpace(text)
+	if fields := c.Validate(false); fields["comment"] != "" {
+		return nil, &Error{Kind: KindInvalid, Message: "Please check your comment.", Fields: map[string]string{"comment": fields["comment"]}}
+	}
+	c.HTML = markup.Comment(c.Text)
+	status, score, err := s.judge(ctx, st, c, false)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status == communique.CommentPending && status == communique.CommentApproved {
+		status = communique.CommentPending // an edit never approves a held comment
+	}
+	if err := s.Store.UpdateCommentText(ctx, id, c.Text, c.HTML, status, score); err != nil {
+		return nil, err
+	}
+	return s.Store.FindCommentByID(ctx, id)
+}
+
+// Withdraw lets a commenter delete their own recent comment: it goes to
+// the trash, where moderators can still see it.
+func (s *Service) Withdraw(ctx context.Context, st *communique.Settings, id int64, ownerKey string) error {
+	c, err := s.Store.FindCommentByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !CanEdit(c, ownerKey, st, s.Now()) {
+		return refuse(KindForbidden, "This comment can no longer be deleted from this browser.")
+	}
+	return s.Store.SetCommentStatus(ctx, id, communique.CommentTrash)
+}
+
+// Page is one page of an article's discussion.
+type Page struct {
+	Threads    []*communique.Comment // top-level comments with Replies filled
+	Page       int
+	Pages      int
+	TopLevel   int // approved top-level comments on all pages
+	Visible    int // comments shown on this page
+	OwnPending int // this browser's held comments on this page
+}
+
+// Thread loads one page of an article's threads: approved comments, plus
+// the browser's own held ones.
+func (s *Service) Thread(ctx context.Context, st *communique.Settings, articleID int64, page int, ownerKey string) (*Page, error) {
+	per := st.Int("comments_per_page")
+	if page < 1 {
+		page = 1
+	}
+	visible := []communique.CommentStatus{communique.CommentApproved}
+	roots, total, err := s.Store.FindComments(ctx, communique.CommentFilter{
+		ArticleID: &articleID, Status: visible, OwnerKey: ownerKey, TopLevel: true,
+		Newest: st.Values["comment_order"] == "desc", Offset: (page - 1) * per, Limit: per,
+	})
+	if err != nil {
+		return nil, err
+	}
+	p := &Page{Page: page, Pages: max(1, (total+per-1)/per), TopLevel: total, Threads: roots}
+	if len(roots) == 0 {
+		return p, nil
+	}
+	ids := make([]int64, len(roots))
+	for i, r := range roots {
+		ids[i] = r.ID
+	}
+	replies, _, err := s.Store.FindComments(ctx, communique.CommentFilter{
+		ArticleID: &articleID, Status: visible, OwnerKey: ownerKey, ThreadIDs: ids,
+	})
+	if err != nil {
+		return nil, err
+	}
+	assemble(roots, replies, st.Int("thread_comments_depth"))
+	for _, c := range append(roots, replies...) {
+		p.Visible++
+		if c.Status == communique.CommentPending {
+			p.OwnPending++
+		}
+	}
+	return p, nil
+}
+
+// assemble hangs replies under their parents, oldest first. A reply whose
+// parent is not shown (held or removed) hangs under its thread's root.
+func assemble(roots, replies []*communique.Comment, maxDepth int) {
+	byID := map[int64]*communique.Comment{}
+	for _, r := range roots {
+		r.Depth = 1
+		byID[r.ID] = r
+	}
+	for _, c := range replies {
+		byID[c.ID] = c
+	}
+	sort.SliceStable(replies, func(i, j int) bool { return replies[i].CreatedAt.Before(replies[j].CreatedAt) })
+	for _, c := range replies {
+		parent := byID[c.ParentID]
+		if parent == nil {
+			parent = byID[c.ThreadID]
+		}
+		if parent != nil {
+			parent.Replies = append(parent.Replies, c)
+		}
+	}
+	var walk func(c *communique.Comment, depth int)
+	walk = func(c *communique.Comment, depth int) {
+		c.Depth = min(depth, maxDepth)
+		for _, r := range c.Replies {
+			walk(r, depth+1)
+		}
+	}
+	for _, r := range roots {
+		walk(r, 1)
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}

@@ -1,0 +1,419 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"communique"
+	"communique/avatar"
+	"communique/discussion"
+)
+
+// Cookies of the comment section. The remember-me names are WordPress's,
+// without its per-site hash suffix.
+const (
+	ownerCookie        = "communique_commenter"
+	authorCookie       = "comment_author"
+	authorEmailCookie  = "comment_author_email"
+	authorURLCookie    = "comment_author_url"
+	rememberFor        = 365 * 24 * time.Hour
+	commentFormMaxBody = 256 << 10
+)
+
+// commentForm is the reply form's state: empty for a fresh form, filled
+// with everything the reader typed when it comes back with errors.
+type commentForm struct {
+	Open     bool
+	Token    string
+	Author   string
+	Email    string
+	URL      string
+	Text     string
+	ParentID int64
+	ReplyTo  string // name of the comment replied to, for the no-JS reply
+	Remember bool
+	Errors   map[string]string
+	Message  string
+}
+
+// commentView is a comment as the template shows it.
+type commentView struct {
+	ID         int64
+	Depth      int
+	AuthorName string
+	AuthorURL  string
+	Avatar     string
+	HTML       string
+	Date       string
+	DateISO    string
+	Pending    bool
+	Edited     bool
+	CanEdit    bool
+	CanReply   bool
+	ReplyURL   string
+	Type       string
+	Replies    []*commentView
+}
+
+// discussionView is the whole comment section of an article page.
+type discussionView struct {
+	Count    int
+	Threads  []*commentView
+	Page     int
+	Pages    int
+	PrevURL  string
+	NextURL  string
+	Form     *commentForm
+	Closed   bool
+	Depth    int
+	Awaiting bool
+}
+
+// ownerKey returns the hash of this browser's commenter key, or "".
+func ownerKey(r *http.Request) string {
+	c, err := r.Cookie(ownerCookie)
+	if err != nil || len(c.Value) != 64 {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(c.Value))
+	return hex.EncodeToString(sum[:])
+}
+
+// ensureOwnerKey gives the browser a commenter key if it has none and
+// returns its hash.
+func ensureOwnerKey(w http.ResponseWriter, r *http.Request) string {
+	if k := ownerKey(r); k != "" {
+		return k
+	}
+	v := randomToken()
+	http.SetCookie(w, &http.Cookie{Name: ownerCookie, Value: v, Path: "/", MaxAge: int(rememberFor.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	sum := sha256.Sum256([]byte(v))
+	return hex.EncodeToString(sum[:])
+}
+
+// clientIP is the address the request came from.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// newCommentForm is a fresh form, filled from the remember-me cookies.
+func (s *Server) newCommentForm(r *http.Request, a *communique.Article) *commentForm {
+	f := &commentForm{Open: true, Token: s.discussion.IssueToken(a.ID)}
+	if c, err := r.Cookie(authorCookie); err == nil {
+		f.Author, _ = url.QueryUnescape(c.Value)
+		f.Remember = true
+	}
+	if c, err := r.Cookie(authorEmailCookie); err == nil {
+		f.Email, _ = url.QueryUnescape(c.Value)
+	}
+	if c, err := r.Cookie(authorURLCookie); err == nil {
+		f.URL, _ = url.QueryUnescape(c.Value)
+	}
+	return f
+}
+
+// discussion loads the comment section for an article page.
+func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article, articleURL string, page int, form *commentForm) (*discussionView, error) {
+	ctx := r.Context()
+	now := s.Now()
+	key := ownerKey(r)
+	p, err := s.discussion.Thread(ctx, st.settings, a.ID, page, key)
+	if err != nil {
+		return nil, err
+	}
+	d := &discussionView{Count: a.CommentCount, Page: p.Page, Pages: p.Pages, Depth: st.settings.Int("thread_comments_depth")}
+	if !discussion.CommentsOpen(a, st.settings, now) {
+		d.Closed = true
+	} else {
+		if form == nil {
+			form = s.newCommentForm(r, a)
+		}
+		d.Form = form
+	}
+	pageURL := func(n int) string {
+		if n <= 1 {
+			return articleURL
+		}
+		return articleURL + "comment-page-" + strconv.Itoa(n) + "/"
+	}
+	if p.Page > 1 {
+		d.PrevURL = pageURL(p.Page-1) + "#comments"
+	}
+	if p.Page < p.Pages {
+		d.NextURL = pageURL(p.Page+1) + "#comments"
+	}
+	var conv func(c *communique.Comment) *commentView
+	conv = func(c *communique.Comment) *commentView {
+		v := &commentView{
+			ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type,
+			Avatar:  "/avatar/" + c.AvatarHash + ".svg",
+			Date:    communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
+			DateISO: c.CreatedAt.Format(time.RFC3339),
+			Pending: c.Status == communique.CommentPending,
+			Edited:  !c.EditedAt.IsZero(),
+			CanEdit: discussion.CanEdit(c, key, st.settings, now),
+		}
+		if v.AuthorName == "" {
+			v.AuthorName = "Anonymous"
+		}
+		if v.Pending {
+			d.Awaiting = true
+		}
+		v.CanReply = !d.Closed && !v.Pending && c.Depth < d.Depth
+		v.ReplyURL = pageURL(p.Page) + "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"
+		for _, r := range c.Replies {
+			v.Replies = append(v.Replies, conv(r))
+		}
+		return v
+	}
+	for _, c := range p.Threads {
+		d.Threads = append(d.Threads, conv(c))
+	}
+	// Without JavaScript, ?replytocom=ID turns the form into a reply.
+	if d.Form != nil && d.Form.ParentID == 0 {
+		if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil && id > 0 {
+			if c, err := s.store.FindCommentByID(ctx, id); err == nil && c.ArticleID == a.ID && c.Status == communique.CommentApproved {
+				d.Form.ParentID, d.Form.ReplyTo = c.ID, c.AuthorName
+			}
+		}
+	} else if d.Form != nil && d.Form.ParentID != 0 && d.Form.ReplyTo == "" {
+		if c, err := s.store.FindCommentByID(ctx, d.Form.ParentID); err == nil && c.ArticleID == a.ID {
+			d.Form.ReplyTo = c.AuthorName
+		}
+	}
+	return d, nil
+}
+
+// statusOfRefusal maps a refused comment to an HTTP status.
+var statusOfRefusal = map[string]int{
+	discussion.KindInvalid:   http.StatusBadRequest,
+	discussion.KindClosed:    http.StatusForbidden,
+	discussion.KindToken:     http.StatusBadRequest,
+	discussion.KindTooFast:   http.StatusBadRequest,
+	discussion.KindFlood:     http.StatusTooManyRequests,
+	discussion.KindDuplicate: http.StatusConflict,
+	discussion.KindRejected:  http.StatusBadRequest,
+	discussion.KindForbidden: http.StatusForbidden,
+}
+
+// handleCommentPost takes a comment from the reply form (also at
+// WordPress's /wp-comments-post.php so existing scripts keep working).
+func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, commentFormMaxBody)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, communique.Errorf(communique.EINVALID, "The comment could not be read (is it larger than 256 KB?)."))
+		return
+	}
+	articleID, err := strconv.ParseInt(r.PostFormValue("comment_post_ID"), 10, 64)
+	if err != nil || articleID <= 0 {
+		s.renderError(w, r, communique.Errorf(communique.EINVALID, "The comment does not say which article it belongs to."))
+		return
+	}
+	parentID, _ := strconv.ParseInt(r.PostFormValue("comment_parent"), 10, 64)
+	if parentID < 0 {
+		parentID = 0
+	}
+	st, err := s.loadSite(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	a, err := s.store.FindArticleByID(r.Context(), articleID)
+	if err != nil || !a.IsPublic(s.Now()) {
+		s.renderError(w, r, communique.Errorf(communique.ENOTFOUND, "Article not found."))
+		return
+	}
+	form := &commentForm{
+		Open: true, Author: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"),
+		Text: r.PostFormValue("comment"), ParentID: parentID, Remember: r.PostFormValue("wp-comment-cookies-consent") != "",
+	}
+	key := ensureOwnerKey(w, r)
+	c, err := s.discussion.Post(r.Context(), st.settings, discussion.Submission{
+		ArticleID: articleID, ParentID: parentID,
+		Author: form.Author, Email: form.Email, URL: form.URL, Text: form.Text,
+		Token: r.PostFormValue("comment_token"), Honeypot: r.PostFormValue("comment_website_confirm"),
+		IP: clientIP(r), UserAgent: r.UserAgent(), OwnerKey: key,
+	})
+	if refusal := discussion.AsError(err); refusal != nil {
+		form.Errors, form.Message = refusal.Fields, refusal.Message
+		form.Token = s.discussion.IssueToken(a.ID)
+		s.article(w, r, st, a, articleOptions{form: form, status: statusOfRefusal[refusal.Kind], noRedirect: true})
+		return
+	} else if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.rememberCommenter(w, r, form)
+	ctx := r.Context()
+	articleURL := s.articleURL(ctx, st, a)
+	target := articleURL
+	if page := s.commentPage(r, st, c); page > 1 {
+		target += "comment-page-" + strconv.Itoa(page) + "/"
+	}
+	http.Redirect(w, r, target+"#comment-"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+}
+
+// commentPage returns the page of the discussion that shows c.
+func (s *Server) commentPage(r *http.Request, st *site, c *communique.Comment) int {
+	root := c
+	if c.ThreadID != c.ID {
+		if t, err := s.store.FindCommentByID(r.Context(), c.ThreadID); err == nil {
+			root = t
+		}
+	}
+	if st.settings.Values["comment_order"] == "desc" {
+		return 1
+	}
+	_, before, err := s.store.FindComments(r.Context(), communique.CommentFilter{
+		ArticleID: &c.ArticleID, Status: []communique.CommentStatus{communique.CommentApproved}, OwnerKey: c.OwnerKey,
+		TopLevel: true, CreatedBefore: &root.CreatedAt, Limit: 1,
+	})
+	if err != nil {
+		return 1
+	}
+	return before/st.settings.Int("comments_per_page") + 1
+}
+
+// rememberCommenter sets or clears the remember-me cookies: only when
+// the reader ticked the box, as the privacy promise says.
+func (s *Server) rememberCommenter(w http.ResponseWriter, r *http.Request, f *commentForm) {
+	set := func(name, value string) {
+		c := &http.Cookie{Name: name, Value: url.QueryEscape(value), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil}
+		if f.Remember && value != "" {
+			c.MaxAge = int(rememberFor.Seconds())
+		} else {
+			c.MaxAge, c.Value = -1, ""
+		}
+		http.SetCookie(w, c)
+	}
+	set(authorCookie, strings.TrimSpace(f.Author))
+	set(authorEmailCookie, strings.TrimSpace(f.Email))
+	set(authorURLCookie, communique.NormalizeWebsite(f.URL))
+}
+
+// handleAvatar serves a locally generated identicon.
+func (s *Server) handleAvatar(w http.ResponseWriter, r *http.Request) {
+	hash := strings.TrimSuffix(r.PathValue("file"), ".svg")
+	svg, err := avatar.SVG(hash)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "image/svg+xml")
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	w.Write(svg)
+}
+
+type commentEditPage struct {
+	pageData
+	CSRF       string
+	ID         int64
+	Text       string
+	Error      string
+	ArticleURL string
+	Minutes    int
+}
+
+// commentForOwner loads a comment this browser may still change.
+func (s *Server) commentForOwner(w http.ResponseWriter, r *http.Request) (*communique.Comment, *site, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return nil, nil, false
+	}
+	st, err := s.loadSite(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return nil, nil, false
+	}
+	c, err := s.store.FindCommentByID(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return nil, nil, false
+	}
+	if !discussion.CanEdit(c, ownerKey(r), st.settings, s.Now()) {
+		s.renderError(w, r, communique.Errorf(communique.EFORBIDDEN, "This comment can no longer be changed from this browser."))
+		return nil, nil, false
+	}
+	return c, st, true
+}
+
+func (s *Server) articleURLByID(r *http.Request, st *site, id int64) string {
+	a, err := s.store.FindArticleByID(r.Context(), id)
+	if err != nil {
+		return "/"
+	}
+	return s.articleURL(r.Context(), st, a)
+}
+
+func (s *Server) handleCommentEdit(w http.ResponseWriter, r *http.Request) {
+	c, st, ok := s.commentForOwner(w, r)
+	if !ok {
+		return
+	}
+	s.renderCommentEdit(w, r, st, c, c.Text, "", http.StatusOK)
+}
+
+func (s *Server) renderCommentEdit(w http.ResponseWriter, r *http.Request, st *site, c *communique.Comment, text, msg string, status int) {
+	data := commentEditPage{CSRF: s.csrfToken(w, r), ID: c.ID, Text: text, Error: msg,
+		ArticleURL: s.articleURLByID(r, st, c.ArticleID), Minutes: st.settings.Int("comment_edit_minutes")}
+	s.fillPageFrom(r, st, &data.pageData, "Edit your comment", "")
+	data.NoIndex = true
+	s.render(w, r, status, "comment_edit", data)
+}
+
+func (s *Server) handleCommentEditPost(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, commentFormMaxBody)
+	c, st, ok := s.commentForOwner(w, r)
+	if !ok {
+		return
+	}
+	text := r.PostFormValue("comment")
+	if !s.checkCSRF(r) {
+		s.renderCommentEdit(w, r, st, c, text, "This form expired. Please save again.", http.StatusForbidden)
+		return
+	}
+	edited, err := s.discussion.Edit(r.Context(), st.settings, c.ID, ownerKey(r), text)
+	if refusal := discussion.AsError(err); refusal != nil {
+		msg := refusal.Message
+		if m := refusal.Fields["comment"]; m != "" {
+			msg = m
+		}
+		s.renderCommentEdit(w, r, st, c, text, msg, statusOfRefusal[refusal.Kind])
+		return
+	} else if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, s.articleURLByID(r, st, edited.ArticleID)+"#comment-"+strconv.FormatInt(edited.ID, 10), http.StatusSeeOther)
+}
+
+func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	c, st, ok := s.commentForOwner(w, r)
+	if !ok {
+		return
+	}
+	if !s.checkCSRF(r) {
+		s.renderCommentEdit(w, r, st, c, c.Text, "This form expired. Please try again.", http.StatusForbidden)
+		return
+	}
+	if err := s.discussion.Withdraw(r.Context(), st.settings, c.ID, ownerKey(r)); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, s.articleURLByID(r, st, c.ArticleID)+"#comments", http.StatusSeeOther)
+}

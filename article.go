@@ -155,6 +155,9 @@ type ArticleUpdate struct {
 	MenuOrder    *int
 	CategoryIDs  *[]int64
 	TagIDs       *[]int64
+	// RevisionBy is the user saving, recorded on the revision the save
+	// makes when the text changed.
+	RevisionBy *int64
 }
 
 // ArticleService manages articles and pages.

@@ -102,4 +102,9 @@ type UserService interface {
 	CreateUser(ctx context.Context, u *User) error
 	// CountUsers returns how many users have the role ("" for all).
 	CountUsers(ctx context.Context, role Role) (int, error)
+	// UpdateUser changes a user. ENOTFOUND, EINVALID.
+	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
+	// DeleteUser removes a user and gives their articles to reassignTo.
+	// ENOTFOUND, EINVALID when reassignTo is the same user or missing.
+	DeleteUser(ctx context.Context, id, reassignTo int64) error
 }

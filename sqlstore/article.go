@@ -209,6 +209,9 @@ func (db *DB) CreateArticle(ctx context.Context, a *communique.Article, category
 	if err := tx.setTerms(ctx, a.ID, communique.TaxonomyTag, tagIDs); err != nil {
 		return err
 	}
+	if err := tx.saveRevision(ctx, a, a.AuthorID); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
@@ -341,6 +344,7 @@ func (db *DB) UpdateArticle(ctx context.Context, id int64, upd communique.Articl
 		return nil, err
 	}
 	oldSlug := a.Slug
+	oldText := a.Title + "\x00" + a.Source + "\x00" + a.Excerpt
 	set := func(dst *string, src *string) {
 		if src != nil {
 			*dst = *src
@@ -401,6 +405,15 @@ func (db *DB) UpdateArticle(ctx context.Context, id int64, upd communique.Articl
 			return nil, err
 		}
 		if _, err := w.exec(ctx, `INSERT INTO slug_history (slug, article_id, created_at) VALUES (?, ?, ?)`, oldSlug, id, w.t(tx.now)); err != nil {
+			return nil, err
+		}
+	}
+	if oldText != a.Title+"\x00"+a.Source+"\x00"+a.Excerpt {
+		var by int64
+		if upd.RevisionBy != nil {
+			by = *upd.RevisionBy
+		}
+		if err := tx.saveRevision(ctx, a, by); err != nil {
 			return nil, err
 		}
 	}

@@ -115,3 +115,86 @@ func (db *DB) CountUsers(ctx context.Context, role communique.Role) (int, error)
 	}
 	return n, err
 }
+
+// UpdateUser changes the given fields of a user.
+func (db *DB) UpdateUser(ctx context.Context, id int64, upd communique.UserUpdate) (*communique.User, error) {
+	u, err := db.FindUserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if upd.DisplayName != nil {
+		u.DisplayName = strings.TrimSpace(*upd.DisplayName)
+		if u.DisplayName == "" {
+			u.DisplayName = u.Login
+		}
+	}
+	if upd.Email != nil {
+		u.Email = strings.TrimSpace(*upd.Email)
+	}
+	if upd.Role != nil {
+		u.Role = *upd.Role
+	}
+	if upd.PasswordHash != nil {
+		u.PasswordHash = *upd.PasswordHash
+	}
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if upd.Role != nil && *upd.Role != communique.RoleAdministrator {
+		// Never demote the last administrator: nobody could manage the site.
+		var admins int
+		if err := tx.w().row(ctx, `SELECT COUNT(*) FROM users WHERE role = 'administrator' AND id <> ?`, id).Scan(&admins); err != nil {
+			return nil, err
+		}
+		var was string
+		tx.w().row(ctx, `SELECT role FROM users WHERE id = ?`, id).Scan(&was)
+		if was == string(communique.RoleAdministrator) && admins == 0 {
+			return nil, communique.Errorf(communique.EINVALID, "The last administrator cannot be given another role.")
+		}
+	}
+	if _, err := tx.w().exec(ctx, `UPDATE users SET display_name = ?, email = ?, role = ?, password_hash = ? WHERE id = ?`,
+		u.DisplayName, u.Email, string(u.Role), u.PasswordHash, id); err != nil {
+		return nil, db.wrap(err, "User")
+	}
+	return u, tx.Commit()
+}
+
+// DeleteUser removes a user; their articles go to reassignTo.
+func (db *DB) DeleteUser(ctx context.Context, id, reassignTo int64) error {
+	if id == reassignTo {
+		return communique.Errorf(communique.EINVALID, "Choose another user to receive the articles.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	var role string
+	if err := w.row(ctx, `SELECT role FROM users WHERE id = ?`, id).Scan(&role); err != nil {
+		return db.wrap(err, "User")
+	}
+	var n int
+	if err := w.row(ctx, `SELECT COUNT(*) FROM users WHERE id = ?`, reassignTo).Scan(&n); err != nil || n == 0 {
+		return communique.Errorf(communique.EINVALID, "The user to receive the articles does not exist.")
+	}
+	if role == string(communique.RoleAdministrator) {
+		if err := w.row(ctx, `SELECT COUNT(*) FROM users WHERE role = 'administrator' AND id <> ?`, id).Scan(&n); err != nil {
+			return err
+		} else if n == 0 {
+			return communique.Errorf(communique.EINVALID, "The last administrator cannot be deleted.")
+		}
+	}
+	if _, err := w.exec(ctx, `UPDATE articles SET author_id = ? WHERE author_id = ?`, reassignTo, id); err != nil {
+		return err
+	}
+	if _, err := w.exec(ctx, `DELETE FROM users WHERE id = ?`, id); err != nil {
+		return db.wrap(err, "User")
+	}
+	return tx.Commit()
+}

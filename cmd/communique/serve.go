@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/admin"
 	"communique/web"
 )
 
@@ -19,6 +20,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", p.env("COMMUNIQUE_ADDR", "127.0.0.1:8080"), "address to listen on")
 	theme := fs.String("theme", p.env("COMMUNIQUE_THEME", ""), "folder whose templates/ and static/ files override the default theme")
 	demo := fs.Bool("demo", false, "add sample articles to an empty store")
+	secureCookies := fs.Bool("secure-cookies", p.env("COMMUNIQUE_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind a TLS proxy)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -41,12 +43,23 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	talk, err := discussionService(ctx, db)
+	if err != nil {
+		return err
+	}
+	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: *secureCookies})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/admin/", newsroom.Handler())
+	mux.Handle("/", srv.Handler())
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	httpServer := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

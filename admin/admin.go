@@ -1,0 +1,426 @@
+// Package admin is the newsroom at /admin: sign-in, writing, revisions,
+// moderation, users and settings. Pages are server-rendered and work
+// without JavaScript; small scripts add autosave and conveniences.
+package admin
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"path"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"communique"
+	"communique/discussion"
+)
+
+//go:embed templates static
+var embedded embed.FS
+
+// Store is what the newsroom needs from a store.
+type Store interface {
+	communique.ArticleService
+	communique.UserService
+	communique.TermService
+	communique.SettingService
+	communique.CommentStore
+	communique.SessionService
+	communique.RevisionService
+	Secret(ctx context.Context, name string, gen func() string) (string, error)
+}
+
+// Server serves the admin.
+type Server struct {
+	store      Store
+	discussion *discussion.Service
+	logger     *slog.Logger
+	pages      map[string]*template.Template
+	static     map[string][]byte
+	secret     []byte
+	secure     bool
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Config is what the admin is built from.
+type Config struct {
+	Store      Store
+	Discussion *discussion.Service
+	Logger     *slog.Logger
+	// SecureCookies marks cookies Secure even when this node is reached
+	// over plain HTTP behind a TLS proxy.
+	SecureCookies bool
+}
+
+// Session lifetimes: idle sessions end after two weeks.
+const (
+	sessionCookie = "communique_session"
+	sessionIdle   = 14 * 24 * time.Hour
+	touchEvery    = 5 * time.Minute
+	maxFormBytes  = 8 << 20
+)
+
+var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit",
+	"users", "user_edit", "settings", "profile", "error", "preview"}
+
+// New parses the admin templates and loads its secret.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	key, err := cfg.Store.Secret(ctx, "admin", randomToken)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: cfg.Store, discussion: cfg.Discussion, logger: cfg.Logger, secret: []byte(key),
+		secure: cfg.SecureCookies, pages: map[string]*template.Template{}, static: map[string][]byte{}, Now: time.Now}
+	funcs := template.FuncMap{
+		"trusted": func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
+		"asset": func(name string) string {
+			sum := sha256.Sum256(s.static[name])
+			return "/admin/static/" + name + "?v=" + hex.EncodeToString(sum[:6])
+		},
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.UTC().Format("2006-01-02 15:04 UTC")
+		},
+		"list": func(v ...string) []string { return v },
+		"contains": func(list []int64, id int64) bool {
+			for _, x := range list {
+				if x == id {
+					return true
+				}
+			}
+			return false
+		},
+	}
+	names, _ := fs.Glob(embedded, "static/*")
+	for _, n := range names {
+		s.static[path.Base(n)], _ = embedded.ReadFile(n)
+	}
+	layout, err := embedded.ReadFile("templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range views {
+		body, err := embedded.ReadFile("templates/" + v + ".html")
+		if err != nil {
+			return nil, fmt.Errorf("admin view %s: %w", v, err)
+		}
+		t, err := template.New("layout").Funcs(funcs).Parse(string(layout))
+		if err == nil {
+			_, err = t.New(v).Parse(string(body))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("admin view %s: %w", v, err)
+		}
+		s.pages[v] = t
+	}
+	return s, nil
+}
+
+// request is a signed-in request: the user, the session and the token
+// forms must carry.
+type request struct {
+	User     *communique.User
+	Session  *communique.Session
+	CSRF     string
+	Settings *communique.Settings
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, rq *request)
+
+// Handler returns the admin routes, all under /admin/.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /admin/login", s.handleLogin)
+	mux.HandleFunc("POST /admin/login", s.handleLoginPost)
+	mux.HandleFunc("GET /admin/static/{name}", s.handleStatic)
+	auth := func(pattern string, h handler) { mux.Handle(pattern, s.authenticated(h)) }
+	auth("POST /admin/logout", s.handleLogout)
+	auth("GET /admin/{$}", s.handleDashboard)
+	auth("GET /admin/posts", s.handlePosts)
+	auth("POST /admin/posts/bulk", s.handlePostsBulk)
+	auth("GET /admin/posts/new", s.handlePostNew)
+	auth("POST /admin/posts/new", s.handlePostSave)
+	auth("GET /admin/posts/{id}/edit", s.handlePostEdit)
+	auth("POST /admin/posts/{id}/edit", s.handlePostSave)
+	auth("POST /admin/posts/autosave", s.handleAutosave)
+	auth("POST /admin/posts/{id}/autosave", s.handleAutosave)
+	auth("POST /admin/preview", s.handlePreview)
+	auth("GET /admin/posts/{id}/revisions", s.handleRevisions)
+	auth("GET /admin/revisions/{id}", s.handleRevisionDiff)
+	auth("POST /admin/revisions/{id}/restore", s.handleRevisionRestore)
+	auth("GET /admin/comments", s.handleComments)
+	auth("POST /admin/comments/bulk", s.handleCommentsBulk)
+	auth("GET /admin/comments/{id}/edit", s.handleCommentEdit)
+	auth("POST /admin/comments/{id}/edit", s.handleCommentEditPost)
+	auth("POST /admin/comments/{id}/reply", s.handleCommentReply)
+	auth("GET /admin/users", s.handleUsers)
+	auth("GET /admin/users/new", s.handleUserNew)
+	auth("POST /admin/users/new", s.handleUserSave)
+	auth("GET /admin/users/{id}", s.handleUserEdit)
+	auth("POST /admin/users/{id}", s.handleUserSave)
+	auth("POST /admin/users/{id}/delete", s.handleUserDelete)
+	auth("GET /admin/settings", s.handleSettings)
+	auth("POST /admin/settings", s.handleSettingsPost)
+	auth("GET /admin/profile", s.handleProfile)
+	auth("POST /admin/profile", s.handleProfilePost)
+	auth("POST /admin/sessions/revoke", s.handleSessionsRevoke)
+	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, nil, communique.Errorf(communique.ENOTFOUND, "There is no such page in the newsroom."))
+	})
+	return s.recoverer(headers(mux))
+}
+
+func headers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cache-Control", "no-store")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.logger.Error("admin panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				s.fail(w, r, nil, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	b, ok := s.static[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	ct := "text/css; charset=utf-8"
+	if strings.HasSuffix(name, ".js") {
+		ct = "text/javascript; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Write(b)
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// csrfFor is the token of a session: an HMAC of its ID, so it is fixed
+// for the session, unguessable from outside and the same on every node.
+func (s *Server) csrfFor(sessionID string) string {
+	m := hmac.New(sha256.New, s.secret)
+	m.Write([]byte("csrf:" + sessionID))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// authenticated loads the session, refuses what needs a sign-in, checks
+// the CSRF token of every state-changing request, then runs h.
+func (s *Server) authenticated(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var sess *communique.Session
+		var user *communique.User
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && len(c.Value) <= 128 {
+			if found, err := s.store.FindSession(ctx, hashToken(c.Value)); err == nil {
+				if u, err := s.store.FindUserByID(ctx, found.UserID); err == nil && communique.Can(u, communique.ActionReadAdmin, nil) {
+					sess, user = found, u
+				}
+			}
+		}
+		if sess == nil {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.fail(w, r, nil, communique.Errorf(communique.EUNAUTHORIZED, "Your session has ended, so nothing was changed. Please sign in again."))
+			return
+		}
+		rq := &request{User: user, Session: sess, CSRF: s.csrfFor(sess.ID)}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			var err error
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				err = r.ParseMultipartForm(maxFormBytes)
+			} else {
+				err = r.ParseForm()
+			}
+			if err != nil {
+				s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "The form could not be read (is it too large?)."))
+				return
+			}
+			if !hmac.Equal([]byte(r.PostFormValue("csrf_token")), []byte(rq.CSRF)) {
+				s.fail(w, r, rq, communique.Errorf(communique.EFORBIDDEN, "This form expired or did not come from the newsroom, so nothing was changed. Go back, reload the page and try again."))
+				return
+			}
+		}
+		if s.Now().Sub(sess.LastSeenAt) > touchEvery {
+			if err := s.store.TouchSession(ctx, sess.ID, s.Now().Add(sessionIdle)); err != nil {
+				s.logger.Warn("touch session", "err", err)
+			}
+		}
+		values, err := s.store.Settings(ctx)
+		if err != nil {
+			s.fail(w, r, rq, err)
+			return
+		}
+		rq.Settings = communique.ParseSettings(values)
+		h(w, r, rq)
+	})
+}
+
+// base is what the admin layout shows on every page.
+type base struct {
+	Title     string
+	SiteTitle string
+	User      *communique.User
+	CSRF      string
+	Section   string
+	Flash     string
+	Can       map[string]bool
+	Pending   int
+}
+
+func (s *Server) base(r *http.Request, rq *request, title, section string) base {
+	b := base{Title: title, Section: section, SiteTitle: "Communiqué"}
+	if rq != nil {
+		b.User, b.CSRF = rq.User, rq.CSRF
+		if rq.Settings != nil {
+			b.SiteTitle = rq.Settings.Title
+		}
+		b.Can = map[string]bool{}
+		for _, a := range []communique.Action{communique.ActionCreatePage, communique.ActionModerateComment,
+			communique.ActionManageUsers, communique.ActionManageSettings, communique.ActionCreateArticle} {
+			b.Can[string(a)] = communique.Can(rq.User, a, nil)
+		}
+		if b.Can[string(communique.ActionModerateComment)] {
+			if counts, err := s.store.CountComments(r.Context()); err == nil {
+				b.Pending = counts[communique.CommentPending]
+			}
+		}
+	}
+	b.Flash = flashes[r.URL.Query().Get("done")]
+	return b
+}
+
+var flashes = map[string]string{
+	"saved": "Saved.", "published": "Published.", "scheduled": "Scheduled.", "submitted": "Submitted for review.",
+	"restored": "Revision restored.", "moderated": "Comments updated.", "replied": "Reply published.",
+	"created": "User created.", "deleted": "Deleted.", "signedout": "Other sessions signed out.", "bulk": "Articles updated.",
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.logger.Error("admin render", "view", name, "err", err)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+var statusOf = map[string]int{
+	communique.ECONFLICT:     http.StatusConflict,
+	communique.EINVALID:      http.StatusBadRequest,
+	communique.ENOTFOUND:     http.StatusNotFound,
+	communique.EUNAUTHORIZED: http.StatusForbidden,
+	communique.EFORBIDDEN:    http.StatusForbidden,
+	communique.EINTERNAL:     http.StatusInternalServerError,
+}
+
+type errorPage struct {
+	base
+	Status  int
+	Message string
+	Login   string
+}
+
+// fail shows an error page; internal errors are logged, never shown.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, rq *request, err error) {
+	status, msg := http.StatusInternalServerError, "Something went wrong. The error was logged."
+	if refusal := discussion.AsError(err); refusal != nil {
+		status, msg = http.StatusBadRequest, refusal.Message
+	} else if code := communique.ErrorCode(err); code != communique.EINTERNAL {
+		status, msg = statusOf[code], communique.ErrorMessage(err)
+	} else {
+		s.logger.Error("admin request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	data := errorPage{base: s.base(r, rq, http.StatusText(status), ""), Status: status, Message: msg}
+	if rq == nil {
+		next := r.URL.RequestURI()
+		if r.Method != http.MethodGet {
+			if ref, err := url.Parse(r.Referer()); err == nil && strings.HasPrefix(ref.Path, "/admin/") {
+				next = ref.RequestURI()
+			} else {
+				next = "/admin/"
+			}
+		}
+		data.Login = "/admin/login?next=" + url.QueryEscape(next)
+	}
+	s.render(w, r, status, "error", data)
+}
+
+// forbid answers 403 for an action the role may not take.
+func (s *Server) forbid(w http.ResponseWriter, r *http.Request, rq *request) {
+	s.fail(w, r, rq, communique.Errorf(communique.EFORBIDDEN, "Your role (%s) does not allow this, so nothing was changed.", rq.User.Role))
+}
+
+// localNext keeps a post-login redirect inside the admin.
+func localNext(next string) string {
+	if strings.HasPrefix(next, "/admin/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") && !strings.HasPrefix(next, "/admin/login") {
+		return next
+	}
+	return "/admin/"
+}

@@ -1,0 +1,222 @@
+package admin
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"communique"
+	"communique/password"
+)
+
+// Sign-in throttling: failures counted over a window, per login and per IP.
+const (
+	throttleWindow   = 15 * time.Minute
+	maxLoginFailures = 5
+	maxIPFailures    = 20
+)
+
+// dummyHash is checked when the login is unknown, so a wrong login takes
+// as long as a wrong password and the timing reveals no account.
+var dummyHash, _ = password.Hash("communique-no-such-user")
+
+type loginPage struct {
+	base
+	Login   string
+	Next    string
+	Error   string
+	Expired bool
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	if _, err := r.Cookie(sessionCookie); err == nil {
+		// Already signed in? The dashboard decides.
+		if c, _ := r.Cookie(sessionCookie); c != nil {
+			if _, err := s.store.FindSession(r.Context(), hashToken(c.Value)); err == nil {
+				http.Redirect(w, r, localNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+				return
+			}
+		}
+	}
+	data := loginPage{base: s.base(r, nil, "Sign in", ""), Next: localNext(r.URL.Query().Get("next"))}
+	s.setLoginCSRF(w, r, &data)
+	s.render(w, r, http.StatusOK, "login", data)
+}
+
+const loginCSRFCookie = "communique_login"
+
+// setLoginCSRF protects the sign-in form itself (login CSRF) with a
+// double-submit token tied to a random cookie.
+func (s *Server) setLoginCSRF(w http.ResponseWriter, r *http.Request, data *loginPage) {
+	v := ""
+	if c, err := r.Cookie(loginCSRFCookie); err == nil && len(c.Value) == 64 {
+		v = c.Value
+	} else {
+		v = randomToken()
+		http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: v, Path: "/admin/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureFor(r)})
+	}
+	data.CSRF = s.csrfFor("login:" + v)
+}
+
+func (s *Server) secureFor(r *http.Request) bool { return s.secure || r.TLS != nil }
+
+func (s *Server) handleLoginPost(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, nil, communique.Errorf(communique.EINVALID, "The form could not be read."))
+		return
+	}
+	ctx := r.Context()
+	login := strings.TrimSpace(r.PostFormValue("login"))
+	pw := r.PostFormValue("password")
+	data := loginPage{base: s.base(r, nil, "Sign in", ""), Login: login, Next: localNext(r.PostFormValue("next"))}
+	status := http.StatusOK
+	defer func() {
+		if status != 0 {
+			s.setLoginCSRF(w, r, &data)
+			s.render(w, r, status, "login", data)
+		}
+	}()
+	c, err := r.Cookie(loginCSRFCookie)
+	if err != nil || r.PostFormValue("csrf_token") != s.csrfFor("login:"+c.Value) {
+		data.Error, status = "This sign-in form expired. Please try again.", http.StatusForbidden
+		return
+	}
+	ip := clientIP(r)
+	byLogin, byIP, err := s.store.CountLoginFailures(ctx, login, ip, s.Now().Add(-throttleWindow))
+	if err != nil {
+		status = 0
+		s.fail(w, r, nil, err)
+		return
+	}
+	if byLogin >= maxLoginFailures || byIP >= maxIPFailures {
+		data.Error, status = "Too many failed sign-in attempts. Please wait 15 minutes and try again.", http.StatusTooManyRequests
+		return
+	}
+	user, ok := s.checkPassword(ctx, login, pw)
+	if !ok {
+		s.store.RecordLoginFailure(ctx, login, ip)
+		data.Error, status = "Unknown login or wrong password.", http.StatusUnauthorized
+		return
+	}
+	s.store.ClearLoginFailures(ctx, login)
+	// A new session at every sign-in: a session fixed before sign-in
+	// never becomes a signed-in one.
+	if old, err := r.Cookie(sessionCookie); err == nil {
+		s.store.DeleteSession(ctx, hashToken(old.Value))
+	}
+	token := randomToken()
+	sess := &communique.Session{ID: hashToken(token), UserID: user.ID, ExpiresAt: s.Now().Add(sessionIdle), IP: ip, UserAgent: truncate(r.UserAgent(), 255)}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		status = 0
+		s.fail(w, r, nil, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: s.secureFor(r), MaxAge: int(sessionIdle.Seconds())})
+	status = 0
+	http.Redirect(w, r, data.Next, http.StatusSeeOther)
+}
+
+// checkPassword finds the user by login (or email) and checks the
+// password, taking the same time whether or not the user exists.
+func (s *Server) checkPassword(ctx context.Context, login, pw string) (*communique.User, bool) {
+	var user *communique.User
+	f := communique.UserFilter{Login: &login}
+	if strings.Contains(login, "@") {
+		f = communique.UserFilter{Email: &login}
+	}
+	if users, err := s.store.FindUsers(ctx, f); err == nil && len(users) == 1 {
+		user = users[0]
+	}
+	hash := dummyHash
+	if user != nil && user.PasswordHash != "" {
+		hash = user.PasswordHash
+	}
+	err := password.Check(hash, pw)
+	if user == nil || user.PasswordHash == "" || err != nil || !communique.Can(user, communique.ActionReadAdmin, nil) {
+		return nil, false
+	}
+	return user, true
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, rq *request) {
+	s.store.DeleteSession(r.Context(), rq.Session.ID)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureFor(r)})
+	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+}
+
+type profilePage struct {
+	base
+	DisplayName string
+	Email       string
+	Sessions    []*communique.Session
+	Current     string
+	Errors      map[string]string
+}
+
+func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, rq *request) {
+	s.renderProfile(w, r, rq, rq.User.DisplayName, rq.User.Email, nil, http.StatusOK)
+}
+
+func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, rq *request, name, email string, errs map[string]string, status int) {
+	sessions, err := s.store.FindUserSessions(r.Context(), rq.User.ID)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	s.render(w, r, status, "profile", profilePage{base: s.base(r, rq, "Your profile", "profile"),
+		DisplayName: name, Email: email, Sessions: sessions, Current: rq.Session.ID, Errors: errs})
+}
+
+func (s *Server) handleProfilePost(w http.ResponseWriter, r *http.Request, rq *request) {
+	name, email := r.PostFormValue("display_name"), strings.TrimSpace(r.PostFormValue("email"))
+	errs := map[string]string{}
+	upd := communique.UserUpdate{DisplayName: &name, Email: &email}
+	if newPW := r.PostFormValue("new_password"); newPW != "" {
+		if password.Check(rq.User.PasswordHash, r.PostFormValue("current_password")) != nil {
+			errs["current_password"] = "Your current password is not right."
+		} else if err := password.Validate(newPW); err != nil {
+			errs["new_password"] = "The " + err.Error() + "."
+		} else if hash, err := password.Hash(newPW); err == nil {
+			upd.PasswordHash = &hash
+		}
+	}
+	if !communique.ValidEmail(email) {
+		errs["email"] = "Please enter a valid email address."
+	}
+	if len(errs) > 0 {
+		s.renderProfile(w, r, rq, name, email, errs, http.StatusBadRequest)
+		return
+	}
+	if _, err := s.store.UpdateUser(r.Context(), rq.User.ID, upd); err != nil {
+		if communique.ErrorCode(err) == communique.EINTERNAL {
+			s.fail(w, r, rq, err)
+			return
+		}
+		s.renderProfile(w, r, rq, name, email, map[string]string{"form": communique.ErrorMessage(err)}, http.StatusBadRequest)
+		return
+	}
+	if upd.PasswordHash != nil {
+		// A new password ends every other session.
+		s.store.DeleteUserSessions(r.Context(), rq.User.ID, rq.Session.ID)
+	}
+	http.Redirect(w, r, "/admin/profile?done=saved", http.StatusSeeOther)
+}
+
+// handleSessionsRevoke is "sign out everywhere else".
+func (s *Server) handleSessionsRevoke(w http.ResponseWriter, r *http.Request, rq *request) {
+	if err := s.store.DeleteUserSessions(r.Context(), rq.User.ID, rq.Session.ID); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/profile?done=signedout", http.StatusSeeOther)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}

@@ -1,0 +1,212 @@
+package admin
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"communique"
+	"communique/discussion"
+	"communique/markup"
+)
+
+// commentRow is a comment in the moderation list, with what only
+// moderators see: email, IP and the classifier's score.
+type commentRow struct {
+	*communique.Comment
+	ArticleTitle string
+	ArticleURL   string
+	ScorePercent int
+}
+
+type commentsPage struct {
+	base
+	Status  string
+	Counts  map[communique.CommentStatus]int
+	Tabs    []communique.CommentStatus
+	Rows    []commentRow
+	Page    int
+	Pages   int
+	PrevURL string
+	NextURL string
+}
+
+const commentsPerPage = 50
+
+func (s *Server) handleComments(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
+		s.forbid(w, r, rq)
+		return
+	}
+	ctx := r.Context()
+	q := r.URL.Query()
+	status := communique.CommentStatus(q.Get("status"))
+	if !status.Valid() {
+		status = communique.CommentPending
+	}
+	data := commentsPage{base: s.base(r, rq, "Comments", "comments"), Status: string(status),
+		Tabs: []communique.CommentStatus{communique.CommentPending, communique.CommentApproved, communique.CommentSpam, communique.CommentTrash}}
+	var err error
+	if data.Counts, err = s.store.CountComments(ctx); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	data.Page, _ = strconv.Atoi(q.Get("page"))
+	data.Page = max(1, min(data.Page, 100000))
+	list, total, err := s.store.FindComments(ctx, communique.CommentFilter{Status: []communique.CommentStatus{status}, Private: true,
+		Newest: true, Offset: (data.Page - 1) * commentsPerPage, Limit: commentsPerPage})
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	titles := map[int64]*communique.Article{}
+	for _, c := range list {
+		a, ok := titles[c.ArticleID]
+		if !ok {
+			a, _ = s.store.FindArticleByID(ctx, c.ArticleID)
+			titles[c.ArticleID] = a
+		}
+		row := commentRow{Comment: c, ScorePercent: int(c.SpamScore*100 + 0.5)}
+		if a != nil {
+			row.ArticleTitle, row.ArticleURL = a.Title, s.publicPath(r, rq, a)
+		}
+		data.Rows = append(data.Rows, row)
+	}
+	data.Pages = max(1, (total+commentsPerPage-1)/commentsPerPage)
+	link := func(n int) string {
+		return "/admin/comments?" + url.Values{"status": {string(status)}, "page": {strconv.Itoa(n)}}.Encode()
+	}
+	if data.Page > 1 {
+		data.PrevURL = link(data.Page - 1)
+	}
+	if data.Page < data.Pages {
+		data.NextURL = link(data.Page + 1)
+	}
+	s.render(w, r, http.StatusOK, "comments", data)
+}
+
+// handleCommentsBulk moderates the ticked comments, or the one whose row
+// button was pressed ("approve:42").
+func (s *Server) handleCommentsBulk(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
+		s.forbid(w, r, rq)
+		return
+	}
+	action, ids := r.PostFormValue("action"), r.PostForm["ids"]
+	if one := r.PostFormValue("row"); one != "" {
+		if a, id, ok := strings.Cut(one, ":"); ok {
+			action, ids = a, []string{id}
+		}
+	}
+	statuses := map[string]communique.CommentStatus{"approve": communique.CommentApproved, "unapprove": communique.CommentPending,
+		"spam": communique.CommentSpam, "trash": communique.CommentTrash}
+	for _, v := range ids {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			continue
+		}
+		if action == "delete" {
+			err = s.store.DeleteComment(r.Context(), id)
+		} else if st, ok := statuses[action]; ok {
+			err = s.discussion.Moderate(r.Context(), id, st)
+		} else {
+			s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "Choose an action."))
+			return
+		}
+		if err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
+			s.fail(w, r, rq, err)
+			return
+		}
+	}
+	back := "/admin/comments?done=moderated&status=" + url.QueryEscape(r.PostFormValue("status"))
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// handleCommentReply publishes a reply as the signed-in newsroom member,
+// approving the comment replied to if it was held (as WordPress does).
+func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
+		s.forbid(w, r, rq)
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	parent, err := s.store.FindCommentByID(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	if parent.Status != communique.CommentApproved {
+		if err := s.discussion.Moderate(r.Context(), parent.ID, communique.CommentApproved); err != nil {
+			s.fail(w, r, rq, err)
+			return
+		}
+	}
+	_, err = s.discussion.Post(r.Context(), rq.Settings, discussion.Submission{
+		ArticleID: parent.ArticleID, ParentID: parent.ID, Author: rq.User.Name(), Email: rq.User.Email,
+		Text: r.PostFormValue("comment"), SkipToken: true, IP: clientIP(r), UserAgent: r.UserAgent(),
+		UserID: rq.User.ID, Trusted: true,
+	})
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/comments?done=replied&status="+url.QueryEscape(r.PostFormValue("status")), http.StatusSeeOther)
+}
+
+type commentEditPage struct {
+	base
+	Comment   *communique.Comment
+	Text      string
+	Revisions []*communique.CommentRevision
+	Error     string
+}
+
+func (s *Server) loadComment(w http.ResponseWriter, r *http.Request, rq *request) (*communique.Comment, bool) {
+	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
+		s.forbid(w, r, rq)
+		return nil, false
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, rq, communique.Errorf(communique.ENOTFOUND, "Comment not found."))
+		return nil, false
+	}
+	c, err := s.store.FindCommentByID(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return nil, false
+	}
+	return c, true
+}
+
+// handleCommentEdit shows a comment's text and its edit history.
+func (s *Server) handleCommentEdit(w http.ResponseWriter, r *http.Request, rq *request) {
+	c, ok := s.loadComment(w, r, rq)
+	if !ok {
+		return
+	}
+	revs, _ := s.store.FindCommentRevisions(r.Context(), c.ID)
+	s.render(w, r, http.StatusOK, "comment_edit", commentEditPage{base: s.base(r, rq, "Edit comment", "comments"), Comment: c, Text: c.Text, Revisions: revs})
+}
+
+// handleCommentEditPost saves a moderator's edit; the status stays as it is.
+func (s *Server) handleCommentEditPost(w http.ResponseWriter, r *http.Request, rq *request) {
+	c, ok := s.loadComment(w, r, rq)
+	if !ok {
+		return
+	}
+	text := strings.TrimSpace(r.PostFormValue("comment"))
+	probe := *c
+	probe.Text = text
+	if fields := probe.Validate(false); fields["comment"] != "" {
+		revs, _ := s.store.FindCommentRevisions(r.Context(), c.ID)
+		s.render(w, r, http.StatusBadRequest, "comment_edit", commentEditPage{base: s.base(r, rq, "Edit comment", "comments"), Comment: c, Text: r.PostFormValue("comment"), Revisions: revs, Error: fields["comment"]})
+		return
+	}
+	if err := s.store.UpdateCommentText(r.Context(), c.ID, text, markup.Comment(text), c.Status, c.SpamScore); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/comments/"+strconv.FormatInt(c.ID, 10)+"/edit?done=saved", http.StatusSeeOther)
+}

@@ -1,0 +1,676 @@
+package admin
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"communique"
+	"communique/markup"
+)
+
+type dashboardPage struct {
+	base
+	Counts   map[communique.Status]int
+	Comments map[communique.CommentStatus]int
+	Drafts   []*communique.Article
+}
+
+func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	data := dashboardPage{base: s.base(r, rq, "Dashboard", "dashboard"), Counts: map[communique.Status]int{}}
+	for _, st := range []communique.Status{communique.StatusPublished, communique.StatusScheduled, communique.StatusPending, communique.StatusDraft} {
+		_, n, err := s.store.FindArticles(ctx, communique.ArticleFilter{Status: []communique.Status{st}, Limit: 1})
+		if err != nil {
+			s.fail(w, r, rq, err)
+			return
+		}
+		data.Counts[st] = n
+	}
+	data.Comments, _ = s.store.CountComments(ctx)
+	f := communique.ArticleFilter{Status: []communique.Status{communique.StatusDraft, communique.StatusPending}, Limit: 5}
+	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
+		f.AuthorID = &rq.User.ID
+	}
+	data.Drafts, _, _ = s.store.FindArticles(ctx, f)
+	s.render(w, r, http.StatusOK, "dashboard", data)
+}
+
+// postRow is an article in the admin list.
+type postRow struct {
+	*communique.Article
+	CanEdit bool
+	URL     string
+}
+
+type postsPage struct {
+	base
+	Rows       []postRow
+	Total      int
+	Page       int
+	Pages      int
+	Query      url.Values
+	Status     string
+	Type       string
+	AuthorID   int64
+	CategoryID int64
+	Authors    []*communique.User
+	Categories []*communique.Term
+	PrevURL    string
+	NextURL    string
+}
+
+const postsPerPage = 30
+
+// handlePosts lists articles with filters by status, author, category and
+// a title search.
+func (s *Server) handlePosts(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	data := postsPage{base: s.base(r, rq, "Articles", "posts"), Query: q, Status: q.Get("status"), Type: q.Get("type")}
+	if data.Type != communique.TypePage {
+		data.Type = communique.TypePost
+	} else {
+		data.Title, data.Section = "Pages", "pages"
+	}
+	f := communique.ArticleFilter{Type: &data.Type, Limit: postsPerPage}
+	if st := communique.Status(data.Status); st.Valid() {
+		f.Status = []communique.Status{st}
+	} else {
+		data.Status = ""
+		f.Status = []communique.Status{communique.StatusPublished, communique.StatusScheduled, communique.StatusPending, communique.StatusDraft}
+	}
+	if id, err := strconv.ParseInt(q.Get("author"), 10, 64); err == nil && id > 0 {
+		data.AuthorID, f.AuthorID = id, &id
+	}
+	if id, err := strconv.ParseInt(q.Get("category"), 10, 64); err == nil && id > 0 {
+		data.CategoryID, f.TermID = id, &id
+	}
+	data.Page, _ = strconv.Atoi(q.Get("page"))
+	data.Page = max(1, min(data.Page, 100000))
+	f.Offset = (data.Page - 1) * postsPerPage
+	search := strings.ToLower(strings.TrimSpace(q.Get("s")))
+	var list []*communique.Article
+	var err error
+	if search != "" {
+		// A title search scans the filtered list; full-text search of the
+		// public site is a separate index.
+		f.Limit, f.Offset = 1000, 0
+		all, _, err2 := s.store.FindArticles(ctx, f)
+		err = err2
+		for _, a := range all {
+			if strings.Contains(strings.ToLower(a.Title), search) {
+				list = append(list, a)
+			}
+		}
+		data.Total = len(list)
+		start := min((data.Page-1)*postsPerPage, len(list))
+		list = list[start:min(start+postsPerPage, len(list))]
+	} else {
+		list, data.Total, err = s.store.FindArticles(ctx, f)
+	}
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	for _, a := range list {
+		data.Rows = append(data.Rows, postRow{Article: a, CanEdit: communique.Can(rq.User, communique.ActionEditArticle, a), URL: s.publicPath(r, rq, a)})
+	}
+	data.Pages = max(1, (data.Total+postsPerPage-1)/postsPerPage)
+	page := func(n int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(n))
+		return "/admin/posts?" + v.Encode()
+	}
+	if data.Page > 1 {
+		data.PrevURL = page(data.Page - 1)
+	}
+	if data.Page < data.Pages {
+		data.NextURL = page(data.Page + 1)
+	}
+	data.Authors, _ = s.store.FindUsers(ctx, communique.UserFilter{})
+	tax := communique.TaxonomyCategory
+	data.Categories, _ = s.store.FindTerms(ctx, communique.TermFilter{Taxonomy: &tax})
+	s.render(w, r, http.StatusOK, "posts", data)
+}
+
+// publicPath is the article's URL on the site.
+func (s *Server) publicPath(r *http.Request, rq *request, a *communique.Article) string {
+	var parents []string
+	for parent, depth := a.ParentID, 0; parent != 0 && depth < 10; depth++ {
+		p, err := s.store.FindArticleByID(r.Context(), parent)
+		if err != nil {
+			break
+		}
+		parents = append([]string{p.Slug}, parents...)
+		parent = p.ParentID
+	}
+	return communique.ArticlePath(a, rq.Settings, parents)
+}
+
+// handlePostsBulk applies one action to the ticked articles, checking the
+// capability for each.
+func (s *Server) handlePostsBulk(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	action := r.PostFormValue("action")
+	targets := map[string]communique.Status{"publish": communique.StatusPublished, "draft": communique.StatusDraft, "pending": communique.StatusPending, "trash": communique.StatusTrash}
+	for _, v := range r.PostForm["ids"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			continue
+		}
+		a, err := s.store.FindArticleByID(ctx, id)
+		if err != nil {
+			continue
+		}
+		var allowed bool
+		switch action {
+		case "publish":
+			allowed = communique.Can(rq.User, communique.ActionPublishArticle, a)
+		case "trash", "delete":
+			allowed = communique.Can(rq.User, communique.ActionDeleteArticle, a)
+		case "draft", "pending":
+			allowed = communique.Can(rq.User, communique.ActionEditArticle, a)
+		}
+		if !allowed {
+			s.forbid(w, r, rq)
+			return
+		}
+		if action == "delete" {
+			err = s.store.DeleteArticle(ctx, id)
+		} else if st, ok := targets[action]; ok {
+			_, err = s.store.UpdateArticle(ctx, id, communique.ArticleUpdate{Status: &st, RevisionBy: &rq.User.ID})
+		} else {
+			s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "Choose a bulk action."))
+			return
+		}
+		if err != nil {
+			s.fail(w, r, rq, err)
+			return
+		}
+	}
+	back := "/admin/posts?done=bulk"
+	if t := r.PostFormValue("type"); t == communique.TypePage {
+		back += "&type=page"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// editorPage is the writing form, with everything the writer typed.
+type editorPage struct {
+	base
+	ID           int64
+	Type         string
+	Title        string
+	Slug         string
+	Format       string
+	Source       string
+	Excerpt      string
+	Status       string
+	Date         string // site time zone, YYYY-MM-DD
+	Time         string // HH:MM
+	TimeZone     string
+	Sticky       bool
+	CommentsOpen bool
+	ParentID     int64
+	MenuOrder    int
+	CategoryIDs  []int64
+	NewCats      string
+	Tags         string
+	Categories   []*communique.Term
+	Pages        []*communique.Article
+	Statuses     []statusChoice
+	Errors       map[string]string
+	PublicURL    string
+	Autosave     *communique.Revision
+	Revisions    int
+	Action       string
+}
+
+type statusChoice struct {
+	Value, Label string
+}
+
+func (s *Server) statusChoices(rq *request, a *communique.Article) []statusChoice {
+	out := []statusChoice{{"draft", "Draft"}, {"pending", "Pending review"}}
+	if communique.Can(rq.User, communique.ActionPublishArticle, a) {
+		out = append(out, statusChoice{"scheduled", "Scheduled (at the date below)"}, statusChoice{"published", "Published"})
+	}
+	return out
+}
+
+func (s *Server) handlePostNew(w http.ResponseWriter, r *http.Request, rq *request) {
+	typ := communique.TypePost
+	if r.URL.Query().Get("type") == communique.TypePage {
+		typ = communique.TypePage
+	}
+	probe := &communique.Article{Type: typ, AuthorID: rq.User.ID}
+	if !s.canCreate(rq, typ) {
+		s.forbid(w, r, rq)
+		return
+	}
+	data := editorPage{base: s.base(r, rq, "New article", "new"), Type: typ, Format: communique.FormatMarkdown, Status: "draft",
+		CommentsOpen: rq.Settings.Bool("comments_open_default"), Action: "/admin/posts/new"}
+	if typ == communique.TypePage {
+		data.Title, data.Section = "New page", "pages"
+	}
+	s.renderEditor(w, r, rq, &data, probe, http.StatusOK)
+}
+
+func (s *Server) canCreate(rq *request, typ string) bool {
+	if typ == communique.TypePage {
+		return communique.Can(rq.User, communique.ActionCreatePage, nil)
+	}
+	return communique.Can(rq.User, communique.ActionCreateArticle, nil)
+}
+
+func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, rq *request) {
+	a, ok := s.loadArticle(w, r, rq)
+	if !ok {
+		return
+	}
+	if !communique.Can(rq.User, communique.ActionEditArticle, a) {
+		s.forbid(w, r, rq)
+		return
+	}
+	loc := rq.Settings.Location
+	data := editorPage{base: s.base(r, rq, "Edit “"+a.Title+"”", "posts"), ID: a.ID, Type: a.Type, Title: a.Title, Slug: a.Slug,
+		Format: a.Format, Source: a.Source, Excerpt: a.Excerpt, Status: string(a.Status), Sticky: a.Sticky,
+		CommentsOpen: a.CommentsOpen, ParentID: a.ParentID, MenuOrder: a.MenuOrder, Action: "/admin/posts/" + strconv.FormatInt(a.ID, 10) + "/edit"}
+	if !a.PublishedAt.IsZero() {
+		data.Date, data.Time = a.PublishedAt.In(loc).Format("2006-01-02"), a.PublishedAt.In(loc).Format("15:04")
+	}
+	for _, c := range a.Categories {
+		data.CategoryIDs = append(data.CategoryIDs, c.ID)
+	}
+	var tags []string
+	for _, t := range a.Tags {
+		tags = append(tags, t.Name)
+	}
+	data.Tags = strings.Join(tags, ", ")
+	if a.Status != communique.StatusTrash {
+		data.PublicURL = s.publicPath(r, rq, a)
+	}
+	if revs, err := s.store.FindRevisions(r.Context(), a.ID); err == nil {
+		data.Revisions = len(revs)
+		for _, rev := range revs {
+			if rev.Autosave && rev.UserID == rq.User.ID && rev.CreatedAt.After(a.ModifiedAt) && (rev.Source != a.Source || rev.Title != a.Title) {
+				data.Autosave = rev
+				break
+			}
+		}
+	}
+	s.renderEditor(w, r, rq, &data, a, http.StatusOK)
+}
+
+func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, rq *request, data *editorPage, a *communique.Article, status int) {
+	ctx := r.Context()
+	tax := communique.TaxonomyCategory
+	data.Categories, _ = s.store.FindTerms(ctx, communique.TermFilter{Taxonomy: &tax})
+	if data.Type == communique.TypePage {
+		page := communique.TypePage
+		data.Pages, _, _ = s.store.FindArticles(ctx, communique.ArticleFilter{Type: &page, Limit: 500, Oldest: true})
+	}
+	data.TimeZone = rq.Settings.TimeZone
+	data.Statuses = s.statusChoices(rq, a)
+	s.render(w, r, status, "editor", data)
+}
+
+func (s *Server) loadArticle(w http.ResponseWriter, r *http.Request, rq *request) (*communique.Article, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, rq, communique.Errorf(communique.ENOTFOUND, "Article not found."))
+		return nil, false
+	}
+	a, err := s.store.FindArticleByID(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return nil, false
+	}
+	return a, true
+}
+
+// formArticle reads the editor form into data, so a failed save can show
+// everything again.
+func (s *Server) formArticle(r *http.Request, rq *request, data *editorPage) {
+	f := r.PostForm
+	data.Title, data.Slug, data.Source, data.Excerpt = f.Get("title"), f.Get("slug"), f.Get("body"), f.Get("excerpt")
+	data.Format, data.Status = f.Get("format"), f.Get("status")
+	data.Date, data.Time = f.Get("date"), f.Get("time")
+	data.Sticky, data.CommentsOpen = f.Get("sticky") != "", f.Get("comments_open") != ""
+	data.ParentID, _ = strconv.ParseInt(f.Get("parent"), 10, 64)
+	data.MenuOrder, _ = strconv.Atoi(f.Get("menu_order"))
+	data.NewCats, data.Tags = f.Get("new_categories"), f.Get("tags")
+	data.CategoryIDs = nil
+	for _, v := range f["categories"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			data.CategoryIDs = append(data.CategoryIDs, id)
+		}
+	}
+	if data.Format != communique.FormatHTML {
+		data.Format = communique.FormatMarkdown
+	}
+}
+
+// publishTime reads the date and time fields in the site's time zone.
+func publishTime(date, clock string, loc *time.Location) (time.Time, error) {
+	if strings.TrimSpace(date) == "" {
+		return time.Time{}, nil
+	}
+	if clock == "" {
+		clock = "00:00"
+	}
+	return time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(date)+" "+strings.TrimSpace(clock), loc)
+}
+
+// handlePostSave creates or updates an article from the editor. A failed
+// save shows the form again with everything typed.
+func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	var existing *communique.Article
+	if r.PathValue("id") != "" {
+		a, ok := s.loadArticle(w, r, rq)
+		if !ok {
+			return
+		}
+		existing = a
+	}
+	typ := r.PostFormValue("type")
+	if existing != nil {
+		typ = existing.Type
+	} else if typ != communique.TypePage {
+		typ = communique.TypePost
+	}
+	data := editorPage{base: s.base(r, rq, "Edit", "posts"), Type: typ, Errors: map[string]string{}, Action: r.URL.Path}
+	s.formArticle(r, rq, &data)
+	probe := &communique.Article{Type: typ, AuthorID: rq.User.ID, Status: communique.StatusDraft}
+	if existing != nil {
+		data.ID, probe = existing.ID, existing
+		if !communique.Can(rq.User, communique.ActionEditArticle, existing) {
+			s.forbid(w, r, rq)
+			return
+		}
+	} else if !s.canCreate(rq, typ) {
+		s.forbid(w, r, rq)
+		return
+	}
+	status := communique.Status(data.Status)
+	if !status.Valid() || status == communique.StatusTrash {
+		status = communique.StatusDraft
+	}
+	if (status == communique.StatusPublished || status == communique.StatusScheduled) && !communique.Can(rq.User, communique.ActionPublishArticle, probe) {
+		// Contributors submit for review instead; nothing is published.
+		s.forbid(w, r, rq)
+		return
+	}
+	when, err := publishTime(data.Date, data.Time, rq.Settings.Location)
+	if err != nil {
+		data.Errors["date"] = "Please give the date as YYYY-MM-DD and the time as HH:MM."
+	}
+	if status == communique.StatusScheduled && !when.After(s.Now()) {
+		data.Errors["date"] = "A scheduled article needs a date and time in the future."
+	}
+	cats, tags, err := s.terms(r, rq, &data)
+	if err != nil {
+		data.Errors["categories"] = communique.ErrorMessage(err)
+	}
+	if len(data.Errors) == 0 {
+		var a *communique.Article
+		if existing == nil {
+			a = &communique.Article{Type: typ, Title: data.Title, Slug: data.Slug, Format: data.Format, Source: data.Source,
+				Excerpt: data.Excerpt, AuthorID: rq.User.ID, Status: status, PublishedAt: when, Sticky: data.Sticky,
+				CommentsOpen: data.CommentsOpen, ParentID: data.ParentID, MenuOrder: data.MenuOrder}
+			err = s.store.CreateArticle(ctx, a, cats, tags)
+		} else {
+			upd := communique.ArticleUpdate{Title: &data.Title, Slug: &data.Slug, Format: &data.Format, Source: &data.Source,
+				Excerpt: &data.Excerpt, Status: &status, Sticky: &data.Sticky, CommentsOpen: &data.CommentsOpen,
+				CategoryIDs: &cats, TagIDs: &tags, RevisionBy: &rq.User.ID}
+			if !when.IsZero() || status == communique.StatusDraft || status == communique.StatusPending {
+				upd.PublishedAt = &when
+			}
+			if typ == communique.TypePage {
+				upd.ParentID, upd.MenuOrder = &data.ParentID, &data.MenuOrder
+			}
+			a, err = s.store.UpdateArticle(ctx, existing.ID, upd)
+		}
+		if err == nil {
+			done := map[communique.Status]string{communique.StatusPublished: "published", communique.StatusScheduled: "scheduled", communique.StatusPending: "submitted"}[a.Status]
+			if done == "" {
+				done = "saved"
+			}
+			http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(a.ID, 10)+"/edit?done="+done, http.StatusSeeOther)
+			return
+		}
+		if communique.ErrorCode(err) == communique.EINTERNAL {
+			s.fail(w, r, rq, err)
+			return
+		}
+		data.Errors["form"] = communique.ErrorMessage(err)
+	}
+	if data.Errors["form"] == "" {
+		data.Errors["form"] = "The article was not saved. Please check the highlighted fields; your text is kept below."
+	}
+	s.renderEditor(w, r, rq, &data, probe, http.StatusBadRequest)
+}
+
+// terms resolves ticked categories, new categories and tags typed as
+// comma-separated names, creating missing ones.
+func (s *Server) terms(r *http.Request, rq *request, data *editorPage) ([]int64, []int64, error) {
+	ctx := r.Context()
+	cats := append([]int64{}, data.CategoryIDs...)
+	names := splitNames(data.NewCats)
+	if len(names) > 0 && !communique.Can(rq.User, communique.ActionManageTerms, nil) && !communique.Can(rq.User, communique.ActionPublishArticle, nil) {
+		return nil, nil, communique.Errorf(communique.EFORBIDDEN, "Your role cannot create categories.")
+	}
+	for _, n := range names {
+		t, err := s.store.EnsureTerm(ctx, communique.TaxonomyCategory, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		cats = append(cats, t.ID)
+		data.CategoryIDs = append(data.CategoryIDs, t.ID)
+	}
+	data.NewCats = ""
+	var tags []int64
+	for _, n := range splitNames(data.Tags) {
+		t, err := s.store.EnsureTerm(ctx, communique.TaxonomyTag, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		tags = append(tags, t.ID)
+	}
+	return cats, tags, nil
+}
+
+func splitNames(s string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range strings.Split(s, ",") {
+		n = strings.TrimSpace(n)
+		if n != "" && !seen[strings.ToLower(n)] {
+			seen[strings.ToLower(n)] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// handleAutosave keeps the editor's text as the user types. A new article
+// becomes a draft on its first autosave, so closing the tab loses nothing.
+func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	title, body, excerpt := r.PostFormValue("title"), r.PostFormValue("body"), r.PostFormValue("excerpt")
+	var id int64
+	resp := map[string]any{}
+	if r.PathValue("id") != "" {
+		a, ok := s.loadArticle(w, r, rq)
+		if !ok {
+			return
+		}
+		if !communique.Can(rq.User, communique.ActionEditArticle, a) {
+			s.forbid(w, r, rq)
+			return
+		}
+		id = a.ID
+	} else {
+		typ := communique.TypePost
+		if r.PostFormValue("type") == communique.TypePage {
+			typ = communique.TypePage
+		}
+		if !s.canCreate(rq, typ) {
+			s.forbid(w, r, rq)
+			return
+		}
+		if strings.TrimSpace(title) == "" {
+			title = "(untitled draft)"
+		}
+		a := &communique.Article{Type: typ, Title: title, Format: communique.FormatMarkdown, Source: body, Excerpt: excerpt,
+			AuthorID: rq.User.ID, Status: communique.StatusDraft, CommentsOpen: rq.Settings.Bool("comments_open_default")}
+		if f := r.PostFormValue("format"); f == communique.FormatHTML {
+			a.Format = f
+		}
+		if err := s.store.CreateArticle(ctx, a, nil, nil); err != nil {
+			s.jsonError(w, err)
+			return
+		}
+		id = a.ID
+		resp["edit_url"] = "/admin/posts/" + strconv.FormatInt(id, 10) + "/edit"
+		resp["autosave_url"] = "/admin/posts/" + strconv.FormatInt(id, 10) + "/autosave"
+	}
+	rev := &communique.Revision{ArticleID: id, UserID: rq.User.ID, Title: title, Source: body, Excerpt: excerpt}
+	if err := s.store.Autosave(ctx, rev); err != nil {
+		s.jsonError(w, err)
+		return
+	}
+	resp["id"], resp["saved_at"] = id, rev.CreatedAt.In(rq.Settings.Location).Format("15:04:05")
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(resp)
+}
+
+func (s *Server) jsonError(w http.ResponseWriter, err error) {
+	status := statusOf[communique.ErrorCode(err)]
+	if status == http.StatusInternalServerError {
+		s.logger.Error("autosave", "err", err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"error": communique.ErrorMessage(err)})
+}
+
+type previewPage struct {
+	base
+	Heading string
+	HTML    string
+}
+
+// handlePreview renders the unsaved body on the server, exactly as the
+// site will, in a new tab; nothing is stored.
+func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request, rq *request) {
+	format := r.PostFormValue("format")
+	if format != communique.FormatHTML {
+		format = communique.FormatMarkdown
+	}
+	html, err := markup.RenderBody(format, r.PostFormValue("body"))
+	if err != nil {
+		s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "The body could not be rendered."))
+		return
+	}
+	s.render(w, r, http.StatusOK, "preview", previewPage{base: s.base(r, rq, "Preview", "posts"), Heading: r.PostFormValue("title"), HTML: html})
+}
+
+type revisionsPage struct {
+	base
+	Article   *communique.Article
+	Revisions []*communique.Revision
+	Users     map[int64]string
+}
+
+func (s *Server) handleRevisions(w http.ResponseWriter, r *http.Request, rq *request) {
+	a, ok := s.loadArticle(w, r, rq)
+	if !ok {
+		return
+	}
+	if !communique.Can(rq.User, communique.ActionEditArticle, a) {
+		s.forbid(w, r, rq)
+		return
+	}
+	revs, err := s.store.FindRevisions(r.Context(), a.ID)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	users := map[int64]string{}
+	for _, rev := range revs {
+		if _, ok := users[rev.UserID]; !ok {
+			if u, err := s.store.FindUserByID(r.Context(), rev.UserID); err == nil {
+				users[rev.UserID] = u.Name()
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "revisions", revisionsPage{base: s.base(r, rq, "Revisions of “"+a.Title+"”", "posts"), Article: a, Revisions: revs, Users: users})
+}
+
+type diffPage struct {
+	base
+	Article  *communique.Article
+	Revision *communique.Revision
+	Title    []diffLine
+	Body     []diffLine
+	Excerpt  []diffLine
+	Same     bool
+}
+
+func (s *Server) revision(w http.ResponseWriter, r *http.Request, rq *request) (*communique.Revision, *communique.Article, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, rq, communique.Errorf(communique.ENOTFOUND, "Revision not found."))
+		return nil, nil, false
+	}
+	rev, err := s.store.FindRevisionByID(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return nil, nil, false
+	}
+	a, err := s.store.FindArticleByID(r.Context(), rev.ArticleID)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return nil, nil, false
+	}
+	if !communique.Can(rq.User, communique.ActionEditArticle, a) {
+		s.forbid(w, r, rq)
+		return nil, nil, false
+	}
+	return rev, a, true
+}
+
+// handleRevisionDiff shows what changed from a revision to the current text.
+func (s *Server) handleRevisionDiff(w http.ResponseWriter, r *http.Request, rq *request) {
+	rev, a, ok := s.revision(w, r, rq)
+	if !ok {
+		return
+	}
+	data := diffPage{base: s.base(r, rq, "Compare revision", "posts"), Article: a, Revision: rev,
+		Title: lineDiff(rev.Title, a.Title), Body: lineDiff(rev.Source, a.Source), Excerpt: lineDiff(rev.Excerpt, a.Excerpt)}
+	data.Same = rev.Title == a.Title && rev.Source == a.Source && rev.Excerpt == a.Excerpt
+	s.render(w, r, http.StatusOK, "diff", data)
+}
+
+// handleRevisionRestore makes a revision the current text (itself a save,
+// so it leaves a revision too).
+func (s *Server) handleRevisionRestore(w http.ResponseWriter, r *http.Request, rq *request) {
+	rev, a, ok := s.revision(w, r, rq)
+	if !ok {
+		return
+	}
+	if _, err := s.store.UpdateArticle(r.Context(), a.ID, communique.ArticleUpdate{Title: &rev.Title, Source: &rev.Source, Excerpt: &rev.Excerpt, RevisionBy: &rq.User.ID}); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(a.ID, 10)+"/edit?done=restored", http.StatusSeeOther)
+}

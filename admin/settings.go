@@ -10,7 +10,7 @@ import (
 // settingField is one input of the settings page.
 type settingField struct {
 	Key, Label, Value, Help, Kind, Error string
-	Choices                             []string
+	Choices                              []string
 }
 
 type settingsPage struct {

@@ -32,6 +32,7 @@ var Dialect = sqlstore.Dialect{
 	// One lock id for all nodes: the first to start migrates, the others
 	// wait and then find nothing left to do.
 	MigrationLock:       `SELECT pg_advisory_xact_lock(7012026)`,
+	SerializeLock:       `SELECT pg_advisory_xact_lock(7012027)`,
 	Greatest:            "GREATEST",
 	CaseInsensitiveLike: "ILIKE",
 }

@@ -34,6 +34,10 @@ type Dialect struct {
 	// MigrationLock, when set, runs first in every migration transaction so
 	// that nodes starting together migrate once.
 	MigrationLock string
+	// SerializeLock, when set, makes a transaction wait for any other
+	// holding it: rare check-then-insert rules (the first administrator)
+	// need it where several writers run at once.
+	SerializeLock string
 	// CaseInsensitiveLike is the operator for case-insensitive LIKE.
 	CaseInsensitiveLike string
 	// Greatest is the function returning the larger of two values.

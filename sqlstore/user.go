@@ -63,6 +63,18 @@ func (db *DB) FindUsers(ctx context.Context, f communique.UserFilter) ([]*commun
 
 // CreateUser stores a user; the login must be free (case-insensitively).
 func (db *DB) CreateUser(ctx context.Context, u *communique.User) error {
+	return db.createUser(ctx, u, false)
+}
+
+// CreateFirstAdministrator stores u as an administrator only if none
+// exists yet, in one transaction, so two racing /setup forms cannot both
+// succeed. ECONFLICT when an administrator exists.
+func (db *DB) CreateFirstAdministrator(ctx context.Context, u *communique.User) error {
+	u.Role = communique.RoleAdministrator
+	return db.createUser(ctx, u, true)
+}
+
+func (db *DB) createUser(ctx context.Context, u *communique.User, firstAdmin bool) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -72,6 +84,19 @@ func (db *DB) CreateUser(ctx context.Context, u *communique.User) error {
 	}
 	defer tx.Rollback()
 	w := tx.w()
+	if firstAdmin {
+		if db.dialect.SerializeLock != "" {
+			if _, err := w.exec(ctx, db.dialect.SerializeLock); err != nil {
+				return err
+			}
+		}
+		var admins int
+		if err := w.row(ctx, `SELECT COUNT(*) FROM users WHERE role = 'administrator'`).Scan(&admins); err != nil {
+			return err
+		} else if admins > 0 {
+			return communique.Errorf(communique.ECONFLICT, "An administrator already exists.")
+		}
+	}
 	var taken int
 	if err := w.row(ctx, `SELECT COUNT(*) FROM users WHERE LOWER(login) = LOWER(?)`, u.Login).Scan(&taken); err != nil {
 		return err

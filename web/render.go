@@ -64,6 +64,11 @@ func (o overlay) ReadFile(name string) ([]byte, error) {
 }
 
 func loadViews(themeDir string) (*views, error) {
+	if themeDir != "" {
+		if st, err := os.Stat(themeDir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("theme: %s is not a folder", themeDir)
+		}
+	}
 	o := overlay{dir: themeDir, fs: embedded}
 	v := &views{pages: map[string]*template.Template{}, static: map[string]asset{}}
 

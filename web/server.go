@@ -26,6 +26,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	SchemaVersion(ctx context.Context) (int, error)
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
+	CreateFirstAdministrator(ctx context.Context, u *communique.User) error
 }
 
 // Server is the public site.

@@ -82,10 +82,13 @@ func (s *Server) handleSetupPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(data.Errors) == 0 {
 		if u.PasswordHash, err = password.Hash(pw); err == nil {
-			err = s.store.CreateUser(r.Context(), u)
+			err = s.store.CreateFirstAdministrator(r.Context(), u)
 		}
 		if err != nil && communique.ErrorCode(err) == communique.EINTERNAL {
 			s.renderError(w, r, err)
+			return
+		} else if communique.ErrorCode(err) == communique.ECONFLICT && strings.Contains(communique.ErrorMessage(err), "administrator") {
+			s.notFound(w, r) // someone else finished the setup first
 			return
 		} else if err != nil {
 			data.Errors["login"] = communique.ErrorMessage(err)

@@ -203,6 +203,9 @@ func (db *DB) CreateArticle(ctx context.Context, a *communique.Article, category
 	if err != nil {
 		return db.wrap(err, "Article")
 	}
+	if err := tx.setBodyText(ctx, a.ID, a.HTML); err != nil {
+		return err
+	}
 	if err := tx.setTerms(ctx, a.ID, communique.TaxonomyCategory, categoryIDs); err != nil {
 		return err
 	}
@@ -397,6 +400,9 @@ func (db *DB) UpdateArticle(ctx context.Context, id int64, upd communique.Articl
 		w.t(a.PublishedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, parent, a.MenuOrder, id)
 	if err != nil {
 		return nil, db.wrap(err, "Article")
+	}
+	if err := tx.setBodyText(ctx, id, a.HTML); err != nil {
+		return nil, err
 	}
 	if a.Slug != oldSlug {
 		// Remember the old slug for a 301; a slug that becomes live again

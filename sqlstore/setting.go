@@ -30,7 +30,18 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 	if err := communique.ValidateSetting(key, value); err != nil {
 		return err
 	}
-	return db.setRaw(ctx, key, value)
+	var before string
+	if key == "search_language" {
+		before = db.searchLanguage(ctx)
+	}
+	if err := db.setRaw(ctx, key, value); err != nil {
+		return err
+	}
+	if key == "search_language" && value != before {
+		// The index holds stemmed words: another language re-indexes.
+		return db.RebuildSearchIndex(ctx)
+	}
+	return nil
 }
 
 // setRaw stores a value without the public registry's rules; the store

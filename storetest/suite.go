@@ -30,6 +30,8 @@ func Run(t *testing.T, open Opener) {
 		{"Secrets", testSecrets},
 		{"Menus", testMenus},
 		{"Times", testTimes},
+		{"Search", testSearch},
+		{"SitemapRefs", testSitemapRefs},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

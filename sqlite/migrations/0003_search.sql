@@ -1,0 +1,77 @@
+-- Full-text search, and Webmentions received and sent.
+--
+-- body_text is the article body as plain text (markup.PlainText of html),
+-- written by the store so search matches and snippets show words, not
+-- tags. NULL means "not derived yet" (a row written by other means, or an
+-- html change that did not bring its body_text): search then falls back
+-- to html until RebuildSearchIndex derives it.
+ALTER TABLE articles ADD COLUMN body_text TEXT;
+
+-- The FTS5 index keeps its own copy of the text (not external content), so
+-- it can never disagree with what a trigger removes. porter stems English;
+-- RebuildSearchIndex recreates the table with plain unicode61 when the
+-- search_language setting names another language. Drafts are indexed too:
+-- queries keep to published articles, so publishing needs no re-index.
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, excerpt, body,
+	tokenize = 'porter unicode61 remove_diacritics 2');
+
+INSERT INTO articles_fts (rowid, title, excerpt, body)
+	SELECT id, title, excerpt, COALESCE(body_text, html) FROM articles;
+
+-- The triggers read the row back rather than use NEW, so that whichever
+-- runs last (the stale-text one below updates the row again) indexes what
+-- is finally stored.
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+	INSERT INTO articles_fts (rowid, title, excerpt, body)
+		SELECT id, title, excerpt, COALESCE(body_text, html) FROM articles WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, excerpt, html, body_text ON articles BEGIN
+	DELETE FROM articles_fts WHERE rowid = OLD.id;
+	INSERT INTO articles_fts (rowid, title, excerpt, body)
+		SELECT id, title, excerpt, COALESCE(body_text, html) FROM articles WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+	DELETE FROM articles_fts WHERE rowid = OLD.id;
+END;
+
+-- An html change that does not also set body_text makes it stale.
+CREATE TRIGGER articles_body_text_stale AFTER UPDATE OF html ON articles
+	WHEN NEW.html IS NOT OLD.html AND NEW.body_text IS OLD.body_text AND NEW.body_text IS NOT NULL
+BEGIN
+	UPDATE articles SET body_text = NULL WHERE id = NEW.id;
+END;
+
+-- Webmentions other sites sent to our articles (W3C Webmention). A new one
+-- is 'verifying' until its source has been fetched; then 'pending' for a
+-- moderator (or 'refused', with the reason), then 'approved', 'spam' or
+-- 'trash' like a comment. One row per source and target: a source that is
+-- sent again updates its row.
+CREATE TABLE webmentions (
+	id          INTEGER PRIMARY KEY,
+	article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+	source      TEXT NOT NULL,
+	target      TEXT NOT NULL,
+	status      TEXT NOT NULL,
+	refusal     TEXT NOT NULL DEFAULT '',
+	author_name TEXT NOT NULL DEFAULT '',
+	author_url  TEXT NOT NULL DEFAULT '',
+	title       TEXT NOT NULL DEFAULT '',
+	excerpt     TEXT NOT NULL DEFAULT '',
+	created_at  TEXT NOT NULL,
+	updated_at  TEXT NOT NULL,
+	UNIQUE (source, target)
+);
+CREATE INDEX webmentions_article ON webmentions (article_id, status, created_at);
+CREATE INDEX webmentions_status ON webmentions (status, created_at);
+
+-- Webmentions we sent for the links of our published articles, so each
+-- link is notified once (and again only when the article changes).
+CREATE TABLE webmention_sends (
+	article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+	target     TEXT NOT NULL,
+	status     TEXT NOT NULL,
+	sent_at    TEXT NOT NULL,
+	PRIMARY KEY (article_id, target)
+);

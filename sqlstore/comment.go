@@ -361,8 +361,8 @@ func (db *DB) IsDuplicateComment(ctx context.Context, articleID int64, name, ema
 	var n int
 	x := q{db.write, &db.dialect}
 	err := x.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE article_id = ? AND text = ?
-		AND (LOWER(author_email) = LOWER(?) OR (? = '' AND author_name = ?)) AND status <> 'trash' LIMIT 1) x`,
-		articleID, text, email, email, name).Scan(&n)
+		AND ((? <> '' AND LOWER(author_email) = LOWER(?)) OR (? = '' AND author_name = ?)) AND status <> 'trash' LIMIT 1) x`,
+		articleID, text, email, email, email, name).Scan(&n)
 	return n > 0, err
 }
 

@@ -32,6 +32,14 @@ func Run(t *testing.T, open Opener) {
 		{"Times", testTimes},
 		{"Search", testSearch},
 		{"SitemapRefs", testSitemapRefs},
+		{"CommentCreate", testCommentCreate},
+		{"CommentCount", testCommentCount},
+		{"CommentFilters", testCommentFilters},
+		{"CommentEditRevisions", testCommentEditRevisions},
+		{"CommentDelete", testCommentDelete},
+		{"CommentLookups", testCommentLookups},
+		{"CommentCounts", testCommentCounts},
+		{"SpamTraining", testSpamTraining},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

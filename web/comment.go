@@ -135,6 +135,9 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	d := &discussionView{Count: a.CommentCount, Page: p.Page, Pages: p.Pages, Depth: st.settings.Int("thread_comments_depth")}
 	if !discussion.CommentsOpen(a, st.settings, now) {
 		d.Closed = true
+		// A comment refused because the article closed comes back with
+		// everything the reader typed, so nothing is lost.
+		d.Form = form
 	} else {
 		if form == nil {
 			form = s.newCommentForm(r, a)
@@ -188,7 +191,9 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 			}
 		}
 	} else if d.Form != nil && d.Form.ParentID != 0 && d.Form.ReplyTo == "" {
-		if c, err := s.store.FindCommentByID(ctx, d.Form.ParentID); err == nil && c.ArticleID == a.ID {
+		// Only an approved comment's author is named: a held or spam
+		// comment must not show through a forged comment_parent.
+		if c, err := s.store.FindCommentByID(ctx, d.Form.ParentID); err == nil && c.ArticleID == a.ID && c.Status == communique.CommentApproved {
 			d.Form.ReplyTo = c.AuthorName
 		}
 	}
@@ -217,7 +222,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	}
 	articleID, err := strconv.ParseInt(r.PostFormValue("comment_post_ID"), 10, 64)
 	if err != nil || articleID <= 0 {
-		s.renderError(w, r, communique.Errorf(communique.EINVALID, "The comment does not say which article it belongs to."))
+		s.commentNotPosted(w, r, http.StatusBadRequest, "The comment does not say which article it belongs to, so it was not posted.")
 		return
 	}
 	parentID, _ := strconv.ParseInt(r.PostFormValue("comment_parent"), 10, 64)
@@ -231,7 +236,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := s.store.FindArticleByID(r.Context(), articleID)
 	if err != nil || !a.IsPublic(s.Now()) {
-		s.renderError(w, r, communique.Errorf(communique.ENOTFOUND, "Article not found."))
+		s.commentNotPosted(w, r, http.StatusNotFound, "That article does not exist or is no longer published, so your comment was not posted.")
 		return
 	}
 	form := &commentForm{
@@ -262,6 +267,25 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		target += "comment-page-" + strconv.Itoa(page) + "/"
 	}
 	http.Redirect(w, r, target+"#comment-"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+}
+
+// commentNotPosted answers a comment that has no article page to come
+// back to with an error page that still gives the reader everything they
+// typed.
+func (s *Server) commentNotPosted(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	var kept []string
+	for _, f := range [...]struct{ label, name string }{{"Name", "author"}, {"Email", "email"}, {"Website", "url"}, {"Comment", "comment"}} {
+		if v := strings.TrimSpace(r.PostFormValue(f.name)); v != "" {
+			kept = append(kept, f.label+": "+v)
+		}
+	}
+	if len(kept) > 0 {
+		msg += " Here is what you typed, to keep. " + strings.Join(kept, " — ")
+	}
+	data := errorPage{Status: status, Message: msg}
+	s.fillPage(r, &data.pageData, http.StatusText(status))
+	data.NoIndex = true
+	s.render(w, r, status, "error", data)
 }
 
 // commentPage returns the page of the discussion that shows c.

@@ -136,6 +136,13 @@ func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request, rq *
 		s.fail(w, r, rq, err)
 		return
 	}
+	// An empty reply is refused before the parent is approved, so a
+	// refused reply changes nothing.
+	probe := communique.Comment{Text: strings.TrimSpace(r.PostFormValue("comment"))}
+	if msg := probe.Validate(false)["comment"]; msg != "" {
+		s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "%s", msg))
+		return
+	}
 	if parent.Status != communique.CommentApproved {
 		if err := s.discussion.Moderate(r.Context(), parent.ID, communique.CommentApproved); err != nil {
 			s.fail(w, r, rq, err)
@@ -148,6 +155,12 @@ func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request, rq *
 		UserID: rq.User.ID, Trusted: true,
 	})
 	if err != nil {
+		if parent.Status != communique.CommentApproved {
+			// Put the parent back where it was: the reply did not happen.
+			if rerr := s.discussion.Moderate(r.Context(), parent.ID, parent.Status); rerr != nil {
+				s.logger.Error("undo approval after a refused reply", "comment", parent.ID, "err", rerr)
+			}
+		}
 		s.fail(w, r, rq, err)
 		return
 	}

@@ -12,25 +12,35 @@ import (
 	"communique/markup"
 )
 
+// dashboardPage keys its counts by plain strings: the template indexes
+// them with literals such as "published", which a map keyed by a named
+// type refuses at run time.
 type dashboardPage struct {
 	base
-	Counts   map[communique.Status]int
-	Comments map[communique.CommentStatus]int
+	Counts   map[string]int
+	Comments map[string]int
 	Drafts   []*communique.Article
 }
 
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, rq *request) {
 	ctx := r.Context()
-	data := dashboardPage{base: s.base(r, rq, "Dashboard", "dashboard"), Counts: map[communique.Status]int{}}
+	data := dashboardPage{base: s.base(r, rq, "Dashboard", "dashboard"), Counts: map[string]int{}, Comments: map[string]int{}}
 	for _, st := range []communique.Status{communique.StatusPublished, communique.StatusScheduled, communique.StatusPending, communique.StatusDraft} {
 		_, n, err := s.store.FindArticles(ctx, communique.ArticleFilter{Status: []communique.Status{st}, Limit: 1})
 		if err != nil {
 			s.fail(w, r, rq, err)
 			return
 		}
-		data.Counts[st] = n
+		data.Counts[string(st)] = n
 	}
-	data.Comments, _ = s.store.CountComments(ctx)
+	comments, err := s.store.CountComments(ctx)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	for st, n := range comments {
+		data.Comments[string(st)] = n
+	}
 	f := communique.ArticleFilter{Status: []communique.Status{communique.StatusDraft, communique.StatusPending}, Limit: 5}
 	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
 		f.AuthorID = &rq.User.ID
@@ -75,6 +85,12 @@ func (s *Server) handlePosts(w http.ResponseWriter, r *http.Request, rq *request
 		data.Type = communique.TypePost
 	} else {
 		data.Title, data.Section = "Pages", "pages"
+	}
+	// The list shows every draft's title, so it is for those who write
+	// (WordPress's edit_posts, edit_pages), not for subscribers.
+	if !s.canCreate(rq, data.Type) {
+		s.forbid(w, r, rq)
+		return
 	}
 	f := communique.ArticleFilter{Type: &data.Type, Limit: postsPerPage}
 	if st := communique.Status(data.Status); st.Valid() {
@@ -160,6 +176,11 @@ func (s *Server) handlePostsBulk(w http.ResponseWriter, r *http.Request, rq *req
 	ctx := r.Context()
 	action := r.PostFormValue("action")
 	targets := map[string]communique.Status{"publish": communique.StatusPublished, "draft": communique.StatusDraft, "pending": communique.StatusPending, "trash": communique.StatusTrash}
+	// An unknown action is a mistake in the form, not a missing right.
+	if _, ok := targets[action]; !ok && action != "delete" {
+		s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "Choose a bulk action."))
+		return
+	}
 	for _, v := range r.PostForm["ids"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
@@ -572,6 +593,10 @@ type previewPage struct {
 // handlePreview renders the unsaved body on the server, exactly as the
 // site will, in a new tab; nothing is stored.
 func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !communique.Can(rq.User, communique.ActionCreateArticle, nil) {
+		s.forbid(w, r, rq)
+		return
+	}
 	format := r.PostFormValue("format")
 	if format != communique.FormatHTML {
 		format = communique.FormatMarkdown

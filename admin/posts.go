@@ -223,12 +223,15 @@ func (s *Server) handlePostsBulk(w http.ResponseWriter, r *http.Request, rq *req
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
-// editorPage is the writing form, with everything the writer typed.
+// editorPage is the writing form, with everything the writer typed. The
+// article's title is ArticleTitle: a field named Title would hide the
+// page's own, and the layout would show the article's title (or nothing,
+// for a new one) as the page title and heading.
 type editorPage struct {
 	base
 	ID           int64
 	Type         string
-	Title        string
+	ArticleTitle string
 	Slug         string
 	Format       string
 	Source       string
@@ -301,7 +304,7 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, rq *requ
 		return
 	}
 	loc := rq.Settings.Location
-	data := editorPage{base: s.base(r, rq, "Edit “"+a.Title+"”", "posts"), ID: a.ID, Type: a.Type, Title: a.Title, Slug: a.Slug,
+	data := editorPage{base: s.base(r, rq, "Edit “"+a.Title+"”", "posts"), ID: a.ID, Type: a.Type, ArticleTitle: a.Title, Slug: a.Slug,
 		Format: a.Format, Source: a.Source, Excerpt: a.Excerpt, Status: string(a.Status), Sticky: a.Sticky,
 		CommentsOpen: a.CommentsOpen, ParentID: a.ParentID, MenuOrder: a.MenuOrder, Action: "/admin/posts/" + strconv.FormatInt(a.ID, 10) + "/edit"}
 	if !a.PublishedAt.IsZero() {
@@ -361,7 +364,7 @@ func (s *Server) loadArticle(w http.ResponseWriter, r *http.Request, rq *request
 // everything again.
 func (s *Server) formArticle(r *http.Request, rq *request, data *editorPage) {
 	f := r.PostForm
-	data.Title, data.Slug, data.Source, data.Excerpt = f.Get("title"), f.Get("slug"), f.Get("body"), f.Get("excerpt")
+	data.ArticleTitle, data.Slug, data.Source, data.Excerpt = f.Get("title"), f.Get("slug"), f.Get("body"), f.Get("excerpt")
 	data.Format, data.Status = f.Get("format"), f.Get("status")
 	data.Date, data.Time = f.Get("date"), f.Get("time")
 	data.Sticky, data.CommentsOpen = f.Get("sticky") != "", f.Get("comments_open") != ""
@@ -444,12 +447,12 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 	if len(data.Errors) == 0 {
 		var a *communique.Article
 		if existing == nil {
-			a = &communique.Article{Type: typ, Title: data.Title, Slug: data.Slug, Format: data.Format, Source: data.Source,
+			a = &communique.Article{Type: typ, Title: data.ArticleTitle, Slug: data.Slug, Format: data.Format, Source: data.Source,
 				Excerpt: data.Excerpt, AuthorID: rq.User.ID, Status: status, PublishedAt: when, Sticky: data.Sticky,
 				CommentsOpen: data.CommentsOpen, ParentID: data.ParentID, MenuOrder: data.MenuOrder}
 			err = s.store.CreateArticle(ctx, a, cats, tags)
 		} else {
-			upd := communique.ArticleUpdate{Title: &data.Title, Slug: &data.Slug, Format: &data.Format, Source: &data.Source,
+			upd := communique.ArticleUpdate{Title: &data.ArticleTitle, Slug: &data.Slug, Format: &data.Format, Source: &data.Source,
 				Excerpt: &data.Excerpt, Status: &status, Sticky: &data.Sticky, CommentsOpen: &data.CommentsOpen,
 				CategoryIDs: &cats, TagIDs: &tags, RevisionBy: &rq.User.ID}
 			if !when.IsZero() || status == communique.StatusDraft || status == communique.StatusPending {
@@ -641,14 +644,16 @@ func (s *Server) handleRevisions(w http.ResponseWriter, r *http.Request, rq *req
 	s.render(w, r, http.StatusOK, "revisions", revisionsPage{base: s.base(r, rq, "Revisions of “"+a.Title+"”", "posts"), Article: a, Revisions: revs, Users: users})
 }
 
+// diffPage names the title's lines TitleLines: a field named Title would
+// hide the page's own, which the layout shows.
 type diffPage struct {
 	base
-	Article  *communique.Article
-	Revision *communique.Revision
-	Title    []diffLine
-	Body     []diffLine
-	Excerpt  []diffLine
-	Same     bool
+	Article    *communique.Article
+	Revision   *communique.Revision
+	TitleLines []diffLine
+	Body       []diffLine
+	Excerpt    []diffLine
+	Same       bool
 }
 
 func (s *Server) revision(w http.ResponseWriter, r *http.Request, rq *request) (*communique.Revision, *communique.Article, bool) {
@@ -681,7 +686,7 @@ func (s *Server) handleRevisionDiff(w http.ResponseWriter, r *http.Request, rq *
 		return
 	}
 	data := diffPage{base: s.base(r, rq, "Compare revision", "posts"), Article: a, Revision: rev,
-		Title: lineDiff(rev.Title, a.Title), Body: lineDiff(rev.Source, a.Source), Excerpt: lineDiff(rev.Excerpt, a.Excerpt)}
+		TitleLines: lineDiff(rev.Title, a.Title), Body: lineDiff(rev.Source, a.Source), Excerpt: lineDiff(rev.Excerpt, a.Excerpt)}
 	data.Same = rev.Title == a.Title && rev.Source == a.Source && rev.Excerpt == a.Excerpt
 	s.render(w, r, http.StatusOK, "diff", data)
 }

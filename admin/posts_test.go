@@ -525,3 +525,36 @@ func TestPostsList(t *testing.T) {
 		}
 	})
 }
+
+// TestPageTitles: every page's <title> and <h1> name the page, never an
+// article field that happens to be called Title.
+func TestPageTitles(t *testing.T) {
+	n := newNewsroom(t, store{DB: mustSQLite(t)})
+	a := n.SignIn(t, communique.RoleEditor)
+	art := n.Article(t, n.Users[communique.RoleEditor], "Storm warning", communique.StatusDraft)
+	body := "A second text."
+	if _, err := n.DB.UpdateArticle(context.Background(), art.ID, communique.ArticleUpdate{Source: &body}); err != nil {
+		t.Fatal(err)
+	}
+	revs := n.Revisions(t, art.ID)
+	cases := []struct {
+		path, title, h1 string
+		emptyTitleInput bool
+	}{
+		{"/admin/posts/new", "New article", "New article", true},
+		{"/admin/posts/new?type=page", "New page", "New page", true},
+		{editPath(art.ID), "Edit “Storm warning”", "Edit “Storm warning”", false},
+		{"/admin/revisions/" + id(revs[len(revs)-1].ID), "Compare revision", "Compare revision", false},
+		{"/admin/posts/" + id(art.ID) + "/revisions", "Revisions of “Storm warning”", "Revisions of “Storm warning”", false},
+	}
+	for _, c := range cases {
+		res := a.Get(t, c.path)
+		body := html.UnescapeString(res.Body)
+		if !strings.Contains(body, "<title>"+c.title+" ‹ ") || !strings.Contains(body, "<h1>"+c.h1+"</h1>") {
+			t.Errorf("%s: want title %q and heading %q\n%s", c.path, c.title, c.h1, body[:min(len(body), 400)])
+		}
+		if c.emptyTitleInput && !strings.Contains(res.Body, `<input id="title" name="title" value="" required`) {
+			t.Errorf("%s: the article's title field is not empty", c.path)
+		}
+	}
+}

@@ -34,6 +34,7 @@ var Dialect = sqlstore.Dialect{
 	MigrationLock:       `SELECT pg_advisory_xact_lock(7012026)`,
 	SerializeLock:       `SELECT pg_advisory_xact_lock(7012027)`,
 	Greatest:            "GREATEST",
+	SkipLocked:          " FOR UPDATE SKIP LOCKED",
 	CaseInsensitiveLike: "ILIKE",
 }
 

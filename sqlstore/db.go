@@ -42,6 +42,10 @@ type Dialect struct {
 	CaseInsensitiveLike string
 	// Greatest is the function returning the larger of two values.
 	Greatest string
+	// SkipLocked ends a SELECT that claims rows so concurrent claimers
+	// pass over each other's rows (" FOR UPDATE SKIP LOCKED"); empty where
+	// a single writer already makes the claim atomic (SQLite).
+	SkipLocked string
 }
 
 // DB is a Communiqué store on a SQL database.

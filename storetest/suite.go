@@ -44,6 +44,11 @@ func Run(t *testing.T, open Opener) {
 		{"CommentLookups", testCommentLookups},
 		{"CommentCounts", testCommentCounts},
 		{"SpamTraining", testSpamTraining},
+		{"OutboxClaim", testOutboxClaim},
+		{"OutboxRetry", testOutboxRetry},
+		{"Webhooks", testWebhooks},
+		{"Subscriptions", testSubscriptions},
+		{"PasswordResets", testPasswordResets},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

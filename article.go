@@ -82,6 +82,9 @@ type Article struct {
 	// CommentCount is the number of approved comments.
 	CommentCount int `json:"comment_count"`
 
+	// FeaturedMediaID is the library image shown with the article; 0 for none.
+	FeaturedMediaID int64 `json:"featured_media"`
+
 	Categories []*Term `json:"-"`
 	Tags       []*Term `json:"-"`
 }
@@ -155,6 +158,8 @@ type ArticleUpdate struct {
 	MenuOrder    *int
 	CategoryIDs  *[]int64
 	TagIDs       *[]int64
+	// FeaturedMediaID sets the featured image; 0 removes it.
+	FeaturedMediaID *int64
 	// RevisionBy is the user saving, recorded on the revision the save
 	// makes when the text changed.
 	RevisionBy *int64

@@ -14,14 +14,14 @@ import (
 
 const articleColumns = `a.id, a.type, a.title, a.slug, a.format, a.source, a.html, a.excerpt, a.summary,
 	a.author_id, a.status, a.published_at, a.created_at, a.modified_at, a.sticky, a.comments_open,
-	COALESCE(a.parent_id, 0), a.menu_order, a.comment_count,
+	COALESCE(a.parent_id, 0), a.menu_order, a.comment_count, COALESCE(a.featured_media_id, 0),
 	u.id, u.login, u.slug, u.display_name, u.role`
 
 func scanArticle(sc interface{ Scan(...any) error }, extra ...any) (*communique.Article, error) {
 	a := &communique.Article{Author: &communique.User{}}
 	dest := []any{&a.ID, &a.Type, &a.Title, &a.Slug, &a.Format, &a.Source, &a.HTML, &a.Excerpt, &a.Summary,
 		&a.AuthorID, &a.Status, scanTime{&a.PublishedAt}, scanTime{&a.CreatedAt}, scanTime{&a.ModifiedAt}, &a.Sticky, &a.CommentsOpen,
-		&a.ParentID, &a.MenuOrder, &a.CommentCount,
+		&a.ParentID, &a.MenuOrder, &a.CommentCount, &a.FeaturedMediaID,
 		&a.Author.ID, &a.Author.Login, &a.Author.Slug, &a.Author.DisplayName, &a.Author.Role}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
@@ -196,10 +196,10 @@ func (db *DB) CreateArticle(ctx context.Context, a *communique.Article, category
 		parent = a.ParentID
 	}
 	err = w.row(ctx, `INSERT INTO articles (type, title, slug, format, source, html, excerpt, summary, author_id, status,
-			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, featured_media_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
-		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, parent, a.MenuOrder).Scan(&a.ID)
+		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, parent, a.MenuOrder, nullMediaID(a.FeaturedMediaID)).Scan(&a.ID)
 	if err != nil {
 		return db.wrap(err, "Article")
 	}
@@ -260,7 +260,7 @@ func (tx *Tx) prepareArticle(ctx context.Context, a *communique.Article) error {
 			return err
 		}
 	}
-	return nil
+	return tx.checkArticleMedia(ctx, a)
 }
 
 // checkParent refuses a parent page that is missing or would make a loop.
@@ -381,6 +381,9 @@ func (db *DB) UpdateArticle(ctx context.Context, id int64, upd communique.Articl
 	if upd.MenuOrder != nil {
 		a.MenuOrder = *upd.MenuOrder
 	}
+	if upd.FeaturedMediaID != nil {
+		a.FeaturedMediaID = *upd.FeaturedMediaID
+	}
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
@@ -394,10 +397,11 @@ func (db *DB) UpdateArticle(ctx context.Context, id int64, upd communique.Articl
 		parent = a.ParentID
 	}
 	_, err = w.exec(ctx, `UPDATE articles SET title = ?, slug = ?, format = ?, source = ?, html = ?, excerpt = ?, summary = ?,
-			author_id = ?, status = ?, published_at = ?, modified_at = ?, sticky = ?, comments_open = ?, parent_id = ?, menu_order = ?
+			author_id = ?, status = ?, published_at = ?, modified_at = ?, sticky = ?, comments_open = ?, parent_id = ?, menu_order = ?,
+			featured_media_id = ?
 		WHERE id = ?`,
 		a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
-		w.t(a.PublishedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, parent, a.MenuOrder, id)
+		w.t(a.PublishedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, parent, a.MenuOrder, nullMediaID(a.FeaturedMediaID), id)
 	if err != nil {
 		return nil, db.wrap(err, "Article")
 	}

@@ -1058,11 +1058,17 @@ func TestCommentEdit(t *testing.T) {
 			t.Fatalf("GET %s = %d for its author", editPath, page.Status)
 		}
 		doc := parseHTML(t, page.Body)
-		forms := findAll(doc, func(n *html.Node) bool { return n.Data == "form" })
-		if len(forms) != 2 {
-			t.Fatalf("edit page has %d forms, want edit and delete", len(forms))
+		formFor := func(action string) *html.Node {
+			forms := findAll(doc, func(n *html.Node) bool { a, _ := attr(n, "action"); return n.Data == "form" && a == action })
+			if len(forms) != 1 {
+				t.Fatalf("edit page has %d forms posting to %s, want 1", len(forms), action)
+			}
+			return forms[0]
 		}
-		editForm := formValues(forms[0])
+		editForm := formValues(formFor(editPath))
+		if m, _ := attr(formFor(fmt.Sprintf("/comments/%d/delete", id)), "method"); m != "post" {
+			t.Errorf("delete form method = %q, want post", m)
+		}
 		if editForm.Get("comment") != "Teh first draft." || editForm.Get("csrf_token") == "" {
 			t.Errorf("edit form = %v", editForm)
 		}

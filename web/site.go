@@ -297,6 +297,9 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 		segs = segs[:n-2]
 	}
 	ctx := r.Context()
+	if len(segs) == 0 && s.redirectQuery(w, r, st) {
+		return // a WordPress link by id (redirect.go)
+	}
 	switch {
 	case len(segs) == 0:
 		s.list(w, r, st, page, "/", communique.ArticleFilter{StickyFirst: true}, listPage{Heading: "Latest news"})
@@ -592,6 +595,9 @@ type notFoundPage struct {
 
 // notFound renders the 404 page with the latest articles to go on from.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if s.redirectImported(w, r) {
+		return // an old link of an imported site (redirect.go)
+	}
 	data := notFoundPage{}
 	st, err := s.loadSite(r)
 	if err != nil {

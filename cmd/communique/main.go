@@ -7,6 +7,8 @@
 //	communique comment approve|unapprove|spam|trash|delete ID...
 //	communique settings list
 //	communique settings set KEY VALUE
+//	communique import wordpress FILE.xml [--primary-menu SLUG]
+//	communique export wordpress [--output FILE] [--site-url URL]
 //	communique version
 package main
 
@@ -78,6 +80,7 @@ const usage = `usage:
   communique comment approve|unapprove|spam|trash|delete ID...
   communique settings list
   communique settings set KEY VALUE
+` + wordpressHelp + `
   communique version`
 
 // Run runs one command.
@@ -119,11 +122,17 @@ func (p *Program) Run(ctx context.Context, args []string) error {
 	case "settings":
 		s, r := sub()
 		return p.settings(ctx, s, r)
+	case "import":
+		s, r := sub()
+		return p.importCmd(ctx, s, r)
+	case "export":
+		s, r := sub()
+		return p.exportCmd(ctx, s, r)
 	case "help", "-h", "--help":
 		fmt.Fprintln(p.Stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (serve, user, post, comment, settings, version)", cmd)
+	return usagef("unknown command %q (serve, user, post, comment, settings, import, export, version)", cmd)
 }
 
 // storeFlags are the flags every command takes to find the store.

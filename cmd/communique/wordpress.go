@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"communique/avatar"
+	"communique/wordpress"
+	"communique/wxr"
+)
+
+// wordpressHelp is the help of the import and export commands.
+const wordpressHelp = `  communique import wordpress FILE.xml [--primary-menu SLUG]
+      Read a WordPress export (Tools > Export, WXR 1.0 to 1.2): authors, categories, tags,
+      posts, pages, comments, menus and media records. Importing the same file again
+      updates what the first import brought in and duplicates nothing.
+  communique export wordpress [--output FILE] [--site-url URL]
+      Write the site as a WordPress export (WXR 1.2) that WordPress's importer reads.
+      The file holds commenters' email and IP addresses: it is a private backup for
+      the site's owner, not for publishing.`
+
+func (p *Program) importCmd(ctx context.Context, what string, args []string) error {
+	if what != "wordpress" {
+		return usagef("unknown command %q: try 'communique import wordpress FILE.xml'", strings.TrimSpace("import "+what))
+	}
+	fs, sf := p.newFlagSet("import wordpress")
+	menu := fs.String("primary-menu", "", "slug of the imported menu to show as the site's main navigation")
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("import wordpress: give one export file (communique import wordpress FILE.xml)")
+	}
+	f, err := os.Open(rest[0])
+	if err != nil {
+		return fmt.Errorf("import wordpress: %w", err)
+	}
+	defer f.Close()
+	var size int64
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	db, err := openStore(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	key, err := db.Secret(ctx, "avatar", randomHex)
+	if err != nil {
+		return err
+	}
+	bar := newProgress(p.Stderr, size)
+	im := &wordpress.Importer{
+		Store: db, Avatar: avatar.New([]byte(key)).Hash, PrimaryMenu: *menu, Progress: bar.update,
+	}
+	sum, err := im.Import(ctx, f)
+	bar.done()
+	fmt.Fprint(p.Stdout, sum)
+	if err != nil {
+		var werr *wxr.Error
+		where := ""
+		if errors.As(err, &werr) && werr.Line > 0 {
+			where = fmt.Sprintf(" at line %d", werr.Line)
+		}
+		if sum.Total() == 0 {
+			return fmt.Errorf("import wordpress: nothing imported, the file was refused%s: %w", where, err)
+		}
+		return fmt.Errorf("import wordpress: stopped%s: %w (what is listed above was imported; importing the file again once fixed updates it, without duplicates)", where, err)
+	}
+	if *menu != "" {
+		fmt.Fprintf(p.Stdout, "Menu %q is the site's main navigation.\n", *menu)
+	}
+	return nil
+}
+
+func (p *Program) exportCmd(ctx context.Context, what string, args []string) error {
+	if what != "wordpress" {
+		return usagef("unknown command %q: try 'communique export wordpress [--output FILE]'", strings.TrimSpace("export "+what))
+	}
+	fs, sf := p.newFlagSet("export wordpress")
+	output := fs.String("output", "", "file to write (default: standard output); it holds commenters' emails, keep it private")
+	siteURL := fs.String("site-url", "", "the site's address for links (default: the site_url setting)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ex := &wordpress.Exporter{Store: db, SiteURL: *siteURL}
+	if *output == "" {
+		sum, err := ex.Export(ctx, p.Stdout)
+		if err != nil {
+			return fmt.Errorf("export wordpress: %w", err)
+		}
+		fmt.Fprint(p.Stderr, sum)
+		return nil
+	}
+	// Write beside the target and rename, so a failed export never
+	// leaves half a file under the name asked for; 0600 because the
+	// file holds commenters' addresses.
+	tmp, err := os.CreateTemp(filepath.Dir(*output), "."+filepath.Base(*output)+".*")
+	if err != nil {
+		return fmt.Errorf("export wordpress: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	sum, err := ex.Export(ctx, tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), *output)
+	}
+	if err != nil {
+		return fmt.Errorf("export wordpress: %w", err)
+	}
+	fmt.Fprint(p.Stdout, sum)
+	fmt.Fprintf(p.Stdout, "Wrote %s. It holds commenters' email and IP addresses: keep it private.\n", *output)
+	return nil
+}
+
+// progress shows an import's advance on a terminal as a bar redrawn in
+// place, elsewhere (a log, a pipe) as a plain line every few seconds.
+type progress struct {
+	w        io.Writer
+	terminal bool
+	size     int64
+	start    time.Time
+	last     time.Time
+	drawn    bool
+}
+
+func newProgress(w io.Writer, size int64) *progress {
+	pr := &progress{w: w, size: size, start: time.Now()}
+	pr.last = pr.start // the first line after a while, not at once
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			pr.terminal = true
+		}
+	}
+	return pr
+}
+
+func (pr *progress) update(s *wordpress.Summary) {
+	now := time.Now()
+	every := 5 * time.Second
+	if pr.terminal {
+		every = 200 * time.Millisecond
+	}
+	if now.Sub(pr.last) < every {
+		return
+	}
+	pr.last = now
+	line := pr.line(s, now)
+	if pr.terminal {
+		fmt.Fprint(pr.w, "\r\033[K"+line)
+		pr.drawn = true
+	} else {
+		fmt.Fprintln(pr.w, "import: "+line)
+	}
+}
+
+func (pr *progress) line(s *wordpress.Summary, now time.Time) string {
+	elapsed := now.Sub(pr.start).Seconds()
+	if elapsed <= 0 {
+		elapsed = 1e-9
+	}
+	var b strings.Builder
+	if pr.size > 0 {
+		frac := min(float64(s.Bytes)/float64(pr.size), 1)
+		if pr.terminal {
+			const width = 24
+			full := int(frac * width)
+			b.WriteString("[" + strings.Repeat("#", full) + strings.Repeat(".", width-full) + "] ")
+		}
+		fmt.Fprintf(&b, "%3.0f%% of %s", frac*100, megabytes(pr.size))
+	} else {
+		b.WriteString(megabytes(s.Bytes))
+	}
+	for _, k := range []string{"posts", "pages", "comments"} {
+		fmt.Fprintf(&b, "  %s %d", k, s.Counts[k].Total())
+	}
+	fmt.Fprintf(&b, "  (%.0f records/s)", float64(s.Total())/elapsed)
+	return b.String()
+}
+
+func (pr *progress) done() {
+	if pr.terminal && pr.drawn {
+		fmt.Fprint(pr.w, "\r\033[K")
+	}
+}
+
+func megabytes(n int64) string {
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}

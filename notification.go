@@ -141,6 +141,8 @@ type Subscription struct {
 	Nonce       string
 	CreatedAt   time.Time
 	ConfirmedAt time.Time
+	// ManageNonce is the subscriber's, for the manage link in messages.
+	ManageNonce string
 }
 
 // SubscriptionRequest is a topic asked for.
@@ -151,6 +153,7 @@ type SubscriptionRequest struct {
 
 // SubscriptionFilter selects subscriptions. Zero fields are "any".
 type SubscriptionFilter struct {
+	ID           int64
 	SubscriberID int64
 	Topic        string
 	ArticleID    int64

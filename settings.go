@@ -3,6 +3,7 @@ package communique
 import (
 	"context"
 	"fmt"
+	"net/mail"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,6 +90,19 @@ var SettingDefs = []SettingDef{
 	{"feed_full_text", "true", "Feeds carry each article's full text (false: the summary only)", checkBool},
 	{"feed_items", "10", "Articles or comments in each feed", checkInt(1, 100)},
 	{"search_language", "english", "Language whose word forms search matches (" + strings.Join(SearchLanguages, ", ") + "; SQLite stems English only)", checkChoice(SearchLanguages...)},
+
+	// Notifications, with WordPress's defaults.
+	{"notify_moderators", "true", "Email everyone who may moderate when a comment awaits moderation", checkBool},
+	{"notify_authors", "true", "Email an article's author when a comment appears on it", checkBool},
+	{"mail_from", "Communiqué <noreply@localhost>", "Sender of the site's emails, such as Newsroom <news@example.com>", checkMailFrom},
+}
+
+func checkMailFrom(v string) error {
+	a, err := mail.ParseAddress(v)
+	if err != nil || len(v) > 200 || strings.ContainsAny(v, "\r\n") || !strings.Contains(a.Address, "@") {
+		return fmt.Errorf("must be an address such as news@example.com or Newsroom <news@example.com>")
+	}
+	return nil
 }
 
 func checkChoice(choices ...string) func(string) error {

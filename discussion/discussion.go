@@ -25,11 +25,22 @@ type Store interface {
 	FindArticleByID(ctx context.Context, id int64) (*communique.Article, error)
 }
 
+// Notifier hears about comments once they are stored (emails, webhooks).
+// It must return quickly: it only queues what it sends.
+type Notifier interface {
+	// CommentPosted follows a new comment, whatever its status.
+	CommentPosted(ctx context.Context, c *communique.Comment)
+	// CommentApproved follows a held comment approved by a moderator.
+	CommentApproved(ctx context.Context, c *communique.Comment)
+}
+
 // Service applies the discussion rules.
 type Service struct {
 	Store   Store
 	Avatars *avatar.Generator
 	Tokens  *formtoken.Signer
+	// Notify, when set, hears about new and approved comments.
+	Notify Notifier
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -190,6 +201,9 @@ func (s *Service) Post(ctx context.Context, st *communique.Settings, sub Submiss
 	if err := s.Store.CreateComment(ctx, c); err != nil {
 		return nil, err
 	}
+	if s.Notify != nil {
+		s.Notify.CommentPosted(ctx, c)
+	}
 	return c, nil
 }
 
@@ -306,6 +320,11 @@ func (s *Service) Moderate(ctx context.Context, id int64, status communique.Comm
 	}
 	if err := s.Store.SetCommentStatus(ctx, id, status); err != nil {
 		return err
+	}
+	if status == communique.CommentApproved && c.Status != communique.CommentApproved && s.Notify != nil {
+		approved := *c
+		approved.Status = status
+		defer s.Notify.CommentApproved(ctx, &approved)
 	}
 	switch status {
 	case communique.CommentSpam:

@@ -361,14 +361,14 @@ func scanSubscriber(sc interface{ Scan(...any) error }) (*communique.Subscriber,
 }
 
 const subscriptionColumns = `s.id, s.subscriber_id, r.email, s.topic, COALESCE(s.article_id, 0), COALESCE(a.title, ''),
-	s.status, s.nonce, s.created_at, s.confirmed_at`
+	s.status, s.nonce, s.created_at, s.confirmed_at, r.manage_nonce`
 
 const subscriptionFrom = ` FROM subscriptions s JOIN subscribers r ON r.id = s.subscriber_id LEFT JOIN articles a ON a.id = s.article_id`
 
 func scanSubscription(sc interface{ Scan(...any) error }) (*communique.Subscription, error) {
 	s := &communique.Subscription{}
 	if err := sc.Scan(&s.ID, &s.SubscriberID, &s.Email, &s.Topic, &s.ArticleID, &s.ArticleTitle, &s.Status, &s.Nonce,
-		scanTime{&s.CreatedAt}, scanTime{&s.ConfirmedAt}); err != nil {
+		scanTime{&s.CreatedAt}, scanTime{&s.ConfirmedAt}, &s.ManageNonce); err != nil {
 		return nil, fmt.Errorf("scan subscription: %w", err)
 	}
 	return s, nil
@@ -376,6 +376,9 @@ func scanSubscription(sc interface{ Scan(...any) error }) (*communique.Subscript
 
 func findSubscriptions(ctx context.Context, x q, f communique.SubscriptionFilter) ([]*communique.Subscription, error) {
 	where, args := []string{"1 = 1"}, []any{}
+	if f.ID != 0 {
+		where, args = append(where, "s.id = ?"), append(args, f.ID)
+	}
 	if f.SubscriberID != 0 {
 		where, args = append(where, "s.subscriber_id = ?"), append(args, f.SubscriberID)
 	}

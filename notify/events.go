@@ -1,0 +1,226 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"communique"
+	"communique/mail"
+)
+
+// CommentPosted follows a new comment: a held one is for moderators, a
+// visible one for the article's author and its followers; webhooks hear
+// of both. Spam and trash tell nobody.
+func (s *Service) CommentPosted(ctx context.Context, c *communique.Comment) {
+	switch c.Status {
+	case communique.CommentPending:
+		s.fail("comment held", s.commentHeld(ctx, c), "comment", c.ID)
+	case communique.CommentApproved:
+		s.fail("comment visible", s.commentVisible(ctx, c), "comment", c.ID)
+	default:
+		return
+	}
+	s.fail("webhook", s.commentEvent(ctx, communique.EventCommentCreated, c), "comment", c.ID)
+}
+
+// CommentApproved follows a held comment a moderator approved: now the
+// author and the followers hear of it.
+func (s *Service) CommentApproved(ctx context.Context, c *communique.Comment) {
+	s.fail("comment approved", s.commentVisible(ctx, c), "comment", c.ID)
+	s.fail("webhook", s.commentEvent(ctx, communique.EventCommentApproved, c), "comment", c.ID)
+}
+
+func commentName(c *communique.Comment) string {
+	if n := oneLine(c.AuthorName); n != "" {
+		return n
+	}
+	return "Anonymous"
+}
+
+func commentThread(x *site, c *communique.Comment) thread {
+	return thread{id: "comment-" + strconv.FormatInt(c.ID, 10), references: []string{articleRef(x, c.ArticleID)}}
+}
+
+// commentHeld tells every user who may moderate, as WordPress's
+// moderation notice does.
+func (s *Service) commentHeld(ctx context.Context, c *communique.Comment) error {
+	x, err := s.site(ctx)
+	if err != nil || !x.st.Bool("notify_moderators") {
+		return err
+	}
+	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
+	if err != nil {
+		return err
+	}
+	users, err := s.Store.FindUsers(ctx, communique.UserFilter{})
+	if err != nil {
+		return err
+	}
+	counts, err := s.Store.CountComments(ctx)
+	if err != nil {
+		return err
+	}
+	t, title := x.t, oneLine(a.Title)
+	body := content{
+		Intro:   []string{fmt.Sprintf(t.ModerateIntro, title)},
+		Quote:   c.Text,
+		Details: []detail{{t.Author, commentName(c)}, {t.Email, c.AuthorEmail}, {t.Website, c.AuthorURL}, {t.IP, c.AuthorIP}},
+		Action:  link{t.ModerateAction, x.url("/admin/comments", url.Values{"status": {"pending"}})},
+		Links: []link{{t.ModerateEdit, x.url("/admin/comments/"+strconv.FormatInt(c.ID, 10)+"/edit", nil)},
+			{t.ReadArticle, s.articleURL(ctx, x, a)}},
+		Notes: []string{fmt.Sprintf(t.ModerateWaiting, counts[communique.CommentPending])},
+	}
+	var msgs []*communique.OutboxMessage
+	for _, u := range users {
+		if !communique.Can(u, communique.ActionModerateComment, nil) || !communique.ValidEmail(u.Email) {
+			continue
+		}
+		b := body
+		m, err := s.email(x, mail.Address{Name: u.Name(), Address: u.Email}, fmt.Sprintf(t.ModerateSubject, x.title, title), &b, commentThread(x, c), nil)
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, m)
+	}
+	return s.enqueue(ctx, msgs)
+}
+
+// commentVisible tells the article's author and the readers who follow
+// its comments, never the commenter about their own comment.
+func (s *Service) commentVisible(ctx context.Context, c *communique.Comment) error {
+	x, err := s.site(ctx)
+	if err != nil {
+		return err
+	}
+	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
+	if err != nil {
+		return err
+	}
+	t, title := x.t, oneLine(a.Title)
+	commentURL := s.articleURL(ctx, x, a) + "#comment-" + strconv.FormatInt(c.ID, 10)
+	told := map[string]bool{strings.ToLower(c.AuthorEmail): true}
+	var msgs []*communique.OutboxMessage
+	if x.st.Bool("notify_authors") {
+		author, err := s.Store.FindUserByID(ctx, a.AuthorID)
+		if err == nil && author.ID != c.UserID && communique.ValidEmail(author.Email) && !told[strings.ToLower(author.Email)] {
+			told[strings.ToLower(author.Email)] = true
+			body := content{
+				Intro:   []string{fmt.Sprintf(t.AuthorIntro, commentName(c), title)},
+				Quote:   c.Text,
+				Details: []detail{{t.Author, commentName(c)}, {t.Website, c.AuthorURL}},
+				Action:  link{t.ViewComment, commentURL},
+			}
+			m, err := s.email(x, mail.Address{Name: author.Name(), Address: author.Email}, fmt.Sprintf(t.AuthorSubject, x.title, title), &body, commentThread(x, c), nil)
+			if err != nil {
+				return err
+			}
+			msgs = append(msgs, m)
+		} else if err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
+			return err
+		}
+	}
+	followers, err := s.Store.FindSubscriptions(ctx, communique.SubscriptionFilter{
+		Topic: communique.TopicComments, ArticleID: a.ID, Status: communique.SubscriptionActive})
+	if err != nil {
+		return err
+	}
+	for _, f := range followers {
+		if told[strings.ToLower(f.Email)] || len(msgs) > maxRecipients {
+			continue
+		}
+		told[strings.ToLower(f.Email)] = true
+		body := content{
+			Intro:  []string{fmt.Sprintf(t.FollowIntro, commentName(c), title)},
+			Quote:  c.Text,
+			Action: link{t.ViewComment, commentURL},
+		}
+		m, err := s.subscriberEmail(x, f, fmt.Sprintf(t.FollowSubject, x.title, title), &body, commentThread(x, c))
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, m)
+	}
+	return s.enqueue(ctx, msgs)
+}
+
+// subscriberEmail is a message to a subscriber: with a one-click
+// unsubscribe (RFC 8058) and a link to manage every subscription.
+func (s *Service) subscriberEmail(x *site, sub *communique.Subscription, subject string, body *content, th thread) (*communique.OutboxMessage, error) {
+	unsub := x.url("/subscriptions/unsubscribe", url.Values{"token": {s.UnsubscribeToken(sub)}})
+	body.Unsubscribe = link{x.t.Unsubscribe, unsub}
+	body.Manage = link{x.t.Manage, x.url("/subscriptions/manage", url.Values{"token": {s.manageToken(sub.SubscriberID, sub.ManageNonce)}})}
+	body.Why = fmt.Sprintf(x.t.Why, x.title)
+	list := sub.Topic + "." + x.domain()
+	return s.email(x, mail.Address{Address: sub.Email}, subject, body, th, []mail.Field{
+		{Name: "List-Id", Value: "<" + list + ">"},
+		{Name: "List-Unsubscribe", Value: "<" + unsub + ">"},
+		{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"},
+	})
+}
+
+// ArticleSaved follows an article saved in the newsroom; before is how it
+// was (nil for a new article). Going public is post.published, with an
+// email to the readers who subscribed to new articles; a change to a
+// public article is post.updated.
+func (s *Service) ArticleSaved(ctx context.Context, before, after *communique.Article) {
+	now := s.now()
+	switch {
+	case after.IsPublic(now) && (before == nil || !before.IsPublic(now)):
+		s.articlePublished(ctx, after)
+	case after.IsPublic(now):
+		s.fail("webhook", s.articleEvent(ctx, communique.EventPostUpdated, after), "article", after.ID)
+	}
+}
+
+// ArticlesPublished follows scheduled articles the clock published.
+func (s *Service) ArticlesPublished(ctx context.Context, ids []int64) {
+	for _, id := range ids {
+		a, err := s.Store.FindArticleByID(ctx, id)
+		if err != nil {
+			s.fail("published article", err, "article", id)
+			continue
+		}
+		s.articlePublished(ctx, a)
+	}
+}
+
+func (s *Service) articlePublished(ctx context.Context, a *communique.Article) {
+	s.fail("webhook", s.articleEvent(ctx, communique.EventPostPublished, a), "article", a.ID)
+	if a.Type == communique.TypePost {
+		s.fail("new article", s.tellSubscribers(ctx, a), "article", a.ID)
+	}
+}
+
+func (s *Service) tellSubscribers(ctx context.Context, a *communique.Article) error {
+	x, err := s.site(ctx)
+	if err != nil {
+		return err
+	}
+	subs, err := s.Store.FindSubscriptions(ctx, communique.SubscriptionFilter{Topic: communique.TopicPosts, Status: communique.SubscriptionActive})
+	if err != nil {
+		return err
+	}
+	t, title := x.t, oneLine(a.Title)
+	th := thread{id: "article-" + strconv.FormatInt(a.ID, 10), references: []string{articleRef(x, a.ID)}}
+	articleURL := s.articleURL(ctx, x, a)
+	var msgs []*communique.OutboxMessage
+	for i, sub := range subs {
+		if i == maxRecipients {
+			break
+		}
+		body := content{
+			Intro:  []string{fmt.Sprintf(t.PostIntro, x.title), title},
+			Quote:  a.Summary,
+			Action: link{t.ReadArticle, articleURL},
+		}
+		m, err := s.subscriberEmail(x, sub, fmt.Sprintf(t.PostSubject, x.title, title), &body, th)
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, m)
+	}
+	return s.enqueue(ctx, msgs)
+}

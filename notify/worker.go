@@ -1,0 +1,240 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"communique"
+	"communique/mail"
+)
+
+// Mailer sends one message; *mail.SMTP is one, LogMailer another.
+type Mailer interface {
+	Send(ctx context.Context, from string, to []string, msg []byte) error
+}
+
+// WorkerStore is what the worker needs from a store.
+type WorkerStore interface {
+	ClaimMessages(ctx context.Context, limit int, lease time.Duration) ([]*communique.OutboxMessage, error)
+	CompleteMessage(ctx context.Context, id int64, claimToken, detail string) error
+	FailMessage(ctx context.Context, id int64, claimToken, reason string, retryAt time.Time) error
+	FindWebhookByID(ctx context.Context, id int64) (*communique.Webhook, error)
+}
+
+// Worker delivers the outbox: it claims due messages (each is claimed by
+// one worker however many nodes run one), sends them, and records the
+// outcome. A failure is tried again after an exponential back-off, and
+// after MaxAttempts the message is marked failed with its reason, which
+// the newsroom shows.
+type Worker struct {
+	Store  WorkerStore
+	Mailer Mailer
+	HTTP   *http.Client
+	Logger *slog.Logger
+
+	// Batch is how many messages one claim takes; Lease how long a claim
+	// lasts before another worker may take the message again.
+	Batch int
+	Lease time.Duration
+	// Poll is the wait between two looks at an empty outbox.
+	Poll time.Duration
+	// MaxAttempts tries per message; the back-off between two tries
+	// doubles from Backoff up to MaxBackoff.
+	MaxAttempts int
+	Backoff     time.Duration
+	MaxBackoff  time.Duration
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+
+	wake chan struct{}
+	once sync.Once
+}
+
+// NewWorker returns a worker with production timings: eight tries over
+// about two hours (1, 2, 4, … 32, 60 minutes apart).
+func NewWorker(store WorkerStore, mailer Mailer, logger *slog.Logger) *Worker {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Worker{
+		Store: store, Mailer: mailer, Logger: logger,
+		HTTP: &http.Client{
+			Timeout: 15 * time.Second,
+			// A webhook answers where it was asked; a redirect is a failure
+			// to report, not a hop to follow with a signed body.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		Batch: 10, Lease: 5 * time.Minute, Poll: 5 * time.Second,
+		MaxAttempts: 8, Backoff: time.Minute, MaxBackoff: time.Hour,
+		Now: time.Now,
+	}
+}
+
+func (w *Worker) init() {
+	w.once.Do(func() { w.wake = make(chan struct{}, 1) })
+}
+
+// Wake makes a running worker look at the outbox now.
+func (w *Worker) Wake() {
+	w.init()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx ends.
+func (w *Worker) Run(ctx context.Context) {
+	w.init()
+	for {
+		n, err := w.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			w.Logger.Error("outbox: claim", "err", err)
+		}
+		if n > 0 && err == nil {
+			continue // there may be more
+		}
+		t := time.NewTimer(w.Poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-w.wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// RunOnce claims one batch and delivers it; it returns how many messages
+// it handled.
+func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	msgs, err := w.Store.ClaimMessages(ctx, w.Batch, w.Lease)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range msgs {
+		w.deliver(ctx, m)
+	}
+	return len(msgs), nil
+}
+
+// backoff returns the wait before the next try after attempts tries.
+func (w *Worker) backoff(attempts int) time.Duration {
+	d := w.Backoff
+	for i := 1; i < attempts && d < w.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, w.MaxBackoff)
+}
+
+func (w *Worker) deliver(ctx context.Context, m *communique.OutboxMessage) {
+	// A send gets its own deadline, well inside the lease, so a message is
+	// never sent by two workers because the first was slow.
+	sendCtx, cancel := context.WithTimeout(ctx, w.Lease/2)
+	var detail string
+	var err error
+	switch m.Kind {
+	case communique.MessageEmail:
+		detail, err = w.sendEmail(sendCtx, m)
+	case communique.MessageWebhook:
+		detail, err = w.callWebhook(sendCtx, m)
+	default:
+		err = fmt.Errorf("unknown message kind %q", m.Kind)
+	}
+	cancel()
+	if ctx.Err() != nil {
+		return // shutting down: the lease brings the message back
+	}
+	if err == nil {
+		if err := w.Store.CompleteMessage(ctx, m.ID, m.ClaimToken, detail); err != nil {
+			w.Logger.Error("outbox: mark sent", "message", m.ID, "err", err)
+		}
+		return
+	}
+	reason := oneLine(err.Error())
+	retryAt := time.Time{}
+	if m.Attempts < w.MaxAttempts {
+		retryAt = w.Now().Add(w.backoff(m.Attempts))
+	}
+	level := slog.LevelWarn
+	if retryAt.IsZero() {
+		level = slog.LevelError
+	}
+	w.Logger.Log(ctx, level, "outbox: delivery failed", "message", m.ID, "kind", m.Kind, "to", m.Recipient,
+		"attempt", m.Attempts, "final", retryAt.IsZero(), "err", reason)
+	if err := w.Store.FailMessage(ctx, m.ID, m.ClaimToken, reason, retryAt); err != nil {
+		w.Logger.Error("outbox: record failure", "message", m.ID, "err", err)
+	}
+}
+
+func (w *Worker) sendEmail(ctx context.Context, m *communique.OutboxMessage) (string, error) {
+	if w.Mailer == nil {
+		return "", errors.New("no mailer configured")
+	}
+	if err := w.Mailer.Send(ctx, m.Sender, []string{m.Recipient}, []byte(m.Body)); err != nil {
+		return "", err
+	}
+	if _, ok := w.Mailer.(*LogMailer); ok {
+		return "written to the log (no SMTP server configured)", nil
+	}
+	return "accepted by the SMTP server", nil
+}
+
+func (w *Worker) callWebhook(ctx context.Context, m *communique.OutboxMessage) (string, error) {
+	h, err := w.Store.FindWebhookByID(ctx, m.WebhookID)
+	if err != nil {
+		return "", fmt.Errorf("webhook %d: %w", m.WebhookID, err)
+	}
+	body := []byte(m.Body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.URL, bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "Communique-Webhook/"+communique.Version)
+	req.Header.Set("X-Communique-Event", m.Event)
+	req.Header.Set("X-Communique-Delivery", itoa(m.ID))
+	req.Header.Set(SignatureHeader, Sign(h.Secret, body))
+	resp, err := w.HTTP.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+	detail := resp.Status
+	if s := oneLine(strings.ToValidUTF8(string(answer), "")); s != "" {
+		detail += ": " + s
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return "", errors.New("HTTP " + detail)
+	}
+	return "HTTP " + detail, nil
+}
+
+// LogMailer writes messages to the log instead of sending them: with no
+// SMTP server configured, a newcomer still sees every message (and its
+// links) in the terminal.
+type LogMailer struct {
+	Logger *slog.Logger
+}
+
+// Send logs the message's recipients, subject and text.
+func (l *LogMailer) Send(ctx context.Context, from string, to []string, msg []byte) error {
+	r, err := mail.Read(msg)
+	if err != nil {
+		return err
+	}
+	l.Logger.Info("email (no SMTP server configured; start with --smtp smtp://user:pass@host:587 to send)",
+		"from", from, "to", strings.Join(to, ", "), "subject", r.Subject, "message_id", r.Header.Get("Message-ID"),
+		"text", r.Text)
+	return nil
+}

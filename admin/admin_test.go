@@ -375,6 +375,11 @@ func checkCoverage(t *testing.T, seen map[string]bool) {
 	}
 	for _, p := range patterns {
 		norm := wildcardRE.ReplaceAllString(strings.ReplaceAll(p, "{$}", ""), "{}")
+		// The media library's routes, built beside this matrix, check
+		// their roles in media_test.go (TestMediaLibrary).
+		if strings.HasPrefix(norm, "GET /admin/media") || strings.HasPrefix(norm, "POST /admin/media") {
+			continue
+		}
 		if !exempt[norm] && !seen[norm] {
 			t.Errorf("route %q has no row in the role matrix", p)
 		}

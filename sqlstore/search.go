@@ -216,8 +216,9 @@ func (db *DB) searchPostgres(ctx context.Context, query string, where []string, 
 			ts_headline(cfg, a.excerpt, query, ?), ts_headline(cfg, COALESCE(a.body_text, a.html), query, ?)
 		FROM articles a, communique_search_config() cfg, websearch_to_tsquery(cfg, ?) query
 		WHERE a.id IN (`+placeholders(len(ids))+`)`,
-		append([]any{marks + ", HighlightAll=true", marks + ", MaxWords=" + strconv.Itoa(snippetWords) + ", MinWords=15",
-			marks + `, MaxWords=` + strconv.Itoa(snippetWords) + `, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`, query},
+		// ShortWord=0 keeps short words ("The") at the edges of a snippet.
+		append([]any{marks + ", HighlightAll=true", marks + ", ShortWord=0, MaxWords=" + strconv.Itoa(snippetWords) + ", MinWords=15",
+			marks + `, ShortWord=0, MaxWords=` + strconv.Itoa(snippetWords) + `, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`, query},
 			int64Args(ids)...)...)
 	if err != nil {
 		return nil, 0, err

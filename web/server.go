@@ -23,6 +23,8 @@ type Store interface {
 	communique.SettingService
 	communique.MenuService
 	communique.CommentStore
+	communique.SearchService
+	communique.SitemapService
 	Ping(ctx context.Context) error
 	SchemaVersion(ctx context.Context) (int, error)
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
@@ -39,6 +41,11 @@ type Server struct {
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+
+	// SitemapURLs is the number of articles per sitemap file; 0 means the
+	// sitemaps.org maximum of 50,000.
+	SitemapURLs int
+	docs        *docCache // feeds, sitemaps and robots.txt (doccache.go)
 }
 
 // Config is what a Server is built from.
@@ -73,6 +80,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	tokens.Now = func() time.Time { return s.Now() }
 	s.discussion = discussion.New(cfg.Store, avatar.New([]byte(keys[1])), tokens)
 	s.discussion.Now = func() time.Time { return s.Now() }
+	s.docs = newDocCache(docCacheTTL)
 	return s, nil
 }
 
@@ -90,7 +98,16 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /comments/{id}/edit", s.handleCommentEditPost)
 	mux.HandleFunc("POST /comments/{id}/delete", s.handleCommentDelete)
 	mux.HandleFunc("GET /avatar/{file}", s.handleAvatar)
-	mux.HandleFunc("GET /", s.handleSite)
+	mux.HandleFunc("GET /search", s.handleSearch)
+	mux.HandleFunc("GET /search/{$}", s.handleSearch)
+	mux.HandleFunc("GET /robots.txt", s.handleRobots)
+	mux.HandleFunc("GET /sitemap.xml", s.handleSitemapIndex)
+	mux.HandleFunc("GET /sitemap-pages.xml", s.handleSitemapPages)
+	mux.HandleFunc("GET /sitemap-categories.xml", s.handleSitemapTerms(communique.TaxonomyCategory))
+	mux.HandleFunc("GET /sitemap-tags.xml", s.handleSitemapTerms(communique.TaxonomyTag))
+	mux.HandleFunc("GET /news-sitemap.xml", s.handleNewsSitemap)
+	// Feeds and /sitemap-posts-N.xml end paths the mux cannot match.
+	mux.HandleFunc("GET /", s.documents(s.handleSite))
 	return s.recoverer(securityHeaders(mux))
 }
 

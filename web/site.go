@@ -55,6 +55,7 @@ type pageData struct {
 	NoIndex     bool
 	Nav         []navItem
 	Path        string
+	Head        headData // feeds, sharing tags, structured data (seo.go)
 }
 
 type navItem struct {
@@ -82,6 +83,7 @@ func (s *Server) fillPageFrom(r *http.Request, st *site, p *pageData, title, can
 		p.Canonical = st.base + canonicalPath
 	}
 	p.Nav = s.nav(r.Context(), st, r.URL.Path)
+	s.fillHead(st, p)
 }
 
 // nav builds the primary menu: the stored one when an editor or an import
@@ -302,6 +304,10 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case len(segs) == 0:
+		if q, ok := r.URL.Query()["s"]; ok && page == 1 {
+			s.search(w, r, st, q[0]) // WordPress's search URL
+			return
+		}
 		s.list(w, r, st, page, "/", communique.ArticleFilter{StickyFirst: true}, listPage{Heading: "Latest news"})
 		return
 	case segs[0] == "category" && len(segs) >= 2:
@@ -536,6 +542,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, st *site, page int
 		title = strings.TrimSpace(fmt.Sprintf("%s Page %d", title+" –", page))
 		title = strings.TrimPrefix(title, "– ")
 	}
+	s.archiveHead(st, &data, base)
 	s.fillPageFrom(r, st, &data.pageData, title, canonical)
 	s.render(w, r, http.StatusOK, "list", data)
 }
@@ -575,6 +582,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 			data.Next = &link{newer[0].Title, s.articleURL(ctx, st, newer[0])}
 		}
 	}
+	s.articleHead(st, &data.pageData, v)
 	s.fillPageFrom(r, st, &data.pageData, a.Title, want)
 	view := "article"
 	if a.Type == communique.TypePage {

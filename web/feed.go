@@ -1,0 +1,340 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"communique"
+	"communique/feed"
+	"communique/markup"
+)
+
+// Feeds live where WordPress puts them, so readers moving over keep their
+// subscriptions: /feed/ (RSS 2.0), /feed/atom/, /feed/json/ (JSON Feed),
+// the same under /category/…/, /tag/…/, /author/…/ and an article's URL
+// (its comments), and /comments/feed/ for all recent comments.
+
+// feedFormats maps the segment after feed/ to a format; rss2 is
+// WordPress's name for its RSS feed.
+var feedFormats = map[string]string{"rss2": feed.RSS, "atom": feed.Atom, "json": feed.JSON}
+
+// splitFeed recognises a trailing feed/ or feed/{rss2,atom,json}/ and
+// returns the format and the path segments before it.
+func splitFeed(segs []string) (format string, rest []string, ok bool) {
+	n := len(segs)
+	switch {
+	case n >= 1 && segs[n-1] == "feed":
+		return feed.RSS, segs[:n-1], true
+	case n >= 2 && segs[n-2] == "feed":
+		if f, known := feedFormats[segs[n-1]]; known {
+			return f, segs[:n-2], true
+		}
+	}
+	return "", nil, false
+}
+
+// feedPath returns the URL path of a page's feed in a format.
+func feedPath(pagePath, format string) string {
+	switch format {
+	case feed.Atom:
+		return pagePath + "feed/atom/"
+	case feed.JSON:
+		return pagePath + "feed/json/"
+	}
+	return pagePath + "feed/"
+}
+
+// handleFeed serves the feed named by segs (the path before feed/).
+func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, st *site, format string, segs []string) {
+	s.serveDoc(w, r, func() *doc {
+		f, ok := s.buildFeed(w, r, st, format, segs)
+		if !ok {
+			return nil
+		}
+		f.FeedURL = st.base + r.URL.Path
+		b, err := feed.Render(f, format)
+		if err != nil {
+			s.renderError(w, r, err)
+			return nil
+		}
+		return newDoc(b, feed.ContentType(format), f.LastModified())
+	})
+}
+
+// buildFeed makes the feed for segs, or answers (404, 301) and returns
+// false.
+func (s *Server) buildFeed(w http.ResponseWriter, r *http.Request, st *site, format string, segs []string) (*feed.Feed, bool) {
+	ctx := r.Context()
+	f := s.newFeed(st)
+	post := communique.TypePost
+	filter := communique.ArticleFilter{Type: &post, Status: published, Limit: st.settings.Int("feed_items")}
+	redirectTo := func(pagePath string) (*feed.Feed, bool) {
+		http.Redirect(w, r, feedPath(pagePath, format), http.StatusMovedPermanently)
+		return nil, false
+	}
+	switch {
+	case len(segs) == 0:
+		return f, s.addArticles(ctx, st, f, filter)
+	case len(segs) == 1 && segs[0] == "comments":
+		f.Title = "Comments for " + st.settings.Title
+		return f, s.addComments(r, st, f, nil)
+	case segs[0] == "category" && len(segs) >= 2:
+		for _, c := range st.cats {
+			if c.Slug != segs[len(segs)-1] {
+				continue
+			}
+			u := s.termURL(st, c)
+			if "/"+strings.Join(segs, "/")+"/" != u {
+				return redirectTo(u)
+			}
+			s.termFeed(st, f, c, u)
+			filter.TermID = &c.ID
+			return f, s.addArticles(ctx, st, f, filter)
+		}
+	case segs[0] == "tag" && len(segs) == 2:
+		tax := communique.TaxonomyTag
+		if terms, err := s.store.FindTerms(ctx, communique.TermFilter{Taxonomy: &tax, Slug: &segs[1]}); err == nil && len(terms) == 1 {
+			s.termFeed(st, f, terms[0], s.termURL(st, terms[0]))
+			filter.TermID = &terms[0].ID
+			return f, s.addArticles(ctx, st, f, filter)
+		}
+	case segs[0] == "author" && len(segs) == 2:
+		if users, err := s.store.FindUsers(ctx, communique.UserFilter{Slug: &segs[1]}); err == nil && len(users) == 1 {
+			u := users[0]
+			f.Title = st.settings.Title + " » " + u.Name()
+			f.Link = st.base + "/author/" + u.Slug + "/"
+			filter.AuthorID = &u.ID
+			return f, s.addArticles(ctx, st, f, filter)
+		}
+	default:
+		var a *communique.Article
+		if m, ok := st.settings.Permalink.Match(segs); ok {
+			a = s.findPost(ctx, m)
+		}
+		if a == nil {
+			a = s.findPage(ctx, segs)
+		}
+		if a == nil || !a.IsPublic(s.Now()) {
+			break
+		}
+		u := s.articleURL(ctx, st, a)
+		if "/"+strings.Join(segs, "/")+"/" != u {
+			return redirectTo(u)
+		}
+		f.Title = "Comments on: " + a.Title
+		f.Link = st.base + u
+		f.Updated = a.ModifiedAt
+		return f, s.addComments(r, st, f, a)
+	}
+	s.notFound(w, r)
+	return nil, false
+}
+
+// newFeed is a feed of the whole site, to be narrowed.
+func (s *Server) newFeed(st *site) *feed.Feed {
+	return &feed.Feed{
+		Title:       st.settings.Title,
+		Link:        st.base + "/",
+		Description: st.settings.Tagline,
+		Language:    st.settings.Language,
+		Generator:   "Communiqué " + communique.Version,
+		Author:      feed.Person{Name: st.settings.Title, URL: st.base + "/"},
+	}
+}
+
+func (s *Server) termFeed(st *site, f *feed.Feed, t *communique.Term, path string) {
+	f.Title = st.settings.Title + " » " + t.Name
+	f.Link = st.base + path
+	if t.Description != "" {
+		f.Description = t.Description
+	}
+}
+
+// addArticles fills f with the newest published articles of filter. A
+// failure answers nothing here: the caller's 404 page would be wrong, so
+// it is logged and the feed is served empty rather than broken.
+func (s *Server) addArticles(ctx context.Context, st *site, f *feed.Feed, filter communique.ArticleFilter) bool {
+	list, _, err := s.store.FindArticles(ctx, filter)
+	if err != nil {
+		s.logger.Error("feed articles", "err", err)
+		return true
+	}
+	full := st.settings.Bool("feed_full_text")
+	now := s.Now()
+	for _, a := range list {
+		if !a.IsPublic(now) {
+			continue
+		}
+		f.Items = append(f.Items, s.articleItem(ctx, st, a, full))
+	}
+	return true
+}
+
+// articleGUID is an article's permanent identifier in feeds: WordPress's
+// permalink-independent form, so changing a slug or the permalink
+// structure never makes readers see an article again as new.
+func articleGUID(st *site, a *communique.Article) string {
+	// TODO(import): prefer the GUID an imported article kept (the guid
+	// column of migration 0004) once Article carries it.
+	return st.base + "/?p=" + strconv.FormatInt(a.ID, 10)
+}
+
+func (s *Server) articleItem(ctx context.Context, st *site, a *communique.Article, full bool) *feed.Item {
+	link := st.base + s.articleURL(ctx, st, a)
+	it := &feed.Item{
+		ID:           articleGUID(st, a),
+		Title:        a.Title,
+		Link:         link,
+		Summary:      a.Summary,
+		Published:    a.PublishedAt,
+		Updated:      a.ModifiedAt,
+		CommentsURL:  link + "#comments",
+		CommentsFeed: link + "feed/",
+		CommentCount: a.CommentCount,
+		// Enclosure: featured images do not exist yet; the media work
+		// will set it here.
+	}
+	if full {
+		it.ContentHTML = absoluteURLs(a.HTML, st.base)
+	}
+	if a.Author != nil {
+		it.Author = feed.Person{Name: a.Author.Name(), URL: st.base + "/author/" + a.Author.Slug + "/"}
+	}
+	for _, c := range a.Categories {
+		it.Categories = append(it.Categories, c.Name)
+	}
+	for _, t := range a.Tags {
+		it.Categories = append(it.Categories, t.Name)
+	}
+	return it
+}
+
+// addComments fills f with the newest approved comments of a (of every
+// public article when a is nil). Only public fields are read: the store
+// never hands out email addresses for this, and the feed shows names.
+func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communique.Article) bool {
+	ctx := r.Context()
+	n := st.settings.Int("feed_items")
+	filter := communique.CommentFilter{Status: []communique.CommentStatus{communique.CommentApproved}, Newest: true, Limit: n}
+	if a != nil {
+		filter.ArticleID = &a.ID
+	} else {
+		filter.Limit = n * 3 // some may be under articles no longer public
+	}
+	list, _, err := s.store.FindComments(ctx, filter)
+	if err != nil {
+		s.logger.Error("feed comments", "err", err)
+		return true
+	}
+	articles := map[int64]*communique.Article{}
+	if a != nil {
+		articles[a.ID] = a
+	}
+	now := s.Now()
+	for _, c := range list {
+		if len(f.Items) == n {
+			break
+		}
+		on, ok := articles[c.ArticleID]
+		if !ok {
+			on, err = s.store.FindArticleByID(ctx, c.ArticleID)
+			if err != nil || !on.IsPublic(now) {
+				on = nil
+			}
+			articles[c.ArticleID] = on
+		}
+		if on == nil {
+			continue
+		}
+		name := c.AuthorName
+		if name == "" {
+			name = "Anonymous"
+		}
+		title := "By: " + name
+		if a == nil {
+			title = "Comment on " + on.Title + " by " + name
+		}
+		articleURL := s.articleURL(ctx, st, on)
+		if page := s.commentPage(r, st, c); page > 1 {
+			articleURL += "comment-page-" + strconv.Itoa(page) + "/"
+		}
+		f.Items = append(f.Items, &feed.Item{
+			ID:          articleGUID(st, on) + "#comment-" + strconv.FormatInt(c.ID, 10),
+			Title:       title,
+			Link:        st.base + articleURL + "#comment-" + strconv.FormatInt(c.ID, 10),
+			Summary:     shorten(markup.PlainText(c.HTML), 300),
+			ContentHTML: absoluteURLs(c.HTML, st.base),
+			Author:      feed.Person{Name: name},
+			Published:   c.CreatedAt,
+			Updated:     c.EditedAt,
+		})
+	}
+	return true
+}
+
+// absoluteURLs makes the site-relative links and images of stored HTML
+// absolute, since feed readers show it away from the site. The HTML was
+// sanitized when stored, so attribute values are always double-quoted.
+func absoluteURLs(html, base string) string {
+	if !strings.Contains(html, `="/`) {
+		return html
+	}
+	r := strings.NewReplacer(`href="/`, `href="`+base+`/`, `src="/`, `src="`+base+`/`)
+	out := r.Replace(html)
+	// Protocol-relative URLs (//host/…) were not site-relative.
+	return strings.NewReplacer(`href="`+base+`//`, `href="//`, `src="`+base+`//`, `src="//`).Replace(out)
+}
+
+// shorten cuts plain text to at most n characters at a word boundary.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	runes := []rune(s)[:n]
+	cut := string(runes)
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.-–—") + "…"
+}
+
+// documents serves the feeds and the numbered post sitemaps, whose URLs
+// end paths the mux cannot match, before next (the site) sees them. They
+// have their own cache and validators (doccache.go), so they stay out of
+// the page cache.
+func (s *Server) documents(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/sitemap-posts-") {
+			s.handleSitemapPosts(w, r)
+			return
+		}
+		if strings.HasSuffix(p, "/feed/") || strings.Contains(p, "/feed/") && strings.HasSuffix(p, "/") {
+			segs := strings.Split(strings.Trim(p, "/"), "/")
+			if format, rest, ok := splitFeed(segs); ok && utf8.ValidString(p) && len(p) <= 2048 && !strings.Contains(p, "//") && safeSegments(rest) {
+				st, err := s.loadSite(r)
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				s.handleFeed(w, r, st, format, rest)
+				return
+			}
+		}
+		next(w, r)
+	}
+}
+
+// safeSegments rejects the path segments handleSite would: dot segments
+// and overlong ones.
+func safeSegments(segs []string) bool {
+	for _, seg := range segs {
+		if seg == "" || seg == "." || seg == ".." || len(seg) > 200 {
+			return false
+		}
+	}
+	return true
+}

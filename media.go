@@ -91,11 +91,17 @@ func (m *Media) Validate() error {
 		return Errorf(EINVALID, "The caption is too long (at most %d characters).", MaxCaptionLength)
 	case !ValidMediaKey(m.Key):
 		return Errorf(EINVALID, "Invalid media key.")
+	case !mediaTypes[m.MimeType]:
+		return Errorf(EINVALID, "Only JPEG, PNG, GIF and WebP images are kept (not %q).", m.MimeType)
 	case m.Width <= 0 || m.Height <= 0:
 		return Errorf(EINVALID, "An image needs a width and a height.")
 	}
 	return nil
 }
+
+// mediaTypes are the only types the library keeps and the site serves:
+// images without scripts (SVG, which may carry them, is not one).
+var mediaTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true}
 
 // mediaKey is the shape of the keys the site gives media: 32 lowercase
 // hex digits and the extension of the sniffed format. Anything else in a

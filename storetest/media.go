@@ -102,6 +102,8 @@ func testMedia(t *testing.T, db *sqlstore.DB) {
 			{Key: "photo.jpg", MimeType: "image/jpeg", Width: 1, Height: 1},
 			{Key: media.NewKey(media.PNG), MimeType: "image/png", Width: 0, Height: 1},
 			{Key: media.NewKey(media.PNG), MimeType: "image/png", Width: 1, Height: 1, AltText: "\xff"},
+			{Key: media.NewKey(media.PNG), MimeType: "image/svg+xml", Width: 1, Height: 1},
+			{Key: media.NewKey(media.PNG), MimeType: "text/html", Width: 1, Height: 1},
 		} {
 			wantCode(t, db.CreateMedia(ctx, bad), communique.EINVALID)
 		}

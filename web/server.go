@@ -13,6 +13,7 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
+	"communique/media"
 )
 
 // Store is what the public site needs from a store.
@@ -23,6 +24,7 @@ type Store interface {
 	communique.SettingService
 	communique.MenuService
 	communique.CommentStore
+	communique.MediaService
 	communique.SearchService
 	communique.SitemapService
 	Ping(ctx context.Context) error
@@ -38,6 +40,7 @@ type Server struct {
 	views      *views
 	secret     []byte // signs CSRF tokens; shared by every node through the store
 	discussion *discussion.Service
+	media      media.Storage // library images; nil: /media/ answers 404
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -55,6 +58,8 @@ type Config struct {
 	// ThemeDir, when set, holds templates/ and static/ files that replace
 	// the embedded ones of the same name.
 	ThemeDir string
+	// MediaStorage holds the library's images, served under /media/.
+	MediaStorage media.Storage
 }
 
 // NewServer parses the templates (failing if a view is missing) and loads
@@ -76,6 +81,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{store: cfg.Store, logger: cfg.Logger, views: v, secret: []byte(keys[0]), Now: time.Now}
+	s.media = cfg.MediaStorage
 	tokens := formtoken.NewSigner([]byte(keys[2]))
 	tokens.Now = func() time.Time { return s.Now() }
 	s.discussion = discussion.New(cfg.Store, avatar.New([]byte(keys[1])), tokens)
@@ -98,6 +104,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /comments/{id}/edit", s.handleCommentEditPost)
 	mux.HandleFunc("POST /comments/{id}/delete", s.handleCommentDelete)
 	mux.HandleFunc("GET /avatar/{file}", s.handleAvatar)
+	mux.HandleFunc("GET /media/{key}", s.handleMedia)
+	mux.HandleFunc("GET /media/{key}/{width}", s.handleMedia)
 	mux.HandleFunc("GET /search", s.handleSearch)
 	mux.HandleFunc("GET /search/{$}", s.handleSearch)
 	mux.HandleFunc("GET /robots.txt", s.handleRobots)

@@ -189,6 +189,7 @@ type articleView struct {
 	AuthorURL  string
 	Categories []link
 	Tags       []link
+	Image      *imageView // the featured image; nil for none (media.go)
 }
 
 type link struct{ Label, URL string }
@@ -518,6 +519,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, st *site, page int
 	for _, a := range list {
 		data.Articles = append(data.Articles, s.view(r.Context(), st, a))
 	}
+	s.attachImages(r.Context(), data.Articles)
 	if page > 1 {
 		data.PrevURL = base
 		if page > 2 {
@@ -551,6 +553,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, st *site, page int
 func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *communique.Article, opts articleOptions) {
 	ctx := r.Context()
 	v := s.view(ctx, st, a)
+	s.attachImages(ctx, []*articleView{v})
 	want := v.URL
 	if opts.commentPage > 1 {
 		want += "comment-page-" + strconv.Itoa(opts.commentPage) + "/"

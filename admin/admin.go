@@ -27,6 +27,7 @@ import (
 
 	"communique"
 	"communique/discussion"
+	"communique/media"
 )
 
 //go:embed templates static
@@ -41,6 +42,7 @@ type Store interface {
 	communique.CommentStore
 	communique.SessionService
 	communique.RevisionService
+	communique.MediaService
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
 }
 
@@ -54,6 +56,9 @@ type Server struct {
 	secret     []byte
 	secure     bool
 
+	storage     media.Storage // nil: uploads are refused
+	mediaLimits media.Limits
+
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -66,6 +71,10 @@ type Config struct {
 	// SecureCookies marks cookies Secure even when this node is reached
 	// over plain HTTP behind a TLS proxy.
 	SecureCookies bool
+	// MediaStorage keeps uploaded images; without it uploads are refused.
+	MediaStorage media.Storage
+	// MediaLimits bound uploads; zero fields take media's defaults.
+	MediaLimits media.Limits
 }
 
 // Session lifetimes: idle sessions end after two weeks.
@@ -77,7 +86,7 @@ const (
 )
 
 var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit",
-	"users", "user_edit", "settings", "profile", "error", "preview"}
+	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit"}
 
 // New parses the admin templates and loads its secret.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -88,7 +97,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.MediaLimits.MaxBytes <= 0 {
+		cfg.MediaLimits.MaxBytes = media.DefaultMaxBytes
+	}
+	if cfg.MediaLimits.MaxPixels <= 0 {
+		cfg.MediaLimits.MaxPixels = media.DefaultMaxPixels
+	}
 	s := &Server{store: cfg.Store, discussion: cfg.Discussion, logger: cfg.Logger, secret: []byte(key),
+		storage: cfg.MediaStorage, mediaLimits: cfg.MediaLimits,
 		secure: cfg.SecureCookies, pages: map[string]*template.Template{}, static: map[string][]byte{}, Now: time.Now}
 	funcs := template.FuncMap{
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
@@ -185,6 +201,11 @@ func (s *Server) Handler() http.Handler {
 	auth("GET /admin/profile", s.handleProfile)
 	auth("POST /admin/profile", s.handleProfilePost)
 	auth("POST /admin/sessions/revoke", s.handleSessionsRevoke)
+	auth("GET /admin/media", s.handleMedia)
+	auth("POST /admin/media", s.handleMediaUpload)
+	auth("GET /admin/media/{id}", s.handleMediaEdit)
+	auth("POST /admin/media/{id}", s.handleMediaEditPost)
+	auth("POST /admin/media/{id}/delete", s.handleMediaDelete)
 	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, communique.Errorf(communique.ENOTFOUND, "There is no such page in the newsroom."))
 	})
@@ -288,9 +309,14 @@ func (s *Server) authenticated(h handler) http.Handler {
 		}
 		rq := &request{User: user, Session: sess, CSRF: s.csrfFor(sess.ID)}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			isMultipart := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+			limit := int64(maxFormBytes)
+			if isMultipart {
+				limit = max(limit, s.mediaLimits.MaxBytes+1<<20) // room for an image upload
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			var err error
-			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			if isMultipart {
 				err = r.ParseMultipartForm(maxFormBytes)
 			} else {
 				err = r.ParseForm()
@@ -340,7 +366,7 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 		}
 		b.Can = map[string]bool{}
 		for _, a := range []communique.Action{communique.ActionCreatePage, communique.ActionModerateComment,
-			communique.ActionManageUsers, communique.ActionManageSettings, communique.ActionCreateArticle} {
+			communique.ActionManageUsers, communique.ActionManageSettings, communique.ActionCreateArticle, communique.ActionUploadMedia} {
 			b.Can[string(a)] = communique.Can(rq.User, a, nil)
 		}
 		if b.Can[string(communique.ActionModerateComment)] {
@@ -356,7 +382,7 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 var flashes = map[string]string{
 	"saved": "Saved.", "published": "Published.", "scheduled": "Scheduled.", "submitted": "Submitted for review.",
 	"restored": "Revision restored.", "moderated": "Comments updated.", "replied": "Reply published.",
-	"created": "User created.", "deleted": "Deleted.", "signedout": "Other sessions signed out.", "bulk": "Articles updated.",
+	"created": "User created.", "deleted": "Deleted.", "uploaded": "Image uploaded.", "signedout": "Other sessions signed out.", "bulk": "Articles updated.",
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {

@@ -255,6 +255,7 @@ type editorPage struct {
 	Autosave     *communique.Revision
 	Revisions    int
 	Action       string
+	featuredPicker
 }
 
 type statusChoice struct {
@@ -306,7 +307,8 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, rq *requ
 	loc := rq.Settings.Location
 	data := editorPage{base: s.base(r, rq, "Edit “"+a.Title+"”", "posts"), ID: a.ID, Type: a.Type, ArticleTitle: a.Title, Slug: a.Slug,
 		Format: a.Format, Source: a.Source, Excerpt: a.Excerpt, Status: string(a.Status), Sticky: a.Sticky,
-		CommentsOpen: a.CommentsOpen, ParentID: a.ParentID, MenuOrder: a.MenuOrder, Action: "/admin/posts/" + strconv.FormatInt(a.ID, 10) + "/edit"}
+		CommentsOpen: a.CommentsOpen, ParentID: a.ParentID, MenuOrder: a.MenuOrder, Action: "/admin/posts/" + strconv.FormatInt(a.ID, 10) + "/edit",
+		featuredPicker: featuredPicker{FeaturedMediaID: a.FeaturedMediaID}}
 	if !a.PublishedAt.IsZero() {
 		data.Date, data.Time = a.PublishedAt.In(loc).Format("2006-01-02"), a.PublishedAt.In(loc).Format("15:04")
 	}
@@ -343,6 +345,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	data.TimeZone = rq.Settings.TimeZone
 	data.Statuses = s.statusChoices(rq, a)
+	s.editorMedia(ctx, rq, &data.featuredPicker)
 	s.render(w, r, status, "editor", data)
 }
 
@@ -444,17 +447,21 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 	if err != nil {
 		data.Errors["categories"] = communique.ErrorMessage(err)
 	}
+	if err := s.featuredImage(r, rq, &data, probe, status); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
 	if len(data.Errors) == 0 {
 		var a *communique.Article
 		if existing == nil {
 			a = &communique.Article{Type: typ, Title: data.ArticleTitle, Slug: data.Slug, Format: data.Format, Source: data.Source,
 				Excerpt: data.Excerpt, AuthorID: rq.User.ID, Status: status, PublishedAt: when, Sticky: data.Sticky,
-				CommentsOpen: data.CommentsOpen, ParentID: data.ParentID, MenuOrder: data.MenuOrder}
+				CommentsOpen: data.CommentsOpen, ParentID: data.ParentID, MenuOrder: data.MenuOrder, FeaturedMediaID: data.FeaturedMediaID}
 			err = s.store.CreateArticle(ctx, a, cats, tags)
 		} else {
 			upd := communique.ArticleUpdate{Title: &data.ArticleTitle, Slug: &data.Slug, Format: &data.Format, Source: &data.Source,
 				Excerpt: &data.Excerpt, Status: &status, Sticky: &data.Sticky, CommentsOpen: &data.CommentsOpen,
-				CategoryIDs: &cats, TagIDs: &tags, RevisionBy: &rq.User.ID}
+				CategoryIDs: &cats, TagIDs: &tags, RevisionBy: &rq.User.ID, FeaturedMediaID: &data.FeaturedMediaID}
 			if !when.IsZero() || status == communique.StatusDraft || status == communique.StatusPending {
 				upd.PublishedAt = &when
 			}

@@ -18,7 +18,9 @@
       var now = snapshot();
       if (busy || now === last) return;
       busy = true;
-      fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      var data = new FormData(form);
+      data.delete("featured_file"); // an image is uploaded on Save, not with every autosave
+      fetch(url, { method: "POST", body: data, credentials: "same-origin" })
         .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
         .then(function (res) {
           if (!res.ok) throw new Error(res.body.error || "Autosave failed");

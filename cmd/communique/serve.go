@@ -30,6 +30,10 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	images, err := mediaStorage(db, sf)
+	if err != nil {
+		return err
+	}
 	if *demo {
 		n, err := addDemo(ctx, db)
 		if err != nil {
@@ -39,7 +43,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 			logger.Info("added demo content", "articles", n)
 		}
 	}
-	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, ThemeDir: *theme})
+	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, ThemeDir: *theme, MediaStorage: images})
 	if err != nil {
 		return err
 	}
@@ -47,7 +51,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: *secureCookies})
+	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: *secureCookies, MediaStorage: images})
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,11 @@ type commentForm struct {
 	Remember bool
 	Errors   map[string]string
 	Message  string
+
+	// Notify shows the subscription boxes: the site sends email.
+	Notify            bool
+	SubscribeComments bool
+	SubscribePosts    bool
 }
 
 // commentView is a comment as the template shows it.
@@ -109,7 +114,7 @@ func clientIP(r *http.Request) string {
 
 // newCommentForm is a fresh form, filled from the remember-me cookies.
 func (s *Server) newCommentForm(r *http.Request, a *communique.Article) *commentForm {
-	f := &commentForm{Open: true, Token: s.discussion.IssueToken(a.ID)}
+	f := &commentForm{Open: true, Token: s.discussion.IssueToken(a.ID), Notify: s.notify != nil}
 	if c, err := r.Cookie(authorCookie); err == nil {
 		f.Author, _ = url.QueryUnescape(c.Value)
 		f.Remember = true
@@ -242,6 +247,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	form := &commentForm{
 		Open: true, Author: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"),
 		Text: r.PostFormValue("comment"), ParentID: parentID, Remember: r.PostFormValue("wp-comment-cookies-consent") != "",
+		Notify: s.notify != nil, SubscribeComments: r.PostFormValue("subscribe_comments") != "", SubscribePosts: r.PostFormValue("subscribe_blog") != "",
 	}
 	key := ensureOwnerKey(w, r)
 	c, err := s.discussion.Post(r.Context(), st.settings, discussion.Submission{
@@ -260,6 +266,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.rememberCommenter(w, r, form)
+	s.subscribeCommenter(r, form, c)
 	ctx := r.Context()
 	articleURL := s.articleURL(ctx, st, a)
 	target := articleURL

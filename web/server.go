@@ -14,6 +14,7 @@ import (
 	"communique/discussion"
 	"communique/formtoken"
 	"communique/media"
+	"communique/notify"
 )
 
 // Store is what the public site needs from a store.
@@ -40,7 +41,8 @@ type Server struct {
 	views      *views
 	secret     []byte // signs CSRF tokens; shared by every node through the store
 	discussion *discussion.Service
-	media      media.Storage // library images; nil: /media/ answers 404
+	notify     *notify.Service // nil: no subscriptions, /subscriptions/ answers 404
+	media      media.Storage   // library images; nil: /media/ answers 404
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -58,6 +60,8 @@ type Config struct {
 	// ThemeDir, when set, holds templates/ and static/ files that replace
 	// the embedded ones of the same name.
 	ThemeDir string
+	// Notify, when set, hears about comments and serves subscriptions.
+	Notify *notify.Service
 	// MediaStorage holds the library's images, served under /media/.
 	MediaStorage media.Storage
 }
@@ -86,6 +90,9 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	tokens.Now = func() time.Time { return s.Now() }
 	s.discussion = discussion.New(cfg.Store, avatar.New([]byte(keys[1])), tokens)
 	s.discussion.Now = func() time.Time { return s.Now() }
+	if cfg.Notify != nil {
+		s.notify, s.discussion.Notify = cfg.Notify, cfg.Notify
+	}
 	s.docs = newDocCache(docCacheTTL)
 	return s, nil
 }
@@ -104,6 +111,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /comments/{id}/edit", s.handleCommentEditPost)
 	mux.HandleFunc("POST /comments/{id}/delete", s.handleCommentDelete)
 	mux.HandleFunc("GET /avatar/{file}", s.handleAvatar)
+	mux.HandleFunc("GET /subscriptions/confirm", s.handleConfirm)
+	mux.HandleFunc("POST /subscriptions/confirm", s.handleConfirmPost)
+	mux.HandleFunc("GET /subscriptions/unsubscribe", s.handleUnsubscribe)
+	mux.HandleFunc("POST /subscriptions/unsubscribe", s.handleUnsubscribePost)
+	mux.HandleFunc("GET /subscriptions/manage", s.handleManage)
+	mux.HandleFunc("POST /subscriptions/manage", s.handleManagePost)
 	mux.HandleFunc("GET /media/{key}", s.handleMedia)
 	mux.HandleFunc("GET /media/{key}/{width}", s.handleMedia)
 	mux.HandleFunc("GET /search", s.handleSearch)

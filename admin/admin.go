@@ -28,6 +28,7 @@ import (
 	"communique"
 	"communique/discussion"
 	"communique/media"
+	"communique/notify"
 )
 
 //go:embed templates static
@@ -59,6 +60,9 @@ type Server struct {
 	storage     media.Storage // nil: uploads are refused
 	mediaLimits media.Limits
 
+	// notify queues emails and webhook calls; nil: none are sent.
+	notify *notify.Service
+
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -71,6 +75,9 @@ type Config struct {
 	// SecureCookies marks cookies Secure even when this node is reached
 	// over plain HTTP behind a TLS proxy.
 	SecureCookies bool
+	// Notify, when set, hears about saved articles, shows the outbox and
+	// webhooks, and emails lost-password links.
+	Notify *notify.Service
 	// MediaStorage keeps uploaded images; without it uploads are refused.
 	MediaStorage media.Storage
 	// MediaLimits bound uploads; zero fields take media's defaults.
@@ -86,7 +93,8 @@ const (
 )
 
 var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit",
-	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit"}
+	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
+	"notifications", "webhooks", "webhook", "lost_password", "reset_password"}
 
 // New parses the admin templates and loads its secret.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -105,7 +113,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: cfg.Store, discussion: cfg.Discussion, logger: cfg.Logger, secret: []byte(key),
 		storage: cfg.MediaStorage, mediaLimits: cfg.MediaLimits,
-		secure: cfg.SecureCookies, pages: map[string]*template.Template{}, static: map[string][]byte{}, Now: time.Now}
+		secure: cfg.SecureCookies, notify: cfg.Notify, pages: map[string]*template.Template{}, static: map[string][]byte{}, Now: time.Now}
 	funcs := template.FuncMap{
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
 		"asset": func(name string) string {
@@ -170,6 +178,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/login", s.handleLogin)
 	mux.HandleFunc("POST /admin/login", s.handleLoginPost)
 	mux.HandleFunc("GET /admin/static/{name}", s.handleStatic)
+	mux.HandleFunc("GET /admin/lost-password", s.handleLostPassword)
+	mux.HandleFunc("POST /admin/lost-password", s.handleLostPasswordPost)
+	mux.HandleFunc("GET /admin/reset-password", s.handleResetPassword)
+	mux.HandleFunc("POST /admin/reset-password", s.handleResetPasswordPost)
 	auth := func(pattern string, h handler) { mux.Handle(pattern, s.authenticated(h)) }
 	auth("POST /admin/logout", s.handleLogout)
 	auth("GET /admin/{$}", s.handleDashboard)
@@ -201,6 +213,12 @@ func (s *Server) Handler() http.Handler {
 	auth("GET /admin/profile", s.handleProfile)
 	auth("POST /admin/profile", s.handleProfilePost)
 	auth("POST /admin/sessions/revoke", s.handleSessionsRevoke)
+	auth("GET /admin/notifications", s.handleOutbox)
+	auth("POST /admin/notifications/{id}/retry", s.handleOutboxRetry)
+	auth("GET /admin/webhooks", s.handleWebhooks)
+	auth("POST /admin/webhooks", s.handleWebhookCreate)
+	auth("GET /admin/webhooks/{id}", s.handleWebhook)
+	auth("POST /admin/webhooks/{id}/delete", s.handleWebhookDelete)
 	auth("GET /admin/media", s.handleMedia)
 	auth("POST /admin/media", s.handleMediaUpload)
 	auth("GET /admin/media/{id}", s.handleMediaEdit)
@@ -383,6 +401,7 @@ var flashes = map[string]string{
 	"saved": "Saved.", "published": "Published.", "scheduled": "Scheduled.", "submitted": "Submitted for review.",
 	"restored": "Revision restored.", "moderated": "Comments updated.", "replied": "Reply published.",
 	"created": "User created.", "deleted": "Deleted.", "uploaded": "Image uploaded.", "signedout": "Other sessions signed out.", "bulk": "Articles updated.",
+	"retried": "The message is queued again.", "reset": "Your password was changed. Sign in with the new one.",
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {

@@ -206,7 +206,10 @@ func (s *Server) handlePostsBulk(w http.ResponseWriter, r *http.Request, rq *req
 		if action == "delete" {
 			err = s.store.DeleteArticle(ctx, id)
 		} else if st, ok := targets[action]; ok {
-			_, err = s.store.UpdateArticle(ctx, id, communique.ArticleUpdate{Status: &st, RevisionBy: &rq.User.ID})
+			var updated *communique.Article
+			if updated, err = s.store.UpdateArticle(ctx, id, communique.ArticleUpdate{Status: &st, RevisionBy: &rq.User.ID}); err == nil {
+				s.articleSaved(ctx, a, updated)
+			}
 		} else {
 			s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "Choose a bulk action."))
 			return
@@ -471,6 +474,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 			a, err = s.store.UpdateArticle(ctx, existing.ID, upd)
 		}
 		if err == nil {
+			s.articleSaved(ctx, existing, a)
 			done := map[communique.Status]string{communique.StatusPublished: "published", communique.StatusScheduled: "scheduled", communique.StatusPending: "submitted"}[a.Status]
 			if done == "" {
 				done = "saved"
@@ -705,9 +709,11 @@ func (s *Server) handleRevisionRestore(w http.ResponseWriter, r *http.Request, r
 	if !ok {
 		return
 	}
-	if _, err := s.store.UpdateArticle(r.Context(), a.ID, communique.ArticleUpdate{Title: &rev.Title, Source: &rev.Source, Excerpt: &rev.Excerpt, RevisionBy: &rq.User.ID}); err != nil {
+	updated, err := s.store.UpdateArticle(r.Context(), a.ID, communique.ArticleUpdate{Title: &rev.Title, Source: &rev.Source, Excerpt: &rev.Excerpt, RevisionBy: &rq.User.ID})
+	if err != nil {
 		s.fail(w, r, rq, err)
 		return
 	}
+	s.articleSaved(r.Context(), a, updated)
 	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(a.ID, 10)+"/edit?done=restored", http.StatusSeeOther)
 }

@@ -273,6 +273,10 @@ func (tx *Tx) importArticle(ctx context.Context, source string, ia *communique.I
 			}
 		}
 	}
+	// Search indexes the body's words, not its tags.
+	if err := tx.setBodyText(ctx, a.ID, a.HTML); err != nil {
+		return err
+	}
 	if a.Type == communique.TypePost {
 		if err := tx.setTerms(ctx, a.ID, communique.TaxonomyCategory, ia.CategoryIDs); err != nil {
 			return err

@@ -279,6 +279,28 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 			t.Errorf("after rebuild: %v", ids)
 		}
 	})
+	t.Run("Imported", func(t *testing.T) {
+		// An import writes its own rows; search must see their words,
+		// not their tags.
+		a := &communique.Article{Type: communique.TypePost, Title: "Lighthouse keeper retires", Format: communique.FormatHTML, AuthorID: f.ada.ID,
+			Status: communique.StatusPublished, PublishedAt: time.Date(2026, 4, 2, 12, 0, 0, 0, time.UTC),
+			Source: `<p>The <em>keeper</em> of the <a href="https://example.com/light">light</a> retires.</p>`}
+		b := &communique.ImportBatch{Source: "https://old.example.com", Articles: []*communique.ImportedArticle{
+			{Article: a, SourceID: 501, GUID: "https://old.example.com/?p=501"}}}
+		if err := db.ImportBatch(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		hits, ids, _ := f.search(t, communique.SearchFilter{Query: "keepers"})
+		if !sameIDs(ids, a) {
+			t.Fatalf("imported article not found: %q", titles(hits))
+		}
+		if s := hits[0].Snippet; strings.ContainsAny(s, "<>") || strings.Contains(s, "href") || !strings.Contains(s, mark("keeper")) {
+			t.Errorf("snippet = %q, want the words with keeper marked", s)
+		}
+		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "href"}); len(ids) != 0 {
+			t.Errorf("markup is indexed: href found %v", ids)
+		}
+	})
 	t.Run("Language", func(t *testing.T) {
 		ctx := context.Background()
 		// "simple" does not stem, on both stores: the plural finds only itself.

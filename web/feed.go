@@ -163,29 +163,76 @@ func (s *Server) addArticles(ctx context.Context, st *site, f *feed.Feed, filter
 		return true
 	}
 	full := st.settings.Bool("feed_full_text")
+	guids := s.articleGUIDs(ctx, list)
 	now := s.Now()
 	for _, a := range list {
 		if !a.IsPublic(now) {
 			continue
 		}
-		f.Items = append(f.Items, s.articleItem(ctx, st, a, full))
+		f.Items = append(f.Items, s.articleItem(ctx, st, a, full, guids))
 	}
 	return true
 }
 
-// articleGUID is an article's permanent identifier in feeds: WordPress's
-// permalink-independent form, so changing a slug or the permalink
-// structure never makes readers see an article again as new.
-func articleGUID(st *site, a *communique.Article) string {
-	// TODO(import): prefer the GUID an imported article kept (the guid
-	// column of migration 0004) once Article carries it.
+// guidStore is a store that keeps the GUIDs of imported articles (the
+// WordPress import does).
+type guidStore interface {
+	ArticleGUIDs(ctx context.Context, ids []int64) (map[int64]string, error)
+}
+
+// mediaStore is a store with the media library, for featured images.
+type mediaStore interface {
+	FindMediaByID(ctx context.Context, id int64) (*communique.Media, error)
+}
+
+// articleGUIDs returns the GUIDs imported articles kept, by id.
+func (s *Server) articleGUIDs(ctx context.Context, list []*communique.Article) map[int64]string {
+	gs, ok := s.store.(guidStore)
+	if !ok || len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	guids, err := gs.ArticleGUIDs(ctx, ids)
+	if err != nil {
+		s.logger.Error("feed guids", "err", err)
+	}
+	return guids
+}
+
+// articleGUID is an article's permanent identifier in feeds: the GUID an
+// imported article kept, else WordPress's permalink-independent form, so
+// a move, a new slug or another permalink structure never makes readers
+// see an article again as new.
+func articleGUID(st *site, a *communique.Article, guids map[int64]string) string {
+	if g := guids[a.ID]; g != "" {
+		return g
+	}
 	return st.base + "/?p=" + strconv.FormatInt(a.ID, 10)
 }
 
-func (s *Server) articleItem(ctx context.Context, st *site, a *communique.Article, full bool) *feed.Item {
+// featuredImage returns an article's featured image, or nil.
+func (s *Server) featuredImage(ctx context.Context, a *communique.Article) *communique.Media {
+	ms, ok := s.store.(mediaStore)
+	if !ok || a.FeaturedMediaID == 0 {
+		return nil
+	}
+	m, err := ms.FindMediaByID(ctx, a.FeaturedMediaID)
+	if err != nil {
+		if communique.ErrorCode(err) != communique.ENOTFOUND {
+			s.logger.Error("featured image", "id", a.FeaturedMediaID, "err", err)
+		}
+		return nil
+	}
+	return m
+}
+
+func (s *Server) articleItem(ctx context.Context, st *site, a *communique.Article, full bool, guids map[int64]string) *feed.Item {
 	link := st.base + s.articleURL(ctx, st, a)
 	it := &feed.Item{
-		ID:           articleGUID(st, a),
+		ID:           articleGUID(st, a, guids),
 		Title:        a.Title,
 		Link:         link,
 		Summary:      a.Summary,
@@ -194,8 +241,9 @@ func (s *Server) articleItem(ctx context.Context, st *site, a *communique.Articl
 		CommentsURL:  link + "#comments",
 		CommentsFeed: link + "feed/",
 		CommentCount: a.CommentCount,
-		// Enclosure: featured images do not exist yet; the media work
-		// will set it here.
+	}
+	if m := s.featuredImage(ctx, a); m != nil {
+		it.Enclosure = &feed.Enclosure{URL: st.base + m.URL(), Type: m.MimeType, Length: m.Size}
 	}
 	if full {
 		it.ContentHTML = absoluteURLs(a.HTML, st.base)
@@ -230,8 +278,10 @@ func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communi
 		return true
 	}
 	articles := map[int64]*communique.Article{}
+	guids := map[int64]string{}
 	if a != nil {
 		articles[a.ID] = a
+		guids = s.articleGUIDs(ctx, []*communique.Article{a})
 	}
 	now := s.Now()
 	for _, c := range list {
@@ -243,6 +293,10 @@ func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communi
 			on, err = s.store.FindArticleByID(ctx, c.ArticleID)
 			if err != nil || !on.IsPublic(now) {
 				on = nil
+			} else {
+				for id, g := range s.articleGUIDs(ctx, []*communique.Article{on}) {
+					guids[id] = g
+				}
 			}
 			articles[c.ArticleID] = on
 		}
@@ -262,7 +316,7 @@ func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communi
 			articleURL += "comment-page-" + strconv.Itoa(page) + "/"
 		}
 		f.Items = append(f.Items, &feed.Item{
-			ID:          articleGUID(st, on) + "#comment-" + strconv.FormatInt(c.ID, 10),
+			ID:          articleGUID(st, on, guids) + "#comment-" + strconv.FormatInt(c.ID, 10),
 			Title:       title,
 			Link:        st.base + articleURL + "#comment-" + strconv.FormatInt(c.ID, 10),
 			Summary:     shorten(markup.PlainText(c.HTML), 300),

@@ -14,6 +14,7 @@ import (
 
 	"communique"
 	"communique/sqlstore"
+	"communique/storetest"
 	"communique/web"
 )
 
@@ -309,6 +310,65 @@ func TestFeeds(t *testing.T) {
 
 		if logs := n.Logs.String(); strings.Contains(logs, "level=ERROR") {
 			t.Errorf("the server logged errors:\n%s", logs)
+		}
+	})
+}
+
+// TestFeedImportedAndFeatured checks what other work brings to feeds and
+// sharing: an imported article keeps its WordPress GUID, and a featured
+// image becomes the enclosure, og:image and the JSON-LD image.
+func TestFeedImportedAndFeatured(t *testing.T) {
+	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		n := newNewsroom(t, db)
+		ctx := context.Background()
+		ada, _ := db.FindUsers(ctx, communique.UserFilter{Slug: ptr("ada")})
+		imported := &communique.Article{Type: communique.TypePost, Title: "From the old site", AuthorID: ada[0].ID, Status: communique.StatusPublished,
+			PublishedAt: time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC), Format: communique.FormatHTML, Source: "<p>Moved here.</p>"}
+		oldGUID := "https://old.example.com/?p=77"
+		if err := db.ImportBatch(ctx, &communique.ImportBatch{Source: "https://old.example.com",
+			Articles: []*communique.ImportedArticle{{Article: imported, SourceID: 77, GUID: oldGUID}}}); err != nil {
+			t.Fatal(err)
+		}
+		img := storetest.MustCreateMedia(t, db, ada[0], "Ice on the harbour wall")
+		list, _, _ := db.FindArticles(ctx, communique.ArticleFilter{Slug: ptr("midnight-story")})
+		if _, err := db.UpdateArticle(ctx, list[0].ID, communique.ArticleUpdate{FeaturedMediaID: &img.ID}); err != nil {
+			t.Fatal(err)
+		}
+		imgURL := n.URL + "/media/" + img.Key
+
+		f, _ := parseFeed(t, n.site, "/feed/")
+		byTitle := map[string]*gofeed.Item{}
+		for _, it := range f.Items {
+			byTitle[it.Title] = it
+		}
+		if it := byTitle["From the old site"]; it == nil || it.GUID != oldGUID {
+			t.Errorf("imported item = %+v, want GUID %s", it, oldGUID)
+		}
+		it := byTitle["Midnight story"]
+		if it == nil || len(it.Enclosures) != 1 || it.Enclosures[0].URL != imgURL || it.Enclosures[0].Type != img.MimeType ||
+			it.Enclosures[0].Length != strconv.FormatInt(img.Size, 10) {
+			t.Errorf("enclosure = %+v, want %s", it, imgURL)
+		}
+		if it := byTitle["Newest story"]; it == nil || len(it.Enclosures) != 0 {
+			t.Errorf("an article without featured image has enclosures: %+v", it)
+		}
+		jf, _ := parseFeed(t, n.site, "/feed/json/")
+		for _, it := range jf.Items {
+			if it.Title == "Midnight story" && (it.Image == nil || it.Image.URL != imgURL) {
+				t.Errorf("JSON Feed image = %+v", it.Image)
+			}
+		}
+
+		page := n.Get(t, "/2026/03/14/midnight-story/").Body
+		for _, want := range []string{`<meta property="og:image" content="` + imgURL + `">`, `<meta property="og:image:alt" content="Ice on the harbour wall">`,
+			`<meta name="twitter:card" content="summary_large_image">`, `<meta name="twitter:image" content="` + imgURL + `">`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("article page lacks %s", want)
+			}
+		}
+		ld := structuredData(t, page)
+		if images, _ := ld["image"].([]any); len(images) != 1 || images[0].(map[string]any)["url"] != imgURL {
+			t.Errorf("JSON-LD image = %v", ld["image"])
 		}
 	})
 }

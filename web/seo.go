@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +24,16 @@ type headData struct {
 	Feeds  []feedLink
 	Meta   []metaTag
 	JSONLD any // marshalled into <script type="application/ld+json">
+	// Image is the page's picture for sharing (a featured image); nil
+	// for none.
+	Image *shareImage
+}
+
+// shareImage is a picture for Open Graph and Twitter cards.
+type shareImage struct {
+	URL           string // absolute
+	Type, Alt     string
+	Width, Height int
 }
 
 // feedLink is a <link rel="alternate"> to a feed. Format (feed.RSS,
@@ -72,11 +84,24 @@ func (s *Server) fillHead(st *site, p *pageData) {
 	if loc := ogLocale(st.settings.Language); loc != "" {
 		og = append(og, metaTag{Property: "og:locale", Content: loc})
 	}
-	// No og:image yet: featured images come with the media library. The
-	// card is then the text-only "summary".
-	og = append(og, metaTag{Name: "twitter:card", Content: "summary"}, metaTag{Name: "twitter:title", Content: title})
+	card := "summary"
+	if img := p.Head.Image; img != nil {
+		card = "summary_large_image"
+		og = append(og, metaTag{Property: "og:image", Content: img.URL}, metaTag{Property: "og:image:type", Content: img.Type},
+			metaTag{Property: "og:image:width", Content: strconv.Itoa(img.Width)}, metaTag{Property: "og:image:height", Content: strconv.Itoa(img.Height)})
+		if img.Alt != "" {
+			og = append(og, metaTag{Property: "og:image:alt", Content: img.Alt})
+		}
+	}
+	og = append(og, metaTag{Name: "twitter:card", Content: card}, metaTag{Name: "twitter:title", Content: title})
 	if p.Description != "" {
 		og = append(og, metaTag{Name: "twitter:description", Content: p.Description})
+	}
+	if img := p.Head.Image; img != nil {
+		og = append(og, metaTag{Name: "twitter:image", Content: img.URL})
+		if img.Alt != "" {
+			og = append(og, metaTag{Name: "twitter:image:alt", Content: img.Alt})
+		}
 	}
 	p.Head.Meta = append(og, p.Head.Meta...)
 
@@ -113,9 +138,12 @@ func ogLocale(lang string) string {
 
 // articleHead adds an article's comment feed, its Open Graph article
 // tags and its schema.org NewsArticle (WebPage for pages).
-func (s *Server) articleHead(st *site, p *pageData, v *articleView) {
+func (s *Server) articleHead(ctx context.Context, st *site, p *pageData, v *articleView) {
 	a := v.Article
 	url := st.base + v.URL
+	if m := s.featuredImage(ctx, a); m != nil {
+		p.Head.Image = &shareImage{URL: st.base + m.URL(), Type: m.MimeType, Alt: m.AltText, Width: m.Width, Height: m.Height}
+	}
 	p.Head.Feeds = append(p.Head.Feeds, feedLink{feed.RSS, st.settings.Title + " » " + a.Title + " Comments Feed", url + "feed/"})
 	publisher := map[string]any{
 		"@type": "Organization",
@@ -154,7 +182,9 @@ func (s *Server) articleHead(st *site, p *pageData, v *articleView) {
 		"description":      shorten(a.Summary, maxDescription),
 		"publisher":        publisher,
 		"inLanguage":       st.settings.Language,
-		// "image" waits for featured images (the media library).
+	}
+	if img := p.Head.Image; img != nil {
+		ld["image"] = []map[string]any{{"@type": "ImageObject", "url": img.URL, "width": img.Width, "height": img.Height}}
 	}
 	if v.AuthorName != "" {
 		author := st.base + v.AuthorURL

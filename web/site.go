@@ -585,7 +585,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 			data.Next = &link{newer[0].Title, s.articleURL(ctx, st, newer[0])}
 		}
 	}
-	s.articleHead(st, &data.pageData, v)
+	s.articleHead(ctx, st, &data.pageData, v)
 	s.fillPageFrom(r, st, &data.pageData, a.Title, want)
 	view := "article"
 	if a.Type == communique.TypePage {

@@ -623,3 +623,34 @@ func truncateText(s string, n int) string {
 	}
 	return strings.ToValidUTF8(s[:n], "")
 }
+
+// PublishDueIDs publishes every scheduled article whose time has come, as
+// PublishDue does, and returns their IDs so that each is announced once:
+// the one UPDATE that flips an article is the only one that returns it.
+func (db *DB) PublishDueIDs(ctx context.Context) ([]int64, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	rows, err := w.query(ctx, `UPDATE articles SET status = 'published', modified_at = ?
+		WHERE status = 'scheduled' AND published_at <= ? RETURNING id`, w.t(tx.now), w.t(tx.now))
+	if err != nil {
+		return nil, fmt.Errorf("publish due: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("publish due: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("publish due: %w", err)
+	}
+	rows.Close()
+	return ids, tx.Commit()
+}

@@ -341,3 +341,51 @@ func testPasswordResets(t *testing.T, db *sqlstore.DB) {
 		wantCode(t, err, communique.ENOTFOUND)
 	})
 }
+
+func testPublishDueIDs(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	now := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
+	set := fixedClock(db, now)
+	u := MustCreateUser(t, db, "planner", communique.RoleEditor)
+	var want []int64
+	for i := 0; i < 3; i++ {
+		a := &communique.Article{Title: fmt.Sprintf("Later %d", i), Source: "x", AuthorID: u.ID, Status: communique.StatusScheduled, PublishedAt: now.Add(time.Duration(i+1) * time.Hour)}
+		if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if i < 2 {
+			want = append(want, a.ID)
+		}
+	}
+	if ids, err := db.PublishDueIDs(ctx); err != nil || len(ids) != 0 {
+		t.Fatalf("early: %v, %v", ids, err)
+	}
+	set(now.Add(2 * time.Hour))
+	// Nodes racing: each article is returned by exactly one call.
+	var mu sync.Mutex
+	seen := map[int64]int{}
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ids, err := db.PublishDueIDs(ctx)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			for _, id := range ids {
+				seen[id]++
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if len(seen) != 2 || seen[want[0]] != 1 || seen[want[1]] != 1 {
+		t.Fatalf("published %v, want each of %v once", seen, want)
+	}
+	got, _ := db.FindArticleByID(ctx, want[0])
+	if got.Status != communique.StatusPublished {
+		t.Fatalf("status %q", got.Status)
+	}
+}

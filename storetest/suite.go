@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"Webhooks", testWebhooks},
 		{"Subscriptions", testSubscriptions},
 		{"PasswordResets", testPasswordResets},
+		{"PublishDueIDs", testPublishDueIDs},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,6 @@
 // Command communique runs a Communiqué news site and manages its store.
 //
-//	communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--demo]
+//	communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--smtp URL] [--demo]
 //	communique user create --login L --email E --role R --password-stdin [--display-name N]
 //	communique post create --title T --author LOGIN [--status publish|draft] [--format markdown|html] [--slug S] [--category C]... [--tag T]... [--date RFC3339] [--page]
 //	communique comment list [--status pending|approved|spam|trash] [--post ID] [--json]
@@ -73,7 +73,7 @@ func errorLine(err error) string {
 }
 
 const usage = `usage:
-  communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--demo]
+  communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--smtp URL] [--demo]
   communique user create --login L --email E --role R --password-stdin [--display-name N]
   communique post create --title T --author LOGIN [--status publish|draft] [--format markdown|html] [--slug S] [--category C]... [--tag T]... [--date RFC3339] [--page]
   communique comment list [--status pending|approved|spam|trash] [--post ID] [--json]

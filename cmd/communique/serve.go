@@ -12,6 +12,7 @@ import (
 
 	"communique"
 	"communique/admin"
+	"communique/notify"
 	"communique/web"
 )
 
@@ -21,6 +22,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	theme := fs.String("theme", p.env("COMMUNIQUE_THEME", ""), "folder whose templates/ and static/ files override the default theme")
 	demo := fs.Bool("demo", false, "add sample articles to an empty store")
 	secureCookies := fs.Bool("secure-cookies", p.env("COMMUNIQUE_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind a TLS proxy)")
+	smtpURL := fs.String("smtp", p.env("COMMUNIQUE_SMTP", ""), "SMTP server for email: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: emails go to the log")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -30,6 +32,10 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	notifier, worker, err := p.notifications(ctx, db, *smtpURL, logger)
+	if err != nil {
+		return err
+	}
 	images, err := mediaStorage(db, sf)
 	if err != nil {
 		return err
@@ -43,7 +49,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 			logger.Info("added demo content", "articles", n)
 		}
 	}
-	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, ThemeDir: *theme, MediaStorage: images})
+	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, ThemeDir: *theme, MediaStorage: images, Notify: notifier})
 	if err != nil {
 		return err
 	}
@@ -51,7 +57,8 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: *secureCookies, MediaStorage: images})
+	talk.Notify = notifier
+	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: *secureCookies, MediaStorage: images, Notify: notifier})
 	if err != nil {
 		return err
 	}
@@ -76,7 +83,9 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if n, err := db.CountUsers(ctx, communique.RoleAdministrator); err == nil && n == 0 {
 		fmt.Fprintf(p.Stderr, "\nNo administrator yet. Open %s/setup to create one, or run:\n  communique user create --login admin --email you@example.com --role administrator --password-stdin\n\n", url)
 	}
-	go p.publishScheduled(ctx, db, logger)
+	emailLinks(ctx, db, notifier, url, logger)
+	go worker.Run(ctx)
+	go p.publishScheduled(ctx, db, notifier, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	if p.Ready != nil {
@@ -97,17 +106,17 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 }
 
 // publishScheduled flips due scheduled articles to published every few
-// seconds. The store's single UPDATE makes it exactly once across nodes.
-func (p *Program) publishScheduled(ctx context.Context, db interface {
-	PublishDue(context.Context) (int, error)
-}, logger *slog.Logger) {
+// seconds. The store's single UPDATE makes it exactly once across nodes,
+// and only the node that flipped an article announces it.
+func (p *Program) publishScheduled(ctx context.Context, db publishDue, notifier *notify.Service, logger *slog.Logger) {
 	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
 	for {
-		if n, err := db.PublishDue(ctx); err != nil && ctx.Err() == nil {
+		if ids, err := db.PublishDueIDs(ctx); err != nil && ctx.Err() == nil {
 			logger.Error("publish scheduled", "err", err)
-		} else if n > 0 {
-			logger.Info("published scheduled articles", "count", n)
+		} else if len(ids) > 0 {
+			logger.Info("published scheduled articles", "count", len(ids))
+			notifier.ArticlesPublished(ctx, ids)
 		}
 		select {
 		case <-ctx.Done():

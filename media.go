@@ -127,8 +127,8 @@ func MediaKeysIn(body string) []string {
 	return keys
 }
 
-// AltTextCheck is the rule that readers of screen readers are owed a
-// description of every library image in a published article: its
+// AltTextCheck is the rule that readers who cannot see an image are owed
+// a description of every library image in a published article: its
 // featured image, and the library images its body shows.
 type AltTextCheck struct {
 	Featured *Media   // nil when the article has none
@@ -138,7 +138,7 @@ type AltTextCheck struct {
 // FeaturedProblem is the message for a featured image without alt text.
 func (c AltTextCheck) FeaturedProblem() string {
 	if c.Featured != nil && strings.TrimSpace(c.Featured.AltText) == "" {
-		return "The featured image has no alt text. Describe it in the media library (or below) before publishing."
+		return "The featured image has no alt text. Describe it in the media library, or in the editor's featured image box, before publishing."
 	}
 	return ""
 }

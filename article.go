@@ -140,6 +140,10 @@ type ArticleFilter struct {
 
 	Offset int
 	Limit  int
+	// SkipTotal spares the count of all matches when the caller needs only
+	// the items (a lookup, the previous and next article); the total
+	// returned is then only a lower bound.
+	SkipTotal bool
 }
 
 // ArticleUpdate holds the fields to change. Nil fields stay as they are.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,7 +32,7 @@ func scanArticle(sc interface{ Scan(...any) error }, extra ...any) (*communique.
 
 // FindArticleByID returns an article with its terms.
 func (db *DB) FindArticleByID(ctx context.Context, id int64) (*communique.Article, error) {
-	list, _, err := db.FindArticles(ctx, communique.ArticleFilter{ID: &id, Limit: 1})
+	list, _, err := db.FindArticles(ctx, communique.ArticleFilter{ID: &id, Limit: 1, SkipTotal: true})
 	if err != nil {
 		return nil, err
 	} else if len(list) == 0 {
@@ -76,32 +77,80 @@ func (db *DB) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*
 	if f.PublishedTo != nil {
 		where, args = append(where, "a.published_at < ?"), append(args, r.t(*f.PublishedTo))
 	}
-	order := "a.published_at DESC, a.id DESC"
+	whereArgs := append([]any{}, args...)
+	// Published and scheduled articles always have a date, so the listing
+	// index serves the order; drafts without one sort by creation.
+	dated := len(f.Status) > 0
+	for _, st := range f.Status {
+		dated = dated && (st == communique.StatusPublished || st == communique.StatusScheduled)
+	}
+	when := "COALESCE(a.published_at, a.created_at)"
+	if dated {
+		when = "a.published_at"
+	}
+	dir, cmp := "DESC", "<="
 	if f.Oldest {
-		order = "a.published_at ASC, a.id ASC"
+		dir, cmp = "ASC", ">="
 	}
+	keys := []string{when, "a.id"}
 	if f.StickyFirst {
-		order = "a.sticky DESC, " + order
+		keys = []string{"a.sticky", when, "a.id"}
 	}
-	// Drafts without a date sort by creation so they still have an order.
-	order = strings.ReplaceAll(order, "a.published_at", "COALESCE(a.published_at, a.created_at)")
+	order := strings.Join(keys, " "+dir+", ") + " " + dir
+	if f.StickyFirst && f.Oldest {
+		order = "a.sticky DESC, " + when + " ASC, a.id ASC"
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	query := `SELECT ` + articleColumns + `, COUNT(*) OVER ()
+	cond := strings.Join(where, " AND ")
+	offset := max(f.Offset, 0)
+	// A deep page would make the database read and drop every row before
+	// it. Instead find the page's first key on the index alone, then read
+	// the page from that key on, so page 500 costs about what page 1 does.
+	if offset >= deepOffset && dated && !(f.StickyFirst && f.Oldest) {
+		var sticky bool
+		var at scanTime
+		var t time.Time
+		var id int64
+		at.t = &t
+		dest := []any{at, &id}
+		if f.StickyFirst {
+			dest = append([]any{&sticky}, dest...)
+		}
+		err := r.row(ctx, `SELECT `+strings.Join(keys, ", ")+` FROM articles a WHERE `+cond+` ORDER BY `+order+` LIMIT 1 OFFSET ?`,
+			append(append([]any{}, args...), offset)...).Scan(dest...)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if f.SkipTotal {
+				return nil, f.Offset, nil
+			}
+			total, err := db.countArticles(ctx, cond, args)
+			return nil, total, err
+		case err != nil:
+			return nil, 0, fmt.Errorf("find page start: %w", err)
+		}
+		keyArgs := []any{r.t(t), id}
+		if f.StickyFirst {
+			keyArgs = append([]any{sticky}, keyArgs...)
+		}
+		cond = "(" + strings.Join(keys, ", ") + ") " + cmp + " (" + placeholders(len(keys)) + ") AND " + cond
+		args = append(keyArgs, args...)
+		offset = 0
+	}
+	query := `SELECT ` + articleColumns + `
 		FROM articles a JOIN users u ON u.id = a.author_id
-		WHERE ` + strings.Join(where, " AND ") + `
+		WHERE ` + cond + `
 		ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	rows, err := r.query(ctx, query, append(args, limit, max(f.Offset, 0))...)
+	rows, err := r.query(ctx, query, append(append([]any{}, args...), limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find articles: %w", err)
 	}
 	defer rows.Close()
 	var list []*communique.Article
-	total := 0
 	for rows.Next() {
-		a, err := scanArticle(rows, &total)
+		a, err := scanArticle(rows)
 		if err != nil {
 			return nil, 0, fmt.Errorf("scan article: %w", err)
 		}
@@ -110,17 +159,31 @@ func (db *DB) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	if len(list) == 0 && f.Offset > 0 {
-		// Past the end the window count is gone; ask for it.
-		err := r.row(ctx, `SELECT COUNT(*) FROM articles a WHERE `+strings.Join(where, " AND "), args...).Scan(&total)
-		if err != nil {
-			return nil, 0, fmt.Errorf("count articles: %w", err)
+	total := f.Offset + len(list)
+	if !f.SkipTotal && (len(list) == limit || len(list) == 0 && f.Offset > 0) {
+		// The page may not be the last: count them all (one index count,
+		// rather than a window over every matching row with its body).
+		if total, err = db.countArticles(ctx, strings.Join(where, " AND "), whereArgs); err != nil {
+			return nil, 0, err
 		}
 	}
 	if err := db.attachTerms(ctx, list); err != nil {
 		return nil, 0, err
 	}
 	return list, total, nil
+}
+
+// deepOffset is where FindArticles starts seeking a page's first key
+// instead of letting the database skip rows.
+const deepOffset = 200
+
+// countArticles counts the articles matching cond.
+func (db *DB) countArticles(ctx context.Context, cond string, args []any) (int, error) {
+	var n int
+	if err := db.r().row(ctx, `SELECT COUNT(*) FROM articles a WHERE `+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count articles: %w", err)
+	}
+	return n, nil
 }
 
 // attachTerms loads the terms of many articles in one query.

@@ -340,7 +340,7 @@ func (db *DB) CountComments(ctx context.Context) (map[communique.CommentStatus]i
 // through the writer so a comment just committed is seen.
 func (db *DB) LastCommentAt(ctx context.Context, ip, email string) (time.Time, error) {
 	var t time.Time
-	x := q{db.write, &db.dialect}
+	x := db.wr()
 	err := x.row(ctx, `SELECT MAX(created_at) FROM (
 			SELECT MAX(created_at) AS created_at FROM comments WHERE ? <> '' AND author_ip = ?
 			UNION ALL SELECT MAX(created_at) FROM comments WHERE ? <> '' AND LOWER(author_email) = LOWER(?)
@@ -359,7 +359,7 @@ func (db *DB) HasApprovedComment(ctx context.Context, name, email string) (bool,
 // IsDuplicateComment reports whether the author already said this here.
 func (db *DB) IsDuplicateComment(ctx context.Context, articleID int64, name, email, text string) (bool, error) {
 	var n int
-	x := q{db.write, &db.dialect}
+	x := db.wr()
 	err := x.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE article_id = ? AND text = ?
 		AND ((? <> '' AND LOWER(author_email) = LOWER(?)) OR (? = '' AND author_name = ?)) AND status <> 'trash' LIMIT 1) x`,
 		articleID, text, email, email, email, name).Scan(&n)

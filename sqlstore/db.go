@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"communique"
@@ -40,6 +42,8 @@ type Dialect struct {
 	SerializeLock string
 	// CaseInsensitiveLike is the operator for case-insensitive LIKE.
 	CaseInsensitiveLike string
+	// PrepareStatements keeps statements prepared once per query text.
+	PrepareStatements bool
 	// Greatest is the function returning the larger of two values.
 	Greatest string
 	// SkipLocked ends a SELECT that claims rows so concurrent claimers
@@ -55,8 +59,24 @@ type DB struct {
 	dialect Dialect
 	migs    fs.FS
 
+	readStmts *stmtCache
+	queries   atomic.Int64
+
 	// Now is the clock; tests replace it to fix time.
 	Now func() time.Time
+
+	// Stamp, when set, returns a value that changes whenever any process
+	// commits a write (see ChangeStamp).
+	Stamp func() string
+}
+
+// ChangeStamp returns a cheap value that changes when the database was
+// written, by this process or another; "" when the store cannot tell.
+func (db *DB) ChangeStamp() string {
+	if db.Stamp == nil {
+		return ""
+	}
+	return db.Stamp()
 }
 
 // Services implemented by DB, checked at compile time.
@@ -71,7 +91,11 @@ var (
 // New wraps open connections. write and read may be the same pool.
 // migrations holds NNNN_name.sql files for the dialect.
 func New(write, read *sql.DB, d Dialect, migrations fs.FS) *DB {
-	return &DB{write: write, read: read, dialect: d, migs: migrations, Now: time.Now}
+	db := &DB{write: write, read: read, dialect: d, migs: migrations, Now: time.Now}
+	if d.PrepareStatements {
+		db.readStmts = &stmtCache{}
+	}
+	return db
 }
 
 // Dialect returns the store's dialect name.
@@ -79,6 +103,9 @@ func (db *DB) Dialect() string { return db.dialect.Name }
 
 // Close closes the connections.
 func (db *DB) Close() error {
+	if db.readStmts != nil {
+		db.readStmts.m.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		if rerr := db.read.Close(); err == nil {
@@ -122,8 +149,106 @@ type q struct {
 	d *Dialect
 }
 
-func (db *DB) r() q { return q{db.read, &db.dialect} }
-func (tx *Tx) w() q { return q{tx.Tx, &tx.db.dialect} }
+func (db *DB) r() q { return q{pool{db.read, db.readStmts, &db.queries}, &db.dialect} }
+
+// wr reads through the writer: for checks that must see a commit made an
+// instant ago (flood control, throttling) whatever the readers' snapshot.
+func (db *DB) wr() q { return q{pool{db.write, nil, &db.queries}, &db.dialect} }
+
+// w runs a transaction's statements unprepared: preparing on the pool
+// would wait for the one SQLite writer connection this transaction holds.
+func (tx *Tx) w() q { return q{txQuerier{tx.Tx, &tx.db.queries}, &tx.db.dialect} }
+
+// QueryCount returns how many statements the store has run, so tests can
+// prove a page costs a fixed number of queries (no N+1).
+func (db *DB) QueryCount() int64 { return db.queries.Load() }
+
+// stmtCache keeps statements prepared once per query text. SQLite parses
+// and plans a statement on every prepare; pgx keeps its own cache, so
+// PostgreSQL goes without this one.
+type stmtCache struct {
+	m sync.Map // query text -> *sql.Stmt
+	n atomic.Int32
+}
+
+// maxStmts bounds the cache: queries with IN lists of many lengths would
+// otherwise grow it without end.
+const maxStmts = 2000
+
+func (c *stmtCache) get(ctx context.Context, pool *sql.DB, query string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	if v, ok := c.m.Load(query); ok {
+		return v.(*sql.Stmt)
+	}
+	if c.n.Load() >= maxStmts {
+		return nil
+	}
+	st, err := pool.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the plain path reports the error
+	}
+	if v, loaded := c.m.LoadOrStore(query, st); loaded {
+		st.Close()
+		return v.(*sql.Stmt)
+	}
+	c.n.Add(1)
+	return st
+}
+
+// pool counts statements and uses prepared ones when it has a cache.
+type pool struct {
+	db    *sql.DB
+	stmts *stmtCache
+	count *atomic.Int64
+}
+
+func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	p.count.Add(1)
+	if st := p.stmts.get(ctx, p.db, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return p.db.ExecContext(ctx, query, args...)
+}
+
+func (p pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	p.count.Add(1)
+	if st := p.stmts.get(ctx, p.db, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return p.db.QueryContext(ctx, query, args...)
+}
+
+func (p pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	p.count.Add(1)
+	if st := p.stmts.get(ctx, p.db, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return p.db.QueryRowContext(ctx, query, args...)
+}
+
+// txQuerier counts a transaction's statements.
+type txQuerier struct {
+	tx    *sql.Tx
+	count *atomic.Int64
+}
+
+func (t txQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t.count.Add(1)
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+func (t txQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	t.count.Add(1)
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+func (t txQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	t.count.Add(1)
+	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
 func (x q) rebind(s string) string {
 	if !x.d.Numbered {
 		return s

@@ -127,7 +127,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, login, ip string) error {
 // CountLoginFailures counts recent failures by login and by IP. It reads
 // through the writer so a failure just recorded counts.
 func (db *DB) CountLoginFailures(ctx context.Context, login, ip string, since time.Time) (int, int, error) {
-	x := q{db.write, &db.dialect}
+	x := db.wr()
 	var byLogin, byIP int
 	if err := x.row(ctx, `SELECT COUNT(*) FROM login_failures WHERE login = LOWER(?) AND created_at > ?`, login, x.t(since)).Scan(&byLogin); err != nil {
 		return 0, 0, err

@@ -23,6 +23,7 @@ func Run(t *testing.T, open Opener) {
 		{"SlugUniqueness", testSlugUniqueness},
 		{"ArticleUpdate", testArticleUpdate},
 		{"ArticleFilters", testArticleFilters},
+		{"DeepPages", testDeepPages},
 		{"Scheduling", testScheduling},
 		{"Terms", testTerms},
 		{"Pages", testPages},

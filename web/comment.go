@@ -267,6 +267,8 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	}
 	s.rememberCommenter(w, r, form)
 	s.subscribeCommenter(r, form, c)
+	s.markFresh(w, r, st, c.Status == communique.CommentPending)
+	s.invalidate("article:"+strconv.FormatInt(a.ID, 10), "comments")
 	ctx := r.Context()
 	articleURL := s.articleURL(ctx, st, a)
 	target := articleURL
@@ -316,11 +318,28 @@ func (s *Server) commentPage(r *http.Request, st *site, c *communique.Comment) i
 	return before/st.settings.Int("comments_per_page") + 1
 }
 
+// markFresh makes this browser skip the page cache for as long as it has
+// something personal to see: its held comment, or the edit link of the
+// comment it just posted.
+func (s *Server) markFresh(w http.ResponseWriter, r *http.Request, st *site, pending bool) {
+	age := time.Duration(st.settings.Int("comment_edit_minutes")) * time.Minute
+	if pending {
+		age = 7 * 24 * time.Hour
+	}
+	if age <= 0 {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: freshCookie, Value: "1", Path: "/", MaxAge: int(age.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+}
+
 // rememberCommenter sets or clears the remember-me cookies: only when
 // the reader ticked the box, as the privacy promise says.
 func (s *Server) rememberCommenter(w http.ResponseWriter, r *http.Request, f *commentForm) {
 	set := func(name, value string) {
-		c := &http.Cookie{Name: name, Value: url.QueryEscape(value), Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil}
+		// Not HttpOnly: the reply script fills the form from them, so the
+		// page itself can come from the shared cache.
+		c := &http.Cookie{Name: name, Value: url.QueryEscape(value), Path: "/", SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil}
 		if f.Remember && value != "" {
 			c.MaxAge = int(rememberFor.Seconds())
 		} else {
@@ -429,6 +448,7 @@ func (s *Server) handleCommentEditPost(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	s.invalidate("article:"+strconv.FormatInt(edited.ArticleID, 10), "comments")
 	http.Redirect(w, r, s.articleURLByID(r, st, edited.ArticleID)+"#comment-"+strconv.FormatInt(edited.ID, 10), http.StatusSeeOther)
 }
 
@@ -446,5 +466,6 @@ func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	s.invalidate("article:"+strconv.FormatInt(c.ArticleID, 10), "comments")
 	http.Redirect(w, r, s.articleURLByID(r, st, c.ArticleID)+"#comments", http.StatusSeeOther)
 }

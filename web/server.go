@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"communique"
@@ -36,13 +37,19 @@ type Store interface {
 
 // Server is the public site.
 type Server struct {
-	store      Store
-	logger     *slog.Logger
-	views      *views
-	secret     []byte // signs CSRF tokens; shared by every node through the store
-	discussion *discussion.Service
-	notify     *notify.Service // nil: no subscriptions, /subscriptions/ answers 404
-	media      media.Storage   // library images; nil: /media/ answers 404
+	store       Store
+	logger      *slog.Logger
+	views       *views
+	secret      []byte // signs CSRF tokens; shared by every node through the store
+	discussion  *discussion.Service
+	notify      *notify.Service      // nil: no subscriptions, /subscriptions/ answers 404
+	media       media.Storage        // library images; nil: /media/ answers 404
+	cache       *pageCache           // nil when the page cache is off
+	snapshot    atomic.Pointer[site] // settings, categories, menu; with the cache
+	watch       watchState           // what the cache watcher saw of the store
+	watching    atomic.Bool          // WatchStore is running
+	snapshotGen atomic.Uint64        // bumped by every invalidation
+	pokes       chan struct{}        // StoreChanged wakes the watcher
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -64,6 +71,10 @@ type Config struct {
 	Notify *notify.Service
 	// MediaStorage holds the library's images, served under /media/.
 	MediaStorage media.Storage
+	// PageCacheBytes, when positive, turns on the whole-page cache with
+	// that budget. Run WatchStore beside a cached server so changes made
+	// elsewhere (the CLI, other nodes) reach it.
+	PageCacheBytes int
 }
 
 // NewServer parses the templates (failing if a view is missing) and loads
@@ -86,6 +97,13 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: cfg.Store, logger: cfg.Logger, views: v, secret: []byte(keys[0]), Now: time.Now}
 	s.media = cfg.MediaStorage
+	s.pokes = make(chan struct{}, 1)
+	if cfg.PageCacheBytes > 0 {
+		s.cache = newPageCache(cfg.PageCacheBytes)
+	}
+	if err := s.seedTags(ctx); err != nil {
+		return nil, err
+	}
 	tokens := formtoken.NewSigner([]byte(keys[2]))
 	tokens.Now = func() time.Time { return s.Now() }
 	s.discussion = discussion.New(cfg.Store, avatar.New([]byte(keys[1])), tokens)
@@ -128,7 +146,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /sitemap-tags.xml", s.handleSitemapTerms(communique.TaxonomyTag))
 	mux.HandleFunc("GET /news-sitemap.xml", s.handleNewsSitemap)
 	// Feeds and /sitemap-posts-N.xml end paths the mux cannot match.
-	mux.HandleFunc("GET /", s.documents(s.handleSite))
+	mux.HandleFunc("GET /", s.documents(s.cached(s.handleSite)))
 	return s.recoverer(securityHeaders(mux))
 }
 

@@ -17,11 +17,40 @@ import (
 type site struct {
 	settings *communique.Settings
 	cats     map[int64]*communique.Term // every category, for paths and menus
+	nav      []navItem                  // the primary menu, without "current"
 	base     string                     // scheme://host for canonical URLs
 }
 
+// loadSite returns the settings, categories and menu. When changes made
+// elsewhere reach this server (the watcher runs, or the store stamps its
+// writes) they come from a snapshot that lives until the store says
+// content changed; otherwise from the store on every request.
 func (s *Server) loadSite(r *http.Request) (*site, error) {
-	ctx := r.Context()
+	safe := s.snapshotSafe()
+	snap := s.snapshot.Load()
+	if snap == nil || !safe {
+		gen := s.snapshotGen.Load()
+		var err error
+		if snap, err = s.loadSnapshot(r.Context()); err != nil {
+			return nil, err
+		}
+		if safe && s.snapshotGen.Load() == gen {
+			s.snapshot.Store(snap)
+		}
+	}
+	st := *snap
+	st.base = st.settings.SiteURL
+	if st.base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		st.base = scheme + "://" + r.Host
+	}
+	return &st, nil
+}
+
+func (s *Server) loadSnapshot(ctx context.Context) (*site, error) {
 	values, err := s.store.Settings(ctx)
 	if err != nil {
 		return nil, err
@@ -35,14 +64,7 @@ func (s *Server) loadSite(r *http.Request) (*site, error) {
 	for _, c := range cats {
 		st.cats[c.ID] = c
 	}
-	st.base = st.settings.SiteURL
-	if st.base == "" {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		st.base = scheme + "://" + r.Host
-	}
+	st.nav = s.nav(ctx, st)
 	return st, nil
 }
 
@@ -82,18 +104,29 @@ func (s *Server) fillPageFrom(r *http.Request, st *site, p *pageData, title, can
 	if canonicalPath != "" {
 		p.Canonical = st.base + canonicalPath
 	}
-	p.Nav = s.nav(r.Context(), st, r.URL.Path)
+	p.Nav = markCurrent(st.nav, r.URL.Path)
 	s.fillHead(st, p)
+}
+
+// markCurrent copies the menu, marking the item for the current page.
+func markCurrent(items []navItem, current string) []navItem {
+	out := make([]navItem, len(items))
+	for i, it := range items {
+		it.Current = it.URL == current
+		it.Children = markCurrent(it.Children, current)
+		out[i] = it
+	}
+	return out
 }
 
 // nav builds the primary menu: the stored one when an editor or an import
 // placed one, else the top categories that have articles and the top pages.
-func (s *Server) nav(ctx context.Context, st *site, current string) []navItem {
+func (s *Server) nav(ctx context.Context, st *site) []navItem {
 	menus, err := s.store.FindMenus(ctx)
 	if err == nil {
 		for _, m := range menus {
 			if m.Location == communique.MenuPrimary {
-				return s.menuItems(ctx, st, m.Items, 0, current)
+				return s.menuItems(ctx, st, m.Items, 0)
 			}
 		}
 	}
@@ -115,7 +148,7 @@ func (s *Server) nav(ctx context.Context, st *site, current string) []navItem {
 			break
 		}
 		u := s.termURL(st, c)
-		items = append(items, navItem{Label: c.Name, URL: u, Current: current == u})
+		items = append(items, navItem{Label: c.Name, URL: u})
 	}
 	page := communique.TypePage
 	pages, _, _ := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &page, Status: []communique.Status{communique.StatusPublished}, Oldest: true, Limit: 50})
@@ -127,12 +160,12 @@ func (s *Server) nav(ctx context.Context, st *site, current string) []navItem {
 		}
 		n++
 		u := "/" + p.Slug + "/"
-		items = append(items, navItem{Label: p.Title, URL: u, Current: current == u})
+		items = append(items, navItem{Label: p.Title, URL: u})
 	}
 	return items
 }
 
-func (s *Server) menuItems(ctx context.Context, st *site, items []*communique.MenuItem, parent int64, current string) []navItem {
+func (s *Server) menuItems(ctx context.Context, st *site, items []*communique.MenuItem, parent int64) []navItem {
 	var out []navItem
 	for _, it := range items {
 		if it.ParentID != parent {
@@ -152,7 +185,7 @@ func (s *Server) menuItems(ctx context.Context, st *site, items []*communique.Me
 		if u == "" {
 			continue
 		}
-		out = append(out, navItem{Label: it.Label, URL: u, Current: current == u, Children: s.menuItems(ctx, st, items, it.ID, current)})
+		out = append(out, navItem{Label: it.Label, URL: u, Children: s.menuItems(ctx, st, items, it.ID)})
 	}
 	return out
 }
@@ -363,7 +396,7 @@ func lastSegment(p string) string {
 
 func (s *Server) findPost(ctx context.Context, m communique.PermalinkMatch) *communique.Article {
 	post := communique.TypePost
-	f := communique.ArticleFilter{Type: &post, Status: published, Limit: 1}
+	f := communique.ArticleFilter{Type: &post, Status: published, Limit: 1, SkipTotal: true}
 	if m.ID != 0 {
 		f.ID = &m.ID
 	} else {
@@ -380,7 +413,7 @@ func (s *Server) findPost(ctx context.Context, m communique.PermalinkMatch) *com
 func (s *Server) findPage(ctx context.Context, segs []string) *communique.Article {
 	page := communique.TypePage
 	slug := segs[len(segs)-1]
-	list, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &page, Slug: &slug, Status: published, Limit: 1})
+	list, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &page, Slug: &slug, Status: published, Limit: 1, SkipTotal: true})
 	if err != nil || len(list) == 0 {
 		return nil
 	}
@@ -393,7 +426,7 @@ func (s *Server) redirectOld(w http.ResponseWriter, r *http.Request, st *site, s
 	ctx := r.Context()
 	slug := segs[len(segs)-1]
 	var a *communique.Article
-	list, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Slug: &slug, Status: published, Limit: 1})
+	list, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Slug: &slug, Status: published, Limit: 1, SkipTotal: true})
 	if err == nil && len(list) == 1 {
 		a = list[0]
 	} else if old, err := s.store.FindArticleBySlugHistory(ctx, slug); err == nil && old.Status == communique.StatusPublished {
@@ -501,6 +534,7 @@ func (s *Server) authorArchive(w http.ResponseWriter, r *http.Request, st *site,
 
 // list renders a page of published articles matching f.
 func (s *Server) list(w http.ResponseWriter, r *http.Request, st *site, page int, base string, f communique.ArticleFilter, data listPage) {
+	tagPage(r, "comments") // listings show comment counts
 	post := communique.TypePost
 	f.Type, f.Status = &post, published
 	per := st.settings.PostsPerPage
@@ -562,6 +596,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		http.Redirect(w, r, want, http.StatusMovedPermanently)
 		return
 	}
+	tagPage(r, "article:"+strconv.FormatInt(a.ID, 10))
 	data := articlePage{Article: v}
 	d, err := s.discussionFor(r, st, a, v.URL, opts.commentPage, opts.form)
 	if err != nil {
@@ -578,10 +613,10 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		post := communique.TypePost
 		before := a.PublishedAt
 		after := a.PublishedAt.Add(time.Microsecond)
-		if older, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedTo: &before, Limit: 1}); err == nil && len(older) == 1 {
+		if older, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedTo: &before, Limit: 1, SkipTotal: true}); err == nil && len(older) == 1 {
 			data.Prev = &link{older[0].Title, s.articleURL(ctx, st, older[0])}
 		}
-		if newer, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedFrom: &after, Oldest: true, Limit: 1}); err == nil && len(newer) == 1 && newer[0].IsPublic(s.Now()) {
+		if newer, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedFrom: &after, Oldest: true, Limit: 1, SkipTotal: true}); err == nil && len(newer) == 1 && newer[0].IsPublic(s.Now()) {
 			data.Next = &link{newer[0].Title, s.articleURL(ctx, st, newer[0])}
 		}
 	}
@@ -618,7 +653,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	post := communique.TypePost
-	if list, _, err := s.store.FindArticles(r.Context(), communique.ArticleFilter{Type: &post, Status: published, Limit: 5}); err == nil {
+	if list, _, err := s.store.FindArticles(r.Context(), communique.ArticleFilter{Type: &post, Status: published, Limit: 5, SkipTotal: true}); err == nil {
 		for _, a := range list {
 			data.Recent = append(data.Recent, s.view(r.Context(), st, a))
 		}

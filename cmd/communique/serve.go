@@ -13,6 +13,7 @@ import (
 	"communique"
 	"communique/admin"
 	"communique/notify"
+	"communique/postgres"
 	"communique/web"
 )
 
@@ -21,6 +22,8 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", p.env("COMMUNIQUE_ADDR", "127.0.0.1:8080"), "address to listen on")
 	theme := fs.String("theme", p.env("COMMUNIQUE_THEME", ""), "folder whose templates/ and static/ files override the default theme")
 	demo := fs.Bool("demo", false, "add sample articles to an empty store")
+	pageCache := fs.Bool("page-cache", p.env("COMMUNIQUE_PAGE_CACHE", "true") != "false", "cache whole public pages (shared by readers, dropped on every change)")
+	cacheMB := fs.Int("cache-size", 64, "page cache budget in MiB")
 	secureCookies := fs.Bool("secure-cookies", p.env("COMMUNIQUE_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind a TLS proxy)")
 	smtpURL := fs.String("smtp", p.env("COMMUNIQUE_SMTP", ""), "SMTP server for email: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: emails go to the log")
 	if err := parse(fs, args); err != nil {
@@ -49,9 +52,19 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 			logger.Info("added demo content", "articles", n)
 		}
 	}
-	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, ThemeDir: *theme, MediaStorage: images, Notify: notifier})
+	cfg := web.Config{Store: db, Logger: logger, ThemeDir: *theme, MediaStorage: images, Notify: notifier}
+	if *pageCache && *cacheMB > 0 {
+		cfg.PageCacheBytes = *cacheMB << 20
+	}
+	srv, err := web.NewServer(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	// Changes from other processes reach this node's cache within a second
+	// by polling, and within milliseconds through PostgreSQL's NOTIFY.
+	go srv.WatchStore(ctx, 500*time.Millisecond)
+	if db.Dialect() == "postgres" {
+		go postgres.Listen(ctx, sf.db, postgres.CacheChannel, func(string) { srv.StoreChanged() })
 	}
 	talk, err := discussionService(ctx, db)
 	if err != nil {

@@ -3,6 +3,24 @@
 // which the server turns into the same reply form.
 (function () {
   "use strict";
+  // Fill the form from the remember-me cookies: the page may come from
+  // the shared cache, which never holds anyone's name.
+  var fields = { author: "comment_author", email: "comment_author_email", url: "comment_author_url" };
+  var remembered = false;
+  document.cookie.split("; ").forEach(function (pair) {
+    var i = pair.indexOf("=");
+    var name = pair.slice(0, i);
+    for (var field in fields) {
+      if (fields[field] === name) {
+        var input = document.getElementById(field);
+        var value = decodeURIComponent(pair.slice(i + 1).replace(/\+/g, " "));
+        if (input && !input.value && value) { input.value = value; remembered = true; }
+      }
+    }
+  });
+  var consent = document.getElementById("wp-comment-cookies-consent");
+  if (remembered && consent) consent.checked = true;
+
   var respond = document.getElementById("respond");
   var home = document.getElementById("respond-home");
   var parent = document.getElementById("comment_parent");

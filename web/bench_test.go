@@ -1,0 +1,66 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"communique"
+	"communique/sqlite"
+	"communique/storetest"
+	"communique/web"
+)
+
+// BenchmarkArticlePage renders an article with 50 comments on a site of
+// 2,000 articles, with the page cache off and on, in process.
+func BenchmarkArticlePage(b *testing.B) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	author := storetest.MustCreateUser(b, db, "bench", communique.RoleAuthor)
+	var hot *communique.Article
+	for i := 0; i < 2000; i++ {
+		a := &communique.Article{Title: fmt.Sprint("Story ", i), Source: "Some *text* for the story.", AuthorID: author.ID,
+			Status: communique.StatusPublished, CommentsOpen: true, PublishedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)}
+		if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+			b.Fatal(err)
+		}
+		hot = a
+	}
+	for i := 0; i < 50; i++ {
+		c := &communique.Comment{ArticleID: hot.ID, AuthorName: fmt.Sprint("Reader ", i), AuthorEmail: fmt.Sprintf("r%d@example.org", i),
+			Text: "A thought", HTML: "<p>A thought</p>", Status: communique.CommentApproved}
+		if err := db.CreateComment(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	path := communique.ArticlePath(hot, communique.ParseSettings(nil), nil)
+	for _, cache := range []int{0, 8 << 20} {
+		b.Run(fmt.Sprintf("cache=%v", cache > 0), func(b *testing.B) {
+			srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PageCacheBytes: cache})
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := srv.Handler()
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			before := db.QueryCount()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+			b.ReportMetric(float64(db.QueryCount()-before)/float64(b.N), "queries/op")
+		})
+	}
+}

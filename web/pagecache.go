@@ -1,0 +1,502 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/andybalholm/brotli"
+)
+
+// pageCache keeps rendered public pages, shared by every reader, with
+// gzip and Brotli variants made once. Pages carry tags ("content",
+// "comments", "article:ID"); a change to the store bumps tags and the
+// pages carrying them are dropped. Nothing personal is ever stored: a
+// response to a request with a reader's own cookies is rendered fresh and
+// kept out of the cache.
+type pageCache struct {
+	mu       sync.Mutex
+	entries  map[string]*cacheEntry
+	byTag    map[string]map[*cacheEntry]struct{}
+	lru      *list.List // front: most recently used
+	size     int
+	maxBytes int
+
+	// gen changes with every invalidation; a page whose rendering began
+	// before one is not stored, as it may show the old state.
+	gen atomic.Uint64
+
+	Hits, Misses atomic.Int64
+
+	// flight holds the renders under way, so that a burst of readers
+	// missing the same page waits for one render instead of making many.
+	flightMu sync.Mutex
+	flight   map[string]chan struct{}
+}
+
+// join returns a channel closed when the render of key under way ends,
+// or nil when this caller is to render it (and must call done).
+func (c *pageCache) join(key string) (wait <-chan struct{}, done func()) {
+	c.flightMu.Lock()
+	defer c.flightMu.Unlock()
+	if ch, ok := c.flight[key]; ok {
+		return ch, nil
+	}
+	ch := make(chan struct{})
+	c.flight[key] = ch
+	return nil, func() {
+		c.flightMu.Lock()
+		delete(c.flight, key)
+		c.flightMu.Unlock()
+		close(ch)
+	}
+}
+
+type cacheEntry struct {
+	key          string
+	tags         []string
+	contentType  string
+	body, gz, br []byte
+	etag         string
+	elem         *list.Element
+}
+
+func (e *cacheEntry) bytes() int { return len(e.body) + len(e.gz) + len(e.br) + len(e.key) + 256 }
+
+func newPageCache(maxBytes int) *pageCache {
+	return &pageCache{entries: map[string]*cacheEntry{}, byTag: map[string]map[*cacheEntry]struct{}{}, lru: list.New(), maxBytes: maxBytes,
+		flight: map[string]chan struct{}{}}
+}
+
+func (c *pageCache) get(key string) *cacheEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[key]
+	if e != nil {
+		c.lru.MoveToFront(e.elem)
+	}
+	return e
+}
+
+func (c *pageCache) put(e *cacheEntry, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen.Load() != gen || e.bytes() > c.maxBytes/4 {
+		return
+	}
+	if old := c.entries[e.key]; old != nil {
+		c.remove(old)
+	}
+	e.elem = c.lru.PushFront(e)
+	c.entries[e.key] = e
+	for _, t := range e.tags {
+		if c.byTag[t] == nil {
+			c.byTag[t] = map[*cacheEntry]struct{}{}
+		}
+		c.byTag[t][e] = struct{}{}
+	}
+	c.size += e.bytes()
+	for c.size > c.maxBytes && c.lru.Len() > 0 {
+		c.remove(c.lru.Back().Value.(*cacheEntry))
+	}
+}
+
+func (c *pageCache) remove(e *cacheEntry) {
+	delete(c.entries, e.key)
+	for _, t := range e.tags {
+		delete(c.byTag[t], e)
+		if len(c.byTag[t]) == 0 {
+			delete(c.byTag, t)
+		}
+	}
+	c.lru.Remove(e.elem)
+	c.size -= e.bytes()
+}
+
+// invalidate drops the pages carrying any of tags; "content" drops all.
+func (c *pageCache) invalidate(tags ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen.Add(1)
+	for _, t := range tags {
+		if t == "content" {
+			c.entries = map[string]*cacheEntry{}
+			c.byTag = map[string]map[*cacheEntry]struct{}{}
+			c.lru.Init()
+			c.size = 0
+			return
+		}
+		for e := range c.byTag[t] {
+			c.remove(e)
+		}
+	}
+}
+
+// Len returns the number of cached pages.
+func (c *pageCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
+
+type tagsKey struct{}
+
+// pageTags collects the tags of the page being rendered.
+type pageTags struct{ tags []string }
+
+// tagPage records that the page shows something with tag, so that a
+// change to it drops the page.
+func tagPage(r *http.Request, tag string) {
+	if pt, ok := r.Context().Value(tagsKey{}).(*pageTags); ok {
+		pt.tags = append(pt.tags, tag)
+	}
+}
+
+// freshCookie marks a browser that has just commented: it skips the cache
+// so it sees its own held comment and its edit link at once.
+const freshCookie = "communique_fresh"
+
+// sessionCookie is the newsroom's; editors see their changes at once.
+const sessionCookie = "communique_session"
+
+// personalCookies make a response personal: it is never stored.
+var personalCookies = []string{ownerCookie, freshCookie, authorCookie, authorEmailCookie, authorURLCookie, sessionCookie, csrfCookie}
+
+func hasCookie(r *http.Request, names ...string) bool {
+	for _, n := range names {
+		if _, err := r.Cookie(n); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// recorder captures a response so it can be stored and compressed.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (rec *recorder) Header() http.Header { return rec.header }
+func (rec *recorder) WriteHeader(status int) {
+	if rec.status == 0 {
+		rec.status = status
+	}
+}
+func (rec *recorder) Write(b []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec.body.Write(b)
+}
+
+// cached serves public pages from the cache, and renders, compresses and
+// stores them on a miss. Without a cache it still adds ETags, 304s and
+// compression.
+func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		cacheable := s.cache != nil && r.URL.RawQuery == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+		lookup := cacheable && !hasCookie(r, freshCookie, sessionCookie)
+		key := r.Host + r.URL.Path
+		storable := cacheable && !hasCookie(r, personalCookies...)
+		s.syncWithStore(r.Context())
+		if lookup {
+			for attempt := 0; ; attempt++ {
+				if e := s.cache.get(key); e != nil {
+					s.cache.Hits.Add(1)
+					w.Header().Set("X-Cache", "HIT")
+					writeEntry(w, r, e, "public, max-age=0, must-revalidate")
+					return
+				}
+				if !storable || attempt > 0 {
+					break
+				}
+				wait, done := s.cache.join(key)
+				if done != nil {
+					defer done()
+					break
+				}
+				select {
+				case <-wait: // look again: the page is likely cached now
+				case <-r.Context().Done():
+					return
+				}
+			}
+			s.cache.Misses.Add(1)
+		}
+		var gen uint64
+		if s.cache != nil {
+			gen = s.cache.gen.Load()
+		}
+		pt := &pageTags{tags: []string{"content"}}
+		rec := &recorder{header: w.Header()}
+		next(rec, r.WithContext(context.WithValue(r.Context(), tagsKey{}, pt)))
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		body := rec.body.Bytes()
+		if rec.status != http.StatusOK || w.Header().Get("Location") != "" {
+			w.WriteHeader(rec.status)
+			if r.Method != http.MethodHead {
+				w.Write(body)
+			}
+			return
+		}
+		e := &cacheEntry{key: key, tags: pt.tags, contentType: w.Header().Get("Content-Type"), body: bytes.Clone(body), etag: etagOf(body)}
+		if storable && w.Header().Get("Set-Cookie") == "" {
+			e.gz, e.br = gzipBytes(body), brotliBytes(body)
+			s.cache.put(e, gen)
+			w.Header().Set("X-Cache", "MISS")
+			writeEntry(w, r, e, "public, max-age=0, must-revalidate")
+			return
+		}
+		writeEntry(w, r, e, "private, no-cache")
+	}
+}
+
+// writeEntry answers with the best encoding the client accepts, or 304.
+func writeEntry(w http.ResponseWriter, r *http.Request, e *cacheEntry, cacheControl string) {
+	h := w.Header()
+	h.Set("Content-Type", e.contentType)
+	h.Set("Cache-Control", cacheControl)
+	h.Add("Vary", "Accept-Encoding")
+	h.Add("Vary", "Cookie")
+	h.Set("ETag", e.etag)
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, e.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := e.body
+	accept := r.Header.Get("Accept-Encoding")
+	switch {
+	case e.br != nil && acceptsEncoding(accept, "br"):
+		body = e.br
+		h.Set("Content-Encoding", "br")
+	case acceptsEncoding(accept, "gzip"):
+		if e.gz == nil {
+			// A personal page: compressed quickly, once, for this reader.
+			e.gz = gzipFast(e.body)
+		}
+		body = e.gz
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+func etagOf(b []byte) string {
+	sum := sha256.Sum256(b)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
+}
+
+func etagMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsEncoding reports whether Accept-Encoding allows enc (q > 0).
+func acceptsEncoding(header, enc string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), enc) {
+			params = strings.ReplaceAll(params, " ", "")
+			if q, ok := strings.CutPrefix(params, "q="); ok {
+				f, err := strconv.ParseFloat(q, 64)
+				return err == nil && f > 0
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// gzipBytes and brotliBytes compress hard: a cached page is compressed
+// once and sent many times.
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+func gzipFast(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+func brotliBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	bw := brotli.NewWriterLevel(&buf, 6)
+	bw.Write(b)
+	bw.Close()
+	return buf.Bytes()
+}
+
+// tagOverlap is how far back each poll of the cache tags looks.
+const tagOverlap = 10 * time.Second
+
+// seedTags records the tags bumped lately before anything is cached, so
+// the watcher's first poll does not take old changes for new ones.
+func (s *Server) seedTags(ctx context.Context) error {
+	src, ok := s.store.(cacheTagSource)
+	if !ok {
+		return nil
+	}
+	stamp := s.changeStamp()
+	tags, err := src.CacheTagsSince(ctx, time.Now().Add(-tagOverlap))
+	s.watch.seen = tags
+	s.watch.stamp.Store(stamp)
+	return err
+}
+
+// cacheTagSource is the store's record of bumped cache tags.
+type cacheTagSource interface {
+	CacheTagsSince(ctx context.Context, since time.Time) (map[string]int64, error)
+}
+
+// WatchStore drops cached pages when the store says what they show has
+// changed, whoever changed it: this node, another node or the CLI. It
+// polls every interval until ctx ends; tags are read with an overlap so a
+// transaction that commits late is still seen. While the store cannot be
+// reached, cached pages keep being served.
+func (s *Server) WatchStore(ctx context.Context, interval time.Duration) {
+	s.watching.Store(true)
+	defer s.watching.Store(false)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		s.pollTags(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-s.pokes:
+		}
+	}
+}
+
+// StoreChanged tells the server the store changed (a PostgreSQL
+// notification, say): the watcher looks at once instead of at its next
+// tick. It never blocks; bursts fold into one look.
+func (s *Server) StoreChanged() {
+	select {
+	case s.pokes <- struct{}{}:
+	default:
+	}
+}
+
+// watchState is what the watcher knows of the store's cache tags.
+type watchState struct {
+	mu      sync.Mutex
+	seen    map[string]int64
+	failing bool
+	stamp   atomic.Value // string: the store's change stamp at the last poll
+}
+
+// pollTags reads the recently bumped tags and drops the pages that carry
+// changed ones.
+func (s *Server) pollTags(ctx context.Context) {
+	src, ok := s.store.(cacheTagSource)
+	if !ok {
+		return
+	}
+	w := &s.watch
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	stamp := s.changeStamp()
+	tags, err := src.CacheTagsSince(ctx, time.Now().Add(-tagOverlap))
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return
+	case err != nil:
+		if !w.failing {
+			s.logger.Warn("cache watch: store unreachable; serving cached pages", "err", err)
+		}
+		w.failing = true
+		return
+	case w.failing:
+		// Changes made while we could not look may be older than the
+		// overlap: start afresh.
+		s.invalidate("content")
+		w.failing = false
+	}
+	var changed []string
+	for tag, v := range tags {
+		if w.seen[tag] != v {
+			changed = append(changed, tag)
+		}
+	}
+	if len(changed) > 0 {
+		s.invalidate(changed...)
+	}
+	w.seen = tags
+	w.stamp.Store(stamp)
+}
+
+// changeStamper is a store that can tell cheaply whether anything was
+// written since a stamp was taken (SQLite: the write-ahead log's size and
+// time), so a cached page is never served after a change another process
+// made, not even for the half second until the next poll.
+type changeStamper interface {
+	ChangeStamp() string
+}
+
+func (s *Server) changeStamp() string {
+	if cs, ok := s.store.(changeStamper); ok {
+		return cs.ChangeStamp()
+	}
+	return ""
+}
+
+// snapshotSafe reports whether the settings snapshot may be reused: only
+// when changes made elsewhere reach this server, through the watcher or
+// the store's change stamp.
+func (s *Server) snapshotSafe() bool {
+	return s.watching.Load() || s.changeStamp() != ""
+}
+
+// syncWithStore polls at once when the store changed since the last poll.
+func (s *Server) syncWithStore(ctx context.Context) {
+	cur := s.changeStamp()
+	if cur == "" {
+		return
+	}
+	if last, _ := s.watch.stamp.Load().(string); last != cur {
+		s.pollTags(ctx)
+	}
+}
+
+// invalidate drops cached pages and, for "content", the site snapshot.
+func (s *Server) invalidate(tags ...string) {
+	if s.cache != nil {
+		s.cache.invalidate(tags...)
+	}
+	s.snapshotGen.Add(1)
+	for _, t := range tags {
+		if t == "content" {
+			s.snapshot.Store(nil)
+		}
+	}
+}

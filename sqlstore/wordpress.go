@@ -157,6 +157,19 @@ func (db *DB) SetTermParent(ctx context.Context, id, parentID int64) error {
 // flagged, for the importer to retry once its parent is in.
 // Comment counts are not refreshed here: see RefreshCommentCounts.
 func (db *DB) ImportBatch(ctx context.Context, b *communique.ImportBatch) error {
+	if db.dialect.Name == "sqlite" {
+		// On the writer connection, for the rest of its life: statement
+		// journals in memory rather than in a temporary file (each
+		// comment insert, checked against foreign keys, journals the
+		// pages it touches), and a page cache that holds the comment
+		// indexes of a big import instead of SQLite's 2 MB.
+		if _, err := db.write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+			return fmt.Errorf("temp store: %w", err)
+		}
+		if _, err := db.write.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+			return fmt.Errorf("cache size: %w", err)
+		}
+	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -398,13 +411,8 @@ func (tx *Tx) importComments(ctx context.Context, source string, list []*communi
 		return err
 	}
 	defer update.Close()
-	remember, err := tx.prepare(ctx, `INSERT INTO wp_ids (source, kind, wp_id, local_id) VALUES (?, 'comment', ?, ?)
-		ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id`)
-	if err != nil {
-		return err
-	}
-	defer remember.Close()
 	var roots []int64
+	remembered := map[int64]int64{} // WordPress id → local id, stored many rows at a time
 	for _, ic := range list {
 		c := ic.Comment
 		ic.Created, ic.ArticleMissing, ic.ParentMissing = false, false, false
@@ -456,11 +464,22 @@ func (tx *Tx) importComments(ctx context.Context, source string, list []*communi
 			c.ThreadID = c.ID
 			roots = append(roots, c.ID)
 		}
-		if _, err := remember.ExecContext(ctx, source, ic.SourceID, c.ID); err != nil {
-			return fmt.Errorf("remember comment: %w", err)
-		}
+		remembered[ic.SourceID] = c.ID
 		known[ic.SourceID] = knownComment{c.ID, c.ThreadID, article}
 		ic.Created = true
+	}
+	rows := make([]any, 0, 3*len(remembered))
+	for wpID, id := range remembered {
+		rows = append(rows, source, wpID, id)
+	}
+	for len(rows) > 0 {
+		chunk := rows[:min(len(rows), maxParams/3*3)]
+		rows = rows[len(chunk):]
+		if _, err := w.exec(ctx, `INSERT INTO wp_ids (source, kind, wp_id, local_id) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, 'comment', ?, ?), ", len(chunk)/3), ", ")+
+			` ON CONFLICT (kind, wp_id, source) DO UPDATE SET local_id = excluded.local_id`, chunk...); err != nil {
+			return fmt.Errorf("remember comments: %w", err)
+		}
 	}
 	for len(roots) > 0 {
 		chunk := roots[:min(len(roots), maxParams)]
@@ -486,7 +505,7 @@ func (tx *Tx) imported(ctx context.Context, source, kind string, sourceID int64)
 		return 0, false, nil
 	}
 	var id int64
-	err := tx.w().row(ctx, `SELECT local_id FROM wp_ids WHERE source = ? AND kind = ? AND wp_id = ?`, source, kind, sourceID).Scan(&id)
+	err := tx.w().row(ctx, `SELECT local_id FROM wp_ids WHERE kind = ? AND wp_id = ? AND source = ?`, kind, sourceID, source).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, false, nil
 	} else if err != nil {
@@ -501,7 +520,7 @@ func (tx *Tx) remember(ctx context.Context, source, kind string, sourceID, local
 		return nil
 	}
 	_, err := tx.w().exec(ctx, `INSERT INTO wp_ids (source, kind, wp_id, local_id) VALUES (?, ?, ?, ?)
-		ON CONFLICT (source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id`, source, kind, sourceID, localID)
+		ON CONFLICT (kind, wp_id, source) DO UPDATE SET local_id = excluded.local_id`, source, kind, sourceID, localID)
 	if err != nil {
 		return fmt.Errorf("remember imported id: %w", err)
 	}
@@ -621,7 +640,7 @@ func (db *DB) FindImportedID(ctx context.Context, source, kind string, sourceID 
 	if source == "" {
 		err = db.r().row(ctx, `SELECT local_id FROM wp_ids WHERE kind = ? AND wp_id = ? ORDER BY local_id DESC LIMIT 1`, kind, sourceID).Scan(&id)
 	} else {
-		err = db.r().row(ctx, `SELECT local_id FROM wp_ids WHERE source = ? AND kind = ? AND wp_id = ?`, source, kind, sourceID).Scan(&id)
+		err = db.r().row(ctx, `SELECT local_id FROM wp_ids WHERE kind = ? AND wp_id = ? AND source = ?`, kind, sourceID, source).Scan(&id)
 	}
 	if err != nil {
 		return 0, db.wrap(err, "Imported item")

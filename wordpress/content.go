@@ -45,7 +45,7 @@ func ConvertBody(content string, gallery GalleryFunc) string {
 	}
 	content = shortcodes(content, gallery)
 	if blocks {
-		return strings.TrimSpace(blankLines.ReplaceAllString(content, "\n\n"))
+		return strings.TrimSpace(content)
 	}
 	content = autoEmbed(content)
 	return strings.TrimSpace(autop(content))
@@ -62,7 +62,6 @@ var (
 	// embedWrapper is what an embed block holds: the URL WordPress turns
 	// into a player when it shows the post.
 	embedWrapper = regexp.MustCompile(`(<div class="wp-block-embed__wrapper">)\s*(https?://[^\s<]+)\s*(</div>)`)
-	blankLines   = regexp.MustCompile(`\n[ \t]*\n(?:[ \t]*\n)+`)
 	// lineURL is a URL alone on its line, which WordPress embeds.
 	lineURL = regexp.MustCompile(`(?m)^[ \t]*(https?://[^\s<>"]+)[ \t]*$`)
 )
@@ -353,32 +352,30 @@ func parseIDs(s string) []int64 {
 	return ids
 }
 
-// GalleryIDs returns the attachment ids a body's galleries name, and
-// whether one of them shows the post's own attachments instead.
-func GalleryIDs(content string) (ids []int64, own bool) {
-	s := content
+// EscapeShortcodes doubles the brackets of the shortcodes ConvertBody
+// renders ([gallery] becomes [[gallery]]), so that HTML already converted
+// shows them as text when WordPress, or ConvertBody, reads it again.
+func EscapeShortcodes(s string) string {
+	if !strings.Contains(s, "[") {
+		return s
+	}
+	var b strings.Builder
 	for {
-		i := strings.Index(s, "[gallery")
+		i := strings.IndexByte(s, '[')
 		if i < 0 {
-			return ids, own
+			b.WriteString(s)
+			return b.String()
 		}
+		b.WriteString(s[:i])
 		s = s[i:]
-		sc, n, escaped := parseShortcode(s)
-		if n == 0 {
+		if _, n, _ := parseShortcode(s); n > 0 {
+			// [[gallery]] (text already) becomes [[[gallery]]], which
+			// shows as [[gallery]] again.
+			b.WriteString("[" + s[:n] + "]")
+			s = s[n:]
+		} else {
+			b.WriteByte('[')
 			s = s[1:]
-			continue
 		}
-		s = s[n:]
-		if escaped {
-			continue
-		}
-		got := parseIDs(sc.attrs["ids"])
-		if len(got) == 0 {
-			got = parseIDs(sc.attrs["include"])
-		}
-		if len(got) == 0 {
-			own = true
-		}
-		ids = append(ids, got...)
 	}
 }

@@ -245,6 +245,9 @@ func (e *export) article(a *communique.Article, guid string) error {
 	if a.Format == communique.FormatHTML {
 		body = a.Source
 	}
+	// The body is HTML already: shortcodes in it are text, and must stay
+	// text when WordPress (or an import here) runs shortcodes on it.
+	body = EscapeShortcodes(body)
 	it := &wxr.Item{
 		Title: htmlText(a.Title), Link: link, Creator: e.login(a), GUID: guid,
 		// A Custom HTML block: WordPress shows the body exactly as it is,

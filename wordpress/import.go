@@ -176,6 +176,7 @@ type run struct {
 	source  string
 	batch   *communique.ImportBatch
 	rd      *wxr.Reader
+	offset  int64 // bytes of the file read up to the record at hand
 	lastRun time.Time
 
 	users      map[string]int64 // login (lower case) → local id
@@ -257,49 +258,119 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (*Summary, error) {
 			err = errors.Join(err, ferr)
 		}
 	}
-	ru.sum.Bytes = ru.rd.Offset()
+	ru.sum.Bytes = ru.offset
 	if ru.Progress != nil {
 		ru.Progress(ru.sum)
 	}
 	return ru.sum, err
 }
 
+// readAhead bounds what the parsing goroutine reads ahead of the store,
+// in MiB, so that parsing and storing overlap with memory kept flat.
+const readAhead = 32
+
+// parsed is a run of records read ahead: up to 256 records or 1 MiB of
+// the file, handed over at once so the goroutines rarely wait on each
+// other. err ends the run.
+type parsed struct {
+	recs []any
+	off  int64 // bytes read up to the end of the run
+	mib  int   // units of readAhead it holds
+	err  error
+}
+
+// read parses the file in a goroutine of its own while this one stores
+// what it parsed: the two take about as long, so a second core nearly
+// halves the time.
 func (ru *run) read() error {
-	for {
-		if err := ru.ctx.Err(); err != nil {
-			return err
-		}
-		rec, err := ru.rd.Next()
-		if err == io.EOF {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		switch v := rec.(type) {
-		case *wxr.Channel:
-			ru.channel(v)
-		case *wxr.Author:
-			err = ru.author(v)
-		case *wxr.Term:
-			err = ru.term(v)
-		case *wxr.Item:
-			if err = ru.flushTerms(); err == nil {
-				err = ru.item(v)
+	runs := make(chan parsed, readAhead)
+	budget := make(chan struct{}, readAhead)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer close(runs)
+		var last int64
+		for {
+			p := parsed{recs: make([]any, 0, 256)}
+			for len(p.recs) < cap(p.recs) && ru.rd.Offset()-last < 1<<20 {
+				rec, err := ru.rd.Next()
+				if err != nil {
+					p.err = err
+					break
+				}
+				p.recs = append(p.recs, rec)
 			}
-		case *wxr.Comment:
-			err = ru.comment(v)
+			p.off = ru.rd.Offset()
+			p.mib = min(int((p.off-last)>>20)+1, readAhead)
+			last = p.off
+			for range p.mib {
+				select {
+				case budget <- struct{}{}:
+				case <-done:
+					return
+				}
+			}
+			select {
+			case runs <- p:
+			case <-done:
+				return
+			}
+			if p.err != nil {
+				return
+			}
 		}
-		if err != nil {
-			return err
+	}()
+	defer func() {
+		close(done)
+		<-finished
+	}()
+	for p := range runs {
+		for _, rec := range p.recs {
+			if err := ru.record(rec); err != nil {
+				return err
+			}
+		}
+		for range p.mib {
+			<-budget
+		}
+		ru.offset = p.off
+		if p.err == io.EOF {
+			return nil
+		} else if p.err != nil {
+			return p.err
 		}
 		if ru.Progress != nil {
 			if t := time.Now(); t.Sub(ru.lastRun) > 100*time.Millisecond {
 				ru.lastRun = t
-				ru.sum.Bytes = ru.rd.Offset()
+				ru.sum.Bytes = ru.offset
 				ru.Progress(ru.sum)
 			}
 		}
 	}
+	return nil
+}
+
+func (ru *run) record(rec any) error {
+	if err := ru.ctx.Err(); err != nil {
+		return err
+	}
+	switch v := rec.(type) {
+	case *wxr.Channel:
+		ru.channel(v)
+	case *wxr.Author:
+		return ru.author(v)
+	case *wxr.Term:
+		return ru.term(v)
+	case *wxr.Item:
+		if err := ru.flushTerms(); err != nil {
+			return err
+		}
+		return ru.item(v)
+	case *wxr.Comment:
+		return ru.comment(v)
+	}
+	return nil
 }
 
 func (ru *run) channel(ch *wxr.Channel) {

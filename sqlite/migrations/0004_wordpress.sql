@@ -14,10 +14,10 @@ CREATE TABLE wp_ids (
 	kind     TEXT NOT NULL,
 	wp_id    INTEGER NOT NULL,
 	local_id INTEGER NOT NULL,
-	PRIMARY KEY (source, kind, wp_id)
+	-- In this order the key also serves ?p=ID and friends, which look
+	-- an id up whatever the source.
+	PRIMARY KEY (kind, wp_id, source)
 );
--- ?p=ID and friends look up an id whatever the source.
-CREATE INDEX wp_ids_kind ON wp_ids (kind, wp_id);
 
 CREATE TABLE redirects (
 	path      TEXT PRIMARY KEY,

@@ -1,0 +1,602 @@
+// Command bench measures Communiqué under load on this machine and
+// prints the figures the speed issue asks for, beside a static file
+// server serving the same article bytes in the same run.
+//
+//	go run ./bench [--articles 10000] [--comments 200000] [--large] [--duration 10s]
+//
+// It builds the binary, writes a WordPress export of a generated site,
+// imports it, starts `communique serve` on loopback and drives it with wrk
+// (installed with apt-get when missing and running as root). Every load
+// is bounded in time; all traffic stays on 127.0.0.1. Results go to
+// bench/results/ as JSON and Markdown.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+type config struct {
+	articles, comments int
+	duration           time.Duration
+	connections        int
+	postRate           int
+	out                string
+	keep               bool
+}
+
+// Result is one measured load.
+type Result struct {
+	Name        string  `json:"name"`
+	URL         string  `json:"url"`
+	RPS         float64 `json:"requests_per_second"`
+	P50ms       float64 `json:"p50_ms"`
+	P99ms       float64 `json:"p99_ms"`
+	Errors      int     `json:"errors"`
+	Requests    int     `json:"requests"`
+	RatioStatic float64 `json:"ratio_to_static,omitempty"`
+}
+
+// Report is everything one run measured.
+type Report struct {
+	Date         string   `json:"date"`
+	Machine      string   `json:"machine"`
+	Articles     int      `json:"articles"`
+	Comments     int      `json:"comments"`
+	Duration     string   `json:"duration_per_load"`
+	Connections  int      `json:"connections"`
+	ImportSecs   float64  `json:"import_seconds"`
+	ImportRate   float64  `json:"import_comments_per_second"`
+	StartupMs    float64  `json:"startup_to_first_page_ms"`
+	PeakMemoryMB float64  `json:"server_peak_memory_mb"`
+	StoreSizeMB  float64  `json:"store_size_mb"`
+	Results      []Result `json:"results"`
+	Targets      []Target `json:"targets"`
+}
+
+// Target is one goal of the speed issue with what this run measured.
+type Target struct {
+	Goal     string `json:"goal"`
+	Measured string `json:"measured"`
+	Met      bool   `json:"met"`
+}
+
+func main() {
+	var c config
+	large := flag.Bool("large", false, "1,000,000 articles and 10,000,000 comments (hours of work, gigabytes of disk)")
+	flag.IntVar(&c.articles, "articles", 10000, "articles to generate")
+	flag.IntVar(&c.comments, "comments", 200000, "comments to generate")
+	flag.DurationVar(&c.duration, "duration", 10*time.Second, "length of each load")
+	flag.IntVar(&c.connections, "connections", 32, "wrk connections")
+	flag.IntVar(&c.postRate, "post-rate", 100, "comment POSTs per second during the write load")
+	flag.StringVar(&c.out, "out", "bench/results", "folder for the JSON and Markdown results")
+	flag.BoolVar(&c.keep, "keep", false, "keep the generated site in the work folder")
+	flag.Parse()
+	if *large {
+		c.articles, c.comments = 1_000_000, 10_000_000
+	}
+	if c.articles < 600 {
+		log.Fatal("bench: --articles must be at least 600 (the deep archive page is page 500)")
+	}
+	if err := run(c); err != nil {
+		log.Fatal("bench: ", err)
+	}
+}
+
+func run(c config) error {
+	wrk, err := ensureWrk()
+	if err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp("", "communique-bench-")
+	if err != nil {
+		return err
+	}
+	if !c.keep {
+		defer os.RemoveAll(work)
+	} else {
+		log.Printf("work folder kept: %s", work)
+	}
+	bin := filepath.Join(work, "communique")
+	log.Printf("building %s", bin)
+	build := exec.Command("go", "build", "-o", bin, "./cmd/communique")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	data := filepath.Join(work, "data")
+	rep := &Report{Date: time.Now().UTC().Format(time.RFC3339), Machine: machine(), Articles: c.articles, Comments: c.comments,
+		Duration: c.duration.String(), Connections: c.connections}
+
+	xmlPath := filepath.Join(work, "site.xml")
+	log.Printf("writing a WordPress export of %d articles and %d comments", c.articles, c.comments)
+	if err := writeWXR(xmlPath, c.articles, c.comments); err != nil {
+		return err
+	}
+	cli := func(args ...string) (string, error) {
+		cmd := exec.Command(bin, append(args, "--data", data)...)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		if err != nil {
+			return out.String(), fmt.Errorf("%s: %v: %s", strings.Join(args, " "), err, errb.String())
+		}
+		return out.String(), nil
+	}
+	log.Printf("importing")
+	start := time.Now()
+	if _, err := cli("import", "wordpress", xmlPath); err != nil {
+		return err
+	}
+	rep.ImportSecs = time.Since(start).Seconds()
+	rep.ImportRate = float64(c.comments) / rep.ImportSecs
+	log.Printf("imported in %.1f s (%.0f comments/s)", rep.ImportSecs, rep.ImportRate)
+	for k, v := range map[string]string{"comment_flood_seconds": "0", "comment_min_seconds": "0", "comment_previously_approved": "false", "comment_max_links": "100"} {
+		if _, err := cli("settings", "set", k, v); err != nil {
+			return err
+		}
+	}
+
+	// The cached server.
+	srv, err := startServer(bin, data, true)
+	if err != nil {
+		return err
+	}
+	rep.StartupMs = srv.startup.Seconds() * 1000
+	hot := srv.base + hotPath
+	body, err := fetch(hot)
+	if err != nil {
+		return err
+	}
+	if m := regexp.MustCompile(`name="comment_post_ID" value="(\d+)"`).FindStringSubmatch(body); m != nil {
+		hotID, _ = strconv.Atoi(m[1])
+	} else {
+		srv.stop()
+		return errors.New("the hot article has no comment form")
+	}
+	if n := strings.Count(body, `class="comment `); n != 50 {
+		srv.stop()
+		return fmt.Errorf("the hot article shows %d comments, want 50", n)
+	}
+	static, err := serveStatic([]byte(body))
+	if err != nil {
+		return err
+	}
+	defer static.Close()
+
+	loads := []struct{ name, url string }{
+		{"static reference (same article bytes)", "http://" + static.Addr().String() + "/"},
+		{"article with 50 comments, cached", hot},
+		{"front page", srv.base + "/"},
+		{"archive page 1", srv.base + "/category/world/"},
+		{"archive page 500", srv.base + "/page/500/"},
+		{"front page 1 (for page 500)", srv.base + "/page/2/"},
+		{"RSS feed", srv.base + "/feed/"},
+		{"search", srv.base + "/?s=harbour+bridge"},
+	}
+	for _, l := range loads {
+		fetch(l.url) // warm
+		res, err := runWrk(wrk, l.url, c)
+		if err != nil {
+			srv.stop()
+			return fmt.Errorf("%s: %w", l.name, err)
+		}
+		res.Name = l.name
+		rep.Results = append(rep.Results, res)
+		log.Printf("%-40s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", res.Name, res.RPS, res.P50ms, res.P99ms, res.Errors)
+	}
+
+	// Comment POSTs at a steady rate while wrk reads the article.
+	log.Printf("comment POSTs at %d/s with readers", c.postRate)
+	var readers Result
+	var readErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		readers, readErr = runWrk(wrk, hot, c)
+	}()
+	posts, acked, err := postComments(srv.base, c.postRate, c.duration)
+	wg.Wait()
+	if err != nil {
+		srv.stop()
+		return err
+	}
+	if readErr != nil {
+		srv.stop()
+		return readErr
+	}
+	posts.Name, readers.Name = "comment POST (durable, read back)", "article reads during the POSTs"
+	rep.Results = append(rep.Results, posts, readers)
+	log.Printf("%-40s %9.1f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", posts.Name, posts.RPS, posts.P50ms, posts.P99ms, posts.Errors)
+	rep.PeakMemoryMB = srv.peakMemoryMB()
+	srv.stop()
+
+	// Durability: every acknowledged comment is in the store.
+	out, err := cli("comment", "list", "--post", strconv.Itoa(hotID), "--json")
+	if err != nil {
+		return err
+	}
+	var listed []struct {
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal([]byte(out), &listed); err != nil {
+		return fmt.Errorf("comment list: %w", err)
+	}
+	found := map[string]bool{}
+	for _, l := range listed {
+		found[l.Text] = true
+	}
+	lost := 0
+	for _, text := range acked {
+		if !found[text] {
+			lost++
+		}
+	}
+	if lost > 0 {
+		return fmt.Errorf("%d of %d acknowledged comments are missing from the store", lost, len(acked))
+	}
+	log.Printf("all %d acknowledged comments read back from the store", len(acked))
+
+	// The same article with the page cache off.
+	srv, err = startServer(bin, data, false)
+	if err != nil {
+		return err
+	}
+	fetch(srv.base + hotPath)
+	res, err := runWrk(wrk, srv.base+hotPath, c)
+	srv.stop()
+	if err != nil {
+		return err
+	}
+	res.Name = "article with 50+ comments, cache off"
+	rep.Results = append(rep.Results, res)
+	log.Printf("%-40s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", res.Name, res.RPS, res.P50ms, res.P99ms, res.Errors)
+
+	rep.StoreSizeMB = dirSizeMB(data)
+	finish(rep, c)
+	return writeReport(rep, c.out)
+}
+
+// finish computes the ratios and checks the targets.
+func finish(rep *Report, c config) {
+	ref := rep.Results[0].RPS
+	byName := map[string]*Result{}
+	for i := range rep.Results {
+		r := &rep.Results[i]
+		if ref > 0 {
+			r.RatioStatic = r.RPS / ref
+		}
+		byName[r.Name] = r
+	}
+	cached, uncached := byName["article with 50 comments, cached"], byName["article with 50+ comments, cache off"]
+	deep, shallow := byName["archive page 500"], byName["front page 1 (for page 500)"]
+	post := byName["comment POST (durable, read back)"]
+	add := func(goal, measured string, met bool) {
+		rep.Targets = append(rep.Targets, Target{goal, measured, met})
+	}
+	add("cached article ≥ 0.8 × static", fmt.Sprintf("%.2f ×", cached.RatioStatic), cached.RatioStatic >= 0.8)
+	add("uncached article ≥ 0.25 × static", fmt.Sprintf("%.2f ×", uncached.RatioStatic), uncached.RatioStatic >= 0.25)
+	add(fmt.Sprintf("comment POST p99 < 25 ms at %d/s with readers, no errors", c.postRate), fmt.Sprintf("p99 %.1f ms, %d errors, %.0f/s", post.P99ms, post.Errors, post.RPS), post.P99ms < 25 && post.Errors == 0)
+	add("page 500 p99 ≤ 2 × page 1 p99", fmt.Sprintf("%.2f ms vs %.2f ms", deep.P99ms, shallow.P99ms), deep.P99ms <= 2*shallow.P99ms)
+	add("server memory < 80 MB under load", fmt.Sprintf("%.1f MB", rep.PeakMemoryMB), rep.PeakMemoryMB < 80)
+	add("start-up to first page < 300 ms", fmt.Sprintf("%.0f ms (%d articles)", rep.StartupMs, rep.Articles), rep.StartupMs < 300)
+	add("import 1,000,000 comments < 2 min", fmt.Sprintf("%.0f comments/s (%s for 1M)", rep.ImportRate, (time.Duration(1e6/rep.ImportRate)*time.Second).Round(time.Second)), rep.ImportRate*120 >= 1e6)
+}
+
+func writeReport(rep *Report, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	stamp := time.Now().UTC().Format("2006-01-02T150405Z")
+	js, _ := json.MarshalIndent(rep, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, stamp+".json"), js, 0o644); err != nil {
+		return err
+	}
+	md := markdown(rep)
+	if err := os.WriteFile(filepath.Join(dir, stamp+".md"), []byte(md), 0o644); err != nil {
+		return err
+	}
+	fmt.Print(md)
+	log.Printf("results written to %s/%s.{json,md}", dir, stamp)
+	return nil
+}
+
+func markdown(rep *Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Benchmark of %s, %s: %d articles, %d comments, %s per load, %d connections.\n\n",
+		rep.Date[:10], rep.Machine, rep.Articles, rep.Comments, rep.Duration, rep.Connections)
+	b.WriteString("| load | req/s | p50 ms | p99 ms | errors | × static |\n|---|---:|---:|---:|---:|---:|\n")
+	for _, r := range rep.Results {
+		fmt.Fprintf(&b, "| %s | %.0f | %.2f | %.2f | %d | %.2f |\n", r.Name, r.RPS, r.P50ms, r.P99ms, r.Errors, r.RatioStatic)
+	}
+	fmt.Fprintf(&b, "\nImport: %.1f s (%.0f comments/s). Start-up to first page: %.0f ms. Server peak memory: %.1f MB. Store size: %.1f MB.\n\n",
+		rep.ImportSecs, rep.ImportRate, rep.StartupMs, rep.PeakMemoryMB, rep.StoreSizeMB)
+	b.WriteString("| target | measured | met |\n|---|---|---|\n")
+	for _, t := range rep.Targets {
+		met := "no"
+		if t.Met {
+			met = "yes"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", t.Goal, t.Measured, met)
+	}
+	return b.String()
+}
+
+// ensureWrk finds wrk, installing Debian's package when it can.
+func ensureWrk() (string, error) {
+	if p, err := exec.LookPath("wrk"); err == nil {
+		return p, nil
+	}
+	if os.Geteuid() != 0 {
+		return "", errors.New("wrk is not installed: run 'sudo apt-get install wrk'")
+	}
+	log.Printf("installing wrk with apt-get")
+	cmd := exec.Command("sh", "-c", "apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)")
+	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("installing wrk: %w", err)
+	}
+	return exec.LookPath("wrk")
+}
+
+var (
+	wrkRPS     = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	wrkTotal   = regexp.MustCompile(`(\d+) requests in`)
+	wrkLatency = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$`)
+	wrkErrors  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)|Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
+)
+
+// runWrk drives url for the configured time and parses wrk's report.
+func runWrk(wrk, u string, c config) (Result, error) {
+	threads := min(runtime.NumCPU(), c.connections)
+	cmd := exec.Command(wrk, "-t", strconv.Itoa(threads), "-c", strconv.Itoa(c.connections), "-d", strconv.Itoa(int(c.duration.Seconds()))+"s", "--latency", "--timeout", "5s", u)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return Result{}, fmt.Errorf("wrk: %v: %s", err, out)
+	}
+	s := string(out)
+	r := Result{URL: u}
+	if m := wrkRPS.FindStringSubmatch(s); m != nil {
+		r.RPS, _ = strconv.ParseFloat(m[1], 64)
+	}
+	if m := wrkTotal.FindStringSubmatch(s); m != nil {
+		r.Requests, _ = strconv.Atoi(m[1])
+	}
+	for _, m := range wrkLatency.FindAllStringSubmatch(s, -1) {
+		v, _ := strconv.ParseFloat(m[2], 64)
+		switch m[3] {
+		case "us":
+			v /= 1000
+		case "s":
+			v *= 1000
+		}
+		if m[1] == "50" {
+			r.P50ms = v
+		} else {
+			r.P99ms = v
+		}
+	}
+	for _, m := range wrkErrors.FindAllStringSubmatch(s, -1) {
+		for _, g := range m[1:] {
+			n, _ := strconv.Atoi(g)
+			r.Errors += n
+		}
+	}
+	return r, nil
+}
+
+// server is a running `communique serve`.
+type server struct {
+	cmd     *exec.Cmd
+	base    string
+	startup time.Duration
+}
+
+func startServer(bin, data string, cache bool) (*server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", data, "--page-cache="+strconv.FormatBool(cache))
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr}
+	deadline := start.Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(s.base + "/"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				s.startup = time.Since(start)
+				return s, nil
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	s.stop()
+	return nil, errors.New("the server did not answer within 60 s")
+}
+
+func (s *server) stop() {
+	s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// peakMemoryMB reads the server's peak resident memory (VmHWM).
+func (s *server) peakMemoryMB() float64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func fetch(u string) (string, error) {
+	res, err := http.Get(u)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		return "", fmt.Errorf("GET %s: %d", u, res.StatusCode)
+	}
+	return string(b), err
+}
+
+// serveStatic is the reference: a minimal Go server writing fixed bytes.
+func serveStatic(body []byte) (net.Listener, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	length := strconv.Itoa(len(body))
+	go http.Serve(l, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Length", length)
+		w.Write(body)
+	}))
+	return l, nil
+}
+
+var tokenPattern = regexp.MustCompile(`name="comment_token" value="([^"]+)"`)
+
+// postComments posts comments to the hot article at a steady rate for d,
+// each from its own cookie-less client, and returns their latencies and
+// the texts the server acknowledged (303).
+func postComments(base string, rate int, d time.Duration) (Result, []string, error) {
+	page, err := fetch(base + hotPath)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	m := tokenPattern.FindStringSubmatch(page)
+	if m == nil {
+		return Result{}, nil, errors.New("no comment form token on the hot article")
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 10 * time.Second}
+	var mu sync.Mutex
+	var lat []time.Duration
+	var acked []string
+	errs := 0
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := 0; ; i++ {
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			r := Result{Name: "comment POST", URL: base + "/comments", Requests: len(lat), Errors: errs}
+			r.RPS = float64(len(lat)) / time.Since(start).Seconds()
+			r.P50ms, r.P99ms = percentile(lat, 0.50), percentile(lat, 0.99)
+			return r, acked, nil
+		case <-tick.C:
+		}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			text := fmt.Sprintf("Benchmark comment %d at %d: the bridge reopening is good news.", i, start.UnixNano())
+			form := url.Values{"comment_post_ID": {strconv.Itoa(hotID)}, "comment_token": {m[1]}, "author": {"Load Tester"},
+				"email": {fmt.Sprintf("load%d@example.org", i)}, "comment": {text}}
+			t0 := time.Now()
+			res, err := client.PostForm(base+"/comments", form)
+			el := time.Since(t0)
+			mu.Lock()
+			defer mu.Unlock()
+			lat = append(lat, el)
+			if err != nil {
+				errs++
+				return
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusSeeOther {
+				errs++
+				return
+			}
+			acked = append(acked, text)
+		}(i)
+	}
+}
+
+func percentile(d []time.Duration, p float64) float64 {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return float64(s[min(len(s)-1, int(float64(len(s))*p))].Microseconds()) / 1000
+}
+
+func dirSizeMB(dir string) float64 {
+	var n int64
+	filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			n += info.Size()
+		}
+		return nil
+	})
+	return float64(n) / (1 << 20)
+}
+
+func machine() string {
+	cpu := ""
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		if m := regexp.MustCompile(`model name\s*:\s*(.+)`).FindSubmatch(b); m != nil {
+			cpu = string(m[1])
+		}
+	}
+	return fmt.Sprintf("%d cores (%s), %s/%s, %s", runtime.NumCPU(), cpu, runtime.GOOS, runtime.GOARCH, runtime.Version())
+}

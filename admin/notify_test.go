@@ -272,3 +272,82 @@ func TestOutboxAndWebhooks(t *testing.T) {
 		})
 	})
 }
+
+// notifyRoute reports whether TestNotificationRoles covers a route, or
+// it needs no session.
+func notifyRoute(norm string) bool {
+	for _, prefix := range []string{"/admin/notifications", "/admin/webhooks", "/admin/lost-password", "/admin/reset-password"} {
+		if strings.HasPrefix(norm, "GET "+prefix) || strings.HasPrefix(norm, "POST "+prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestNotificationRoles: only administrators see and change the outbox
+// and the webhooks; everyone else gets 403 and nothing changes.
+func TestNotificationRoles(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store) {
+		ctx := context.Background()
+		n := newNotifyNewsroom(t, st)
+		n.smtp.Reject = func(string) error { return mailtest.Bounce }
+		n.svc.Subscribe(ctx, "bounce@example.org", 0, false, true)
+		n.deliver(t)
+		failed, _, _ := n.DB.FindMessages(ctx, communique.OutboxFilter{Status: communique.MessageFailed})
+		if len(failed) != 1 {
+			t.Fatalf("%d failed messages", len(failed))
+		}
+		msg := strconv.FormatInt(failed[0].ID, 10)
+		newHook := func(t *testing.T) string {
+			h := &communique.Webhook{URL: "https://hooks.example.com/" + url.PathEscape(unique("h")), Secret: notify.NewWebhookSecret(), Events: []string{communique.EventPostUpdated}}
+			if err := n.DB.CreateWebhook(ctx, h); err != nil {
+				t.Fatal(err)
+			}
+			return strconv.FormatInt(h.ID, 10)
+		}
+		state := func() string {
+			hooks, _ := n.DB.FindWebhooks(ctx)
+			m, _ := n.DB.FindMessageByID(ctx, failed[0].ID)
+			return strconv.Itoa(len(hooks)) + " " + string(m.Status)
+		}
+		for _, role := range communique.Roles {
+			t.Run(string(role), func(t *testing.T) {
+				a := n.SignIn(t, role)
+				hook := newHook(t)
+				cases := []struct {
+					method, path string
+					form         url.Values
+				}{
+					{"GET", "/admin/notifications", nil},
+					{"GET", "/admin/notifications?status=failed", nil},
+					{"GET", "/admin/webhooks", nil},
+					{"GET", "/admin/webhooks/" + hook, nil},
+					{"POST", "/admin/webhooks", url.Values{"url": {"https://hooks.example.com/new"}, "events": {communique.EventPostPublished}}},
+					{"POST", "/admin/webhooks/" + hook + "/delete", url.Values{}},
+					{"POST", "/admin/notifications/" + msg + "/retry", url.Values{}},
+				}
+				for _, c := range cases {
+					before := state()
+					var res response
+					if c.method == "GET" {
+						res = a.Get(t, c.path)
+					} else {
+						res = a.Post(t, c.path, c.form)
+					}
+					if role != communique.RoleAdministrator {
+						if res.Status != http.StatusForbidden || state() != before {
+							t.Errorf("%s %s as %s: %d, state %s -> %s", c.method, c.path, role, res.Status, before, state())
+						}
+						continue
+					}
+					if res.Status != http.StatusOK && res.Status != http.StatusSeeOther {
+						t.Errorf("%s %s as administrator: %d %q", c.method, c.path, res.Status, res.Message())
+					}
+					if c.method == "POST" && state() == before {
+						t.Errorf("%s %s as administrator changed nothing", c.method, c.path)
+					}
+				}
+			})
+		}
+	})
+}

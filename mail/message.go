@@ -99,7 +99,7 @@ func clean(s string) bool {
 		if r == '\t' {
 			continue
 		}
-		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' {
 			return false
 		}
 	}

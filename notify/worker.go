@@ -151,14 +151,18 @@ func (w *Worker) deliver(ctx context.Context, m *communique.OutboxMessage) {
 		err = fmt.Errorf("unknown message kind %q", m.Kind)
 	}
 	cancel()
-	if ctx.Err() != nil {
-		return // shutting down: the lease brings the message back
-	}
+	// The outcome is recorded even when shutdown began during the send: a
+	// message the server accepted must not be sent again after the lease.
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer rcancel()
 	if err == nil {
-		if err := w.Store.CompleteMessage(ctx, m.ID, m.ClaimToken, detail); err != nil {
+		if err := w.Store.CompleteMessage(rctx, m.ID, m.ClaimToken, detail); err != nil {
 			w.Logger.Error("outbox: mark sent", "message", m.ID, "err", err)
 		}
 		return
+	}
+	if ctx.Err() != nil {
+		return // cut off by shutdown: the lease brings the message back
 	}
 	reason := oneLine(err.Error())
 	retryAt := time.Time{}
@@ -171,7 +175,7 @@ func (w *Worker) deliver(ctx context.Context, m *communique.OutboxMessage) {
 	}
 	w.Logger.Log(ctx, level, "outbox: delivery failed", "message", m.ID, "kind", m.Kind, "to", m.Recipient,
 		"attempt", m.Attempts, "final", retryAt.IsZero(), "err", reason)
-	if err := w.Store.FailMessage(ctx, m.ID, m.ClaimToken, reason, retryAt); err != nil {
+	if err := w.Store.FailMessage(rctx, m.ID, m.ClaimToken, reason, retryAt); err != nil {
 		w.Logger.Error("outbox: record failure", "message", m.ID, "err", err)
 	}
 }

@@ -133,10 +133,27 @@ type ArticleFilter struct {
 	PublishedFrom *time.Time
 	PublishedTo   *time.Time
 
+	// AuthorIDs selects articles by any of these authors.
+	AuthorIDs []int64
+	// CategoryIDs and TagIDs select articles with any of these terms,
+	// exactly (a parent category does not bring its children's articles,
+	// as in WordPress's REST API); given both, an article needs one of each.
+	CategoryIDs []int64
+	TagIDs      []int64
+	// Search selects articles with every word of it in their title,
+	// excerpt or body, as WordPress's ?s= does (substrings, ignoring case).
+	Search string
+	// PrivateTo, when set, keeps only this user's own articles among those
+	// that are not published: what an author may see of the newsroom.
+	PrivateTo *int64
+
 	// StickyFirst orders sticky articles before the rest.
 	StickyFirst bool
 	// Oldest orders oldest first (pages in menus, for example).
 	Oldest bool
+	// OrderBy is what to order by: "" or "date" (the publication time),
+	// "id", "title", "slug" or "modified". EINVALID for anything else.
+	OrderBy string
 
 	Offset int
 	Limit  int

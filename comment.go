@@ -161,6 +161,9 @@ type CommentFilter struct {
 	CreatedBefore *time.Time
 	// OwnerKey also includes this browser's pending comments.
 	OwnerKey string
+	// PublishedOnly selects comments on published articles only, for
+	// readers who may not see the rest.
+	PublishedOnly bool
 	// Private includes email, IP and user agent; public pages leave it
 	// false so those never leave the store.
 	Private bool

@@ -89,7 +89,10 @@ type UserFilter struct {
 	Slug  *string
 	Email *string
 	Role  *Role
-	Limit int
+	// HasPublished selects users with a published article or page: the
+	// only ones the public may learn about, as authors.
+	HasPublished bool
+	Limit        int
 }
 
 // UserService manages users.

@@ -77,6 +77,27 @@ func (db *DB) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*
 	if f.PublishedTo != nil {
 		where, args = append(where, "a.published_at < ?"), append(args, r.t(*f.PublishedTo))
 	}
+	if len(f.AuthorIDs) > 0 {
+		where = append(where, "a.author_id IN ("+placeholders(len(f.AuthorIDs))+")")
+		args = append(args, int64Args(f.AuthorIDs)...)
+	}
+	for _, ids := range [][]int64{f.CategoryIDs, f.TagIDs} {
+		if len(ids) > 0 {
+			where = append(where, "a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+placeholders(len(ids))+"))")
+			args = append(args, int64Args(ids)...)
+		}
+	}
+	if words := strings.Fields(f.Search); len(words) > 0 {
+		like := db.dialect.CaseInsensitiveLike
+		for _, w := range words[:min(len(words), communique.MaxSearchTerms)] {
+			pattern := "%" + escapeLike(w) + "%"
+			where = append(where, "(a.title "+like+" ? ESCAPE '!' OR a.excerpt "+like+" ? ESCAPE '!' OR a.source "+like+" ? ESCAPE '!')")
+			args = append(args, pattern, pattern, pattern)
+		}
+	}
+	if f.PrivateTo != nil {
+		where, args = append(where, "(a.status = 'published' OR a.author_id = ?)"), append(args, *f.PrivateTo)
+	}
 	whereArgs := append([]any{}, args...)
 	// Published and scheduled articles always have a date, so the listing
 	// index serves the order; drafts without one sort by creation.
@@ -92,13 +113,28 @@ func (db *DB) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*
 	if f.Oldest {
 		dir, cmp = "ASC", ">="
 	}
-	keys := []string{when, "a.id"}
+	var keys []string
+	byDate := false
+	switch f.OrderBy {
+	case "", "date":
+		keys, byDate = []string{when, "a.id"}, true
+	case "id":
+		keys = []string{"a.id"}
+	case "title":
+		keys = []string{"LOWER(a.title)", "a.id"}
+	case "slug":
+		keys = []string{"a.slug", "a.id"}
+	case "modified":
+		keys = []string{"a.modified_at", "a.id"}
+	default:
+		return nil, 0, communique.Errorf(communique.EINVALID, "Articles cannot be ordered by %q.", f.OrderBy)
+	}
 	if f.StickyFirst {
-		keys = []string{"a.sticky", when, "a.id"}
+		keys = append([]string{"a.sticky"}, keys...)
 	}
 	order := strings.Join(keys, " "+dir+", ") + " " + dir
 	if f.StickyFirst && f.Oldest {
-		order = "a.sticky DESC, " + when + " ASC, a.id ASC"
+		order = "a.sticky DESC, " + strings.Join(keys[1:], " ASC, ") + " ASC"
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
@@ -109,7 +145,7 @@ func (db *DB) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*
 	// A deep page would make the database read and drop every row before
 	// it. Instead find the page's first key on the index alone, then read
 	// the page from that key on, so page 500 costs about what page 1 does.
-	if offset >= deepOffset && dated && !(f.StickyFirst && f.Oldest) {
+	if offset >= deepOffset && dated && byDate && !(f.StickyFirst && f.Oldest) {
 		var sticky bool
 		var at scanTime
 		var t time.Time
@@ -171,6 +207,11 @@ func (db *DB) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*
 		return nil, 0, err
 	}
 	return list, total, nil
+}
+
+// escapeLike makes s match itself in a LIKE pattern with ESCAPE '!'.
+func escapeLike(s string) string {
+	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
 }
 
 // deepOffset is where FindArticles starts seeking a page's first key

@@ -75,6 +75,9 @@ func (db *DB) FindComments(ctx context.Context, f communique.CommentFilter) ([]*
 	if f.TopLevel {
 		where = append(where, "c.parent_id IS NULL")
 	}
+	if f.PublishedOnly {
+		where = append(where, "EXISTS (SELECT 1 FROM articles a WHERE a.id = c.article_id AND a.status = 'published')")
+	}
 	if f.ThreadIDs != nil {
 		where = append(where, "c.thread_id IN ("+placeholders(len(f.ThreadIDs))+") AND c.parent_id IS NOT NULL")
 		args = append(args, int64Args(f.ThreadIDs)...)

@@ -41,6 +41,9 @@ func (db *DB) FindUsers(ctx context.Context, f communique.UserFilter) ([]*commun
 	if f.Role != nil {
 		where, args = append(where, "role = ?"), append(args, string(*f.Role))
 	}
+	if f.HasPublished {
+		where = append(where, "EXISTS (SELECT 1 FROM articles a WHERE a.author_id = users.id AND a.status = 'published')")
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 10000 {
 		limit = 10000

@@ -57,6 +57,10 @@ func Run(t *testing.T, open Opener) {
 		{"Subscriptions", testSubscriptions},
 		{"PasswordResets", testPasswordResets},
 		{"PublishDueIDs", testPublishDueIDs},
+		{"AppPasswords", testAppPasswords},
+		{"ArticleListFilters", testArticleListFilters},
+		{"UsersHasPublished", testUsersHasPublished},
+		{"CommentsPublishedOnly", testCommentsPublishedOnly},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -363,8 +363,9 @@ func (tx *Tx) importAttachment(ctx context.Context, source string, ia *communiqu
 // knownComment is a stored comment found by its WordPress id.
 type knownComment struct{ id, thread, article int64 }
 
-// importComments stores comments with prepared statements and one lookup
-// of the batch's known ids, so a million comments take minutes at most.
+// importComments stores comments many rows per statement, with one
+// lookup of the batch's known ids, so a million comments take a couple
+// of minutes at most.
 func (tx *Tx) importComments(ctx context.Context, source string, list []*communique.ImportedComment, articleID func(int64) (int64, bool, error)) error {
 	known := map[int64]knownComment{}
 	var ids []int64
@@ -398,21 +399,29 @@ func (tx *Tx) importComments(ctx context.Context, source string, list []*communi
 			return err
 		}
 	}
-	insert, err := tx.prepare(ctx, `INSERT INTO comments (article_id, parent_id, thread_id, user_id, author_name, author_email, author_url,
-			author_ip, user_agent, avatar_hash, type, text, html, status, created_at, spam_score, owner_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
-	if err != nil {
-		return err
-	}
-	defer insert.Close()
 	update, err := tx.prepare(ctx, `UPDATE comments SET author_name = ?, author_email = ?, author_url = ?, author_ip = ?, user_agent = ?,
 		avatar_hash = ?, type = ?, text = ?, html = ?, status = ?, created_at = ? WHERE id = ?`)
 	if err != nil {
 		return err
 	}
 	defer update.Close()
-	var roots []int64
-	remembered := map[int64]int64{} // WordPress id → local id, stored many rows at a time
+	// New comments get ids reserved up front, so a thread's root knows
+	// its own id and a reply its parent's before anything is written:
+	// rows go in many at a time and nothing is updated afterwards.
+	var reserved []int64
+	fresh := 0
+	for _, ic := range list {
+		if _, ok := known[ic.SourceID]; !ok {
+			fresh++
+		}
+	}
+	if fresh > 0 {
+		if reserved, err = tx.reserveCommentIDs(ctx, fresh); err != nil {
+			return err
+		}
+	}
+	var values []any
+	remembered := map[int64]int64{} // WordPress id → local id
 	for _, ic := range list {
 		c := ic.Comment
 		ic.Created, ic.ArticleMissing, ic.ParentMissing = false, false, false
@@ -448,6 +457,13 @@ func (tx *Tx) importComments(ctx context.Context, source string, list []*communi
 			}
 			parent, c.ParentID, c.ThreadID = p.id, p.id, p.thread
 		}
+		if len(reserved) == 0 {
+			return fmt.Errorf("import comments: more new comments than ids reserved")
+		}
+		c.ID, reserved = reserved[0], reserved[1:]
+		if c.ThreadID == 0 {
+			c.ThreadID = c.ID
+		}
 		if c.CreatedAt.IsZero() {
 			c.CreatedAt = tx.now
 		}
@@ -455,18 +471,25 @@ func (tx *Tx) importComments(ctx context.Context, source string, list []*communi
 		if c.UserID != 0 {
 			user = c.UserID
 		}
-		if err := insert.QueryRowContext(ctx, c.ArticleID, parent, c.ThreadID, user, c.AuthorName, c.AuthorEmail, c.AuthorURL,
-			c.AuthorIP, c.UserAgent, c.AvatarHash, c.Type, c.Text, c.HTML, string(c.Status), w.t(c.CreatedAt), c.SpamScore,
-			c.OwnerKey).Scan(&c.ID); err != nil {
-			return fmt.Errorf("insert comment: %w", err)
-		}
-		if c.ThreadID == 0 {
-			c.ThreadID = c.ID
-			roots = append(roots, c.ID)
-		}
+		values = append(values, c.ID, c.ArticleID, parent, c.ThreadID, user, c.AuthorName, c.AuthorEmail, c.AuthorURL,
+			c.AuthorIP, c.UserAgent, c.AvatarHash, c.Type, c.Text, c.HTML, string(c.Status), w.t(c.CreatedAt), c.SpamScore, c.OwnerKey)
 		remembered[ic.SourceID] = c.ID
 		known[ic.SourceID] = knownComment{c.ID, c.ThreadID, article}
 		ic.Created = true
+	}
+	// Parents come before their replies in values, and a row's foreign
+	// keys are checked when its statement ends, so chunks may split
+	// anywhere.
+	const columns = 18
+	row := "(" + placeholders(columns) + ")"
+	for len(values) > 0 {
+		chunk := values[:min(len(values), 50*columns)]
+		values = values[len(chunk):]
+		if _, err := w.exec(ctx, `INSERT INTO comments (id, article_id, parent_id, thread_id, user_id, author_name, author_email,
+				author_url, author_ip, user_agent, avatar_hash, type, text, html, status, created_at, spam_score, owner_key)
+			VALUES `+strings.TrimSuffix(strings.Repeat(row+", ", len(chunk)/columns), ", "), chunk...); err != nil {
+			return fmt.Errorf("insert comments: %w", tx.db.wrap(err, "Comment"))
+		}
 	}
 	rows := make([]any, 0, 3*len(remembered))
 	for wpID, id := range remembered {
@@ -481,14 +504,39 @@ func (tx *Tx) importComments(ctx context.Context, source string, list []*communi
 			return fmt.Errorf("remember comments: %w", err)
 		}
 	}
-	for len(roots) > 0 {
-		chunk := roots[:min(len(roots), maxParams)]
-		roots = roots[len(chunk):]
-		if _, err := w.exec(ctx, `UPDATE comments SET thread_id = id WHERE id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...); err != nil {
-			return fmt.Errorf("comment threads: %w", err)
-		}
-	}
 	return nil
+}
+
+// reserveCommentIDs returns n ids that no other comment will get. On
+// PostgreSQL they come from the table's identity sequence, in one query;
+// on SQLite, which has a single writer and holds the write lock for the
+// whole transaction, they follow the largest id in use.
+func (tx *Tx) reserveCommentIDs(ctx context.Context, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	w := tx.w()
+	if tx.db.dialect.Name == "postgres" {
+		rows, err := w.query(ctx, `SELECT nextval(pg_get_serial_sequence('comments', 'id')) FROM generate_series(1, ?)`, n)
+		if err != nil {
+			return nil, fmt.Errorf("reserve comment ids: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, rows.Err()
+	}
+	var last int64
+	if err := w.row(ctx, `SELECT COALESCE(MAX(id), 0) FROM comments`).Scan(&last); err != nil {
+		return nil, fmt.Errorf("reserve comment ids: %w", err)
+	}
+	for i := 1; i <= n; i++ {
+		ids = append(ids, last+int64(i))
+	}
+	return ids, nil
 }
 
 func (tx *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {

@@ -148,9 +148,10 @@ func writeReasons(b *strings.Builder, title string, m map[string]int) {
 type Importer struct {
 	Store Store
 	// Avatar returns the avatar hash of an identity (an email, or "name:"
-	// and the name), so imported comments get their identicons.
+	// and the name), so imported comments get their identicons. It is
+	// called from the goroutine that parses the file.
 	Avatar func(identity string) string
-	// BatchSize is how many records go into one transaction (default 1000).
+	// BatchSize is how many records go into one transaction (default 2000).
 	BatchSize int
 	// PrimaryMenu, when set, is the slug of the imported menu to show as
 	// the site's main navigation.
@@ -243,7 +244,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (*Summary, error) {
 		menus: map[string]*menuDraft{},
 	}
 	if ru.BatchSize <= 0 {
-		ru.BatchSize = 1000
+		ru.BatchSize = 2000
 	}
 	if ru.Avatar == nil {
 		ru.Avatar = func(string) string { return "" }
@@ -298,6 +299,9 @@ func (ru *run) read() error {
 				if err != nil {
 					p.err = err
 					break
+				}
+				if c, ok := rec.(*wxr.Comment); ok {
+					rec = ru.prepareComment(c)
 				}
 				p.recs = append(p.recs, rec)
 			}
@@ -367,7 +371,7 @@ func (ru *run) record(rec any) error {
 			return err
 		}
 		return ru.item(v)
-	case *wxr.Comment:
+	case *preparedComment:
 		return ru.comment(v)
 	}
 	return nil
@@ -813,7 +817,60 @@ var commentStatuses = map[string]communique.CommentStatus{
 	"spam": communique.CommentSpam, "trash": communique.CommentTrash, "post-trashed": communique.CommentTrash,
 }
 
-func (ru *run) comment(c *wxr.Comment) error {
+// preparedComment is a comment made ready in the parsing goroutine:
+// rendering and hashing are the costly part of a comment, and there they
+// run beside the store's work.
+type preparedComment struct {
+	c     *wxr.Comment
+	cm    *communique.Comment
+	notes []string
+}
+
+// prepareComment builds the comment to store. It is safe to call from
+// the parsing goroutine: it touches nothing of the run but Avatar.
+func (im *Importer) prepareComment(c *wxr.Comment) *preparedComment {
+	p := &preparedComment{c: c}
+	status, ok := commentStatuses[strings.ToLower(strings.TrimSpace(c.Approved))]
+	if !ok {
+		status = communique.CommentPending
+		p.notes = append(p.notes, fmt.Sprintf("comments with status %q held for moderation", c.Approved))
+	}
+	typ := communique.CommentTypeComment
+	switch c.Type {
+	case "", "comment":
+	case "pingback", "trackback":
+		typ = c.Type
+	default:
+		p.notes = append(p.notes, fmt.Sprintf("comments of type %q imported as comments", c.Type))
+	}
+	name := clip(plain(c.Author), communique.MaxCommentAuthor)
+	email := strings.TrimSpace(c.AuthorEmail)
+	if len(email) > communique.MaxCommentEmail {
+		email = ""
+	}
+	text := strings.ToValidUTF8(strings.ReplaceAll(c.Content, "\x00", ""), "\uFFFD")
+	if utf8.RuneCountInString(text) > communique.MaxCommentText {
+		text = clip(text, communique.MaxCommentText)
+		p.notes = append(p.notes, "comments cut to 65,525 characters")
+	}
+	identity := email
+	if identity == "" {
+		identity = "name:" + name
+	}
+	p.cm = &communique.Comment{
+		AuthorName: name, AuthorEmail: email, AuthorURL: clip(communique.NormalizeWebsite(c.AuthorURL), communique.MaxCommentURL),
+		AuthorIP: clip(strings.TrimSpace(c.AuthorIP), 100), AvatarHash: im.Avatar(identity),
+		Type: typ, Text: text, HTML: markup.Comment(text), Status: status, CreatedAt: wpTime(c.DateGMT, c.Date),
+		SpamScore: 0.5,
+	}
+	if status == communique.CommentSpam {
+		p.cm.SpamScore = 1
+	}
+	return p
+}
+
+func (ru *run) comment(p *preparedComment) error {
+	c := p.c
 	if ru.current == 0 || c.PostID != ru.current {
 		reason := ru.currentSkip
 		if reason == "" {
@@ -826,43 +883,10 @@ func (ru *run) comment(c *wxr.Comment) error {
 		ru.skip("comments without a wp:comment_id")
 		return nil
 	}
-	status, ok := commentStatuses[strings.ToLower(strings.TrimSpace(c.Approved))]
-	if !ok {
-		status = communique.CommentPending
-		ru.note(fmt.Sprintf("comments with status %q held for moderation", c.Approved))
+	for _, n := range p.notes {
+		ru.note(n)
 	}
-	typ := communique.CommentTypeComment
-	switch c.Type {
-	case "", "comment":
-	case "pingback", "trackback":
-		typ = c.Type
-	default:
-		ru.note(fmt.Sprintf("comments of type %q imported as comments", c.Type))
-	}
-	name := clip(plain(c.Author), communique.MaxCommentAuthor)
-	email := strings.TrimSpace(c.AuthorEmail)
-	if len(email) > communique.MaxCommentEmail {
-		email = ""
-	}
-	text := strings.ToValidUTF8(strings.ReplaceAll(c.Content, "\x00", ""), "\uFFFD")
-	if utf8.RuneCountInString(text) > communique.MaxCommentText {
-		text = clip(text, communique.MaxCommentText)
-		ru.note("comments cut to 65,525 characters")
-	}
-	identity := email
-	if identity == "" {
-		identity = "name:" + name
-	}
-	cm := &communique.Comment{
-		AuthorName: name, AuthorEmail: email, AuthorURL: clip(communique.NormalizeWebsite(c.AuthorURL), communique.MaxCommentURL),
-		AuthorIP: clip(strings.TrimSpace(c.AuthorIP), 100), AvatarHash: ru.Avatar(identity),
-		Type: typ, Text: text, HTML: markup.Comment(text), Status: status, CreatedAt: wpTime(c.DateGMT, c.Date),
-		SpamScore: 0.5,
-	}
-	if status == communique.CommentSpam {
-		cm.SpamScore = 1
-	}
-	ic := &communique.ImportedComment{Comment: cm, SourceID: c.ID, ArticleSourceID: c.PostID, ParentSourceID: c.Parent}
+	ic := &communique.ImportedComment{Comment: p.cm, SourceID: c.ID, ArticleSourceID: c.PostID, ParentSourceID: c.Parent}
 	ru.batch.Comments = append(ru.batch.Comments, ic)
 	return ru.maybeFlush()
 }

@@ -20,6 +20,11 @@ const (
 const (
 	MaxSearchQuery = 500 // characters
 	MaxSearchTerms = 16  // words and phrases; the rest are ignored
+	// MaxSearchResults is how many matches a search counts and ranks:
+	// the newest MaxSearchResults, ordered by relevance. Ranking every
+	// article that mentions a common word would take longer than a reader
+	// waits; a total of MaxSearchResults means "at least that many".
+	MaxSearchResults = 1000
 )
 
 // SearchLanguages are the languages full-text search can stem, named as
@@ -57,15 +62,19 @@ type SearchHit struct {
 // SearchService finds articles by their words.
 type SearchService interface {
 	// SearchArticles returns published articles and pages matching
-	// f.Query, best first, and their total count. The query is read the
-	// way web search engines read one ("quoted phrase", -excluded, OR);
-	// any other punctuation is ignored, so no input is a syntax error.
-	// EINVALID when the query is too long or has no word to look for.
+	// f.Query, best first, and their total count (at most
+	// MaxSearchResults). The query is read the way web search engines
+	// read one ("quoted phrase", -excluded, OR); any other punctuation is
+	// ignored, so no input is a syntax error. EINVALID when the query is
+	// too long or has no word to look for.
 	SearchArticles(ctx context.Context, f SearchFilter) ([]*SearchHit, int, error)
 	// RebuildSearchIndex re-indexes every article in the search_language
 	// setting's language, after that setting changes or after rows were
 	// written without going through the store's article methods.
 	RebuildSearchIndex(ctx context.Context) error
+	// OptimizeSearchIndex compacts the index and refreshes the query
+	// planner's statistics; run it after bulk writes such as an import.
+	OptimizeSearchIndex(ctx context.Context) error
 }
 
 // SearchTerm is one part of a parsed query: a word or a quoted phrase.

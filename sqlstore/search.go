@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -40,51 +42,64 @@ func (tx *Tx) setBodyText(ctx context.Context, id int64, html string) error {
 	return nil
 }
 
-// SearchArticles finds published articles and pages by their words.
+// SearchArticles finds published articles and pages by their words, in
+// three steps that keep the cost bounded whatever the query: the newest
+// MaxSearchResults matches (by id, which follows publication closely),
+// then their relevance, then snippets and articles for the page shown.
 func (db *DB) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]*communique.SearchHit, int, error) {
 	if err := communique.SearchQueryError(f.Query); err != nil {
 		return nil, 0, err
+	}
+	if f.Type != nil && *f.Type != communique.TypePost && *f.Type != communique.TypePage {
+		return nil, 0, communique.Errorf(communique.EINVALID, "Type must be %q or %q.", communique.TypePost, communique.TypePage)
 	}
 	terms := communique.ParseSearchQuery(f.Query)
 	limit := f.Limit
 	if limit <= 0 || limit > 100 {
 		limit = 10
 	}
-	r := db.r()
-	where := []string{"a.status = 'published'", "a.published_at <= ?"}
-	args := []any{r.t(db.Now())}
-	if f.Type != nil {
-		where, args = append(where, "a.type = ?"), append(args, *f.Type)
-	}
-	if f.AuthorID != nil {
-		where, args = append(where, "a.author_id = ?"), append(args, *f.AuthorID)
-	}
+	var categories []int64
 	if f.CategoryID != nil {
-		ids, err := db.termAndDescendants(ctx, *f.CategoryID)
-		if err != nil {
+		var err error
+		if categories, err = db.termAndDescendants(ctx, *f.CategoryID); err != nil {
 			return nil, 0, err
 		}
-		where = append(where, "a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+placeholders(len(ids))+"))")
-		args = append(args, int64Args(ids)...)
 	}
-	if f.PublishedFrom != nil {
-		where, args = append(where, "a.published_at >= ?"), append(args, r.t(*f.PublishedFrom))
-	}
-	if f.PublishedTo != nil {
-		where, args = append(where, "a.published_at < ?"), append(args, r.t(*f.PublishedTo))
-	}
-	var (
-		hits  []*communique.SearchHit
-		total int
-		err   error
-	)
+	var s searcher = sqliteSearch{db, ftsMatch(terms, f, categories)}
 	if db.dialect.Name == "postgres" {
-		hits, total, err = db.searchPostgres(ctx, websearchQuery(terms), where, args, limit, max(f.Offset, 0))
-	} else {
-		hits, total, err = db.searchSQLite(ctx, ftsQuery(terms), where, args, limit, max(f.Offset, 0))
+		// The tsquery is made once and bound as a constant, so the planner
+		// sees how common its words are (a backward scan of the newest
+		// articles for a common word, the GIN index for a rare one) and no
+		// row parses the query again.
+		var tsq string
+		if err := db.r().row(ctx, `SELECT websearch_to_tsquery(communique_search_config(), ?)::text`, websearchQuery(terms)).Scan(&tsq); err != nil {
+			return nil, 0, fmt.Errorf("search: %w", err)
+		}
+		if tsq == "" {
+			return nil, 0, nil // only words the language ignores, such as "the"
+		}
+		s = postgresSearch{db, tsq}
 	}
+	cands, err := s.candidates(ctx, f, categories)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	total, offset := len(cands), max(f.Offset, 0)
+	if offset >= total {
+		return nil, total, nil
+	}
+	scores, err := s.scores(ctx, cands)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search rank: %w", err)
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return scores[cands[i]] > scores[cands[j]] }) // ties stay newest first
+	page := cands[offset:min(offset+limit, total)]
+	hits := make([]*communique.SearchHit, len(page))
+	for i, id := range page {
+		hits[i] = &communique.SearchHit{Article: &communique.Article{ID: id}, Rank: scores[id]}
+	}
+	if err := s.snippets(ctx, hits); err != nil {
+		return nil, 0, fmt.Errorf("search snippets: %w", err)
 	}
 	if err := db.attachHitArticles(ctx, hits); err != nil {
 		return nil, 0, err
@@ -92,10 +107,22 @@ func (db *DB) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]
 	return hits, total, nil
 }
 
-// ftsQuery writes parsed terms as an FTS5 query. Every word is quoted, so
-// nothing a reader types is read as FTS5 syntax; OR binds tighter than
-// the implicit AND, as in web search.
-func ftsQuery(terms []communique.SearchTerm) string {
+// searcher is one database's full-text search.
+type searcher interface {
+	// candidates returns the ids of the newest MaxSearchResults matches,
+	// newest first.
+	candidates(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, error)
+	// scores returns the relevance of each id, higher is better.
+	scores(ctx context.Context, ids []int64) (map[int64]float64, error)
+	// snippets sets the marked title and snippet of each hit.
+	snippets(ctx context.Context, hits []*communique.SearchHit) error
+}
+
+// ftsMatch writes parsed terms as an FTS5 query confined to the text
+// columns, with the filters as facet terms (see migration 0003). Every
+// word is quoted, so nothing a reader types is read as FTS5 syntax; OR
+// binds tighter than the implicit AND, as in web search.
+func ftsMatch(terms []communique.SearchTerm, f communique.SearchFilter, categories []int64) string {
 	var groups [][]string
 	var excluded []string
 	for _, t := range terms {
@@ -113,11 +140,25 @@ func ftsQuery(terms []communique.SearchTerm) string {
 	for i, g := range groups {
 		parts[i] = "(" + strings.Join(g, " OR ") + ")"
 	}
-	s := strings.Join(parts, " AND ")
+	text := strings.Join(parts, " AND ")
 	for _, e := range excluded {
-		s += " NOT " + e
+		text += " NOT " + e
 	}
-	return s
+	m := "({title excerpt body} : (" + text + "))"
+	if f.Type != nil {
+		m += ` AND (facets : "ztype` + *f.Type + `")`
+	}
+	if f.AuthorID != nil {
+		m += ` AND (facets : "zauthor` + strconv.FormatInt(*f.AuthorID, 10) + `")`
+	}
+	if f.CategoryID != nil {
+		var or []string
+		for _, id := range categories {
+			or = append(or, `"zterm`+strconv.FormatInt(id, 10)+`"`)
+		}
+		m += " AND (facets : (" + strings.Join(or, " OR ") + "))"
+	}
+	return m
 }
 
 // websearchQuery writes parsed terms back in websearch_to_tsquery's
@@ -146,115 +187,176 @@ func websearchQuery(terms []communique.SearchTerm) string {
 // snippetWords is about how many words a snippet shows.
 const snippetWords = 30
 
-func (db *DB) searchSQLite(ctx context.Context, match string, where []string, args []any, limit, offset int) ([]*communique.SearchHit, int, error) {
-	r := db.r()
-	// bm25 weighs a match in the title ten times one in the body.
-	// The window count goes outside: bm25() only works in the query that
-	// holds the MATCH.
-	rows, err := r.query(ctx, `SELECT id, score, COUNT(*) OVER () FROM (
-			SELECT articles_fts.rowid AS id, bm25(articles_fts, 10.0, 4.0, 1.0) AS score, a.published_at AS published_at
-			FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-			WHERE articles_fts MATCH ? AND `+strings.Join(where, " AND ")+`) x
-		ORDER BY score, published_at DESC, id DESC LIMIT ? OFFSET ?`,
-		append(append([]any{match}, args...), limit, offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	hits, total, err := scanHits(rows, -1)
-	if err != nil || len(hits) == 0 {
-		if err == nil && offset > 0 {
-			err = r.row(ctx, `SELECT COUNT(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-				WHERE articles_fts MATCH ? AND `+strings.Join(where, " AND "), append([]any{match}, args...)...).Scan(&total)
+// sqliteSearch searches the FTS5 table, which holds published articles
+// only and carries the filters as facet terms: only a date range needs
+// the articles table.
+type sqliteSearch struct {
+	db    *DB
+	match string
+}
+
+func (s sqliteSearch) candidates(ctx context.Context, f communique.SearchFilter, _ []int64) ([]int64, error) {
+	r := s.db.r()
+	from, where, args := "articles_fts", "", []any{s.match}
+	if f.PublishedFrom != nil || f.PublishedTo != nil {
+		// CROSS JOIN keeps the FTS table outside: probing it once per
+		// article would run the MATCH thousands of times.
+		from = "articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid"
+		if f.PublishedFrom != nil {
+			where, args = where+" AND a.published_at >= ?", append(args, r.t(*f.PublishedFrom))
 		}
-		return hits, total, err
+		if f.PublishedTo != nil {
+			where, args = where+" AND a.published_at < ?", append(args, r.t(*f.PublishedTo))
+		}
 	}
-	// Snippets only for the page shown: snippet() reads each row's text.
+	return scanIDs(r.query(ctx, `SELECT articles_fts.rowid FROM `+from+` WHERE articles_fts MATCH ?`+where+`
+		ORDER BY articles_fts.rowid DESC LIMIT ?`, append(args, communique.MaxSearchResults)...))
+}
+
+func (s sqliteSearch) scores(ctx context.Context, ids []int64) (map[int64]float64, error) {
+	// bm25 weighs a match in the title ten times one in the body. A
+	// rowid range is what FTS5 narrows a MATCH by cheaply; rows in the
+	// range that are not candidates (a date filter left them out) are
+	// dropped here.
+	want := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	rows, err := s.db.r().query(ctx, `SELECT rowid, bm25(articles_fts, 10.0, 4.0, 1.0, 0.0) FROM articles_fts
+		WHERE articles_fts MATCH ? AND rowid BETWEEN ? AND ?`, s.match, ids[len(ids)-1], ids[0])
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	scores := make(map[int64]float64, len(ids))
+	for rows.Next() {
+		var id int64
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			return nil, err
+		}
+		if want[id] {
+			scores[id] = -score // bm25 is lower for better matches
+		}
+	}
+	return scores, rows.Err()
+}
+
+func (s sqliteSearch) snippets(ctx context.Context, hits []*communique.SearchHit) error {
 	byID, ids := hitIndex(hits)
-	s, e := communique.HighlightStart, communique.HighlightEnd
-	rows, err = r.query(ctx, `SELECT rowid, highlight(articles_fts, 0, ?, ?),
+	m, e := communique.HighlightStart, communique.HighlightEnd
+	rows, err := s.db.r().query(ctx, `SELECT rowid, highlight(articles_fts, 0, ?, ?),
 			snippet(articles_fts, 1, ?, ?, '…', ?), snippet(articles_fts, 2, ?, ?, '…', ?)
 		FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`,
-		append([]any{s, e, s, e, snippetWords, s, e, snippetWords, match}, int64Args(ids)...)...)
+		append([]any{m, e, m, e, snippetWords, m, e, snippetWords, s.match}, int64Args(ids)...)...)
 	if err != nil {
-		return nil, 0, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		var title, excerpt, body string
 		if err := rows.Scan(&id, &title, &excerpt, &body); err != nil {
-			return nil, 0, err
+			return err
 		}
 		byID[id].Title, byID[id].Snippet = title, pickSnippet(body, excerpt)
 	}
-	return hits, total, rows.Err()
+	return rows.Err()
 }
 
-func (db *DB) searchPostgres(ctx context.Context, query string, where []string, args []any, limit, offset int) ([]*communique.SearchHit, int, error) {
-	r := db.r()
+// postgresSearch uses the tsvector column and its GIN index over
+// published articles.
+type postgresSearch struct {
+	db    *DB
+	query string // a tsquery, as text
+}
+
+func (s postgresSearch) candidates(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, error) {
+	r := s.db.r()
+	where := []string{"a.search_vector @@ ?::tsquery", "a.status = 'published'", "a.published_at <= ?"}
+	args := []any{s.query, r.t(s.db.Now())}
+	if f.Type != nil {
+		where, args = append(where, "a.type = ?"), append(args, *f.Type)
+	}
+	if f.AuthorID != nil {
+		where, args = append(where, "a.author_id = ?"), append(args, *f.AuthorID)
+	}
+	if f.CategoryID != nil {
+		where = append(where, "a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+placeholders(len(categories))+"))")
+		args = append(args, int64Args(categories)...)
+	}
+	if f.PublishedFrom != nil {
+		where, args = append(where, "a.published_at >= ?"), append(args, r.t(*f.PublishedFrom))
+	}
+	if f.PublishedTo != nil {
+		where, args = append(where, "a.published_at < ?"), append(args, r.t(*f.PublishedTo))
+	}
+	return scanIDs(r.query(ctx, `SELECT a.id FROM articles a WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY a.id DESC LIMIT ?`, append(args, communique.MaxSearchResults)...))
+}
+
+func (s postgresSearch) scores(ctx context.Context, ids []int64) (map[int64]float64, error) {
 	// Normalization 1 divides by the log of the length, so a long article
 	// that mentions a word once does not beat a short one about it.
-	rows, err := r.query(ctx, `SELECT a.id, ts_rank(a.search_vector, query, 1) AS score, COUNT(*) OVER ()
-		FROM articles a, websearch_to_tsquery(communique_search_config(), ?) query
-		WHERE a.search_vector @@ query AND `+strings.Join(where, " AND ")+`
-		ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`,
-		append(append([]any{query}, args...), limit, offset)...)
+	rows, err := s.db.r().query(ctx, `SELECT a.id, ts_rank(a.search_vector, ?::tsquery, 1)
+		FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`, append([]any{s.query}, int64Args(ids)...)...)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	hits, total, err := scanHits(rows, 1)
-	if err != nil || len(hits) == 0 {
-		if err == nil && offset > 0 {
-			err = r.row(ctx, `SELECT COUNT(*) FROM articles a, websearch_to_tsquery(communique_search_config(), ?) query
-				WHERE a.search_vector @@ query AND `+strings.Join(where, " AND "), append([]any{query}, args...)...).Scan(&total)
+	defer rows.Close()
+	scores := make(map[int64]float64, len(ids))
+	for rows.Next() {
+		var id int64
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			return nil, err
 		}
-		return hits, total, err
+		scores[id] = score
 	}
+	return scores, rows.Err()
+}
+
+func (s postgresSearch) snippets(ctx context.Context, hits []*communique.SearchHit) error {
 	byID, ids := hitIndex(hits)
 	marks := "StartSel=" + communique.HighlightStart + ", StopSel=" + communique.HighlightEnd
-	rows, err = r.query(ctx, `SELECT a.id, ts_headline(cfg, a.title, query, ?),
+	// ShortWord=0 keeps short words ("The") at the edges of a snippet.
+	rows, err := s.db.r().query(ctx, `SELECT a.id, ts_headline(cfg, a.title, query, ?),
 			ts_headline(cfg, a.excerpt, query, ?), ts_headline(cfg, COALESCE(a.body_text, a.html), query, ?)
-		FROM articles a, communique_search_config() cfg, websearch_to_tsquery(cfg, ?) query
+		FROM articles a, communique_search_config() cfg, CAST(? AS tsquery) query
 		WHERE a.id IN (`+placeholders(len(ids))+`)`,
-		// ShortWord=0 keeps short words ("The") at the edges of a snippet.
 		append([]any{marks + ", HighlightAll=true", marks + ", ShortWord=0, MaxWords=" + strconv.Itoa(snippetWords) + ", MinWords=15",
-			marks + `, ShortWord=0, MaxWords=` + strconv.Itoa(snippetWords) + `, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`, query},
+			marks + `, ShortWord=0, MaxWords=` + strconv.Itoa(snippetWords) + `, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`, s.query},
 			int64Args(ids)...)...)
 	if err != nil {
-		return nil, 0, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		var title, excerpt, body string
 		if err := rows.Scan(&id, &title, &excerpt, &body); err != nil {
-			return nil, 0, err
+			return err
 		}
 		byID[id].Title, byID[id].Snippet = title, pickSnippet(body, excerpt)
 	}
-	return hits, total, rows.Err()
+	return rows.Err()
 }
 
-// scanHits reads id, score and total rows; sign turns the score into a
-// rank where higher is better.
-func scanHits(rows interface {
-	Next() bool
-	Scan(...any) error
-	Err() error
-	Close() error
-}, sign float64) ([]*communique.SearchHit, int, error) {
-	defer rows.Close()
-	var hits []*communique.SearchHit
-	total := 0
-	for rows.Next() {
-		h := &communique.SearchHit{Article: &communique.Article{}}
-		if err := rows.Scan(&h.Article.ID, &h.Rank, &total); err != nil {
-			return nil, 0, err
-		}
-		h.Rank *= sign
-		hits = append(hits, h)
+// scanIDs reads a column of ids.
+func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
+	if err != nil {
+		return nil, err
 	}
-	return hits, total, rows.Err()
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 func hitIndex(hits []*communique.SearchHit) (map[int64]*communique.SearchHit, []int64) {
@@ -303,7 +405,39 @@ func (db *DB) attachHitArticles(ctx context.Context, hits []*communique.SearchHi
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return db.attachTerms(ctx, list)
+	return db.attachHitTerms(ctx, list)
+}
+
+// attachHitTerms loads the terms of found articles without the article
+// counts attachTerms adds: counting every term's articles for every hit
+// costs more than the search itself on a large site.
+func (db *DB) attachHitTerms(ctx context.Context, list []*communique.Article) error {
+	byID := make(map[int64]*communique.Article, len(list))
+	ids := make([]int64, 0, len(list))
+	for _, a := range list {
+		byID[a.ID] = a
+		ids = append(ids, a.ID)
+	}
+	rows, err := db.r().query(ctx, `SELECT at.article_id, t.id, t.taxonomy, t.name, t.slug, COALESCE(t.parent_id, 0), t.description
+		FROM article_terms at JOIN terms t ON t.id = at.term_id
+		WHERE at.article_id IN (`+placeholders(len(ids))+`) ORDER BY t.name`, int64Args(ids)...)
+	if err != nil {
+		return fmt.Errorf("search terms: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var articleID int64
+		t := &communique.Term{}
+		if err := rows.Scan(&articleID, &t.ID, &t.Taxonomy, &t.Name, &t.Slug, &t.ParentID, &t.Description); err != nil {
+			return fmt.Errorf("scan term: %w", err)
+		}
+		if a := byID[articleID]; t.Taxonomy == communique.TaxonomyCategory {
+			a.Categories = append(a.Categories, t)
+		} else {
+			a.Tags = append(a.Tags, t)
+		}
+	}
+	return rows.Err()
 }
 
 // RebuildSearchIndex derives the missing plain body texts and re-indexes
@@ -353,11 +487,32 @@ func (db *DB) RebuildSearchIndex(ctx context.Context) error {
 	// change makes the table again. The triggers name it, not hold it.
 	for _, stmt := range []string{
 		`DROP TABLE articles_fts`,
-		`CREATE VIRTUAL TABLE articles_fts USING fts5(title, excerpt, body, tokenize = '` + ftsTokenizer(language) + `')`,
-		`INSERT INTO articles_fts (rowid, title, excerpt, body) SELECT id, title, excerpt, COALESCE(body_text, html) FROM articles`,
+		`CREATE VIRTUAL TABLE articles_fts USING fts5(title, excerpt, body, facets, tokenize = '` + ftsTokenizer(language) + `')`,
+		`INSERT INTO articles_fts (rowid, title, excerpt, body, facets) SELECT * FROM articles_fts_source`,
 	} {
 		if _, err := w.exec(ctx, stmt); err != nil {
 			return fmt.Errorf("rebuild search: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// OptimizeSearchIndex merges the FTS5 index's segments (SQLite), or
+// moves the GIN index's pending entries into place and refreshes the
+// planner's statistics (PostgreSQL), which a bulk load leaves behind.
+func (db *DB) OptimizeSearchIndex(ctx context.Context) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	stmts := []string{`INSERT INTO articles_fts (articles_fts) VALUES ('optimize')`}
+	if db.dialect.Name == "postgres" {
+		stmts = []string{`SELECT gin_clean_pending_list('articles_search'::regclass)`, `ANALYZE articles`}
+	}
+	for _, stmt := range stmts {
+		if _, err := tx.w().exec(ctx, stmt); err != nil {
+			return fmt.Errorf("optimize search: %w", err)
 		}
 	}
 	return tx.Commit()

@@ -266,6 +266,27 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "lighthouse"}); !sameIDs(ids, f.symbols, f.draft) {
 			t.Errorf("published draft: %v", ids)
 		}
+		// Filters follow changes of category, author and status.
+		cats, author := []int64{f.politics.ID}, f.bob.ID
+		if _, err := db.UpdateArticle(ctx, f.harbour.ID, communique.ArticleUpdate{CategoryIDs: &cats, AuthorID: &author}); err != nil {
+			t.Fatal(err)
+		}
+		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbour", CategoryID: &f.politics.ID, AuthorID: &f.bob.ID}); !sameIDs(ids, f.harbour, f.budget) {
+			t.Errorf("after moving to politics and bob: %v", ids)
+		}
+		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbour", CategoryID: &f.news.ID}); !sameIDs(ids, f.draft) {
+			t.Errorf("news (only the published draft left): %v", ids)
+		}
+		draft := communique.StatusDraft
+		if _, err := db.UpdateArticle(ctx, f.harbour.ID, communique.ArticleUpdate{Status: &draft}); err != nil {
+			t.Fatal(err)
+		}
+		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "froze"}); len(ids) != 0 {
+			t.Errorf("unpublished article found: %v", ids)
+		}
+		if _, err := db.UpdateArticle(ctx, f.harbour.ID, communique.ArticleUpdate{Status: &published}); err != nil {
+			t.Fatal(err)
+		}
 		if err := db.DeleteArticle(ctx, f.symbols.ID); err != nil {
 			t.Fatal(err)
 		}

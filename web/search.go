@@ -34,6 +34,7 @@ type searchPage struct {
 	Message  string
 	Searched bool
 	Total    int
+	More     bool // Total is a floor: the store counts no further
 	Results  []*searchResult
 	Page     int
 	Pages    int
@@ -166,6 +167,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, st *site, q stri
 			return
 		} else {
 			data.Searched, data.Total = true, total
+			data.More = total >= communique.MaxSearchResults
 			data.Pages = max(1, (total+per-1)/per)
 			if data.Page > data.Pages {
 				s.notFound(w, r)

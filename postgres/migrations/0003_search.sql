@@ -41,7 +41,8 @@ CREATE TRIGGER articles_search_vector BEFORE INSERT OR UPDATE OF title, excerpt,
 	ON articles FOR EACH ROW EXECUTE FUNCTION articles_search_vector();
 
 UPDATE articles SET search_vector = NULL;
-CREATE INDEX articles_search ON articles USING GIN (search_vector);
+-- Only published articles are searched, so only they are indexed.
+CREATE INDEX articles_search ON articles USING GIN (search_vector) WHERE status = 'published';
 
 -- Webmentions other sites sent to our articles (W3C Webmention). A new one
 -- is 'verifying' until its source has been fetched; then 'pending' for a

@@ -10,30 +10,49 @@ ALTER TABLE articles ADD COLUMN body_text TEXT;
 -- The FTS5 index keeps its own copy of the text (not external content), so
 -- it can never disagree with what a trigger removes. porter stems English;
 -- RebuildSearchIndex recreates the table with plain unicode61 when the
--- search_language setting names another language. Drafts are indexed too:
--- queries keep to published articles, so publishing needs no re-index.
-CREATE VIRTUAL TABLE articles_fts USING fts5(title, excerpt, body,
+-- search_language setting names another language.
+--
+-- Only published articles are indexed, so a search never has to look
+-- at the articles table to leave drafts out. facets holds tokens for the
+-- filters (ztypepost, zauthor3, zterm7 for each category and tag), so a
+-- filter is one more term of the MATCH instead of a join per match; user
+-- queries are confined to the other columns.
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, excerpt, body, facets,
 	tokenize = 'porter unicode61 remove_diacritics 2');
 
-INSERT INTO articles_fts (rowid, title, excerpt, body)
-	SELECT id, title, excerpt, COALESCE(body_text, html) FROM articles;
+-- articles_fts_source is what the index holds for each published article.
+CREATE VIEW articles_fts_source AS
+	SELECT a.id, a.title, a.excerpt, COALESCE(a.body_text, a.html) AS body,
+		'ztype' || a.type || ' zauthor' || a.author_id ||
+			COALESCE((SELECT ' ' || group_concat('zterm' || at.term_id, ' ') FROM article_terms at WHERE at.article_id = a.id), '') AS facets
+	FROM articles a WHERE a.status = 'published';
 
--- The triggers read the row back rather than use NEW, so that whichever
--- runs last (the stale-text one below updates the row again) indexes what
--- is finally stored.
+INSERT INTO articles_fts (rowid, title, excerpt, body, facets) SELECT * FROM articles_fts_source;
+
+-- Every change re-reads the row through the view rather than use NEW, so
+-- that whichever trigger runs last (the stale-text one below updates the
+-- row again) indexes what is finally stored.
 CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-	INSERT INTO articles_fts (rowid, title, excerpt, body)
-		SELECT id, title, excerpt, COALESCE(body_text, html) FROM articles WHERE id = NEW.id;
+	INSERT INTO articles_fts (rowid, title, excerpt, body, facets) SELECT * FROM articles_fts_source WHERE id = NEW.id;
 END;
 
-CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, excerpt, html, body_text ON articles BEGIN
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, excerpt, html, body_text, status, type, author_id ON articles BEGIN
 	DELETE FROM articles_fts WHERE rowid = OLD.id;
-	INSERT INTO articles_fts (rowid, title, excerpt, body)
-		SELECT id, title, excerpt, COALESCE(body_text, html) FROM articles WHERE id = NEW.id;
+	INSERT INTO articles_fts (rowid, title, excerpt, body, facets) SELECT * FROM articles_fts_source WHERE id = NEW.id;
 END;
 
 CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
 	DELETE FROM articles_fts WHERE rowid = OLD.id;
+END;
+
+CREATE TRIGGER article_terms_fts_insert AFTER INSERT ON article_terms BEGIN
+	DELETE FROM articles_fts WHERE rowid = NEW.article_id;
+	INSERT INTO articles_fts (rowid, title, excerpt, body, facets) SELECT * FROM articles_fts_source WHERE id = NEW.article_id;
+END;
+
+CREATE TRIGGER article_terms_fts_delete AFTER DELETE ON article_terms BEGIN
+	DELETE FROM articles_fts WHERE rowid = OLD.article_id;
+	INSERT INTO articles_fts (rowid, title, excerpt, body, facets) SELECT * FROM articles_fts_source WHERE id = OLD.article_id;
 END;
 
 -- An html change that does not also set body_text makes it stale.

@@ -1,0 +1,14 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"communique/storetest"
+)
+
+// BenchmarkSearch measures full-text search over a generated corpus
+// (COMMUNIQUE_BENCH_ARTICLES articles, 20,000 by default) and reports the
+// latency percentiles: go test ./postgres -run '^$' -bench Search -benchtime 2000x
+func BenchmarkSearch(b *testing.B) {
+	storetest.BenchSearch(b, MustOpenDB)
+}

@@ -191,9 +191,11 @@ type run struct {
 	current     int64
 	currentSkip string
 
-	parents   map[string]map[int64]int64 // kind → local id → WordPress parent id
-	waiting   map[int64][]*communique.ImportedComment
-	commented map[int64]bool // local article ids with imported comments
+	parents map[string]map[int64]int64 // kind → local id → WordPress parent id
+	waiting map[int64][]*communique.ImportedComment
+	// waitingCount is the number of replies in waiting.
+	waitingCount int
+	commented    map[int64]bool // local article ids with imported comments
 
 	menus     map[string]*menuDraft
 	menuOrder []string
@@ -888,7 +890,13 @@ func (ru *run) comment(p *preparedComment) error {
 	}
 	ic := &communique.ImportedComment{Comment: p.cm, SourceID: c.ID, ArticleSourceID: c.PostID, ParentSourceID: c.Parent}
 	ru.batch.Comments = append(ru.batch.Comments, ic)
-	return ru.maybeFlush()
+	if err := ru.maybeFlush(); err != nil {
+		return err
+	}
+	if ru.waitingCount > maxWaiting {
+		return ru.releaseWaiting("replies whose parent came too late in the file imported as top-level comments")
+	}
+	return nil
 }
 
 func (ru *run) maybeFlush() error {
@@ -929,11 +937,13 @@ func (ru *run) flush() error {
 				ru.skip("comments whose post was not imported")
 			case ic.ParentMissing:
 				ru.waiting[ic.ParentSourceID] = append(ru.waiting[ic.ParentSourceID], ic)
+				ru.waitingCount++
 			default:
 				ru.sum.count("comments", ic.Created)
 				ru.commented[ic.Comment.ArticleID] = true
 				if replies, ok := ru.waiting[ic.SourceID]; ok {
 					delete(ru.waiting, ic.SourceID)
+					ru.waitingCount -= len(replies)
 					ru.batch.Comments = append(ru.batch.Comments, replies...)
 				}
 			}
@@ -962,42 +972,8 @@ func (ru *run) finish() error {
 	if err := ru.flush(); err != nil {
 		return err
 	}
-	// Replies whose parent is not in the file become top-level comments;
-	// their own replies, waiting for them, follow.
-	for len(ru.waiting) > 0 {
-		waitingIDs := map[int64]bool{}
-		for _, replies := range ru.waiting {
-			for _, ic := range replies {
-				waitingIDs[ic.SourceID] = true
-			}
-		}
-		orphans := 0
-		for parent, replies := range ru.waiting {
-			if waitingIDs[parent] {
-				continue
-			}
-			delete(ru.waiting, parent)
-			for _, ic := range replies {
-				ic.ParentSourceID = 0
-				ru.note("replies to a comment missing from the export imported as top-level comments")
-				ru.batch.Comments = append(ru.batch.Comments, ic)
-				orphans++
-			}
-		}
-		if orphans == 0 {
-			// Replies to each other in a loop: break it anywhere.
-			for parent := range ru.waiting {
-				for _, ic := range ru.waiting[parent] {
-					ic.ParentSourceID = 0
-					ru.batch.Comments = append(ru.batch.Comments, ic)
-				}
-				delete(ru.waiting, parent)
-				break
-			}
-		}
-		if err := ru.flush(); err != nil {
-			return err
-		}
+	if err := ru.releaseWaiting("replies to a comment missing from the export imported as top-level comments"); err != nil {
+		return err
 	}
 	for _, kind := range []string{communique.KindArticle, communique.KindAttachment} {
 		set := map[int64]int64{}
@@ -1038,6 +1014,55 @@ func (ru *run) finish() error {
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ru.Store.RefreshCommentCounts(ru.ctx, ids)
+}
+
+// maxWaiting bounds the replies kept in memory until their parent comes.
+// Exports list a post's comments oldest first, so replies wait rarely and
+// briefly; a file made to keep millions waiting must not exhaust memory.
+const maxWaiting = 50000
+
+// releaseWaiting stores the replies still waiting for their parent as
+// top-level comments (noting why); their own replies, waiting for them,
+// follow with their thread.
+func (ru *run) releaseWaiting(why string) error {
+	for len(ru.waiting) > 0 {
+		waitingIDs := map[int64]bool{}
+		for _, replies := range ru.waiting {
+			for _, ic := range replies {
+				waitingIDs[ic.SourceID] = true
+			}
+		}
+		orphans := 0
+		for parent, replies := range ru.waiting {
+			if waitingIDs[parent] {
+				continue
+			}
+			delete(ru.waiting, parent)
+			for _, ic := range replies {
+				ic.ParentSourceID = 0
+				ru.note(why)
+				ru.batch.Comments = append(ru.batch.Comments, ic)
+				orphans++
+			}
+		}
+		if orphans == 0 {
+			// Replies to each other in a loop: break it anywhere.
+			for parent := range ru.waiting {
+				for _, ic := range ru.waiting[parent] {
+					ic.ParentSourceID = 0
+					ru.note(why)
+					ru.batch.Comments = append(ru.batch.Comments, ic)
+				}
+				delete(ru.waiting, parent)
+				break
+			}
+		}
+		if err := ru.flush(); err != nil {
+			return err
+		}
+	}
+	ru.waitingCount = 0
+	return nil
 }
 
 // gallery returns what a [gallery] of the post shows. localID is the

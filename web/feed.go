@@ -361,6 +361,9 @@ func shorten(s string, n int) string {
 // the page cache.
 func (s *Server) documents(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// Every page names the Webmention endpoint (W3C Webmention
+		// discovery); relative, it is resolved against the page.
+		w.Header().Add("Link", "<"+webmentionPath+`>; rel="webmention"`)
 		p := r.URL.Path
 		if strings.HasPrefix(p, "/sitemap-posts-") {
 			s.handleSitemapPosts(w, r)

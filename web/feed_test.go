@@ -22,6 +22,14 @@ import (
 // configure before it serves.
 func MustServeWith(tb testing.TB, db *sqlstore.DB, configure func(*web.Server)) *site {
 	tb.Helper()
+	s, _ := MustServeServer(tb, db, configure)
+	return s
+}
+
+// MustServeServer is MustServeWith that also returns the server, for
+// tests that call its methods.
+func MustServeServer(tb testing.TB, db *sqlstore.DB, configure func(*web.Server)) (*site, *web.Server) {
+	tb.Helper()
 	logs := &logBuffer{}
 	srv, err := web.NewServer(context.Background(), web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
@@ -36,7 +44,7 @@ func MustServeWith(tb testing.TB, db *sqlstore.DB, configure func(*web.Server)) 
 	client := ts.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	client.Timeout = 10 * time.Second
-	return &site{URL: ts.URL, Server: ts, Logs: logs, Client: client}
+	return &site{URL: ts.URL, Server: ts, Logs: logs, Client: client}, srv
 }
 
 // commentedNewsroom adds comments to the newsroom: two approved on the

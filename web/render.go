@@ -30,7 +30,7 @@ var embedded embed.FS
 var pageViews = []string{"list", "article", "page", "notfound", "error", "setup", "comment_edit", "search", "subscription"}
 
 // partialViews are templates shared by several pages.
-var partialViews = []string{"discussion"}
+var partialViews = []string{"discussion", "webmentions"}
 
 // views holds parsed templates and static assets with their hashes.
 type views struct {

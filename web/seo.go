@@ -27,6 +27,8 @@ type headData struct {
 	// Image is the page's picture for sharing (a featured image); nil
 	// for none.
 	Image *shareImage
+	// Webmention is the endpoint other sites notify of their links.
+	Webmention string
 }
 
 // shareImage is a picture for Open Graph and Twitter cards.
@@ -62,6 +64,7 @@ func (s *Server) fillHead(st *site, p *pageData) {
 		{feed.RSS, site + " » Comments Feed", st.base + "/comments/feed/"},
 	}, p.Head.Feeds...)
 	p.Description = shorten(strings.TrimSpace(p.Description), maxDescription)
+	p.Head.Webmention = st.base + webmentionPath
 
 	if p.Head.Type == "" {
 		p.Head.Type = "website"

@@ -16,6 +16,7 @@ import (
 	"communique/formtoken"
 	"communique/media"
 	"communique/notify"
+	"communique/webmention"
 )
 
 // Store is what the public site needs from a store.
@@ -29,6 +30,7 @@ type Store interface {
 	communique.MediaService
 	communique.SearchService
 	communique.SitemapService
+	communique.WebmentionService
 	Ping(ctx context.Context) error
 	SchemaVersion(ctx context.Context) (int, error)
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
@@ -58,6 +60,12 @@ type Server struct {
 	// sitemaps.org maximum of 50,000.
 	SitemapURLs int
 	docs        *docCache // feeds, sitemaps and robots.txt (doccache.go)
+
+	// Webmention verifies the mentions received and sends the site's;
+	// NewServer's refuses private addresses. Tests give one that allows
+	// loopback.
+	Webmention *webmention.Client
+	verifiers  chan struct{} // bounds the verifications running at once
 }
 
 // Config is what a Server is built from.
@@ -112,6 +120,8 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		s.notify, s.discussion.Notify = cfg.Notify, cfg.Notify
 	}
 	s.docs = newDocCache(docCacheTTL)
+	s.Webmention = webmention.NewClient(false)
+	s.verifiers = make(chan struct{}, webmentionVerifiers)
 	return s, nil
 }
 
@@ -145,6 +155,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /sitemap-categories.xml", s.handleSitemapTerms(communique.TaxonomyCategory))
 	mux.HandleFunc("GET /sitemap-tags.xml", s.handleSitemapTerms(communique.TaxonomyTag))
 	mux.HandleFunc("GET /news-sitemap.xml", s.handleNewsSitemap)
+	mux.HandleFunc("POST /webmention", s.handleWebmention)
+	mux.HandleFunc("GET /webmention/{id}", s.handleWebmentionStatus)
 	// Feeds and /sitemap-posts-N.xml end paths the mux cannot match.
 	mux.HandleFunc("GET /", s.documents(s.cached(s.handleSite)))
 	return s.recoverer(securityHeaders(mux))

@@ -269,6 +269,7 @@ type articlePage struct {
 	Article    *articleView
 	Prev, Next *link
 	Discussion *discussionView
+	Mentions   []mentionView // approved webmentions (webmention.go)
 }
 
 // articleOptions change how an article page is shown: a comment page, or
@@ -608,6 +609,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		return
 	}
 	data.Discussion = d
+	data.Mentions = s.mentionsFor(ctx, st, a)
 	data.Description = a.Summary
 	if a.Type == communique.TypePost {
 		post := communique.TypePost

@@ -88,7 +88,7 @@ func (c *Comment) Validate(requireNameEmail bool) map[string]string {
 	errs := map[string]string{}
 	name, email, site, text := strings.TrimSpace(c.AuthorName), strings.TrimSpace(c.AuthorEmail), strings.TrimSpace(c.AuthorURL), strings.TrimSpace(c.Text)
 	for field, v := range map[string]string{"author": c.AuthorName, "email": c.AuthorEmail, "url": c.AuthorURL, "comment": c.Text} {
-		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+		if !utf8.ValidString(v) || strings.IndexFunc(v, func(r rune) bool { return forbiddenRune(r, field == "comment") }) >= 0 {
 			errs[field] = "This field contains characters that are not allowed."
 		}
 	}
@@ -125,6 +125,24 @@ func (c *Comment) Validate(requireNameEmail bool) map[string]string {
 		errs["comment"] = "Your comment is too long (at most 65,525 characters)."
 	}
 	return errs
+}
+
+// forbiddenRune reports whether r may not appear in a comment field:
+// control characters other than tabs and line breaks (which the rules of
+// each field judge) and, outside the text, the bidirectional controls
+// that would make a name or address display as something else. Inside
+// the text they stay, for right-to-left writing: each paragraph of a
+// comment is its own block, which ends their effect.
+func forbiddenRune(r rune, text bool) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return false
+	case r < 0x20 || r >= 0x7f && r < 0xa0:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return !text
+	}
+	return false
 }
 
 // NormalizeWebsite returns the commenter's website as an absolute http or

@@ -85,6 +85,7 @@ var SettingDefs = []SettingDef{
 	{"comment_flood_seconds", "15", "Least time between two comments from one IP or email", checkInt(0, 3600)},
 	{"comment_min_seconds", "3", "Least time between serving the form and posting it (bots are faster)", checkInt(0, 600)},
 	{"spam_threshold", "0.9", "Classifier score from which a comment is sent to spam (0.5 to 1; 1 = never)", checkFloat(0.5, 1)},
+	{"ip_retention_days", "30", "Forget commenters' IP addresses and browsers after this many days (0 = keep them)", checkInt(0, 36500)},
 
 	// Feeds and search.
 	{"feed_full_text", "true", "Feeds carry each article's full text (false: the summary only)", checkBool},

@@ -29,6 +29,7 @@ import (
 	"communique/discussion"
 	"communique/media"
 	"communique/notify"
+	"communique/privacy"
 )
 
 //go:embed templates static
@@ -63,6 +64,9 @@ type Server struct {
 	// notify queues emails and webhook calls; nil: none are sent.
 	notify *notify.Service
 
+	// privacy exports and erases personal data; nil: no privacy page.
+	privacy *privacy.Service
+
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -82,6 +86,8 @@ type Config struct {
 	MediaStorage media.Storage
 	// MediaLimits bound uploads; zero fields take media's defaults.
 	MediaLimits media.Limits
+	// Privacy, when set, gives administrators the privacy requests page.
+	Privacy *privacy.Service
 }
 
 // Session lifetimes: idle sessions end after two weeks.
@@ -94,7 +100,7 @@ const (
 
 var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit",
 	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
-	"notifications", "webhooks", "webhook", "lost_password", "reset_password"}
+	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy"}
 
 // New parses the admin templates and loads its secret.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -114,6 +120,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, discussion: cfg.Discussion, logger: cfg.Logger, secret: []byte(key),
 		storage: cfg.MediaStorage, mediaLimits: cfg.MediaLimits,
 		secure: cfg.SecureCookies, notify: cfg.Notify, pages: map[string]*template.Template{}, static: map[string][]byte{}, Now: time.Now}
+	s.privacy = cfg.Privacy
 	funcs := template.FuncMap{
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
 		"asset": func(name string) string {
@@ -224,6 +231,9 @@ func (s *Server) Handler() http.Handler {
 	auth("GET /admin/media/{id}", s.handleMediaEdit)
 	auth("POST /admin/media/{id}", s.handleMediaEditPost)
 	auth("POST /admin/media/{id}/delete", s.handleMediaDelete)
+	auth("GET /admin/privacy", s.handlePrivacy)
+	auth("POST /admin/privacy/export", s.handlePrivacyExport)
+	auth("POST /admin/privacy/erase", s.handlePrivacyErase)
 	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, communique.Errorf(communique.ENOTFOUND, "There is no such page in the newsroom."))
 	})

@@ -172,6 +172,7 @@ var routes = []routeCase{
 	{name: "NewUser", method: "GET", allowed: onlyAdmins, target: path("/admin/users/new")},
 	{name: "EditUser", method: "GET", allowed: onlyAdmins, target: aUser("/admin/users/%d", nil)},
 	{name: "Settings", method: "GET", allowed: onlyAdmins, target: path("/admin/settings")},
+	{name: "Privacy", method: "GET", allowed: onlyAdmins, target: path("/admin/privacy")},
 
 	// Actions.
 	{name: "CreateDraft", method: "POST", allowed: writers, changes: true, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
@@ -256,6 +257,10 @@ var routes = []routeCase{
 		return "/admin/profile", url.Values{"display_name": {unique("Name")}, "email": {u.Email}}
 	}},
 	{name: "SignOutElsewhere", method: "POST", allowed: everyone, target: path("/admin/sessions/revoke")},
+	{name: "PrivacyExport", method: "POST", allowed: onlyAdmins, okStatus: http.StatusOK, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
+		return "/admin/privacy/export", url.Values{"email": {"reader@mail.example"}}
+	}},
+	{name: "PrivacyErase", method: "POST", allowed: onlyAdmins, okStatus: http.StatusOK, changes: true, target: aComment("/admin/privacy/erase", url.Values{"email": {"reader@mail.example"}, "mode": {"delete"}})},
 }
 
 // TestRoleMatrix signs in as each role and tries every admin route: an

@@ -106,17 +106,26 @@ func (s *Server) handleLoginPost(w http.ResponseWriter, r *http.Request) {
 	if old, err := r.Cookie(sessionCookie); err == nil {
 		s.store.DeleteSession(ctx, hashToken(old.Value))
 	}
-	token := randomToken()
-	sess := &communique.Session{ID: hashToken(token), UserID: user.ID, ExpiresAt: s.Now().Add(sessionIdle), IP: ip, UserAgent: truncate(r.UserAgent(), 255)}
-	if err := s.store.CreateSession(ctx, sess); err != nil {
+	if err := s.startSession(w, r, user); err != nil {
 		status = 0
 		s.fail(w, r, nil, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: s.secureFor(r), MaxAge: int(sessionIdle.Seconds())})
 	status = 0
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)
+}
+
+// startSession creates a session with a fresh random ID for user and
+// gives this browser its cookie.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user *communique.User) error {
+	token := randomToken()
+	sess := &communique.Session{ID: hashToken(token), UserID: user.ID, ExpiresAt: s.Now().Add(sessionIdle), IP: clientIP(r), UserAgent: truncate(r.UserAgent(), 255)}
+	if err := s.store.CreateSession(r.Context(), sess); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: s.secureFor(r), MaxAge: int(sessionIdle.Seconds())})
+	return nil
 }
 
 // checkPassword finds the user by login (or email) and checks the

@@ -25,6 +25,7 @@ import (
 	"communique/formtoken"
 	"communique/password"
 	"communique/postgres"
+	"communique/privacy"
 	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storetest"
@@ -194,7 +195,8 @@ func newNewsroom(t *testing.T, st store, opts ...options) *newsroom {
 		t.Fatal(err)
 	}
 	talk.Now = clk.Now
-	n.Admin, err = admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: opt.SecureCookies})
+	n.Admin, err = admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: opt.SecureCookies,
+		Privacy: privacy.New(db, talk.Avatars)})
 	if err != nil {
 		t.Fatal(err)
 	}

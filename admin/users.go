@@ -106,8 +106,16 @@ func (s *Server) handleUserSave(w http.ResponseWriter, r *http.Request, rq *requ
 			if before, err = s.store.FindUserByID(ctx, data.ID); err == nil {
 				data.Login = before.Login
 				_, err = s.store.UpdateUser(ctx, data.ID, communique.UserUpdate{DisplayName: &data.DisplayName, Email: &data.Email, Role: &role, PasswordHash: hash})
-				if err == nil && (before.Role != role || hash != nil) && data.ID != rq.User.ID {
+				switch {
+				case err != nil || (before.Role == role && hash == nil):
+				case data.ID != rq.User.ID:
 					s.store.DeleteUserSessions(ctx, data.ID, "")
+				case before.Role != role:
+					// Changing one's own role rotates the session too: new
+					// rights under a new ID, every other browser signed out.
+					if err = s.store.DeleteUserSessions(ctx, data.ID, ""); err == nil {
+						err = s.startSession(w, r, rq.User)
+					}
 				}
 			}
 		}

@@ -104,3 +104,24 @@ func OpenFile(ctx context.Context, path string) (*sqlstore.DB, error) {
 	}
 	return db, nil
 }
+
+// OpenReadOnly opens a database file, such as a backup's snapshot, to
+// read it as it is: no migration, no change to its journal mode.
+func OpenReadOnly(ctx context.Context, path string) (*sqlstore.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	v := url.Values{}
+	v.Add("_pragma", "busy_timeout(10000)")
+	v.Set("mode", "ro")
+	conn, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?"+v.Encode())
+	if err != nil {
+		return nil, err
+	}
+	conn.SetMaxOpenConns(1)
+	if err := conn.PingContext(ctx); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return sqlstore.New(conn, conn, Dialect, nil), nil
+}

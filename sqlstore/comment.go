@@ -248,26 +248,36 @@ func (db *DB) DeleteComment(ctx context.Context, id int64) error {
 		return err
 	}
 	defer tx.Rollback()
-	w := tx.w()
-	var articleID, thread int64
-	var parent sql.NullInt64
-	if err := w.row(ctx, `SELECT article_id, parent_id, thread_id FROM comments WHERE id = ?`, id).Scan(&articleID, &parent, &thread); err != nil {
-		return db.wrap(err, "Comment")
-	}
-	if parent.Valid {
-		if _, err := w.exec(ctx, `UPDATE comments SET parent_id = ? WHERE parent_id = ?`, parent.Int64, id); err != nil {
-			return err
-		}
-	} else if err := tx.splitThread(ctx, id); err != nil {
-		return err
-	}
-	if _, err := w.exec(ctx, `DELETE FROM comments WHERE id = ?`, id); err != nil {
+	articleID, err := tx.deleteComment(ctx, id)
+	if err != nil {
 		return err
 	}
 	if err := tx.refreshCommentCount(ctx, articleID); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// deleteComment removes a comment, moving its replies up, and returns
+// its article, whose count the caller refreshes.
+func (tx *Tx) deleteComment(ctx context.Context, id int64) (int64, error) {
+	w := tx.w()
+	var articleID, thread int64
+	var parent sql.NullInt64
+	if err := w.row(ctx, `SELECT article_id, parent_id, thread_id FROM comments WHERE id = ?`, id).Scan(&articleID, &parent, &thread); err != nil {
+		return 0, tx.db.wrap(err, "Comment")
+	}
+	if parent.Valid {
+		if _, err := w.exec(ctx, `UPDATE comments SET parent_id = ? WHERE parent_id = ?`, parent.Int64, id); err != nil {
+			return 0, err
+		}
+	} else if err := tx.splitThread(ctx, id); err != nil {
+		return 0, err
+	}
+	if _, err := w.exec(ctx, `DELETE FROM comments WHERE id = ?`, id); err != nil {
+		return 0, err
+	}
+	return articleID, nil
 }
 
 // splitThread makes each direct reply of a deleted top-level comment the

@@ -529,6 +529,16 @@ func (s *Server) authorArchive(w http.ResponseWriter, r *http.Request, st *site,
 		return
 	}
 	u := users[0]
+	// Only someone with a published article has a public archive: a 404
+	// for everyone else, so /author/{login}/ reveals no staff account.
+	post := communique.TypePost
+	if list, _, err := s.store.FindArticles(r.Context(), communique.ArticleFilter{AuthorID: &u.ID, Type: &post, Status: published, Limit: 1, SkipTotal: true}); err != nil {
+		s.renderError(w, r, err)
+		return
+	} else if len(list) == 0 {
+		s.notFound(w, r)
+		return
+	}
 	s.list(w, r, st, page, "/author/"+u.Slug+"/", communique.ArticleFilter{AuthorID: &u.ID},
 		listPage{Kicker: "Author", Heading: u.Name()})
 }

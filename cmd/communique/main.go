@@ -9,6 +9,10 @@
 //	communique settings set KEY VALUE
 //	communique import wordpress FILE.xml [--primary-menu SLUG]
 //	communique export wordpress [--output FILE] [--site-url URL]
+//	communique privacy export --email E [--output FILE]
+//	communique privacy erase --email E [--anonymise]
+//	communique backup FILE
+//	communique restore FILE [--force]
 //	communique version
 package main
 
@@ -24,6 +28,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // time zones work in a static binary on a bare image
 
 	"communique"
@@ -53,7 +58,20 @@ type Program struct {
 	Getenv         func(string) string
 	// Ready, when set, receives the server's address once it listens.
 	Ready func(addr string)
+	// Timeouts, when set, replace serve's HTTP timeouts (tests shorten
+	// them to watch a slow client being cut off).
+	Timeouts *Timeouts
 }
+
+// Timeouts bound how long a client may take: to send its headers, its
+// whole request, to read the answer, and to keep an idle connection.
+type Timeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+// DefaultTimeouts defeat slow clients (slowloris) while leaving room for
+// a 20 MiB image upload over a modest line.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 60 * time.Second, Write: 60 * time.Second, Idle: 120 * time.Second}
 
 // usageError is a mistake in the command line itself (exit status 2).
 type usageError struct{ msg string }
@@ -81,6 +99,8 @@ const usage = `usage:
   communique settings list
   communique settings set KEY VALUE
 ` + wordpressHelp + `
+` + privacyHelp + `
+` + backupHelp + `
   communique version`
 
 // Run runs one command.
@@ -128,11 +148,18 @@ func (p *Program) Run(ctx context.Context, args []string) error {
 	case "export":
 		s, r := sub()
 		return p.exportCmd(ctx, s, r)
+	case "privacy":
+		s, r := sub()
+		return p.privacy(ctx, s, r)
+	case "backup":
+		return p.backup(ctx, rest)
+	case "restore":
+		return p.restore(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprintln(p.Stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (serve, user, post, comment, settings, import, export, version)", cmd)
+	return usagef("unknown command %q (serve, user, post, comment, settings, import, export, privacy, backup, restore, version)", cmd)
 }
 
 // storeFlags are the flags every command takes to find the store.

@@ -14,6 +14,7 @@ import (
 	"communique/admin"
 	"communique/notify"
 	"communique/postgres"
+	"communique/privacy"
 	"communique/web"
 )
 
@@ -71,7 +72,11 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	talk.Notify = notifier
-	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: *secureCookies, MediaStorage: images, Notify: notifier})
+	forget, err := privacyService(ctx, db)
+	if err != nil {
+		return err
+	}
+	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: *secureCookies, MediaStorage: images, Notify: notifier, Privacy: forget})
 	if err != nil {
 		return err
 	}
@@ -82,12 +87,16 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	timeouts := DefaultTimeouts
+	if p.Timeouts != nil {
+		timeouts = *p.Timeouts
+	}
 	httpServer := &http.Server{
 		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: timeouts.ReadHeader,
+		ReadTimeout:       timeouts.Read,
+		WriteTimeout:      timeouts.Write,
+		IdleTimeout:       timeouts.Idle,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -99,6 +108,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	emailLinks(ctx, db, notifier, url, logger)
 	go worker.Run(ctx)
 	go p.publishScheduled(ctx, db, notifier, logger)
+	go forgetIPs(ctx, db, forget, privacy.RetentionInterval, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	if p.Ready != nil {

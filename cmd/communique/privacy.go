@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"communique"
+	"communique/avatar"
+	"communique/privacy"
+	"communique/sqlstore"
+)
+
+const privacyHelp = `  communique privacy export --email E [--output FILE]
+      Print, as JSON, everything the site holds about an email address: comments (with IP
+      addresses, browsers and earlier texts), subscriptions, emails sent to or naming it.
+  communique privacy erase --email E [--anonymise]
+      Delete the address's comments, subscriptions and emails; with --anonymise keep the
+      comments but remove the name, email, website, IP address and browser from them.`
+
+func (p *Program) privacy(ctx context.Context, action string, args []string) error {
+	switch action {
+	case "export", "erase":
+	default:
+		return usagef("unknown command %q: try 'communique privacy export|erase --email E'", strings.TrimSpace("privacy "+action))
+	}
+	fs, sf := p.newFlagSet("privacy " + action)
+	email := fs.String("email", "", "the email address")
+	output := fs.String("output", "", "write the JSON to this file instead of standard output")
+	var anonymise bool
+	fs.BoolVar(&anonymise, "anonymise", false, "keep the comments, without who wrote them")
+	fs.BoolVar(&anonymise, "anonymize", false, "same as --anonymise")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if !communique.ValidEmail(strings.TrimSpace(*email)) {
+		return usagef("privacy %s: --email must be an email address (got %q)", action, *email)
+	}
+	if action == "export" && anonymise {
+		return usagef("privacy export: --anonymise goes with erase")
+	}
+	if action == "erase" && *output != "" {
+		return usagef("privacy erase: --output goes with export")
+	}
+	db, err := openStore(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := privacyService(ctx, db)
+	if err != nil {
+		return err
+	}
+	if action == "export" {
+		x, err := svc.Export(ctx, *email)
+		if err != nil {
+			return err
+		}
+		b, err := json.MarshalIndent(x, "", "  ")
+		if err != nil {
+			return err
+		}
+		b = append(b, '\n')
+		if *output != "" {
+			// The file holds personal data: readable by its owner only.
+			return os.WriteFile(*output, b, 0o600)
+		}
+		_, err = p.Stdout.Write(b)
+		return err
+	}
+	res, err := svc.Erase(ctx, *email, anonymise)
+	if err != nil {
+		return err
+	}
+	verb := "deleted"
+	if anonymise {
+		verb = "anonymised"
+	}
+	fmt.Fprintf(p.Stdout, "%s: %s %d comments; deleted %d subscriptions and %d emails.\n",
+		strings.ToLower(strings.TrimSpace(*email)), verb, res.Comments, res.Subscriptions, res.Emails)
+	if res.Users > 0 {
+		fmt.Fprintf(p.Stdout, "%d newsroom account(s) use this address and were kept; delete them in the newsroom's Users page.\n", res.Users)
+	}
+	return nil
+}
+
+// privacyService is built as serve and the newsroom build it.
+func privacyService(ctx context.Context, db *sqlstore.DB) (*privacy.Service, error) {
+	key, err := db.Secret(ctx, "avatar", randomHex)
+	if err != nil {
+		return nil, err
+	}
+	return privacy.New(db, avatar.New([]byte(key))), nil
+}
+
+// forgetIPs applies the IP retention setting now and then every interval
+// until ctx ends. Every node may run it: the UPDATE is idempotent.
+func forgetIPs(ctx context.Context, db *sqlstore.DB, svc *privacy.Service, interval time.Duration, logger *slog.Logger) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		values, err := db.Settings(ctx)
+		if err == nil {
+			var n int
+			if n, err = svc.ApplyRetention(ctx, communique.ParseSettings(values)); n > 0 {
+				logger.Info("forgot commenters' IP addresses", "comments", n)
+			}
+		}
+		if err != nil && ctx.Err() == nil {
+			logger.Error("IP retention", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

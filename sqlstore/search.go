@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"communique"
 	"communique/markup"
@@ -158,7 +159,29 @@ func ftsMatch(terms []communique.SearchTerm, f communique.SearchFilter, categori
 		}
 		m += " AND (facets : (" + strings.Join(or, " OR ") + "))"
 	}
+	if months := facetMonths(f.PublishedFrom, f.PublishedTo); months != nil {
+		m += " AND (facets : (" + strings.Join(months, " OR ") + "))"
+	}
 	return m
+}
+
+// facetMonths returns the month tokens a date range covers, to narrow the
+// MATCH; the exact bounds are checked against the articles. nil when the
+// range is open or spans more than 20 years (the narrowing would cost
+// more than it saves).
+func facetMonths(from, to *time.Time) []string {
+	if from == nil || to == nil || !to.After(*from) {
+		return nil
+	}
+	var months []string
+	last := to.Add(-time.Nanosecond).UTC()
+	for m := time.Date(from.UTC().Year(), from.UTC().Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(last); m = m.AddDate(0, 1, 0) {
+		if len(months) == 240 {
+			return nil
+		}
+		months = append(months, `"zm`+m.Format("200601")+`"`)
+	}
+	return months
 }
 
 // websearchQuery writes parsed terms back in websearch_to_tsquery's

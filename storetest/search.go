@@ -94,6 +94,8 @@ func (f *searchFixture) search(t *testing.T, sf communique.SearchFilter) ([]*com
 	return hits, ids, total
 }
 
+func ptrTime(t time.Time) *time.Time { return &t }
+
 func sameIDs(got []int64, want ...*communique.Article) bool {
 	if len(got) != len(want) {
 		return false
@@ -192,6 +194,10 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 			{"ChildCategory", communique.SearchFilter{Query: "harbour OR parks", CategoryID: &f.local.ID}, []*communique.Article{f.harbour}},
 			{"DateRange", communique.SearchFilter{Query: "harbour", PublishedFrom: &from, PublishedTo: &to}, []*communique.Article{f.budget}},
 			{"From", communique.SearchFilter{Query: "harbour", PublishedFrom: &from}, []*communique.Article{f.harbour, f.budget}},
+			{"WithinAMonth", communique.SearchFilter{Query: "harbour OR parks", PublishedFrom: ptrTime(time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)),
+				PublishedTo: ptrTime(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))}, nil},
+			{"AcrossMonths", communique.SearchFilter{Query: "harbour OR parks", PublishedFrom: ptrTime(time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)),
+				PublishedTo: ptrTime(time.Date(2026, 3, 14, 13, 0, 0, 0, time.UTC))}, []*communique.Article{f.parks, f.budget, f.harbour}},
 			{"Posts", communique.SearchFilter{Query: "harbour", Type: &post}, []*communique.Article{f.harbour, f.budget}},
 			{"Pages", communique.SearchFilter{Query: "harbour", Type: &page}, []*communique.Article{f.about}},
 		} {
@@ -276,6 +282,15 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 		}
 		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbour", CategoryID: &f.news.ID}); !sameIDs(ids, f.draft) {
 			t.Errorf("news (only the published draft left): %v", ids)
+		}
+		// A new date moves it to another month.
+		moved := time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC)
+		if _, err := db.UpdateArticle(ctx, f.harbour.ID, communique.ArticleUpdate{PublishedAt: &moved}); err != nil {
+			t.Fatal(err)
+		}
+		may, june := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "froze", PublishedFrom: &may, PublishedTo: &june}); !sameIDs(ids, f.harbour) {
+			t.Errorf("after a new date: %v", ids)
 		}
 		draft := communique.StatusDraft
 		if _, err := db.UpdateArticle(ctx, f.harbour.ID, communique.ArticleUpdate{Status: &draft}); err != nil {

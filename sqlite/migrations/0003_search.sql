@@ -14,16 +14,17 @@ ALTER TABLE articles ADD COLUMN body_text TEXT;
 --
 -- Only published articles are indexed, so a search never has to look
 -- at the articles table to leave drafts out. facets holds tokens for the
--- filters (ztypepost, zauthor3, zterm7 for each category and tag), so a
--- filter is one more term of the MATCH instead of a join per match; user
--- queries are confined to the other columns.
+-- filters (ztypepost, zauthor3, zterm7 for each category and tag, zm202603
+-- for the UTC month of publication), so a filter is one more term of the
+-- MATCH instead of a join per match; user queries are confined to the
+-- other columns.
 CREATE VIRTUAL TABLE articles_fts USING fts5(title, excerpt, body, facets,
 	tokenize = 'porter unicode61 remove_diacritics 2');
 
 -- articles_fts_source is what the index holds for each published article.
 CREATE VIEW articles_fts_source AS
 	SELECT a.id, a.title, a.excerpt, COALESCE(a.body_text, a.html) AS body,
-		'ztype' || a.type || ' zauthor' || a.author_id ||
+		'ztype' || a.type || ' zauthor' || a.author_id || ' zm' || substr(a.published_at, 1, 4) || substr(a.published_at, 6, 2) ||
 			COALESCE((SELECT ' ' || group_concat('zterm' || at.term_id, ' ') FROM article_terms at WHERE at.article_id = a.id), '') AS facets
 	FROM articles a WHERE a.status = 'published';
 
@@ -36,7 +37,7 @@ CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
 	INSERT INTO articles_fts (rowid, title, excerpt, body, facets) SELECT * FROM articles_fts_source WHERE id = NEW.id;
 END;
 
-CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, excerpt, html, body_text, status, type, author_id ON articles BEGIN
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, excerpt, html, body_text, status, type, author_id, published_at ON articles BEGIN
 	DELETE FROM articles_fts WHERE rowid = OLD.id;
 	INSERT INTO articles_fts (rowid, title, excerpt, body, facets) SELECT * FROM articles_fts_source WHERE id = NEW.id;
 END;

@@ -108,6 +108,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	emailLinks(ctx, db, notifier, url, logger)
 	go worker.Run(ctx)
 	go p.publishScheduled(ctx, db, notifier, logger)
+	go sendWebmentions(ctx, srv, time.Minute, logger)
 	go forgetIPs(ctx, db, forget, privacy.RetentionInterval, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()

@@ -1,12 +1,18 @@
 package browser_test
 
 import (
+	"communique/media"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -123,7 +129,11 @@ func startNewsroom(t *testing.T, kind storeKind) *liveNewsroom {
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	site, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger})
+	images, err := media.NewFileStorage(filepath.Join(t.TempDir(), "media"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, MediaStorage: images})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +147,7 @@ func startNewsroom(t *testing.T, kind storeKind) *liveNewsroom {
 	}
 	talk := discussion.New(db, avatar.New(key("avatar")), formtoken.NewSigner(key("comment-token")))
 	talk.Now = clk.Now
-	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger})
+	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, MediaStorage: images})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,9 +303,14 @@ func TestNewsroomDay(t *testing.T) {
 				return false
 			})
 
-			// Schedule it two minutes ahead, in New York time.
+			// Schedule it two minutes ahead, in New York time, with a
+			// photo uploaded from the editor and its alt text.
+			photo := filepath.Join(t.TempDir(), "ferry.png")
+			writePNG(t, photo, 1200, 800)
 			when := n.Clock.Now().In(loc).Truncate(time.Minute).Add(2 * time.Minute)
 			do(t, editor,
+				chromedp.SetUploadFiles(`#featured_file`, []string{photo}),
+				chromedp.SendKeys(chromedp.ID("featured_alt"), "The night ferry at the quay"),
 				chromedp.SetValue(chromedp.ID("status"), "scheduled"),
 				chromedp.SetValue(chromedp.ID("date"), when.Format("2006-01-02")),
 				chromedp.SetValue(chromedp.ID("time"), when.Format("15:04")),
@@ -311,6 +326,9 @@ func TestNewsroomDay(t *testing.T) {
 			}
 			if art.Status != communique.StatusScheduled || !art.PublishedAt.Equal(when) || len(art.Tags) != 2 {
 				t.Fatalf("scheduled article: %s at %v (want %v), tags %d", art.Status, art.PublishedAt, when.UTC(), len(art.Tags))
+			}
+			if art.FeaturedMediaID == 0 {
+				t.Fatal("the uploaded photo is not the article's featured image")
 			}
 			public := communique.ArticlePath(art, settings(t, n.DB), nil)
 			reader := &http.Client{Timeout: 10 * time.Second}
@@ -336,6 +354,8 @@ func TestNewsroomDay(t *testing.T) {
 			}
 			if code, page := get(); code != http.StatusOK || !strings.Contains(page, title) {
 				t.Fatalf("the published article: %d", code)
+			} else if !strings.Contains(page, `alt="The night ferry at the quay"`) || !strings.Contains(page, "srcset=") {
+				t.Fatal("the published article does not show its photo with srcset and alt text")
 			}
 
 			// A reader, in another browser, comments.
@@ -428,4 +448,23 @@ func settings(t *testing.T, db *sqlstore.DB) *communique.Settings {
 		t.Fatal(err)
 	}
 	return communique.ParseSettings(values)
+}
+
+// writePNG writes a generated photo-sized PNG for the upload step.
+func writePNG(t *testing.T, path string, w, h int) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), 120, 255})
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -226,7 +226,6 @@ type menuItemDraft struct {
 	order                int
 	typ, object          string
 	url, title           string
-	oldURL               string
 }
 
 // Import reads the WXR document r into the store. It returns what it

@@ -66,6 +66,7 @@ type Server struct {
 	// loopback.
 	Webmention *webmention.Client
 	verifiers  chan struct{} // bounds the verifications running at once
+	verifying  atomic.Int64  // verifications running or waiting
 }
 
 // Config is what a Server is built from.

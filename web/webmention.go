@@ -29,8 +29,10 @@ import (
 const (
 	webmentionPath = "/webmention"
 	// webmentionVerifiers bounds verifications running at once: each
-	// fetches a stranger's page.
+	// fetches a stranger's page. webmentionBacklog bounds those waiting;
+	// past it, senders are asked to come back later.
 	webmentionVerifiers = 4
+	webmentionBacklog   = 256
 	// sendWindow is how recently an article must have been published for
 	// SendRecentWebmentions to notify its links.
 	sendWindow = 48 * time.Hour
@@ -99,12 +101,18 @@ func (s *Server) handleWebmention(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusBadRequest, "The target article does not take comments or mentions.")
 		return
 	}
+	if s.verifying.Load() >= webmentionBacklog {
+		w.Header().Set("Retry-After", "60")
+		refuse(http.StatusTooManyRequests, "Too many webmentions are waiting to be verified; please send it again later.")
+		return
+	}
 	m := &communique.Webmention{ArticleID: a.ID, Source: source, Target: target}
 	if err := s.store.ReceiveWebmention(r.Context(), m); err != nil {
 		s.logger.Error("webmention", "err", err)
 		refuse(http.StatusInternalServerError, "The site could not take the webmention now; please try again later.")
 		return
 	}
+	s.verifying.Add(1)
 	go s.verifyWebmention(m)
 	status := webmentionPath + "/" + strconv.FormatInt(m.ID, 10)
 	w.Header().Set("Location", status)
@@ -135,6 +143,7 @@ func (s *Server) articleAt(ctx context.Context, st *site, path string) *communiq
 // verifyWebmention fetches the source and stores the verdict. It runs
 // after the request has been answered, so it has its own time limit.
 func (s *Server) verifyWebmention(m *communique.Webmention) {
+	defer s.verifying.Add(-1)
 	s.verifiers <- struct{}{}
 	defer func() { <-s.verifiers }()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +11,7 @@ import (
 	"strings"
 
 	"communique"
-	"communique/media"
+	"communique/upload"
 )
 
 // mediaPerPage is the size of a page of the library grid.
@@ -87,7 +86,6 @@ func (s *Server) handleMediaUpload(w http.ResponseWriter, r *http.Request, rq *r
 // its renditions, then records it. Refusals are EINVALID with a message
 // for the writer, and leave nothing behind.
 func (s *Server) upload(r *http.Request, rq *request, field, alt, caption string) (*communique.Media, error) {
-	ctx := r.Context()
 	if s.storage == nil {
 		return nil, errors.New("upload: no media storage configured")
 	}
@@ -103,47 +101,12 @@ func (s *Server) upload(r *http.Request, rq *request, field, alt, caption string
 		return nil, fmt.Errorf("upload: %w", err)
 	}
 	defer f.Close()
-	img, err := media.Process(f, uploadName(fh), s.mediaLimits)
-	if err != nil {
-		return nil, s.uploadError(err)
-	}
-	m := &communique.Media{Key: media.NewKey(img.Format), Filename: img.Name, MimeType: img.Format.MimeType(),
-		Width: img.Width, Height: img.Height, Size: int64(len(img.Data)), AltText: strings.TrimSpace(alt),
-		Caption: strings.TrimSpace(caption), UploaderID: rq.User.ID}
-	for _, v := range img.Variants {
-		m.Variants = append(m.Variants, communique.MediaVariant{Width: v.Width, Height: v.Height,
-			Key: media.VariantKey(m.Key, v.Width, v.Format), MimeType: v.Format.MimeType(), Size: int64(len(v.Data))})
-	}
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	var stored []string
-	put := func(key string, data []byte) error {
-		if err := s.storage.Put(ctx, key, bytes.NewReader(data)); err != nil {
-			return fmt.Errorf("upload: store %s: %w", key, err)
-		}
-		stored = append(stored, key)
-		return nil
-	}
-	err = put(m.Key, img.Data)
-	for i, v := range img.Variants {
-		if err == nil {
-			err = put(m.Variants[i].Key, v.Data)
-		}
-	}
-	if err == nil {
-		err = s.store.CreateMedia(ctx, m)
-	}
-	if err != nil {
-		// Nothing half-stored: files written before the failure go.
-		for _, key := range stored {
-			if derr := s.storage.Delete(context.WithoutCancel(ctx), key); derr != nil {
-				s.logger.Warn("upload cleanup", "key", key, "err", derr)
-			}
-		}
-		return nil, err
-	}
-	return m, nil
+	return s.library().Image(r.Context(), f, uploadName(fh), upload.Fields{AltText: alt, Caption: caption, UploaderID: rq.User.ID})
+}
+
+// library is where uploads go, with the checks the REST API shares.
+func (s *Server) library() *upload.Library {
+	return &upload.Library{Storage: s.storage, Store: s.store, Limits: s.mediaLimits, Logger: s.logger}
 }
 
 // uploadName is the file name as the browser sent it. Go's multipart
@@ -156,25 +119,6 @@ func uploadName(fh *multipart.FileHeader) string {
 		}
 	}
 	return fh.Filename
-}
-
-// uploadError turns media's refusals into messages for the writer.
-func (s *Server) uploadError(err error) error {
-	switch {
-	case errors.Is(err, media.ErrTooLarge):
-		return communique.Errorf(communique.EINVALID, "The file is too large: images may be at most %d MiB. Nothing was stored.", s.mediaLimits.MaxBytes>>20)
-	case errors.Is(err, media.ErrTooManyPixels):
-		return communique.Errorf(communique.EINVALID, "The image has too many pixels: at most %d megapixels (width × height) are accepted. Nothing was stored.", s.mediaLimits.MaxPixels/1_000_000)
-	case errors.Is(err, media.ErrNotImage):
-		return communique.Errorf(communique.EINVALID, "This file is not a JPEG, PNG, GIF or WebP image (its content was checked, not its name; SVG is not accepted). Nothing was stored.")
-	case errors.Is(err, media.ErrCorrupt):
-		return communique.Errorf(communique.EINVALID, "The image could not be read: the file is damaged or incomplete. Nothing was stored.")
-	case errors.Is(err, media.ErrUnsupported):
-		return communique.Errorf(communique.EINVALID, "Animated WebP images are not supported; upload a GIF or a still image. Nothing was stored.")
-	case errors.Is(err, media.ErrBadName):
-		return communique.Errorf(communique.EINVALID, "The file name contains a folder path or control characters; rename the file and try again. Nothing was stored.")
-	}
-	return fmt.Errorf("upload: %w", err)
 }
 
 // mediaEditPage shows one image, its renditions and the text attached.

@@ -45,6 +45,7 @@ type Store interface {
 	communique.SessionService
 	communique.RevisionService
 	communique.MediaService
+	communique.AppPasswordService
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
 }
 
@@ -220,6 +221,8 @@ func (s *Server) Handler() http.Handler {
 	auth("GET /admin/profile", s.handleProfile)
 	auth("POST /admin/profile", s.handleProfilePost)
 	auth("POST /admin/sessions/revoke", s.handleSessionsRevoke)
+	auth("POST /admin/profile/app-passwords", s.handleAppPasswordCreate)
+	auth("POST /admin/profile/app-passwords/{id}/revoke", s.handleAppPasswordRevoke)
 	auth("GET /admin/notifications", s.handleOutbox)
 	auth("POST /admin/notifications/{id}/retry", s.handleOutboxRetry)
 	auth("GET /admin/webhooks", s.handleWebhooks)
@@ -411,7 +414,7 @@ var flashes = map[string]string{
 	"saved": "Saved.", "published": "Published.", "scheduled": "Scheduled.", "submitted": "Submitted for review.",
 	"restored": "Revision restored.", "moderated": "Comments updated.", "replied": "Reply published.",
 	"created": "User created.", "deleted": "Deleted.", "uploaded": "Image uploaded.", "signedout": "Other sessions signed out.", "bulk": "Articles updated.",
-	"retried": "The message is queued again.", "reset": "Your password was changed. Sign in with the new one.",
+	"retried": "The message is queued again.", "revoked": "Application password revoked.", "reset": "Your password was changed. Sign in with the new one.",
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {

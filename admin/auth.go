@@ -163,6 +163,12 @@ type profilePage struct {
 	Sessions    []*communique.Session
 	Current     string
 	Errors      map[string]string
+	// AppPasswords are the user's application passwords; NewAppPassword
+	// is one just made, shown this once.
+	AppPasswords      []*communique.AppPassword
+	AppPasswordName   string
+	NewAppPassword    string
+	NewAppPasswordFor string
 }
 
 func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, rq *request) {
@@ -170,13 +176,23 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, rq *reque
 }
 
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, rq *request, name, email string, errs map[string]string, status int) {
+	s.renderProfilePage(w, r, rq, profilePage{DisplayName: name, Email: email, Errors: errs}, status)
+}
+
+func (s *Server) renderProfilePage(w http.ResponseWriter, r *http.Request, rq *request, data profilePage, status int) {
 	sessions, err := s.store.FindUserSessions(r.Context(), rq.User.ID)
 	if err != nil {
 		s.fail(w, r, rq, err)
 		return
 	}
-	s.render(w, r, status, "profile", profilePage{base: s.base(r, rq, "Your profile", "profile"),
-		DisplayName: name, Email: email, Sessions: sessions, Current: rq.Session.ID, Errors: errs})
+	apps, err := s.store.FindAppPasswords(r.Context(), rq.User.ID)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	data.base = s.base(r, rq, "Your profile", "profile")
+	data.Sessions, data.Current, data.AppPasswords = sessions, rq.Session.ID, apps
+	s.render(w, r, status, "profile", data)
 }
 
 func (s *Server) handleProfilePost(w http.ResponseWriter, r *http.Request, rq *request) {

@@ -72,26 +72,25 @@ func (db *DB) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]
 		// sees how common its words are (a backward scan of the newest
 		// articles for a common word, the GIN index for a rare one) and no
 		// row parses the query again.
-		var tsq string
-		if err := db.r().row(ctx, `SELECT websearch_to_tsquery(communique_search_config(), ?)::text`, websearchQuery(terms)).Scan(&tsq); err != nil {
+		var tsq, tree string
+		if err := db.r().row(ctx, `SELECT q::text, querytree(q) FROM websearch_to_tsquery(communique_search_config(), ?) q`,
+			websearchQuery(terms)).Scan(&tsq, &tree); err != nil {
 			return nil, 0, fmt.Errorf("search: %w", err)
 		}
-		if tsq == "" {
-			return nil, 0, nil // only words the language ignores, such as "the"
+		if tree == "" || tree == "T" {
+			// Only words the language ignores ("the"), or only those and
+			// exclusions: nothing to look for.
+			return nil, 0, nil
 		}
 		s = postgresSearch{db, tsq}
 	}
-	cands, err := s.candidates(ctx, f, categories)
+	cands, scores, err := s.rank(ctx, f, categories)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
 	total, offset := len(cands), max(f.Offset, 0)
 	if offset >= total {
 		return nil, total, nil
-	}
-	scores, err := s.scores(ctx, cands)
-	if err != nil {
-		return nil, 0, fmt.Errorf("search rank: %w", err)
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return scores[cands[i]] > scores[cands[j]] }) // ties stay newest first
 	page := cands[offset:min(offset+limit, total)]
@@ -110,11 +109,9 @@ func (db *DB) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]
 
 // searcher is one database's full-text search.
 type searcher interface {
-	// candidates returns the ids of the newest MaxSearchResults matches,
-	// newest first.
-	candidates(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, error)
-	// scores returns the relevance of each id, higher is better.
-	scores(ctx context.Context, ids []int64) (map[int64]float64, error)
+	// rank returns the ids of the newest MaxSearchResults matches, newest
+	// first, and the relevance of each (higher is better).
+	rank(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, map[int64]float64, error)
 	// snippets sets the marked title and snippet of each hit.
 	snippets(ctx context.Context, hits []*communique.SearchHit) error
 }
@@ -218,7 +215,16 @@ type sqliteSearch struct {
 	match string
 }
 
-func (s sqliteSearch) candidates(ctx context.Context, f communique.SearchFilter, _ []int64) ([]int64, error) {
+func (s sqliteSearch) rank(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, map[int64]float64, error) {
+	ids, err := s.candidates(ctx, f)
+	if err != nil || len(ids) == 0 {
+		return ids, nil, err
+	}
+	scores, err := s.scores(ctx, ids)
+	return ids, scores, err
+}
+
+func (s sqliteSearch) candidates(ctx context.Context, f communique.SearchFilter) ([]int64, error) {
 	r := s.db.r()
 	from, where, args := "articles_fts", "", []any{s.match}
 	if f.PublishedFrom != nil || f.PublishedTo != nil {
@@ -294,7 +300,7 @@ type postgresSearch struct {
 	query string // a tsquery, as text
 }
 
-func (s postgresSearch) candidates(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, error) {
+func (s postgresSearch) rank(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, map[int64]float64, error) {
 	r := s.db.r()
 	where := []string{"a.search_vector @@ ?::tsquery", "a.status = 'published'", "a.published_at <= ?"}
 	args := []any{s.query, r.t(s.db.Now())}
@@ -314,29 +320,30 @@ func (s postgresSearch) candidates(ctx context.Context, f communique.SearchFilte
 	if f.PublishedTo != nil {
 		where, args = append(where, "a.published_at < ?"), append(args, r.t(*f.PublishedTo))
 	}
-	return scanIDs(r.query(ctx, `SELECT a.id FROM articles a WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY a.id DESC LIMIT ?`, append(args, communique.MaxSearchResults)...))
-}
-
-func (s postgresSearch) scores(ctx context.Context, ids []int64) (map[int64]float64, error) {
+	// One pass: the newest matches with their vectors, ranked outside the
+	// LIMIT so ts_rank reads no more than MaxSearchResults of them.
 	// Normalization 1 divides by the log of the length, so a long article
 	// that mentions a word once does not beat a short one about it.
-	rows, err := s.db.r().query(ctx, `SELECT a.id, ts_rank(a.search_vector, ?::tsquery, 1)
-		FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`)`, append([]any{s.query}, int64Args(ids)...)...)
+	rows, err := r.query(ctx, `SELECT id, ts_rank(v, ?::tsquery, 1) FROM (
+			SELECT a.id, a.search_vector AS v FROM articles a WHERE `+strings.Join(where, " AND ")+`
+			ORDER BY a.id DESC LIMIT ?) x ORDER BY id DESC`,
+		append(append([]any{s.query}, args...), communique.MaxSearchResults)...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	scores := make(map[int64]float64, len(ids))
+	var ids []int64
+	scores := map[int64]float64{}
 	for rows.Next() {
 		var id int64
 		var score float64
 		if err := rows.Scan(&id, &score); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		ids = append(ids, id)
 		scores[id] = score
 	}
-	return scores, rows.Err()
+	return ids, scores, rows.Err()
 }
 
 func (s postgresSearch) snippets(ctx context.Context, hits []*communique.SearchHit) error {
@@ -531,7 +538,7 @@ func (db *DB) OptimizeSearchIndex(ctx context.Context) error {
 	defer tx.Rollback()
 	stmts := []string{`INSERT INTO articles_fts (articles_fts) VALUES ('optimize')`}
 	if db.dialect.Name == "postgres" {
-		stmts = []string{`SELECT gin_clean_pending_list('articles_search'::regclass)`, `ANALYZE articles`}
+		stmts = []string{`SELECT gin_clean_pending_list('articles_search'::regclass)`, `ANALYZE articles, article_terms`}
 	}
 	for _, stmt := range stmts {
 		if _, err := tx.w().exec(ctx, stmt); err != nil {

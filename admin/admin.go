@@ -17,7 +17,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -27,9 +26,11 @@ import (
 
 	"communique"
 	"communique/discussion"
+	"communique/health"
 	"communique/media"
 	"communique/notify"
 	"communique/privacy"
+	"communique/proxy"
 )
 
 //go:embed templates static
@@ -67,6 +68,11 @@ type Server struct {
 
 	// privacy exports and erases personal data; nil: no privacy page.
 	privacy *privacy.Service
+
+	// Health follows the store's reachability, so that requests failing
+	// because it is gone get 503 with Retry-After rather than 500; nil:
+	// every internal error is a 500.
+	Health *health.Monitor
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -308,13 +314,9 @@ func (s *Server) csrfFor(sessionID string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// clientIP is the address the request came from, through the proxies
+// trusted for it (proxy.Trusted.Handler).
+func clientIP(r *http.Request) string { return proxy.ClientIP(r) }
 
 // authenticated loads the session, refuses what needs a sign-in, checks
 // the CSRF token of every state-changing request, then runs h.
@@ -324,10 +326,18 @@ func (s *Server) authenticated(h handler) http.Handler {
 		var sess *communique.Session
 		var user *communique.User
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && len(c.Value) <= 128 {
-			if found, err := s.store.FindSession(ctx, hashToken(c.Value)); err == nil {
-				if u, err := s.store.FindUserByID(ctx, found.UserID); err == nil && communique.Can(u, communique.ActionReadAdmin, nil) {
+			found, err := s.store.FindSession(ctx, hashToken(c.Value))
+			if err == nil {
+				var u *communique.User
+				if u, err = s.store.FindUserByID(ctx, found.UserID); err == nil && communique.Can(u, communique.ActionReadAdmin, nil) {
 					sess, user = found, u
 				}
+			}
+			// A store that cannot be read is not a signed-out editor: no
+			// trip to the sign-in page, which could not work either.
+			if err != nil && communique.ErrorCode(err) == communique.EINTERNAL {
+				s.fail(w, r, nil, err)
+				return
 			}
 		}
 		if sess == nil {
@@ -452,6 +462,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, rq *request, err e
 		status, msg = http.StatusBadRequest, refusal.Message
 	} else if code := communique.ErrorCode(err); code != communique.EINTERNAL {
 		status, msg = statusOf[code], communique.ErrorMessage(err)
+	} else if s.Health.Unavailable(r.Context(), err) {
+		// The store is out of reach: an outage, not a bug.
+		health.WriteUnavailable(w, r)
+		return
 	} else {
 		s.logger.Error("admin request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

@@ -30,7 +30,7 @@ func Listen(ctx context.Context, dsn, channel string, fn func(payload string)) {
 }
 
 func listenOnce(ctx context.Context, dsn, channel string, fn func(string)) error {
-	conn, err := pgx.Connect(ctx, dsn)
+	conn, err := pgx.Connect(ctx, WithConnectTimeout(dsn))
 	if err != nil {
 		return err
 	}

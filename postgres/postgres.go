@@ -9,6 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -38,9 +41,29 @@ var Dialect = sqlstore.Dialect{
 	CaseInsensitiveLike: "ILIKE",
 }
 
+// ConnectTimeout is the connect_timeout a DSN gets when it names none:
+// without one, a node whose database host vanished would wait for the
+// operating system's TCP timeout (minutes) on every new connection.
+const ConnectTimeout = 5 // seconds
+
+// WithConnectTimeout returns dsn with connect_timeout set, unless it sets
+// one already.
+func WithConnectTimeout(dsn string) string {
+	if strings.Contains(dsn, "connect_timeout") {
+		return dsn
+	}
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set("connect_timeout", strconv.Itoa(ConnectTimeout))
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return strings.TrimSpace(dsn) + " connect_timeout=" + strconv.Itoa(ConnectTimeout)
+}
+
 // Open connects to PostgreSQL at dsn (postgres://…) and migrates.
 func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
-	pool, err := sql.Open("pgx", dsn)
+	pool, err := sql.Open("pgx", WithConnectTimeout(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}

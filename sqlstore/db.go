@@ -59,8 +59,9 @@ type DB struct {
 	dialect Dialect
 	migs    fs.FS
 
-	readStmts *stmtCache
-	queries   atomic.Int64
+	readStmts  *stmtCache
+	queries    atomic.Int64
+	rateChecks atomic.Int64 // RateLimit calls, to prune old windows now and then
 
 	// Now is the clock; tests replace it to fix time.
 	Now func() time.Time
@@ -113,6 +114,21 @@ func (db *DB) Close() error {
 		}
 	}
 	return err
+}
+
+// Pool is the use of one connection pool, for metrics.
+type Pool struct {
+	// Name is "write" or "read", or "shared" when one pool does both.
+	Name  string
+	Stats sql.DBStats
+}
+
+// Pools returns the use of the store's connection pools.
+func (db *DB) Pools() []Pool {
+	if db.read == db.write {
+		return []Pool{{"shared", db.write.Stats()}}
+	}
+	return []Pool{{"write", db.write.Stats()}, {"read", db.read.Stats()}}
 }
 
 // Ping checks that the database answers.

@@ -64,6 +64,8 @@ func Run(t *testing.T, open Opener) {
 		{"IPRetention", testIPRetention},
 		{"Integrity", testIntegrity},
 		{"AppPasswords", testAppPasswords},
+		{"RateLimits", testRateLimits},
+		{"RateLimitsConcurrent", testRateLimitsConcurrent},
 		{"ArticleListFilters", testArticleListFilters},
 		{"UsersHasPublished", testUsersHasPublished},
 		{"CommentsPublishedOnly", testCommentsPublishedOnly},

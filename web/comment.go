@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -101,15 +100,6 @@ func ensureOwnerKey(w http.ResponseWriter, r *http.Request) string {
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	sum := sha256.Sum256([]byte(v))
 	return hex.EncodeToString(sum[:])
-}
-
-// clientIP is the address the request came from.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // newCommentForm is a fresh form, filled from the remember-me cookies.
@@ -240,6 +230,10 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := s.store.FindArticleByID(r.Context(), articleID)
+	if err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
+		s.renderError(w, r, err)
+		return
+	}
 	if err != nil || !a.IsPublic(s.Now()) {
 		s.commentNotPosted(w, r, http.StatusNotFound, "That article does not exist or is no longer published, so your comment was not posted.")
 		return

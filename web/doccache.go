@@ -11,9 +11,11 @@ import (
 
 // Feeds, sitemaps and robots.txt are read by machines that poll: the same
 // URL again and again. They are rendered once and kept for a short while
-// (docCacheTTL), so polling costs a map lookup. Invalidation is the TTL
-// alone: a change shows within seconds, and no write path has to know
-// about the cache, which matters with several nodes behind one database.
+// (docCacheTTL), so polling costs a map lookup. The TTL bounds how stale
+// a document gets in any case; besides, whatever drops cached pages
+// (this node's writes, the store watcher hearing of other nodes' through
+// LISTEN/NOTIFY) drops the documents too, so with several nodes behind
+// one database a change shows on all of them within a second.
 //
 // Each document carries an ETag (a hash of its bytes) and, when it has
 // dated entries, a Last-Modified (the newest entry), so a poller that has
@@ -80,6 +82,13 @@ func (c *docCache) put(key string, d *doc) {
 		}
 	}
 	c.docs[key] = d
+}
+
+// clear drops every document.
+func (c *docCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.docs)
 }
 
 // docKey names a request's document: the same path on another host (when

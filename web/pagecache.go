@@ -87,6 +87,20 @@ func (c *pageCache) get(key string) *cacheEntry {
 	return e
 }
 
+// peek returns the entry for key without marking it used.
+func (c *pageCache) peek(key string) *cacheEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entries[key]
+}
+
+// stats returns the number of pages and the bytes they take.
+func (c *pageCache) stats() (pages, size int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries), c.size
+}
+
 func (c *pageCache) put(e *cacheEntry, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -200,15 +214,28 @@ func (rec *recorder) Write(b []byte) (int, error) {
 	return rec.body.Write(b)
 }
 
+// cacheable reports whether the request's answer may come from the cache
+// (lookup) and be stored in it (storable).
+func (s *Server) cacheable(r *http.Request) (lookup, storable bool) {
+	cacheable := s.cache != nil && r.URL.RawQuery == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+	return cacheable && !hasCookie(r, freshCookie, sessionCookie), cacheable && !hasCookie(r, personalCookies...)
+}
+
+// cachedPage returns the cached answer to r, without counting a hit.
+func (s *Server) cachedPage(r *http.Request) *cacheEntry {
+	if lookup, _ := s.cacheable(r); lookup {
+		return s.cache.peek(r.Host + r.URL.Path)
+	}
+	return nil
+}
+
 // cached serves public pages from the cache, and renders, compresses and
 // stores them on a miss. Without a cache it still adds ETags, 304s and
 // compression.
 func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		cacheable := s.cache != nil && r.URL.RawQuery == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
-		lookup := cacheable && !hasCookie(r, freshCookie, sessionCookie)
+		lookup, storable := s.cacheable(r)
 		key := r.Host + r.URL.Path
-		storable := cacheable && !hasCookie(r, personalCookies...)
 		s.syncWithStore(r.Context())
 		if lookup {
 			for attempt := 0; ; attempt++ {
@@ -489,9 +516,15 @@ func (s *Server) syncWithStore(ctx context.Context) {
 }
 
 // invalidate drops cached pages and, for "content", the site snapshot.
+// Feeds and sitemaps go too: their short lifetime bounds how stale they
+// get without a watcher, and with one (several nodes, LISTEN/NOTIFY) a
+// change reaches them as fast as it reaches pages.
 func (s *Server) invalidate(tags ...string) {
 	if s.cache != nil {
 		s.cache.invalidate(tags...)
+	}
+	if s.docs != nil {
+		s.docs.clear()
 	}
 	s.snapshotGen.Add(1)
 	for _, t := range tags {

@@ -20,6 +20,7 @@ import (
 
 	"communique"
 	"communique/discussion"
+	"communique/health"
 )
 
 //go:embed templates static
@@ -198,6 +199,13 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	if status == http.StatusInternalServerError {
+		// A store that is out of reach is an outage, not a bug: 503 with
+		// Retry-After, and a page that needs nothing from the store.
+		if s.health.Unavailable(r.Context(), err) {
+			s.logger.Debug("store unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+			health.WriteUnavailable(w, r)
+			return
+		}
 		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	data := errorPage{Status: status, Message: communique.ErrorMessage(err)}

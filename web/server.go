@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -14,8 +15,10 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
+	"communique/health"
 	"communique/media"
 	"communique/notify"
+	"communique/proxy"
 	"communique/webmention"
 )
 
@@ -52,6 +55,7 @@ type Server struct {
 	watching    atomic.Bool          // WatchStore is running
 	snapshotGen atomic.Uint64        // bumped by every invalidation
 	pokes       chan struct{}        // StoreChanged wakes the watcher
+	health      *health.Monitor      // tells a store outage (503) from a bug (500)
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -84,6 +88,10 @@ type Config struct {
 	// that budget. Run WatchStore beside a cached server so changes made
 	// elsewhere (the CLI, other nodes) reach it.
 	PageCacheBytes int
+	// Health follows the store's reachability, so requests that fail
+	// because it is gone get 503 with Retry-After rather than 500; nil:
+	// the server probes the store itself when a request fails.
+	Health *health.Monitor
 }
 
 // NewServer parses the templates (failing if a view is missing) and loads
@@ -107,6 +115,11 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, logger: cfg.Logger, views: v, secret: []byte(keys[0]), Now: time.Now}
 	s.media = cfg.MediaStorage
 	s.pokes = make(chan struct{}, 1)
+	s.health = cfg.Health
+	if s.health == nil {
+		s.health = health.New(cfg.Store.Ping)
+		s.health.Logger = cfg.Logger
+	}
 	if cfg.PageCacheBytes > 0 {
 		s.cache = newPageCache(cfg.PageCacheBytes)
 	}
@@ -182,6 +195,38 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Write([]byte("ready\n"))
 }
+
+// ServesOffline reports whether the request can be answered without the
+// store, so that while the store is down it still gets an answer: static
+// files, the health checks (/readyz says "not ready" itself) and pages in
+// the page cache.
+func (s *Server) ServesOffline(r *http.Request) bool {
+	p := r.URL.Path
+	if strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" {
+		return true
+	}
+	return s.cachedPage(r) != nil
+}
+
+// CacheStats are the page cache's counters, for metrics.
+type CacheStats struct {
+	Hits, Misses int64
+	Pages, Bytes int
+	Enabled      bool
+}
+
+// CacheStats returns the page cache's counters.
+func (s *Server) CacheStats() CacheStats {
+	if s.cache == nil {
+		return CacheStats{}
+	}
+	pages, size := s.cache.stats()
+	return CacheStats{Hits: s.cache.Hits.Load(), Misses: s.cache.Misses.Load(), Pages: pages, Bytes: size, Enabled: true}
+}
+
+// clientIP is the address the request came from, through the proxies
+// trusted for it (proxy.Trusted.Handler).
+func clientIP(r *http.Request) string { return proxy.ClientIP(r) }
 
 // securityHeaders sets the headers every response carries. Pages load
 // nothing from other sites; images in articles may come from https.

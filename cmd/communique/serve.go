@@ -27,6 +27,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	cacheMB := fs.Int("cache-size", 64, "page cache budget in MiB")
 	secureCookies := fs.Bool("secure-cookies", p.env("COMMUNIQUE_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind a TLS proxy)")
 	smtpURL := fs.String("smtp", p.env("COMMUNIQUE_SMTP", ""), "SMTP server for email: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: emails go to the log")
+	opsf := p.opsFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -36,6 +37,10 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	o, err := newOps(opsf, db, logger)
+	if err != nil {
+		return err
+	}
 	notifier, worker, err := p.notifications(ctx, db, *smtpURL, logger)
 	if err != nil {
 		return err
@@ -57,6 +62,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if *pageCache && *cacheMB > 0 {
 		cfg.PageCacheBytes = *cacheMB << 20
 	}
+	cfg.Health = o.health
 	srv, err := web.NewServer(ctx, cfg)
 	if err != nil {
 		return err
@@ -80,9 +86,14 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/admin/", newsroom.Handler())
-	mux.Handle("/", srv.Handler())
+	newsroom.Health = o.health
+	routes := http.NewServeMux()
+	routes.Handle("/admin/", newsroom.Handler())
+	routes.Handle("/", srv.Handler())
+	mux, err := o.handler(ctx, routes, db, srv)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -135,10 +146,19 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 func (p *Program) publishScheduled(ctx context.Context, db publishDue, notifier *notify.Service, logger *slog.Logger) {
 	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
+	failing := false // an outage of the store is logged once, not every tick
 	for {
-		if ids, err := db.PublishDueIDs(ctx); err != nil && ctx.Err() == nil {
-			logger.Error("publish scheduled", "err", err)
-		} else if len(ids) > 0 {
+		ids, err := db.PublishDueIDs(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			if !failing {
+				logger.Error("publish scheduled", "err", err)
+			}
+			failing = true
+		case err == nil:
+			failing = false
+		}
+		if len(ids) > 0 {
 			logger.Info("published scheduled articles", "count", len(ids))
 			notifier.ArticlesPublished(ctx, ids)
 		}

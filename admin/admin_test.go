@@ -257,6 +257,16 @@ var routes = []routeCase{
 		return "/admin/profile", url.Values{"display_name": {unique("Name")}, "email": {u.Email}}
 	}},
 	{name: "SignOutElsewhere", method: "POST", allowed: everyone, target: path("/admin/sessions/revoke")},
+	{name: "CreateAppPassword", method: "POST", allowed: everyone, okStatus: http.StatusOK, changes: true, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
+		return "/admin/profile/app-passwords", url.Values{"app_password_name": {unique("Program")}}
+	}},
+	{name: "RevokeOwnAppPassword", method: "POST", allowed: everyone, changes: true, target: func(t *testing.T, n *newsroom, u *communique.User) (string, url.Values) {
+		p := &communique.AppPassword{UserID: u.ID, Name: unique("Old program"), Hash: "$argon2id$unused"}
+		if err := n.DB.CreateAppPassword(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("/admin/profile/app-passwords/%d/revoke", p.ID), nil
+	}},
 	{name: "PrivacyExport", method: "POST", allowed: onlyAdmins, okStatus: http.StatusOK, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
 		return "/admin/privacy/export", url.Values{"email": {"reader@mail.example"}}
 	}},

@@ -354,6 +354,13 @@ func (n *newsroom) Snapshot(tb testing.TB) string {
 	}
 	for _, u := range users {
 		fmt.Fprintf(&b, "user %d %s %s %q %s %s\n", u.ID, u.Login, u.Role, u.DisplayName, u.Email, u.PasswordHash)
+		apps, err := n.DB.FindAppPasswords(ctx, u.ID)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, p := range apps {
+			fmt.Fprintf(&b, "  application password %d %q\n", p.ID, p.Name)
+		}
 	}
 	terms, err := n.DB.FindTerms(ctx, communique.TermFilter{})
 	if err != nil {

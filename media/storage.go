@@ -124,6 +124,34 @@ func (s *FileStorage) Open(ctx context.Context, key string) (io.ReadCloser, erro
 	return os.Open(p)
 }
 
+// Keys lists the keys of the stored files, sorted; files that are not
+// the storage's own (an upload under way, anything put there by hand) are
+// left out.
+func (s *FileStorage) Keys() ([]string, error) {
+	dirs, err := os.ReadDir(s.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("media keys: %w", err)
+	}
+	var keys []string
+	for _, d := range dirs {
+		if !d.IsDir() || len(d.Name()) != 2 {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(s.Dir, d.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("media keys: %w", err)
+		}
+		for _, f := range files {
+			if k := f.Name(); f.Type().IsRegular() && ValidKey(k) && strings.HasPrefix(k, d.Name()) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys, nil
+}
+
 // Delete removes the file stored under key.
 func (s *FileStorage) Delete(ctx context.Context, key string) error {
 	p, err := s.path(key)

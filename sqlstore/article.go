@@ -240,7 +240,7 @@ func (db *DB) attachTerms(ctx context.Context, list []*communique.Article) error
 	}
 	rows, err := db.r().query(ctx, `SELECT at.article_id, `+termColumns+`
 		FROM article_terms at JOIN terms t ON t.id = at.term_id
-		WHERE at.article_id IN (`+placeholders(len(ids))+`) ORDER BY t.name`, int64Args(ids)...)
+		WHERE at.article_id IN (`+placeholders(len(ids))+`) ORDER BY t.name, t.id`, int64Args(ids)...)
 	if err != nil {
 		return fmt.Errorf("article terms: %w", err)
 	}

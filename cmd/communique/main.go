@@ -9,6 +9,7 @@
 //	communique settings set KEY VALUE
 //	communique import wordpress FILE.xml [--primary-menu SLUG]
 //	communique export wordpress [--output FILE] [--site-url URL]
+//	communique migrate --to postgres://… [--data DIR]
 //	communique privacy export --email E [--output FILE]
 //	communique privacy erase --email E [--anonymise]
 //	communique backup FILE
@@ -99,6 +100,7 @@ const usage = `usage:
   communique settings list
   communique settings set KEY VALUE
 ` + wordpressHelp + `
+` + migrateHelp + `
 ` + privacyHelp + `
 ` + backupHelp + `
   communique version`
@@ -119,6 +121,8 @@ func (p *Program) Run(ctx context.Context, args []string) error {
 	switch cmd {
 	case "serve":
 		return p.serve(ctx, rest)
+	case "migrate":
+		return p.migrateCmd(ctx, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintf(p.Stdout, "communique %s\n", communique.Version)
 		return nil
@@ -159,7 +163,7 @@ func (p *Program) Run(ctx context.Context, args []string) error {
 		fmt.Fprintln(p.Stdout, usage)
 		return nil
 	}
-	return usagef("unknown command %q (serve, user, post, comment, settings, import, export, privacy, backup, restore, version)", cmd)
+	return usagef("unknown command %q (serve, user, post, comment, settings, import, export, migrate, privacy, backup, restore, version)", cmd)
 }
 
 // storeFlags are the flags every command takes to find the store.

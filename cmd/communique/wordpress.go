@@ -130,59 +130,28 @@ func (p *Program) exportCmd(ctx context.Context, what string, args []string) err
 	return nil
 }
 
-// progress shows an import's advance on a terminal as a bar redrawn in
-// place, elsewhere (a log, a pipe) as a plain line every few seconds.
+// progress shows an import's advance (see meter).
 type progress struct {
-	w        io.Writer
-	terminal bool
-	size     int64
-	start    time.Time
-	last     time.Time
-	drawn    bool
+	*meter
+	size int64
 }
 
 func newProgress(w io.Writer, size int64) *progress {
-	pr := &progress{w: w, size: size, start: time.Now()}
-	pr.last = pr.start // the first line after a while, not at once
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			pr.terminal = true
-		}
-	}
-	return pr
+	return &progress{meter: newMeter(w, "import: "), size: size}
 }
 
 func (pr *progress) update(s *wordpress.Summary) {
-	now := time.Now()
-	every := 5 * time.Second
-	if pr.terminal {
-		every = 200 * time.Millisecond
-	}
-	if now.Sub(pr.last) < every {
-		return
-	}
-	pr.last = now
-	line := pr.line(s, now)
-	if pr.terminal {
-		fmt.Fprint(pr.w, "\r\033[K"+line)
-		pr.drawn = true
-	} else {
-		fmt.Fprintln(pr.w, "import: "+line)
+	if now := time.Now(); pr.due(now) {
+		pr.draw(pr.line(s, now))
 	}
 }
 
 func (pr *progress) line(s *wordpress.Summary, now time.Time) string {
-	elapsed := now.Sub(pr.start).Seconds()
-	if elapsed <= 0 {
-		elapsed = 1e-9
-	}
 	var b strings.Builder
 	if pr.size > 0 {
 		frac := min(float64(s.Bytes)/float64(pr.size), 1)
 		if pr.terminal {
-			const width = 24
-			full := int(frac * width)
-			b.WriteString("[" + strings.Repeat("#", full) + strings.Repeat(".", width-full) + "] ")
+			b.WriteString(bar(frac))
 		}
 		fmt.Fprintf(&b, "%3.0f%% of %s", frac*100, megabytes(pr.size))
 	} else {
@@ -191,14 +160,8 @@ func (pr *progress) line(s *wordpress.Summary, now time.Time) string {
 	for _, k := range []string{"posts", "pages", "comments"} {
 		fmt.Fprintf(&b, "  %s %d", k, s.Counts[k].Total())
 	}
-	fmt.Fprintf(&b, "  (%.0f records/s)", float64(s.Total())/elapsed)
+	fmt.Fprintf(&b, "  (%.0f records/s)", pr.rate(int64(s.Total()), now))
 	return b.String()
-}
-
-func (pr *progress) done() {
-	if pr.terminal && pr.drawn {
-		fmt.Fprint(pr.w, "\r\033[K")
-	}
 }
 
 func megabytes(n int64) string {

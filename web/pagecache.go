@@ -384,6 +384,9 @@ func brotliBytes(b []byte) []byte {
 // tagOverlap is how far back each poll of the cache tags looks.
 const tagOverlap = 10 * time.Second
 
+// pollTimeout bounds one poll of the cache tags.
+const pollTimeout = 5 * time.Second
+
 // seedTags records the tags bumped lately before anything is cached, so
 // the watcher's first poll does not take old changes for new ones.
 func (s *Server) seedTags(ctx context.Context) error {
@@ -453,7 +456,11 @@ func (s *Server) pollTags(ctx context.Context) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	stamp := s.changeStamp()
-	tags, err := src.CacheTagsSince(ctx, time.Now().Add(-tagOverlap))
+	// A store that hangs rather than refuses must not hold the watcher
+	// (and its lock) for minutes: a poll that takes this long failed.
+	pctx, cancel := context.WithTimeout(ctx, pollTimeout)
+	tags, err := src.CacheTagsSince(pctx, time.Now().Add(-tagOverlap))
+	cancel()
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return

@@ -1,0 +1,186 @@
+package wpapi
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"communique"
+	"communique/password"
+)
+
+// Sign-in throttling, as in the newsroom: failures over a window, per
+// login and per IP, counted in the store so every node sees them.
+const (
+	throttleWindow   = 15 * time.Minute
+	maxLoginFailures = 5
+	maxIPFailures    = 20
+)
+
+// dummyHash is checked when there is nothing to check against, so an
+// unknown login takes as long as a wrong password.
+var dummyHash, _ = password.Hash("communique-no-such-application-password")
+
+// errBadCredentials says the same whether the login or the password was
+// wrong: the API tells no one which logins exist.
+var errBadCredentials = &apiError{Status: http.StatusUnauthorized, Code: "incorrect_password",
+	Message: "Unknown username or incorrect application password."}
+
+// authenticate returns the caller's user: by HTTP Basic with an
+// application password, or by the newsroom's session cookie with a
+// nonce; nil for anonymous callers. Wrong credentials are an error, never
+// a quiet fall back to anonymous.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ip string) (*communique.User, error) {
+	if login, pw, ok := r.BasicAuth(); ok {
+		w.Header().Set("WWW-Authenticate", `Basic realm="WordPress REST API"`)
+		return s.checkAppPassword(r.Context(), login, pw, ip)
+	}
+	nonce := r.Header.Get("X-WP-Nonce")
+	if nonce == "" {
+		nonce = r.URL.Query().Get("_wpnonce")
+	}
+	if nonce == "" || s.sessions == nil {
+		// A cookie without a nonce is anonymous: another site's page
+		// could have made the browser send it.
+		return nil, nil
+	}
+	u, sessionID, ok := s.sessions.SessionUser(r)
+	if !ok || !hmac.Equal([]byte(nonce), []byte(s.nonce(sessionID))) {
+		return nil, &apiError{Status: http.StatusForbidden, Code: "rest_cookie_invalid_nonce", Message: "Cookie check failed"}
+	}
+	return u, nil
+}
+
+// checkAppPassword finds the user by login or email and checks the
+// password against each of their application passwords.
+func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*communique.User, error) {
+	login = strings.TrimSpace(login)
+	pw = password.NormalizeApplication(pw)
+	var user *communique.User
+	f := communique.UserFilter{Login: &login, Limit: 2}
+	if strings.Contains(login, "@") {
+		f = communique.UserFilter{Email: &login, Limit: 2}
+	}
+	if login != "" && len(login) <= 100 {
+		users, err := s.store.FindUsers(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if len(users) == 1 && communique.Can(users[0], communique.ActionReadAdmin, nil) {
+			user = users[0]
+		}
+	}
+	var apps []*communique.AppPassword
+	if user != nil {
+		var err error
+		if apps, err = s.store.FindAppPasswords(ctx, user.ID); err != nil {
+			return nil, err
+		}
+	}
+	// A password this node checked lately skips argon2 and the throttle:
+	// it is still one of the user's, as the list was just read.
+	for _, app := range apps {
+		if s.verified.has(app.Hash, pw) {
+			s.used(ctx, app, ip)
+			return user, nil
+		}
+	}
+	byLogin, byIP, err := s.store.CountLoginFailures(ctx, login, ip, s.Now().Add(-throttleWindow))
+	if err != nil {
+		return nil, err
+	}
+	if byLogin >= maxLoginFailures || byIP >= maxIPFailures {
+		return nil, &apiError{Status: http.StatusTooManyRequests, Code: "too_many_login_attempts",
+			Message: "Too many failed sign-in attempts. Please wait 15 minutes and try again."}
+	}
+	var match *communique.AppPassword
+	if len(pw) == password.ApplicationLength {
+		// A check costs argon2: a few per IP, a few at a time.
+		if ok, wait := s.signins.allow("ip:" + ip); !ok {
+			return nil, &apiError{Status: http.StatusTooManyRequests, Code: "rest_too_many_requests",
+				Message: "Too many sign-in attempts. Please try again in " + itoa(seconds(wait)) + " seconds."}
+		}
+		s.checking <- struct{}{}
+		defer func() { <-s.checking }()
+		for _, app := range apps {
+			if password.Check(app.Hash, pw) == nil {
+				match = app
+				break
+			}
+		}
+		if len(apps) == 0 {
+			password.Check(dummyHash, pw)
+		}
+	}
+	if match == nil {
+		if err := s.store.RecordLoginFailure(ctx, login, ip); err != nil {
+			s.logger.Warn("record API sign-in failure", "err", err)
+		}
+		return nil, errBadCredentials
+	}
+	if byLogin > 0 {
+		s.store.ClearLoginFailures(ctx, login)
+	}
+	s.verified.add(match.Hash, pw)
+	s.used(ctx, match, ip)
+	return user, nil
+}
+
+// used records a use of an application password, at most once a minute
+// per password and IP so that reading stays free of writes.
+func (s *Server) used(ctx context.Context, app *communique.AppPassword, ip string) {
+	if app.LastIP == ip && s.Now().Sub(app.LastUsedAt) < time.Minute {
+		return
+	}
+	if err := s.store.TouchAppPassword(ctx, app.ID, ip); err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
+		s.logger.Warn("record application password use", "err", err)
+	}
+}
+
+// credentialCache remembers application passwords this node verified,
+// as a hash of the stored hash and the password, for a few minutes: the
+// argon2 check costs tens of milliseconds and 64 MiB, too much for every
+// request of a busy program.
+type credentialCache struct {
+	mu sync.Mutex
+	m  map[[32]byte]time.Time
+}
+
+const (
+	credentialTTL     = 10 * time.Minute
+	maxCredentialKeys = 10_000
+)
+
+func newCredentialCache() *credentialCache {
+	return &credentialCache{m: map[[32]byte]time.Time{}}
+}
+
+func credentialKey(hash, pw string) [32]byte {
+	return sha256.Sum256([]byte(hash + "\x00" + pw))
+}
+
+func (c *credentialCache) has(hash, pw string) bool {
+	k := credentialKey(hash, pw)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	exp, ok := c.m[k]
+	if ok && time.Now().After(exp) {
+		delete(c.m, k)
+		return false
+	}
+	return ok
+}
+
+func (c *credentialCache) add(hash, pw string) {
+	k := credentialKey(hash, pw)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= maxCredentialKeys {
+		clear(c.m)
+	}
+	c.m[k] = time.Now().Add(credentialTTL)
+}

@@ -1,0 +1,463 @@
+package wpapi
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"communique"
+	"communique/discussion"
+	"communique/markup"
+)
+
+// Comments: /wp/v2/comments. Readers see approved comments on published
+// articles; moderators see the rest, and only they, in edit context, see
+// a commenter's email, IP and browser. New comments, from anyone, go
+// through discussion's rules (spam, moderation, flood, duplicates), and
+// moderation goes through discussion too, so the classifier learns from
+// verdicts given here as from those given in the newsroom.
+
+type commentJSON struct {
+	ID              int64             `json:"id"`
+	Post            int64             `json:"post"`
+	Parent          int64             `json:"parent"`
+	Author          int64             `json:"author"`
+	AuthorName      string            `json:"author_name"`
+	AuthorEmail     *string           `json:"author_email,omitempty"`
+	AuthorIP        *string           `json:"author_ip,omitempty"`
+	AuthorURL       string            `json:"author_url"`
+	AuthorUserAgent *string           `json:"author_user_agent,omitempty"`
+	Date            string            `json:"date"`
+	DateGMT         string            `json:"date_gmt"`
+	Content         rendered          `json:"content"`
+	Link            string            `json:"link"`
+	Status          string            `json:"status"`
+	Type            string            `json:"type"`
+	AvatarURLs      map[string]string `json:"author_avatar_urls"`
+	Meta            []any             `json:"meta,omitempty"`
+	Links           links             `json:"_links"`
+	Embedded        map[string]any    `json:"_embedded,omitempty"`
+}
+
+func (j *commentJSON) linksOf() links               { return j.Links }
+func (j *commentJSON) setEmbedded(e map[string]any) { j.Embedded = e }
+
+// Comment statuses between the store's words and WordPress's.
+var wpCommentStatus = map[communique.CommentStatus]string{
+	communique.CommentApproved: "approved", communique.CommentPending: "hold",
+	communique.CommentSpam: "spam", communique.CommentTrash: "trash",
+}
+
+// commentStatusOf reads a status as WordPress accepts it.
+func commentStatusOf(s string) (communique.CommentStatus, bool) {
+	switch strings.ToLower(s) {
+	case "approved", "approve", "1":
+		return communique.CommentApproved, true
+	case "hold", "unapproved", "0":
+		return communique.CommentPending, true
+	case "spam":
+		return communique.CommentSpam, true
+	case "trash":
+		return communique.CommentTrash, true
+	}
+	return "", false
+}
+
+func canModerate(c *caller) bool {
+	return communique.Can(c.User, communique.ActionModerateComment, nil)
+}
+
+// articleLinks remembers the links of the articles of one answer.
+type articleLinks map[int64]string
+
+func (s *Server) commentOut(ctx context.Context, c *caller, cm *communique.Comment, context string, seen articleLinks) *commentJSON {
+	edit := context == contextEdit && canModerate(c)
+	articleURL, ok := seen[cm.ArticleID]
+	if !ok {
+		if a, err := s.store.FindArticleByID(ctx, cm.ArticleID); err == nil {
+			articleURL = s.articleLink(ctx, c, a)
+		}
+		seen[cm.ArticleID] = articleURL
+	}
+	j := &commentJSON{ID: cm.ID, Post: cm.ArticleID, Parent: cm.ParentID, Author: cm.UserID, AuthorName: cm.AuthorName,
+		AuthorURL: cm.AuthorURL, Date: wpDate(cm.CreatedAt, c.Settings.Location), DateGMT: wpDate(cm.CreatedAt, time.UTC),
+		Content: rendered{Rendered: cm.HTML, Raw: rawIf(edit, cm.Text)}, Link: articleURL + "#comment-" + itoa(cm.ID),
+		Status: wpCommentStatus[cm.Status], Type: cm.Type, AvatarURLs: avatarURLs(c, cm.AvatarHash),
+		Links: links{
+			"self":       {{Href: c.api("/wp/v2/comments/" + itoa(cm.ID))}},
+			"collection": {{Href: c.api("/wp/v2/comments")}},
+			"up":         {{Href: c.api("/wp/v2/posts/" + itoa(cm.ArticleID)), Embeddable: true}},
+		}}
+	if edit {
+		email, ip, ua := cm.AuthorEmail, cm.AuthorIP, cm.UserAgent
+		j.AuthorEmail, j.AuthorIP, j.AuthorUserAgent, j.Meta = &email, &ip, &ua, []any{}
+	}
+	if cm.UserID != 0 {
+		j.Links["author"] = []link{{Href: c.api("/wp/v2/users/" + itoa(cm.UserID)), Embeddable: true}}
+	}
+	if cm.ParentID != 0 {
+		j.Links["in-reply-to"] = []link{{Href: c.api("/wp/v2/comments/" + itoa(cm.ParentID)), Embeddable: true}}
+	}
+	return j
+}
+
+func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	in := queryInput(r)
+	bad := invalid{}
+	context := readContext(in, bad)
+	pg := readPaging(in, bad)
+	f := communique.CommentFilter{Status: []communique.CommentStatus{communique.CommentApproved}, Newest: true}
+	if ids, ok := in.ints("post", bad); ok {
+		switch len(ids) {
+		case 0:
+		case 1:
+			f.ArticleID = &ids[0]
+		default:
+			bad["post"] = "post: only one post at a time is supported by this site."
+		}
+	}
+	statusGiven := in.has("status")
+	if v, ok := in.str("status", bad); ok {
+		if st, known := commentStatusOf(v); known {
+			f.Status = []communique.CommentStatus{st}
+		} else if v == "all" || v == "any" {
+			f.Status = nil
+		} else {
+			bad["status"] = "status is not one of approve, hold, spam, trash, all."
+		}
+	}
+	emailGiven := in.has("author_email")
+	if v, ok := in.str("author_email", bad); ok {
+		f.Email = &v
+	}
+	if t, ok := in.date("before", c.Settings.Location, bad); ok {
+		f.CreatedBefore = &t
+	}
+	in.choice("orderby", bad, "date", "date_gmt", "id")
+	if order, ok := in.choice("order", bad, "asc", "desc"); ok {
+		f.Newest = order == "desc"
+	}
+	in.unsupported(bad, "search", "after", "author", "author_exclude", "parent", "parent_exclude", "include", "exclude", "type", "password")
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	moderator := canModerate(c)
+	switch {
+	case statusGiven && !moderator && !(len(f.Status) == 1 && f.Status[0] == communique.CommentApproved):
+		s.fail(w, r, forbidden(c, "rest_forbidden_param", "Query parameter not permitted: status"))
+		return
+	case emailGiven && !moderator:
+		s.fail(w, r, forbidden(c, "rest_forbidden_param", "Query parameter not permitted: author_email"))
+		return
+	case context == contextEdit && !moderator:
+		s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to edit comments."))
+		return
+	}
+	if f.ArticleID != nil {
+		a, err := s.store.FindArticleByID(r.Context(), *f.ArticleID)
+		if err == nil && !s.canRead(c, a) {
+			s.fail(w, r, forbidden(c, "rest_cannot_read_post", "Sorry, you are not allowed to read the post for this comment."))
+			return
+		} else if err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	// Private columns leave the store only for moderators.
+	f.Private, f.PublishedOnly = moderator, !moderator
+	f.Offset, f.Limit = pg.start(), pg.PerPage
+	list, total, err := s.store.FindComments(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := setPaging(w, r, c, pg, total, "rest_comment_invalid_page_number"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	seen := articleLinks{}
+	out := make([]*commentJSON, 0, len(list))
+	items := make([]embedding, 0, len(list))
+	for _, cm := range list {
+		j := s.commentOut(r.Context(), c, cm, context, seen)
+		out, items = append(out, j), append(items, j)
+	}
+	s.embed(r, items)
+	writeJSON(w, http.StatusOK, out)
+}
+
+// loadComment finds the route's comment with its private fields; callers
+// decide what of them to show.
+func (s *Server) loadComment(r *http.Request) (*communique.Comment, error) {
+	invalidComment := notFound("rest_comment_invalid_id", "Invalid comment ID.")
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, invalidComment
+	}
+	cm, err := s.store.FindCommentByID(r.Context(), id)
+	if communique.ErrorCode(err) == communique.ENOTFOUND {
+		return nil, invalidComment
+	}
+	return cm, err
+}
+
+func (s *Server) handleCommentGet(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	bad := invalid{}
+	context := readContext(queryInput(r), bad)
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cm, err := s.loadComment(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !canModerate(c) {
+		if cm.Status != communique.CommentApproved {
+			s.fail(w, r, forbidden(c, "rest_cannot_read", "Sorry, you are not allowed to read this comment."))
+			return
+		}
+		if a, err := s.store.FindArticleByID(r.Context(), cm.ArticleID); err != nil || !s.canRead(c, a) {
+			s.fail(w, r, forbidden(c, "rest_cannot_read_post", "Sorry, you are not allowed to read the post for this comment."))
+			return
+		}
+		if context == contextEdit {
+			s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to edit comments."))
+			return
+		}
+	}
+	j := s.commentOut(r.Context(), c, cm, context, articleLinks{})
+	s.embed(r, []embedding{j})
+	writeJSON(w, http.StatusOK, j)
+}
+
+// handleCommentCreate posts a comment through discussion's rules: from
+// anyone (WordPress's rest_allow_anonymous_comments, kept on), with no
+// form token since there is no form, and under its own rate limit.
+func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	in, err := readInput(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	bad := invalid{}
+	postID, hasPost := in.int("post", bad)
+	parentID, _ := in.int("parent", bad)
+	authorName, _ := in.str("author_name", bad)
+	authorEmail, _ := in.str("author_email", bad)
+	authorURL, _ := in.str("author_url", bad)
+	text, _ := in.str("content", bad)
+	var status communique.CommentStatus
+	if v, ok := in.str("status", bad); ok {
+		if status, ok = commentStatusOf(v); !ok {
+			bad["status"] = "status is not one of approved, hold, spam, trash."
+		}
+	}
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	moderator := canModerate(c)
+	if id, ok := in.int("author", bad); ok && !moderator && (c.User == nil || id != c.User.ID) {
+		s.fail(w, r, forbidden(c, "rest_comment_invalid_author", "Sorry, you are not allowed to edit 'author' for comments."))
+		return
+	}
+	if in.has("author_ip") && !moderator {
+		s.fail(w, r, forbidden(c, "rest_comment_invalid_author_ip", "Sorry, you are not allowed to edit 'author_ip' for comments."))
+		return
+	}
+	if status != "" && !moderator {
+		s.fail(w, r, forbidden(c, "rest_comment_invalid_status", "Sorry, you are not allowed to edit 'status' for comments."))
+		return
+	}
+	noPost := &apiError{Status: http.StatusForbidden, Code: "rest_comment_invalid_post_id", Message: "Sorry, you are not allowed to create this comment without a post."}
+	if !hasPost || postID <= 0 {
+		s.fail(w, r, noPost)
+		return
+	}
+	if a, err := s.store.FindArticleByID(r.Context(), postID); communique.ErrorCode(err) == communique.ENOTFOUND || err == nil && !s.canRead(c, a) {
+		s.fail(w, r, noPost)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if c.User == nil {
+		if ok, wait := s.comments.allow("ip:" + c.IP); !ok {
+			s.tooMany(w, r, wait)
+			return
+		}
+	}
+	sub := discussion.Submission{ArticleID: postID, ParentID: parentID, Author: authorName, Email: authorEmail, URL: authorURL,
+		Text: text, SkipToken: true, IP: c.IP, UserAgent: r.UserAgent()}
+	if c.User != nil {
+		// A signed-in commenter is who they signed in as.
+		sub.UserID, sub.Author, sub.Email, sub.Trusted = c.User.ID, c.User.Name(), c.User.Email, moderator
+	}
+	cm, err := s.talk.Post(r.Context(), c.Settings, sub)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if status != "" && status != cm.Status {
+		if err := s.talk.Moderate(r.Context(), cm.ID, status); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if cm, err = s.store.FindCommentByID(r.Context(), cm.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	j := s.commentOut(r.Context(), c, cm, contextEdit, articleLinks{})
+	w.Header().Set("Location", j.Links["self"][0].Href)
+	writeJSON(w, http.StatusCreated, j)
+}
+
+// commentRefusal turns discussion's refusals into WordPress's errors.
+func commentRefusal(e *discussion.Error) *apiError {
+	switch e.Kind {
+	case discussion.KindClosed:
+		return &apiError{Status: http.StatusForbidden, Code: "rest_comment_closed", Message: "Sorry, comments are closed for this item."}
+	case discussion.KindFlood:
+		return &apiError{Status: http.StatusTooManyRequests, Code: "comment_flood", Message: e.Message}
+	case discussion.KindDuplicate:
+		return &apiError{Status: http.StatusConflict, Code: "comment_duplicate", Message: e.Message}
+	case discussion.KindForbidden:
+		return &apiError{Status: http.StatusForbidden, Code: "rest_forbidden", Message: e.Message}
+	case discussion.KindInvalid:
+		names := map[string]string{"author": "author_name", "email": "author_email", "url": "author_url", "comment": "content", "comment_parent": "parent"}
+		params := map[string]string{}
+		var keys []string
+		for k, msg := range e.Fields {
+			if n, ok := names[k]; ok {
+				k = n
+			}
+			params[k] = msg
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		switch {
+		case params["content"] != "":
+			return &apiError{Status: http.StatusBadRequest, Code: "rest_comment_content_invalid", Message: "Invalid comment content.", Params: params}
+		case params["author_name"] != "" || params["author_email"] != "":
+			return &apiError{Status: http.StatusBadRequest, Code: "rest_comment_author_data_required",
+				Message: "Creating a comment requires valid author name and email values.", Params: params}
+		}
+		return &apiError{Status: http.StatusBadRequest, Code: "rest_invalid_param", Message: "Invalid parameter(s): " + strings.Join(keys, ", "), Params: params}
+	}
+	return &apiError{Status: http.StatusBadRequest, Code: "rest_comment_failed_create", Message: e.Message}
+}
+
+// handleCommentUpdate moderates (status) and edits (content) a comment.
+func (s *Server) handleCommentUpdate(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	cm, err := s.loadComment(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !canModerate(c) {
+		s.fail(w, r, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this comment."))
+		return
+	}
+	in, err := readInput(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	bad := invalid{}
+	var status communique.CommentStatus
+	if v, ok := in.str("status", bad); ok {
+		if status, ok = commentStatusOf(v); !ok {
+			bad["status"] = "status is not one of approved, hold, spam, trash."
+		}
+	}
+	text, hasText := in.str("content", bad)
+	for _, k := range []string{"author", "author_name", "author_email", "author_url", "author_ip", "author_user_agent", "date", "date_gmt", "post", "parent"} {
+		if in.has(k) {
+			bad[k] = k + " cannot be changed on this site; only status and content can."
+		}
+	}
+	if hasText && strings.TrimSpace(text) == "" {
+		bad["content"] = "Invalid comment content."
+	}
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	if hasText && strings.TrimSpace(text) != cm.Text {
+		text = strings.TrimSpace(text)
+		if err := s.store.UpdateCommentText(ctx, cm.ID, text, markup.Comment(text), cm.Status, cm.SpamScore); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if status != "" && status != cm.Status {
+		if err := s.talk.Moderate(ctx, cm.ID, status); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if cm, err = s.store.FindCommentByID(ctx, cm.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.commentOut(ctx, c, cm, contextEdit, articleLinks{}))
+}
+
+func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	cm, err := s.loadComment(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !canModerate(c) {
+		s.fail(w, r, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this comment."))
+		return
+	}
+	in, err := readInput(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	bad := invalid{}
+	force, _ := in.boolean("force", bad)
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	if force {
+		previous := s.commentOut(ctx, c, cm, contextEdit, articleLinks{})
+		if err := s.store.DeleteComment(ctx, cm.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, deleted{Deleted: true, Previous: previous})
+		return
+	}
+	if cm.Status == communique.CommentTrash {
+		s.fail(w, r, &apiError{Status: http.StatusGone, Code: "rest_already_trashed", Message: "The comment has already been trashed."})
+		return
+	}
+	if err := s.talk.Moderate(ctx, cm.ID, communique.CommentTrash); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if cm, err = s.store.FindCommentByID(ctx, cm.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.commentOut(ctx, c, cm, contextEdit, articleLinks{}))
+}

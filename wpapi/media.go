@@ -1,0 +1,349 @@
+package wpapi
+
+import (
+	"html"
+	"io"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"communique"
+	"communique/markup"
+	"communique/upload"
+)
+
+// Media: /wp/v2/media, the library's images as WordPress attachments.
+// Uploads take the raw file with Content-Disposition, as WordPress, or a
+// multipart "file" field, and meet the newsroom's checks (upload).
+
+type mediaJSON struct {
+	ID            int64        `json:"id"`
+	Date          string       `json:"date"`
+	DateGMT       string       `json:"date_gmt"`
+	GUID          rendered     `json:"guid"`
+	Modified      string       `json:"modified"`
+	ModifiedGMT   string       `json:"modified_gmt"`
+	Slug          string       `json:"slug"`
+	Status        string       `json:"status"`
+	Type          string       `json:"type"`
+	Link          string       `json:"link"`
+	Title         rendered     `json:"title"`
+	Author        int64        `json:"author"`
+	CommentStatus string       `json:"comment_status,omitempty"`
+	PingStatus    string       `json:"ping_status,omitempty"`
+	Template      *string      `json:"template,omitempty"`
+	Description   *rendered    `json:"description,omitempty"`
+	Caption       rendered     `json:"caption"`
+	AltText       string       `json:"alt_text"`
+	MediaType     string       `json:"media_type"`
+	MimeType      string       `json:"mime_type"`
+	MediaDetails  mediaDetails `json:"media_details"`
+	Post          *int64       `json:"post"`
+	SourceURL     string       `json:"source_url"`
+	Links         links        `json:"_links"`
+	Embedded      any          `json:"_embedded,omitempty"`
+}
+
+type mediaDetails struct {
+	Width    int                  `json:"width"`
+	Height   int                  `json:"height"`
+	File     string               `json:"file"`
+	Filesize int64                `json:"filesize"`
+	Sizes    map[string]mediaSize `json:"sizes"`
+}
+
+type mediaSize struct {
+	File      string `json:"file"`
+	Width     int    `json:"width"`
+	Height    int    `json:"height"`
+	Filesize  int64  `json:"filesize"`
+	MimeType  string `json:"mime_type"`
+	SourceURL string `json:"source_url"`
+}
+
+func (s *Server) mediaOut(c *caller, m *communique.Media, context string) *mediaJSON {
+	edit := context == contextEdit && communique.CanManageMedia(c.User, m)
+	loc := c.Settings.Location
+	src := c.Base + m.URL()
+	title := strings.TrimSuffix(m.Filename, path.Ext(m.Filename))
+	caption := ""
+	if m.Caption != "" {
+		caption = "<p>" + html.EscapeString(m.Caption) + "</p>\n"
+	}
+	j := &mediaJSON{ID: m.ID, Date: wpDate(m.CreatedAt, loc), DateGMT: wpDate(m.CreatedAt, time.UTC),
+		GUID: rendered{Rendered: src, Raw: rawIf(edit, src)}, Modified: wpDate(m.CreatedAt, loc), ModifiedGMT: wpDate(m.CreatedAt, time.UTC),
+		Slug: markup.Slugify(title), Status: "inherit", Type: "attachment", Link: src,
+		Title: rendered{Rendered: html.EscapeString(title), Raw: rawIf(edit, title)}, Author: m.UploaderID,
+		Caption: rendered{Rendered: caption, Raw: rawIf(edit, m.Caption)}, AltText: m.AltText,
+		MediaType: "image", MimeType: m.MimeType, SourceURL: src,
+		MediaDetails: mediaDetails{Width: m.Width, Height: m.Height, File: m.Key, Filesize: m.Size, Sizes: map[string]mediaSize{
+			"full": {File: m.Key, Width: m.Width, Height: m.Height, Filesize: m.Size, MimeType: m.MimeType, SourceURL: src},
+		}},
+		Links: links{
+			"self":       {{Href: c.api("/wp/v2/media/" + itoa(m.ID))}},
+			"collection": {{Href: c.api("/wp/v2/media")}},
+		}}
+	for _, v := range m.Variants {
+		j.MediaDetails.Sizes["w"+strconv.Itoa(v.Width)] = mediaSize{File: v.Key, Width: v.Width, Height: v.Height, Filesize: v.Size,
+			MimeType: v.MimeType, SourceURL: c.Base + m.VariantURL(v.Width)}
+	}
+	if m.UploaderID != 0 {
+		j.Links["author"] = []link{{Href: c.api("/wp/v2/users/" + itoa(m.UploaderID)), Embeddable: true}}
+	}
+	if context != contextEmbed {
+		empty := ""
+		j.CommentStatus, j.PingStatus, j.Template = "closed", "closed", &empty
+		j.Description = &rendered{Rendered: "", Raw: rawIf(edit, "")}
+	}
+	return j
+}
+
+func (j *mediaJSON) linksOf() links               { return j.Links }
+func (j *mediaJSON) setEmbedded(e map[string]any) { j.Embedded = e }
+
+func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	in := queryInput(r)
+	bad := invalid{}
+	context := readContext(in, bad)
+	pg := readPaging(in, bad)
+	var f communique.MediaFilter
+	if ids, ok := in.ints("author", bad); ok {
+		if len(ids) > 1 {
+			bad["author"] = "author: only one author at a time is supported by this site."
+		} else if len(ids) == 1 {
+			f.UploaderID = &ids[0]
+		}
+	}
+	if ids, ok := in.ints("include", bad); ok {
+		f.IDs = nonEmpty(ids)
+	}
+	mediaType, _ := in.choice("media_type", bad, "image", "video", "text", "application", "audio")
+	in.choice("orderby", bad, "date")
+	in.choice("order", bad, "desc")
+	in.choice("status", bad, "inherit")
+	in.unsupported(bad, "search", "after", "before", "exclude", "parent", "parent_exclude", "slug", "mime_type", "author_exclude")
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if context == contextEdit && !communique.Can(c.User, communique.ActionUploadMedia, nil) {
+		s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to edit posts in this post type."))
+		return
+	}
+	var list []*communique.Media
+	total := 0
+	if mediaType == "" || mediaType == "image" {
+		f.Offset, f.Limit = pg.start(), pg.PerPage
+		var err error
+		if list, total, err = s.store.FindMedia(r.Context(), f); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if err := setPaging(w, r, c, pg, total, "rest_post_invalid_page_number"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]*mediaJSON, 0, len(list))
+	items := make([]embedding, 0, len(list))
+	for _, m := range list {
+		j := s.mediaOut(c, m, context)
+		out, items = append(out, j), append(items, j)
+	}
+	s.embed(r, items)
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) loadMedia(r *http.Request) (*communique.Media, error) {
+	invalidID := notFound("rest_post_invalid_id", "Invalid post ID.")
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, invalidID
+	}
+	m, err := s.store.FindMediaByID(r.Context(), id)
+	if communique.ErrorCode(err) == communique.ENOTFOUND {
+		return nil, invalidID
+	}
+	return m, err
+}
+
+func (s *Server) handleMediaGet(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	bad := invalid{}
+	context := readContext(queryInput(r), bad)
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m, err := s.loadMedia(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if context == contextEdit && !communique.CanManageMedia(c.User, m) {
+		s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to edit this post."))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.mediaOut(c, m, context))
+}
+
+// handleMediaCreate stores an upload: the raw body named by
+// Content-Disposition, or a multipart "file" field. alt_text and caption
+// come with it (in the form, or the query string of a raw upload).
+func (s *Server) handleMediaCreate(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	if !communique.Can(c.User, communique.ActionUploadMedia, nil) {
+		s.fail(w, r, forbidden(c, "rest_cannot_create", "Sorry, you are not allowed to upload media on this site."))
+		return
+	}
+	lim := s.library.Limits.MaxBytes
+	if lim <= 0 {
+		lim = 20 << 20
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, lim+1<<20)
+	in := queryInput(r)
+	var file io.Reader
+	var name string
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" {
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			s.fail(w, r, badRequest("rest_upload_no_data", "The upload could not be read (is it too large?)."))
+			return
+		}
+		defer r.MultipartForm.RemoveAll()
+		for k, vs := range r.MultipartForm.Value {
+			if len(vs) > 0 {
+				in.body[k] = vs[0]
+			}
+		}
+		fhs := r.MultipartForm.File["file"]
+		if len(fhs) == 0 {
+			s.fail(w, r, badRequest("rest_upload_no_data", "No data supplied."))
+			return
+		}
+		f, err := fhs[0].Open()
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		defer f.Close()
+		file, name = f, fhs[0].Filename
+		if _, params, err := mime.ParseMediaType(fhs[0].Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
+			name = params["filename"] // the raw name, so a path in it is refused, not trimmed
+		}
+	} else {
+		disposition := r.Header.Get("Content-Disposition")
+		if disposition == "" {
+			s.fail(w, r, badRequest("rest_upload_no_content_disposition", "No Content-Disposition supplied."))
+			return
+		}
+		_, params, err := mime.ParseMediaType(disposition)
+		if err != nil || params["filename"] == "" {
+			s.fail(w, r, badRequest("rest_upload_invalid_disposition", "Invalid Content-Disposition supplied. Content-Disposition needs to be formatted as `attachment; filename=\"image.png\"` or similar."))
+			return
+		}
+		if r.ContentLength == 0 {
+			s.fail(w, r, badRequest("rest_upload_no_data", "No data supplied."))
+			return
+		}
+		file, name = r.Body, params["filename"]
+	}
+	bad := invalid{}
+	alt, _ := in.str("alt_text", bad)
+	caption, _ := in.str("caption", bad)
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m, err := s.library.Image(r.Context(), file, name, upload.Fields{AltText: alt, Caption: caption, UploaderID: c.User.ID})
+	if communique.ErrorCode(err) == communique.EINVALID {
+		s.fail(w, r, badRequest("rest_upload_sideload_error", communique.ErrorMessage(err)))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	j := s.mediaOut(c, m, contextEdit)
+	w.Header().Set("Location", j.Links["self"][0].Href)
+	writeJSON(w, http.StatusCreated, j)
+}
+
+func (s *Server) handleMediaUpdate(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	m, err := s.loadMedia(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !communique.CanManageMedia(c.User, m) {
+		s.fail(w, r, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."))
+		return
+	}
+	in, err := readInput(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	bad := invalid{}
+	var upd communique.MediaUpdate
+	if v, ok := in.str("alt_text", bad); ok {
+		upd.AltText = &v
+	}
+	if v, ok := in.str("caption", bad); ok {
+		upd.Caption = &v
+	}
+	for _, k := range []string{"title", "slug", "description", "post", "author", "date", "date_gmt"} {
+		if in.has(k) {
+			bad[k] = k + " cannot be changed on this site; only alt_text and caption can."
+		}
+	}
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if m, err = s.store.UpdateMedia(r.Context(), m.ID, upd); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.mediaOut(c, m, contextEdit))
+}
+
+func (s *Server) handleMediaDelete(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	m, err := s.loadMedia(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !communique.CanManageMedia(c.User, m) {
+		s.fail(w, r, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."))
+		return
+	}
+	in, err := readInput(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	bad := invalid{}
+	force, _ := in.boolean("force", bad)
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !force {
+		s.fail(w, r, &apiError{Status: http.StatusNotImplemented, Code: "rest_trash_not_supported",
+			Message: "The post does not support trashing. Set 'force=true' to delete."})
+		return
+	}
+	previous := s.mediaOut(c, m, contextEdit)
+	if err := s.store.DeleteMedia(r.Context(), m.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.library.RemoveFiles(r.Context(), m)
+	writeJSON(w, http.StatusOK, deleted{Deleted: true, Previous: previous})
+}

@@ -1,0 +1,615 @@
+package wpapi
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"communique"
+	"communique/markup"
+)
+
+// Posts and pages: /wp/v2/posts and /wp/v2/pages, one handler for both
+// as articles and pages are one thing in the store.
+
+// postJSON is a post or page as WordPress shows it.
+type postJSON struct {
+	ID            int64     `json:"id"`
+	Date          string    `json:"date"`
+	DateGMT       *string   `json:"date_gmt"`
+	GUID          rendered  `json:"guid"`
+	Modified      string    `json:"modified"`
+	ModifiedGMT   string    `json:"modified_gmt"`
+	Password      *string   `json:"password,omitempty"`
+	Slug          string    `json:"slug"`
+	Status        string    `json:"status"`
+	Type          string    `json:"type"`
+	Link          string    `json:"link"`
+	Title         rendered  `json:"title"`
+	Content       *rendered `json:"content,omitempty"`
+	Excerpt       rendered  `json:"excerpt"`
+	Author        int64     `json:"author"`
+	FeaturedMedia int64     `json:"featured_media"`
+	Parent        *int64    `json:"parent,omitempty"`
+	MenuOrder     *int      `json:"menu_order,omitempty"`
+	CommentStatus string    `json:"comment_status,omitempty"`
+	PingStatus    string    `json:"ping_status,omitempty"`
+	Sticky        *bool     `json:"sticky,omitempty"`
+	Template      *string   `json:"template,omitempty"`
+	Format        string    `json:"format,omitempty"`
+	Categories    *[]int64  `json:"categories,omitempty"`
+	Tags          *[]int64  `json:"tags,omitempty"`
+	Links         links     `json:"_links"`
+	Embedded      any       `json:"_embedded,omitempty"`
+}
+
+func (p *postJSON) linksOf() links               { return p.Links }
+func (p *postJSON) setEmbedded(e map[string]any) { p.Embedded = e }
+
+// restBase is the route of a type: posts or pages.
+func restBase(typ string) string {
+	if typ == communique.TypePage {
+		return "pages"
+	}
+	return "posts"
+}
+
+// Statuses between the store's words and WordPress's.
+var (
+	wpStatus = map[communique.Status]string{
+		communique.StatusPublished: "publish", communique.StatusScheduled: "future", communique.StatusDraft: "draft",
+		communique.StatusPending: "pending", communique.StatusTrash: "trash",
+	}
+	storeStatus = map[string]communique.Status{
+		"publish": communique.StatusPublished, "future": communique.StatusScheduled, "draft": communique.StatusDraft,
+		"pending": communique.StatusPending, "trash": communique.StatusTrash,
+	}
+)
+
+// canCreate is edit_posts (or edit_pages) in WordPress's words.
+func canCreate(u *communique.User, typ string) bool {
+	if typ == communique.TypePage {
+		return communique.Can(u, communique.ActionCreatePage, nil)
+	}
+	return communique.Can(u, communique.ActionCreateArticle, nil)
+}
+
+// canEditOthers is edit_others_posts: may u edit an article that is not
+// theirs?
+func canEditOthers(u *communique.User, typ string) bool {
+	return communique.Can(u, communique.ActionEditArticle, &communique.Article{Type: typ, AuthorID: -1, Status: communique.StatusDraft})
+}
+
+// canRead reports whether the caller may see a: readers see what is
+// public, the newsroom what it may edit.
+func (s *Server) canRead(c *caller, a *communique.Article) bool {
+	return a.IsPublic(s.Now()) || c.User != nil && communique.Can(c.User, communique.ActionEditArticle, a)
+}
+
+// articleLink is the absolute URL of an article or page.
+func (s *Server) articleLink(ctx context.Context, c *caller, a *communique.Article) string {
+	var parents []string
+	for parent, depth := a.ParentID, 0; parent != 0 && depth < 10; depth++ {
+		p, err := s.store.FindArticleByID(ctx, parent)
+		if err != nil {
+			break
+		}
+		parents = append([]string{p.Slug}, parents...)
+		parent = p.ParentID
+	}
+	return c.Base + communique.ArticlePath(a, c.Settings, parents)
+}
+
+// postOut renders an article in a context; edit fields only for those
+// who may edit it.
+func (s *Server) postOut(ctx context.Context, c *caller, a *communique.Article, context string) *postJSON {
+	edit := context == contextEdit && c.User != nil && communique.Can(c.User, communique.ActionEditArticle, a)
+	loc := c.Settings.Location
+	date := a.PublishedAt
+	if date.IsZero() {
+		date = a.CreatedAt
+	}
+	base := "/wp/v2/" + restBase(a.Type)
+	p := &postJSON{
+		ID: a.ID, Date: wpDate(date, loc), DateGMT: wpDateGMT(a.PublishedAt),
+		GUID:     rendered{Rendered: c.Base + "/?p=" + itoa(a.ID), Raw: rawIf(edit, c.Base+"/?p="+itoa(a.ID))},
+		Modified: wpDate(a.ModifiedAt, loc), ModifiedGMT: wpDate(a.ModifiedAt, time.UTC),
+		Slug: a.Slug, Status: wpStatus[a.Status], Type: a.Type, Link: s.articleLink(ctx, c, a),
+		Title:  rendered{Rendered: html.EscapeString(a.Title), Raw: rawIf(edit, a.Title)},
+		Author: a.AuthorID, FeaturedMedia: a.FeaturedMediaID,
+		Excerpt: rendered{Rendered: excerptHTML(a.Summary), Raw: rawIf(edit, a.Excerpt), Protected: &falseValue},
+		Links: links{
+			"self":       {{Href: c.api(base + "/" + itoa(a.ID))}},
+			"collection": {{Href: c.api(base)}},
+			"author":     {{Href: c.api("/wp/v2/users/" + itoa(a.AuthorID)), Embeddable: true}},
+			"replies":    {{Href: c.api("/wp/v2/comments?post=" + itoa(a.ID)), Embeddable: true}},
+		},
+	}
+	if edit {
+		empty := ""
+		p.Password = &empty
+	}
+	if context != contextEmbed {
+		p.Content = &rendered{Rendered: a.HTML, Raw: rawIf(edit, a.Source), Protected: &falseValue}
+		p.CommentStatus, p.PingStatus = "closed", "closed"
+		if a.CommentsOpen {
+			p.CommentStatus = "open"
+		}
+		empty := ""
+		p.Template = &empty
+	}
+	if a.FeaturedMediaID != 0 {
+		p.Links["wp:featuredmedia"] = []link{{Href: c.api("/wp/v2/media/" + itoa(a.FeaturedMediaID)), Embeddable: true}}
+	}
+	if a.Type == communique.TypePage {
+		parent, order := a.ParentID, a.MenuOrder
+		p.Parent, p.MenuOrder = &parent, &order
+		if a.ParentID != 0 {
+			p.Links["up"] = []link{{Href: c.api(base + "/" + itoa(a.ParentID)), Embeddable: true}}
+		}
+		return p
+	}
+	if context != contextEmbed {
+		sticky := a.Sticky
+		p.Sticky, p.Format = &sticky, "standard"
+		cats, tags := termIDs(a.Categories), termIDs(a.Tags)
+		p.Categories, p.Tags = &cats, &tags
+	}
+	p.Links["wp:term"] = []link{
+		{Href: c.api("/wp/v2/categories?post=" + itoa(a.ID)), Embeddable: true, Taxonomy: "category"},
+		{Href: c.api("/wp/v2/tags?post=" + itoa(a.ID)), Embeddable: true, Taxonomy: "post_tag"},
+	}
+	return p
+}
+
+func termIDs(terms []*communique.Term) []int64 {
+	ids := []int64{}
+	for _, t := range terms {
+		ids = append(ids, t.ID)
+	}
+	return ids
+}
+
+// excerptHTML is the summary (plain text) as WordPress renders an excerpt.
+func excerptHTML(summary string) string {
+	if strings.TrimSpace(summary) == "" {
+		return ""
+	}
+	return "<p>" + html.EscapeString(summary) + "</p>\n"
+}
+
+// postsQuery reads the filters of a list of posts or pages.
+func (s *Server) postsQuery(c *caller, in *input, typ string, bad invalid) (communique.ArticleFilter, paging, string) {
+	f := communique.ArticleFilter{Type: &typ}
+	context := readContext(in, bad)
+	pg := readPaging(in, bad)
+	if search, ok := in.str("search", bad); ok {
+		f.Search = search
+	}
+	if ids, ok := in.ints("author", bad); ok {
+		f.AuthorIDs = ids
+	}
+	if slugs, ok := in.strs("slug", bad); ok {
+		if len(slugs) > 1 {
+			bad["slug"] = "slug: only one slug at a time is supported by this site."
+		} else if len(slugs) == 1 {
+			f.Slug = &slugs[0]
+		}
+	}
+	if typ == communique.TypePost {
+		if ids, ok := in.ints("categories", bad); ok {
+			f.CategoryIDs = nonEmpty(ids)
+		}
+		if ids, ok := in.ints("tags", bad); ok {
+			f.TagIDs = nonEmpty(ids)
+		}
+	}
+	if t, ok := in.date("after", c.Settings.Location, bad); ok {
+		after := t.Add(time.Microsecond) // "after" is exclusive; times are kept to the microsecond
+		f.PublishedFrom = &after
+	}
+	if t, ok := in.date("before", c.Settings.Location, bad); ok {
+		f.PublishedTo = &t
+	}
+	if by, ok := in.choice("orderby", bad, "date", "id", "modified", "slug", "title"); ok {
+		f.OrderBy = by
+	}
+	if order, ok := in.choice("order", bad, "asc", "desc"); ok {
+		f.Oldest = order == "asc"
+	}
+	in.unsupported(bad, "include", "exclude", "author_exclude", "categories_exclude", "tags_exclude", "tax_relation",
+		"sticky", "parent", "parent_exclude", "menu_order", "modified_after", "modified_before", "search_columns", "password")
+	f.Status = []communique.Status{communique.StatusPublished}
+	if names, ok := in.strs("status", bad); ok {
+		f.Status = nil
+		for _, name := range names {
+			switch st, known := storeStatus[name]; {
+			case known:
+				f.Status = append(f.Status, st)
+			case name == "any":
+				f.Status = append(f.Status, communique.StatusPublished, communique.StatusScheduled, communique.StatusDraft, communique.StatusPending)
+			case name == "private":
+				// Nothing here is private; asking for it finds nothing.
+			default:
+				bad["status"] = "status is not one of publish, future, draft, pending, private, trash, any."
+			}
+		}
+		if len(f.Status) == 0 {
+			f.Limit = -1
+		}
+	}
+	return f, pg, context
+}
+
+func nonEmpty(ids []int64) []int64 {
+	if len(ids) == 0 {
+		return []int64{0} // matches nothing, as an empty list asks
+	}
+	return ids
+}
+
+func (s *Server) handlePostList(typ string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := callerFrom(r.Context())
+		in := queryInput(r)
+		bad := invalid{}
+		f, pg, context := s.postsQuery(c, in, typ, bad)
+		if err := bad.err(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, st := range f.Status {
+			if st != communique.StatusPublished && !canCreate(c.User, typ) {
+				s.fail(w, r, forbidden(c, "rest_forbidden_status", "Status is forbidden."))
+				return
+			}
+		}
+		if context == contextEdit && !canCreate(c.User, typ) {
+			s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to edit posts in this post type."))
+			return
+		}
+		if c.User != nil && !canEditOthers(c.User, typ) {
+			f.PrivateTo = &c.User.ID
+		}
+		var list []*communique.Article
+		total := 0
+		if f.Limit >= 0 {
+			f.Offset, f.Limit = pg.start(), pg.PerPage
+			var err error
+			if list, total, err = s.store.FindArticles(r.Context(), f); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if err := setPaging(w, r, c, pg, total, "rest_post_invalid_page_number"); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out := make([]*postJSON, 0, len(list))
+		items := make([]embedding, 0, len(list))
+		for _, a := range list {
+			if !s.canRead(c, a) {
+				continue
+			}
+			p := s.postOut(r.Context(), c, a, context)
+			out, items = append(out, p), append(items, p)
+		}
+		s.embed(r, items)
+		writeJSON(w, http.StatusOK, out)
+	}
+}
+
+// loadPost finds the article of the route's id and checks its type.
+func (s *Server) loadPost(r *http.Request, typ string) (*communique.Article, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, notFound("rest_post_invalid_id", "Invalid post ID.")
+	}
+	a, err := s.store.FindArticleByID(r.Context(), id)
+	if communique.ErrorCode(err) == communique.ENOTFOUND || err == nil && a.Type != typ {
+		return nil, notFound("rest_post_invalid_id", "Invalid post ID.")
+	} else if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (s *Server) handlePostGet(typ string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := callerFrom(r.Context())
+		bad := invalid{}
+		context := readContext(queryInput(r), bad)
+		if err := bad.err(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		a, err := s.loadPost(r, typ)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !s.canRead(c, a) {
+			s.fail(w, r, forbidden(c, "rest_forbidden", "Sorry, you are not allowed to do that."))
+			return
+		}
+		if context == contextEdit && !communique.Can(c.User, communique.ActionEditArticle, a) {
+			s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to edit this post."))
+			return
+		}
+		p := s.postOut(r.Context(), c, a, context)
+		s.embed(r, []embedding{p})
+		writeJSON(w, http.StatusOK, p)
+	}
+}
+
+// postWrite is what a create or update asks for, read from the body.
+type postWrite struct {
+	upd        communique.ArticleUpdate
+	categories *[]int64
+	tags       *[]int64
+}
+
+// readPostWrite reads the writable fields; current is nil for a create.
+func readPostWrite(c *caller, in *input, typ string, current *communique.Article, bad invalid) postWrite {
+	var pw postWrite
+	u := &pw.upd
+	if v, ok := in.str("title", bad); ok {
+		u.Title = &v
+	}
+	if v, ok := in.str("content", bad); ok && (current == nil || v != current.Source) {
+		// WordPress clients write HTML; content sent back unchanged keeps
+		// the article's own format (Markdown stays Markdown).
+		html := communique.FormatHTML
+		u.Source, u.Format = &v, &html
+	}
+	if v, ok := in.str("excerpt", bad); ok {
+		if strings.Contains(v, "<") {
+			v = markup.PlainText(v) // excerpts are kept as text
+		}
+		u.Excerpt = &v
+	}
+	if v, ok := in.str("slug", bad); ok {
+		u.Slug = &v
+	}
+	if v, ok := in.choice("status", bad, "publish", "future", "draft", "pending", "private"); ok {
+		if v == "private" {
+			bad["status"] = "Private posts are not supported by this site; use draft or publish."
+		} else {
+			st := storeStatus[v]
+			u.Status = &st
+		}
+	}
+	if t, ok := in.date("date_gmt", time.UTC, bad); ok {
+		u.PublishedAt = &t
+	} else if t, ok := in.date("date", c.Settings.Location, bad); ok {
+		u.PublishedAt = &t
+	}
+	if v, ok := in.int("author", bad); ok {
+		u.AuthorID = &v
+	}
+	if v, ok := in.choice("comment_status", bad, "open", "closed"); ok {
+		open := v == "open"
+		u.CommentsOpen = &open
+	}
+	in.choice("ping_status", bad, "open", "closed") // accepted; the site sends no pings
+	if v, ok := in.int("featured_media", bad); ok {
+		u.FeaturedMediaID = &v
+	}
+	if v, ok := in.str("password", bad); ok && v != "" {
+		bad["password"] = "Password-protected posts are not supported by this site."
+	}
+	if typ == communique.TypePage {
+		if v, ok := in.int("parent", bad); ok {
+			u.ParentID = &v
+		}
+		if v, ok := in.int("menu_order", bad); ok {
+			n := int(v)
+			u.MenuOrder = &n
+		}
+		return pw
+	}
+	if v, ok := in.boolean("sticky", bad); ok {
+		u.Sticky = &v
+	}
+	if v, ok := in.str("format", bad); ok && v != "standard" {
+		bad["format"] = "format is not one of standard."
+	}
+	if ids, ok := in.ints("categories", bad); ok {
+		pw.categories = &ids
+	}
+	if ids, ok := in.ints("tags", bad); ok {
+		pw.tags = &ids
+	}
+	return pw
+}
+
+// checkWrite applies the capability rules to what a write asks for:
+// publishing, and writing as someone else.
+func (s *Server) checkWrite(r *http.Request, c *caller, pw postWrite, probe *communique.Article) error {
+	if st := pw.upd.Status; st != nil && (*st == communique.StatusPublished || *st == communique.StatusScheduled) &&
+		!communique.Can(c.User, communique.ActionPublishArticle, probe) {
+		return &apiError{Status: http.StatusForbidden, Code: "rest_cannot_publish", Message: "Sorry, you are not allowed to publish posts in this post type."}
+	}
+	if id := pw.upd.AuthorID; id != nil && *id != probe.AuthorID {
+		as := *probe
+		as.AuthorID = *id
+		if !communique.Can(c.User, communique.ActionEditArticle, &as) {
+			return &apiError{Status: http.StatusForbidden, Code: "rest_cannot_edit_others", Message: "Sorry, you are not allowed to update posts as this user."}
+		}
+		if _, err := s.store.FindUserByID(r.Context(), *id); err != nil {
+			if communique.ErrorCode(err) == communique.ENOTFOUND {
+				return badRequest("rest_invalid_author", "Invalid author ID.")
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Server) handlePostCreate(typ string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := callerFrom(r.Context())
+		if !canCreate(c.User, typ) {
+			s.fail(w, r, forbidden(c, "rest_cannot_create", "Sorry, you are not allowed to create posts as this user."))
+			return
+		}
+		in, err := readInput(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if in.has("id") {
+			s.fail(w, r, badRequest("rest_post_exists", "Cannot create existing post."))
+			return
+		}
+		bad := invalid{}
+		pw := readPostWrite(c, in, typ, nil, bad)
+		if err := bad.err(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		u := pw.upd
+		a := &communique.Article{Type: typ, AuthorID: c.User.ID, Status: communique.StatusDraft, Format: communique.FormatHTML,
+			CommentsOpen: c.Settings.Bool("comments_open_default")}
+		if err := s.checkWrite(r, c, pw, a); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		setIf(&a.Title, u.Title)
+		setIf(&a.Source, u.Source)
+		setIf(&a.Format, u.Format)
+		setIf(&a.Excerpt, u.Excerpt)
+		setIf(&a.Slug, u.Slug)
+		setIf(&a.Status, u.Status)
+		setIf(&a.PublishedAt, u.PublishedAt)
+		setIf(&a.AuthorID, u.AuthorID)
+		setIf(&a.CommentsOpen, u.CommentsOpen)
+		setIf(&a.FeaturedMediaID, u.FeaturedMediaID)
+		setIf(&a.Sticky, u.Sticky)
+		setIf(&a.ParentID, u.ParentID)
+		setIf(&a.MenuOrder, u.MenuOrder)
+		var cats, tags []int64
+		setIf(&cats, pw.categories)
+		setIf(&tags, pw.tags)
+		if err := s.store.CreateArticle(r.Context(), a, cats, tags); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		created, err := s.store.FindArticleByID(r.Context(), a.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if s.notify != nil {
+			s.notify.ArticleSaved(r.Context(), nil, created)
+		}
+		p := s.postOut(r.Context(), c, created, contextEdit)
+		w.Header().Set("Location", p.Links["self"][0].Href)
+		writeJSON(w, http.StatusCreated, p)
+	}
+}
+
+func setIf[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func (s *Server) handlePostUpdate(typ string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := callerFrom(r.Context())
+		a, err := s.loadPost(r, typ)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !communique.Can(c.User, communique.ActionEditArticle, a) {
+			s.fail(w, r, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."))
+			return
+		}
+		in, err := readInput(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		bad := invalid{}
+		pw := readPostWrite(c, in, typ, a, bad)
+		if err := bad.err(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := s.checkWrite(r, c, pw, a); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		upd := pw.upd
+		upd.CategoryIDs, upd.TagIDs, upd.RevisionBy = pw.categories, pw.tags, &c.User.ID
+		updated, err := s.store.UpdateArticle(r.Context(), a.ID, upd)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if s.notify != nil {
+			s.notify.ArticleSaved(r.Context(), a, updated)
+		}
+		writeJSON(w, http.StatusOK, s.postOut(r.Context(), c, updated, contextEdit))
+	}
+}
+
+// deleted is the answer to a forced delete.
+type deleted struct {
+	Deleted  bool `json:"deleted"`
+	Previous any  `json:"previous"`
+}
+
+func (s *Server) handlePostDelete(typ string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := callerFrom(r.Context())
+		a, err := s.loadPost(r, typ)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !communique.Can(c.User, communique.ActionDeleteArticle, a) {
+			s.fail(w, r, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."))
+			return
+		}
+		in, err := readInput(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		bad := invalid{}
+		force, _ := in.boolean("force", bad)
+		if err := bad.err(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if force {
+			previous := s.postOut(r.Context(), c, a, contextEdit)
+			if err := s.store.DeleteArticle(r.Context(), a.ID); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			writeJSON(w, http.StatusOK, deleted{Deleted: true, Previous: previous})
+			return
+		}
+		if a.Status == communique.StatusTrash {
+			s.fail(w, r, &apiError{Status: http.StatusGone, Code: "rest_already_trashed", Message: "The post has already been deleted."})
+			return
+		}
+		trash := communique.StatusTrash
+		updated, err := s.store.UpdateArticle(r.Context(), a.ID, communique.ArticleUpdate{Status: &trash, RevisionBy: &c.User.ID})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if s.notify != nil {
+			s.notify.ArticleSaved(r.Context(), a, updated)
+		}
+		writeJSON(w, http.StatusOK, s.postOut(r.Context(), c, updated, contextEdit))
+	}
+}

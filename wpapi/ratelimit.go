@@ -1,0 +1,74 @@
+package wpapi
+
+import (
+	"math"
+	"sync"
+	"time"
+)
+
+// limiter keeps one token bucket per key (an IP, an account) in memory.
+// Each node counts on its own, so a cluster of n nodes lets through up to
+// n times the rate: good enough against a runaway script, not a shared
+// quota. A store-backed limiter is the scale-out work's to add.
+type limiter struct {
+	rate    Rate
+	now     func() time.Time
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// maxBuckets bounds memory: past it, idle buckets (full again) go.
+const maxBuckets = 100_000
+
+func newLimiter(rate Rate, now func() time.Time) *limiter {
+	return &limiter{rate: rate, now: now, buckets: map[string]*bucket{}}
+}
+
+// allow takes a token from key's bucket, or says how long until one.
+func (l *limiter) allow(key string) (bool, time.Duration) {
+	if l.rate.Burst < 0 {
+		return true, 0
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		if len(l.buckets) >= maxBuckets {
+			l.sweep(now)
+		}
+		b = &bucket{tokens: float64(l.rate.Burst), last: now}
+		l.buckets[key] = b
+	}
+	b.refill(now, l.rate)
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	if l.rate.PerSecond <= 0 {
+		return false, time.Hour
+	}
+	return false, time.Duration((1 - b.tokens) / l.rate.PerSecond * float64(time.Second))
+}
+
+func (b *bucket) refill(now time.Time, r Rate) {
+	if d := now.Sub(b.last); d > 0 {
+		b.tokens = math.Min(float64(r.Burst), b.tokens+d.Seconds()*r.PerSecond)
+		b.last = now
+	}
+}
+
+// sweep forgets buckets that have refilled: they hold nothing a new
+// bucket would not.
+func (l *limiter) sweep(now time.Time) {
+	for k, b := range l.buckets {
+		if b.refill(now, l.rate); b.tokens >= float64(l.rate.Burst) {
+			delete(l.buckets, k)
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package wpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"communique"
+)
+
+// Settings: /wp/v2/settings, for administrators, with WordPress's names
+// for the settings the site has.
+
+type settingsJSON struct {
+	Title                string `json:"title"`
+	Description          string `json:"description"`
+	URL                  string `json:"url"`
+	Timezone             string `json:"timezone"`
+	DateFormat           string `json:"date_format"`
+	TimeFormat           string `json:"time_format"`
+	Language             string `json:"language"`
+	PostsPerPage         int    `json:"posts_per_page"`
+	DefaultCommentStatus string `json:"default_comment_status"`
+	DefaultPingStatus    string `json:"default_ping_status"`
+}
+
+// settingNames maps WordPress's names to the site's keys.
+var settingNames = map[string]string{
+	"title": "title", "description": "tagline", "url": "site_url", "timezone": "timezone",
+	"date_format": "date_format", "time_format": "time_format", "language": "language",
+	"posts_per_page": "posts_per_page", "default_comment_status": "comments_open_default",
+}
+
+func settingsOut(st *communique.Settings) settingsJSON {
+	comments := "closed"
+	if st.Bool("comments_open_default") {
+		comments = "open"
+	}
+	return settingsJSON{Title: st.Title, Description: st.Tagline, URL: st.SiteURL, Timezone: st.TimeZone,
+		DateFormat: st.DateFormat, TimeFormat: st.TimeFormat, Language: st.Language, PostsPerPage: st.PostsPerPage,
+		DefaultCommentStatus: comments, DefaultPingStatus: "closed"}
+}
+
+func (s *Server) handleSettingsGet(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	if !communique.Can(c.User, communique.ActionManageSettings, nil) {
+		s.fail(w, r, forbidden(c, "rest_forbidden", "Sorry, you are not allowed to do that."))
+		return
+	}
+	writeJSON(w, http.StatusOK, settingsOut(c.Settings))
+}
+
+func (s *Server) handleSettingsUpdate(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	if !communique.Can(c.User, communique.ActionManageSettings, nil) {
+		s.fail(w, r, forbidden(c, "rest_forbidden", "Sorry, you are not allowed to do that."))
+		return
+	}
+	in, err := readInput(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	bad := invalid{}
+	values := map[string]string{}
+	for name, key := range settingNames {
+		var v string
+		switch name {
+		case "posts_per_page":
+			n, ok := in.int(name, bad)
+			if !ok {
+				continue
+			}
+			v = strconv.FormatInt(n, 10)
+		case "default_comment_status":
+			status, ok := in.choice(name, bad, "open", "closed")
+			if !ok {
+				continue
+			}
+			v = strconv.FormatBool(status == "open")
+		default:
+			var ok bool
+			if v, ok = in.str(name, bad); !ok {
+				continue
+			}
+		}
+		if err := communique.ValidateSetting(key, v); err != nil {
+			bad[name] = communique.ErrorMessage(err)
+			continue
+		}
+		values[key] = v
+	}
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for key, v := range values {
+		if err := s.store.SetSetting(r.Context(), key, v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		c.Settings.Values[key] = v
+	}
+	writeJSON(w, http.StatusOK, settingsOut(communique.ParseSettings(c.Settings.Values)))
+}

@@ -1,0 +1,173 @@
+package wpapi
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"communique"
+)
+
+// Users: /wp/v2/users. Like WordPress, the API tells anonymous callers
+// only about authors with published work, and only what their author
+// page shows (name, slug, avatar): never a login, an email or a role.
+// Unlike WordPress, a user the caller may not see is "not found" rather
+// than "forbidden", so ids cannot be probed for existence either.
+
+type userJSON struct {
+	ID             int64             `json:"id"`
+	Username       *string           `json:"username,omitempty"`
+	Name           string            `json:"name"`
+	Email          *string           `json:"email,omitempty"`
+	URL            string            `json:"url"`
+	Description    string            `json:"description"`
+	Link           string            `json:"link"`
+	Slug           string            `json:"slug"`
+	Roles          []string          `json:"roles,omitempty"`
+	RegisteredDate *string           `json:"registered_date,omitempty"`
+	AvatarURLs     map[string]string `json:"avatar_urls"`
+	Meta           []any             `json:"meta,omitempty"`
+	Links          links             `json:"_links"`
+}
+
+// avatarURLs are the sizes WordPress lists, all of the site's own SVG:
+// no request ever goes to Gravatar.
+func avatarURLs(c *caller, hash string) map[string]string {
+	u := c.Base + "/avatar/" + hash + ".svg"
+	return map[string]string{"24": u, "48": u, "96": u}
+}
+
+func (s *Server) userOut(c *caller, u *communique.User, context string) *userJSON {
+	out := &userJSON{ID: u.ID, Name: u.Name(), Link: c.Base + "/author/" + u.Slug + "/", Slug: u.Slug,
+		AvatarURLs: avatarURLs(c, s.talk.Avatars.Hash(u.Email)),
+		Links: links{
+			"self":       {{Href: c.api("/wp/v2/users/" + itoa(u.ID))}},
+			"collection": {{Href: c.api("/wp/v2/users")}},
+		}}
+	if context == contextEdit && canSeeAccount(c, u) {
+		login, email, registered := u.Login, u.Email, wpDate(u.CreatedAt, c.Settings.Location)
+		out.Username, out.Email, out.RegisteredDate = &login, &email, &registered
+		out.Roles, out.Meta = []string{string(u.Role)}, []any{}
+	}
+	return out
+}
+
+// canSeeAccount: administrators see every account, users their own.
+func canSeeAccount(c *caller, u *communique.User) bool {
+	return c.User != nil && (c.User.ID == u.ID || communique.Can(c.User, communique.ActionManageUsers, nil))
+}
+
+func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	in := queryInput(r)
+	bad := invalid{}
+	context := readContext(in, bad)
+	pg := readPaging(in, bad)
+	search, _ := in.str("search", bad)
+	slugs, _ := in.strs("slug", bad)
+	include, _ := in.ints("include", bad)
+	orderby, _ := in.choice("orderby", bad, "id", "name", "slug")
+	order, _ := in.choice("order", bad, "asc", "desc")
+	in.unsupported(bad, "exclude", "offset", "roles", "capabilities", "who", "has_published_posts")
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	admin := communique.Can(c.User, communique.ActionManageUsers, nil)
+	if context == contextEdit && !admin {
+		s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to list users."))
+		return
+	}
+	users, err := s.store.FindUsers(r.Context(), communique.UserFilter{HasPublished: !admin})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var list []*communique.User
+	for _, u := range users {
+		// Search looks at what the caller may see of a user: the name
+		// and the slug, never the login or the email.
+		q := strings.ToLower(strings.Trim(search, "*"))
+		switch {
+		case q != "" && !strings.Contains(strings.ToLower(u.Name()), q) && !strings.Contains(u.Slug, q):
+		case len(slugs) > 0 && !contains(slugs, u.Slug):
+		case len(include) > 0 && !containsID(include, u.ID):
+		default:
+			list = append(list, u)
+		}
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if order == "desc" {
+			a, b = b, a
+		}
+		switch orderby {
+		case "id":
+			return a.ID < b.ID
+		case "slug":
+			return a.Slug < b.Slug
+		}
+		return strings.ToLower(a.Name()) < strings.ToLower(b.Name())
+	})
+	total := len(list)
+	if err := setPaging(w, r, c, pg, total, ""); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list = list[min(pg.start(), total):min(pg.start()+pg.PerPage, total)]
+	out := make([]*userJSON, 0, len(list))
+	for _, u := range list {
+		out = append(out, s.userOut(c, u, context))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleUserGet(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	bad := invalid{}
+	context := readContext(queryInput(r), bad)
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	invalidUser := notFound("rest_user_invalid_id", "Invalid user ID.")
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, invalidUser)
+		return
+	}
+	f := communique.UserFilter{ID: &id}
+	if !canSeeAccount(c, &communique.User{ID: id}) {
+		f.HasPublished = true
+	}
+	users, err := s.store.FindUsers(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(users) == 0 {
+		s.fail(w, r, invalidUser)
+		return
+	}
+	if context == contextEdit && !canSeeAccount(c, users[0]) {
+		s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to edit this user."))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.userOut(c, users[0], context))
+}
+
+func (s *Server) handleUserMe(w http.ResponseWriter, r *http.Request) {
+	c := callerFrom(r.Context())
+	if c.User == nil {
+		s.fail(w, r, &apiError{Status: http.StatusUnauthorized, Code: "rest_not_logged_in", Message: "You are not currently logged in."})
+		return
+	}
+	bad := invalid{}
+	context := readContext(queryInput(r), bad)
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.userOut(c, c.User, context))
+}

@@ -2,6 +2,7 @@
 //
 //	communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--smtp URL] [--demo]
 //	communique user create --login L --email E --role R --password-stdin [--display-name N]
+//	communique user app-password --login L --name N
 //	communique post create --title T --author LOGIN [--status publish|draft] [--format markdown|html] [--slug S] [--category C]... [--tag T]... [--date RFC3339] [--page]
 //	communique comment list [--status pending|approved|spam|trash] [--post ID] [--json]
 //	communique comment approve|unapprove|spam|trash|delete ID...
@@ -94,6 +95,7 @@ func errorLine(err error) string {
 const usage = `usage:
   communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--smtp URL] [--demo]
   communique user create --login L --email E --role R --password-stdin [--display-name N]
+  communique user app-password --login L --name N
   communique post create --title T --author LOGIN [--status publish|draft] [--format markdown|html] [--slug S] [--category C]... [--tag T]... [--date RFC3339] [--page]
   communique comment list [--status pending|approved|spam|trash] [--post ID] [--json]
   communique comment approve|unapprove|spam|trash|delete ID...
@@ -130,8 +132,10 @@ func (p *Program) Run(ctx context.Context, args []string) error {
 		switch s, r := sub(); s {
 		case "create":
 			return p.userCreate(ctx, r)
+		case "app-password":
+			return p.userAppPassword(ctx, r)
 		default:
-			return usagef("unknown command %q: try 'communique user create'", strings.TrimSpace("user "+s))
+			return usagef("unknown command %q: try 'communique user create' or 'communique user app-password'", strings.TrimSpace("user "+s))
 		}
 	case "post":
 		switch s, r := sub(); s {

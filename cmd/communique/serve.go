@@ -16,6 +16,7 @@ import (
 	"communique/postgres"
 	"communique/privacy"
 	"communique/web"
+	"communique/wpapi"
 )
 
 func (p *Program) serve(ctx context.Context, args []string) error {
@@ -86,10 +87,15 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	api, err := wpapi.New(ctx, wpapi.Config{Store: db, Discussion: talk, Logger: logger, MediaStorage: images, Sessions: newsroom, Notify: notifier})
+	if err != nil {
+		return err
+	}
 	newsroom.Health = o.health
 	routes := http.NewServeMux()
 	routes.Handle("/admin/", newsroom.Handler())
-	routes.Handle("/", srv.Handler())
+	routes.Handle("/wp-json/", api.Handler())
+	routes.Handle("/", wpapi.Discoverable(srv.Handler()))
 	mux, err := o.handler(ctx, routes, db, srv)
 	if err != nil {
 		return err

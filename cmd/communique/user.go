@@ -56,3 +56,42 @@ func (p *Program) userCreate(ctx context.Context, args []string) error {
 	fmt.Fprintf(p.Stdout, "created %s %s (id %d)\n", u.Role, u.Login, u.ID)
 	return nil
 }
+
+// userAppPassword makes an application password for a user's program and
+// prints it, once: only its hash is kept.
+func (p *Program) userAppPassword(ctx context.Context, args []string) error {
+	fs, sf := p.newFlagSet("user app-password")
+	login := fs.String("login", "", "the user's login")
+	name := fs.String("name", "", "what the password is for, such as the program that will use it")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *login == "":
+		return usagef("user app-password: --login is required")
+	case strings.TrimSpace(*name) == "":
+		return usagef("user app-password: --name is required (the program that will use it)")
+	}
+	db, err := openStore(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	users, err := db.FindUsers(ctx, communique.UserFilter{Login: login})
+	if err != nil {
+		return err
+	} else if len(users) != 1 {
+		return communique.Errorf(communique.ENOTFOUND, "No user has the login %q.", *login)
+	}
+	plain := password.NewApplication()
+	hash, err := password.Hash(password.NormalizeApplication(plain))
+	if err != nil {
+		return err
+	}
+	if err := db.CreateAppPassword(ctx, &communique.AppPassword{UserID: users[0].ID, Name: *name, Hash: hash}); err != nil {
+		return err
+	}
+	fmt.Fprintf(p.Stdout, "%s\n", plain)
+	fmt.Fprintf(p.Stderr, "application password %q for %s: use it with the login as HTTP Basic credentials on /wp-json/; it is not shown again\n", strings.TrimSpace(*name), users[0].Login)
+	return nil
+}

@@ -20,11 +20,15 @@ const (
 const (
 	MaxSearchQuery = 500 // characters
 	MaxSearchTerms = 16  // words and phrases; the rest are ignored
-	// MaxSearchResults is how many matches a search counts and ranks:
-	// the newest MaxSearchResults, ordered by relevance. Ranking every
-	// article that mentions a common word would take longer than a reader
-	// waits; a total of MaxSearchResults means "at least that many".
+	// MaxSearchResults is how many matches a search counts and returns:
+	// the newest MaxSearchResults, the most recent of them ordered by
+	// relevance, the rest by date. Ranking every article that mentions a
+	// common word would take longer than a reader waits; a total of
+	// MaxSearchResults means "at least that many".
 	MaxSearchResults = 1000
+	// SearchRankWindow is how many of the newest matches are ordered by
+	// relevance; older matches follow them, newest first.
+	SearchRankWindow = 300
 )
 
 // SearchLanguages are the languages full-text search can stem, named as

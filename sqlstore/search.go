@@ -92,7 +92,15 @@ func (db *DB) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]
 	if offset >= total {
 		return nil, total, nil
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return scores[cands[i]] > scores[cands[j]] }) // ties stay newest first
+	// Ranked candidates first, best first; then the rest, newest first.
+	sort.SliceStable(cands, func(i, j int) bool {
+		si, ranked := scores[cands[i]]
+		sj, rankedToo := scores[cands[j]]
+		if ranked != rankedToo {
+			return ranked
+		}
+		return si > sj
+	})
 	page := cands[offset:min(offset+limit, total)]
 	hits := make([]*communique.SearchHit, len(page))
 	for i, id := range page {
@@ -107,10 +115,16 @@ func (db *DB) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]
 	return hits, total, nil
 }
 
+// rankWindow is how many of the newest matches are ranked by relevance;
+// the older ones follow, newest first. Relevance functions read every
+// ranked row's index data, which costs about 10 µs a row.
+const rankWindow = communique.SearchRankWindow
+
 // searcher is one database's full-text search.
 type searcher interface {
 	// rank returns the ids of the newest MaxSearchResults matches, newest
-	// first, and the relevance of each (higher is better).
+	// first, and the relevance of the newest rankWindow of them (higher
+	// is better).
 	rank(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, map[int64]float64, error)
 	// snippets sets the marked title and snippet of each hit.
 	snippets(ctx context.Context, hits []*communique.SearchHit) error
@@ -220,7 +234,7 @@ func (s sqliteSearch) rank(ctx context.Context, f communique.SearchFilter, categ
 	if err != nil || len(ids) == 0 {
 		return ids, nil, err
 	}
-	scores, err := s.scores(ctx, ids)
+	scores, err := s.scores(ctx, ids[:min(len(ids), rankWindow)])
 	return ids, scores, err
 }
 
@@ -324,10 +338,11 @@ func (s postgresSearch) rank(ctx context.Context, f communique.SearchFilter, cat
 	// LIMIT so ts_rank reads no more than MaxSearchResults of them.
 	// Normalization 1 divides by the log of the length, so a long article
 	// that mentions a word once does not beat a short one about it.
-	rows, err := r.query(ctx, `SELECT id, ts_rank(v, ?::tsquery, 1) FROM (
-			SELECT a.id, a.search_vector AS v FROM articles a WHERE `+strings.Join(where, " AND ")+`
-			ORDER BY a.id DESC LIMIT ?) x ORDER BY id DESC`,
-		append(append([]any{s.query}, args...), communique.MaxSearchResults)...)
+	rows, err := r.query(ctx, `SELECT id, CASE WHEN n <= ? THEN ts_rank(v, ?::tsquery, 1) END FROM (
+			SELECT id, v, row_number() OVER (ORDER BY id DESC) AS n FROM (
+				SELECT a.id, a.search_vector AS v FROM articles a WHERE `+strings.Join(where, " AND ")+`
+				ORDER BY a.id DESC LIMIT ?) x) y ORDER BY id DESC`,
+		append(append([]any{rankWindow, s.query}, args...), communique.MaxSearchResults)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -336,12 +351,14 @@ func (s postgresSearch) rank(ctx context.Context, f communique.SearchFilter, cat
 	scores := map[int64]float64{}
 	for rows.Next() {
 		var id int64
-		var score float64
+		var score sql.NullFloat64
 		if err := rows.Scan(&id, &score); err != nil {
 			return nil, nil, err
 		}
 		ids = append(ids, id)
-		scores[id] = score
+		if score.Valid {
+			scores[id] = score.Float64
+		}
 	}
 	return ids, scores, rows.Err()
 }

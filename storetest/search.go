@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -363,6 +364,46 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 			t.Errorf("english again, stemmed new article: %v", ids)
 		}
 	})
+}
+
+// testSearchWindow checks what a search of a common word returns: the
+// newest SearchRankWindow matches by relevance, then the older ones by
+// date.
+func testSearchWindow(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	fixedClock(db, searchNow)
+	u := MustCreateUser(t, db, "ada", communique.RoleEditor)
+	n := communique.SearchRankWindow + 10
+	b := &communique.ImportBatch{Source: "https://window.example"}
+	for i := 0; i < n; i++ {
+		title, body := "Story "+strconv.Itoa(i), "The tide came in."
+		if i == 0 || i == n-20 {
+			title = "Tide tables " + strconv.Itoa(i) // the word in the title: more relevant
+		}
+		b.Articles = append(b.Articles, &communique.ImportedArticle{SourceID: int64(i + 1), Article: &communique.Article{
+			Type: communique.TypePost, Title: title, Source: body, AuthorID: u.ID, Status: communique.StatusPublished,
+			PublishedAt: searchNow.Add(-time.Duration(n-i) * time.Hour)}})
+	}
+	if err := db.ImportBatch(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	oldest, recent := b.Articles[0].Article, b.Articles[n-20].Article
+	hits, total, err := db.SearchArticles(ctx, communique.SearchFilter{Query: "tide", Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != n || len(hits) != 3 || hits[0].Article.ID != recent.ID {
+		t.Fatalf("total %d, first %q; want %d and the recent title match first", total, titles(hits), n)
+	}
+	// The oldest title match is outside the window: it comes last.
+	hits, _, _ = db.SearchArticles(ctx, communique.SearchFilter{Query: "tide", Offset: n - 1, Limit: 5})
+	if len(hits) != 1 || hits[0].Article.ID != oldest.ID {
+		t.Errorf("last hit %q, want the oldest", titles(hits))
+	}
+	hits, _, _ = db.SearchArticles(ctx, communique.SearchFilter{Query: "tide", Offset: communique.SearchRankWindow, Limit: 2})
+	if len(hits) != 2 || hits[0].Article.ID <= hits[1].Article.ID {
+		t.Errorf("past the window: %q, want newest first", titles(hits))
+	}
 }
 
 func testSitemapRefs(t *testing.T, db *sqlstore.DB) {

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"UserChanges", testUserChanges},
 		{"Search", testSearch},
 		{"SitemapRefs", testSitemapRefs},
+		{"SearchWindow", testSearchWindow},
 		{"Webmentions", testWebmentions},
 		{"CommentCreate", testCommentCreate},
 		{"CommentCount", testCommentCount},

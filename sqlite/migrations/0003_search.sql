@@ -56,6 +56,10 @@ CREATE TRIGGER article_terms_fts_delete AFTER DELETE ON article_terms BEGIN
 	INSERT INTO articles_fts (rowid, title, excerpt, body, facets) SELECT * FROM articles_fts_source WHERE id = OLD.article_id;
 END;
 
+-- A date filter checks candidates' exact publication time; this index
+-- answers that without reading the rows, whose bodies come first.
+CREATE INDEX articles_id_published ON articles (id, published_at);
+
 -- An html change that does not also set body_text makes it stale.
 CREATE TRIGGER articles_body_text_stale AFTER UPDATE OF html ON articles
 	WHEN NEW.html IS NOT OLD.html AND NEW.body_text IS OLD.body_text AND NEW.body_text IS NOT NULL

@@ -15,6 +15,7 @@ import (
 
 	"communique"
 	"communique/admin"
+	"communique/proxy"
 	"communique/sqlstore"
 	"communique/wpapi"
 )
@@ -162,6 +163,25 @@ func TestRateLimits(t *testing.T) {
 			t.Fatalf("first comment: %d %s", res.Status, res.Body)
 		}
 		wantError(t, comment("Ugo"), 429, "rest_too_many_requests")
+
+		t.Run("BehindProxy", func(t *testing.T) {
+			// Behind a trusted proxy each reader has their own budget,
+			// not the proxy's.
+			b := serve(t, f, wpapi.Config{AnonymousRate: wpapi.Rate{Burst: 1, PerSecond: 0.01}})
+			ts := httptest.NewServer(proxy.MustParse("loopback").Handler(b.Server.Handler()))
+			defer ts.Close()
+			b.URL = ts.URL
+			from := func(ip string) response {
+				return b.do(t, "GET", "/wp-json/wp/v2/posts", "", nil, http.Header{"X-Forwarded-For": {ip}})
+			}
+			if res := from("198.51.100.1"); res.Status != 200 {
+				t.Fatalf("first reader: %d", res.Status)
+			}
+			wantError(t, from("198.51.100.1"), 429, "rest_too_many_requests")
+			if res := from("198.51.100.2"); res.Status != 200 {
+				t.Fatalf("second reader behind the same proxy: %d", res.Status)
+			}
+		})
 	})
 }
 

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"log/slog"
 	"math"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"communique"
 	"communique/discussion"
 	"communique/media"
+	"communique/proxy"
 	"communique/upload"
 )
 
@@ -265,13 +265,9 @@ func requestBase(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// clientIP is the caller's address, through the proxies the operator
+// trusts (serve puts them in the request's context), as the site sees it.
+func clientIP(r *http.Request) string { return proxy.ClientIP(r) }
 
 // Discoverable adds the header WordPress clients look for on the site's
 // pages to find the API (rel="https://api.w.org/"), as WordPress sends it.

@@ -63,9 +63,15 @@ func WithConnectTimeout(dsn string) string {
 
 // Open connects to PostgreSQL at dsn (postgres://…) and migrates.
 func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	db, _, err := open(ctx, dsn)
+	return db, err
+}
+
+// open opens and migrates the store, and returns its pool too.
+func open(ctx context.Context, dsn string) (*sqlstore.DB, *sql.DB, error) {
 	pool, err := sql.Open("pgx", WithConnectTimeout(dsn))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: %w", err)
+		return nil, nil, fmt.Errorf("postgres: %w", err)
 	}
 	pool.SetMaxOpenConns(20)
 	pool.SetMaxIdleConns(10)
@@ -74,13 +80,13 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 	defer cancel()
 	if err := pool.PingContext(pingCtx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("postgres: cannot connect: %w", err)
+		return nil, nil, fmt.Errorf("postgres: cannot connect: %w", err)
 	}
 	migs, _ := fs.Sub(migrations, "migrations")
 	db := sqlstore.New(pool, pool, Dialect, migs)
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("postgres: %w", err)
+		return nil, nil, fmt.Errorf("postgres: %w", err)
 	}
-	return db, nil
+	return db, pool, nil
 }

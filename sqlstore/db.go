@@ -69,6 +69,31 @@ type DB struct {
 	// Stamp, when set, returns a value that changes whenever any process
 	// commits a write (see ChangeStamp).
 	Stamp func() string
+
+	// ReadRouter, when set, picks the pool for each read outside a
+	// transaction (a PostgreSQL streaming replica, say); nil means the
+	// store's own read pool. It must return nil unless ctx carries
+	// WithReplicaReads, so background work and writers read the primary.
+	ReadRouter func(ctx context.Context) *sql.DB
+
+	// OnClose, when set, runs at Close (to close what ReadRouter uses).
+	OnClose func()
+}
+
+type replicaReadsKey struct{}
+
+// WithReplicaReads marks ctx as an anonymous reader's: its reads may come
+// from a replica that is a moment behind. Requests of anyone who has
+// just written (a commenter, an editor) and all background work go
+// without it and read the primary, so they see their writes at once.
+func WithReplicaReads(ctx context.Context) context.Context {
+	return context.WithValue(ctx, replicaReadsKey{}, true)
+}
+
+// ReplicaReads reports whether ctx allows reads from a replica.
+func ReplicaReads(ctx context.Context) bool {
+	ok, _ := ctx.Value(replicaReadsKey{}).(bool)
+	return ok
 }
 
 // ChangeStamp returns a cheap value that changes when the database was
@@ -104,6 +129,9 @@ func (db *DB) Dialect() string { return db.dialect.Name }
 
 // Close closes the connections.
 func (db *DB) Close() error {
+	if db.OnClose != nil {
+		db.OnClose()
+	}
 	if db.readStmts != nil {
 		db.readStmts.m.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	}
@@ -165,11 +193,13 @@ type q struct {
 	d *Dialect
 }
 
-func (db *DB) r() q { return q{pool{db.read, db.readStmts, &db.queries}, &db.dialect} }
+func (db *DB) r() q {
+	return q{pool{db.read, db.readStmts, &db.queries, db.ReadRouter}, &db.dialect}
+}
 
 // wr reads through the writer: for checks that must see a commit made an
 // instant ago (flood control, throttling) whatever the readers' snapshot.
-func (db *DB) wr() q { return q{pool{db.write, nil, &db.queries}, &db.dialect} }
+func (db *DB) wr() q { return q{pool{db.write, nil, &db.queries, nil}, &db.dialect} }
 
 // w runs a transaction's statements unprepared: preparing on the pool
 // would wait for the one SQLite writer connection this transaction holds.
@@ -218,6 +248,15 @@ type pool struct {
 	db    *sql.DB
 	stmts *stmtCache
 	count *atomic.Int64
+	route func(context.Context) *sql.DB // nil, or the ReadRouter
+}
+
+// replica returns the pool a router chose for this read, or nil.
+func (p pool) replica(ctx context.Context) *sql.DB {
+	if p.route == nil {
+		return nil
+	}
+	return p.route(ctx)
 }
 
 func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -230,6 +269,9 @@ func (p pool) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 
 func (p pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	p.count.Add(1)
+	if rp := p.replica(ctx); rp != nil {
+		return rp.QueryContext(ctx, query, args...)
+	}
 	if st := p.stmts.get(ctx, p.db, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -238,6 +280,9 @@ func (p pool) QueryContext(ctx context.Context, query string, args ...any) (*sql
 
 func (p pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	p.count.Add(1)
+	if rp := p.replica(ctx); rp != nil {
+		return rp.QueryRowContext(ctx, query, args...)
+	}
 	if st := p.stmts.get(ctx, p.db, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

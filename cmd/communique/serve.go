@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"communique"
@@ -15,6 +16,7 @@ import (
 	"communique/notify"
 	"communique/postgres"
 	"communique/privacy"
+	"communique/sqlstore"
 	"communique/web"
 	"communique/wpapi"
 )
@@ -28,12 +30,17 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	cacheMB := fs.Int("cache-size", 64, "page cache budget in MiB")
 	secureCookies := fs.Bool("secure-cookies", p.env("COMMUNIQUE_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind a TLS proxy)")
 	smtpURL := fs.String("smtp", p.env("COMMUNIQUE_SMTP", ""), "SMTP server for email: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: emails go to the log")
+	var replicaDSNs stringList
+	if v := p.env("COMMUNIQUE_DB_REPLICAS", ""); v != "" {
+		replicaDSNs = strings.Split(v, ",")
+	}
+	fs.Var(&replicaDSNs, "db-replica", "PostgreSQL streaming replica URL for anonymous reads: postgres://… (repeatable)")
 	opsf := p.opsFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	logger := p.logger()
-	db, err := openStore(ctx, sf)
+	db, replicas, err := openServeStore(ctx, sf, replicaDSNs, logger)
 	if err != nil {
 		return err
 	}
@@ -72,7 +79,12 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	// by polling, and within milliseconds through PostgreSQL's NOTIFY.
 	go srv.WatchStore(ctx, 500*time.Millisecond)
 	if db.Dialect() == "postgres" {
-		go postgres.Listen(ctx, sf.db, postgres.CacheChannel, func(string) { srv.StoreChanged() })
+		go postgres.Listen(ctx, sf.db, postgres.CacheChannel, func(string) {
+			// Replicas serve the pages rendered anew only once they have
+			// the change that dropped them.
+			replicas.Barrier(ctx)
+			srv.StoreChanged()
+		})
 	}
 	talk, err := discussionService(ctx, db)
 	if err != nil {
@@ -99,6 +111,9 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	mux, err := o.handler(ctx, routes, db, srv)
 	if err != nil {
 		return err
+	}
+	if replicas != nil {
+		mux = web.ReplicaReads(mux)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -144,6 +159,32 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// openServeStore opens the store, with read replicas when given: they
+// need PostgreSQL.
+func openServeStore(ctx context.Context, sf *storeFlags, replicaDSNs []string, logger *slog.Logger) (*sqlstore.DB, *postgres.Replicas, error) {
+	if len(replicaDSNs) == 0 {
+		db, err := openStore(ctx, sf)
+		return db, nil, err
+	}
+	if !strings.HasPrefix(sf.db, "postgres://") && !strings.HasPrefix(sf.db, "postgresql://") {
+		return nil, nil, usagef("--db-replica needs --db postgres://…")
+	}
+	for _, dsn := range replicaDSNs {
+		if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+			return nil, nil, usagef("--db-replica must be a postgres:// URL (got %q)", redact(dsn))
+		}
+	}
+	db, replicas, err := postgres.OpenWithReplicas(ctx, sf.db, replicaDSNs)
+	if err != nil {
+		return nil, nil, err
+	}
+	replicas.SetLogger(logger)
+	for _, r := range replicas.Stats() {
+		logger.Info("read replica", "replica", r.Name, "in_rotation", r.Healthy)
+	}
+	return db, replicas, nil
 }
 
 // publishScheduled flips due scheduled articles to published every few

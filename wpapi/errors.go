@@ -9,6 +9,7 @@ import (
 
 	"communique"
 	"communique/discussion"
+	"communique/health"
 )
 
 // apiError is an error answer in WordPress's shape:
@@ -110,6 +111,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			e = commentRefusal(refusal)
 		} else if code := communique.ErrorCode(err); code != communique.EINTERNAL {
 			e = &apiError{Status: statusOf[code], Code: codeOf[code], Message: communique.ErrorMessage(err)}
+		} else if s.Health.Unavailable(r.Context(), err) {
+			// The store is out of reach: an outage, not a bug.
+			health.WriteUnavailable(w, r)
+			return
 		} else {
 			s.logger.Error("wpapi request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 			e = &apiError{Status: http.StatusInternalServerError, Code: "internal_server_error",

@@ -23,6 +23,7 @@ import (
 
 	"communique"
 	"communique/discussion"
+	"communique/health"
 	"communique/media"
 	"communique/proxy"
 	"communique/upload"
@@ -116,6 +117,11 @@ type Server struct {
 	checking chan struct{}
 
 	routes *http.ServeMux // the API's routes, after authentication
+
+	// Health follows the store's reachability, so that requests failing
+	// because it is gone get 503 with Retry-After rather than 500; nil:
+	// every internal error is a 500.
+	Health *health.Monitor
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time

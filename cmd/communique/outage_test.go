@@ -22,6 +22,7 @@ type outcome struct {
 	cached      bool // a page the node had in its cache before the outage
 	start, end  time.Time
 	status      int
+	contentType string
 	retryAfter  string
 	xcache      string
 	err         error
@@ -74,9 +75,9 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		t.Fatalf("GET %s: no reply form", paths[2])
 	}
 
-	// The load: three readers (cached pages, a search the node must ask
-	// the store for, the health check) and one commenter, each pausing a
-	// little, so a few hundred requests over the test.
+	// The load: four readers (cached pages, a search the node must ask
+	// the store for, the discussed article, the REST API) and one
+	// commenter, each pausing a little: a few hundred requests in all.
 	var (
 		mu       sync.Mutex
 		outcomes []outcome
@@ -100,8 +101,9 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 			record(fetch(client, srv.URL, p, cached))
 		}
 	}
-	wg.Add(4)
+	wg.Add(5)
 	go reader(func(i int) (string, bool) { return cachedPaths[i%2], true })
+	go reader(func(i int) (string, bool) { return "/wp-json/wp/v2/posts?per_page=" + strconv.Itoa(1+i%5), false })
 	go reader(func(i int) (string, bool) { return "/search?q=kept&n=" + strconv.Itoa(i%7), false })
 	go reader(func(i int) (string, bool) { return paths[2], false })
 	go func() {
@@ -176,6 +178,9 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 			unavailable++
 			if o.retryAfter != "5" {
 				t.Errorf("%s = 503 with Retry-After %q, want 5", o.path, o.retryAfter)
+			}
+			if strings.HasPrefix(o.path, "/wp-json/") != strings.HasPrefix(o.contentType, "application/json") {
+				t.Errorf("%s = 503 as %q", o.path, o.contentType)
 			}
 		}
 		if o.commentID > 0 {
@@ -252,5 +257,6 @@ func fetch(client *http.Client, base, path string, cached bool) outcome {
 	res.Body.Close()
 	o.end = time.Now()
 	o.status, o.retryAfter, o.xcache = res.StatusCode, res.Header.Get("Retry-After"), res.Header.Get("X-Cache")
+	o.contentType = res.Header.Get("Content-Type")
 	return o
 }

@@ -103,7 +103,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	newsroom.Health = o.health
+	newsroom.Health, api.Health = o.health, o.health
 	routes := http.NewServeMux()
 	routes.Handle("/admin/", newsroom.Handler())
 	routes.Handle("/wp-json/", api.Handler())

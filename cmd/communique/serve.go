@@ -13,6 +13,7 @@ import (
 
 	"communique"
 	"communique/admin"
+	"communique/metrics"
 	"communique/notify"
 	"communique/postgres"
 	"communique/privacy"
@@ -114,6 +115,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	}
 	if replicas != nil {
 		mux = web.ReplicaReads(mux)
+		replicaMetrics(o, replicas)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -185,6 +187,22 @@ func openServeStore(ctx context.Context, sf *storeFlags, replicaDSNs []string, l
 		logger.Info("read replica", "replica", r.Name, "in_rotation", r.Healthy)
 	}
 	return db, replicas, nil
+}
+
+// replicaMetrics shows each read replica's state and the reads it served.
+func replicaMetrics(o *ops, replicas *postgres.Replicas) {
+	stats := func(pick func(postgres.ReplicaStats) float64) func(context.Context, metrics.Emit) {
+		return func(_ context.Context, emit metrics.Emit) {
+			for _, r := range replicas.Stats() {
+				emit(pick(r), r.Name)
+			}
+		}
+	}
+	label := []string{"replica"}
+	o.registry.GaugeFunc("communique_db_replica_up", "Whether the read replica is in rotation (1) or not (0).", label,
+		stats(func(r postgres.ReplicaStats) float64 { return boolFloat(r.Healthy) }))
+	o.registry.CounterFunc("communique_db_replica_reads_total", "Anonymous reads the replica served.", label,
+		stats(func(r postgres.ReplicaStats) float64 { return float64(r.Served) }))
 }
 
 // publishScheduled flips due scheduled articles to published every few

@@ -101,8 +101,8 @@ func (a *Article) Validate() error {
 		return Errorf(EINVALID, "Title required.")
 	case utf8.RuneCountInString(a.Title) > MaxTitleLength:
 		return Errorf(EINVALID, "Title is too long (at most %d characters).", MaxTitleLength)
-	case !utf8.ValidString(a.Title) || !utf8.ValidString(a.Source) || !utf8.ValidString(a.Excerpt):
-		return Errorf(EINVALID, "Text must be valid UTF-8.")
+	case !ValidText(a.Title) || !ValidText(a.Source) || !ValidText(a.Excerpt) || !ValidText(a.Slug):
+		return Errorf(EINVALID, "Text must be valid UTF-8, without NUL characters.")
 	case len(a.Source) > MaxBodyLength:
 		return Errorf(EINVALID, "Body is too long (at most %d MiB).", MaxBodyLength>>20)
 	case a.Format != FormatMarkdown && a.Format != FormatHTML:

@@ -83,8 +83,8 @@ func (m *Media) SrcSet() string {
 // Validate checks the fields a writer controls.
 func (m *Media) Validate() error {
 	switch {
-	case !utf8.ValidString(m.AltText) || !utf8.ValidString(m.Caption) || !utf8.ValidString(m.Filename):
-		return Errorf(EINVALID, "Text must be valid UTF-8.")
+	case !ValidText(m.AltText) || !ValidText(m.Caption) || !ValidText(m.Filename):
+		return Errorf(EINVALID, "Text must be valid UTF-8, without NUL characters.")
 	case utf8.RuneCountInString(m.AltText) > MaxAltTextLength:
 		return Errorf(EINVALID, "The alt text is too long (at most %d characters).", MaxAltTextLength)
 	case utf8.RuneCountInString(m.Caption) > MaxCaptionLength:

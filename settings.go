@@ -158,6 +158,9 @@ func ValidateSetting(key, value string) error {
 		sort.Strings(keys)
 		return Errorf(EINVALID, "Unknown setting %q (known: %s).", key, strings.Join(keys, ", "))
 	}
+	if !ValidText(value) {
+		return Errorf(EINVALID, "Setting %s must be valid UTF-8, without NUL characters.", key)
+	}
 	if err := def.Check(value); err != nil {
 		return Errorf(EINVALID, "Setting %s %s.", key, err)
 	}

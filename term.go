@@ -30,6 +30,8 @@ func (t *Term) Validate() error {
 		return Errorf(EINVALID, "Unknown taxonomy %q.", t.Taxonomy)
 	case strings.TrimSpace(t.Name) == "":
 		return Errorf(EINVALID, "Name required.")
+	case !ValidText(t.Name) || !ValidText(t.Slug) || !ValidText(t.Description):
+		return Errorf(EINVALID, "Text must be valid UTF-8, without NUL characters.")
 	case len(t.Name) > 200:
 		return Errorf(EINVALID, "Name is too long (at most 200 characters).")
 	case t.Taxonomy == TaxonomyTag && t.ParentID != 0:

@@ -58,6 +58,8 @@ func (u *User) Validate() error {
 		return Errorf(EINVALID, "A valid email address is required.")
 	case !u.Role.Valid():
 		return Errorf(EINVALID, "Unknown role %q (one of administrator, editor, author, contributor, subscriber).", u.Role)
+	case !ValidText(u.DisplayName):
+		return Errorf(EINVALID, "The display name must be valid UTF-8, without NUL characters.")
 	case len(u.DisplayName) > 250:
 		return Errorf(EINVALID, "Display name is too long (at most 250 characters).")
 	}

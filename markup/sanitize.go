@@ -82,6 +82,7 @@ func newArticlePolicy() *bluemonday.Policy {
 // headings, lists, blockquotes, figures, images with srcset, links,
 // tables, code, footnotes) and removes scripts, styles, iframes, event
 // handlers and any URL that is not http, https, mailto or relative.
+// Elements nested deeper than MaxDepth lose their tags.
 func Sanitize(html string) string {
-	return articlePolicy.Sanitize(html)
+	return limitDepth(articlePolicy.Sanitize(html), MaxDepth)
 }

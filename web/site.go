@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"communique"
 )
@@ -288,7 +287,7 @@ var published = []communique.Status{communique.StatusPublished}
 // the 301s for old URLs.
 func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
-	if !utf8.ValidString(p) || len(p) > 2048 || strings.Contains(p, "//") {
+	if !communique.ValidText(p) || len(p) > 2048 || strings.Contains(p, "//") {
 		s.notFound(w, r)
 		return
 	}

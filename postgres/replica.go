@@ -26,6 +26,7 @@ type Replicas struct {
 	list    []*replica
 	barrier atomic.Int64 // WAL position a replica must have replayed
 	next    atomic.Uint64
+	poke    chan struct{} // a read found replicas behind the barrier
 	cancel  context.CancelFunc
 	done    chan struct{}
 	once    sync.Once
@@ -37,6 +38,7 @@ type Replicas struct {
 const (
 	ReplicaMaxLag        = 16 << 20
 	ReplicaCheckInterval = time.Second
+	replicaRecheck       = 20 * time.Millisecond
 )
 
 type replica struct {
@@ -63,7 +65,7 @@ func OpenWithReplicas(ctx context.Context, primaryDSN string, replicaDSNs []stri
 	if len(replicaDSNs) == 0 {
 		return db, nil, nil
 	}
-	rs := &Replicas{primary: primary, done: make(chan struct{})}
+	rs := &Replicas{primary: primary, poke: make(chan struct{}, 1), done: make(chan struct{})}
 	for _, dsn := range replicaDSNs {
 		pool, err := sql.Open("pgx", WithConnectTimeout(dsn))
 		if err != nil {
@@ -104,6 +106,14 @@ func (rs *Replicas) watch(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		case <-rs.poke:
+			// Replicas are usually milliseconds behind: look again soon
+			// rather than leave readers on the primary until the tick.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(replicaRecheck):
+			}
 		}
 		rs.Check(ctx)
 	}
@@ -133,11 +143,22 @@ func (rs *Replicas) route(ctx context.Context) *sql.DB {
 	barrier := rs.barrier.Load()
 	n := uint64(len(rs.list))
 	start := rs.next.Add(1)
+	behind := false
 	for i := uint64(0); i < n; i++ {
 		r := rs.list[(start+i)%n]
-		if r.healthy.Load() && r.replayed.Load() >= barrier {
+		if !r.healthy.Load() {
+			continue
+		}
+		if r.replayed.Load() >= barrier {
 			r.served.Add(1)
 			return r.db
+		}
+		behind = true
+	}
+	if behind {
+		select {
+		case rs.poke <- struct{}{}:
+		default:
 		}
 	}
 	return nil

@@ -576,6 +576,8 @@ func TestSetupRace(t *testing.T) {
 			}
 			c := *s.Client
 			c.Jar = jar
+			// Four argon2 hashes at once on two busy cores can take a while.
+			c.Timeout = time.Minute
 			form := do(t, &c, http.MethodGet, s.URL+"/setup", nil, nil)
 			m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(form.Body)
 			if m == nil {

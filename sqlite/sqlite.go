@@ -62,10 +62,6 @@ func OpenFile(ctx context.Context, path string) (*sqlstore.DB, error) {
 		v.Add("_pragma", "journal_mode(WAL)")
 		v.Add("_pragma", "foreign_keys(1)")
 		v.Add("_pragma", "synchronous(FULL)")
-		// Readers map the file instead of copying pages through read
-		// calls; a page cache of 8 MiB per connection keeps hot indexes.
-		v.Add("_pragma", "mmap_size(268435456)")
-		v.Add("_pragma", "cache_size(-8192)")
 		v.Set("_txlock", txlock)
 		return "file:" + filepath.ToSlash(path) + "?" + v.Encode()
 	}

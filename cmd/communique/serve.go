@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -28,7 +29,8 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	theme := fs.String("theme", p.env("COMMUNIQUE_THEME", ""), "folder whose templates/ and static/ files override the default theme")
 	demo := fs.Bool("demo", false, "add sample articles to an empty store")
 	pageCache := fs.Bool("page-cache", p.env("COMMUNIQUE_PAGE_CACHE", "true") != "false", "cache whole public pages (shared by readers, dropped on every change)")
-	cacheMB := fs.Int("cache-size", 64, "page cache budget in MiB")
+	cacheMB := fs.Int("cache-size", 16, "page cache budget in MiB (gzip and Brotli variants included)")
+	memMB := fs.Int("memory-limit", 72, "soft limit of the Go heap in MiB, so the collector works harder before memory grows (0: none; GOMEMLIMIT wins)")
 	secureCookies := fs.Bool("secure-cookies", p.env("COMMUNIQUE_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind a TLS proxy)")
 	smtpURL := fs.String("smtp", p.env("COMMUNIQUE_SMTP", ""), "SMTP server for email: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: emails go to the log")
 	var replicaDSNs stringList
@@ -39,6 +41,9 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	opsf := p.opsFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *memMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(*memMB) << 20)
 	}
 	logger := p.logger()
 	db, replicas, err := openServeStore(ctx, sf, replicaDSNs, logger)

@@ -95,16 +95,16 @@ func (db *DB) FindComments(ctx context.Context, f communique.CommentFilter) ([]*
 		limit = 10000
 	}
 	r := db.r()
-	rows, err := r.query(ctx, `SELECT `+cols+`, COUNT(*) OVER () FROM comments c WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+	cond := strings.Join(where, " AND ")
+	rows, err := r.query(ctx, `SELECT `+cols+` FROM comments c WHERE `+cond+
+		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(append([]any{}, args...), limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find comments: %w", err)
 	}
 	defer rows.Close()
 	var list []*communique.Comment
-	total := 0
 	for rows.Next() {
-		c, err := scanComment(rows, f.Private, &total)
+		c, err := scanComment(rows, f.Private)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -113,9 +113,12 @@ func (db *DB) FindComments(ctx context.Context, f communique.CommentFilter) ([]*
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	if len(list) == 0 && f.Offset > 0 {
-		if err := r.row(ctx, `SELECT COUNT(*) FROM comments c WHERE `+strings.Join(where, " AND "), args...).Scan(&total); err != nil {
-			return nil, 0, err
+	// Count only when the page may not hold them all: one index count,
+	// rather than a window over every matching row with its text.
+	total := max(f.Offset, 0) + len(list)
+	if len(list) == limit || len(list) == 0 && f.Offset > 0 {
+		if err := r.row(ctx, `SELECT COUNT(*) FROM comments c WHERE `+cond, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count comments: %w", err)
 		}
 	}
 	return list, total, nil

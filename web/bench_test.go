@@ -7,6 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,5 +66,46 @@ func BenchmarkArticlePage(b *testing.B) {
 			}
 			b.ReportMetric(float64(db.QueryCount()-before)/float64(b.N), "queries/op")
 		})
+	}
+}
+
+// BenchmarkCommentPost posts comments through the handler, the whole
+// path: form decoding, every discussion rule, the write and the redirect.
+func BenchmarkCommentPost(b *testing.B) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for k, v := range map[string]string{"comment_min_seconds": "0", "comment_flood_seconds": "0", "comment_previously_approved": "false"} {
+		if err := db.SetSetting(ctx, k, v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	author := storetest.MustCreateUser(b, db, "bench", communique.RoleAuthor)
+	a := storetest.MustCreateArticle(b, db, author, "Hot story", "Body.")
+	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PageCacheBytes: 8 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	page := httptest.NewRecorder()
+	h.ServeHTTP(page, httptest.NewRequest(http.MethodGet, communique.ArticlePath(a, communique.ParseSettings(nil), nil), nil))
+	m := regexp.MustCompile(`name="comment_token" value="([^"]+)"`).FindStringSubmatch(page.Body.String())
+	if m == nil {
+		b.Fatal("no form token")
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		form := url.Values{"comment_post_ID": {strconv.FormatInt(a.ID, 10)}, "comment_token": {m[1]}, "author": {"Reader"},
+			"email": {fmt.Sprintf("r%d@example.org", i)}, "comment": {fmt.Sprintf("Comment number %d on the story.", i)}}
+		req := httptest.NewRequest(http.MethodPost, "/comments", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusSeeOther {
+			b.Fatalf("status %d", rec.Code)
+		}
 	}
 }

@@ -57,11 +57,11 @@ type ErasureResult struct {
 // without regard to case.
 type PrivacyService interface {
 	// FindPersonalData returns what the store holds about email (empty
-	// lists when nothing).
+	// lists when nothing). EINVALID without an address.
 	FindPersonalData(ctx context.Context, email string) (*PersonalData, error)
 	// ErasePersonalData deletes or anonymises the address's comments and
 	// deletes its subscriptions, the emails naming it and its failed
-	// sign-ins, in one transaction.
+	// sign-ins, in one transaction. EINVALID without an address.
 	ErasePersonalData(ctx context.Context, email string, e Erasure) (*ErasureResult, error)
 	// ForgetCommenterIPs blanks the IP address and browser of comments
 	// made before a time, and drops older failed sign-ins, and returns

@@ -264,6 +264,14 @@ func TestBodyLimits(t *testing.T) {
 				}
 			})
 		}
+		t.Run("Upload", func(t *testing.T) {
+			// The library takes images up to 20 MiB; the form stops reading
+			// a little after that.
+			res := s.Admin.upload(t, "huge.png", append(tinyPNG(t), make([]byte, 22<<20)...), "Huge")
+			if res.Status != http.StatusBadRequest && res.Status != http.StatusRequestEntityTooLarge {
+				t.Errorf("a 22 MiB upload: %d, want 400 or 413", res.Status)
+			}
+		})
 		if total, _, err := s.DB.FindComments(context.Background(), communique.CommentFilter{ArticleID: &a.ID, Limit: 10,
 			Status: []communique.CommentStatus{communique.CommentPending, communique.CommentApproved, communique.CommentSpam}}); err != nil || len(total) != 0 {
 			t.Errorf("an oversized comment was stored (%v)", err)

@@ -201,6 +201,7 @@ func editor(t *testing.T, s *site, pages *stored) {
 		}
 	}
 	t.Logf("%d articles saved from %d attempts", len(ids), 3*len(corpus))
+	seenBody := map[string]bool{}
 	for _, id := range ids {
 		a, err := s.DB.FindArticleByID(ctx, id)
 		if err != nil {
@@ -211,7 +212,12 @@ func editor(t *testing.T, s *site, pages *stored) {
 		s.Admin.checkPage(t, edit, what)
 		public := s.path(t, a)
 		s.Admin.checkPage(t, public, what)
-		pages.public = append(pages.public, public)
+		if fieldsCase[id] || !seenBody[a.HTML] {
+			// Many cases are cleaned to the same body; one page of each
+			// is enough for the browser.
+			seenBody[a.HTML] = true
+			pages.public = append(pages.public, public)
+		}
 		if fieldsCase[id] {
 			// A body shows in the editor only inside its textarea, which
 			// the parser has checked; the browser renders the editors
@@ -368,6 +374,7 @@ func importer(t *testing.T, s *site, pages *stored) {
 		cancel()
 	}
 	t.Logf("%d of %d exports imported", imported, len(corpus))
+	seen := map[string]bool{} // imports cleaned to the same article render once
 	for _, a := range list() {
 		if before[a.ID] {
 			continue
@@ -379,7 +386,10 @@ func importer(t *testing.T, s *site, pages *stored) {
 		// The editor shows what the newsroom's own fields showed; the
 		// parser checks it, the browser renders the public page.
 		s.Admin.checkPage(t, edit, what)
-		pages.public = append(pages.public, public)
+		if key := a.Title + "\x00" + a.Excerpt + "\x00" + a.HTML; !seen[key] {
+			seen[key] = true
+			pages.public = append(pages.public, public)
+		}
 		users, _ := s.DB.FindUsers(ctx, communique.UserFilter{ID: &a.AuthorID})
 		for _, u := range users {
 			res := s.Admin.get(t, "/author/"+url.PathEscape(u.Slug)+"/")

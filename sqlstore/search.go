@@ -72,9 +72,12 @@ func (db *DB) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]
 		// sees how common its words are (a backward scan of the newest
 		// articles for a common word, the GIN index for a rare one) and no
 		// row parses the query again.
+		// The language is one of SearchLanguages (the setting is checked),
+		// each a text search configuration PostgreSQL ships.
+		cfg := db.searchLanguage(ctx)
 		var tsq, tree string
-		if err := db.r().row(ctx, `SELECT q::text, querytree(q) FROM websearch_to_tsquery(communique_search_config(), ?) q`,
-			websearchQuery(terms)).Scan(&tsq, &tree); err != nil {
+		if err := db.r().row(ctx, `SELECT q::text, querytree(q) FROM websearch_to_tsquery(?::regconfig, ?) q`,
+			cfg, websearchQuery(terms)).Scan(&tsq, &tree); err != nil {
 			return nil, 0, fmt.Errorf("search: %w", err)
 		}
 		if tree == "" || tree == "T" {
@@ -82,7 +85,7 @@ func (db *DB) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]
 			// exclusions: nothing to look for.
 			return nil, 0, nil
 		}
-		s = postgresSearch{db, tsq}
+		s = postgresSearch{db, tsq, cfg}
 	}
 	cands, scores, err := s.rank(ctx, f, categories)
 	if err != nil {
@@ -310,8 +313,9 @@ func (s sqliteSearch) snippets(ctx context.Context, hits []*communique.SearchHit
 // postgresSearch uses the tsvector column and its GIN index over
 // published articles.
 type postgresSearch struct {
-	db    *DB
-	query string // a tsquery, as text
+	db     *DB
+	query  string // a tsquery, as text
+	config string // the text search configuration
 }
 
 func (s postgresSearch) rank(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, map[int64]float64, error) {
@@ -369,10 +373,10 @@ func (s postgresSearch) snippets(ctx context.Context, hits []*communique.SearchH
 	// ShortWord=0 keeps short words ("The") at the edges of a snippet.
 	rows, err := s.db.r().query(ctx, `SELECT a.id, ts_headline(cfg, a.title, query, ?),
 			ts_headline(cfg, a.excerpt, query, ?), ts_headline(cfg, COALESCE(a.body_text, a.html), query, ?)
-		FROM articles a, communique_search_config() cfg, CAST(? AS tsquery) query
+		FROM articles a, CAST(? AS regconfig) cfg, CAST(? AS tsquery) query
 		WHERE a.id IN (`+placeholders(len(ids))+`)`,
 		append([]any{marks + ", HighlightAll=true", marks + ", ShortWord=0, MaxWords=" + strconv.Itoa(snippetWords) + ", MinWords=15",
-			marks + `, ShortWord=0, MaxWords=` + strconv.Itoa(snippetWords) + `, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`, s.query},
+			marks + `, ShortWord=0, MaxWords=` + strconv.Itoa(snippetWords) + `, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`, s.config, s.query},
 			int64Args(ids)...)...)
 	if err != nil {
 		return err

@@ -40,6 +40,13 @@ $$;
 CREATE TRIGGER articles_search_vector BEFORE INSERT OR UPDATE OF title, excerpt, html, body_text, search_vector
 	ON articles FOR EACH ROW EXECUTE FUNCTION articles_search_vector();
 
+-- A search of a common word reads the newest articles' vectors one row
+-- at a time. Rows carry three copies of the body (source, html,
+-- body_text); moving those out of line beyond 1 KB while the vector stays
+-- in the row makes the rows a search reads about a third as many pages.
+ALTER TABLE articles ALTER COLUMN search_vector SET STORAGE MAIN;
+ALTER TABLE articles SET (toast_tuple_target = 1024);
+
 UPDATE articles SET search_vector = NULL;
 -- Only published articles are searched, so only they are indexed.
 CREATE INDEX articles_search ON articles USING GIN (search_vector) WHERE status = 'published';

@@ -427,7 +427,13 @@ func (s *Server) redirectOld(w http.ResponseWriter, r *http.Request, st *site, s
 	slug := segs[len(segs)-1]
 	var a *communique.Article
 	list, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Slug: &slug, Status: published, Limit: 1, SkipTotal: true})
-	if err == nil && len(list) == 1 {
+	if err != nil {
+		// The lookups before this one swallow errors into "not found";
+		// here, the last of them, a store that fails is no 404.
+		s.renderError(w, r, err)
+		return
+	}
+	if len(list) == 1 {
 		a = list[0]
 	} else if old, err := s.store.FindArticleBySlugHistory(ctx, slug); err == nil && old.Status == communique.StatusPublished {
 		a = old

@@ -99,6 +99,11 @@ type Config struct {
 	AnonymousRate Rate
 	AccountRate   Rate
 	CommentRate   Rate
+	// SharedLimits, when set, also counts every limit in the store, so a
+	// cluster of nodes shares one quota instead of each letting the full
+	// rate through. Set it with several nodes; one node needs no writes
+	// per request to know its own counts.
+	SharedLimits communique.RateLimitService
 }
 
 // Server serves the REST API.
@@ -148,6 +153,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.account = newLimiter(rateOr(cfg.AccountRate, DefaultAccountRate), now)
 	s.comments = newLimiter(rateOr(cfg.CommentRate, DefaultCommentRate), now)
 	s.signins = newLimiter(signinRate, now)
+	for name, l := range map[string]*limiter{"api-anon": s.anonymous, "api-account": s.account, "api-comment": s.comments, "api-signin": s.signins} {
+		l.shared, l.name = cfg.SharedLimits, name
+	}
 	s.checking = make(chan struct{}, maxChecks)
 	s.routes = http.NewServeMux()
 	s.register()

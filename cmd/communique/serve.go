@@ -105,7 +105,12 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	api, err := wpapi.New(ctx, wpapi.Config{Store: db, Discussion: talk, Logger: logger, MediaStorage: images, Sessions: newsroom, Notify: notifier})
+	apiCfg := wpapi.Config{Store: db, Discussion: talk, Logger: logger, MediaStorage: images, Sessions: newsroom, Notify: notifier}
+	if db.Dialect() == "postgres" {
+		// Several nodes may share this database: share the API's quotas.
+		apiCfg.SharedLimits = db
+	}
+	api, err := wpapi.New(ctx, apiCfg)
 	if err != nil {
 		return err
 	}

@@ -549,22 +549,24 @@ func (db *DB) RebuildSearchIndex(ctx context.Context) error {
 }
 
 // OptimizeSearchIndex merges the FTS5 index's segments (SQLite), or
-// moves the GIN index's pending entries into place and refreshes the
-// planner's statistics (PostgreSQL), which a bulk load leaves behind.
+// vacuums and analyzes the articles (PostgreSQL): a bulk load leaves GIN
+// entries pending, pages unmarked as all-visible and no statistics, and
+// autovacuum would otherwise do it later, while readers wait.
 func (db *DB) OptimizeSearchIndex(ctx context.Context) error {
+	if db.dialect.Name == "postgres" {
+		// VACUUM cannot run in a transaction.
+		if _, err := db.write.ExecContext(ctx, `VACUUM (ANALYZE) articles, article_terms`); err != nil {
+			return fmt.Errorf("optimize search: %w", err)
+		}
+		return nil
+	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	stmts := []string{`INSERT INTO articles_fts (articles_fts) VALUES ('optimize')`}
-	if db.dialect.Name == "postgres" {
-		stmts = []string{`SELECT gin_clean_pending_list('articles_search'::regclass)`, `ANALYZE articles, article_terms`}
-	}
-	for _, stmt := range stmts {
-		if _, err := tx.w().exec(ctx, stmt); err != nil {
-			return fmt.Errorf("optimize search: %w", err)
-		}
+	if _, err := tx.w().exec(ctx, `INSERT INTO articles_fts (articles_fts) VALUES ('optimize')`); err != nil {
+		return fmt.Errorf("optimize search: %w", err)
 	}
 	return tx.Commit()
 }

@@ -312,6 +312,9 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 		if err := db.RebuildSearchIndex(ctx); err != nil {
 			t.Fatal(err)
 		}
+		if err := db.OptimizeSearchIndex(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "volunteers"}); !sameIDs(ids, f.parks) {
 			t.Errorf("after rebuild: %v", ids)
 		}

@@ -320,17 +320,29 @@ type postgresSearch struct {
 
 func (s postgresSearch) rank(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, map[int64]float64, error) {
 	r := s.db.r()
-	where := []string{"a.search_vector @@ ?::tsquery", "a.status = 'published'", "a.published_at <= ?"}
-	args := []any{s.query, r.t(s.db.Now())}
+	// The tsquery is written into the SQL rather than bound: a driver
+	// that prepares statements gets a generic plan after a few runs, one
+	// that cannot know how common the words are (and then sorts every
+	// match of a common word). It is PostgreSQL's own output, made of
+	// words of letters and digits, quoted here as a literal.
+	literal := func(q string) string { return "'" + strings.ReplaceAll(q, "'", "''") + "'::tsquery" }
+	match := s.query
+	if f.CategoryID != nil {
+		// Categories are lexemes of the vector (see migration 0003).
+		var or []string
+		for _, id := range categories {
+			or = append(or, "'zterm"+strconv.FormatInt(id, 10)+"'")
+		}
+		match = "(" + s.query + ") & (" + strings.Join(or, " | ") + ")"
+	}
+	lit := literal(s.query)
+	where := []string{"a.search_vector @@ " + literal(match), "a.status = 'published'", "a.published_at <= ?"}
+	args := []any{r.t(s.db.Now())}
 	if f.Type != nil {
 		where, args = append(where, "a.type = ?"), append(args, *f.Type)
 	}
 	if f.AuthorID != nil {
 		where, args = append(where, "a.author_id = ?"), append(args, *f.AuthorID)
-	}
-	if f.CategoryID != nil {
-		where = append(where, "a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+placeholders(len(categories))+"))")
-		args = append(args, int64Args(categories)...)
 	}
 	if f.PublishedFrom != nil {
 		where, args = append(where, "a.published_at >= ?"), append(args, r.t(*f.PublishedFrom))
@@ -342,11 +354,11 @@ func (s postgresSearch) rank(ctx context.Context, f communique.SearchFilter, cat
 	// LIMIT so ts_rank reads no more than MaxSearchResults of them.
 	// Normalization 1 divides by the log of the length, so a long article
 	// that mentions a word once does not beat a short one about it.
-	rows, err := r.query(ctx, `SELECT id, CASE WHEN n <= ? THEN ts_rank(v, ?::tsquery, 1) END FROM (
+	rows, err := r.query(ctx, `SELECT id, CASE WHEN n <= ? THEN ts_rank(v, `+lit+`, 1) END FROM (
 			SELECT id, v, row_number() OVER (ORDER BY id DESC) AS n FROM (
 				SELECT a.id, a.search_vector AS v FROM articles a WHERE `+strings.Join(where, " AND ")+`
 				ORDER BY a.id DESC LIMIT ?) x) y ORDER BY id DESC`,
-		append(append([]any{rankWindow, s.query}, args...), communique.MaxSearchResults)...)
+		append(append([]any{rankWindow}, args...), communique.MaxSearchResults)...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -17,10 +17,6 @@ const (
 	maxIPFailures    = 20
 )
 
-// dummyHash is checked when the login is unknown, so a wrong login takes
-// as long as a wrong password and the timing reveals no account.
-var dummyHash, _ = password.Hash("communique-no-such-user")
-
 type loginPage struct {
 	base
 	Login   string
@@ -139,7 +135,7 @@ func (s *Server) checkPassword(ctx context.Context, login, pw string) (*communiq
 	if users, err := s.store.FindUsers(ctx, f); err == nil && len(users) == 1 {
 		user = users[0]
 	}
-	hash := dummyHash
+	hash := password.Dummy
 	if user != nil && user.PasswordHash != "" {
 		hash = user.PasswordHash
 	}

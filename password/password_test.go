@@ -38,3 +38,13 @@ func TestCheckMalformed(t *testing.T) {
 		}
 	}
 }
+
+// The dummy hash is well formed and matches neither an empty nor a common
+// password: an unknown login must fail exactly like a wrong password.
+func TestDummy(t *testing.T) {
+	for _, pw := range []string{"", "password", "communique: matches no password!"} {
+		if err := password.Check(password.Dummy, pw); !errors.Is(err, password.ErrMismatch) {
+			t.Errorf("Check(Dummy, %q) = %v, want ErrMismatch", pw, err)
+		}
+	}
+}

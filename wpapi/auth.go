@@ -21,10 +21,6 @@ const (
 	maxIPFailures    = 20
 )
 
-// dummyHash is checked when there is nothing to check against, so an
-// unknown login takes as long as a wrong password.
-var dummyHash, _ = password.Hash("communique-no-such-application-password")
-
 // errBadCredentials says the same whether the login or the password was
 // wrong: the API tells no one which logins exist.
 var errBadCredentials = &apiError{Status: http.StatusUnauthorized, Code: "incorrect_password",
@@ -113,7 +109,7 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 			}
 		}
 		if len(apps) == 0 {
-			password.Check(dummyHash, pw)
+			password.Check(password.Dummy, pw)
 		}
 	}
 	if match == nil {

@@ -76,9 +76,9 @@ type SearchService interface {
 	// setting's language, after that setting changes or after rows were
 	// written without going through the store's article methods.
 	RebuildSearchIndex(ctx context.Context) error
-	// OptimizeSearchIndex compacts the index and refreshes the query
+	// Optimize compacts the index and refreshes the query
 	// planner's statistics; run it after bulk writes such as an import.
-	OptimizeSearchIndex(ctx context.Context) error
+	Optimize(ctx context.Context) error
 }
 
 // SearchTerm is one part of a parsed query: a word or a quoted phrase.

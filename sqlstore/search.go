@@ -560,11 +560,13 @@ func (db *DB) RebuildSearchIndex(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// OptimizeSearchIndex merges the FTS5 index's segments (SQLite), or
-// vacuums and analyzes the articles (PostgreSQL): a bulk load leaves GIN
-// entries pending, pages unmarked as all-visible and no statistics, and
-// autovacuum would otherwise do it later, while readers wait.
-func (db *DB) OptimizeSearchIndex(ctx context.Context) error {
+// Optimize merges the FTS5 index's segments and gathers the
+// planner's statistics (SQLite), or vacuums and analyzes the articles
+// (PostgreSQL): a bulk load leaves GIN entries pending, pages unmarked as
+// all-visible and no statistics, and autovacuum would otherwise do it
+// later, while readers wait. Without statistics SQLite can pick an index
+// that walks a whole table.
+func (db *DB) Optimize(ctx context.Context) error {
 	if db.dialect.Name == "postgres" {
 		// VACUUM cannot run in a transaction.
 		if _, err := db.write.ExecContext(ctx, `VACUUM (ANALYZE) articles, article_terms`); err != nil {
@@ -579,6 +581,9 @@ func (db *DB) OptimizeSearchIndex(ctx context.Context) error {
 	defer tx.Rollback()
 	if _, err := tx.w().exec(ctx, `INSERT INTO articles_fts (articles_fts) VALUES ('optimize')`); err != nil {
 		return fmt.Errorf("optimize search: %w", err)
+	}
+	if _, err := tx.w().exec(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("analyze: %w", err)
 	}
 	return tx.Commit()
 }

@@ -312,7 +312,7 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 		if err := db.RebuildSearchIndex(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.OptimizeSearchIndex(ctx); err != nil {
+		if err := db.Optimize(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "volunteers"}); !sameIDs(ids, f.parks) {

@@ -74,7 +74,7 @@ func BenchSearch(b *testing.B, open Opener) {
 	n := BenchmarkArticles()
 	start := time.Now()
 	words, authors, cats, epoch := loadSearchCorpus(b, db, n)
-	if err := db.OptimizeSearchIndex(ctx); err != nil {
+	if err := db.Optimize(ctx); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("%s: loaded %d articles in %s", db.Dialect(), n, time.Since(start).Round(time.Second))

@@ -74,6 +74,11 @@ func (p *Program) importCmd(ctx context.Context, what string, args []string) err
 		}
 		return fmt.Errorf("import wordpress: stopped%s: %w (what is listed above was imported; importing the file again once fixed updates it, without duplicates)", where, err)
 	}
+	// A bulk load leaves the search index in segments and the planner
+	// without statistics for the new rows.
+	if err := db.Optimize(ctx); err != nil {
+		return fmt.Errorf("import wordpress: imported, but optimizing the store failed: %w", err)
+	}
 	if *menu != "" {
 		fmt.Fprintf(p.Stdout, "Menu %q is the site's main navigation.\n", *menu)
 	}

@@ -175,14 +175,17 @@ func (m *Monitor) Run(ctx context.Context, interval time.Duration) {
 
 // Gate answers 503 with Retry-After to requests that need the store while
 // it is down, except those offline says this node can serve without it.
-// While the store is up, GET and HEAD requests get ReadTimeout.
+// While the store is up, GET and HEAD requests that need it get
+// ReadTimeout (a cached page does not: its timer would cost more than
+// serving it).
 func (m *Monitor) Gate(next http.Handler, offline func(*http.Request) bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if m.Down() && (offline == nil || !offline(r)) {
+		servesOffline := offline != nil && offline(r)
+		if m.Down() && !servesOffline {
 			WriteUnavailable(w, r)
 			return
 		}
-		if m.ReadTimeout <= 0 || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		if m.ReadTimeout <= 0 || servesOffline || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 			next.ServeHTTP(w, r)
 			return
 		}

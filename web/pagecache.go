@@ -67,6 +67,9 @@ type cacheEntry struct {
 	contentType  string
 	body, gz, br []byte
 	etag         string
+	// The header values every answer from this entry carries, made once:
+	// a cache hit should cost little more than the write.
+	typeValue, etagValue []string
 	elem         *list.Element
 }
 
@@ -186,6 +189,9 @@ const sessionCookie = "communique_session"
 var personalCookies = []string{ownerCookie, freshCookie, authorCookie, authorEmailCookie, authorURLCookie, sessionCookie, csrfCookie}
 
 func hasCookie(r *http.Request, names ...string) bool {
+	if len(r.Header["Cookie"]) == 0 {
+		return false // most readers: no need to parse
+	}
 	for _, n := range names {
 		if _, err := r.Cookie(n); err == nil {
 			return true
@@ -241,8 +247,8 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 			for attempt := 0; ; attempt++ {
 				if e := s.cache.get(key); e != nil {
 					s.cache.Hits.Add(1)
-					w.Header().Set("X-Cache", "HIT")
-					writeEntry(w, r, e, "public, max-age=0, must-revalidate")
+					w.Header()["X-Cache"] = hitValue
+					writeEntry(w, r, e, publicValue)
 					return
 				}
 				if !storable || attempt > 0 {
@@ -279,26 +285,42 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 			}
 			return
 		}
-		e := &cacheEntry{key: key, tags: pt.tags, contentType: w.Header().Get("Content-Type"), body: bytes.Clone(body), etag: etagOf(body)}
+		e := newEntry(key, pt.tags, w.Header().Get("Content-Type"), bytes.Clone(body))
 		if storable && w.Header().Get("Set-Cookie") == "" {
 			e.gz, e.br = gzipBytes(body), brotliBytes(body)
 			s.cache.put(e, gen)
 			w.Header().Set("X-Cache", "MISS")
-			writeEntry(w, r, e, "public, max-age=0, must-revalidate")
+			writeEntry(w, r, e, publicValue)
 			return
 		}
-		writeEntry(w, r, e, "private, no-cache")
+		writeEntry(w, r, e, privateValue)
 	}
 }
 
+func newEntry(key string, tags []string, contentType string, body []byte) *cacheEntry {
+	etag := etagOf(body)
+	return &cacheEntry{key: key, tags: tags, contentType: contentType, body: body, etag: etag,
+		typeValue: []string{contentType}, etagValue: []string{etag}}
+}
+
+// Shared header values, set by canonical key without allocating. Nothing
+// downstream edits a value in place (Set and Add replace or copy).
+var (
+	hitValue     = []string{"HIT"}
+	publicValue  = []string{"public, max-age=0, must-revalidate"}
+	privateValue = []string{"private, no-cache"}
+	varyValue    = []string{"Accept-Encoding", "Cookie"}
+	brValue      = []string{"br"}
+	gzipValue    = []string{"gzip"}
+)
+
 // writeEntry answers with the best encoding the client accepts, or 304.
-func writeEntry(w http.ResponseWriter, r *http.Request, e *cacheEntry, cacheControl string) {
+func writeEntry(w http.ResponseWriter, r *http.Request, e *cacheEntry, cacheControl []string) {
 	h := w.Header()
-	h.Set("Content-Type", e.contentType)
-	h.Set("Cache-Control", cacheControl)
-	h.Add("Vary", "Accept-Encoding")
-	h.Add("Vary", "Cookie")
-	h.Set("ETag", e.etag)
+	h["Content-Type"] = e.typeValue
+	h["Cache-Control"] = cacheControl
+	h["Vary"] = varyValue
+	h["Etag"] = e.etagValue
 	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, e.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -306,18 +328,19 @@ func writeEntry(w http.ResponseWriter, r *http.Request, e *cacheEntry, cacheCont
 	body := e.body
 	accept := r.Header.Get("Accept-Encoding")
 	switch {
+	case accept == "":
 	case e.br != nil && acceptsEncoding(accept, "br"):
 		body = e.br
-		h.Set("Content-Encoding", "br")
+		h["Content-Encoding"] = brValue
 	case acceptsEncoding(accept, "gzip"):
 		if e.gz == nil {
 			// A personal page: compressed quickly, once, for this reader.
 			e.gz = gzipFast(e.body)
 		}
 		body = e.gz
-		h.Set("Content-Encoding", "gzip")
+		h["Content-Encoding"] = gzipValue
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)

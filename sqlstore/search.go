@@ -468,39 +468,7 @@ func (db *DB) attachHitArticles(ctx context.Context, hits []*communique.SearchHi
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return db.attachHitTerms(ctx, list)
-}
-
-// attachHitTerms loads the terms of found articles without the article
-// counts attachTerms adds: counting every term's articles for every hit
-// costs more than the search itself on a large site.
-func (db *DB) attachHitTerms(ctx context.Context, list []*communique.Article) error {
-	byID := make(map[int64]*communique.Article, len(list))
-	ids := make([]int64, 0, len(list))
-	for _, a := range list {
-		byID[a.ID] = a
-		ids = append(ids, a.ID)
-	}
-	rows, err := db.r().query(ctx, `SELECT at.article_id, t.id, t.taxonomy, t.name, t.slug, COALESCE(t.parent_id, 0), t.description
-		FROM article_terms at JOIN terms t ON t.id = at.term_id
-		WHERE at.article_id IN (`+placeholders(len(ids))+`) ORDER BY t.name`, int64Args(ids)...)
-	if err != nil {
-		return fmt.Errorf("search terms: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var articleID int64
-		t := &communique.Term{}
-		if err := rows.Scan(&articleID, &t.ID, &t.Taxonomy, &t.Name, &t.Slug, &t.ParentID, &t.Description); err != nil {
-			return fmt.Errorf("scan term: %w", err)
-		}
-		if a := byID[articleID]; t.Taxonomy == communique.TaxonomyCategory {
-			a.Categories = append(a.Categories, t)
-		} else {
-			a.Tags = append(a.Tags, t)
-		}
-	}
-	return rows.Err()
+	return db.attachTerms(ctx, list)
 }
 
 // RebuildSearchIndex derives the missing plain body texts and re-indexes

@@ -26,6 +26,8 @@ func Run(t *testing.T, open Opener) {
 		{"DeepPages", testDeepPages},
 		{"Scheduling", testScheduling},
 		{"Terms", testTerms},
+		{"TermCounts", testTermCounts},
+		{"TermCountsWordPress", testTermCountsWordPress},
 		{"Pages", testPages},
 		{"Settings", testSettings},
 		{"Secrets", testSecrets},

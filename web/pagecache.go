@@ -70,7 +70,7 @@ type cacheEntry struct {
 	// The header values every answer from this entry carries, made once:
 	// a cache hit should cost little more than the write.
 	typeValue, etagValue []string
-	elem         *list.Element
+	elem                 *list.Element
 }
 
 func (e *cacheEntry) bytes() int { return len(e.body) + len(e.gz) + len(e.br) + len(e.key) + 256 }

@@ -98,13 +98,6 @@ func OpenFile(ctx context.Context, path string) (*sqlstore.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	// Statistics for the query planner, as SQLite advises for long-lived
-	// connections: analyze the tables that need it (bounded by the
-	// analysis limit, so opening a large store stays quick).
-	if _, err := write.ExecContext(ctx, `PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002`); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open %s: optimize: %w", path, err)
-	}
 	return db, nil
 }
 

@@ -556,6 +556,22 @@ func (db *DB) Optimize(ctx context.Context) error {
 	return tx.Commit()
 }
 
+// RefreshStatistics gathers the query planner's statistics for the tables
+// whose contents changed much since the last time, as SQLite advises for
+// long-running processes ('PRAGMA optimize', bounded by analysis_limit so
+// it takes milliseconds on a large store). PostgreSQL's autovacuum does
+// this by itself. Without statistics SQLite can pick an index that walks
+// a whole table.
+func (db *DB) RefreshStatistics(ctx context.Context) error {
+	if db.dialect.Name != "sqlite" {
+		return nil
+	}
+	if _, err := db.write.ExecContext(ctx, `PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002`); err != nil {
+		return fmt.Errorf("refresh statistics: %w", err)
+	}
+	return nil
+}
+
 // searchLanguage returns the search_language setting, english when unset.
 func (db *DB) searchLanguage(ctx context.Context) string {
 	return searchLanguage(ctx, db.r())

@@ -154,6 +154,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	go p.publishScheduled(ctx, db, notifier, logger)
 	go sendWebmentions(ctx, srv, time.Minute, logger)
 	go forgetIPs(ctx, db, forget, privacy.RetentionInterval, logger)
+	go refreshStatistics(ctx, db, 6*time.Hour, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	if p.Ready != nil {
@@ -241,6 +242,22 @@ func (p *Program) publishScheduled(ctx context.Context, db publishDue, notifier 
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+	}
+}
+
+// refreshStatistics keeps the query planner's statistics current: once at
+// start (in the background, so a busy writer elsewhere cannot delay the
+// first page) and then every interval.
+func refreshStatistics(ctx context.Context, db *sqlstore.DB, interval time.Duration, logger *slog.Logger) {
+	for {
+		if err := db.RefreshStatistics(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("query planner statistics", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -422,6 +423,10 @@ func (tx *Tx) setTerms(ctx context.Context, articleID int64, taxonomy string, id
 		AND term_id IN (SELECT id FROM terms WHERE taxonomy = ?)`, articleID, taxonomy); err != nil {
 		return fmt.Errorf("clear terms: %w", err)
 	}
+	// In id order: each row added bumps its term's stored count, and
+	// writers that lock the same terms in one order cannot deadlock.
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
 	seen := map[int64]bool{}
 	for _, id := range ids {
 		if seen[id] {

@@ -40,44 +40,91 @@ type pageCache struct {
 	// flight holds the renders under way, so that a burst of readers
 	// missing the same page waits for one render instead of making many.
 	flightMu sync.Mutex
-	flight   map[string]chan struct{}
+	flight   map[string]*flight
 }
 
-// join returns a channel closed when the render of key under way ends,
-// or nil when this caller is to render it (and must call done).
-func (c *pageCache) join(key string) (wait <-chan struct{}, done func()) {
+// flight is one render under way, shared by the readers who missed the
+// same page while it ran.
+type flight struct {
+	gen   uint64        // the cache generation when the render began
+	done  chan struct{} // closed when it ends
+	entry *cacheEntry   // the page, when it may be shared; set before done closes
+}
+
+// join returns the render of key under way that the caller may share, or
+// starts one that the caller leads (lead: it renders, then calls land).
+// A render that began before an invalidation is not shared with readers
+// who came after it, as it may show the old state; they start their own.
+// On a page that a stream of comments changes many times a second, each
+// reader still waits for at most one render instead of making one each.
+func (c *pageCache) join(key string) (f *flight, lead bool) {
+	gen := c.gen.Load()
 	c.flightMu.Lock()
 	defer c.flightMu.Unlock()
-	if ch, ok := c.flight[key]; ok {
-		return ch, nil
+	if f, ok := c.flight[key]; ok && f.gen == gen {
+		return f, false
 	}
-	ch := make(chan struct{})
-	c.flight[key] = ch
-	return nil, func() {
-		c.flightMu.Lock()
+	f = &flight{gen: gen, done: make(chan struct{})}
+	c.flight[key] = f
+	return f, true
+}
+
+// land ends the render f, handing its page (nil: none to share) to the
+// readers waiting for it.
+func (c *pageCache) land(key string, f *flight, e *cacheEntry) {
+	c.flightMu.Lock()
+	if c.flight[key] == f {
 		delete(c.flight, key)
-		c.flightMu.Unlock()
-		close(ch)
 	}
+	c.flightMu.Unlock()
+	f.entry = e
+	close(f.done)
 }
 
 type cacheEntry struct {
-	key          string
-	tags         []string
-	contentType  string
-	body, gz, br []byte
-	etag         string
+	key         string
+	tags        []string
+	contentType string
+	body        []byte
+	etag        string
+	// shared entries are in the cache for every reader: compressed well,
+	// in gzip and Brotli. A personal page is compressed quickly, in gzip.
+	// Each variant is made once, when a reader first asks for it: a hot
+	// page that a stream of comments re-renders many times a second is
+	// not compressed for encodings nobody asked for before it changed.
+	shared         bool
+	gzOnce, brOnce sync.Once
+	gz, br         []byte
 	// The header values every answer from this entry carries, made once:
 	// a cache hit should cost little more than the write.
 	typeValue, etagValue []string
 	elem                 *list.Element
 }
 
-func (e *cacheEntry) bytes() int { return len(e.body) + len(e.gz) + len(e.br) + len(e.key) + 256 }
+// bytes is the entry's share of the cache budget, counted when it is
+// stored: the body, and half as much again for the compressed variants
+// it may gain (HTML compresses to a fifth or less in each).
+func (e *cacheEntry) bytes() int { return len(e.body) + len(e.body)/2 + len(e.key) + 256 }
+
+func (e *cacheEntry) gzipped() []byte {
+	e.gzOnce.Do(func() {
+		if e.shared {
+			e.gz = gzipBytes(e.body)
+		} else {
+			e.gz = gzipFast(e.body)
+		}
+	})
+	return e.gz
+}
+
+func (e *cacheEntry) brotlied() []byte {
+	e.brOnce.Do(func() { e.br = brotliBytes(e.body) })
+	return e.br
+}
 
 func newPageCache(maxBytes int) *pageCache {
 	return &pageCache{entries: map[string]*cacheEntry{}, byTag: map[string]map[*cacheEntry]struct{}{}, lru: list.New(), maxBytes: maxBytes,
-		flight: map[string]chan struct{}{}}
+		flight: map[string]*flight{}}
 }
 
 func (c *pageCache) get(key string) *cacheEntry {
@@ -243,32 +290,40 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 		lookup, storable := s.cacheable(r)
 		key := r.Host + r.URL.Path
 		s.syncWithStore(r.Context())
+		var gen uint64 // the cache generation when this render began
+		led := false
+		var shared *cacheEntry // what the render hands to readers waiting for it
 		if lookup {
-			for attempt := 0; ; attempt++ {
-				if e := s.cache.get(key); e != nil {
-					s.cache.Hits.Add(1)
-					w.Header()["X-Cache"] = hitValue
-					writeEntry(w, r, e, publicValue)
-					return
-				}
-				if !storable || attempt > 0 {
-					break
-				}
-				wait, done := s.cache.join(key)
-				if done != nil {
-					defer done()
-					break
-				}
-				select {
-				case <-wait: // look again: the page is likely cached now
-				case <-r.Context().Done():
-					return
+			if e := s.cache.get(key); e != nil {
+				s.cache.Hits.Add(1)
+				w.Header()["X-Cache"] = hitValue
+				writeEntry(w, r, e, publicValue)
+				return
+			}
+			if storable {
+				f, lead := s.cache.join(key)
+				if !lead {
+					select {
+					case <-f.done:
+					case <-r.Context().Done():
+						return
+					}
+					if f.entry != nil {
+						s.cache.Hits.Add(1)
+						w.Header()["X-Cache"] = hitValue
+						writeEntry(w, r, f.entry, publicValue)
+						return
+					}
+					// That render had nothing to share (an error, a
+					// redirect): this reader renders its own answer.
+				} else {
+					gen, led = f.gen, true
+					defer func() { s.cache.land(key, f, shared) }()
 				}
 			}
 			s.cache.Misses.Add(1)
 		}
-		var gen uint64
-		if s.cache != nil {
+		if !led && s.cache != nil {
 			gen = s.cache.gen.Load()
 		}
 		pt := &pageTags{tags: []string{"content"}}
@@ -287,8 +342,9 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 		}
 		e := newEntry(key, pt.tags, w.Header().Get("Content-Type"), bytes.Clone(body))
 		if storable && w.Header().Get("Set-Cookie") == "" {
-			e.gz, e.br = gzipBytes(body), brotliBytes(body)
+			e.shared = true
 			s.cache.put(e, gen)
+			shared = e
 			w.Header().Set("X-Cache", "MISS")
 			writeEntry(w, r, e, publicValue)
 			return
@@ -329,15 +385,11 @@ func writeEntry(w http.ResponseWriter, r *http.Request, e *cacheEntry, cacheCont
 	accept := r.Header.Get("Accept-Encoding")
 	switch {
 	case accept == "":
-	case e.br != nil && acceptsEncoding(accept, "br"):
-		body = e.br
+	case e.shared && acceptsEncoding(accept, "br"):
+		body = e.brotlied()
 		h["Content-Encoding"] = brValue
 	case acceptsEncoding(accept, "gzip"):
-		if e.gz == nil {
-			// A personal page: compressed quickly, once, for this reader.
-			e.gz = gzipFast(e.body)
-		}
-		body = e.gz
+		body = e.gzipped()
 		h["Content-Encoding"] = gzipValue
 	}
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
@@ -382,7 +434,7 @@ func acceptsEncoding(header, enc string) bool {
 // once and sent many times.
 func gzipBytes(b []byte) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 	zw.Write(b)
 	zw.Close()
 	return buf.Bytes()
@@ -398,7 +450,7 @@ func gzipFast(b []byte) []byte {
 
 func brotliBytes(b []byte) []byte {
 	var buf bytes.Buffer
-	bw := brotli.NewWriterLevel(&buf, 6)
+	bw := brotli.NewWriterLevel(&buf, 5)
 	bw.Write(b)
 	bw.Close()
 	return buf.Bytes()

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -223,3 +224,63 @@ func TestPageCache(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A burst of readers missing the same page waits for one render (what
+// happens when an invalidation comes mid-render: TestFlightSharing).
+func TestBurstRendersOnce(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	author := storetest.MustCreateUser(t, db, "reporter", communique.RoleAuthor)
+	warm := storetest.MustCreateArticle(t, db, author, "Warm-up story", "Body.")
+	hot := storetest.MustCreateArticle(t, db, author, "Hot story", "Body.")
+	for _, a := range []*communique.Article{warm, hot} { // a render long enough for readers to overlap
+		for i := range 50 {
+			c := &communique.Comment{ArticleID: a.ID, AuthorName: fmt.Sprint("Reader ", i), AuthorEmail: "r@example.org",
+				Text: "A thought", HTML: "<p>A thought</p>", Status: communique.CommentApproved}
+			if err := db.CreateComment(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ts := cachedSite(t, db)
+	st := communique.ParseSettings(nil)
+	get(t, ts.Client(), ts.URL+"/", nil) // the site snapshot
+	before := db.QueryCount()
+	get(t, ts.Client(), ts.URL+communique.ArticlePath(warm, st, nil), nil)
+	one := db.QueryCount() - before
+
+	const readers = 16
+	burst := func() int64 {
+		before := db.QueryCount()
+		done := make(chan string, readers)
+		start := make(chan struct{})
+		for range readers {
+			go func() {
+				<-start
+				res, err := ts.Client().Get(ts.URL + communique.ArticlePath(hot, st, nil))
+				if err != nil {
+					done <- err.Error()
+					return
+				}
+				res.Body.Close()
+				done <- res.Status
+			}()
+		}
+		close(start)
+		for range readers {
+			if s := <-done; s != "200 OK" {
+				t.Fatalf("GET: %s", s)
+			}
+		}
+		return db.QueryCount() - before
+	}
+	// One render serves them all (without sharing, four or more of the
+	// sixteen renders overlap here); the bound leaves room for one more.
+	if n := burst(); n > 2*one {
+		t.Errorf("a burst of %d readers made %d queries; one render makes %d", readers, n, one)
+	}
+}

@@ -50,6 +50,12 @@ type Dialect struct {
 	// pass over each other's rows (" FOR UPDATE SKIP LOCKED"); empty where
 	// a single writer already makes the claim atomic (SQLite).
 	SkipLocked string
+	// PlanForValues, when set, goes first among the arguments of a query
+	// whose best plan depends on its values (a search for a rare word or
+	// a common one): the database then plans it for them each time rather
+	// than settling on a generic plan after a few runs. For pgx it is
+	// pgx.QueryExecModeExec.
+	PlanForValues any
 }
 
 // DB is a Communiqué store on a SQL database.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
@@ -350,15 +351,21 @@ func (s postgresSearch) rank(ctx context.Context, f communique.SearchFilter, cat
 	if f.PublishedTo != nil {
 		where, args = append(where, "a.published_at < ?"), append(args, r.t(*f.PublishedTo))
 	}
-	// One pass: the newest matches with their vectors, ranked outside the
-	// LIMIT so ts_rank reads no more than MaxSearchResults of them.
-	// Normalization 1 divides by the log of the length, so a long article
-	// that mentions a word once does not beat a short one about it.
-	rows, err := r.query(ctx, `SELECT id, CASE WHEN n <= ? THEN ts_rank(v, `+lit+`, 1) END FROM (
-			SELECT id, v, row_number() OVER (ORDER BY id DESC) AS n FROM (
-				SELECT a.id, a.search_vector AS v FROM articles a WHERE `+strings.Join(where, " AND ")+`
-				ORDER BY a.id DESC LIMIT ?) x) y ORDER BY id DESC`,
-		append(append([]any{rankWindow}, args...), communique.MaxSearchResults)...)
+	// The newest matches by id alone (sorting a common word's thousands
+	// of matches with their vectors spilled to disk), then the vectors of
+	// the newest rankWindow of them for ts_rank. Normalization 1 divides
+	// by the log of the length, so a long article that mentions a word
+	// once does not beat a short one about it.
+	if s.db.dialect.PlanForValues != nil {
+		args = append([]any{s.db.dialect.PlanForValues}, args...)
+	}
+	rows, err := r.query(ctx, `SELECT m.id, ts_rank(v.search_vector, `+lit+`, 1) FROM (
+			SELECT id, row_number() OVER (ORDER BY id DESC) AS n FROM (
+				SELECT a.id FROM articles a WHERE `+strings.Join(where, " AND ")+`
+				ORDER BY a.id DESC LIMIT ?) x) m
+		LEFT JOIN articles v ON v.id = m.id AND m.n <= ?
+		ORDER BY m.id DESC`,
+		append(append([]any{}, args...), communique.MaxSearchResults, rankWindow)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -569,6 +576,39 @@ func (db *DB) RefreshStatistics(ctx context.Context) error {
 	if _, err := db.write.ExecContext(ctx, `PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002`); err != nil {
 		return fmt.Errorf("refresh statistics: %w", err)
 	}
+	return nil
+}
+
+// CheckpointInBackground copies SQLite's write-ahead log into the
+// database file from a goroutine, every interval, until ctx ends. By
+// default the commit that takes the log past 1,000 pages does it itself,
+// copying and syncing the database file while the next writers wait (the
+// tail of the comment POST latency). A passive checkpoint waits for no
+// reader or writer; SQLite still checkpoints in full when the store
+// closes. On PostgreSQL this is a no-op.
+func (db *DB) CheckpointInBackground(ctx context.Context, interval time.Duration, logger *slog.Logger) error {
+	if db.dialect.Name != "sqlite" {
+		return nil
+	}
+	// The writer is one long-lived connection; if it is ever replaced,
+	// the new one checkpoints in its commits again, as by default.
+	if _, err := db.write.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		return fmt.Errorf("checkpoints: %w", err)
+	}
+	go func() {
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			if _, err := db.read.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil && ctx.Err() == nil {
+				logger.Warn("checkpoint", "err", err)
+			}
+		}
+	}()
 	return nil
 }
 

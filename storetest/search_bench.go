@@ -178,6 +178,7 @@ func benchQueries(b *testing.B, db *sqlstore.DB, n int, words []string, authors 
 
 	b.Run(fmt.Sprintf("%s/%d", db.Dialect(), n), func(b *testing.B) {
 		durations := make([]time.Duration, 0, b.N)
+		slowest := make([]time.Duration, len(queries)) // by query, for the log
 		hits := 0
 		cpu0 := processCPU()
 		b.ResetTimer()
@@ -185,7 +186,9 @@ func benchQueries(b *testing.B, db *sqlstore.DB, n int, words []string, authors 
 			f := queries[i%len(queries)]
 			t0 := time.Now()
 			list, _, err := db.SearchArticles(ctx, f)
-			durations = append(durations, time.Since(t0))
+			took := time.Since(t0)
+			durations = append(durations, took)
+			slowest[i%len(queries)] = max(slowest[i%len(queries)], took)
 			if err != nil && communique.ErrorCode(err) != communique.EINVALID {
 				b.Fatal(err)
 			}
@@ -202,5 +205,16 @@ func benchQueries(b *testing.B, db *sqlstore.DB, n int, words []string, authors 
 		b.ReportMetric(float64(pct(0.95).Microseconds())/1000, "p95-ms")
 		b.ReportMetric(float64(pct(0.99).Microseconds())/1000, "p99-ms")
 		b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
+		// The slowest queries, to tune by (shown with -v).
+		order := make([]int, len(queries))
+		for i := range order {
+			order[i] = i
+		}
+		sort.Slice(order, func(i, j int) bool { return slowest[order[i]] > slowest[order[j]] })
+		for _, i := range order[:min(8, len(order))] {
+			f := queries[i]
+			b.Logf("%8s  %q author=%v category=%v from=%v offset=%d", slowest[i].Round(10*time.Microsecond), f.Query,
+				f.AuthorID != nil, f.CategoryID != nil, f.PublishedFrom != nil, f.Offset)
+		}
 	})
 }

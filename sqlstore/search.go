@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
@@ -576,39 +575,6 @@ func (db *DB) RefreshStatistics(ctx context.Context) error {
 	if _, err := db.write.ExecContext(ctx, `PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002`); err != nil {
 		return fmt.Errorf("refresh statistics: %w", err)
 	}
-	return nil
-}
-
-// CheckpointInBackground copies SQLite's write-ahead log into the
-// database file from a goroutine, every interval, until ctx ends. By
-// default the commit that takes the log past 1,000 pages does it itself,
-// copying and syncing the database file while the next writers wait (the
-// tail of the comment POST latency). A passive checkpoint waits for no
-// reader or writer; SQLite still checkpoints in full when the store
-// closes. On PostgreSQL this is a no-op.
-func (db *DB) CheckpointInBackground(ctx context.Context, interval time.Duration, logger *slog.Logger) error {
-	if db.dialect.Name != "sqlite" {
-		return nil
-	}
-	// The writer is one long-lived connection; if it is ever replaced,
-	// the new one checkpoints in its commits again, as by default.
-	if _, err := db.write.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
-		return fmt.Errorf("checkpoints: %w", err)
-	}
-	go func() {
-		tick := time.NewTicker(interval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			if _, err := db.read.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil && ctx.Err() == nil {
-				logger.Warn("checkpoint", "err", err)
-			}
-		}
-	}()
 	return nil
 }
 

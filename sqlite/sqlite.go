@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -79,8 +80,11 @@ func OpenFile(ctx context.Context, path string) (*sqlstore.DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read.SetMaxOpenConns(8)
-	read.SetMaxIdleConns(8)
+	// SQLite runs in this process: a read is CPU work, so readers beyond
+	// a couple per core only queue, each with its own page cache (2 MiB).
+	readers := max(4, 2*runtime.GOMAXPROCS(0))
+	read.SetMaxOpenConns(readers)
+	read.SetMaxIdleConns(readers)
 	migs, _ := fs.Sub(migrations, "migrations")
 	db := sqlstore.New(write, read, Dialect, migs)
 	// Every commit appends to the write-ahead log, so its size and time

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -159,8 +161,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, st *site, q stri
 	} else {
 		per := st.settings.PostsPerPage
 		f.Limit, f.Offset = per, (data.Page-1)*per
-		hits, total, err := s.store.SearchArticles(ctx, f)
-		if communique.ErrorCode(err) == communique.EINVALID {
+		hits, total, err := s.searchLimited(ctx, f)
+		if errors.Is(err, errSearchBusy) {
+			status = http.StatusServiceUnavailable
+			w.Header().Set("Retry-After", "5")
+			data.Message = "Search is busy at the moment. Please try again in a few seconds."
+		} else if communique.ErrorCode(err) == communique.EINVALID {
 			data.Message = communique.ErrorMessage(err)
 		} else if err != nil {
 			s.renderError(w, r, err)
@@ -220,6 +226,29 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, st *site, q stri
 	// Results pages are endless and thin: crawlers should not index them.
 	data.NoIndex = true
 	s.render(w, r, status, "search", data)
+}
+
+// errSearchBusy says every search slot stayed taken while a search
+// waited, or its reader left.
+var errSearchBusy = errors.New("search is busy")
+
+// searchLimited runs a search in one of a few slots, one per core.
+// Searches are the costliest reads: unbounded, a burst of them held every
+// reader connection of the store, and pages and comment POSTs waited
+// behind them until they timed out. A search that finds no slot within
+// searchWait gets a "busy, try again" page.
+func (s *Server) searchLimited(ctx context.Context, f communique.SearchFilter) ([]*communique.SearchHit, int, error) {
+	wait := time.NewTimer(s.searchWait)
+	defer wait.Stop()
+	select {
+	case s.searchSlots <- struct{}{}:
+	case <-wait.C:
+		return nil, 0, errSearchBusy
+	case <-ctx.Done():
+		return nil, 0, errSearchBusy
+	}
+	defer func() { <-s.searchSlots }()
+	return s.store.SearchArticles(ctx, f)
 }
 
 // highlightHTML escapes a snippet and turns the store's highlight

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
@@ -55,6 +56,8 @@ type Server struct {
 	watching    atomic.Bool          // WatchStore is running
 	snapshotGen atomic.Uint64        // bumped by every invalidation
 	pokes       chan struct{}        // StoreChanged wakes the watcher
+	searchSlots chan struct{}        // searches under way (searchLimited)
+	searchWait  time.Duration        // how long a search waits for a slot
 	health      *health.Monitor      // tells a store outage (503) from a bug (500)
 
 	// Now is the clock; tests replace it.
@@ -115,6 +118,8 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, logger: cfg.Logger, views: v, secret: []byte(keys[0]), Now: time.Now}
 	s.media = cfg.MediaStorage
 	s.pokes = make(chan struct{}, 1)
+	s.searchSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	s.searchWait = 3 * time.Second
 	s.health = cfg.Health
 	if s.health == nil {
 		s.health = health.New(cfg.Store.Ping)

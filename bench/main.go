@@ -190,6 +190,9 @@ func run(c config) error {
 	loads := []struct{ name, url string }{
 		{"static reference (same article bytes)", "http://" + static.Addr().String() + "/"},
 		{"article with 50 comments, cached", hot},
+		// The reference again: the first load of a run can be slow to
+		// warm up, and the higher of the two is the one to beat.
+		{"static reference, again", "http://" + static.Addr().String() + "/"},
 		{"front page", srv.base + "/"},
 		{"archive page 1", srv.base + "/category/world/"},
 		{"archive page 500", srv.base + "/page/500/"},
@@ -299,14 +302,15 @@ func run(c config) error {
 
 // finish computes the ratios and checks the targets.
 func finish(rep *Report, c config) {
-	ref := rep.Results[0].RPS
 	byName := map[string]*Result{}
 	for i := range rep.Results {
-		r := &rep.Results[i]
+		byName[rep.Results[i].Name] = &rep.Results[i]
+	}
+	ref := max(rep.Results[0].RPS, byName["static reference, again"].RPS)
+	for i := range rep.Results {
 		if ref > 0 {
-			r.RatioStatic = r.RPS / ref
+			rep.Results[i].RatioStatic = rep.Results[i].RPS / ref
 		}
-		byName[r.Name] = r
 	}
 	cached, uncached := byName["article with 50 comments, cached"], byName["article with 50+ comments, cache off"]
 	deep, shallow := byName["archive page 500"], byName["front page"]

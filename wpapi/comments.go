@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -182,21 +181,19 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
 	}
 	seen := articleLinks{}
 	out := make([]*commentJSON, 0, len(list))
-	items := make([]embedding, 0, len(list))
 	for _, cm := range list {
 		j := s.commentOut(r.Context(), c, cm, context, seen)
-		out, items = append(out, j), append(items, j)
+		out = append(out, j)
 	}
-	s.embed(r, items)
-	writeJSON(w, http.StatusOK, out)
+	writeList(s, w, r, out)
 }
 
 // loadComment finds the route's comment with its private fields; callers
 // decide what of them to show.
 func (s *Server) loadComment(r *http.Request) (*communique.Comment, error) {
 	invalidComment := notFound("rest_comment_invalid_id", "Invalid comment ID.")
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := pathID(r)
+	if !ok {
 		return nil, invalidComment
 	}
 	cm, err := s.store.FindCommentByID(r.Context(), id)

@@ -149,19 +149,17 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := make([]*mediaJSON, 0, len(list))
-	items := make([]embedding, 0, len(list))
 	for _, m := range list {
 		j := s.mediaOut(c, m, context)
-		out, items = append(out, j), append(items, j)
+		out = append(out, j)
 	}
-	s.embed(r, items)
-	writeJSON(w, http.StatusOK, out)
+	writeList(s, w, r, out)
 }
 
 func (s *Server) loadMedia(r *http.Request) (*communique.Media, error) {
 	invalidID := notFound("rest_post_invalid_id", "Invalid post ID.")
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := pathID(r)
+	if !ok {
 		return nil, invalidID
 	}
 	m, err := s.store.FindMediaByID(r.Context(), id)

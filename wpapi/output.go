@@ -174,6 +174,23 @@ func wantEmbed(r *http.Request) map[string]bool {
 // so embedded items obey the same rules as direct requests (an author
 // the caller may not see is embedded as the error the caller would get).
 // Items sharing a link fetch it once.
+// pathID reads the route's {id}: a positive integer, or not ok.
+func pathID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// writeList answers a list of items, with the relations ?_embed asks
+// for embedded in each.
+func writeList[T embedding](s *Server, w http.ResponseWriter, r *http.Request, out []T) {
+	items := make([]embedding, len(out))
+	for i, o := range out {
+		items[i] = o
+	}
+	s.embed(r, items)
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) embed(r *http.Request, items []embedding) {
 	want := wantEmbed(r)
 	if want == nil || r.URL.Query().Get("context") == contextEmbed {

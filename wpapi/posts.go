@@ -4,7 +4,6 @@ import (
 	"context"
 	"html"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -289,23 +288,21 @@ func (s *Server) handlePostList(typ string) http.HandlerFunc {
 			return
 		}
 		out := make([]*postJSON, 0, len(list))
-		items := make([]embedding, 0, len(list))
 		for _, a := range list {
 			if !s.canRead(c, a) {
 				continue
 			}
 			p := s.postOut(r.Context(), c, a, context)
-			out, items = append(out, p), append(items, p)
+			out = append(out, p)
 		}
-		s.embed(r, items)
-		writeJSON(w, http.StatusOK, out)
+		writeList(s, w, r, out)
 	}
 }
 
 // loadPost finds the article of the route's id and checks its type.
 func (s *Server) loadPost(r *http.Request, typ string) (*communique.Article, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := pathID(r)
+	if !ok {
 		return nil, notFound("rest_post_invalid_id", "Invalid post ID.")
 	}
 	a, err := s.store.FindArticleByID(r.Context(), id)

@@ -91,14 +91,12 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := make([]*searchJSON, 0, len(found))
-	items := make([]embedding, 0, len(found))
 	for _, a := range found {
 		j := &searchJSON{ID: a.ID, Title: html.EscapeString(a.Title), URL: s.articleLink(r.Context(), c, a), Type: "post", Subtype: a.Type,
 			Links: links{
 				"self": {{Href: c.api("/wp/v2/" + restBase(a.Type) + "/" + itoa(a.ID)), Embeddable: true}},
 			}}
-		out, items = append(out, j), append(items, j)
+		out = append(out, j)
 	}
-	s.embed(r, items)
-	writeJSON(w, http.StatusOK, out)
+	writeList(s, w, r, out)
 }

@@ -4,7 +4,6 @@ import (
 	"html"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 
 	"communique"
@@ -171,13 +170,11 @@ func (s *Server) handleTermList(base string) http.HandlerFunc {
 		}
 		list = list[min(pg.start(), total):min(pg.start()+pg.PerPage, total)]
 		out := make([]*termJSON, 0, len(list))
-		items := make([]embedding, 0, len(list))
 		for _, t := range list {
 			j := s.termOut(c, t, cats)
-			out, items = append(out, j), append(items, j)
+			out = append(out, j)
 		}
-		s.embed(r, items)
-		writeJSON(w, http.StatusOK, out)
+		writeList(s, w, r, out)
 	}
 }
 
@@ -223,8 +220,8 @@ func containsID(list []int64, id int64) bool {
 
 func (s *Server) loadTerm(r *http.Request, taxonomy string) (*communique.Term, map[int64]*communique.Term, error) {
 	invalidTerm := notFound("rest_term_invalid", "Term does not exist.")
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := pathID(r)
+	if !ok {
 		return nil, nil, invalidTerm
 	}
 	terms, cats, err := s.allTerms(r, taxonomy)

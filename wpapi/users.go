@@ -3,7 +3,6 @@ package wpapi
 import (
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 
 	"communique"
@@ -132,8 +131,8 @@ func (s *Server) handleUserGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	invalidUser := notFound("rest_user_invalid_id", "Invalid user ID.")
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := pathID(r)
+	if !ok {
 		s.fail(w, r, invalidUser)
 		return
 	}

@@ -123,12 +123,53 @@ func formatFloat(v float64) string {
 // key joins label values into a map key.
 func key(values []string) string { return strings.Join(values, "\xff") }
 
+// series holds one family's samples by label values, made on first use.
+type series[T any] struct {
+	name   string
+	labels []string
+	mu     sync.RWMutex
+	m      map[string]*T
+}
+
+// get returns the sample for these label values, made by fresh the
+// first time. The wrong number of values is a programming error.
+func (s *series[T]) get(values []string, fresh func() *T) *T {
+	if len(values) != len(s.labels) {
+		panic(fmt.Sprintf("metrics: %s takes %d label values, got %d", s.name, len(s.labels), len(values)))
+	}
+	k := key(values)
+	s.mu.RLock()
+	e := s.m[k]
+	s.mu.RUnlock()
+	if e == nil {
+		s.mu.Lock()
+		if e = s.m[k]; e == nil {
+			e = fresh()
+			s.m[k] = e
+		}
+		s.mu.Unlock()
+	}
+	return e
+}
+
+// each calls fn for every sample, in label order, under the read lock.
+func (s *series[T]) each(fn func(*T)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	keys := make([]string, 0, len(s.m))
+	for k := range s.m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fn(s.m[k])
+	}
+}
+
 // CounterVec is a counter with labels.
 type CounterVec struct {
-	name, help string
-	labels     []string
-	mu         sync.RWMutex
-	m          map[string]*counter
+	series[counter]
+	help string
 }
 
 type counter struct {
@@ -147,29 +188,14 @@ func (c *counter) add(v float64) {
 
 // Counter registers a counter; labels name its dimensions.
 func (r *Registry) Counter(name, help string, labels ...string) *CounterVec {
-	c := &CounterVec{name: name, help: help, labels: labels, m: map[string]*counter{}}
+	c := &CounterVec{series: series[counter]{name: name, labels: labels, m: map[string]*counter{}}, help: help}
 	r.add(name, c)
 	return c
 }
 
 // Add adds v (≥ 0) to the counter with these label values.
 func (c *CounterVec) Add(v float64, values ...string) {
-	if len(values) != len(c.labels) {
-		panic(fmt.Sprintf("metrics: %s takes %d label values, got %d", c.name, len(c.labels), len(values)))
-	}
-	k := key(values)
-	c.mu.RLock()
-	e := c.m[k]
-	c.mu.RUnlock()
-	if e == nil {
-		c.mu.Lock()
-		if e = c.m[k]; e == nil {
-			e = &counter{values: slices.Clone(values)}
-			c.m[k] = e
-		}
-		c.mu.Unlock()
-	}
-	e.add(v)
+	c.get(values, func() *counter { return &counter{values: slices.Clone(values)} }).add(v)
 }
 
 // Inc adds one.
@@ -187,17 +213,9 @@ func (c *CounterVec) Value(values ...string) float64 {
 
 func (c *CounterVec) write(_ context.Context, w *bufio.Writer) {
 	header(w, c.name, c.help, "counter")
-	c.mu.RLock()
-	keys := make([]string, 0, len(c.m))
-	for k := range c.m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		e := c.m[k]
+	c.each(func(e *counter) {
 		w.WriteString(c.name + labelText(c.labels, e.values) + " " + formatFloat(math.Float64frombits(e.n.Load())) + "\n")
-	}
-	c.mu.RUnlock()
+	})
 }
 
 // DefaultBuckets suit the latency of web requests, in seconds.
@@ -205,11 +223,9 @@ var DefaultBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 
 // HistogramVec is a histogram with labels.
 type HistogramVec struct {
-	name, help string
-	labels     []string
-	buckets    []float64
-	mu         sync.RWMutex
-	m          map[string]*histogram
+	series[histogram]
+	help    string
+	buckets []float64
 }
 
 type histogram struct {
@@ -222,28 +238,16 @@ type histogram struct {
 
 // Histogram registers a histogram with upper bounds buckets (sorted).
 func (r *Registry) Histogram(name, help string, buckets []float64, labels ...string) *HistogramVec {
-	h := &HistogramVec{name: name, help: help, labels: labels, buckets: buckets, m: map[string]*histogram{}}
+	h := &HistogramVec{series: series[histogram]{name: name, labels: labels, m: map[string]*histogram{}}, help: help, buckets: buckets}
 	r.add(name, h)
 	return h
 }
 
 // Observe records v for these label values.
 func (h *HistogramVec) Observe(v float64, values ...string) {
-	if len(values) != len(h.labels) {
-		panic(fmt.Sprintf("metrics: %s takes %d label values, got %d", h.name, len(h.labels), len(values)))
-	}
-	k := key(values)
-	h.mu.RLock()
-	e := h.m[k]
-	h.mu.RUnlock()
-	if e == nil {
-		h.mu.Lock()
-		if e = h.m[k]; e == nil {
-			e = &histogram{values: slices.Clone(values), counts: make([]uint64, len(h.buckets))}
-			h.m[k] = e
-		}
-		h.mu.Unlock()
-	}
+	e := h.get(values, func() *histogram {
+		return &histogram{values: slices.Clone(values), counts: make([]uint64, len(h.buckets))}
+	})
 	i := sort.SearchFloat64s(h.buckets, v) // first bound ≥ v
 	e.mu.Lock()
 	if i < len(e.counts) {
@@ -256,14 +260,7 @@ func (h *HistogramVec) Observe(v float64, values ...string) {
 
 func (h *HistogramVec) write(_ context.Context, w *bufio.Writer) {
 	header(w, h.name, h.help, "histogram")
-	h.mu.RLock()
-	keys := make([]string, 0, len(h.m))
-	for k := range h.m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		e := h.m[k]
+	h.each(func(e *histogram) {
 		e.mu.Lock()
 		var cum uint64
 		for i, le := range h.buckets {
@@ -274,8 +271,7 @@ func (h *HistogramVec) write(_ context.Context, w *bufio.Writer) {
 		w.WriteString(h.name + "_sum" + labelText(h.labels, e.values) + " " + formatFloat(e.sum) + "\n")
 		w.WriteString(h.name + "_count" + labelText(h.labels, e.values) + " " + strconv.FormatUint(e.count, 10) + "\n")
 		e.mu.Unlock()
-	}
-	h.mu.RUnlock()
+	})
 }
 
 // Emit reports one sample of a family read at scrape time.

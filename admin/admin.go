@@ -20,13 +20,13 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"communique"
 	"communique/discussion"
 	"communique/health"
+	"communique/internal/recovery"
 	"communique/media"
 	"communique/notify"
 	"communique/privacy"
@@ -265,17 +265,8 @@ func headers(next http.Handler) http.Handler {
 }
 
 func (s *Server) recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.logger.Error("admin panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-				s.fail(w, r, nil, errors.New("panic"))
-			}
-		}()
-		next.ServeHTTP(w, r)
+	return recovery.Handler(next, s.logger, "admin", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, nil, errors.New("panic"))
 	})
 }
 

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"communique/discussion"
 	"communique/formtoken"
 	"communique/health"
+	"communique/internal/recovery"
 	"communique/media"
 	"communique/notify"
 	"communique/proxy"
@@ -262,16 +262,7 @@ var (
 // recoverer turns a panic into a logged 500 page instead of a dropped
 // connection.
 func (s *Server) recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.logger.Error("panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-				s.renderError(w, r, communique.Errorf(communique.EINTERNAL, "internal"))
-			}
-		}()
-		next.ServeHTTP(w, r)
+	return recovery.Handler(next, s.logger, "site", func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, communique.Errorf(communique.EINTERNAL, "internal"))
 	})
 }

@@ -17,13 +17,13 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"communique"
 	"communique/discussion"
 	"communique/health"
+	"communique/internal/recovery"
 	"communique/media"
 	"communique/proxy"
 	"communique/upload"
@@ -295,17 +295,8 @@ func Discoverable(next http.Handler) http.Handler {
 }
 
 func (s *Server) recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.logger.Error("wpapi panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-				s.fail(w, r, communique.Errorf(communique.EINTERNAL, "panic"))
-			}
-		}()
-		next.ServeHTTP(w, r)
+	return recovery.Handler(next, s.logger, "wpapi", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, communique.Errorf(communique.EINTERNAL, "panic"))
 	})
 }
 

@@ -1,7 +1,6 @@
 package admin_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"html"
@@ -23,6 +22,7 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
+	"communique/internal/testlog"
 	"communique/password"
 	"communique/postgres"
 	"communique/privacy"
@@ -109,23 +109,8 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// logBuffer collects a server's log.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// logBuffer collects the server's log.
+type logBuffer = testlog.Buffer
 
 // newsroom is the admin and the public site served together, as
 // cmd/communique serves them, on a fixture store with one user per role

@@ -1,7 +1,6 @@
 package hardening_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"html"
@@ -13,7 +12,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +20,7 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
+	"communique/internal/testlog"
 	"communique/media"
 	"communique/notify"
 	"communique/password"
@@ -60,22 +59,7 @@ func forEachStore(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
 }
 
 // logBuffer collects the server's log: an ERROR in it is a failure.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuffer = testlog.Buffer
 
 const adminPassword = "correct horse battery staple"
 

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -9,11 +8,11 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"communique"
+	"communique/internal/testlog"
 	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
@@ -64,22 +63,7 @@ func MustOpenSQLite(tb testing.TB) *sqlstore.DB {
 
 // logBuffer collects the server's log so tests can assert that nothing
 // was logged as an error.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuffer = testlog.Buffer
 
 // site is a running public site on 127.0.0.1.
 type site struct {

@@ -25,6 +25,7 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
+	"communique/internal/testlog"
 	"communique/media"
 	"communique/password"
 	"communique/postgres"
@@ -279,17 +280,7 @@ func testPNG(t *testing.T, w, h int) []byte {
 }
 
 // logBuffer collects the API's log.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *logBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+type logBuffer = testlog.Buffer
 
 // api is a running API on 127.0.0.1.
 type api struct {

@@ -439,19 +439,53 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
+	versions := make([]int, len(names))
+	for i, name := range names {
+		if versions[i], err = strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0]); err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", name)
+		}
+	}
+	if db.upToDate(ctx, versions) {
+		return nil
+	}
 	if err := db.migrationsTable(ctx); err != nil {
 		return fmt.Errorf("migrations table: %w", err)
 	}
-	for _, name := range names {
-		version, err := strconv.Atoi(strings.SplitN(path.Base(name), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with a number", name)
-		}
-		if err := db.migrate(ctx, version, name); err != nil {
+	for i, name := range names {
+		if err := db.migrate(ctx, versions[i], name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
 	return nil
+}
+
+// upToDate reports whether every version is applied, read without taking
+// the write lock: opening a current store (each CLI command beside a
+// server taking a stream of comments) must not queue once per migration
+// behind the server's writes.
+func (db *DB) upToDate(ctx context.Context, versions []int) bool {
+	rows, err := db.read.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return false // no table yet: the migrations make it
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if rows.Scan(&v) != nil {
+			return false
+		}
+		applied[v] = true
+	}
+	if rows.Err() != nil {
+		return false
+	}
+	for _, v := range versions {
+		if !applied[v] {
+			return false
+		}
+	}
+	return true
 }
 
 func (db *DB) migrationsTable(ctx context.Context) error {

@@ -108,17 +108,25 @@ func newDoc(body []byte, contentType string, modified time.Time) *doc {
 }
 
 // serveDoc answers from the cache, or builds the document, caches and
-// serves it. build returns nil (and has answered) when there is nothing
-// to serve, such as a 404. Conditional requests get 304 through
-// http.ServeContent, which checks If-None-Match before If-Modified-Since.
-func (s *Server) serveDoc(w http.ResponseWriter, r *http.Request, build func() *doc) {
+// serves it. build, given the request to build for, returns nil (and has
+// answered) when there is nothing to serve, such as a 404. Conditional
+// requests get 304 through http.ServeContent, which checks If-None-Match
+// before If-Modified-Since; a HEAD gets the GET's headers and length.
+//
+// Only a GET whose document was built whole is kept: a HEAD never fills
+// the cache, and neither does a build that a failed lookup, a departed
+// client or a deadline left incomplete.
+func (s *Server) serveDoc(w http.ResponseWriter, r *http.Request, build func(r *http.Request) *doc) {
 	key := docKey(r)
 	d := s.docs.get(key)
 	if d == nil {
-		if d = build(); d == nil {
+		ctx, _ := withPageTags(r.Context())
+		if d = build(r.WithContext(ctx)); d == nil {
 			return
 		}
-		s.docs.put(key, d)
+		if r.Method == http.MethodGet && !isIncomplete(ctx) {
+			s.docs.put(key, d)
+		}
 	}
 	h := w.Header()
 	h.Set("Content-Type", d.contentType)

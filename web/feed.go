@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,7 +50,7 @@ func feedPath(pagePath, format string) string {
 
 // handleFeed serves the feed named by segs (the path before feed/).
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request, st *site, format string, segs []string) {
-	s.serveDoc(w, r, func() *doc {
+	s.serveDoc(w, r, func(r *http.Request) *doc {
 		f, ok := s.buildFeed(w, r, st, format, segs)
 		if !ok {
 			return nil
@@ -75,12 +76,22 @@ func (s *Server) buildFeed(w http.ResponseWriter, r *http.Request, st *site, for
 		http.Redirect(w, r, feedPath(pagePath, format), http.StatusMovedPermanently)
 		return nil, false
 	}
+	// A feed whose items could not be read is an error (503 while the
+	// store is away), never an empty feed that readers would take for
+	// news and caches would keep.
+	filled := func(err error) (*feed.Feed, bool) {
+		if err != nil {
+			s.renderError(w, r, err)
+			return nil, false
+		}
+		return f, true
+	}
 	switch {
 	case len(segs) == 0:
-		return f, s.addArticles(ctx, st, f, filter)
+		return filled(s.addArticles(ctx, st, f, filter))
 	case len(segs) == 1 && segs[0] == "comments":
 		f.Title = "Comments for " + st.settings.Title
-		return f, s.addComments(r, st, f, nil)
+		return filled(s.addComments(r, st, f, nil))
 	case segs[0] == "category" && len(segs) >= 2:
 		for _, c := range st.cats {
 			if c.Slug != segs[len(segs)-1] {
@@ -92,22 +103,30 @@ func (s *Server) buildFeed(w http.ResponseWriter, r *http.Request, st *site, for
 			}
 			s.termFeed(st, f, c, u)
 			filter.TermID = &c.ID
-			return f, s.addArticles(ctx, st, f, filter)
+			return filled(s.addArticles(ctx, st, f, filter))
 		}
 	case segs[0] == "tag" && len(segs) == 2:
 		tax := communique.TaxonomyTag
-		if terms, err := s.store.FindTerms(ctx, communique.TermFilter{Taxonomy: &tax, Slug: &segs[1]}); err == nil && len(terms) == 1 {
+		terms, err := s.store.FindTerms(ctx, communique.TermFilter{Taxonomy: &tax, Slug: &segs[1]})
+		if err != nil {
+			return filled(err)
+		}
+		if len(terms) == 1 {
 			s.termFeed(st, f, terms[0], s.termURL(st, terms[0]))
 			filter.TermID = &terms[0].ID
-			return f, s.addArticles(ctx, st, f, filter)
+			return filled(s.addArticles(ctx, st, f, filter))
 		}
 	case segs[0] == "author" && len(segs) == 2:
-		if users, err := s.store.FindUsers(ctx, communique.UserFilter{Slug: &segs[1]}); err == nil && len(users) == 1 {
+		users, err := s.store.FindUsers(ctx, communique.UserFilter{Slug: &segs[1]})
+		if err != nil {
+			return filled(err)
+		}
+		if len(users) == 1 {
 			u := users[0]
 			f.Title = st.settings.Title + " » " + u.Name()
 			f.Link = st.base + "/author/" + u.Slug + "/"
 			filter.AuthorID = &u.ID
-			return f, s.addArticles(ctx, st, f, filter)
+			return filled(s.addArticles(ctx, st, f, filter))
 		}
 	default:
 		var a *communique.Article
@@ -127,7 +146,7 @@ func (s *Server) buildFeed(w http.ResponseWriter, r *http.Request, st *site, for
 		f.Title = "Comments on: " + a.Title
 		f.Link = st.base + u
 		f.Updated = a.ModifiedAt
-		return f, s.addComments(r, st, f, a)
+		return filled(s.addComments(r, st, f, a))
 	}
 	s.notFound(w, r)
 	return nil, false
@@ -153,17 +172,17 @@ func (s *Server) termFeed(st *site, f *feed.Feed, t *communique.Term, path strin
 	}
 }
 
-// addArticles fills f with the newest published articles of filter. A
-// failure answers nothing here: the caller's 404 page would be wrong, so
-// it is logged and the feed is served empty rather than broken.
-func (s *Server) addArticles(ctx context.Context, st *site, f *feed.Feed, filter communique.ArticleFilter) bool {
+// addArticles fills f with the newest published articles of filter.
+func (s *Server) addArticles(ctx context.Context, st *site, f *feed.Feed, filter communique.ArticleFilter) error {
 	list, _, err := s.store.FindArticles(ctx, filter)
 	if err != nil {
-		s.logger.Error("feed articles", "err", err)
-		return true
+		return err
 	}
 	full := st.settings.Bool("feed_full_text")
-	guids := s.articleGUIDs(ctx, list)
+	guids, err := s.articleGUIDs(ctx, list)
+	if err != nil {
+		return err
+	}
 	now := s.Now()
 	for _, a := range list {
 		if !a.IsPublic(now) {
@@ -171,7 +190,7 @@ func (s *Server) addArticles(ctx context.Context, st *site, f *feed.Feed, filter
 		}
 		f.Items = append(f.Items, s.articleItem(ctx, st, a, full, guids))
 	}
-	return true
+	return nil
 }
 
 // guidStore is a store that keeps the GUIDs of imported articles (the
@@ -185,21 +204,19 @@ type mediaStore interface {
 	FindMediaByID(ctx context.Context, id int64) (*communique.Media, error)
 }
 
-// articleGUIDs returns the GUIDs imported articles kept, by id.
-func (s *Server) articleGUIDs(ctx context.Context, list []*communique.Article) map[int64]string {
+// articleGUIDs returns the GUIDs imported articles kept, by id. Without
+// them a feed would give its items new identities, and readers would
+// show them again as new: a failure is the feed's failure.
+func (s *Server) articleGUIDs(ctx context.Context, list []*communique.Article) (map[int64]string, error) {
 	gs, ok := s.store.(guidStore)
 	if !ok || len(list) == 0 {
-		return nil
+		return nil, nil
 	}
 	ids := make([]int64, len(list))
 	for i, a := range list {
 		ids[i] = a.ID
 	}
-	guids, err := gs.ArticleGUIDs(ctx, ids)
-	if err != nil {
-		s.logger.Error("feed guids", "err", err)
-	}
-	return guids
+	return gs.ArticleGUIDs(ctx, ids)
 }
 
 // articleGUID is an article's permanent identifier in feeds: the GUID an
@@ -223,6 +240,7 @@ func (s *Server) featuredImage(ctx context.Context, a *communique.Article) *comm
 	if err != nil {
 		if communique.ErrorCode(err) != communique.ENOTFOUND {
 			s.logger.Error("featured image", "id", a.FeaturedMediaID, "err", err)
+			incomplete(ctx)
 		}
 		return nil
 	}
@@ -263,7 +281,7 @@ func (s *Server) articleItem(ctx context.Context, st *site, a *communique.Articl
 // addComments fills f with the newest approved comments of a (of every
 // public article when a is nil). Only public fields are read: the store
 // never hands out email addresses for this, and the feed shows names.
-func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communique.Article) bool {
+func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communique.Article) error {
 	ctx := r.Context()
 	n := st.settings.Int("feed_items")
 	filter := communique.CommentFilter{Status: []communique.CommentStatus{communique.CommentApproved}, Newest: true, Limit: n}
@@ -274,14 +292,17 @@ func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communi
 	}
 	list, _, err := s.store.FindComments(ctx, filter)
 	if err != nil {
-		s.logger.Error("feed comments", "err", err)
-		return true
+		return err
 	}
 	articles := map[int64]*communique.Article{}
 	guids := map[int64]string{}
 	if a != nil {
 		articles[a.ID] = a
-		guids = s.articleGUIDs(ctx, []*communique.Article{a})
+		more, err := s.articleGUIDs(ctx, []*communique.Article{a})
+		if err != nil {
+			return err
+		}
+		maps.Copy(guids, more)
 	}
 	now := s.Now()
 	for _, c := range list {
@@ -291,12 +312,19 @@ func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communi
 		on, ok := articles[c.ArticleID]
 		if !ok {
 			on, err = s.store.FindArticleByID(ctx, c.ArticleID)
-			if err != nil || !on.IsPublic(now) {
+			switch {
+			case communique.ErrorCode(err) == communique.ENOTFOUND:
 				on = nil
-			} else {
-				for id, g := range s.articleGUIDs(ctx, []*communique.Article{on}) {
-					guids[id] = g
+			case err != nil:
+				return err
+			case !on.IsPublic(now):
+				on = nil
+			default:
+				more, err := s.articleGUIDs(ctx, []*communique.Article{on})
+				if err != nil {
+					return err
 				}
+				maps.Copy(guids, more)
 			}
 			articles[c.ArticleID] = on
 		}
@@ -326,7 +354,7 @@ func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communi
 			Updated:     c.EditedAt,
 		})
 	}
-	return true
+	return nil
 }
 
 // absoluteURLs makes the site-relative links and images of stored HTML

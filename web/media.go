@@ -108,6 +108,7 @@ func (s *Server) attachImages(ctx context.Context, views []*articleView) {
 	list, _, err := s.store.FindMedia(ctx, communique.MediaFilter{IDs: ids, Limit: len(ids)})
 	if err != nil {
 		s.logger.Warn("featured images", "err", err)
+		incomplete(ctx)
 		return
 	}
 	byID := map[int64]*communique.Media{}

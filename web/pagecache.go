@@ -214,15 +214,56 @@ func (c *pageCache) Len() int {
 
 type tagsKey struct{}
 
-// pageTags collects the tags of the page being rendered.
-type pageTags struct{ tags []string }
+// pageTags is what the handlers tell the cache about the answer they are
+// making: the tags of what it shows, and whether any part of it is
+// missing because a lookup failed.
+type pageTags struct {
+	mu         sync.Mutex
+	tags       []string
+	incomplete bool
+}
+
+// withPageTags gives ctx a fresh record for the answer made under it.
+func withPageTags(ctx context.Context, tags ...string) (context.Context, *pageTags) {
+	pt := &pageTags{tags: tags}
+	return context.WithValue(ctx, tagsKey{}, pt), pt
+}
+
+func (pt *pageTags) isIncomplete() bool {
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	return pt.incomplete
+}
 
 // tagPage records that the page shows something with tag, so that a
 // change to it drops the page.
 func tagPage(r *http.Request, tag string) {
 	if pt, ok := r.Context().Value(tagsKey{}).(*pageTags); ok {
+		pt.mu.Lock()
 		pt.tags = append(pt.tags, tag)
+		pt.mu.Unlock()
 	}
+}
+
+// incomplete records that the answer made under ctx lacks something it
+// should show (a lookup failed, the reader left, time ran out): it may be
+// served to the one who asked, but no cache may keep it.
+func incomplete(ctx context.Context) {
+	if pt, ok := ctx.Value(tagsKey{}).(*pageTags); ok {
+		pt.mu.Lock()
+		pt.incomplete = true
+		pt.mu.Unlock()
+	}
+}
+
+// isIncomplete reports whether something marked the answer made under
+// ctx incomplete, or ctx itself ended (a client gone, a deadline passed).
+func isIncomplete(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	pt, ok := ctx.Value(tagsKey{}).(*pageTags)
+	return ok && pt.isIncomplete()
 }
 
 // freshCookie marks a browser that has just commented: it skips the cache
@@ -268,8 +309,9 @@ func (rec *recorder) Write(b []byte) (int, error) {
 }
 
 // cacheable reports whether the request's answer may come from the cache
-// (lookup) and be stored in it (storable).
-func (s *Server) cacheable(r *http.Request) (lookup, storable bool) {
+// (lookup) and be one that every reader shares (shareable). Only a GET
+// stores what it renders (see cached).
+func (s *Server) cacheable(r *http.Request) (lookup, shareable bool) {
 	cacheable := s.cache != nil && r.URL.RawQuery == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
 	return cacheable && !hasCookie(r, freshCookie, sessionCookie), cacheable && !hasCookie(r, personalCookies...)
 }
@@ -285,9 +327,17 @@ func (s *Server) cachedPage(r *http.Request) *cacheEntry {
 // cached serves public pages from the cache, and renders, compresses and
 // stores them on a miss. Without a cache it still adds ETags, 304s and
 // compression.
+//
+// What it stores is only ever the complete answer to a GET: status 200,
+// no redirect, no cookie, rendered to the end while the reader waited and
+// every lookup it needed succeeded (see incomplete). A HEAD is answered
+// from the cache or rendered as a GET would be, so its headers and
+// Content-Length are the GET's, but it never fills the cache: a monitor
+// or a link unfurler asking first must not decide what readers get.
 func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		lookup, storable := s.cacheable(r)
+		lookup, shareable := s.cacheable(r)
+		storable := shareable && r.Method == http.MethodGet
 		key := r.Host + r.URL.Path
 		s.syncWithStore(r.Context())
 		var gen uint64 // the cache generation when this render began
@@ -295,27 +345,18 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 		var shared *cacheEntry // what the render hands to readers waiting for it
 		if lookup {
 			if e := s.cache.get(key); e != nil {
-				s.cache.Hits.Add(1)
-				w.Header()["X-Cache"] = hitValue
-				writeEntry(w, r, e, publicValue)
+				s.serveHit(w, r, e)
 				return
 			}
 			if storable {
 				f, lead := s.cache.join(key)
 				if !lead {
-					select {
-					case <-f.done:
-					case <-r.Context().Done():
-						return
-					}
-					if f.entry != nil {
-						s.cache.Hits.Add(1)
-						w.Header()["X-Cache"] = hitValue
-						writeEntry(w, r, f.entry, publicValue)
+					if s.awaitFlight(w, r, f) {
 						return
 					}
 					// That render had nothing to share (an error, a
-					// redirect): this reader renders its own answer.
+					// redirect, a missing part): this reader renders its
+					// own answer.
 				} else {
 					gen, led = f.gen, true
 					defer func() { s.cache.land(key, f, shared) }()
@@ -326,30 +367,75 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 		if !led && s.cache != nil {
 			gen = s.cache.gen.Load()
 		}
-		pt := &pageTags{tags: []string{"content"}}
-		rec := &recorder{header: w.Header()}
-		next(rec, r.WithContext(context.WithValue(r.Context(), tagsKey{}, pt)))
-		if rec.status == 0 {
-			rec.status = http.StatusOK
-		}
-		body := rec.body.Bytes()
+		rec, pt := renderAsGet(next, w, r)
 		if rec.status != http.StatusOK || w.Header().Get("Location") != "" {
-			w.WriteHeader(rec.status)
-			if r.Method != http.MethodHead {
-				w.Write(body)
-			}
+			rec.passOn(w, r)
 			return
 		}
-		e := newEntry(key, pt.tags, w.Header().Get("Content-Type"), bytes.Clone(body))
-		if storable && w.Header().Get("Set-Cookie") == "" {
+		e := newEntry(key, pt.tags, w.Header().Get("Content-Type"), bytes.Clone(rec.body.Bytes()))
+		if shareable && w.Header().Get("Set-Cookie") == "" {
 			e.shared = true
-			s.cache.put(e, gen)
-			shared = e
+			if storable && !isIncomplete(r.Context()) && !pt.isIncomplete() {
+				s.cache.put(e, gen)
+				shared = e
+			}
 			w.Header().Set("X-Cache", "MISS")
 			writeEntry(w, r, e, publicValue)
 			return
 		}
 		writeEntry(w, r, e, privateValue)
+	}
+}
+
+// serveHit answers from a cached entry.
+func (s *Server) serveHit(w http.ResponseWriter, r *http.Request, e *cacheEntry) {
+	s.cache.Hits.Add(1)
+	w.Header()["X-Cache"] = hitValue
+	writeEntry(w, r, e, publicValue)
+}
+
+// awaitFlight waits for the render f under way and answers with its page;
+// it reports false when there is none to share (or the reader left).
+func (s *Server) awaitFlight(w http.ResponseWriter, r *http.Request, f *flight) bool {
+	select {
+	case <-f.done:
+	case <-r.Context().Done():
+		return true // nobody to answer
+	}
+	if f.entry == nil {
+		return false
+	}
+	s.serveHit(w, r, f.entry)
+	return true
+}
+
+// renderAsGet runs next into a recorder, for a HEAD as for a GET, so that
+// the answer to a HEAD has the body's true length and validators. The
+// recorder shares w's header map.
+func renderAsGet(next http.HandlerFunc, w http.ResponseWriter, r *http.Request) (*recorder, *pageTags) {
+	ctx, pt := withPageTags(r.Context(), "content")
+	r2 := r.WithContext(ctx)
+	if r2.Method == http.MethodHead {
+		r2.Method = http.MethodGet
+	}
+	rec := &recorder{header: w.Header()}
+	next(rec, r2)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec, pt
+}
+
+// passOn sends a recorded answer that is not a page (an error, a
+// redirect) as it was made, with its length, and no body to a HEAD.
+func (rec *recorder) passOn(w http.ResponseWriter, r *http.Request) {
+	body := rec.body.Bytes()
+	if rec.status != http.StatusNotModified && rec.status != http.StatusNoContent {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	w.WriteHeader(rec.status)
+	if r.Method != http.MethodHead {
+		w.Write(body)
 	}
 }
 

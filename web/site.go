@@ -30,10 +30,15 @@ func (s *Server) loadSite(r *http.Request) (*site, error) {
 	if snap == nil || !safe {
 		gen := s.snapshotGen.Load()
 		var err error
-		if snap, err = s.loadSnapshot(r.Context()); err != nil {
+		ctx, pt := withPageTags(r.Context())
+		if snap, err = s.loadSnapshot(ctx); err != nil {
 			return nil, err
 		}
-		if safe && s.snapshotGen.Load() == gen {
+		// A snapshot that lacks a part is used for this answer only, and
+		// makes the answer one that no cache keeps.
+		if isIncomplete(ctx) || pt.isIncomplete() {
+			incomplete(r.Context())
+		} else if safe && s.snapshotGen.Load() == gen {
 			s.snapshot.Store(snap)
 		}
 	}
@@ -63,7 +68,9 @@ func (s *Server) loadSnapshot(ctx context.Context) (*site, error) {
 	for _, c := range cats {
 		st.cats[c.ID] = c
 	}
-	st.nav = s.nav(ctx, st)
+	if st.nav, err = s.nav(ctx, st); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 
@@ -120,13 +127,14 @@ func markCurrent(items []navItem, current string) []navItem {
 
 // nav builds the primary menu: the stored one when an editor or an import
 // placed one, else the top categories that have articles and the top pages.
-func (s *Server) nav(ctx context.Context, st *site) []navItem {
+func (s *Server) nav(ctx context.Context, st *site) ([]navItem, error) {
 	menus, err := s.store.FindMenus(ctx)
-	if err == nil {
-		for _, m := range menus {
-			if m.Location == communique.MenuPrimary {
-				return s.menuItems(ctx, st, m.Items, 0)
-			}
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range menus {
+		if m.Location == communique.MenuPrimary {
+			return s.menuItems(ctx, st, m.Items, 0), nil
 		}
 	}
 	var items []navItem
@@ -150,7 +158,10 @@ func (s *Server) nav(ctx context.Context, st *site) []navItem {
 		items = append(items, navItem{Label: c.Name, URL: u})
 	}
 	page := communique.TypePage
-	pages, _, _ := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &page, Status: []communique.Status{communique.StatusPublished}, Oldest: true, Limit: 50})
+	pages, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &page, Status: []communique.Status{communique.StatusPublished}, Oldest: true, Limit: 50})
+	if err != nil {
+		return nil, err
+	}
 	sort.SliceStable(pages, func(i, j int) bool { return pages[i].MenuOrder < pages[j].MenuOrder })
 	n := 0
 	for _, p := range pages {
@@ -161,7 +172,7 @@ func (s *Server) nav(ctx context.Context, st *site) []navItem {
 		u := "/" + p.Slug + "/"
 		items = append(items, navItem{Label: p.Title, URL: u})
 	}
-	return items
+	return items, nil
 }
 
 func (s *Server) menuItems(ctx context.Context, st *site, items []*communique.MenuItem, parent int64) []navItem {
@@ -177,8 +188,12 @@ func (s *Server) menuItems(ctx context.Context, st *site, items []*communique.Me
 				u = s.termURL(st, c)
 			}
 		case "article":
-			if a, err := s.store.FindArticleByID(ctx, it.ObjectID); err == nil {
+			a, err := s.store.FindArticleByID(ctx, it.ObjectID)
+			switch {
+			case err == nil:
 				u = s.articleURL(ctx, st, a)
+			case communique.ErrorCode(err) != communique.ENOTFOUND:
+				incomplete(ctx) // the item is missing for now, not gone
 			}
 		}
 		if u == "" {
@@ -195,6 +210,9 @@ func (s *Server) articleURL(ctx context.Context, st *site, a *communique.Article
 	for parent, depth := a.ParentID, 0; parent != 0 && depth < 10; depth++ {
 		p, err := s.store.FindArticleByID(ctx, parent)
 		if err != nil {
+			if communique.ErrorCode(err) != communique.ENOTFOUND {
+				incomplete(ctx) // this path may be wrong: keep it out of caches
+			}
 			break
 		}
 		parents = append([]string{p.Slug}, parents...)
@@ -609,6 +627,12 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		want += "comment-page-" + strconv.Itoa(opts.commentPage) + "/"
 	}
 	if want != r.URL.Path && !opts.noRedirect {
+		if isIncomplete(ctx) {
+			// The path was worked out without all it needed: a permanent
+			// redirect to it could be wrong for good.
+			s.renderError(w, r, communique.Errorf(communique.EINTERNAL, "article path incomplete"))
+			return
+		}
 		http.Redirect(w, r, want, http.StatusMovedPermanently)
 		return
 	}
@@ -630,11 +654,16 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		post := communique.TypePost
 		before := a.PublishedAt
 		after := a.PublishedAt.Add(time.Microsecond)
-		if older, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedTo: &before, Limit: 1, SkipTotal: true}); err == nil && len(older) == 1 {
+		older, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedTo: &before, Limit: 1, SkipTotal: true})
+		if err == nil && len(older) == 1 {
 			data.Prev = &link{older[0].Title, s.articleURL(ctx, st, older[0])}
 		}
-		if newer, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedFrom: &after, Oldest: true, Limit: 1, SkipTotal: true}); err == nil && len(newer) == 1 && newer[0].IsPublic(s.Now()) {
+		newer, _, err2 := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedFrom: &after, Oldest: true, Limit: 1, SkipTotal: true})
+		if err2 == nil && len(newer) == 1 && newer[0].IsPublic(s.Now()) {
 			data.Next = &link{newer[0].Title, s.articleURL(ctx, st, newer[0])}
+		}
+		if err != nil || err2 != nil {
+			incomplete(ctx) // the page reads without its neighbours, once
 		}
 	}
 	s.articleHead(ctx, st, &data.pageData, v)

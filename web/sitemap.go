@@ -88,7 +88,7 @@ func (s *Server) sitemapSize() int {
 
 // sitemapDoc serves an XML document built by build, through the cache.
 func (s *Server) sitemapDoc(w http.ResponseWriter, r *http.Request, build func(st *site) (any, time.Time, error)) {
-	s.serveDoc(w, r, func() *doc {
+	s.serveDoc(w, r, func(r *http.Request) *doc {
 		st, err := s.loadSite(r)
 		if err != nil {
 			s.renderError(w, r, err)
@@ -297,7 +297,7 @@ func newsLanguage(bcp47 string) string {
 // handleRobots tells crawlers where the sitemaps are and to leave the
 // search results and the newsroom alone.
 func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {
-	s.serveDoc(w, r, func() *doc {
+	s.serveDoc(w, r, func(r *http.Request) *doc {
 		st, err := s.loadSite(r)
 		if err != nil {
 			s.renderError(w, r, err)

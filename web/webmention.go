@@ -194,6 +194,7 @@ func (s *Server) mentionsFor(ctx context.Context, st *site, a *communique.Articl
 		Status: []communique.WebmentionStatus{communique.WebmentionApproved}, Limit: 200})
 	if err != nil {
 		s.logger.Error("webmentions", "article", a.ID, "err", err)
+		incomplete(ctx)
 		return nil
 	}
 	var out []mentionView

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"communique"
@@ -138,7 +139,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"code":"internal_server_error","message":"The answer could not be encoded.","data":{"status":500}}`)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=UTF-8")
+	// Said even to a HEAD, which gets no body, so it learns what a GET
+	// would bring.
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	w.Write(b)
 }

@@ -85,7 +85,7 @@ func TestSearchLanguageSetting(t *testing.T) {
 		t.Error("unknown language accepted")
 	}
 	s := communique.ParseSettings(nil)
-	if got := fmt.Sprintf("%s %v %d", s.Values["search_language"], s.Bool("feed_full_text"), s.Int("feed_items")); got != "english true 10" {
+	if got := fmt.Sprintf("%s %v %d", s.SearchLanguage, s.FeedFullText, s.FeedItems); got != "english true 10" {
 		t.Errorf("defaults = %s", got)
 	}
 }

@@ -2,6 +2,7 @@ package communique
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/mail"
 	"sort"
@@ -10,38 +11,135 @@ import (
 	"time"
 )
 
-// SettingDef describes one site setting: its key, default and rule.
+// SettingKind is how a setting's text is read and which input edits it.
+type SettingKind int
+
+// The kinds of setting.
+const (
+	SettingText   SettingKind = iota // free text up to a length
+	SettingBool                      // true or false
+	SettingInt                       // a whole number in a range
+	SettingFloat                     // a decimal number in a range
+	SettingChoice                    // one of a few words
+	SettingLines                     // a word list, one per line
+)
+
+// SettingDef describes one site setting: its key, type, default, the
+// values it allows and its meaning. SettingDefs is the only place a key
+// is spelled; the rest of the code reads the typed fields of Settings.
 type SettingDef struct {
 	Key     string
+	Kind    SettingKind
 	Default string
 	Help    string
-	Check   func(value string) error
+	// Min and Max bound a number; Max alone bounds a text's length.
+	Min, Max float64
+	// Choices are the words a SettingChoice accepts.
+	Choices []string
+
+	shape func(string) error // a rule beyond the kind (time zone, URL…)
+	set   func(*Settings, string)
+	get   func(*Settings) string
 }
 
-func checkInt(min, max int) func(string) error {
-	return func(v string) error {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < min || n > max {
-			return fmt.Errorf("must be a whole number from %d to %d", min, max)
+// allowed says which values the setting accepts, as the end of a
+// sentence: "must be asc or desc".
+func (d *SettingDef) allowed() string {
+	switch d.Kind {
+	case SettingBool:
+		return "must be true or false"
+	case SettingInt:
+		return fmt.Sprintf("must be a whole number from %g to %g", d.Min, d.Max)
+	case SettingFloat:
+		return fmt.Sprintf("must be a number from %g to %g", d.Min, d.Max)
+	case SettingChoice:
+		if len(d.Choices) == 2 {
+			return "must be " + d.Choices[0] + " or " + d.Choices[1]
 		}
-		return nil
+		return "must be one of " + strings.Join(d.Choices, ", ")
 	}
+	return fmt.Sprintf("must be at most %g characters", d.Max)
 }
 
-func checkBool(v string) error {
-	if _, err := strconv.ParseBool(v); err != nil {
-		return fmt.Errorf("must be true or false")
+// check returns why value is not allowed, or nil.
+func (d *SettingDef) check(v string) error {
+	if !ValidText(v) {
+		return fmt.Errorf("must be valid UTF-8, without NUL characters")
+	}
+	ok := true
+	switch d.Kind {
+	case SettingBool:
+		// Also 1, 0, t, f… as before: scripts use them. Text shows
+		// true or false.
+		_, err := strconv.ParseBool(v)
+		ok = err == nil
+	case SettingInt:
+		n, err := strconv.Atoi(v)
+		ok = err == nil && float64(n) >= d.Min && float64(n) <= d.Max
+	case SettingFloat:
+		f, err := strconv.ParseFloat(v, 64)
+		ok = err == nil && f >= d.Min && f <= d.Max
+	case SettingChoice:
+		ok = false
+		for _, c := range d.Choices {
+			ok = ok || v == c
+		}
+	default:
+		ok = float64(len(v)) <= d.Max
+	}
+	if !ok {
+		return errors.New(d.allowed())
+	}
+	if d.shape != nil {
+		return d.shape(v)
 	}
 	return nil
 }
 
-func checkText(max int) func(string) error {
-	return func(v string) error {
-		if len(v) > max {
-			return fmt.Errorf("must be at most %d characters", max)
-		}
-		return nil
-	}
+// Text returns the setting's value in s as text, as stored and listed.
+func (d *SettingDef) Text(s *Settings) string { return d.get(s) }
+
+func textSetting(key, def string, max int, help string, field func(*Settings) *string) SettingDef {
+	return SettingDef{Key: key, Kind: SettingText, Default: def, Help: help, Max: float64(max),
+		set: func(s *Settings, v string) { *field(s) = v },
+		get: func(s *Settings) string { return *field(s) }}
+}
+
+// shapedSetting is text with a rule of its own, such as a time zone.
+func shapedSetting(key, def string, shape func(string) error, help string, field func(*Settings) *string) SettingDef {
+	d := textSetting(key, def, 500, help, field)
+	d.shape = shape
+	return d
+}
+
+func linesSetting(key string, help string, field func(*Settings) *[]string) SettingDef {
+	return SettingDef{Key: key, Kind: SettingLines, Help: help, Max: 65535,
+		set: func(s *Settings, v string) { *field(s) = lines(v) },
+		get: func(s *Settings) string { return strings.Join(*field(s), "\n") }}
+}
+
+func boolSetting(key string, def bool, help string, field func(*Settings) *bool) SettingDef {
+	return SettingDef{Key: key, Kind: SettingBool, Default: strconv.FormatBool(def), Help: help,
+		set: func(s *Settings, v string) { *field(s), _ = strconv.ParseBool(v) },
+		get: func(s *Settings) string { return strconv.FormatBool(*field(s)) }}
+}
+
+func intSetting(key string, def, min, max int, help string, field func(*Settings) *int) SettingDef {
+	return SettingDef{Key: key, Kind: SettingInt, Default: strconv.Itoa(def), Help: help, Min: float64(min), Max: float64(max),
+		set: func(s *Settings, v string) { *field(s), _ = strconv.Atoi(v) },
+		get: func(s *Settings) string { return strconv.Itoa(*field(s)) }}
+}
+
+func floatSetting(key string, def, min, max float64, help string, field func(*Settings) *float64) SettingDef {
+	return SettingDef{Key: key, Kind: SettingFloat, Default: strconv.FormatFloat(def, 'g', -1, 64), Help: help, Min: min, Max: max,
+		set: func(s *Settings, v string) { *field(s), _ = strconv.ParseFloat(v, 64) },
+		get: func(s *Settings) string { return strconv.FormatFloat(*field(s), 'g', -1, 64) }}
+}
+
+func choiceSetting(key, def string, choices []string, help string, field func(*Settings) *string) SettingDef {
+	return SettingDef{Key: key, Kind: SettingChoice, Default: def, Help: help, Choices: choices,
+		set: func(s *Settings, v string) { *field(s) = v },
+		get: func(s *Settings) string { return *field(s) }}
 }
 
 func checkTimeZone(v string) error {
@@ -56,48 +154,6 @@ func checkPermalink(v string) error {
 	return err
 }
 
-// SettingDefs lists every setting, in the order they are shown.
-var SettingDefs = []SettingDef{
-	{"title", "Communiqué", "Site title", checkText(200)},
-	{"tagline", "News, and the conversation around it", "Short description under the title", checkText(500)},
-	{"timezone", "UTC", "IANA time zone for dates and archives", checkTimeZone},
-	{"date_format", "F j, Y", "Date format (PHP/WordPress letters: F j, Y)", checkText(50)},
-	{"time_format", "g:i a", "Time format (PHP/WordPress letters)", checkText(50)},
-	{"posts_per_page", "10", "Articles per page on the front page and archives", checkInt(1, 100)},
-	{"permalink_structure", PermalinkDated, "Article URLs: /%year%/%monthnum%/%day%/%postname%/ or /%postname%/", checkPermalink},
-	{"language", "en", "Language of the site (BCP 47)", checkText(20)},
-	{"site_url", "", "Public base URL such as https://news.example.com (empty: taken from each request)", checkSiteURL},
-
-	// Discussion, with WordPress's defaults.
-	{"comments_open_default", "true", "New articles accept comments", checkBool},
-	{"comment_require_name_email", "true", "Commenters must give a name and an email address", checkBool},
-	{"thread_comments_depth", "5", "Deepest level of threaded replies (1 = no threading)", checkInt(1, 10)},
-	{"comment_order", "asc", "Order of comments: asc (oldest first) or desc", checkChoice("asc", "desc")},
-	{"comments_per_page", "50", "Top-level comments per page", checkInt(1, 500)},
-	{"comment_moderation", "false", "Hold every comment for moderation", checkBool},
-	{"comment_previously_approved", "true", "Approve at once a commenter who already has an approved comment (else hold)", checkBool},
-	{"comment_max_links", "2", "Hold a comment with more links than this", checkInt(0, 100)},
-	{"moderation_keys", "", "Words that hold a comment (one per line; matched in name, email, URL, text, IP, browser)", checkText(65535)},
-	{"disallowed_keys", "", "Words that send a comment straight to disallowed_status (one per line)", checkText(65535)},
-	{"disallowed_status", "trash", "Where disallowed comments go: spam or trash", checkChoice("spam", "trash")},
-	{"close_comments_days_old", "0", "Close comments on articles older than this many days (0 = never)", checkInt(0, 36500)},
-	{"comment_edit_minutes", "10", "How long a commenter may edit or delete their comment (0 = never)", checkInt(0, 1440)},
-	{"comment_flood_seconds", "15", "Least time between two comments from one IP or email", checkInt(0, 3600)},
-	{"comment_min_seconds", "3", "Least time between serving the form and posting it (bots are faster)", checkInt(0, 600)},
-	{"spam_threshold", "0.9", "Classifier score from which a comment is sent to spam (0.5 to 1; 1 = never)", checkFloat(0.5, 1)},
-	{"ip_retention_days", "30", "Forget commenters' IP addresses and browsers after this many days (0 = keep them)", checkInt(0, 36500)},
-
-	// Feeds and search.
-	{"feed_full_text", "true", "Feeds carry each article's full text (false: the summary only)", checkBool},
-	{"feed_items", "10", "Articles or comments in each feed", checkInt(1, 100)},
-	{"search_language", "english", "Language whose word forms search matches (" + strings.Join(SearchLanguages, ", ") + "; SQLite stems English only)", checkChoice(SearchLanguages...)},
-
-	// Notifications, with WordPress's defaults.
-	{"notify_moderators", "true", "Email everyone who may moderate when a comment awaits moderation", checkBool},
-	{"notify_authors", "true", "Email an article's author when a comment appears on it", checkBool},
-	{"mail_from", "Communiqué <noreply@localhost>", "Sender of the site's emails, such as Newsroom <news@example.com>", checkMailFrom},
-}
-
 func checkMailFrom(v string) error {
 	a, err := mail.ParseAddress(v)
 	if err != nil || len(v) > 200 || strings.ContainsAny(v, "\r\n") || !strings.Contains(a.Address, "@") {
@@ -106,35 +162,58 @@ func checkMailFrom(v string) error {
 	return nil
 }
 
-func checkChoice(choices ...string) func(string) error {
-	return func(v string) error {
-		for _, c := range choices {
-			if v == c {
-				return nil
-			}
-		}
-		return fmt.Errorf("must be one of %s", strings.Join(choices, ", "))
-	}
-}
-
-func checkFloat(min, max float64) func(string) error {
-	return func(v string) error {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f < min || f > max {
-			return fmt.Errorf("must be a number from %g to %g", min, max)
-		}
-		return nil
-	}
-}
-
 func checkSiteURL(v string) error {
 	if v == "" {
 		return nil
 	}
 	if !(strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://")) || strings.ContainsAny(v, " \t\r\n\"'<>") {
-		return fmt.Errorf("must be an http:// or https:// URL")
+		return fmt.Errorf("must be empty or an http:// or https:// URL")
 	}
 	return nil
+}
+
+// SettingDefs lists every setting, in the order they are shown. Keys,
+// defaults and meanings are a public contract: scripts read
+// 'communique settings list'.
+var SettingDefs = []SettingDef{
+	textSetting("title", "Communiqué", 200, "Site title", func(s *Settings) *string { return &s.Title }),
+	textSetting("tagline", "News, and the conversation around it", 500, "Short description under the title", func(s *Settings) *string { return &s.Tagline }),
+	shapedSetting("timezone", "UTC", checkTimeZone, "IANA time zone for dates and archives", func(s *Settings) *string { return &s.TimeZone }),
+	textSetting("date_format", "F j, Y", 50, "Date format (PHP/WordPress letters: F j, Y)", func(s *Settings) *string { return &s.DateFormat }),
+	textSetting("time_format", "g:i a", 50, "Time format (PHP/WordPress letters)", func(s *Settings) *string { return &s.TimeFormat }),
+	intSetting("posts_per_page", 10, 1, 100, "Articles per page on the front page and archives", func(s *Settings) *int { return &s.PostsPerPage }),
+	shapedSetting("permalink_structure", PermalinkDated, checkPermalink, "Article URLs: /%year%/%monthnum%/%day%/%postname%/ or /%postname%/", func(s *Settings) *string { return &s.PermalinkStructure }),
+	textSetting("language", "en", 20, "Language of the site (BCP 47)", func(s *Settings) *string { return &s.Language }),
+	shapedSetting("site_url", "", checkSiteURL, "Public base URL such as https://news.example.com (empty: taken from each request)", func(s *Settings) *string { return &s.SiteURL }),
+
+	// Discussion, with WordPress's defaults.
+	boolSetting("comments_open_default", true, "New articles accept comments", func(s *Settings) *bool { return &s.CommentsOpenDefault }),
+	boolSetting("comment_require_name_email", true, "Commenters must give a name and an email address", func(s *Settings) *bool { return &s.CommentRequireNameEmail }),
+	intSetting("thread_comments_depth", 5, 1, 10, "Deepest level of threaded replies (1 = no threading)", func(s *Settings) *int { return &s.ThreadCommentsDepth }),
+	choiceSetting("comment_order", "asc", []string{"asc", "desc"}, "Order of comments: asc (oldest first) or desc", func(s *Settings) *string { return &s.CommentOrder }),
+	intSetting("comments_per_page", 50, 1, 500, "Top-level comments per page", func(s *Settings) *int { return &s.CommentsPerPage }),
+	boolSetting("comment_moderation", false, "Hold every comment for moderation", func(s *Settings) *bool { return &s.CommentModeration }),
+	boolSetting("comment_previously_approved", true, "Approve at once a commenter who already has an approved comment (else hold)", func(s *Settings) *bool { return &s.CommentPreviouslyApproved }),
+	intSetting("comment_max_links", 2, 0, 100, "Hold a comment with more links than this", func(s *Settings) *int { return &s.CommentMaxLinks }),
+	linesSetting("moderation_keys", "Words that hold a comment (one per line; matched in name, email, URL, text, IP, browser)", func(s *Settings) *[]string { return &s.ModerationKeys }),
+	linesSetting("disallowed_keys", "Words that send a comment straight to disallowed_status (one per line)", func(s *Settings) *[]string { return &s.DisallowedKeys }),
+	choiceSetting("disallowed_status", "trash", []string{"spam", "trash"}, "Where disallowed comments go: spam or trash", func(s *Settings) *string { return &s.DisallowedStatus }),
+	intSetting("close_comments_days_old", 0, 0, 36500, "Close comments on articles older than this many days (0 = never)", func(s *Settings) *int { return &s.CloseCommentsDaysOld }),
+	intSetting("comment_edit_minutes", 10, 0, 1440, "How long a commenter may edit or delete their comment (0 = never)", func(s *Settings) *int { return &s.CommentEditMinutes }),
+	intSetting("comment_flood_seconds", 15, 0, 3600, "Least time between two comments from one IP or email", func(s *Settings) *int { return &s.CommentFloodSeconds }),
+	intSetting("comment_min_seconds", 3, 0, 600, "Least time between serving the form and posting it (bots are faster)", func(s *Settings) *int { return &s.CommentMinSeconds }),
+	floatSetting("spam_threshold", 0.9, 0.5, 1, "Classifier score from which a comment is sent to spam (0.5 to 1; 1 = never)", func(s *Settings) *float64 { return &s.SpamThreshold }),
+	intSetting("ip_retention_days", 30, 0, 36500, "Forget commenters' IP addresses and browsers after this many days (0 = keep them)", func(s *Settings) *int { return &s.IPRetentionDays }),
+
+	// Feeds and search.
+	boolSetting("feed_full_text", true, "Feeds carry each article's full text (false: the summary only)", func(s *Settings) *bool { return &s.FeedFullText }),
+	intSetting("feed_items", 10, 1, 100, "Articles or comments in each feed", func(s *Settings) *int { return &s.FeedItems }),
+	choiceSetting("search_language", "english", SearchLanguages, "Language whose word forms search matches ("+strings.Join(SearchLanguages, ", ")+"; SQLite stems English only)", func(s *Settings) *string { return &s.SearchLanguage }),
+
+	// Notifications, with WordPress's defaults.
+	boolSetting("notify_moderators", true, "Email everyone who may moderate when a comment awaits moderation", func(s *Settings) *bool { return &s.NotifyModerators }),
+	boolSetting("notify_authors", true, "Email an article's author when a comment appears on it", func(s *Settings) *bool { return &s.NotifyAuthors }),
+	shapedSetting("mail_from", "Communiqué <noreply@localhost>", checkMailFrom, "Sender of the site's emails, such as Newsroom <news@example.com>", func(s *Settings) *string { return &s.MailFrom }),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -147,7 +226,9 @@ func LookupSetting(key string) *SettingDef {
 	return nil
 }
 
-// ValidateSetting checks a value for key.
+// ValidateSetting checks a value for key: EINVALID, with a one-line
+// message naming the key and what it allows, on an unknown key or a bad
+// value. Every door and the store call it, so the rules live here only.
 func ValidateSetting(key, value string) error {
 	def := LookupSetting(key)
 	if def == nil {
@@ -156,88 +237,105 @@ func ValidateSetting(key, value string) error {
 			keys[i] = d.Key
 		}
 		sort.Strings(keys)
-		return Errorf(EINVALID, "Unknown setting %q (known: %s).", key, strings.Join(keys, ", "))
+		return Errorf(EINVALID, "%s: unknown setting (known: %s)", oneLine(key), strings.Join(keys, ", "))
 	}
-	if !ValidText(value) {
-		return Errorf(EINVALID, "Setting %s must be valid UTF-8, without NUL characters.", key)
-	}
-	if err := def.Check(value); err != nil {
-		return Errorf(EINVALID, "Setting %s %s.", key, err)
+	if err := def.check(value); err != nil {
+		return Errorf(EINVALID, "%s: %s", key, err)
 	}
 	return nil
 }
 
-// Settings are the site settings, typed, with defaults filled in.
-type Settings struct {
-	Title        string
-	Tagline      string
-	TimeZone     string
-	Location     *time.Location
-	DateFormat   string
-	TimeFormat   string
-	PostsPerPage int
-	Permalink    *Permalink
-	Language     string
-	SiteURL      string
+// oneLine keeps a user's odd key from breaking a one-line message.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 60 {
+		s = s[:60] + "…"
+	}
+	return strconv.Quote(s)
+}
 
-	// Values holds every setting as text, defaults included.
-	Values map[string]string
+// Settings are the site settings, typed, with defaults filled in. Each
+// field is the setting whose key is its name in snake case.
+type Settings struct {
+	Title              string
+	Tagline            string
+	TimeZone           string
+	Location           *time.Location // from TimeZone
+	DateFormat         string
+	TimeFormat         string
+	PostsPerPage       int
+	PermalinkStructure string
+	Permalink          *Permalink // from PermalinkStructure
+	Language           string
+	SiteURL            string // without a trailing slash
+
+	CommentsOpenDefault       bool
+	CommentRequireNameEmail   bool
+	ThreadCommentsDepth       int
+	CommentOrder              string // asc or desc
+	CommentsPerPage           int
+	CommentModeration         bool
+	CommentPreviouslyApproved bool
+	CommentMaxLinks           int
+	ModerationKeys            []string
+	DisallowedKeys            []string
+	DisallowedStatus          string // spam or trash
+	CloseCommentsDaysOld      int
+	CommentEditMinutes        int
+	CommentFloodSeconds       int
+	CommentMinSeconds         int
+	SpamThreshold             float64
+	IPRetentionDays           int
+
+	FeedFullText   bool
+	FeedItems      int
+	SearchLanguage string
+
+	NotifyModerators bool
+	NotifyAuthors    bool
+	MailFrom         string
 }
 
 // ParseSettings builds Settings from stored values, falling back to the
 // default for anything missing or invalid so a bad row cannot break pages.
 func ParseSettings(stored map[string]string) *Settings {
-	v := make(map[string]string, len(SettingDefs))
-	for _, def := range SettingDefs {
+	s := &Settings{}
+	for i := range SettingDefs {
+		def := &SettingDefs[i]
 		val, ok := stored[def.Key]
-		if !ok || def.Check(val) != nil {
+		if !ok || def.check(val) != nil {
 			val = def.Default
 		}
-		v[def.Key] = val
+		def.set(s, val)
 	}
-	s := &Settings{
-		Title:      v["title"],
-		Tagline:    v["tagline"],
-		TimeZone:   v["timezone"],
-		DateFormat: v["date_format"],
-		TimeFormat: v["time_format"],
-		Language:   v["language"],
-		SiteURL:    strings.TrimRight(v["site_url"], "/"),
-		Values:     v,
-	}
+	s.SiteURL = strings.TrimRight(s.SiteURL, "/")
 	s.Location, _ = time.LoadLocation(s.TimeZone)
-	s.PostsPerPage, _ = strconv.Atoi(v["posts_per_page"])
-	s.Permalink, _ = ParsePermalink(v["permalink_structure"])
+	s.Permalink, _ = ParsePermalink(s.PermalinkStructure)
 	return s
 }
 
-// Bool returns a boolean setting.
-func (s *Settings) Bool(key string) bool {
-	b, _ := strconv.ParseBool(s.Values[key])
-	return b
+// With returns a copy of s with some settings changed, each given as
+// text; unknown keys and bad values are ignored as in ParseSettings.
+func (s *Settings) With(changes map[string]string) *Settings {
+	text := make(map[string]string, len(SettingDefs))
+	for i := range SettingDefs {
+		text[SettingDefs[i].Key] = SettingDefs[i].get(s)
+	}
+	for k, v := range changes {
+		text[k] = v
+	}
+	return ParseSettings(text)
 }
 
-// Float returns a decimal setting.
-func (s *Settings) Float(key string) float64 {
-	f, _ := strconv.ParseFloat(s.Values[key], 64)
-	return f
-}
-
-// Lines returns a setting's non-empty lines, trimmed (word lists).
-func (s *Settings) Lines(key string) []string {
+// lines returns a word list's non-empty lines, trimmed.
+func lines(v string) []string {
 	var out []string
-	for _, l := range strings.Split(s.Values[key], "\n") {
+	for _, l := range strings.Split(v, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			out = append(out, l)
 		}
 	}
 	return out
-}
-
-// Int returns a whole-number setting.
-func (s *Settings) Int(key string) int {
-	n, _ := strconv.Atoi(s.Values[key])
-	return n
 }
 
 // SettingService stores site settings.

@@ -536,14 +536,14 @@ func (n *newsroom) settingsForm(tb testing.TB, changes map[string]string) url.Va
 	if err != nil {
 		tb.Fatal(err)
 	}
-	values := communique.ParseSettings(stored).Values
+	st := communique.ParseSettings(stored)
 	form := url.Values{}
 	for _, def := range communique.SettingDefs {
 		v, ok := changes[def.Key]
 		if !ok {
-			v = values[def.Key]
+			v = def.Text(st)
 		}
-		if def.Default == "true" || def.Default == "false" {
+		if def.Kind == communique.SettingBool {
 			if v == "true" {
 				form.Set(def.Key, "true")
 			}

@@ -284,7 +284,7 @@ func (s *Server) handlePostNew(w http.ResponseWriter, r *http.Request, rq *reque
 		return
 	}
 	data := editorPage{base: s.base(r, rq, "New article", "new"), Type: typ, Format: communique.FormatMarkdown, Status: "draft",
-		CommentsOpen: rq.Settings.Bool("comments_open_default"), Action: "/admin/posts/new"}
+		CommentsOpen: rq.Settings.CommentsOpenDefault, Action: "/admin/posts/new"}
 	if typ == communique.TypePage {
 		data.Title, data.Section = "New page", "pages"
 	}
@@ -566,7 +566,7 @@ func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request, rq *requ
 			title = "(untitled draft)"
 		}
 		a := &communique.Article{Type: typ, Title: title, Format: communique.FormatMarkdown, Source: body, Excerpt: excerpt,
-			AuthorID: rq.User.ID, Status: communique.StatusDraft, CommentsOpen: rq.Settings.Bool("comments_open_default")}
+			AuthorID: rq.User.ID, Status: communique.StatusDraft, CommentsOpen: rq.Settings.CommentsOpenDefault}
 		if f := r.PostFormValue("format"); f == communique.FormatHTML {
 			a.Format = f
 		}

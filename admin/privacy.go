@@ -33,7 +33,7 @@ func (s *Server) privacyAllowed(w http.ResponseWriter, r *http.Request, rq *requ
 
 func (s *Server) renderPrivacy(w http.ResponseWriter, r *http.Request, rq *request, status int, data privacyPage) {
 	data.base = s.base(r, rq, "Privacy requests", "privacy")
-	data.RetentionDays = rq.Settings.Int("ip_retention_days")
+	data.RetentionDays = rq.Settings.IPRetentionDays
 	s.render(w, r, status, "privacy", data)
 }
 

@@ -31,15 +31,13 @@ func (s *Server) settingsData(r *http.Request, rq *request, values map[string]st
 			section = &data.Discussion
 		}
 		f := settingField{Key: def.Key, Label: strings.ReplaceAll(def.Key, "_", " "), Value: values[def.Key], Help: def.Help, Kind: "text", Error: errs[def.Key]}
-		switch {
-		case def.Default == "true" || def.Default == "false":
+		switch def.Kind {
+		case communique.SettingBool:
 			f.Kind = "bool"
-		case strings.HasSuffix(def.Key, "_keys"):
+		case communique.SettingLines:
 			f.Kind = "textarea"
-		case def.Key == "comment_order":
-			f.Kind, f.Choices = "select", []string{"asc", "desc"}
-		case def.Key == "disallowed_status":
-			f.Kind, f.Choices = "select", []string{"trash", "spam"}
+		case communique.SettingChoice:
+			f.Kind, f.Choices = "select", def.Choices
 		}
 		*section = append(*section, f)
 	}
@@ -51,7 +49,12 @@ func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request, rq *requ
 		s.forbid(w, r, rq)
 		return
 	}
-	s.render(w, r, http.StatusOK, "settings", s.settingsData(r, rq, rq.Settings.Values, nil))
+	values := map[string]string{}
+	for i := range communique.SettingDefs {
+		def := &communique.SettingDefs[i]
+		values[def.Key] = def.Text(rq.Settings)
+	}
+	s.render(w, r, http.StatusOK, "settings", s.settingsData(r, rq, values, nil))
 }
 
 // handleSettingsPost validates every field first and stores nothing
@@ -64,7 +67,7 @@ func (s *Server) handleSettingsPost(w http.ResponseWriter, r *http.Request, rq *
 	values, errs := map[string]string{}, map[string]string{}
 	for _, def := range communique.SettingDefs {
 		v := strings.ReplaceAll(r.PostFormValue(def.Key), "\r\n", "\n")
-		if def.Default == "true" || def.Default == "false" {
+		if def.Kind == communique.SettingBool {
 			v = "false"
 			if r.PostFormValue(def.Key) != "" {
 				v = "true"
@@ -79,8 +82,9 @@ func (s *Server) handleSettingsPost(w http.ResponseWriter, r *http.Request, rq *
 		s.render(w, r, http.StatusBadRequest, "settings", s.settingsData(r, rq, values, errs))
 		return
 	}
-	for _, def := range communique.SettingDefs {
-		if values[def.Key] == rq.Settings.Values[def.Key] {
+	for i := range communique.SettingDefs {
+		def := &communique.SettingDefs[i]
+		if values[def.Key] == def.Text(rq.Settings) {
 			continue
 		}
 		if err := s.store.SetSetting(r.Context(), def.Key, values[def.Key]); err != nil {

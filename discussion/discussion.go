@@ -132,7 +132,7 @@ func CommentsOpen(a *communique.Article, st *communique.Settings, now time.Time)
 	if !a.CommentsOpen || !a.IsPublic(now) {
 		return false
 	}
-	if days := st.Int("close_comments_days_old"); days > 0 && now.Sub(a.PublishedAt) > time.Duration(days)*24*time.Hour {
+	if days := st.CloseCommentsDaysOld; days > 0 && now.Sub(a.PublishedAt) > time.Duration(days)*24*time.Hour {
 		return false
 	}
 	return true
@@ -159,7 +159,7 @@ func (s *Service) Post(ctx context.Context, st *communique.Settings, sub Submiss
 		AuthorIP: sub.IP, UserAgent: truncate(sub.UserAgent, 255), OwnerKey: sub.OwnerKey,
 		Type: communique.CommentTypeComment,
 	}
-	if fields := c.Validate(st.Bool("comment_require_name_email") && !sub.Trusted); len(fields) > 0 {
+	if fields := c.Validate(st.CommentRequireNameEmail && !sub.Trusted); len(fields) > 0 {
 		return nil, &Error{Kind: KindInvalid, Message: "Please check the highlighted fields.", Fields: fields}
 	}
 	c.AuthorURL = communique.NormalizeWebsite(c.AuthorURL)
@@ -167,7 +167,7 @@ func (s *Service) Post(ctx context.Context, st *communique.Settings, sub Submiss
 		return nil, refuse(KindRejected, "Your comment could not be accepted.")
 	}
 	if !sub.SkipToken {
-		min := time.Duration(st.Int("comment_min_seconds")) * time.Second
+		min := time.Duration(st.CommentMinSeconds) * time.Second
 		if _, err := s.Tokens.Check(sub.Token, TokenScope(a.ID), min, tokenMaxAge); errors.Is(err, formtoken.ErrTooFast) {
 			return nil, refuse(KindTooFast, MsgTooFast)
 		} else if err != nil {
@@ -178,7 +178,7 @@ func (s *Service) Post(ctx context.Context, st *communique.Settings, sub Submiss
 		return nil, err
 	}
 	if !sub.Trusted {
-		if flood := time.Duration(st.Int("comment_flood_seconds")) * time.Second; flood > 0 {
+		if flood := time.Duration(st.CommentFloodSeconds) * time.Second; flood > 0 {
 			last, err := s.Store.LastCommentAt(ctx, c.AuthorIP, c.AuthorEmail)
 			if err != nil {
 				return nil, err
@@ -235,7 +235,7 @@ func (s *Service) checkParent(ctx context.Context, st *communique.Settings, c *c
 	}
 	// chain[0] is the parent at level len(chain); a reply may sit at most
 	// at maxDepth, so climb until it fits.
-	maxDepth := st.Int("thread_comments_depth")
+	maxDepth := st.ThreadCommentsDepth
 	for len(chain)+1 > maxDepth && len(chain) > 0 {
 		chain = chain[1:]
 	}
@@ -258,18 +258,18 @@ func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communi
 		return communique.CommentApproved, score, nil
 	}
 	fields := []string{c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Text, c.AuthorIP, c.UserAgent}
-	if matchesAny(st.Lines("disallowed_keys"), fields) {
-		return communique.CommentStatus(st.Values["disallowed_status"]), score, nil
+	if matchesAny(st.DisallowedKeys, fields) {
+		return communique.CommentStatus(st.DisallowedStatus), score, nil
 	}
-	if threshold := st.Float("spam_threshold"); threshold < 1 && score >= threshold {
+	if threshold := st.SpamThreshold; threshold < 1 && score >= threshold {
 		return communique.CommentSpam, score, nil
 	}
-	if st.Bool("comment_moderation") ||
-		strings.Count(c.HTML, "<a ") > st.Int("comment_max_links") ||
-		matchesAny(st.Lines("moderation_keys"), fields) {
+	if st.CommentModeration ||
+		strings.Count(c.HTML, "<a ") > st.CommentMaxLinks ||
+		matchesAny(st.ModerationKeys, fields) {
 		return communique.CommentPending, score, nil
 	}
-	if st.Bool("comment_previously_approved") {
+	if st.CommentPreviouslyApproved {
 		ok, err := s.Store.HasApprovedComment(ctx, c.AuthorName, c.AuthorEmail)
 		if err != nil {
 			return "", 0, err
@@ -338,7 +338,7 @@ func (s *Service) Moderate(ctx context.Context, id int64, status communique.Comm
 // CanEdit reports whether the browser with ownerKey may still edit or
 // delete c.
 func CanEdit(c *communique.Comment, ownerKey string, st *communique.Settings, now time.Time) bool {
-	window := time.Duration(st.Int("comment_edit_minutes")) * time.Minute
+	window := time.Duration(st.CommentEditMinutes) * time.Minute
 	return ownerKey != "" && c.OwnerKey == ownerKey && window > 0 && now.Sub(c.CreatedAt) < window &&
 		(c.Status == communique.CommentApproved || c.Status == communique.CommentPending)
 }
@@ -398,14 +398,14 @@ type Page struct {
 // Thread loads one page of an article's threads: approved comments, plus
 // the browser's own held ones.
 func (s *Service) Thread(ctx context.Context, st *communique.Settings, articleID int64, page int, ownerKey string) (*Page, error) {
-	per := st.Int("comments_per_page")
+	per := st.CommentsPerPage
 	if page < 1 {
 		page = 1
 	}
 	visible := []communique.CommentStatus{communique.CommentApproved}
 	roots, total, err := s.Store.FindComments(ctx, communique.CommentFilter{
 		ArticleID: &articleID, Status: visible, OwnerKey: ownerKey, TopLevel: true,
-		Newest: st.Values["comment_order"] == "desc", Offset: (page - 1) * per, Limit: per,
+		Newest: st.CommentOrder == "desc", Offset: (page - 1) * per, Limit: per,
 	})
 	if err != nil {
 		return nil, err
@@ -424,7 +424,7 @@ func (s *Service) Thread(ctx context.Context, st *communique.Settings, articleID
 	if err != nil {
 		return nil, err
 	}
-	assemble(roots, replies, st.Int("thread_comments_depth"))
+	assemble(roots, replies, st.ThreadCommentsDepth)
 	for _, c := range append(roots, replies...) {
 		p.Visible++
 		if c.Status == communique.CommentPending {

@@ -253,15 +253,15 @@ func settings(t *testing.T, s *site, pages *stored) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	values := communique.ParseSettings(stored).Values
+	st := communique.ParseSettings(stored)
 	form := func(key, value string) url.Values {
 		f := url.Values{}
 		for _, def := range communique.SettingDefs {
-			v := values[def.Key]
+			v := def.Text(st)
 			if def.Key == key {
 				v = value
 			}
-			if def.Default == "true" || def.Default == "false" {
+			if def.Kind == communique.SettingBool {
 				if v == "true" {
 					f.Set(def.Key, "true")
 				}

@@ -48,7 +48,7 @@ func commentThread(x *site, c *communique.Comment) thread {
 // moderation notice does.
 func (s *Service) commentHeld(ctx context.Context, c *communique.Comment) error {
 	x, err := s.site(ctx)
-	if err != nil || !x.st.Bool("notify_moderators") {
+	if err != nil || !x.st.NotifyModerators {
 		return err
 	}
 	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
@@ -103,7 +103,7 @@ func (s *Service) commentVisible(ctx context.Context, c *communique.Comment) err
 	commentURL := s.articleURL(ctx, x, a) + "#comment-" + strconv.FormatInt(c.ID, 10)
 	told := map[string]bool{strings.ToLower(c.AuthorEmail): true}
 	var msgs []*communique.OutboxMessage
-	if x.st.Bool("notify_authors") {
+	if x.st.NotifyAuthors {
 		author, err := s.Store.FindUserByID(ctx, a.AuthorID)
 		if err == nil && author.ID != c.UserID && communique.ValidEmail(author.Email) && !told[strings.ToLower(author.Email)] {
 			told[strings.ToLower(author.Email)] = true

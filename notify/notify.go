@@ -92,9 +92,10 @@ func (s *Service) site(ctx context.Context) (*site, error) {
 	}
 	st := communique.ParseSettings(values)
 	x := &site{st: st, t: textsFor(st.Language), title: oneLine(st.Title)}
-	from, err := mail.ParseAddress(st.Values["mail_from"])
+	// ParseSettings kept only an address mail.ParseAddress accepts.
+	from, err := mail.ParseAddress(st.MailFrom)
 	if err != nil {
-		from, _ = mail.ParseAddress(communique.LookupSetting("mail_from").Default)
+		return nil, fmt.Errorf("mail_from: %w", err)
 	}
 	x.from = *from
 	x.base = strings.TrimRight(st.SiteURL, "/")

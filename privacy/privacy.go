@@ -174,7 +174,7 @@ func (s *Service) Erase(ctx context.Context, email string, anonymise bool) (*com
 // than the ip_retention_days setting (0 keeps them) and returns how many
 // comments it changed.
 func (s *Service) ApplyRetention(ctx context.Context, st *communique.Settings) (int, error) {
-	days := st.Int("ip_retention_days")
+	days := st.IPRetentionDays
 	if days <= 0 {
 		return 0, nil
 	}

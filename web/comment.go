@@ -127,7 +127,7 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	if err != nil {
 		return nil, err
 	}
-	d := &discussionView{Count: a.CommentCount, Page: p.Page, Pages: p.Pages, Depth: st.settings.Int("thread_comments_depth")}
+	d := &discussionView{Count: a.CommentCount, Page: p.Page, Pages: p.Pages, Depth: st.settings.ThreadCommentsDepth}
 	if !discussion.CommentsOpen(a, st.settings, now) {
 		d.Closed = true
 		// A comment refused because the article closed comes back with
@@ -299,7 +299,7 @@ func (s *Server) commentPage(r *http.Request, st *site, c *communique.Comment) i
 			root = t
 		}
 	}
-	if st.settings.Values["comment_order"] == "desc" {
+	if st.settings.CommentOrder == "desc" {
 		return 1
 	}
 	_, before, err := s.store.FindComments(r.Context(), communique.CommentFilter{
@@ -309,14 +309,14 @@ func (s *Server) commentPage(r *http.Request, st *site, c *communique.Comment) i
 	if err != nil {
 		return 1
 	}
-	return before/st.settings.Int("comments_per_page") + 1
+	return before/st.settings.CommentsPerPage + 1
 }
 
 // markFresh makes this browser skip the page cache for as long as it has
 // something personal to see: its held comment, or the edit link of the
 // comment it just posted.
 func (s *Server) markFresh(w http.ResponseWriter, r *http.Request, st *site, pending bool) {
-	age := time.Duration(st.settings.Int("comment_edit_minutes")) * time.Minute
+	age := time.Duration(st.settings.CommentEditMinutes) * time.Minute
 	if pending {
 		age = 7 * 24 * time.Hour
 	}
@@ -413,7 +413,7 @@ func (s *Server) handleCommentEdit(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderCommentEdit(w http.ResponseWriter, r *http.Request, st *site, c *communique.Comment, text, msg string, status int) {
 	data := commentEditPage{CSRF: s.csrfToken(w, r), ID: c.ID, Text: text, Error: msg,
-		ArticleURL: s.articleURLByID(r, st, c.ArticleID), Minutes: st.settings.Int("comment_edit_minutes")}
+		ArticleURL: s.articleURLByID(r, st, c.ArticleID), Minutes: st.settings.CommentEditMinutes}
 	s.fillPageFrom(r, st, &data.pageData, "Edit your comment", "")
 	data.NoIndex = true
 	s.render(w, r, status, "comment_edit", data)

@@ -71,7 +71,7 @@ func (s *Server) buildFeed(w http.ResponseWriter, r *http.Request, st *site, for
 	ctx := r.Context()
 	f := s.newFeed(st)
 	post := communique.TypePost
-	filter := communique.ArticleFilter{Type: &post, Status: published, Limit: st.settings.Int("feed_items")}
+	filter := communique.ArticleFilter{Type: &post, Status: published, Limit: st.settings.FeedItems}
 	redirectTo := func(pagePath string) (*feed.Feed, bool) {
 		http.Redirect(w, r, feedPath(pagePath, format), http.StatusMovedPermanently)
 		return nil, false
@@ -178,7 +178,7 @@ func (s *Server) addArticles(ctx context.Context, st *site, f *feed.Feed, filter
 	if err != nil {
 		return err
 	}
-	full := st.settings.Bool("feed_full_text")
+	full := st.settings.FeedFullText
 	guids, err := s.articleGUIDs(ctx, list)
 	if err != nil {
 		return err
@@ -283,7 +283,7 @@ func (s *Server) articleItem(ctx context.Context, st *site, a *communique.Articl
 // never hands out email addresses for this, and the feed shows names.
 func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communique.Article) error {
 	ctx := r.Context()
-	n := st.settings.Int("feed_items")
+	n := st.settings.FeedItems
 	filter := communique.CommentFilter{Status: []communique.CommentStatus{communique.CommentApproved}, Newest: true, Limit: n}
 	if a != nil {
 		filter.ArticleID = &a.ID

@@ -470,7 +470,7 @@ func (s *Server) handlePostCreate(typ string) http.HandlerFunc {
 		}
 		u := pw.upd
 		a := &communique.Article{Type: typ, AuthorID: c.User.ID, Status: communique.StatusDraft, Format: communique.FormatHTML,
-			CommentsOpen: c.Settings.Bool("comments_open_default")}
+			CommentsOpen: c.Settings.CommentsOpenDefault}
 		if err := s.checkWrite(r, c, pw, a); err != nil {
 			s.fail(w, r, err)
 			return

@@ -3,6 +3,7 @@ package wpapi
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"communique"
 )
@@ -32,7 +33,7 @@ var settingNames = map[string]string{
 
 func settingsOut(st *communique.Settings) settingsJSON {
 	comments := "closed"
-	if st.Bool("comments_open_default") {
+	if st.CommentsOpenDefault {
 		comments = "open"
 	}
 	return settingsJSON{Title: st.Title, Description: st.Tagline, URL: st.SiteURL, Timezone: st.TimeZone,
@@ -84,7 +85,8 @@ func (s *Server) handleSettingsUpdate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if err := communique.ValidateSetting(key, v); err != nil {
-			bad[name] = communique.ErrorMessage(err)
+			// The client knows the setting by WordPress's name.
+			bad[name] = name + strings.TrimPrefix(communique.ErrorMessage(err), key)
 			continue
 		}
 		values[key] = v
@@ -98,7 +100,6 @@ func (s *Server) handleSettingsUpdate(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		c.Settings.Values[key] = v
 	}
-	writeJSON(w, http.StatusOK, settingsOut(communique.ParseSettings(c.Settings.Values)))
+	writeJSON(w, http.StatusOK, settingsOut(c.Settings.With(values)))
 }

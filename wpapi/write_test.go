@@ -110,8 +110,8 @@ func TestCapabilities(t *testing.T) {
 				t.Errorf("reassigned to %d", got.AuthorID)
 			}
 			st := f.settings(t)
-			if st.Title != "The Quay" || st.Bool("comments_open_default") {
-				t.Errorf("settings: %q, comments open %v", st.Title, st.Bool("comments_open_default"))
+			if st.Title != "The Quay" || st.CommentsOpenDefault {
+				t.Errorf("settings: %q, comments open %v", st.Title, st.CommentsOpenDefault)
 			}
 			if c, _ := db.FindCommentByID(ctx, f.Comments["quinn"].ID); c.Status != communique.CommentPending {
 				t.Errorf("a refused moderation changed the comment: %q", c.Status)

@@ -177,6 +177,11 @@ func (p *Program) settings(ctx context.Context, action string, args []string) er
 		if len(rest) != 2 {
 			return usagef("settings set: give KEY VALUE (see 'communique settings list')")
 		}
+		// A bad key or value is a mistake on the command line (exit
+		// status 2), found before the store is opened.
+		if err := communique.ValidateSetting(rest[0], rest[1]); err != nil {
+			return usagef("%s", communique.ErrorMessage(err))
+		}
 	default:
 		return usagef("unknown command %q: try 'communique settings list' or 'communique settings set KEY VALUE'", strings.TrimSpace("settings "+action))
 	}
@@ -200,7 +205,7 @@ func (p *Program) settings(ctx context.Context, action string, args []string) er
 	st := communique.ParseSettings(values)
 	tw := tabwriter.NewWriter(p.Stdout, 0, 4, 2, ' ', 0)
 	for _, def := range communique.SettingDefs {
-		v := strings.ReplaceAll(st.Values[def.Key], "\n", `\n`)
+		v := strings.ReplaceAll(def.Text(st), "\n", `\n`)
 		fmt.Fprintf(tw, "%s\t%s\t# %s\n", def.Key, v, def.Help)
 	}
 	return tw.Flush()

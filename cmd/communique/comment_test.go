@@ -296,8 +296,9 @@ func TestCommentCLIMistakes(t *testing.T) {
 	}
 }
 
-// TestSettingsCLI sets and lists settings, and refuses bad values with
-// one-line messages, on both stores.
+// TestSettingsCLI sets and lists settings, and refuses bad keys and
+// values with exit status 2 and a one-line message naming the key and
+// what it allows, on both stores.
 func TestSettingsCLI(t *testing.T) {
 	forEachStoreFlags(t, func(t *testing.T, store []string) {
 		before := mustCLI(t, store, "settings", "list")
@@ -324,19 +325,22 @@ func TestSettingsCLI(t *testing.T) {
 		}
 
 		tests := []struct {
-			name      string
-			args      []string
-			wantMsg   string
-			wantUsage bool
+			name    string
+			args    []string
+			wantMsg string
 		}{
-			{"TooDeep", []string{"settings", "set", "thread_comments_depth", "11"}, "Setting thread_comments_depth must be a whole number from 1 to 10.", false},
-			{"NotANumber", []string{"settings", "set", "comments_per_page", "many"}, "Setting comments_per_page must be a whole number from 1 to 500.", false},
-			{"BadChoice", []string{"settings", "set", "comment_order", "sideways"}, "Setting comment_order must be one of asc, desc.", false},
-			{"BadBool", []string{"settings", "set", "comment_moderation", "maybe"}, "Setting comment_moderation must be true or false.", false},
-			{"UnknownKey", []string{"settings", "set", "comment_colour", "red"}, `Unknown setting "comment_colour"`, false},
-			{"MissingValue", []string{"settings", "set", "thread_comments_depth"}, "settings set: give KEY VALUE", true},
-			{"ListWithArgument", []string{"settings", "list", "extra"}, `settings list: unexpected argument "extra"`, true},
-			{"UnknownAction", []string{"settings", "get", "title"}, `unknown command "settings get"`, true},
+			{"TooDeep", []string{"settings", "set", "thread_comments_depth", "11"}, "thread_comments_depth: must be a whole number from 1 to 10"},
+			{"NotANumber", []string{"settings", "set", "comments_per_page", "many"}, "comments_per_page: must be a whole number from 1 to 500"},
+			{"BadChoice", []string{"settings", "set", "comment_order", "sideways"}, "comment_order: must be asc or desc"},
+			{"BadLanguage", []string{"settings", "set", "search_language", "klingon"}, "search_language: must be one of danish, dutch, english,"},
+			{"BadBool", []string{"settings", "set", "comment_moderation", "maybe"}, "comment_moderation: must be true or false"},
+			{"BadFloat", []string{"settings", "set", "spam_threshold", "0.2"}, "spam_threshold: must be a number from 0.5 to 1"},
+			{"BadTimeZone", []string{"settings", "set", "timezone", "Mars/Olympus"}, "timezone: must be an IANA time zone such as Europe/Paris or UTC"},
+			{"TooLong", []string{"settings", "set", "title", strings.Repeat("x", 201)}, "title: must be at most 200 characters"},
+			{"UnknownKey", []string{"settings", "set", "comment_colour", "red"}, `"comment_colour": unknown setting (known: close_comments_days_old,`},
+			{"MissingValue", []string{"settings", "set", "thread_comments_depth"}, "settings set: give KEY VALUE"},
+			{"ListWithArgument", []string{"settings", "list", "extra"}, `settings list: unexpected argument "extra"`},
+			{"UnknownAction", []string{"settings", "get", "title"}, `unknown command "settings get"`},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -348,9 +352,9 @@ func TestSettingsCLI(t *testing.T) {
 				if strings.Contains(line, "\n") || !strings.Contains(line, tt.wantMsg) {
 					t.Errorf("error = %q, want one line containing %q", line, tt.wantMsg)
 				}
-				var u usageError
-				if got := errors.As(r.err, &u); got != tt.wantUsage {
-					t.Errorf("usage error = %v, want %v", got, tt.wantUsage)
+				// Every refusal is a command-line mistake: exit status 2.
+				if code := exitCode(r.err); code != 2 {
+					t.Errorf("exit status %d, want 2", code)
 				}
 			})
 		}

@@ -45,12 +45,18 @@ func main() {
 	p := &Program{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	if err := p.Run(ctx, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "communique: "+errorLine(err))
-		var u usageError
-		if errors.As(err, &u) {
-			os.Exit(2)
-		}
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
+}
+
+// exitCode is 2 for a mistake on the command line (scripts tell it from
+// a failure), 1 for anything else.
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
 }
 
 // Program is the command line with its streams, so tests run it in process.

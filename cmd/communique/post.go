@@ -73,7 +73,7 @@ func (p *Program) postCreate(ctx context.Context, args []string) error {
 		return err
 	}
 	settings := communique.ParseSettings(values)
-	a.CommentsOpen = settings.Bool("comments_open_default")
+	a.CommentsOpen = settings.CommentsOpenDefault
 	if *page {
 		a.Type = communique.TypePage
 		if len(cats)+len(tags) > 0 {

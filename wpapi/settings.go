@@ -2,6 +2,7 @@ package wpapi
 
 import (
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,16 @@ var settingNames = map[string]string{
 	"date_format": "date_format", "time_format": "time_format", "language": "language",
 	"posts_per_page": "posts_per_page", "default_comment_status": "comments_open_default",
 }
+
+// knownSettingNames lists settingNames for refusals.
+var knownSettingNames = func() string {
+	names := make([]string, 0, len(settingNames))
+	for name := range settingNames {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}()
 
 func settingsOut(st *communique.Settings) settingsJSON {
 	comments := "closed"
@@ -90,6 +101,15 @@ func (s *Server) handleSettingsUpdate(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		values[key] = v
+	}
+	// A setting this site lacks is refused, not silently dropped, so a
+	// client never believes it changed something. Names starting with _
+	// are WordPress's request options (_fields, _envelope…).
+	in.choice("default_ping_status", bad, "closed") // shown by GET: a round trip must pass
+	for name := range in.body {
+		if _, ok := settingNames[name]; !ok && name != "default_ping_status" && !strings.HasPrefix(name, "_") {
+			bad[name] = name + ": unknown setting (known: " + knownSettingNames + ")"
+		}
 	}
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)

@@ -1,0 +1,75 @@
+package admin_test
+
+import (
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"communique"
+)
+
+// settingField returns the settings page's block for one key: its input,
+// help and error.
+func settingField(body, key string) string {
+	for _, m := range regexp.MustCompile(`(?s)<div class="field setting">.*?\n</div>`).FindAllString(body, -1) {
+		if strings.Contains(m, `name="`+key+`"`) {
+			return m
+		}
+	}
+	return ""
+}
+
+// TestSettingsRefusals: each bad value comes back as 400 with its rule
+// beside its field, every value typed kept, and nothing stored.
+func TestSettingsRefusals(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store) {
+		n := newNewsroom(t, st)
+		root := n.SignIn(t, communique.RoleAdministrator)
+		cases := []struct {
+			name    string
+			key     string
+			value   string
+			wantErr string
+		}{
+			{"TooFewPosts", "posts_per_page", "0", "posts_per_page: must be a whole number from 1 to 100"},
+			{"NotANumber", "comments_per_page", "many", "comments_per_page: must be a whole number from 1 to 500"},
+			{"ForgedChoice", "comment_order", "sideways", "comment_order: must be asc or desc"},
+			{"ForgedLanguage", "search_language", "klingon", "search_language: must be one of danish,"},
+			{"LowThreshold", "spam_threshold", "0.2", "spam_threshold: must be a number from 0.5 to 1"},
+			{"NotAnAddress", "mail_from", "nobody", "mail_from: must be an address"},
+			{"LongWordList", "moderation_keys", strings.Repeat("casino\n", 10000), "moderation_keys: must be at most 65535 characters"},
+			{"NUL", "tagline", "a\x00b", "tagline: must be valid UTF-8"},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				before := n.Snapshot(t)
+				// A good change beside the bad one is kept in the form, not saved.
+				res := root.Post(t, "/admin/settings", n.settingsForm(t, map[string]string{tc.key: tc.value, "title": "Typed, not saved"}))
+				if res.Status != http.StatusBadRequest {
+					t.Fatalf("status %d, want 400 (%q)", res.Status, res.Message())
+				}
+				field := settingField(res.Body, tc.key)
+				if !strings.Contains(html.UnescapeString(field), `<span class="field-error">`+tc.wantErr) {
+					t.Errorf("the %s field lacks %q beside it:\n%s", tc.key, tc.wantErr, field)
+				}
+				if n := strings.Count(res.Body, `class="field-error"`); n != 1 {
+					t.Errorf("%d errors shown, want 1", n)
+				}
+				if !strings.Contains(settingField(res.Body, "title"), `value="Typed, not saved"`) {
+					t.Error("the form lost the title typed beside the bad value")
+				}
+				if after := n.Snapshot(t); after != before {
+					t.Errorf("a refused form changed the store:\n%s", diffLines(before, after))
+				}
+			})
+		}
+		t.Run("KeepsWordList", func(t *testing.T) {
+			res := root.Post(t, "/admin/settings", n.settingsForm(t, map[string]string{"moderation_keys": "casino\nlottery", "feed_items": "0"}))
+			if res.Status != http.StatusBadRequest || !strings.Contains(settingField(res.Body, "moderation_keys"), ">casino\nlottery</textarea>") {
+				t.Errorf("status %d; the word list typed is not kept:\n%s", res.Status, settingField(res.Body, "moderation_keys"))
+			}
+		})
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"communique"
 	"communique/sqlstore"
 )
 
@@ -53,7 +54,7 @@ type replica struct {
 const lsnBytes = `pg_wal_lsn_diff(%s, '0/0')::bigint`
 
 // OpenWithReplicas opens the primary as Open does and routes anonymous
-// reads (contexts marked sqlstore.WithReplicaReads) to the replicas at
+// reads (contexts marked communique.WithReplicaReads) to the replicas at
 // replicaDSNs, checked every second; writes, transactions and everyone
 // else read the primary. The Replicas it returns serve Barrier and
 // Stats; closing the store stops them.
@@ -137,7 +138,7 @@ func (rs *Replicas) SetLogger(l *slog.Logger) { rs.logger.Store(l) }
 // route picks a replica for an anonymous read, round robin among those
 // in rotation and caught up with the barrier; nil sends it to the primary.
 func (rs *Replicas) route(ctx context.Context) *sql.DB {
-	if !sqlstore.ReplicaReads(ctx) {
+	if !communique.ReplicaReads(ctx) {
 		return nil
 	}
 	barrier := rs.barrier.Load()

@@ -9,7 +9,6 @@ import (
 	"communique"
 	"communique/internal/pgtest"
 	"communique/postgres"
-	"communique/sqlstore"
 )
 
 // startReplicated starts a primary and a streaming replica of it.
@@ -31,7 +30,7 @@ func TestReplicaReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	anon := sqlstore.WithReplicaReads(ctx)
+	anon := communique.WithReplicaReads(ctx)
 
 	// The migrations reach the replica; then it joins the rotation.
 	waitFor(t, 10*time.Second, "the replica to join the rotation", func() bool {

@@ -79,27 +79,11 @@ type DB struct {
 	// ReadRouter, when set, picks the pool for each read outside a
 	// transaction (a PostgreSQL streaming replica, say); nil means the
 	// store's own read pool. It must return nil unless ctx carries
-	// WithReplicaReads, so background work and writers read the primary.
+	// communique.WithReplicaReads, so background work and writers read the primary.
 	ReadRouter func(ctx context.Context) *sql.DB
 
 	// OnClose, when set, runs at Close (to close what ReadRouter uses).
 	OnClose func()
-}
-
-type replicaReadsKey struct{}
-
-// WithReplicaReads marks ctx as an anonymous reader's: its reads may come
-// from a replica that is a moment behind. Requests of anyone who has
-// just written (a commenter, an editor) and all background work go
-// without it and read the primary, so they see their writes at once.
-func WithReplicaReads(ctx context.Context) context.Context {
-	return context.WithValue(ctx, replicaReadsKey{}, true)
-}
-
-// ReplicaReads reports whether ctx allows reads from a replica.
-func ReplicaReads(ctx context.Context) bool {
-	ok, _ := ctx.Value(replicaReadsKey{}).(bool)
-	return ok
 }
 
 // ChangeStamp returns a cheap value that changes when the database was

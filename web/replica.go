@@ -4,11 +4,11 @@ import (
 	"net/http"
 	"time"
 
-	"communique/sqlstore"
+	"communique"
 )
 
 // ReplicaReads lets anonymous readers' requests read from a database
-// replica (sqlstore.WithReplicaReads). Anyone who may have just written
+// replica (communique.WithReplicaReads). Anyone who may have just written
 // reads the primary, so they see their own writes at once: a request that
 // writes (not GET or HEAD), a reader who has just commented (the fresh
 // cookie, set for as long as they have something personal to see), an
@@ -22,7 +22,7 @@ func ReplicaReads(next http.Handler) http.Handler {
 			http.SetCookie(w, &http.Cookie{Name: wroteCookie, Value: "1", Path: "/", MaxAge: int(wroteFor.Seconds()),
 				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 		case r.Header.Get("Authorization") == "" && !hasCookie(r, freshCookie, sessionCookie, wroteCookie):
-			r = r.WithContext(sqlstore.WithReplicaReads(r.Context()))
+			r = r.WithContext(communique.WithReplicaReads(r.Context()))
 		}
 		next.ServeHTTP(w, r)
 	})

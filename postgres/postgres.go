@@ -44,6 +44,7 @@ var Dialect = sqlstore.Dialect{
 	// for "rare word" and "common word" differ tenfold, and a prepared
 	// statement's generic plan after five runs picked the wrong one.
 	PlanForValues: pgx.QueryExecModeExec,
+	Engine:        engine{},
 }
 
 // ConnectTimeout is the connect_timeout a DSN gets when it names none:

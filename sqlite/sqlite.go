@@ -40,6 +40,7 @@ var Dialect = sqlstore.Dialect{
 	Greatest:            "MAX",
 	PrepareStatements:   true,
 	CaseInsensitiveLike: "LIKE",
+	Engine:              engine{},
 }
 
 // Open opens (creating if needed) the store in dataDir and migrates it.

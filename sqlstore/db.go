@@ -56,6 +56,8 @@ type Dialect struct {
 	// than settling on a generic plan after a few runs. For pgx it is
 	// pgx.QueryExecModeExec.
 	PlanForValues any
+	// Engine does what differs beyond a word of SQL.
+	Engine Engine
 }
 
 // DB is a Communiqué store on a SQL database.
@@ -114,7 +116,7 @@ func New(write, read *sql.DB, d Dialect, migrations fs.FS) *DB {
 	return db
 }
 
-// Dialect returns the store's dialect name.
+// Dialect returns the store's dialect name, "sqlite" or "postgres".
 func (db *DB) Dialect() string { return db.dialect.Name }
 
 // Close closes the connections.

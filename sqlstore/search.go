@@ -2,12 +2,9 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"communique"
 	"communique/markup"
@@ -23,15 +20,6 @@ var (
 // the query through communique.ParseSearchQuery, so they agree on what a
 // reader asked for, and both keep to published articles here, so a draft
 // never shows in results.
-
-// ftsTokenizer is the SQLite FTS5 tokenizer for a search language: the
-// porter stemmer for English, whole words (accents folded) for the rest.
-func ftsTokenizer(language string) string {
-	if language == "english" {
-		return "porter unicode61 remove_diacritics 2"
-	}
-	return "unicode61 remove_diacritics 2"
-}
 
 // setBodyText stores the plain text of an article's body for search.
 // CreateArticle and UpdateArticle call it after writing html; the search
@@ -66,28 +54,15 @@ func (db *DB) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]
 			return nil, 0, err
 		}
 	}
-	var s searcher = sqliteSearch{db, ftsMatch(terms, f, categories)}
-	if db.dialect.Name == "postgres" {
-		// The tsquery is made once and bound as a constant, so the planner
-		// sees how common its words are (a backward scan of the newest
-		// articles for a common word, the GIN index for a rare one) and no
-		// row parses the query again.
-		// The language is one of SearchLanguages (the setting is checked),
-		// each a text search configuration PostgreSQL ships.
-		cfg := db.searchLanguage(ctx)
-		var tsq, tree string
-		if err := db.r().row(ctx, `SELECT q::text, querytree(q) FROM websearch_to_tsquery(?::regconfig, ?) q`,
-			cfg, websearchQuery(terms)).Scan(&tsq, &tree); err != nil {
-			return nil, 0, fmt.Errorf("search: %w", err)
-		}
-		if tree == "" || tree == "T" {
-			// Only words the language ignores ("the"), or only those and
-			// exclusions: nothing to look for.
-			return nil, 0, nil
-		}
-		s = postgresSearch{db, tsq, cfg}
+	s, err := db.dialect.Engine.PrepareSearch(ctx, db.r(), SearchQuery{Terms: terms, Filter: f, Categories: categories,
+		Language: db.searchLanguage, Before: db.Now(), PlanForValues: db.dialect.PlanForValues})
+	if err != nil {
+		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	cands, scores, err := s.rank(ctx, f, categories)
+	if s == nil {
+		return nil, 0, nil // nothing to look for
+	}
+	cands, scores, err := s.Rank(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
@@ -109,323 +84,19 @@ func (db *DB) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]
 	for i, id := range page {
 		hits[i] = &communique.SearchHit{Article: &communique.Article{ID: id}, Rank: scores[id]}
 	}
-	if err := s.snippets(ctx, hits); err != nil {
+	snips, err := s.Snippets(ctx, page)
+	if err != nil {
 		return nil, 0, fmt.Errorf("search snippets: %w", err)
+	}
+	for _, h := range hits {
+		if sn, ok := snips[h.Article.ID]; ok {
+			h.Title, h.Snippet = sn.Title, pickSnippet(sn.Body, sn.Excerpt)
+		}
 	}
 	if err := db.attachHitArticles(ctx, hits); err != nil {
 		return nil, 0, err
 	}
 	return hits, total, nil
-}
-
-// rankWindow is how many of the newest matches are ranked by relevance;
-// the older ones follow, newest first. Relevance functions read every
-// ranked row's index data, which costs about 10 µs a row.
-const rankWindow = communique.SearchRankWindow
-
-// searcher is one database's full-text search.
-type searcher interface {
-	// rank returns the ids of the newest MaxSearchResults matches, newest
-	// first, and the relevance of the newest rankWindow of them (higher
-	// is better).
-	rank(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, map[int64]float64, error)
-	// snippets sets the marked title and snippet of each hit.
-	snippets(ctx context.Context, hits []*communique.SearchHit) error
-}
-
-// ftsMatch writes parsed terms as an FTS5 query confined to the text
-// columns, with the filters as facet terms (see migration 0003). Every
-// word is quoted, so nothing a reader types is read as FTS5 syntax; OR
-// binds tighter than the implicit AND, as in web search.
-func ftsMatch(terms []communique.SearchTerm, f communique.SearchFilter, categories []int64) string {
-	var groups [][]string
-	var excluded []string
-	for _, t := range terms {
-		q := `"` + strings.Join(t.Words, " ") + `"`
-		switch {
-		case t.Exclude:
-			excluded = append(excluded, q)
-		case t.Or && len(groups) > 0:
-			groups[len(groups)-1] = append(groups[len(groups)-1], q)
-		default:
-			groups = append(groups, []string{q})
-		}
-	}
-	parts := make([]string, len(groups))
-	for i, g := range groups {
-		parts[i] = "(" + strings.Join(g, " OR ") + ")"
-	}
-	text := strings.Join(parts, " AND ")
-	for _, e := range excluded {
-		text += " NOT " + e
-	}
-	m := "({title excerpt body} : (" + text + "))"
-	if f.Type != nil {
-		m += ` AND (facets : "ztype` + *f.Type + `")`
-	}
-	if f.AuthorID != nil {
-		m += ` AND (facets : "zauthor` + strconv.FormatInt(*f.AuthorID, 10) + `")`
-	}
-	if f.CategoryID != nil {
-		var or []string
-		for _, id := range categories {
-			or = append(or, `"zterm`+strconv.FormatInt(id, 10)+`"`)
-		}
-		m += " AND (facets : (" + strings.Join(or, " OR ") + "))"
-	}
-	if months := facetMonths(f.PublishedFrom, f.PublishedTo); months != nil {
-		m += " AND (facets : (" + strings.Join(months, " OR ") + "))"
-	}
-	return m
-}
-
-// facetMonths returns the month tokens a date range covers, to narrow the
-// MATCH; the exact bounds are checked against the articles. nil when the
-// range is open or spans more than 20 years (the narrowing would cost
-// more than it saves).
-func facetMonths(from, to *time.Time) []string {
-	if from == nil || to == nil || !to.After(*from) {
-		return nil
-	}
-	var months []string
-	last := to.Add(-time.Nanosecond).UTC()
-	for m := time.Date(from.UTC().Year(), from.UTC().Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(last); m = m.AddDate(0, 1, 0) {
-		if len(months) == 240 {
-			return nil
-		}
-		months = append(months, `"zm`+m.Format("200601")+`"`)
-	}
-	return months
-}
-
-// websearchQuery writes parsed terms back in websearch_to_tsquery's
-// syntax, which reads them exactly as ParseSearchQuery did.
-func websearchQuery(terms []communique.SearchTerm) string {
-	var b strings.Builder
-	for _, t := range terms {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-			if t.Or {
-				b.WriteString("or ")
-			}
-		}
-		if t.Exclude {
-			b.WriteByte('-')
-		}
-		if len(t.Words) == 1 {
-			b.WriteString(t.Words[0])
-		} else {
-			b.WriteString(`"` + strings.Join(t.Words, " ") + `"`)
-		}
-	}
-	return b.String()
-}
-
-// snippetWords is about how many words a snippet shows.
-const snippetWords = 30
-
-// sqliteSearch searches the FTS5 table, which holds published articles
-// only and carries the filters as facet terms: only a date range needs
-// the articles table.
-type sqliteSearch struct {
-	db    *DB
-	match string
-}
-
-func (s sqliteSearch) rank(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, map[int64]float64, error) {
-	ids, err := s.candidates(ctx, f)
-	if err != nil || len(ids) == 0 {
-		return ids, nil, err
-	}
-	scores, err := s.scores(ctx, ids[:min(len(ids), rankWindow)])
-	return ids, scores, err
-}
-
-func (s sqliteSearch) candidates(ctx context.Context, f communique.SearchFilter) ([]int64, error) {
-	r := s.db.r()
-	from, where, args := "articles_fts", "", []any{s.match}
-	if f.PublishedFrom != nil || f.PublishedTo != nil {
-		// CROSS JOIN keeps the FTS table outside: probing it once per
-		// article would run the MATCH thousands of times.
-		from = "articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid"
-		if f.PublishedFrom != nil {
-			where, args = where+" AND a.published_at >= ?", append(args, r.t(*f.PublishedFrom))
-		}
-		if f.PublishedTo != nil {
-			where, args = where+" AND a.published_at < ?", append(args, r.t(*f.PublishedTo))
-		}
-	}
-	return scanIDs(r.query(ctx, `SELECT articles_fts.rowid FROM `+from+` WHERE articles_fts MATCH ?`+where+`
-		ORDER BY articles_fts.rowid DESC LIMIT ?`, append(args, communique.MaxSearchResults)...))
-}
-
-func (s sqliteSearch) scores(ctx context.Context, ids []int64) (map[int64]float64, error) {
-	// bm25 weighs a match in the title ten times one in the body. A
-	// rowid range is what FTS5 narrows a MATCH by cheaply; rows in the
-	// range that are not candidates (a date filter left them out) are
-	// dropped here.
-	want := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		want[id] = true
-	}
-	rows, err := s.db.r().query(ctx, `SELECT rowid, bm25(articles_fts, 10.0, 4.0, 1.0, 0.0) FROM articles_fts
-		WHERE articles_fts MATCH ? AND rowid BETWEEN ? AND ?`, s.match, ids[len(ids)-1], ids[0])
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	scores := make(map[int64]float64, len(ids))
-	for rows.Next() {
-		var id int64
-		var score float64
-		if err := rows.Scan(&id, &score); err != nil {
-			return nil, err
-		}
-		if want[id] {
-			scores[id] = -score // bm25 is lower for better matches
-		}
-	}
-	return scores, rows.Err()
-}
-
-func (s sqliteSearch) snippets(ctx context.Context, hits []*communique.SearchHit) error {
-	byID, ids := hitIndex(hits)
-	m, e := communique.HighlightStart, communique.HighlightEnd
-	rows, err := s.db.r().query(ctx, `SELECT rowid, highlight(articles_fts, 0, ?, ?),
-			snippet(articles_fts, 1, ?, ?, '…', ?), snippet(articles_fts, 2, ?, ?, '…', ?)
-		FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`,
-		append([]any{m, e, m, e, snippetWords, m, e, snippetWords, s.match}, int64Args(ids)...)...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var title, excerpt, body string
-		if err := rows.Scan(&id, &title, &excerpt, &body); err != nil {
-			return err
-		}
-		byID[id].Title, byID[id].Snippet = title, pickSnippet(body, excerpt)
-	}
-	return rows.Err()
-}
-
-// postgresSearch uses the tsvector column and its GIN index over
-// published articles.
-type postgresSearch struct {
-	db     *DB
-	query  string // a tsquery, as text
-	config string // the text search configuration
-}
-
-func (s postgresSearch) rank(ctx context.Context, f communique.SearchFilter, categories []int64) ([]int64, map[int64]float64, error) {
-	r := s.db.r()
-	// The tsquery is written into the SQL rather than bound: a driver
-	// that prepares statements gets a generic plan after a few runs, one
-	// that cannot know how common the words are (and then sorts every
-	// match of a common word). It is PostgreSQL's own output, made of
-	// words of letters and digits, quoted here as a literal.
-	literal := func(q string) string { return "'" + strings.ReplaceAll(q, "'", "''") + "'::tsquery" }
-	match := s.query
-	if f.CategoryID != nil {
-		// Categories are lexemes of the vector (see migration 0003).
-		var or []string
-		for _, id := range categories {
-			or = append(or, "'zterm"+strconv.FormatInt(id, 10)+"'")
-		}
-		match = "(" + s.query + ") & (" + strings.Join(or, " | ") + ")"
-	}
-	lit := literal(s.query)
-	where := []string{"a.search_vector @@ " + literal(match), "a.status = 'published'", "a.published_at <= ?"}
-	args := []any{r.t(s.db.Now())}
-	if f.Type != nil {
-		where, args = append(where, "a.type = ?"), append(args, *f.Type)
-	}
-	if f.AuthorID != nil {
-		where, args = append(where, "a.author_id = ?"), append(args, *f.AuthorID)
-	}
-	if f.PublishedFrom != nil {
-		where, args = append(where, "a.published_at >= ?"), append(args, r.t(*f.PublishedFrom))
-	}
-	if f.PublishedTo != nil {
-		where, args = append(where, "a.published_at < ?"), append(args, r.t(*f.PublishedTo))
-	}
-	// The newest matches by id alone (sorting a common word's thousands
-	// of matches with their vectors spilled to disk), then the vectors of
-	// the newest rankWindow of them for ts_rank. Normalization 1 divides
-	// by the log of the length, so a long article that mentions a word
-	// once does not beat a short one about it.
-	if s.db.dialect.PlanForValues != nil {
-		args = append([]any{s.db.dialect.PlanForValues}, args...)
-	}
-	rows, err := r.query(ctx, `SELECT m.id, ts_rank(v.search_vector, `+lit+`, 1) FROM (
-			SELECT id, row_number() OVER (ORDER BY id DESC) AS n FROM (
-				SELECT a.id FROM articles a WHERE `+strings.Join(where, " AND ")+`
-				ORDER BY a.id DESC LIMIT ?) x) m
-		LEFT JOIN articles v ON v.id = m.id AND m.n <= ?
-		ORDER BY m.id DESC`,
-		append(append([]any{}, args...), communique.MaxSearchResults, rankWindow)...)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	scores := map[int64]float64{}
-	for rows.Next() {
-		var id int64
-		var score sql.NullFloat64
-		if err := rows.Scan(&id, &score); err != nil {
-			return nil, nil, err
-		}
-		ids = append(ids, id)
-		if score.Valid {
-			scores[id] = score.Float64
-		}
-	}
-	return ids, scores, rows.Err()
-}
-
-func (s postgresSearch) snippets(ctx context.Context, hits []*communique.SearchHit) error {
-	byID, ids := hitIndex(hits)
-	marks := "StartSel=" + communique.HighlightStart + ", StopSel=" + communique.HighlightEnd
-	// ShortWord=0 keeps short words ("The") at the edges of a snippet.
-	rows, err := s.db.r().query(ctx, `SELECT a.id, ts_headline(cfg, a.title, query, ?),
-			ts_headline(cfg, a.excerpt, query, ?), ts_headline(cfg, COALESCE(a.body_text, a.html), query, ?)
-		FROM articles a, CAST(? AS regconfig) cfg, CAST(? AS tsquery) query
-		WHERE a.id IN (`+placeholders(len(ids))+`)`,
-		append([]any{marks + ", HighlightAll=true", marks + ", ShortWord=0, MaxWords=" + strconv.Itoa(snippetWords) + ", MinWords=15",
-			marks + `, ShortWord=0, MaxWords=` + strconv.Itoa(snippetWords) + `, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`, s.config, s.query},
-			int64Args(ids)...)...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var title, excerpt, body string
-		if err := rows.Scan(&id, &title, &excerpt, &body); err != nil {
-			return err
-		}
-		byID[id].Title, byID[id].Snippet = title, pickSnippet(body, excerpt)
-	}
-	return rows.Err()
-}
-
-// scanIDs reads a column of ids.
-func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 func hitIndex(hits []*communique.SearchHit) (map[int64]*communique.SearchHit, []int64) {
@@ -512,70 +183,24 @@ func (db *DB) RebuildSearchIndex(ctx context.Context) error {
 			return err
 		}
 	}
-	if db.dialect.Name == "postgres" {
-		// The trigger derives the vector again, in the current language.
-		if _, err := w.exec(ctx, `UPDATE articles SET search_vector = NULL`); err != nil {
-			return fmt.Errorf("rebuild search: %w", err)
-		}
-		return tx.Commit()
-	}
-	language := searchLanguage(ctx, w)
-	// The tokenizer is fixed when the table is made, so a language
-	// change makes the table again. The triggers name it, not hold it.
-	for _, stmt := range []string{
-		`DROP TABLE articles_fts`,
-		`CREATE VIRTUAL TABLE articles_fts USING fts5(title, excerpt, body, facets, tokenize = '` + ftsTokenizer(language) + `')`,
-		`INSERT INTO articles_fts (rowid, title, excerpt, body, facets) SELECT * FROM articles_fts_source`,
-	} {
-		if _, err := w.exec(ctx, stmt); err != nil {
-			return fmt.Errorf("rebuild search: %w", err)
-		}
+	if err := db.dialect.Engine.RebuildSearch(ctx, tx.Tx, searchLanguage(ctx, w)); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
 
-// Optimize merges the FTS5 index's segments and gathers the
-// planner's statistics (SQLite), or vacuums and analyzes the articles
-// (PostgreSQL): a bulk load leaves GIN entries pending, pages unmarked as
-// all-visible and no statistics, and autovacuum would otherwise do it
-// later, while readers wait. Without statistics SQLite can pick an index
-// that walks a whole table.
+// Optimize compacts the search index and gathers the planner's
+// statistics after a bulk load, which the database would otherwise do
+// later, while readers wait (see Engine.Optimize).
 func (db *DB) Optimize(ctx context.Context) error {
-	if db.dialect.Name == "postgres" {
-		// VACUUM cannot run in a transaction.
-		if _, err := db.write.ExecContext(ctx, `VACUUM (ANALYZE) articles, article_terms`); err != nil {
-			return fmt.Errorf("optimize search: %w", err)
-		}
-		return nil
-	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.w().exec(ctx, `INSERT INTO articles_fts (articles_fts) VALUES ('optimize')`); err != nil {
-		return fmt.Errorf("optimize search: %w", err)
-	}
-	if _, err := tx.w().exec(ctx, `ANALYZE`); err != nil {
-		return fmt.Errorf("analyze: %w", err)
-	}
-	return tx.Commit()
+	return db.dialect.Engine.Optimize(ctx, db.write)
 }
 
 // RefreshStatistics gathers the query planner's statistics for the tables
-// whose contents changed much since the last time, as SQLite advises for
-// long-running processes ('PRAGMA optimize', bounded by analysis_limit so
-// it takes milliseconds on a large store). PostgreSQL's autovacuum does
-// this by itself. Without statistics SQLite can pick an index that walks
-// a whole table.
+// whose contents changed much since the last time, where the database
+// does not do it by itself (see Engine.RefreshStatistics).
 func (db *DB) RefreshStatistics(ctx context.Context) error {
-	if db.dialect.Name != "sqlite" {
-		return nil
-	}
-	if _, err := db.write.ExecContext(ctx, `PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002`); err != nil {
-		return fmt.Errorf("refresh statistics: %w", err)
-	}
-	return nil
+	return db.dialect.Engine.RefreshStatistics(ctx, db.write)
 }
 
 // searchLanguage returns the search_language setting, english when unset.

@@ -157,18 +157,8 @@ func (db *DB) SetTermParent(ctx context.Context, id, parentID int64) error {
 // flagged, for the importer to retry once its parent is in.
 // Comment counts are not refreshed here: see RefreshCommentCounts.
 func (db *DB) ImportBatch(ctx context.Context, b *communique.ImportBatch) error {
-	if db.dialect.Name == "sqlite" {
-		// On the writer connection, for the rest of its life: statement
-		// journals in memory rather than in a temporary file (each
-		// comment insert, checked against foreign keys, journals the
-		// pages it touches), and a page cache that holds the comment
-		// indexes of a big import instead of SQLite's 2 MB.
-		if _, err := db.write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-			return fmt.Errorf("temp store: %w", err)
-		}
-		if _, err := db.write.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
-			return fmt.Errorf("cache size: %w", err)
-		}
+	if err := db.dialect.Engine.PrepareBulkWrites(ctx, db.write); err != nil {
+		return err
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -507,36 +497,10 @@ func (tx *Tx) importComments(ctx context.Context, source string, list []*communi
 	return nil
 }
 
-// reserveCommentIDs returns n ids that no other comment will get. On
-// PostgreSQL they come from the table's identity sequence, in one query;
-// on SQLite, which has a single writer and holds the write lock for the
-// whole transaction, they follow the largest id in use.
+// reserveCommentIDs returns n ids that no other comment will get.
 func (tx *Tx) reserveCommentIDs(ctx context.Context, n int) ([]int64, error) {
-	ids := make([]int64, 0, n)
-	w := tx.w()
-	if tx.db.dialect.Name == "postgres" {
-		rows, err := w.query(ctx, `SELECT nextval(pg_get_serial_sequence('comments', 'id')) FROM generate_series(1, ?)`, n)
-		if err != nil {
-			return nil, fmt.Errorf("reserve comment ids: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		return ids, rows.Err()
-	}
-	var last int64
-	if err := w.row(ctx, `SELECT COALESCE(MAX(id), 0) FROM comments`).Scan(&last); err != nil {
-		return nil, fmt.Errorf("reserve comment ids: %w", err)
-	}
-	for i := 1; i <= n; i++ {
-		ids = append(ids, last+int64(i))
-	}
-	return ids, nil
+	tx.db.queries.Add(1)
+	return tx.db.dialect.Engine.ReserveIDs(ctx, tx.Tx, "comments", n)
 }
 
 func (tx *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {

@@ -34,6 +34,7 @@ import (
 	_ "time/tzdata" // time zones work in a static binary on a bare image
 
 	"communique"
+	"communique/media"
 	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
@@ -232,19 +233,45 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// openStore opens PostgreSQL for a postgres:// URL, else SQLite in the
-// data folder.
-func openStore(ctx context.Context, sf *storeFlags) (*sqlstore.DB, error) {
+// site is where a command finds the store and what comes with its kind
+// (sqlite.Site, postgres.Site).
+type site interface {
+	Open(ctx context.Context) (*sqlstore.DB, error)
+	// DatabaseFile is the file of a store kept in one, else "".
+	DatabaseFile() string
+	// MediaDir is the folder of media files kept beside the database,
+	// else "".
+	MediaDir() string
+	MediaStorage(db *sqlstore.DB) (media.Storage, error)
+	// Shared reports whether several nodes may share the store.
+	Shared() bool
+	// Watch calls fn when another node changes the store, until ctx ends.
+	Watch(ctx context.Context, fn func())
+}
+
+// siteFor reads the store flags: PostgreSQL for a postgres:// URL, else
+// SQLite in the data folder (or at sqlite:PATH).
+func siteFor(sf *storeFlags) (site, error) {
 	switch {
-	case strings.HasPrefix(sf.db, "postgres://"), strings.HasPrefix(sf.db, "postgresql://"):
-		return postgres.Open(ctx, sf.db)
+	case isPostgresURL(sf.db):
+		return postgres.Site{DSN: sf.db}, nil
 	case sf.db == "" || sf.db == "sqlite" || strings.HasPrefix(sf.db, "sqlite:"):
+		s := sqlite.Site{Dir: sf.data}
 		if path := strings.TrimPrefix(strings.TrimPrefix(sf.db, "sqlite:"), "//"); path != "" && path != "sqlite" {
-			return sqlite.OpenFile(ctx, path)
+			s.File = path
 		}
-		return sqlite.Open(ctx, sf.data)
+		return s, nil
 	}
 	return nil, usagef("--db must be a postgres:// URL or sqlite:PATH (got %q)", redact(sf.db))
+}
+
+// openStore opens the store the flags name.
+func openStore(ctx context.Context, sf *storeFlags) (*sqlstore.DB, error) {
+	s, err := siteFor(sf)
+	if err != nil {
+		return nil, err
+	}
+	return s.Open(ctx)
 }
 
 // redact hides a password in a URL so it never reaches a terminal or log.

@@ -59,7 +59,11 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	images, err := mediaStorage(db, sf)
+	st, err := siteFor(sf)
+	if err != nil {
+		return err
+	}
+	images, err := st.MediaStorage(db)
 	if err != nil {
 		return err
 	}
@@ -84,14 +88,12 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	// Changes from other processes reach this node's cache within a second
 	// by polling, and within milliseconds through PostgreSQL's NOTIFY.
 	go srv.WatchStore(ctx, 500*time.Millisecond)
-	if db.Dialect() == "postgres" {
-		go postgres.Listen(ctx, sf.db, postgres.CacheChannel, func(string) {
-			// Replicas serve the pages rendered anew only once they have
-			// the change that dropped them.
-			replicas.Barrier(ctx)
-			srv.StoreChanged()
-		})
-	}
+	go st.Watch(ctx, func() {
+		// Replicas serve the pages rendered anew only once they have
+		// the change that dropped them.
+		replicas.Barrier(ctx)
+		srv.StoreChanged()
+	})
 	talk, err := discussionService(ctx, db)
 	if err != nil {
 		return err
@@ -106,7 +108,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	apiCfg := wpapi.Config{Store: db, Discussion: talk, Logger: logger, MediaStorage: images, Sessions: newsroom, Notify: notifier}
-	if db.Dialect() == "postgres" {
+	if st.Shared() {
 		// Several nodes may share this database: share the API's quotas.
 		apiCfg.SharedLimits = db
 	}

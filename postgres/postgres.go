@@ -26,7 +26,6 @@ var migrations embed.FS
 
 // Dialect is PostgreSQL's flavour of SQL for the shared store.
 var Dialect = sqlstore.Dialect{
-	Name:     "postgres",
 	Numbered: true,
 	IsUniqueViolation: func(err error) bool {
 		var e *pgconn.PgError

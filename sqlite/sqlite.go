@@ -31,7 +31,6 @@ const FileName = "communique.db"
 
 // Dialect is SQLite's flavour of SQL for the shared store.
 var Dialect = sqlstore.Dialect{
-	Name: "sqlite",
 	IsUniqueViolation: func(err error) bool {
 		var e *sqlite.Error
 		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)

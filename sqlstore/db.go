@@ -24,8 +24,6 @@ import (
 
 // Dialect is what differs between the SQL databases.
 type Dialect struct {
-	// Name is "sqlite" or "postgres".
-	Name string
 	// Numbered placeholders ($1, $2, …) instead of ?. Queries are written
 	// with ? and rebound.
 	Numbered bool
@@ -117,7 +115,7 @@ func New(write, read *sql.DB, d Dialect, migrations fs.FS) *DB {
 }
 
 // Dialect returns the store's dialect name, "sqlite" or "postgres".
-func (db *DB) Dialect() string { return db.dialect.Name }
+func (db *DB) Dialect() string { return db.dialect.Engine.Name() }
 
 // Close closes the connections.
 func (db *DB) Close() error {

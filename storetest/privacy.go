@@ -7,6 +7,7 @@ import (
 
 	"communique"
 	"communique/sqlstore"
+	"communique/storeops"
 )
 
 // privacyFixture is a discussion in which "Rosa" (rosa@mail.example)
@@ -189,7 +190,7 @@ func testIntegrity(t *testing.T, db *sqlstore.DB) {
 // problem.
 func mustBeSound(tb testing.TB, db *sqlstore.DB) {
 	tb.Helper()
-	problems, err := db.CheckIntegrity(context.Background())
+	problems, err := storeops.CheckIntegrity(context.Background(), db)
 	if err != nil {
 		tb.Fatal(err)
 	}

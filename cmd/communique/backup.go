@@ -10,9 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"communique/backup"
 	"communique/sqlite"
-	"communique/sqlstore"
+	"communique/storeops"
 )
 
 const backupHelp = `  communique backup FILE
@@ -35,19 +34,22 @@ func (p *Program) backup(ctx context.Context, args []string) error {
 		return usagef("backup: give the file to write (communique backup FILE)")
 	}
 	file := rest[0]
-	db, err := openStore(ctx, sf)
+	st, err := siteFor(sf)
+	if err != nil {
+		return err
+	}
+	db, err := st.Open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	src := backup.Source{Store: db, OpenSnapshot: func(ctx context.Context, path string) (backup.Store, error) {
-		return sqlite.OpenReadOnly(ctx, path)
+	src := storeops.Source{Store: db, MediaDir: st.MediaDir(), OpenSnapshot: func(ctx context.Context, path string) (storeops.Snapshot, error) {
+		return sqlite.OpenReadOnly(ctx, path) // a snapshot is a SQLite file
 	}}
-	if db.Dialect() == "sqlite" {
-		src.MediaDir = filepath.Join(sf.data, "media")
+	if f := st.DatabaseFile(); f != "" {
 		// The snapshot is written beside the database, where there is room
 		// for it, rather than in a small /tmp.
-		src.TempDir = filepath.Dir(sqlitePath(sf))
+		src.TempDir = filepath.Dir(f)
 	}
 	// Written under a temporary name and renamed, so FILE is either the
 	// old one or a whole new backup.
@@ -56,7 +58,7 @@ func (p *Program) backup(ctx context.Context, args []string) error {
 		return fmt.Errorf("backup: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	m, err := backup.Write(ctx, tmp, src)
+	m, err := storeops.Write(ctx, tmp, src)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -71,21 +73,13 @@ func (p *Program) backup(ctx context.Context, args []string) error {
 	}
 	media := 0
 	for name := range m.Files {
-		if strings.HasPrefix(name, backup.MediaDir) {
+		if strings.HasPrefix(name, storeops.MediaDir) {
 			media++
 		}
 	}
 	fmt.Fprintf(p.Stdout, "backed up %d rows in %d tables and %d media files of the %s store to %s\n",
 		m.Rows(), len(m.Tables), media, m.Store, file)
 	return nil
-}
-
-// sqlitePath is the SQLite database file the store flags name.
-func sqlitePath(sf *storeFlags) string {
-	if path := strings.TrimPrefix(strings.TrimPrefix(sf.db, "sqlite:"), "//"); path != "" && path != "sqlite" {
-		return path
-	}
-	return filepath.Join(sf.data, sqlite.FileName)
 }
 
 func (p *Program) restore(ctx context.Context, args []string) error {
@@ -103,22 +97,21 @@ func (p *Program) restore(ctx context.Context, args []string) error {
 		return fmt.Errorf("restore: %w", err)
 	}
 	defer f.Close()
-	if strings.HasPrefix(sf.db, "postgres://") || strings.HasPrefix(sf.db, "postgresql://") {
-		return p.restorePostgres(ctx, f, rest[0], sf, *force)
+	st, err := siteFor(sf)
+	if err != nil {
+		return err
 	}
-	return p.restoreSQLite(ctx, f, rest[0], sf, *force)
+	if st.DatabaseFile() == "" {
+		return p.restoreLoad(ctx, f, rest[0], st, *force)
+	}
+	return p.restoreFile(ctx, f, rest[0], st, *force)
 }
 
-// isSQLiteFlags reports whether the flags name a SQLite store.
-func isSQLiteFlags(sf *storeFlags) bool {
-	return sf.db == "" || sf.db == "sqlite" || strings.HasPrefix(sf.db, "sqlite:")
-}
-
-func (p *Program) restoreSQLite(ctx context.Context, r io.Reader, name string, sf *storeFlags, force bool) error {
-	if !isSQLiteFlags(sf) {
-		return usagef("--db must be a postgres:// URL or sqlite:PATH (got %q)", redact(sf.db))
-	}
-	target := sqlitePath(sf)
+// restoreFile restores a store kept in one file (SQLite): the backup's
+// snapshot, checked, takes the file's place, and its media the media
+// folder's.
+func (p *Program) restoreFile(ctx context.Context, r io.Reader, name string, st site, force bool) error {
+	target := st.DatabaseFile()
 	dir := filepath.Dir(target)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return fmt.Errorf("restore: %w", err)
@@ -128,7 +121,7 @@ func (p *Program) restoreSQLite(ctx context.Context, r io.Reader, name string, s
 		if err != nil {
 			return fmt.Errorf("restore: %w", err)
 		}
-		full, err := old.HasContent(ctx)
+		full, err := storeops.HasContent(ctx, old)
 		old.Close()
 		if err != nil {
 			return fmt.Errorf("restore: %w", err)
@@ -142,15 +135,21 @@ func (p *Program) restoreSQLite(ctx context.Context, r io.Reader, name string, s
 		return fmt.Errorf("restore: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	m, err := backup.Read(ctx, r, tmp)
+	m, err := storeops.Read(ctx, r, tmp)
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	if m.Store != "sqlite" {
+	snap := filepath.Join(tmp, storeops.DatabaseName)
+	if _, ok := m.Files[storeops.DatabaseName]; !ok {
 		return fmt.Errorf("restore: %s is a backup of a %s store; restore it with --db postgres://…", name, m.Store)
 	}
-	snap := filepath.Join(tmp, backup.DatabaseName)
-	if err := verifyRestored(ctx, m, func(ctx context.Context) (*sqlstore.DB, error) { return sqlite.OpenReadOnly(ctx, snap) }); err != nil {
+	restored, err := sqlite.OpenReadOnly(ctx, snap)
+	if err != nil {
+		return fmt.Errorf("restore: nothing was changed: %w", err)
+	}
+	err = verifyRestored(ctx, m, restored)
+	restored.Close()
+	if err != nil {
 		return fmt.Errorf("restore: nothing was changed: %w", err)
 	}
 	// Into place: the old database and its journals go, then the media
@@ -163,7 +162,7 @@ func (p *Program) restoreSQLite(ctx context.Context, r io.Reader, name string, s
 	if err := os.Rename(snap, target); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	mediaDir := filepath.Join(sf.data, "media")
+	mediaDir := st.MediaDir()
 	if err := os.RemoveAll(mediaDir); err != nil {
 		return fmt.Errorf("restore: media: %w", err)
 	}
@@ -176,25 +175,27 @@ func (p *Program) restoreSQLite(ctx context.Context, r io.Reader, name string, s
 		}
 	}
 	// Opening migrates a backup made by an older version.
-	db, err := openStore(ctx, sf)
+	db, err := st.Open(ctx)
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	defer db.Close()
-	if problems, err := db.CheckIntegrity(ctx); err != nil || len(problems) > 0 {
+	if problems, err := storeops.CheckIntegrity(ctx, db); err != nil || len(problems) > 0 {
 		return fmt.Errorf("restore: the restored store fails its checks: %v %v", problems, err)
 	}
 	p.restored(m, name)
 	return nil
 }
 
-func (p *Program) restorePostgres(ctx context.Context, r io.Reader, name string, sf *storeFlags, force bool) error {
-	db, err := openStore(ctx, sf)
+// restoreLoad restores a store on a server (PostgreSQL): the backup's
+// tables are loaded in one transaction, then checked.
+func (p *Program) restoreLoad(ctx context.Context, r io.Reader, name string, st site, force bool) error {
+	db, err := st.Open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	full, err := db.HasContent(ctx)
+	full, err := storeops.HasContent(ctx, db)
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
@@ -206,11 +207,11 @@ func (p *Program) restorePostgres(ctx context.Context, r io.Reader, name string,
 		return fmt.Errorf("restore: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	m, err := backup.Read(ctx, r, tmp)
+	m, err := storeops.Read(ctx, r, tmp)
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	if m.Store != "postgres" {
+	if _, ok := m.Files[storeops.DatabaseName]; ok {
 		return fmt.Errorf("restore: %s is a backup of a %s store; restore it with --data DIR", name, m.Store)
 	}
 	if v, err := db.SchemaVersion(ctx); err != nil {
@@ -218,13 +219,13 @@ func (p *Program) restorePostgres(ctx context.Context, r io.Reader, name string,
 	} else if m.Schema > v {
 		return fmt.Errorf("restore: the backup comes from a newer version of Communiqué (schema %d, this one has %d)", m.Schema, v)
 	}
-	err = db.Load(ctx, m.Tables, func(table string) (io.ReadCloser, error) {
+	err = storeops.Load(ctx, db, m.Tables, func(table string) (io.ReadCloser, error) {
 		return os.Open(filepath.Join(tmp, "tables", table+".jsonl"))
 	})
 	if err != nil {
 		return fmt.Errorf("restore: nothing was changed: %w", err)
 	}
-	if err := verifyRestored(ctx, m, func(context.Context) (*sqlstore.DB, error) { return db, nil }); err != nil {
+	if err := verifyRestored(ctx, m, db); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	p.restored(m, name)
@@ -233,22 +234,15 @@ func (p *Program) restorePostgres(ctx context.Context, r io.Reader, name string,
 
 // verifyRestored compares a restored store with the manifest and runs its
 // integrity checks.
-func verifyRestored(ctx context.Context, m *backup.Manifest, open func(context.Context) (*sqlstore.DB, error)) error {
-	db, err := open(ctx)
+func verifyRestored(ctx context.Context, m *storeops.Manifest, db storeops.Store) error {
+	got, err := storeops.Checksums(ctx, db, m.Columns())
 	if err != nil {
 		return err
 	}
-	if db.Dialect() == "sqlite" {
-		defer db.Close()
-	}
-	got, err := db.Checksums(ctx, m.Columns())
-	if err != nil {
+	if err := m.Verify(got); err != nil {
 		return err
 	}
-	if err := backup.CompareTables(m.Tables, got); err != nil {
-		return err
-	}
-	problems, err := db.CheckIntegrity(ctx)
+	problems, err := storeops.CheckIntegrity(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -258,10 +252,10 @@ func verifyRestored(ctx context.Context, m *backup.Manifest, open func(context.C
 	return nil
 }
 
-func (p *Program) restored(m *backup.Manifest, name string) {
+func (p *Program) restored(m *storeops.Manifest, name string) {
 	media := 0
 	for f := range m.Files {
-		if strings.HasPrefix(f, backup.MediaDir) {
+		if strings.HasPrefix(f, storeops.MediaDir) {
 			media++
 		}
 	}

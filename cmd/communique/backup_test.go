@@ -19,6 +19,7 @@ import (
 	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
+	"communique/storeops"
 	"communique/storetest"
 )
 
@@ -151,7 +152,7 @@ func TestBackupRestore(t *testing.T) {
 			if got, _ := restored.FindArticleByID(ctx, a.ID); got == nil || got.CommentCount != len(list) {
 				t.Errorf("restored article's comment count is not its %d comments: %+v", len(list), got)
 			}
-			if problems, err := restored.CheckIntegrity(ctx); err != nil || len(problems) > 0 {
+			if problems, err := storeops.CheckIntegrity(ctx, restored); err != nil || len(problems) > 0 {
 				t.Errorf("restored store: %v %v", problems, err)
 			}
 			// New rows continue after the restored ids.

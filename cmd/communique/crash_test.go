@@ -24,6 +24,7 @@ import (
 
 	"communique"
 	"communique/sqlstore"
+	"communique/storeops"
 )
 
 // crashCycles and crashStorm bound the test: that many kill -9s, each
@@ -69,7 +70,7 @@ func TestCrashSafety(t *testing.T) {
 
 			db := open(t)
 			storm.verify(t, db)
-			problems, err := db.CheckIntegrity(context.Background())
+			problems, err := storeops.CheckIntegrity(context.Background(), db)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,15 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"communique/media"
 	"communique/postgres"
-	"communique/sqlite"
-	"communique/sqlstore"
+	"communique/storeops"
 )
 
 // migrateHelp is the help of the migrate command.
@@ -33,12 +31,16 @@ func (p *Program) migrateCmd(ctx context.Context, args []string) error {
 	if isPostgresURL(sf.db) {
 		return usagef("migrate: the site moves from SQLite, in --data (or --db sqlite:PATH); --db names PostgreSQL (%s)", redact(sf.db))
 	}
-	src, err := openStore(ctx, sf)
+	st, err := siteFor(sf)
+	if err != nil {
+		return err
+	}
+	src, err := st.Open(ctx)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	files := &media.FileStorage{Dir: filepath.Join(sf.data, "media")}
+	files := &media.FileStorage{Dir: st.MediaDir()}
 	keys, err := files.Keys()
 	if err != nil {
 		return err
@@ -49,14 +51,10 @@ func (p *Program) migrateCmd(ctx context.Context, args []string) error {
 	}
 	defer dst.Close()
 
-	from := filepath.Join(sf.data, sqlite.FileName)
-	if path := strings.TrimPrefix(strings.TrimPrefix(sf.db, "sqlite:"), "//"); path != "" && path != "sqlite" {
-		from = path
-	}
-	fmt.Fprintf(p.Stderr, "Copying %s and %d media files to %s\n", from, len(keys), redact(*to))
+	fmt.Fprintf(p.Stderr, "Copying %s and %d media files to %s\n", st.DatabaseFile(), len(keys), redact(*to))
 	m := newMeter(p.Stderr, "migrate: ")
 	finished := false
-	opt := sqlstore.CopyOptions{Media: files, MediaKeys: keys, Progress: func(pr sqlstore.CopyProgress) {
+	opt := storeops.CopyOptions{Media: files, MediaKeys: keys, Progress: func(pr storeops.CopyProgress) {
 		now := time.Now()
 		if last := pr.Done == pr.Total; last && !finished || !last && m.due(now) {
 			finished = last
@@ -64,13 +62,13 @@ func (p *Program) migrateCmd(ctx context.Context, args []string) error {
 		}
 	}}
 	start := time.Now()
-	err = sqlstore.Copy(ctx, dst, src, opt)
+	err = storeops.Copy(ctx, dst, src, opt)
 	m.done()
 	if err != nil {
 		return fmt.Errorf("migrate: nothing was copied (the target is as it was): %w", err)
 	}
 	fmt.Fprintf(p.Stderr, "Copied in %s. Comparing every table…\n", time.Since(start).Round(time.Millisecond))
-	checks, err := sqlstore.VerifyCopy(ctx, dst, src, opt)
+	checks, err := storeops.VerifyCopy(ctx, dst, src, opt)
 	if err != nil {
 		return fmt.Errorf("migrate: copied, but the comparison failed: %w", err)
 	}
@@ -84,7 +82,7 @@ func (p *Program) migrateCmd(ctx context.Context, args []string) error {
 }
 
 // copyLine is one line of the copy's progress.
-func copyLine(m *meter, pr sqlstore.CopyProgress, now time.Time) string {
+func copyLine(m *meter, pr storeops.CopyProgress, now time.Time) string {
 	var b strings.Builder
 	frac := 1.0
 	if pr.Total > 0 {
@@ -99,7 +97,7 @@ func copyLine(m *meter, pr sqlstore.CopyProgress, now time.Time) string {
 
 // printChecks prints the comparison as a table and returns the tables
 // that differ.
-func printChecks(p *Program, checks []sqlstore.TableCheck) (bad []string) {
+func printChecks(p *Program, checks []storeops.TableCheck) (bad []string) {
 	tw := tabwriter.NewWriter(p.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "table\tSQLite rows\tPostgreSQL rows\tchecksum")
 	for _, c := range checks {

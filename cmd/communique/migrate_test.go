@@ -25,6 +25,7 @@ import (
 	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
+	"communique/storeops"
 	"communique/storetest"
 	"communique/web"
 )
@@ -244,7 +245,7 @@ func TestMigrateToPostgres(t *testing.T) {
 		}
 		files, _ := media.NewFileStorage(filepath.Join(dir, "media"))
 		keys, _ := files.Keys()
-		checks, err := sqlstore.VerifyCopy(ctx, dst, src, sqlstore.CopyOptions{Media: files, MediaKeys: keys})
+		checks, err := storeops.VerifyCopy(ctx, dst, src, storeops.CopyOptions{Media: files, MediaKeys: keys})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -289,12 +290,12 @@ func TestMigrateProgress(t *testing.T) {
 	var plain syncBuffer
 	m := newMeter(&plain, "migrate: ")
 	m.start = time.Now().Add(-2 * time.Second)
-	line := copyLine(m, sqlstore.CopyProgress{Table: "comments", Done: 500, Total: 2000}, time.Now())
+	line := copyLine(m, storeops.CopyProgress{Table: "comments", Done: 500, Total: 2000}, time.Now())
 	if !strings.HasPrefix(line, " 25%  500 of 2000 rows  comments  (") || !strings.Contains(line, "rows/s)") {
 		t.Errorf("plain line = %q", line)
 	}
 	m.terminal = true
-	if line := copyLine(m, sqlstore.CopyProgress{Table: "comments", Done: 1000, Total: 2000}, time.Now()); !strings.HasPrefix(line, "[############............]  50%") {
+	if line := copyLine(m, storeops.CopyProgress{Table: "comments", Done: 1000, Total: 2000}, time.Now()); !strings.HasPrefix(line, "[############............]  50%") {
 		t.Errorf("terminal line = %q", line)
 	}
 }

@@ -1,13 +1,12 @@
-// Package backup writes and reads Communiqué's backup files: a gzipped tar
-// archive with the store's data, the media files of a SQLite site, and a
-// manifest (last in the archive) that counts and checksums every table and
-// every file, so that a restore proves it brought everything back.
-//
-// A SQLite store is copied as one database file, made with VACUUM INTO
-// while the site serves; a PostgreSQL store as one JSON-lines file per
-// table, read in one repeatable-read transaction. Both are one consistent
+package storeops
+
+// A backup is a gzipped tar archive with the store's data, the media
+// files of a site that keeps them in a folder, and a manifest (last in
+// the archive) that counts and checksums every table and every file, so
+// that a restore proves it brought everything back. A SQLite store is
+// one snapshot file made while the site serves; a PostgreSQL store one
+// JSON-lines file per table, read in one transaction. Both are one
 // moment of the store, however much is written during the backup.
-package backup
 
 import (
 	"archive/tar"
@@ -28,30 +27,35 @@ import (
 	"time"
 
 	"communique"
-	"communique/sqlstore"
 )
 
-// Format names the archive layout in the manifest.
-const Format = "communique-backup/1"
+// Format names the archive layout in the manifest. The second format
+// sums tables with the one Checksum (the first summed the JSON lines it
+// wrote); backups of the first format still restore, checked by their
+// files' checksums and their tables' row counts.
+const (
+	Format   = "communique-backup/2"
+	FormatV1 = "communique-backup/1"
+)
 
 // Names inside the archive.
 const (
 	ManifestName = "manifest.json"
-	DatabaseName = "communique.db" // SQLite only
-	TablesDir    = "tables/"       // PostgreSQL: tables/NAME.jsonl
-	MediaDir     = "media/"        // SQLite: the media folder's files
+	DatabaseName = "communique.db" // a store that snapshots to one file
+	TablesDir    = "tables/"       // other stores: tables/NAME.jsonl
+	MediaDir     = "media/"        // the media folder's files
 )
 
 // Manifest describes a backup: where it comes from, and the row counts
 // and checksums a restore must find again.
 type Manifest struct {
-	Format    string                       `json:"format"`
-	Store     string                       `json:"store"` // "sqlite" or "postgres"
-	Schema    int                          `json:"schema_version"`
-	Version   string                       `json:"communique_version"`
-	CreatedAt time.Time                    `json:"created_at"`
-	Tables    map[string]sqlstore.TableSum `json:"tables"`
-	Files     map[string]FileSum           `json:"files"`
+	Format    string              `json:"format"`
+	Store     string              `json:"store"` // "sqlite" or "postgres"
+	Schema    int                 `json:"schema_version"`
+	Version   string              `json:"communique_version"`
+	CreatedAt time.Time           `json:"created_at"`
+	Tables    map[string]TableSum `json:"tables"`
+	Files     map[string]FileSum  `json:"files"`
 }
 
 // FileSum is a file's size and SHA-256.
@@ -60,24 +64,20 @@ type FileSum struct {
 	SHA256 string `json:"sha256"`
 }
 
-// Store is what a backup reads from a store.
-type Store interface {
-	Dialect() string
-	SchemaVersion(ctx context.Context) (int, error)
-	Checksums(ctx context.Context, columns map[string][]string) (map[string]sqlstore.TableSum, error)
-	Dump(ctx context.Context, create func(table string) (io.Writer, error)) (map[string]sqlstore.TableSum, error)
-	SnapshotTo(ctx context.Context, path string) error
+// Snapshot is a store opened from a snapshot file, to checksum it.
+type Snapshot interface {
+	Store
 	Close() error
 }
 
 // Source is what Write backs up.
 type Source struct {
 	Store Store
-	// MediaDir is the SQLite site's media folder; "" when media live in
-	// the database.
+	// MediaDir is the site's media folder; "" when media live in the
+	// database.
 	MediaDir string
-	// OpenSnapshot opens a SQLite snapshot file read-only, to checksum it.
-	OpenSnapshot func(ctx context.Context, path string) (Store, error)
+	// OpenSnapshot opens a snapshot file read-only, to checksum it.
+	OpenSnapshot func(ctx context.Context, path string) (Snapshot, error)
 	// TempDir holds the snapshot and table files while the archive is
 	// written; "" is the system's.
 	TempDir string
@@ -85,7 +85,7 @@ type Source struct {
 
 // Write writes a backup of src to w and returns its manifest.
 func Write(ctx context.Context, w io.Writer, src Source) (*Manifest, error) {
-	m := &Manifest{Format: Format, Store: src.Store.Dialect(), Version: communique.Version,
+	m := &Manifest{Format: Format, Store: src.Store.Engine().Name(), Version: communique.Version,
 		CreatedAt: time.Now().UTC().Truncate(time.Second), Files: map[string]FileSum{}}
 	var err error
 	if m.Schema, err = src.Store.SchemaVersion(ctx); err != nil {
@@ -96,114 +96,128 @@ func Write(ctx context.Context, w io.Writer, src Source) (*Manifest, error) {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-
 	// First the data, to temporary files: a tar entry needs its size.
-	var files []string // archive names, in order
-	local := map[string]string{}
-	switch m.Store {
-	case "sqlite":
-		snap := filepath.Join(tmp, DatabaseName)
-		if err := src.Store.SnapshotTo(ctx, snap); err != nil {
-			return nil, fmt.Errorf("backup: %w", err)
-		}
-		copyDB, err := src.OpenSnapshot(ctx, snap)
-		if err != nil {
-			return nil, fmt.Errorf("backup: open snapshot: %w", err)
-		}
-		m.Tables, err = copyDB.Checksums(ctx, nil)
-		copyDB.Close()
-		if err != nil {
-			return nil, fmt.Errorf("backup: %w", err)
-		}
-		files, local[DatabaseName] = append(files, DatabaseName), snap
-	default:
-		open := map[string]*os.File{}
-		defer func() {
-			for _, f := range open {
-				f.Close()
-			}
-		}()
-		m.Tables, err = src.Store.Dump(ctx, func(table string) (io.Writer, error) {
-			f, err := os.Create(filepath.Join(tmp, table+".jsonl"))
-			if err != nil {
-				return nil, err
-			}
-			open[table] = f
-			name := TablesDir + table + ".jsonl"
-			files, local[name] = append(files, name), f.Name()
-			return f, nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("backup: %w", err)
-		}
-		for _, f := range open {
-			if err := f.Close(); err != nil {
-				return nil, fmt.Errorf("backup: %w", err)
-			}
-		}
-		clear(open)
+	files := map[string]string{} // archive name -> local file
+	if m.Tables, err = writeData(ctx, src, tmp, files); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
 	}
-	// Media files are copied after the snapshot: an image uploaded
-	// meanwhile has its file but no record in the backup, and is unseen.
-	if src.MediaDir != "" {
-		err := filepath.WalkDir(src.MediaDir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) && p == src.MediaDir {
-					return filepath.SkipDir
-				}
-				return err
-			}
-			if strings.HasPrefix(d.Name(), ".") && p != src.MediaDir {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil // an upload in progress
-			}
-			if !d.Type().IsRegular() {
-				return nil
-			}
-			rel, err := filepath.Rel(src.MediaDir, p)
-			if err != nil {
-				return err
-			}
-			name := MediaDir + filepath.ToSlash(rel)
-			files, local[name] = append(files, name), p
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("backup: media: %w", err)
-		}
+	// Media files are listed after the data: an image uploaded meanwhile
+	// has its file but no record in the backup, and is unseen.
+	if err := listMedia(src.MediaDir, files); err != nil {
+		return nil, fmt.Errorf("backup: media: %w", err)
 	}
+	if err := writeArchive(ctx, w, m, files); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	return m, nil
+}
 
+// writeData writes the store into tmp as one snapshot file if it can
+// make one, else as one file per table, and returns the tables' sums.
+func writeData(ctx context.Context, src Source, tmp string, files map[string]string) (map[string]TableSum, error) {
+	snap := filepath.Join(tmp, DatabaseName)
+	if ok, err := src.Store.Engine().Snapshot(ctx, src.Store.ReadPool(), snap); err != nil {
+		return nil, err
+	} else if ok {
+		db, err := src.OpenSnapshot(ctx, snap)
+		if err != nil {
+			return nil, fmt.Errorf("open snapshot: %w", err)
+		}
+		defer db.Close()
+		files[DatabaseName] = snap
+		return Checksums(ctx, db, nil)
+	}
+	var open []*os.File
+	defer func() {
+		for _, f := range open {
+			f.Close()
+		}
+	}()
+	sums, err := Dump(ctx, src.Store, func(table string) (io.Writer, error) {
+		f, err := os.Create(filepath.Join(tmp, table+".jsonl"))
+		if err == nil {
+			open, files[TablesDir+table+".jsonl"] = append(open, f), f.Name()
+		}
+		return f, err
+	})
+	for _, f := range open {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	open = nil
+	return sums, err
+}
+
+// listMedia adds the files of the media folder dir to files.
+func listMedia(dir string, files map[string]string) error {
+	if dir == "" {
+		return nil
+	}
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == dir {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if strings.HasPrefix(d.Name(), ".") && p != dir {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil // an upload in progress
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err == nil {
+			files[MediaDir+filepath.ToSlash(rel)] = p
+		}
+		return err
+	})
+}
+
+// writeArchive writes files (data first, then media, each in name order)
+// and the manifest last, recording each file's sum in m.
+func writeArchive(ctx context.Context, w io.Writer, m *Manifest, files map[string]string) error {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		mi, mj := strings.HasPrefix(names[i], MediaDir), strings.HasPrefix(names[j], MediaDir)
+		return !mi && mj || mi == mj && names[i] < names[j]
+	})
 	gz := gzip.NewWriter(w)
 	tw := tar.NewWriter(gz)
-	for _, name := range files {
+	for _, name := range names {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
-		sum, err := addFile(tw, name, local[name])
+		sum, err := addFile(tw, name, files[name])
 		if errors.Is(err, fs.ErrNotExist) && strings.HasPrefix(name, MediaDir) {
 			continue // deleted since the walk: so is its record, or soon
 		}
 		if err != nil {
-			return nil, fmt.Errorf("backup: %s: %w", name, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		m.Files[name] = sum
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := tw.WriteHeader(&tar.Header{Name: ManifestName, Mode: 0o600, Size: int64(len(b)), ModTime: m.CreatedAt, Typeflag: tar.TypeReg}); err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := tw.Write(b); err != nil {
-		return nil, err
+		return err
 	}
 	if err := tw.Close(); err != nil {
-		return nil, err
+		return err
 	}
-	return m, gz.Close()
+	return gz.Close()
 }
 
 // addFile copies a file into the archive and returns its sum.
@@ -287,8 +301,8 @@ func Read(ctx context.Context, r io.Reader, dir string) (*Manifest, error) {
 		}
 		got[hdr.Name] = FileSum{Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}
 	}
-	if m == nil || m.Format != Format {
-		return nil, fmt.Errorf("not a Communiqué backup (no %s manifest)", Format)
+	if m == nil || m.Format != Format && m.Format != FormatV1 {
+		return nil, fmt.Errorf("not a Communiqué backup (no %s manifest or later)", FormatV1)
 	}
 	var problems []string
 	for name, want := range m.Files {
@@ -328,7 +342,7 @@ func safeName(name string) bool {
 
 // CompareTables returns an error naming every table whose rows differ
 // from the manifest's.
-func CompareTables(want, got map[string]sqlstore.TableSum) error {
+func CompareTables(want, got map[string]TableSum) error {
 	var problems []string
 	for name, w := range want {
 		g, ok := got[name]
@@ -346,6 +360,22 @@ func CompareTables(want, got map[string]sqlstore.TableSum) error {
 		return fmt.Errorf("restored data does not match the backup: %s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// Verify returns an error naming every table of a restored store whose
+// rows (got) differ from the manifest's. A backup of the first format
+// summed its tables another way: its row counts are compared, its data
+// having been proven whole by the files' checksums when it was read.
+func (m *Manifest) Verify(got map[string]TableSum) error {
+	want := m.Tables
+	if m.Format == FormatV1 {
+		want = map[string]TableSum{}
+		for name, t := range m.Tables {
+			t.SHA256 = got[name].SHA256
+			want[name] = t
+		}
+	}
+	return CompareTables(want, got)
 }
 
 // Columns returns the columns each table was summed over, to sum a

@@ -1,4 +1,4 @@
-package sqlstore
+package storeops
 
 import (
 	"context"
@@ -24,50 +24,16 @@ var consistencyChecks = []struct {
 }
 
 // CheckIntegrity returns the problems found in the store, none when it
-// is sound: on SQLite the file's own checks (integrity_check and
-// foreign_key_check), on both the rules rows keep between them. It
-// changes nothing, so it may run beside a serving site, whose writes wait
-// while SQLite checks the file.
-func (db *DB) CheckIntegrity(ctx context.Context) ([]string, error) {
-	var problems []string
-	r := db.r()
-	if db.dialect.Name == "sqlite" {
-		// Through the writer: a reader connection that searched before
-		// another connection wrote checks the FTS5 index against the
-		// structure it cached then, and reports a mismatch that is not
-		// there. The check holds the write lock while it runs.
-		rows, err := db.write.QueryContext(ctx, `PRAGMA integrity_check`)
-		if err != nil {
-			return nil, fmt.Errorf("integrity check: %w", err)
-		}
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if line != "ok" {
-				problems = append(problems, "integrity_check: "+line)
-			}
-		}
-		rows.Close()
-		rows, err = db.read.QueryContext(ctx, `PRAGMA foreign_key_check`)
-		if err != nil {
-			return nil, fmt.Errorf("foreign key check: %w", err)
-		}
-		for rows.Next() {
-			var table, parent string
-			var rowid, fk any
-			if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			problems = append(problems, fmt.Sprintf("foreign_key_check: %s row %v refers to a missing %s", table, rowid, parent))
-		}
-		rows.Close()
+// is sound: the database's own checks of its file where it has them
+// (SQLite), and on both the rules rows keep between them. It changes
+// nothing, so it may run beside a serving site.
+func CheckIntegrity(ctx context.Context, s Store) ([]string, error) {
+	problems, err := s.Engine().CheckFile(ctx, s.WritePool(), s.ReadPool())
+	if err != nil {
+		return nil, err
 	}
 	for _, c := range consistencyChecks {
-		rows, err := r.query(ctx, c.query)
+		rows, err := s.ReadPool().QueryContext(ctx, c.query)
 		if err != nil {
 			return nil, fmt.Errorf("check %q: %w", c.rule, err)
 		}

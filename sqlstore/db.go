@@ -79,7 +79,8 @@ type DB struct {
 	// ReadRouter, when set, picks the pool for each read outside a
 	// transaction (a PostgreSQL streaming replica, say); nil means the
 	// store's own read pool. It must return nil unless ctx carries
-	// communique.WithReplicaReads, so background work and writers read the primary.
+	// communique.WithReplicaReads, so background work and writers read
+	// the primary.
 	ReadRouter func(ctx context.Context) *sql.DB
 
 	// OnClose, when set, runs at Close (to close what ReadRouter uses).

@@ -66,7 +66,7 @@ func (in *inserter) table(t Table, cols []string, rows func(put func(vals []any)
 			return fmt.Errorf("a row has %d values for %d columns", len(vals), len(cols))
 		}
 		for i, v := range vals {
-			if selfRefs[i] && v != nil && keyCol >= 0 && v.(int64) >= vals[keyCol].(int64) {
+			if selfRefs[i] && v != nil && keyCol >= 0 && laterID(v, vals[keyCol]) {
 				fixups = append(fixups, fixup{id: vals[keyCol], parent: v, col: i})
 				v = nil
 			}
@@ -100,6 +100,14 @@ func (in *inserter) bind(v any) any {
 		return in.eng.Time(t)
 	}
 	return v
+}
+
+// laterID reports whether the id ref is not below id: that row is not
+// written yet.
+func laterID(ref, id any) bool {
+	r, ok := ref.(int64)
+	k, ok2 := id.(int64)
+	return ok && ok2 && r >= k
 }
 
 func valueSize(v any) int {

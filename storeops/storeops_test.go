@@ -77,6 +77,39 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
+// TestCatalogueKinds proves each column's kind, each key and each
+// identity column are what PostgreSQL, which types its columns, has.
+func TestCatalogueKinds(t *testing.T) {
+	db := mustOpenPostgres(t)
+	kinds := map[string]storeops.Kind{"bigint": storeops.Int, "integer": storeops.Int, "smallint": storeops.Int, "text": storeops.Text,
+		"timestamp with time zone": storeops.Time, "boolean": storeops.Bool, "double precision": storeops.Float, "bytea": storeops.Bytes}
+	for _, tab := range storeops.Tables {
+		rows, err := db.ReadPool().Query(`SELECT column_name, data_type, is_identity FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = $1`, tab.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		types, identity := map[string]string{}, ""
+		for rows.Next() {
+			var col, typ, ident string
+			rows.Scan(&col, &typ, &ident)
+			types[col] = typ
+			if ident == "YES" {
+				identity = col
+			}
+		}
+		rows.Close()
+		for _, c := range tab.Columns {
+			if k, ok := kinds[types[c.Name]]; !ok || k != c.Kind {
+				t.Errorf("%s.%s is %s in PostgreSQL, %s in the catalogue", tab.Name, c.Name, types[c.Name], c.Kind)
+			}
+		}
+		if identity != tab.Identity {
+			t.Errorf("%s: identity column %q, the catalogue %q", tab.Name, identity, tab.Identity)
+		}
+	}
+}
+
 // TestCatalogueOrder proves the catalogue lists a table after those it
 // refers to, keys and references as SQLite declares them.
 func TestCatalogueOrder(t *testing.T) {

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,7 +9,6 @@ import (
 
 	"communique"
 	"communique/discussion"
-	"communique/markup"
 )
 
 // commentRow is a comment in the moderation list, with what only
@@ -99,22 +99,22 @@ func (s *Server) handleCommentsBulk(w http.ResponseWriter, r *http.Request, rq *
 			action, ids = a, []string{id}
 		}
 	}
-	statuses := map[string]communique.CommentStatus{"approve": communique.CommentApproved, "unapprove": communique.CommentPending,
-		"spam": communique.CommentSpam, "trash": communique.CommentTrash}
+	actions := map[string]func(ctx context.Context, by *communique.User, id int64) error{
+		"approve": s.discussion.Approve, "unapprove": s.discussion.Unapprove,
+		"spam": s.discussion.Spam, "trash": s.discussion.Trash, "delete": s.discussion.Delete,
+	}
+	act := actions[action]
 	for _, v := range ids {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			continue
 		}
-		if action == "delete" {
-			err = s.store.DeleteComment(r.Context(), id)
-		} else if st, ok := statuses[action]; ok {
-			err = s.discussion.Moderate(r.Context(), id, st)
-		} else {
+		if act == nil {
 			s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "Choose an action."))
 			return
 		}
-		if err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
+		// A comment gone meanwhile (another moderator) is no failure.
+		if err := act(r.Context(), rq.User, id); err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
 			s.fail(w, r, rq, err)
 			return
 		}
@@ -131,36 +131,7 @@ func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request, rq *
 		return
 	}
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	parent, err := s.store.FindCommentByID(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, rq, err)
-		return
-	}
-	// An empty reply is refused before the parent is approved, so a
-	// refused reply changes nothing.
-	probe := communique.Comment{Text: strings.TrimSpace(r.PostFormValue("comment"))}
-	if msg := probe.Validate(false)["comment"]; msg != "" {
-		s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "%s", msg))
-		return
-	}
-	if parent.Status != communique.CommentApproved {
-		if err := s.discussion.Moderate(r.Context(), parent.ID, communique.CommentApproved); err != nil {
-			s.fail(w, r, rq, err)
-			return
-		}
-	}
-	_, err = s.discussion.Post(r.Context(), rq.Settings, discussion.Submission{
-		ArticleID: parent.ArticleID, ParentID: parent.ID, Author: rq.User.Name(), Email: rq.User.Email,
-		Text: r.PostFormValue("comment"), SkipToken: true, IP: clientIP(r), UserAgent: r.UserAgent(),
-		UserID: rq.User.ID, Trusted: true,
-	})
-	if err != nil {
-		if parent.Status != communique.CommentApproved {
-			// Put the parent back where it was: the reply did not happen.
-			if rerr := s.discussion.Moderate(r.Context(), parent.ID, parent.Status); rerr != nil {
-				s.logger.Error("undo approval after a refused reply", "comment", parent.ID, "err", rerr)
-			}
-		}
+	if _, err := s.discussion.Reply(r.Context(), rq.Settings, rq.User, id, r.PostFormValue("comment"), clientIP(r), r.UserAgent()); err != nil {
 		s.fail(w, r, rq, err)
 		return
 	}
@@ -209,15 +180,12 @@ func (s *Server) handleCommentEditPost(w http.ResponseWriter, r *http.Request, r
 	if !ok {
 		return
 	}
-	text := strings.TrimSpace(r.PostFormValue("comment"))
-	probe := *c
-	probe.Text = text
-	if fields := probe.Validate(false); fields["comment"] != "" {
-		revs, _ := s.store.FindCommentRevisions(r.Context(), c.ID)
-		s.render(w, r, http.StatusBadRequest, "comment_edit", commentEditPage{base: s.base(r, rq, "Edit comment", "comments"), Comment: c, Text: r.PostFormValue("comment"), Revisions: revs, Error: fields["comment"]})
-		return
-	}
-	if err := s.store.UpdateCommentText(r.Context(), c.ID, text, markup.Comment(text), c.Status, c.SpamScore); err != nil {
+	if _, err := s.discussion.Amend(r.Context(), rq.User, c.ID, r.PostFormValue("comment")); err != nil {
+		if refusal := discussion.AsError(err); refusal != nil {
+			revs, _ := s.store.FindCommentRevisions(r.Context(), c.ID)
+			s.render(w, r, http.StatusBadRequest, "comment_edit", commentEditPage{base: s.base(r, rq, "Edit comment", "comments"), Comment: c, Text: r.PostFormValue("comment"), Revisions: revs, Error: refusal.Fields["comment"]})
+			return
+		}
 		s.fail(w, r, rq, err)
 		return
 	}

@@ -179,7 +179,7 @@ func walk(t *testing.T, ctx context.Context, site *discussionSite) {
 	}
 
 	// 3. A moderator approves it; after a reload it is public and answerable.
-	if err := site.mod.Moderate(context.Background(), annID, communique.CommentApproved); err != nil {
+	if err := site.mod.Moderate(context.Background(), communique.System(), annID, communique.CommentApproved); err != nil {
 		t.Fatal(err)
 	}
 	do(t, ctx, chromedp.Navigate(article), chromedp.WaitVisible(chromedp.CSS(annSel+" .comment-reply-link")))
@@ -232,7 +232,7 @@ func walk(t *testing.T, ctx context.Context, site *discussionSite) {
 	if got := run(t, ctx, chromedp.Text(chromedp.CSS(nestedSel+" .comment-content"))); !strings.Contains(got, "Mine too, Ann.") {
 		t.Errorf("nested reply text = %q", got)
 	}
-	if err := site.mod.Moderate(context.Background(), replyID, communique.CommentApproved); err != nil {
+	if err := site.mod.Moderate(context.Background(), communique.System(), replyID, communique.CommentApproved); err != nil {
 		t.Fatal(err)
 	}
 	do(t, ctx, chromedp.Navigate(article), chromedp.WaitVisible(chromedp.CSS(nestedSel)))

@@ -7,6 +7,7 @@ package discussion
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,15 +35,38 @@ type Notifier interface {
 	CommentApproved(ctx context.Context, c *communique.Comment)
 }
 
-// Service applies the discussion rules.
+// Service applies the discussion rules. Every door that changes a
+// comment (the public form, the newsroom, the REST API, the command line,
+// the importer) goes through it, so each change raises its side effects
+// here, once: notifications, the classifier's training, cache drops.
 type Service struct {
 	Store   Store
 	Avatars *avatar.Generator
 	Tokens  *formtoken.Signer
 	// Notify, when set, hears about new and approved comments.
 	Notify Notifier
+	// Subscribe, when set, takes the follow-up subscriptions commenters
+	// ask for in the form.
+	Subscribe Subscriber
+	// Invalidate, when set, drops cached pages carrying these tags after
+	// a change; other nodes learn of it through the store's cache tags.
+	Invalidate func(tags ...string)
+	// Logger hears of side effects that failed after a change stood.
+	Logger *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.Default()
+	}
+	return s.Logger
+}
+
+// Subscriber records a commenter's wish to hear about follow-ups.
+type Subscriber interface {
+	Subscribe(ctx context.Context, email string, articleID int64, comments, posts bool) error
 }
 
 // New returns a Service.
@@ -111,10 +135,19 @@ type Submission struct {
 	UserAgent string
 	// OwnerKey is the hashed key of the posting browser.
 	OwnerKey string
-	// UserID is the signed-in user; Trusted users (moderators) skip
-	// moderation and spam checks.
-	UserID  int64
+	// By is the signed-in user posting, nil for a reader: the comment is
+	// theirs, under their name and address, and moderators skip
+	// moderation, flood and spam checks.
+	By *communique.User
+	// Trusted vouches for a submission without a user (tests of the
+	// rules); doors set By instead.
 	Trusted bool
+	// Status, when By may moderate, replaces the status the rules give
+	// (the REST API's status field).
+	Status communique.CommentStatus
+	// SubscribeComments and SubscribePosts are the form's boxes: follow
+	// this article's comments, follow new articles.
+	SubscribeComments, SubscribePosts bool
 }
 
 // TokenScope binds a form token to one article.
@@ -140,8 +173,52 @@ func CommentsOpen(a *communique.Article, st *communique.Settings, now time.Time)
 
 // Post checks a submission against every rule and stores it with the
 // status the rules give. Refusals are *Error; nothing is stored then.
+// Followers, moderators and webhooks hear of it as its status says.
 func (s *Service) Post(ctx context.Context, st *communique.Settings, sub Submission) (*communique.Comment, error) {
+	c, err := s.create(ctx, st, sub)
+	if err != nil {
+		return nil, err
+	}
+	s.posted(ctx, c, sub)
+	return c, nil
+}
+
+// posted raises the side effects of a stored comment.
+func (s *Service) posted(ctx context.Context, c *communique.Comment, sub Submission) {
+	if s.Notify != nil {
+		s.Notify.CommentPosted(ctx, c)
+	}
+	// Spam and trash subscribe nobody: they are nobody's conversation.
+	if s.Subscribe != nil && (sub.SubscribeComments || sub.SubscribePosts) &&
+		c.Status != communique.CommentSpam && c.Status != communique.CommentTrash {
+		if err := s.Subscribe.Subscribe(ctx, c.AuthorEmail, c.ArticleID, sub.SubscribeComments, sub.SubscribePosts); err != nil {
+			// The comment stands; the subscription can be asked again.
+			s.logger().Error("subscribe commenter", "comment", c.ID, "err", err)
+		}
+	}
+	s.changed(c.ArticleID)
+}
+
+// changed drops the cached pages that show an article's comments.
+func (s *Service) changed(articleID int64) {
+	if s.Invalidate != nil {
+		s.Invalidate("article:"+strconv.FormatInt(articleID, 10), "comments")
+	}
+}
+
+// create applies the rules and stores the comment, without side effects.
+func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submission) (*communique.Comment, error) {
 	now := s.Now()
+	trusted, userID := sub.Trusted, int64(0)
+	if sub.By != nil {
+		// A signed-in commenter is who they signed in as.
+		userID, sub.Author, sub.Email = sub.By.ID, sub.By.Name(), sub.By.Email
+		trusted = trusted || communique.Can(sub.By, communique.ActionModerateComment, nil)
+	}
+	if sub.Status != "" && (!sub.Status.Valid() || !communique.Can(sub.By, communique.ActionModerateComment, nil)) {
+		return nil, communique.Errorf(communique.EFORBIDDEN, "Sorry, you are not allowed to set the status of comments.")
+	}
+	sub.Trusted = trusted
 	a, err := s.Store.FindArticleByID(ctx, sub.ArticleID)
 	if err != nil {
 		if communique.ErrorCode(err) == communique.ENOTFOUND {
@@ -153,7 +230,7 @@ func (s *Service) Post(ctx context.Context, st *communique.Settings, sub Submiss
 		return nil, refuse(KindClosed, MsgClosed)
 	}
 	c := &communique.Comment{
-		ArticleID: a.ID, ParentID: sub.ParentID, UserID: sub.UserID,
+		ArticleID: a.ID, ParentID: sub.ParentID, UserID: userID,
 		AuthorName: strings.TrimSpace(sub.Author), AuthorEmail: strings.TrimSpace(sub.Email),
 		AuthorURL: strings.TrimSpace(sub.URL), Text: strings.TrimSpace(sub.Text),
 		AuthorIP: sub.IP, UserAgent: truncate(sub.UserAgent, 255), OwnerKey: sub.OwnerKey,
@@ -198,11 +275,18 @@ func (s *Service) Post(ctx context.Context, st *communique.Settings, sub Submiss
 	if c.Status, c.SpamScore, err = s.judge(ctx, st, c, sub.Trusted); err != nil {
 		return nil, err
 	}
+	judged := c.Status
+	if sub.Status != "" {
+		c.Status = sub.Status
+	}
 	if err := s.Store.CreateComment(ctx, c); err != nil {
 		return nil, err
 	}
-	if s.Notify != nil {
-		s.Notify.CommentPosted(ctx, c)
+	if c.Status != judged {
+		// A moderator overruled the rules: that is a verdict to learn from.
+		if err := s.train(ctx, c, c.Status); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }
@@ -311,30 +395,6 @@ func (s *Service) score(ctx context.Context, c *communique.Comment) (float64, er
 	return spam.Score(spam.Counts{Spam: counts.Spam, Ham: counts.Ham}, tokens, m), nil
 }
 
-// Moderate moves a comment to a status and teaches the classifier: spam
-// is a spam verdict, approval a ham one.
-func (s *Service) Moderate(ctx context.Context, id int64, status communique.CommentStatus) error {
-	c, err := s.Store.FindCommentByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := s.Store.SetCommentStatus(ctx, id, status); err != nil {
-		return err
-	}
-	if status == communique.CommentApproved && c.Status != communique.CommentApproved && s.Notify != nil {
-		approved := *c
-		approved.Status = status
-		defer s.Notify.CommentApproved(ctx, &approved)
-	}
-	switch status {
-	case communique.CommentSpam:
-		return s.Store.TrainComment(ctx, id, spam.Tokens(document(c)), true)
-	case communique.CommentApproved:
-		return s.Store.TrainComment(ctx, id, spam.Tokens(document(c)), false)
-	}
-	return nil
-}
-
 // CanEdit reports whether the browser with ownerKey may still edit or
 // delete c.
 func CanEdit(c *communique.Comment, ownerKey string, st *communique.Settings, now time.Time) bool {
@@ -369,6 +429,7 @@ func (s *Service) Edit(ctx context.Context, st *communique.Settings, id int64, o
 	if err := s.Store.UpdateCommentText(ctx, id, c.Text, c.HTML, status, score); err != nil {
 		return nil, err
 	}
+	s.changed(c.ArticleID)
 	return s.Store.FindCommentByID(ctx, id)
 }
 
@@ -382,7 +443,11 @@ func (s *Service) Withdraw(ctx context.Context, st *communique.Settings, id int6
 	if !CanEdit(c, ownerKey, st, s.Now()) {
 		return refuse(KindForbidden, "This comment can no longer be deleted from this browser.")
 	}
-	return s.Store.SetCommentStatus(ctx, id, communique.CommentTrash)
+	if err := s.Store.SetCommentStatus(ctx, id, communique.CommentTrash); err != nil {
+		return err
+	}
+	s.changed(c.ArticleID)
+	return nil
 }
 
 // Page is one page of an article's discussion.

@@ -157,7 +157,7 @@ func (e *env) mustPost(t *testing.T, st *communique.Settings, sub discussion.Sub
 func (e *env) approved(t *testing.T, st *communique.Settings, sub discussion.Submission) *communique.Comment {
 	t.Helper()
 	c := e.mustPost(t, st, sub)
-	if err := e.svc.Moderate(context.Background(), c.ID, communique.CommentApproved); err != nil {
+	if err := e.svc.Moderate(context.Background(), communique.System(), c.ID, communique.CommentApproved); err != nil {
 		t.Fatal(err)
 	}
 	c.Status = communique.CommentApproved
@@ -221,7 +221,7 @@ func TestPostRefusals(t *testing.T) {
 		approvedParent := e.approved(t, def, e.person("Parent Approved"))
 		heldParent := e.mustPost(t, def, e.person("Parent Held"))
 		spamParent := e.mustPost(t, def, e.person("Parent Spam"))
-		if err := e.svc.Moderate(ctx, spamParent.ID, communique.CommentSpam); err != nil {
+		if err := e.svc.Moderate(ctx, communique.System(), spamParent.ID, communique.CommentSpam); err != nil {
 			t.Fatal(err)
 		}
 		otherSub := e.person("Parent Elsewhere")
@@ -550,7 +550,7 @@ func TestModeration(t *testing.T) {
 			if c := e.mustPost(t, def, second); c.Status != communique.CommentPending {
 				t.Errorf("second comment before approval = %q, want pending", c.Status)
 			}
-			if err := e.svc.Moderate(ctx, first.ID, communique.CommentApproved); err != nil {
+			if err := e.svc.Moderate(ctx, communique.System(), first.ID, communique.CommentApproved); err != nil {
 				t.Fatal(err)
 			}
 			third := sub
@@ -625,7 +625,7 @@ func TestModeration(t *testing.T) {
 		}
 
 		t.Run("ModerateErrNotFound", func(t *testing.T) {
-			if err := e.svc.Moderate(ctx, 999999, communique.CommentApproved); communique.ErrorCode(err) != communique.ENOTFOUND {
+			if err := e.svc.Moderate(ctx, communique.System(), 999999, communique.CommentApproved); communique.ErrorCode(err) != communique.ENOTFOUND {
 				t.Errorf("Moderate(unknown) = %v, want ENOTFOUND", err)
 			}
 		})
@@ -706,7 +706,7 @@ func TestClassifier(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := e.svc.Moderate(ctx, c.ID, status); err != nil {
+				if err := e.svc.Moderate(ctx, communique.System(), c.ID, status); err != nil {
 					t.Fatal(err)
 				}
 				counts[isSpam]++
@@ -758,13 +758,13 @@ func TestClassifier(t *testing.T) {
 		})
 		t.Run("RetrainMovesCounts", func(t *testing.T) {
 			// A moderator rescues the comment: it counts as ham now, once.
-			if err := e.svc.Moderate(ctx, c.ID, communique.CommentApproved); err != nil {
+			if err := e.svc.Moderate(ctx, communique.System(), c.ID, communique.CommentApproved); err != nil {
 				t.Fatal(err)
 			}
-			if err := e.svc.Moderate(ctx, h.ID, communique.CommentSpam); err != nil {
+			if err := e.svc.Moderate(ctx, communique.System(), h.ID, communique.CommentSpam); err != nil {
 				t.Fatal(err)
 			}
-			if err := e.svc.Moderate(ctx, h.ID, communique.CommentSpam); err != nil {
+			if err := e.svc.Moderate(ctx, communique.System(), h.ID, communique.CommentSpam); err != nil {
 				t.Fatal(err)
 			}
 			got, err := e.db.SpamCounts(ctx, nil)
@@ -971,7 +971,7 @@ func TestThread(t *testing.T) {
 		r4 := add("R4", 0, true, "")
 		r5 := add("R5", 0, true, "")
 		spamRoot := add("Spam Root", 0, true, "own-key")
-		if err := e.svc.Moderate(ctx, spamRoot.ID, communique.CommentSpam); err != nil {
+		if err := e.svc.Moderate(ctx, communique.System(), spamRoot.ID, communique.CommentSpam); err != nil {
 			t.Fatal(err)
 		}
 		if ownReply.Status != communique.CommentPending || ownRoot.Status != communique.CommentPending {
@@ -1046,10 +1046,10 @@ func TestThread(t *testing.T) {
 			}
 		})
 		t.Run("ReplyUnderHiddenParentShowsUnderRoot", func(t *testing.T) {
-			if err := e.svc.Moderate(ctx, a.ID, communique.CommentPending); err != nil {
+			if err := e.svc.Moderate(ctx, communique.System(), a.ID, communique.CommentPending); err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { e.svc.Moderate(ctx, a.ID, communique.CommentApproved) })
+			t.Cleanup(func() { e.svc.Moderate(ctx, communique.System(), a.ID, communique.CommentApproved) })
 			p, err := e.svc.Thread(ctx, settings(t, "comments_per_page", "1"), e.article.ID, 1, "")
 			if err != nil {
 				t.Fatal(err)

@@ -75,7 +75,7 @@ func TestCommentNotifications(t *testing.T) {
 			}
 		})
 		t.Run("AuthorHearsOnceApproved", func(t *testing.T) {
-			if err := f.talk.Moderate(ctx, held.ID, communique.CommentApproved); err != nil {
+			if err := f.talk.Moderate(ctx, communique.System(), held.ID, communique.CommentApproved); err != nil {
 				t.Fatal(err)
 			}
 			f.deliver(t)
@@ -96,7 +96,7 @@ func TestCommentNotifications(t *testing.T) {
 			}
 			// Approving again tells nobody again.
 			before := len(f.smtp.Messages())
-			f.talk.Moderate(ctx, held.ID, communique.CommentApproved)
+			f.talk.Moderate(ctx, communique.System(), held.ID, communique.CommentApproved)
 			f.deliver(t)
 			if len(f.smtp.Messages()) != before {
 				t.Error("a second approval sent messages again")
@@ -106,7 +106,7 @@ func TestCommentNotifications(t *testing.T) {
 			mustSet(t, db, "notify_moderators", "false", "notify_authors", "false")
 			before := len(f.smtp.Messages())
 			c := f.post(t, "Mallory", "mallory@example.org", "Held again", 0)
-			f.talk.Moderate(ctx, c.ID, communique.CommentApproved)
+			f.talk.Moderate(ctx, communique.System(), c.ID, communique.CommentApproved)
 			f.deliver(t)
 			if n := len(f.smtp.Messages()) - before; n != 0 {
 				t.Errorf("%d messages with notifications off", n)
@@ -544,7 +544,7 @@ func TestWebhooks(t *testing.T) {
 			mu.Unlock()
 			mustSet(t, db, "comment_moderation", "true")
 			c := f.post(t, "Eve", "eve@example.org", "Webhooks never carry my email.", 0)
-			f.talk.Moderate(ctx, c.ID, communique.CommentApproved)
+			f.talk.Moderate(ctx, communique.System(), c.ID, communique.CommentApproved)
 			f.deliver(t)
 			mu.Lock()
 			defer mu.Unlock()

@@ -249,6 +249,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		Author: form.Author, Email: form.Email, URL: form.URL, Text: form.Text,
 		Token: r.PostFormValue("comment_token"), Honeypot: r.PostFormValue("comment_website_confirm"),
 		IP: clientIP(r), UserAgent: r.UserAgent(), OwnerKey: key,
+		SubscribeComments: form.SubscribeComments, SubscribePosts: form.SubscribePosts,
 	})
 	if refusal := discussion.AsError(err); refusal != nil {
 		form.Errors, form.Message = refusal.Fields, refusal.Message
@@ -260,9 +261,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.rememberCommenter(w, r, form)
-	s.subscribeCommenter(r, form, c)
 	s.markFresh(w, r, st, c.Status == communique.CommentPending)
-	s.invalidate("article:"+strconv.FormatInt(a.ID, 10), "comments")
 	ctx := r.Context()
 	articleURL := s.articleURL(ctx, st, a)
 	target := articleURL
@@ -442,7 +441,6 @@ func (s *Server) handleCommentEditPost(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.invalidate("article:"+strconv.FormatInt(edited.ArticleID, 10), "comments")
 	http.Redirect(w, r, s.articleURLByID(r, st, edited.ArticleID)+"#comment-"+strconv.FormatInt(edited.ID, 10), http.StatusSeeOther)
 }
 
@@ -460,6 +458,5 @@ func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.invalidate("article:"+strconv.FormatInt(c.ArticleID, 10), "comments")
 	http.Redirect(w, r, s.articleURLByID(r, st, c.ArticleID)+"#comments", http.StatusSeeOther)
 }

@@ -112,7 +112,7 @@ func newDiscussionSite(t *testing.T, db *sqlstore.DB) *discussionSite {
 // moderate moves a comment as a moderator would.
 func (ds *discussionSite) moderate(t *testing.T, id int64, status communique.CommentStatus) {
 	t.Helper()
-	if err := ds.mod.Moderate(context.Background(), id, status); err != nil {
+	if err := ds.mod.Moderate(context.Background(), communique.System(), id, status); err != nil {
 		t.Fatalf("moderate %d to %s: %v", id, status, err)
 	}
 }

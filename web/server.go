@@ -135,8 +135,12 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	tokens.Now = func() time.Time { return s.Now() }
 	s.discussion = discussion.New(cfg.Store, avatar.New([]byte(keys[1])), tokens)
 	s.discussion.Now = func() time.Time { return s.Now() }
+	s.discussion.Logger = cfg.Logger
+	// The rules drop this node's cached pages at once after a comment
+	// changes; other nodes learn of it through the store's cache tags.
+	s.discussion.Invalidate = s.invalidate
 	if cfg.Notify != nil {
-		s.notify, s.discussion.Notify = cfg.Notify, cfg.Notify
+		s.notify, s.discussion.Notify, s.discussion.Subscribe = cfg.Notify, cfg.Notify, cfg.Notify
 	}
 	s.docs = newDocCache(docCacheTTL)
 	s.Webmention = webmention.NewClient(false)

@@ -166,17 +166,3 @@ func (s *Server) handleManagePost(w http.ResponseWriter, r *http.Request) {
 	}
 	s.renderSubscription(w, r, http.StatusOK, "Unsubscribed", subscriptionPage{Step: "left"})
 }
-
-// subscribeCommenter records the boxes ticked under the form; a
-// confirmation email goes to the address. A failure is logged, never
-// shown: the comment is posted either way, and the page must not tell
-// whether the address was subscribed already.
-func (s *Server) subscribeCommenter(r *http.Request, f *commentForm, c *communique.Comment) {
-	if s.notify == nil || (!f.SubscribeComments && !f.SubscribePosts) ||
-		c.Status == communique.CommentSpam || c.Status == communique.CommentTrash {
-		return
-	}
-	if err := s.notify.Subscribe(r.Context(), c.AuthorEmail, c.ArticleID, f.SubscribeComments, f.SubscribePosts); err != nil {
-		s.logger.Error("subscribe commenter", "comment", c.ID, "err", err)
-	}
-}

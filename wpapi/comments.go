@@ -9,7 +9,6 @@ import (
 
 	"communique"
 	"communique/discussion"
-	"communique/markup"
 )
 
 // Comments: /wp/v2/comments. Readers see approved comments on published
@@ -295,20 +294,13 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	sub := discussion.Submission{ArticleID: postID, ParentID: parentID, Author: authorName, Email: authorEmail, URL: authorURL,
 		Text: text, SkipToken: true, IP: c.IP, UserAgent: r.UserAgent()}
-	if c.User != nil {
-		// A signed-in commenter is who they signed in as.
-		sub.UserID, sub.Author, sub.Email, sub.Trusted = c.User.ID, c.User.Name(), c.User.Email, moderator
-	}
+	// The service signs the comment with the user's name, trusts
+	// moderators, and lets them set the status.
+	sub.By, sub.Status = c.User, status
 	cm, err := s.talk.Post(r.Context(), c.Settings, sub)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if status != "" && status != cm.Status {
-		if err := s.talk.Moderate(r.Context(), cm.ID, status); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 	}
 	if cm, err = s.store.FindCommentByID(r.Context(), cm.ID); err != nil {
 		s.fail(w, r, err)
@@ -392,15 +384,14 @@ func (s *Server) handleCommentUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if hasText && strings.TrimSpace(text) != cm.Text {
-		text = strings.TrimSpace(text)
-		if err := s.store.UpdateCommentText(ctx, cm.ID, text, markup.Comment(text), cm.Status, cm.SpamScore); err != nil {
+	if hasText {
+		if _, err := s.talk.Amend(ctx, c.User, cm.ID, text); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
 	if status != "" && status != cm.Status {
-		if err := s.talk.Moderate(ctx, cm.ID, status); err != nil {
+		if err := s.talk.Moderate(ctx, c.User, cm.ID, status); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -437,7 +428,7 @@ func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if force {
 		previous := s.commentOut(ctx, c, cm, contextEdit, articleLinks{})
-		if err := s.store.DeleteComment(ctx, cm.ID); err != nil {
+		if err := s.talk.Delete(ctx, c.User, cm.ID); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -448,7 +439,7 @@ func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &apiError{Status: http.StatusGone, Code: "rest_already_trashed", Message: "The comment has already been trashed."})
 		return
 	}
-	if err := s.talk.Moderate(ctx, cm.ID, communique.CommentTrash); err != nil {
+	if err := s.talk.Trash(ctx, c.User, cm.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

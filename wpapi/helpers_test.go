@@ -239,7 +239,7 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 		c, err := f.talk.Post(ctx, st, sub)
 		must(err)
 		if c.Status != status {
-			must(f.talk.Moderate(ctx, c.ID, status))
+			must(f.talk.Moderate(ctx, communique.System(), c.ID, status))
 		}
 		c, err = db.FindCommentByID(ctx, c.ID)
 		must(err)

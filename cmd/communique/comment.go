@@ -123,17 +123,13 @@ func (p *Program) commentModerate(ctx context.Context, action string, args []str
 	if err != nil {
 		return err
 	}
-	status := map[string]communique.CommentStatus{
-		"approve": communique.CommentApproved, "unapprove": communique.CommentPending,
-		"spam": communique.CommentSpam, "trash": communique.CommentTrash,
+	act := map[string]func(ctx context.Context, by *communique.User, id int64) error{
+		"approve": svc.Approve, "unapprove": svc.Unapprove, "spam": svc.Spam, "trash": svc.Trash, "delete": svc.Delete,
 	}[action]
 	failed := 0
 	for _, id := range ids {
-		if action == "delete" {
-			err = db.DeleteComment(ctx, id)
-		} else {
-			err = svc.Moderate(ctx, id, status)
-		}
+		// Whoever runs the command line holds the database: the system acts.
+		err := act(ctx, communique.System(), id)
 		if err != nil {
 			failed++
 			fmt.Fprintf(p.Stderr, "comment %d: %s\n", id, errorLine(err))

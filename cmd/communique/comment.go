@@ -13,6 +13,7 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
+	"communique/notify"
 	"communique/sqlstore"
 )
 
@@ -119,7 +120,7 @@ func (p *Program) commentModerate(ctx context.Context, action string, args []str
 		return err
 	}
 	defer db.Close()
-	svc, err := discussionService(ctx, db)
+	svc, err := p.commentService(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -142,6 +143,24 @@ func (p *Program) commentModerate(ctx context.Context, action string, args []str
 		return fmt.Errorf("comment %s: %d of %d failed", action, failed, len(ids))
 	}
 	return nil
+}
+
+// commentService is the discussion rules as the comment commands use
+// them: with the notifier, so a comment approved here tells its article's
+// author, its followers and webhooks, as one approved in the newsroom
+// does. Messages wait in the outbox for a serving node's worker.
+func (p *Program) commentService(ctx context.Context, db *sqlstore.DB) (*discussion.Service, error) {
+	svc, err := discussionService(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	logger := p.logger()
+	notifier, err := notify.New(ctx, db, logger)
+	if err != nil {
+		return nil, err
+	}
+	svc.Notify, svc.Logger = notifier, logger
+	return svc, nil
 }
 
 // discussionService builds the discussion rules on the store, with the

@@ -353,10 +353,60 @@ func (tx *Tx) importAttachment(ctx context.Context, source string, ia *communiqu
 // knownComment is a stored comment found by its WordPress id.
 type knownComment struct{ id, thread, article int64 }
 
+// commentImport is one batch of comments on its way in: what is stored
+// already, the ids reserved for new rows, and the rows to write.
+type commentImport struct {
+	source     string
+	known      map[int64]knownComment // WordPress id → stored comment
+	reserved   []int64
+	update     *sql.Stmt
+	values     []any           // new rows, commentColumns values each
+	remembered map[int64]int64 // WordPress id → local id of new rows
+}
+
 // importComments stores comments many rows per statement, with one
 // lookup of the batch's known ids, so a million comments take a couple
-// of minutes at most.
+// of minutes at most. The discussion rules checked them before.
 func (tx *Tx) importComments(ctx context.Context, source string, list []*communique.ImportedComment, articleID func(int64) (int64, bool, error)) error {
+	known, err := tx.knownComments(ctx, source, list)
+	if err != nil {
+		return err
+	}
+	update, err := tx.prepare(ctx, `UPDATE comments SET author_name = ?, author_email = ?, author_url = ?, author_ip = ?, user_agent = ?,
+		avatar_hash = ?, type = ?, text = ?, html = ?, status = ?, created_at = ? WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer update.Close()
+	ci := &commentImport{source: source, known: known, update: update, remembered: map[int64]int64{}}
+	// New comments get ids reserved up front, so a thread's root knows
+	// its own id and a reply its parent's before anything is written:
+	// rows go in many at a time and nothing is updated afterwards.
+	fresh := 0
+	for _, ic := range list {
+		if _, ok := known[ic.SourceID]; !ok {
+			fresh++
+		}
+	}
+	if fresh > 0 {
+		if ci.reserved, err = tx.reserveCommentIDs(ctx, fresh); err != nil {
+			return err
+		}
+	}
+	for _, ic := range list {
+		if err := tx.importComment(ctx, ci, ic, articleID); err != nil {
+			return err
+		}
+	}
+	if err := tx.insertComments(ctx, ci.values); err != nil {
+		return err
+	}
+	return tx.rememberComments(ctx, source, ci.remembered)
+}
+
+// knownComments finds the comments of a batch, and the parents its
+// replies name, that earlier imports of source stored.
+func (tx *Tx) knownComments(ctx context.Context, source string, list []*communique.ImportedComment) (map[int64]knownComment, error) {
 	known := map[int64]knownComment{}
 	var ids []int64
 	for _, ic := range list {
@@ -373,114 +423,109 @@ func (tx *Tx) importComments(ctx context.Context, source string, list []*communi
 			WHERE w.source = ? AND w.kind = 'comment' AND w.wp_id IN (`+placeholders(len(chunk))+`)`,
 			append([]any{source}, int64Args(chunk)...)...)
 		if err != nil {
-			return fmt.Errorf("known comments: %w", err)
+			return nil, fmt.Errorf("known comments: %w", err)
 		}
 		for rows.Next() {
 			var wpID int64
 			var k knownComment
 			if err := rows.Scan(&wpID, &k.id, &k.thread, &k.article); err != nil {
 				rows.Close()
-				return err
+				return nil, err
 			}
 			known[wpID] = k
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	update, err := tx.prepare(ctx, `UPDATE comments SET author_name = ?, author_email = ?, author_url = ?, author_ip = ?, user_agent = ?,
-		avatar_hash = ?, type = ?, text = ?, html = ?, status = ?, created_at = ? WHERE id = ?`)
+	return known, nil
+}
+
+// importComment updates a comment stored by an earlier import, or adds
+// a new one's row to ci.values. A comment whose article or parent is not
+// stored yet is flagged and left for the importer to bring back.
+func (tx *Tx) importComment(ctx context.Context, ci *commentImport, ic *communique.ImportedComment, articleID func(int64) (int64, bool, error)) error {
+	c := ic.Comment
+	ic.Created, ic.ArticleMissing, ic.ParentMissing = false, false, false
+	// The store's own guard: the discussion rules refuse these first.
+	if !c.Status.Valid() {
+		return communique.Errorf(communique.EINVALID, "Unknown comment status %q.", c.Status)
+	}
+	if c.Type == "" {
+		c.Type = communique.CommentTypeComment
+	}
+	article, ok, err := articleID(ic.ArticleSourceID)
 	if err != nil {
 		return err
+	} else if !ok {
+		ic.ArticleMissing = true
+		return nil
 	}
-	defer update.Close()
-	// New comments get ids reserved up front, so a thread's root knows
-	// its own id and a reply its parent's before anything is written:
-	// rows go in many at a time and nothing is updated afterwards.
-	var reserved []int64
-	fresh := 0
-	for _, ic := range list {
-		if _, ok := known[ic.SourceID]; !ok {
-			fresh++
+	w := tx.w()
+	c.ArticleID = article
+	if k, ok := ci.known[ic.SourceID]; ok && k.article == article {
+		c.ID, c.ThreadID = k.id, k.thread
+		if _, err := ci.update.ExecContext(ctx, c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP, c.UserAgent, c.AvatarHash,
+			c.Type, c.Text, c.HTML, string(c.Status), w.t(c.CreatedAt), c.ID); err != nil {
+			return fmt.Errorf("update comment: %w", err)
 		}
+		return nil
 	}
-	if fresh > 0 {
-		if reserved, err = tx.reserveCommentIDs(ctx, fresh); err != nil {
-			return err
+	var parent any
+	c.ParentID, c.ThreadID = 0, 0
+	if ic.ParentSourceID != 0 {
+		p, ok := ci.known[ic.ParentSourceID]
+		if !ok || p.article != article {
+			ic.ParentMissing = true
+			return nil
 		}
+		parent, c.ParentID, c.ThreadID = p.id, p.id, p.thread
 	}
-	var values []any
-	remembered := map[int64]int64{} // WordPress id → local id
-	for _, ic := range list {
-		c := ic.Comment
-		ic.Created, ic.ArticleMissing, ic.ParentMissing = false, false, false
-		if !c.Status.Valid() {
-			return communique.Errorf(communique.EINVALID, "Unknown comment status %q.", c.Status)
-		}
-		if c.Type == "" {
-			c.Type = communique.CommentTypeComment
-		}
-		article, ok, err := articleID(ic.ArticleSourceID)
-		if err != nil {
-			return err
-		} else if !ok {
-			ic.ArticleMissing = true
-			continue
-		}
-		c.ArticleID = article
-		if k, ok := known[ic.SourceID]; ok && k.article == article {
-			c.ID, c.ThreadID = k.id, k.thread
-			if _, err := update.ExecContext(ctx, c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP, c.UserAgent, c.AvatarHash,
-				c.Type, c.Text, c.HTML, string(c.Status), w.t(c.CreatedAt), c.ID); err != nil {
-				return fmt.Errorf("update comment: %w", err)
-			}
-			continue
-		}
-		var parent any
-		c.ParentID, c.ThreadID = 0, 0
-		if ic.ParentSourceID != 0 {
-			p, ok := known[ic.ParentSourceID]
-			if !ok || p.article != article {
-				ic.ParentMissing = true
-				continue
-			}
-			parent, c.ParentID, c.ThreadID = p.id, p.id, p.thread
-		}
-		if len(reserved) == 0 {
-			return fmt.Errorf("import comments: more new comments than ids reserved")
-		}
-		c.ID, reserved = reserved[0], reserved[1:]
-		if c.ThreadID == 0 {
-			c.ThreadID = c.ID
-		}
-		if c.CreatedAt.IsZero() {
-			c.CreatedAt = tx.now
-		}
-		var user any
-		if c.UserID != 0 {
-			user = c.UserID
-		}
-		values = append(values, c.ID, c.ArticleID, parent, c.ThreadID, user, c.AuthorName, c.AuthorEmail, c.AuthorURL,
-			c.AuthorIP, c.UserAgent, c.AvatarHash, c.Type, c.Text, c.HTML, string(c.Status), w.t(c.CreatedAt), c.SpamScore, c.OwnerKey)
-		remembered[ic.SourceID] = c.ID
-		known[ic.SourceID] = knownComment{c.ID, c.ThreadID, article}
-		ic.Created = true
+	if len(ci.reserved) == 0 {
+		return fmt.Errorf("import comments: more new comments than ids reserved")
 	}
-	// Parents come before their replies in values, and a row's foreign
-	// keys are checked when its statement ends, so chunks may split
-	// anywhere.
-	const columns = 18
-	row := "(" + placeholders(columns) + ")"
+	c.ID, ci.reserved = ci.reserved[0], ci.reserved[1:]
+	if c.ThreadID == 0 {
+		c.ThreadID = c.ID
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = tx.now
+	}
+	var user any
+	if c.UserID != 0 {
+		user = c.UserID
+	}
+	ci.values = append(ci.values, c.ID, c.ArticleID, parent, c.ThreadID, user, c.AuthorName, c.AuthorEmail, c.AuthorURL,
+		c.AuthorIP, c.UserAgent, c.AvatarHash, c.Type, c.Text, c.HTML, string(c.Status), w.t(c.CreatedAt), c.SpamScore, c.OwnerKey)
+	ci.remembered[ic.SourceID] = c.ID
+	ci.known[ic.SourceID] = knownComment{c.ID, c.ThreadID, article}
+	ic.Created = true
+	return nil
+}
+
+// commentColumns is the number of values of a row importComment adds.
+const commentColumns = 18
+
+// insertComments writes new comment rows, fifty per statement. Parents
+// come before their replies in values, and a row's foreign keys are
+// checked when its statement ends, so chunks may split anywhere.
+func (tx *Tx) insertComments(ctx context.Context, values []any) error {
+	row := "(" + placeholders(commentColumns) + ")"
 	for len(values) > 0 {
-		chunk := values[:min(len(values), 50*columns)]
+		chunk := values[:min(len(values), 50*commentColumns)]
 		values = values[len(chunk):]
-		if _, err := w.exec(ctx, `INSERT INTO comments (id, article_id, parent_id, thread_id, user_id, author_name, author_email,
+		if _, err := tx.w().exec(ctx, `INSERT INTO comments (id, article_id, parent_id, thread_id, user_id, author_name, author_email,
 				author_url, author_ip, user_agent, avatar_hash, type, text, html, status, created_at, spam_score, owner_key)
-			VALUES `+strings.TrimSuffix(strings.Repeat(row+", ", len(chunk)/columns), ", "), chunk...); err != nil {
+			VALUES `+strings.TrimSuffix(strings.Repeat(row+", ", len(chunk)/commentColumns), ", "), chunk...); err != nil {
 			return fmt.Errorf("insert comments: %w", tx.db.wrap(err, "Comment"))
 		}
 	}
+	return nil
+}
+
+// rememberComments records the local ids of new comments by WordPress id.
+func (tx *Tx) rememberComments(ctx context.Context, source string, remembered map[int64]int64) error {
 	rows := make([]any, 0, 3*len(remembered))
 	for wpID, id := range remembered {
 		rows = append(rows, source, wpID, id)
@@ -488,7 +533,7 @@ func (tx *Tx) importComments(ctx context.Context, source string, list []*communi
 	for len(rows) > 0 {
 		chunk := rows[:min(len(rows), maxParams/3*3)]
 		rows = rows[len(chunk):]
-		if _, err := w.exec(ctx, `INSERT INTO wp_ids (source, kind, wp_id, local_id) VALUES `+
+		if _, err := tx.w().exec(ctx, `INSERT INTO wp_ids (source, kind, wp_id, local_id) VALUES `+
 			strings.TrimSuffix(strings.Repeat("(?, 'comment', ?, ?), ", len(chunk)/3), ", ")+
 			` ON CONFLICT (kind, wp_id, source) DO UPDATE SET local_id = excluded.local_id`, chunk...); err != nil {
 			return fmt.Errorf("remember comments: %w", err)

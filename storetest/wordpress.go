@@ -14,6 +14,7 @@ import (
 
 	"communique"
 	"communique/avatar"
+	"communique/discussion"
 	"communique/sqlstore"
 	"communique/wordpress"
 )
@@ -69,7 +70,8 @@ func repoRoot() (string, error) {
 // NewImporter returns an importer into db with small batches, so tests
 // cross batch boundaries.
 func NewImporter(db *sqlstore.DB, batch int) *wordpress.Importer {
-	return &wordpress.Importer{Store: db, Avatar: avatar.New([]byte("test avatar key")).Hash, BatchSize: batch, Now: db.Now}
+	avatars := avatar.New([]byte("test avatar key"))
+	return &wordpress.Importer{Store: db, Comments: discussion.New(db, avatars, nil), Avatar: avatars.Hash, BatchSize: batch, Now: db.Now}
 }
 
 // MustImportFile imports a WXR file into db.

@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"communique"
+	"communique/discussion"
 	"communique/markup"
 	"communique/wxr"
 )
@@ -147,6 +148,9 @@ func writeReasons(b *strings.Builder, title string, m map[string]int) {
 // Importer reads a WordPress export into a store.
 type Importer struct {
 	Store Store
+	// Comments stores each batch through the discussion rules for
+	// imported comments (discussion.Service), without notifications.
+	Comments CommentImporter
 	// Avatar returns the avatar hash of an identity (an email, or "name:"
 	// and the name), so imported comments get their identicons. It is
 	// called from the goroutine that parses the file.
@@ -161,6 +165,12 @@ type Importer struct {
 	Progress func(*Summary)
 	// Now is the clock.
 	Now func() time.Time
+}
+
+// CommentImporter stores a batch whose comments follow the discussion
+// rules for imports, in one transaction.
+type CommentImporter interface {
+	Import(ctx context.Context, b *communique.ImportBatch, opt discussion.ImportOptions) error
 }
 
 // galleryBudget bounds the bodies kept in memory until the end of the
@@ -911,7 +921,11 @@ func (ru *run) flush() error {
 	for ru.batch != nil && ru.batch.Len() > 0 {
 		b := ru.batch
 		ru.batch = &communique.ImportBatch{Source: ru.source}
-		if err := ru.Store.ImportBatch(ru.ctx, b); err != nil {
+		// Comments go through the discussion rules; old news tells nobody.
+		if ru.Comments == nil {
+			return errors.New("wordpress: the importer has no discussion service (Importer.Comments)")
+		}
+		if err := ru.Comments.Import(ru.ctx, b, discussion.ImportOptions{Notify: false}); err != nil {
 			return fmt.Errorf("storing a batch of %d records: %w", b.Len(), err)
 		}
 		for _, ia := range b.Articles {

@@ -18,6 +18,7 @@ import (
 
 	"communique"
 	"communique/avatar"
+	"communique/discussion"
 	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/wordpress"
@@ -36,7 +37,8 @@ func MustOpenDB(tb testing.TB) *sqlstore.DB {
 }
 
 func newImporter(db *sqlstore.DB) *wordpress.Importer {
-	return &wordpress.Importer{Store: db, Avatar: avatar.New([]byte("k")).Hash, BatchSize: 2}
+	avatars := avatar.New([]byte("k"))
+	return &wordpress.Importer{Store: db, Comments: discussion.New(db, avatars, nil), Avatar: avatars.Hash, BatchSize: 2}
 }
 
 const (
@@ -216,7 +218,9 @@ func BenchmarkImportComments(b *testing.B) {
 		}()
 		b.StartTimer()
 		start := time.Now()
-		sum, err := (&wordpress.Importer{Store: db, Avatar: avatar.New([]byte("k")).Hash}).Import(context.Background(), f)
+		avatars := avatar.New([]byte("k"))
+		im := &wordpress.Importer{Store: db, Comments: discussion.New(db, avatars, nil), Avatar: avatars.Hash}
+		sum, err := im.Import(context.Background(), f)
 		elapsed += time.Since(start)
 		b.StopTimer()
 		close(stop)

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"communique/avatar"
 	"communique/wordpress"
 	"communique/wxr"
 )
@@ -52,13 +51,13 @@ func (p *Program) importCmd(ctx context.Context, what string, args []string) err
 		return err
 	}
 	defer db.Close()
-	key, err := db.Secret(ctx, "avatar", randomHex)
+	talk, err := discussionService(ctx, db)
 	if err != nil {
 		return err
 	}
 	bar := newProgress(p.Stderr, size)
 	im := &wordpress.Importer{
-		Store: db, Avatar: avatar.New([]byte(key)).Hash, PrimaryMenu: *menu, Progress: bar.update,
+		Store: db, Comments: talk, Avatar: talk.Avatars.Hash, PrimaryMenu: *menu, Progress: bar.update,
 	}
 	sum, err := im.Import(ctx, f)
 	bar.done()

@@ -215,8 +215,12 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 		userID, sub.Author, sub.Email = sub.By.ID, sub.By.Name(), sub.By.Email
 		trusted = trusted || communique.Can(sub.By, communique.ActionModerateComment, nil)
 	}
-	if sub.Status != "" && (!sub.Status.Valid() || !communique.Can(sub.By, communique.ActionModerateComment, nil)) {
+	switch {
+	case sub.Status == "":
+	case !communique.Can(sub.By, communique.ActionModerateComment, nil):
 		return nil, communique.Errorf(communique.EFORBIDDEN, "Sorry, you are not allowed to set the status of comments.")
+	case !sub.Status.Valid():
+		return nil, communique.Errorf(communique.EINVALID, "Unknown comment status %q.", sub.Status)
 	}
 	sub.Trusted = trusted
 	a, err := s.Store.FindArticleByID(ctx, sub.ArticleID)

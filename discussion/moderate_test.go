@@ -292,6 +292,13 @@ func TestPostBy(t *testing.T) {
 				t.Errorf("err = %v, want EFORBIDDEN and nothing stored", err)
 			}
 		})
+		t.Run("ErrUnknownStatus", func(t *testing.T) {
+			sub := e.person("Odd Status")
+			sub.By, sub.Status, sub.SkipToken = editor, "published", true
+			if _, err := e.post(st, sub); communique.ErrorCode(err) != communique.EINVALID {
+				t.Errorf("err = %v, want EINVALID", err)
+			}
+		})
 		t.Run("OKSubscribesOnlyWhenShown", func(t *testing.T) {
 			rec := e.listen()
 			sub := e.person("Follower")

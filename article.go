@@ -2,6 +2,7 @@ package communique
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -181,13 +182,11 @@ type ArticleUpdate struct {
 	TagIDs       *[]int64
 	// FeaturedMediaID sets the featured image; 0 removes it.
 	FeaturedMediaID *int64
-	// RevisionBy is the user saving, recorded on the revision the save
-	// makes when the text changed.
-	RevisionBy *int64
 }
 
-// ArticleService manages articles and pages.
-type ArticleService interface {
+// ArticleFinder reads articles and pages. Every change to one goes
+// through the article service (package newsroom), which holds the rules.
+type ArticleFinder interface {
 	// FindArticleByID returns ENOTFOUND when there is no such article.
 	FindArticleByID(ctx context.Context, id int64) (*Article, error)
 	// FindArticles returns the matching articles and their total count
@@ -196,17 +195,48 @@ type ArticleService interface {
 	// FindArticleBySlugHistory returns the article that used slug before,
 	// for 301 redirects. ENOTFOUND when none did.
 	FindArticleBySlugHistory(ctx context.Context, slug string) (*Article, error)
-	// CreateArticle renders, sanitizes and stores a new article. A taken
-	// slug gets a numeric suffix. EINVALID on bad fields.
-	CreateArticle(ctx context.Context, a *Article, categoryIDs, tagIDs []int64) error
-	// UpdateArticle changes an article; a changed slug is remembered so
-	// the old URL can redirect. ENOTFOUND, EINVALID.
-	UpdateArticle(ctx context.Context, id int64, upd ArticleUpdate) (*Article, error)
-	// DeleteArticle removes an article for good. ENOTFOUND.
-	DeleteArticle(ctx context.Context, id int64) error
-	// PublishDue publishes scheduled articles whose time has come and
-	// returns how many it published.
-	PublishDue(ctx context.Context) (int, error)
+}
+
+// SlugSettler picks the slug an article gets from its wanted base, asking
+// taken whether another article holds a candidate. Stores call it inside
+// the transaction that writes the article, so two saves racing for one
+// slug never both get it.
+type SlugSettler func(base string, taken func(slug string) (bool, error)) (string, error)
+
+// SettleSlug is the slug rule stores run inside their transaction: base,
+// or base-2, base-3, … (clipped to the slug limit) until one is free.
+func SettleSlug(base string, taken func(slug string) (bool, error)) (string, error) {
+	for n := 1; n < 10000; n++ {
+		slug := base
+		if n > 1 {
+			suffix := "-" + strconv.Itoa(n)
+			slug = strings.TrimRight(base[:min(len(base), MaxSlugLength-len(suffix))], "-") + suffix
+		}
+		busy, err := taken(slug)
+		if err != nil {
+			return "", err
+		}
+		if !busy {
+			return slug, nil
+		}
+	}
+	return "", Errorf(ECONFLICT, "No free slug for %q.", base)
+}
+
+var _ SlugSettler = SettleSlug
+
+// ArticleSave is what a store write does beyond storing the article's
+// fields, all in the one transaction.
+type ArticleSave struct {
+	// CategoryIDs and TagIDs replace the article's terms; nil keeps them.
+	CategoryIDs *[]int64
+	TagIDs      *[]int64
+	// Revision records the saved text as a revision by RevisionBy (0: the
+	// site itself).
+	Revision   bool
+	RevisionBy int64
+	// Slug settles a.Slug, the wanted base, into a free slug.
+	Slug SlugSettler
 }
 
 // reservedSlugs are first path segments the site itself uses; an article

@@ -102,6 +102,10 @@ type ImportBatch struct {
 	Articles    []*ImportedArticle
 	Attachments []*ImportedAttachment
 	Comments    []*ImportedComment
+	// SettleSlug is set by the article service once it prepared Articles
+	// by the site's rules; the store settles each slug with it inside the
+	// batch's transaction (nil: SettleSlug).
+	SettleSlug SlugSettler
 }
 
 // Len returns the number of records in the batch.

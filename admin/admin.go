@@ -28,6 +28,7 @@ import (
 	"communique/health"
 	"communique/internal/recovery"
 	"communique/media"
+	"communique/newsroom"
 	"communique/notify"
 	"communique/privacy"
 	"communique/proxy"
@@ -38,7 +39,7 @@ var embedded embed.FS
 
 // Store is what the newsroom needs from a store.
 type Store interface {
-	communique.ArticleService
+	communique.ArticleFinder
 	communique.UserService
 	communique.TermService
 	communique.SettingService
@@ -65,6 +66,8 @@ type Server struct {
 
 	// notify queues emails and webhook calls; nil: none are sent.
 	notify *notify.Service
+	// articles is the only way the newsroom changes an article.
+	articles *newsroom.Service
 
 	// privacy exports and erases personal data; nil: no privacy page.
 	privacy *privacy.Service
@@ -95,6 +98,8 @@ type Config struct {
 	MediaLimits media.Limits
 	// Privacy, when set, gives administrators the privacy requests page.
 	Privacy *privacy.Service
+	// Articles changes articles; nil: a service over Store telling Notify.
+	Articles *newsroom.Service
 }
 
 // Session lifetimes: idle sessions end after two weeks.
@@ -127,7 +132,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, discussion: cfg.Discussion, logger: cfg.Logger, secret: []byte(key),
 		storage: cfg.MediaStorage, mediaLimits: cfg.MediaLimits,
 		secure: cfg.SecureCookies, notify: cfg.Notify, pages: map[string]*template.Template{}, static: map[string][]byte{}, Now: time.Now}
-	s.privacy = cfg.Privacy
+	s.privacy, s.articles = cfg.Privacy, articleService(cfg)
 	funcs := template.FuncMap{
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
 		"asset": func(name string) string {

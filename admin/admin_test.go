@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"communique"
+	articles "communique/newsroom"
 )
 
 var (
@@ -90,7 +91,7 @@ func othersRevision(format string) target {
 	return func(t *testing.T, n *newsroom, u *communique.User) (string, url.Values) {
 		a := n.Article(t, n.Olive, unique("Revised"), communique.StatusDraft)
 		body := "A second text."
-		if _, err := n.DB.UpdateArticle(context.Background(), a.ID, communique.ArticleUpdate{Source: &body, RevisionBy: &n.Olive.ID}); err != nil {
+		if _, err := articles.New(n.DB).Update(context.Background(), articles.As(n.Olive), a.ID, communique.ArticleUpdate{Source: &body}); err != nil {
 			t.Fatal(err)
 		}
 		revs := n.Revisions(t, a.ID)

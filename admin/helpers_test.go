@@ -23,6 +23,7 @@ import (
 	"communique/discussion"
 	"communique/formtoken"
 	"communique/internal/testlog"
+	articles "communique/newsroom"
 	"communique/password"
 	"communique/postgres"
 	"communique/privacy"
@@ -243,7 +244,7 @@ func (n *newsroom) Article(tb testing.TB, u *communique.User, title string, st c
 	case communique.StatusScheduled:
 		a.PublishedAt = n.Clock.Now().Add(24 * time.Hour)
 	}
-	if err := n.DB.CreateArticle(context.Background(), a, nil, nil); err != nil {
+	if err := articles.New(n.DB).Create(context.Background(), articles.System, a, nil, nil); err != nil {
 		tb.Fatalf("create %q: %v", title, err)
 	}
 	return a

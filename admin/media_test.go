@@ -31,6 +31,7 @@ import (
 	"communique"
 	"communique/admin"
 	"communique/media"
+	articles "communique/newsroom"
 	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
@@ -559,7 +560,7 @@ func TestMediaLibrary(t *testing.T) {
 		})
 		t.Run("Delete", func(t *testing.T) {
 			a := &communique.Article{Title: "Boats", Source: "x", AuthorID: author.User.ID, Status: communique.StatusPublished, FeaturedMediaID: m.ID}
-			if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+			if err := articles.New(db).Create(ctx, articles.System, a, nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			id := strconv.FormatInt(m.ID, 10)

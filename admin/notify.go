@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,14 +14,6 @@ import (
 // The newsroom's side of notifications: the outbox and its delivery log
 // (what was sent, what failed and why), webhooks, and the lost-password
 // flow, whose email goes through the same outbox.
-
-// articleSaved tells the notification service about a saved article;
-// before is nil for a new one.
-func (s *Server) articleSaved(ctx context.Context, before, after *communique.Article) {
-	if s.notify != nil && after != nil {
-		s.notify.ArticleSaved(ctx, before, after)
-	}
-}
 
 type outboxPage struct {
 	base

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"communique"
 	"communique/markup"
+	"communique/newsroom"
 )
 
 // dashboardPage keys its counts by plain strings: the template indexes
@@ -170,14 +172,57 @@ func (s *Server) publicPath(r *http.Request, rq *request, a *communique.Article)
 	return communique.ArticlePath(a, rq.Settings, parents)
 }
 
-// handlePostsBulk applies one action to the ticked articles, checking the
-// capability for each.
+// articleService is the configured article service, or one over the
+// store telling Notify, for newsrooms built without one (tests).
+func articleService(cfg Config) *newsroom.Service {
+	if cfg.Articles != nil {
+		return cfg.Articles
+	}
+	st, ok := cfg.Store.(newsroom.Store)
+	if !ok {
+		return nil
+	}
+	svc := newsroom.New(st)
+	if cfg.Notify != nil {
+		svc.Notifier = cfg.Notify
+	}
+	return svc
+}
+
+// bulkActions are what the list's bulk menu may ask of each ticked article.
+var bulkActions = map[string]func(s *newsroom.Service, ctx context.Context, by newsroom.Actor, id int64) error{
+	"publish": func(s *newsroom.Service, ctx context.Context, by newsroom.Actor, id int64) error {
+		_, err := s.Publish(ctx, by, id)
+		return err
+	},
+	"draft": func(s *newsroom.Service, ctx context.Context, by newsroom.Actor, id int64) error {
+		_, err := s.Unpublish(ctx, by, id, communique.StatusDraft)
+		return err
+	},
+	"pending": func(s *newsroom.Service, ctx context.Context, by newsroom.Actor, id int64) error {
+		_, err := s.Unpublish(ctx, by, id, communique.StatusPending)
+		return err
+	},
+	"trash": func(s *newsroom.Service, ctx context.Context, by newsroom.Actor, id int64) error {
+		_, err := s.Trash(ctx, by, id)
+		return err
+	},
+	"restore": func(s *newsroom.Service, ctx context.Context, by newsroom.Actor, id int64) error {
+		_, err := s.Restore(ctx, by, id)
+		return err
+	},
+	"delete": func(s *newsroom.Service, ctx context.Context, by newsroom.Actor, id int64) error {
+		return s.Delete(ctx, by, id)
+	},
+}
+
+// handlePostsBulk applies one action to the ticked articles; the article
+// service checks the capability for each.
 func (s *Server) handlePostsBulk(w http.ResponseWriter, r *http.Request, rq *request) {
 	ctx := r.Context()
-	action := r.PostFormValue("action")
-	targets := map[string]communique.Status{"publish": communique.StatusPublished, "draft": communique.StatusDraft, "pending": communique.StatusPending, "trash": communique.StatusTrash}
+	do, ok := bulkActions[r.PostFormValue("action")]
 	// An unknown action is a mistake in the form, not a missing right.
-	if _, ok := targets[action]; !ok && action != "delete" {
+	if !ok {
 		s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "Choose a bulk action."))
 		return
 	}
@@ -186,35 +231,13 @@ func (s *Server) handlePostsBulk(w http.ResponseWriter, r *http.Request, rq *req
 		if err != nil {
 			continue
 		}
-		a, err := s.store.FindArticleByID(ctx, id)
-		if err != nil {
-			continue
-		}
-		var allowed bool
-		switch action {
-		case "publish":
-			allowed = communique.Can(rq.User, communique.ActionPublishArticle, a)
-		case "trash", "delete":
-			allowed = communique.Can(rq.User, communique.ActionDeleteArticle, a)
-		case "draft", "pending":
-			allowed = communique.Can(rq.User, communique.ActionEditArticle, a)
-		}
-		if !allowed {
+		switch err := do(s.articles, ctx, newsroom.As(rq.User), id); communique.ErrorCode(err) {
+		case "", communique.ENOTFOUND, communique.ECONFLICT:
+			// Gone meanwhile, or already where it was sent: nothing to do.
+		case communique.EFORBIDDEN:
 			s.forbid(w, r, rq)
 			return
-		}
-		if action == "delete" {
-			err = s.store.DeleteArticle(ctx, id)
-		} else if st, ok := targets[action]; ok {
-			var updated *communique.Article
-			if updated, err = s.store.UpdateArticle(ctx, id, communique.ArticleUpdate{Status: &st, RevisionBy: &rq.User.ID}); err == nil {
-				s.articleSaved(ctx, a, updated)
-			}
-		} else {
-			s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "Choose a bulk action."))
-			return
-		}
-		if err != nil {
+		default:
 			s.fail(w, r, rq, err)
 			return
 		}
@@ -460,21 +483,20 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 			a = &communique.Article{Type: typ, Title: data.ArticleTitle, Slug: data.Slug, Format: data.Format, Source: data.Source,
 				Excerpt: data.Excerpt, AuthorID: rq.User.ID, Status: status, PublishedAt: when, Sticky: data.Sticky,
 				CommentsOpen: data.CommentsOpen, ParentID: data.ParentID, MenuOrder: data.MenuOrder, FeaturedMediaID: data.FeaturedMediaID}
-			err = s.store.CreateArticle(ctx, a, cats, tags)
+			err = s.articles.Create(ctx, newsroom.As(rq.User), a, cats, tags)
 		} else {
 			upd := communique.ArticleUpdate{Title: &data.ArticleTitle, Slug: &data.Slug, Format: &data.Format, Source: &data.Source,
 				Excerpt: &data.Excerpt, Status: &status, Sticky: &data.Sticky, CommentsOpen: &data.CommentsOpen,
-				CategoryIDs: &cats, TagIDs: &tags, RevisionBy: &rq.User.ID, FeaturedMediaID: &data.FeaturedMediaID}
+				CategoryIDs: &cats, TagIDs: &tags, FeaturedMediaID: &data.FeaturedMediaID}
 			if !when.IsZero() || status == communique.StatusDraft || status == communique.StatusPending {
 				upd.PublishedAt = &when
 			}
 			if typ == communique.TypePage {
 				upd.ParentID, upd.MenuOrder = &data.ParentID, &data.MenuOrder
 			}
-			a, err = s.store.UpdateArticle(ctx, existing.ID, upd)
+			a, err = s.articles.Update(ctx, newsroom.As(rq.User), existing.ID, upd)
 		}
 		if err == nil {
-			s.articleSaved(ctx, existing, a)
 			done := map[communique.Status]string{communique.StatusPublished: "published", communique.StatusScheduled: "scheduled", communique.StatusPending: "submitted"}[a.Status]
 			if done == "" {
 				done = "saved"
@@ -570,7 +592,7 @@ func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request, rq *requ
 		if f := r.PostFormValue("format"); f == communique.FormatHTML {
 			a.Format = f
 		}
-		if err := s.store.CreateArticle(ctx, a, nil, nil); err != nil {
+		if err := s.articles.Create(ctx, newsroom.As(rq.User), a, nil, nil); err != nil {
 			s.jsonError(w, err)
 			return
 		}
@@ -709,11 +731,9 @@ func (s *Server) handleRevisionRestore(w http.ResponseWriter, r *http.Request, r
 	if !ok {
 		return
 	}
-	updated, err := s.store.UpdateArticle(r.Context(), a.ID, communique.ArticleUpdate{Title: &rev.Title, Source: &rev.Source, Excerpt: &rev.Excerpt, RevisionBy: &rq.User.ID})
-	if err != nil {
+	if _, err := s.articles.RestoreRevision(r.Context(), newsroom.As(rq.User), rev.ID); err != nil {
 		s.fail(w, r, rq, err)
 		return
 	}
-	s.articleSaved(r.Context(), a, updated)
 	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(a.ID, 10)+"/edit?done=restored", http.StatusSeeOther)
 }

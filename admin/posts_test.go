@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"communique"
+	articles "communique/newsroom"
 )
 
 // editPath is the editor of an article.
@@ -295,7 +296,7 @@ func TestScheduling(t *testing.T) {
 			t.Fatalf("the scheduled article is public before its time: %d", res.Status)
 		}
 		ctx := context.Background()
-		if got, err := n.DB.PublishDue(ctx); err != nil || got != 0 {
+		if got, err := articles.New(n.DB).PublishDue(ctx); err != nil || got != 0 {
 			t.Fatalf("PublishDue before the time: %d, %v", got, err)
 		}
 
@@ -314,7 +315,7 @@ func TestScheduling(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				got, err := db.PublishDue(ctx)
+				got, err := articles.New(db).PublishDue(ctx)
 				if err != nil {
 					t.Error(err)
 				}
@@ -335,7 +336,7 @@ func TestScheduling(t *testing.T) {
 		if res.Status != http.StatusOK || !strings.Contains(res.Body, "The tide table") {
 			t.Fatalf("the published article: %d", res.Status)
 		}
-		if got, _ := node2.PublishDue(ctx); got != 0 {
+		if got, _ := articles.New(node2).PublishDue(ctx); got != 0 {
 			t.Errorf("a later run published %d more", got)
 		}
 	})
@@ -446,7 +447,7 @@ func TestPostsList(t *testing.T) {
 			t.Fatal(err)
 		}
 		harbour := n.Article(t, edna, "Harbour news", communique.StatusPublished)
-		if _, err := n.DB.UpdateArticle(ctx, harbour.ID, communique.ArticleUpdate{CategoryIDs: &[]int64{local.ID}}); err != nil {
+		if _, err := articles.New(n.DB).Update(ctx, articles.System, harbour.ID, communique.ArticleUpdate{CategoryIDs: &[]int64{local.ID}}); err != nil {
 			t.Fatal(err)
 		}
 		draft := n.Article(t, arthur, "Harbour draft", communique.StatusDraft)
@@ -533,7 +534,7 @@ func TestPageTitles(t *testing.T) {
 	a := n.SignIn(t, communique.RoleEditor)
 	art := n.Article(t, n.Users[communique.RoleEditor], "Storm warning", communique.StatusDraft)
 	body := "A second text."
-	if _, err := n.DB.UpdateArticle(context.Background(), art.ID, communique.ArticleUpdate{Source: &body}); err != nil {
+	if _, err := articles.New(n.DB).Update(context.Background(), articles.System, art.ID, communique.ArticleUpdate{Source: &body}); err != nil {
 		t.Fatal(err)
 	}
 	revs := n.Revisions(t, art.ID)

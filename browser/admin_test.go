@@ -27,6 +27,7 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
+	articles "communique/newsroom"
 	"communique/password"
 	"communique/postgres"
 	"communique/sqlite"
@@ -172,7 +173,7 @@ func startNewsroom(t *testing.T, kind storeKind) *liveNewsroom {
 			if i%2 == 1 {
 				node = node2
 			}
-			if got, err := node.PublishDue(tickCtx); err == nil && got > 0 {
+			if got, err := articles.New(node).PublishDue(tickCtx); err == nil && got > 0 {
 				n.mu.Lock()
 				for range got {
 					n.published = append(n.published, clk.Now())

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"communique"
+	articles "communique/newsroom"
 	"communique/storetest"
 )
 
@@ -87,7 +88,7 @@ func TestAccessibility(t *testing.T) {
 	}
 	art := &communique.Article{Title: sampleArticles[0].title, Source: sampleArticles[0].body, AuthorID: editor.ID,
 		Status: communique.StatusPublished, PublishedAt: n.Clock.Now().Add(-time.Hour), CommentsOpen: true}
-	if err := n.DB.CreateArticle(ctx, art, []int64{local.ID}, []int64{tag.ID}); err != nil {
+	if err := articles.New(n.DB).Create(ctx, articles.System, art, []int64{local.ID}, []int64{tag.ID}); err != nil {
 		t.Fatal(err)
 	}
 	for i, st := range []communique.CommentStatus{communique.CommentApproved, communique.CommentPending} {
@@ -100,7 +101,7 @@ func TestAccessibility(t *testing.T) {
 	for _, title := range []string{"Council votes on the night library", "Why the river ran green"} {
 		a := &communique.Article{Title: title, Source: "A short article.", AuthorID: editor.ID, Status: communique.StatusPublished,
 			PublishedAt: n.Clock.Now().Add(-2 * time.Hour), CommentsOpen: true}
-		if err := n.DB.CreateArticle(ctx, a, []int64{local.ID}, nil); err != nil {
+		if err := articles.New(n.DB).Create(ctx, articles.System, a, []int64{local.ID}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

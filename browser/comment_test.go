@@ -18,6 +18,7 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
+	articles "communique/newsroom"
 	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
@@ -40,7 +41,7 @@ func newDiscussionSite(t *testing.T, db *sqlstore.DB) *discussionSite {
 	editor := storetest.MustCreateUser(t, db, "marta", communique.RoleEditor)
 	a := &communique.Article{Title: sampleArticles[0].title, Source: sampleArticles[0].body, AuthorID: editor.ID,
 		Status: communique.StatusPublished, PublishedAt: time.Now().Add(-time.Hour), CommentsOpen: true}
-	if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+	if err := articles.New(db).Create(ctx, articles.System, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	// A reader types faster than the 3-second minimum in a test, and the

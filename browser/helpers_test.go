@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"communique"
+	articles "communique/newsroom"
 	"communique/sqlite"
 	"communique/storetest"
 	"communique/web"
@@ -141,7 +142,7 @@ func newNewsroom(t *testing.T) *newsroom {
 		for _, tag := range a.tags {
 			tags = append(tags, term(communique.TaxonomyTag, tag))
 		}
-		if err := db.CreateArticle(ctx, art, []int64{term(communique.TaxonomyCategory, a.category)}, tags); err != nil {
+		if err := articles.New(db).Create(ctx, articles.System, art, []int64{term(communique.TaxonomyCategory, a.category)}, tags); err != nil {
 			t.Fatal(err)
 		}
 		values, err := db.Settings(ctx)
@@ -156,7 +157,7 @@ func newNewsroom(t *testing.T) *newsroom {
 	} {
 		pg := &communique.Article{Type: communique.TypePage, Title: p.title, Source: p.body, AuthorID: editor.ID,
 			Status: communique.StatusPublished, MenuOrder: i, PublishedAt: now.Add(-100 * time.Hour)}
-		if err := db.CreateArticle(ctx, pg, nil, nil); err != nil {
+		if err := articles.New(db).Create(ctx, articles.System, pg, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

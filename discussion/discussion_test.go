@@ -13,6 +13,7 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
+	"communique/newsroom"
 	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
@@ -94,7 +95,7 @@ func newEnv(t *testing.T, db *sqlstore.DB) *env {
 	e.old = &communique.Article{Title: "Old news", Source: "Body.", AuthorID: e.author.ID, Status: communique.StatusPublished,
 		CommentsOpen: true, PublishedAt: start.Add(-10 * 24 * time.Hour)}
 	for _, a := range []*communique.Article{e.closed, e.old} {
-		if err := db.CreateArticle(context.Background(), a, nil, nil); err != nil {
+		if err := newsroom.New(db).Create(context.Background(), newsroom.System, a, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

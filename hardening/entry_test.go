@@ -16,6 +16,7 @@ import (
 	"communique"
 	"communique/avatar"
 	"communique/discussion"
+	"communique/newsroom"
 	"communique/sqlstore"
 	"communique/wordpress"
 )
@@ -352,7 +353,7 @@ func importer(t *testing.T, s *site, pages *stored) {
 		t.Fatal(err)
 	}
 	avatars := avatar.New([]byte(key))
-	im := &wordpress.Importer{Store: s.DB, Comments: discussion.New(s.DB, avatars, nil), Avatar: avatars.Hash}
+	im := &wordpress.Importer{Store: s.DB, Articles: newsroom.New(s.DB), Comments: discussion.New(s.DB, avatars, nil), Avatar: avatars.Hash}
 	before := map[int64]bool{}
 	list := func() []*communique.Article {
 		all, _, err := s.DB.FindArticles(ctx, communique.ArticleFilter{Limit: 10000,
@@ -407,7 +408,7 @@ func importer(t *testing.T, s *site, pages *stored) {
 // gigabytes and gives up on absurd nesting, each in moments.
 func xmlBombs(t *testing.T, s *site) {
 	ctx := context.Background()
-	im := &wordpress.Importer{Store: s.DB, Comments: discussion.New(s.DB, avatar.New([]byte("k")), nil), Avatar: func(string) string { return "" }}
+	im := &wordpress.Importer{Store: s.DB, Articles: newsroom.New(s.DB), Comments: discussion.New(s.DB, avatar.New([]byte("k")), nil), Avatar: func(string) string { return "" }}
 	item := func(content string) string {
 		return `<item><title>Bomb</title><wp:post_id>999999</wp:post_id><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>` +
 			`<wp:post_name>bomb</wp:post_name><content:encoded>` + content + `</content:encoded></item>`

@@ -22,6 +22,7 @@ import (
 	"communique/formtoken"
 	"communique/internal/testlog"
 	"communique/media"
+	"communique/newsroom"
 	"communique/notify"
 	"communique/password"
 	"communique/postgres"
@@ -258,7 +259,7 @@ func (s *site) article(t *testing.T, title string) *communique.Article {
 	}
 	a := &communique.Article{Title: title, Source: "The body of " + title + ".", AuthorID: users[0].ID, Status: communique.StatusPublished,
 		CommentsOpen: true, PublishedAt: time.Now().Add(-time.Hour)}
-	if err := s.DB.CreateArticle(context.Background(), a, nil, nil); err != nil {
+	if err := newsroom.New(s.DB).Create(context.Background(), newsroom.System, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return a

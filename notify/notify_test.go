@@ -19,6 +19,7 @@ import (
 	"communique"
 	"communique/mail"
 	"communique/mail/mailtest"
+	"communique/newsroom"
 	"communique/notify"
 	"communique/sqlstore"
 )
@@ -270,7 +271,7 @@ func TestSubscriptions(t *testing.T) {
 		t.Run("NewArticle", func(t *testing.T) {
 			before := len(f.smtp.Messages())
 			a := &communique.Article{Title: "Election night", Source: "Results are in.", AuthorID: f.author.ID, Status: communique.StatusPublished, CommentsOpen: true}
-			if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+			if err := newsroom.New(db).Create(ctx, newsroom.System, a, nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			f.svc.ArticleSaved(ctx, nil, a)

@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"communique"
-	"communique/markup"
 )
 
 const articleColumns = `a.id, a.type, a.title, a.slug, a.format, a.source, a.html, a.excerpt, a.summary,
@@ -30,6 +28,10 @@ func scanArticle(sc interface{ Scan(...any) error }, extra ...any) (*communique.
 	}
 	return a, nil
 }
+
+// Clock is the store's time, which the article service uses for the
+// times it sets, so that tests fixing DB.Now fix both.
+func (db *DB) Clock() time.Time { return db.Now() }
 
 // FindArticleByID returns an article with its terms.
 func (db *DB) FindArticleByID(ctx context.Context, id int64) (*communique.Article, error) {
@@ -272,103 +274,94 @@ func (db *DB) FindArticleBySlugHistory(ctx context.Context, slug string) (*commu
 	return db.FindArticleByID(ctx, id)
 }
 
-// CreateArticle stores a new article, rendered and sanitized.
-func (db *DB) CreateArticle(ctx context.Context, a *communique.Article, categoryIDs, tagIDs []int64) error {
-	if a.Type == "" {
-		a.Type = communique.TypePost
-	}
-	if a.Format == "" {
-		a.Format = communique.FormatMarkdown
-	}
-	if a.Status == "" {
-		a.Status = communique.StatusDraft
-	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
+// InsertArticle stores a new article as the article service prepared it
+// (rendered, validated, dated), settling its slug and adding its terms
+// and first revision in the same transaction.
+func (db *DB) InsertArticle(ctx context.Context, a *communique.Article, save communique.ArticleSave) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	a.CreatedAt, a.ModifiedAt = tx.now, tx.now
-	if err := tx.prepareArticle(ctx, a); err != nil {
+	if err := tx.settleSlug(ctx, a, save.Slug); err != nil {
 		return err
 	}
 	w := tx.w()
-	var parent any
-	if a.ParentID != 0 {
-		parent = a.ParentID
-	}
 	err = w.row(ctx, `INSERT INTO articles (type, title, slug, format, source, html, excerpt, summary, author_id, status,
 			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, featured_media_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
-		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, parent, a.MenuOrder, nullMediaID(a.FeaturedMediaID)).Scan(&a.ID)
+		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, nullMediaID(a.FeaturedMediaID)).Scan(&a.ID)
 	if err != nil {
 		return db.wrap(err, "Article")
 	}
-	if err := tx.setBodyText(ctx, a.ID, a.HTML); err != nil {
-		return err
-	}
-	if err := tx.setTerms(ctx, a.ID, communique.TaxonomyCategory, categoryIDs); err != nil {
-		return err
-	}
-	if err := tx.setTerms(ctx, a.ID, communique.TaxonomyTag, tagIDs); err != nil {
-		return err
-	}
-	if err := tx.saveRevision(ctx, a, a.AuthorID); err != nil {
+	if err := tx.afterArticleWrite(ctx, a, save); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-// prepareArticle renders the body, derives the summary, settles the slug
-// and reconciles status with the publication time. It is the one place
-// these rules live, for creates and updates alike.
-func (tx *Tx) prepareArticle(ctx context.Context, a *communique.Article) error {
-	html, err := markup.RenderBody(a.Format, a.Source)
+// settleSlug turns a.Slug, the wanted base, into a slug no other article
+// holds. On PostgreSQL, where several writers run at once, the serialize
+// lock makes the check and the write one step; SQLite's single writer
+// already does.
+func (tx *Tx) settleSlug(ctx context.Context, a *communique.Article, settle communique.SlugSettler) error {
+	if settle == nil {
+		return fmt.Errorf("save article: no slug settler")
+	}
+	if lock := tx.db.dialect.SerializeLock; lock != "" {
+		if _, err := tx.w().exec(ctx, lock); err != nil {
+			return fmt.Errorf("slug lock: %w", err)
+		}
+	}
+	slug, err := settle(a.Slug, func(slug string) (bool, error) {
+		var taken int
+		err := tx.w().row(ctx, `SELECT COUNT(*) FROM articles WHERE slug = ? AND id <> ?`, slug, a.ID).Scan(&taken)
+		if err != nil {
+			return false, fmt.Errorf("slug: %w", err)
+		}
+		return taken > 0, nil
+	})
 	if err != nil {
-		return communique.Errorf(communique.EINVALID, "The body could not be rendered.")
+		return err
 	}
-	a.HTML = html
-	a.Summary = strings.TrimSpace(a.Excerpt)
-	if a.Summary == "" {
-		a.Summary = markup.Excerpt(html, communique.MaxExcerptWords)
-	}
-	a.Excerpt = strings.TrimSpace(a.Excerpt)
+	a.Slug = slug
+	return nil
+}
 
-	switch a.Status {
-	case communique.StatusPublished:
-		if a.PublishedAt.IsZero() {
-			a.PublishedAt = tx.now
-		} else if a.PublishedAt.After(tx.now) {
-			a.Status = communique.StatusScheduled
-		}
-	case communique.StatusScheduled:
-		if !a.PublishedAt.After(tx.now) {
-			a.Status = communique.StatusPublished
-		}
+// afterArticleWrite keeps what follows an article's row in step with it:
+// the search text, the terms and the revision.
+func (tx *Tx) afterArticleWrite(ctx context.Context, a *communique.Article, save communique.ArticleSave) error {
+	if err := tx.setBodyText(ctx, a.ID, a.HTML); err != nil {
+		return err
 	}
-	a.PublishedAt = a.PublishedAt.UTC().Truncate(time.Microsecond)
-
-	var err2 error
-	a.Slug, err2 = tx.uniqueSlug(ctx, a.Slug, a.Title, a.ID)
-	if err2 != nil {
-		return err2
-	}
-	if a.ParentID != 0 {
-		if a.Type != communique.TypePage {
-			return communique.Errorf(communique.EINVALID, "Only pages have a parent.")
-		}
-		if err := tx.checkParent(ctx, a.ID, a.ParentID); err != nil {
+	if save.CategoryIDs != nil {
+		if err := tx.setTerms(ctx, a.ID, communique.TaxonomyCategory, *save.CategoryIDs); err != nil {
 			return err
 		}
 	}
-	return tx.checkArticleMedia(ctx, a)
+	if save.TagIDs != nil {
+		if err := tx.setTerms(ctx, a.ID, communique.TaxonomyTag, *save.TagIDs); err != nil {
+			return err
+		}
+	}
+	if save.Revision {
+		return tx.saveRevision(ctx, a, save.RevisionBy)
+	}
+	return nil
+}
+
+// nullID is NULL for 0, for optional references.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 // checkParent refuses a parent page that is missing or would make a loop.
+// The importer needs it inside its transaction, where parents of the same
+// batch are not visible to anyone else yet.
 func (tx *Tx) checkParent(ctx context.Context, id, parentID int64) error {
 	for cur, depth := parentID, 0; cur != 0; depth++ {
 		if cur == id || depth > 64 {
@@ -383,37 +376,6 @@ func (tx *Tx) checkParent(ctx context.Context, id, parentID int64) error {
 		cur = next.Int64
 	}
 	return nil
-}
-
-// uniqueSlug normalises the wanted slug (or the title) and adds -2, -3, …
-// until no other article uses it.
-func (tx *Tx) uniqueSlug(ctx context.Context, want, title string, id int64) (string, error) {
-	base := markup.Slugify(want)
-	if base == "" {
-		base = markup.Slugify(title)
-	}
-	if base == "" {
-		base = "article"
-	}
-	if communique.ReservedSlug(base) {
-		base += "-2"
-	}
-	for n := 1; n < 10000; n++ {
-		slug := base
-		if n > 1 {
-			suffix := "-" + strconv.Itoa(n)
-			slug = strings.TrimRight(base[:min(len(base), communique.MaxSlugLength-len(suffix))], "-") + suffix
-		}
-		var taken int
-		err := tx.w().row(ctx, `SELECT COUNT(*) FROM articles WHERE slug = ? AND id <> ?`, slug, id).Scan(&taken)
-		if err != nil {
-			return "", fmt.Errorf("slug: %w", err)
-		}
-		if taken == 0 {
-			return slug, nil
-		}
-	}
-	return "", communique.Errorf(communique.ECONFLICT, "No free slug for %q.", base)
 }
 
 // setTerms replaces an article's terms of one taxonomy.
@@ -444,121 +406,54 @@ func (tx *Tx) setTerms(ctx context.Context, articleID int64, taxonomy string, id
 	return nil
 }
 
-// UpdateArticle changes the given fields and re-renders the body.
-func (db *DB) UpdateArticle(ctx context.Context, id int64, upd communique.ArticleUpdate) (*communique.Article, error) {
+// SaveArticle stores an existing article as the article service prepared
+// it. A changed slug is remembered so the old URL can redirect. ENOTFOUND.
+func (db *DB) SaveArticle(ctx context.Context, a *communique.Article, save communique.ArticleSave) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback()
-	a, err := tx.findArticle(ctx, id)
-	if err != nil {
-		return nil, err
+	var oldSlug string
+	if err := tx.w().row(ctx, `SELECT slug FROM articles WHERE id = ?`, a.ID).Scan(&oldSlug); err != nil {
+		return db.wrap(err, "Article")
 	}
-	oldSlug := a.Slug
-	oldText := a.Title + "\x00" + a.Source + "\x00" + a.Excerpt
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
+	if err := tx.settleSlug(ctx, a, save.Slug); err != nil {
+		return err
 	}
-	set(&a.Title, upd.Title)
-	set(&a.Format, upd.Format)
-	set(&a.Source, upd.Source)
-	set(&a.Excerpt, upd.Excerpt)
-	if upd.Slug != nil {
-		a.Slug = *upd.Slug
-	}
-	if upd.AuthorID != nil {
-		a.AuthorID = *upd.AuthorID
-	}
-	if upd.Status != nil {
-		a.Status = *upd.Status
-	}
-	if upd.PublishedAt != nil {
-		a.PublishedAt = *upd.PublishedAt
-	}
-	if upd.Sticky != nil {
-		a.Sticky = *upd.Sticky
-	}
-	if upd.CommentsOpen != nil {
-		a.CommentsOpen = *upd.CommentsOpen
-	}
-	if upd.ParentID != nil {
-		a.ParentID = *upd.ParentID
-	}
-	if upd.MenuOrder != nil {
-		a.MenuOrder = *upd.MenuOrder
-	}
-	if upd.FeaturedMediaID != nil {
-		a.FeaturedMediaID = *upd.FeaturedMediaID
-	}
-	if err := a.Validate(); err != nil {
-		return nil, err
-	}
-	if err := tx.prepareArticle(ctx, a); err != nil {
-		return nil, err
-	}
-	a.ModifiedAt = tx.now
 	w := tx.w()
-	var parent any
-	if a.ParentID != 0 {
-		parent = a.ParentID
-	}
 	_, err = w.exec(ctx, `UPDATE articles SET title = ?, slug = ?, format = ?, source = ?, html = ?, excerpt = ?, summary = ?,
 			author_id = ?, status = ?, published_at = ?, modified_at = ?, sticky = ?, comments_open = ?, parent_id = ?, menu_order = ?,
 			featured_media_id = ?
 		WHERE id = ?`,
 		a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
-		w.t(a.PublishedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, parent, a.MenuOrder, nullMediaID(a.FeaturedMediaID), id)
+		w.t(a.PublishedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, nullMediaID(a.FeaturedMediaID), a.ID)
 	if err != nil {
-		return nil, db.wrap(err, "Article")
+		return db.wrap(err, "Article")
 	}
-	if err := tx.setBodyText(ctx, id, a.HTML); err != nil {
-		return nil, err
+	if err := tx.rememberSlug(ctx, a.ID, oldSlug, a.Slug); err != nil {
+		return err
 	}
-	if a.Slug != oldSlug {
-		// Remember the old slug for a 301; a slug that becomes live again
-		// is no longer history.
-		if _, err := w.exec(ctx, `DELETE FROM slug_history WHERE slug = ? OR slug = ?`, oldSlug, a.Slug); err != nil {
-			return nil, err
-		}
-		if _, err := w.exec(ctx, `INSERT INTO slug_history (slug, article_id, created_at) VALUES (?, ?, ?)`, oldSlug, id, w.t(tx.now)); err != nil {
-			return nil, err
-		}
+	if err := tx.afterArticleWrite(ctx, a, save); err != nil {
+		return err
 	}
-	if oldText != a.Title+"\x00"+a.Source+"\x00"+a.Excerpt {
-		var by int64
-		if upd.RevisionBy != nil {
-			by = *upd.RevisionBy
-		}
-		if err := tx.saveRevision(ctx, a, by); err != nil {
-			return nil, err
-		}
-	}
-	if upd.CategoryIDs != nil {
-		if err := tx.setTerms(ctx, id, communique.TaxonomyCategory, *upd.CategoryIDs); err != nil {
-			return nil, err
-		}
-	}
-	if upd.TagIDs != nil {
-		if err := tx.setTerms(ctx, id, communique.TaxonomyTag, *upd.TagIDs); err != nil {
-			return nil, err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return db.FindArticleByID(ctx, id)
+	return tx.Commit()
 }
 
-func (tx *Tx) findArticle(ctx context.Context, id int64) (*communique.Article, error) {
-	a, err := scanArticle(tx.w().row(ctx, `SELECT `+articleColumns+`
-		FROM articles a JOIN users u ON u.id = a.author_id WHERE a.id = ?`, id))
-	if err != nil {
-		return nil, tx.db.wrap(err, "Article")
+// rememberSlug keeps an old slug for a 301; a slug that becomes live
+// again is no longer history.
+func (tx *Tx) rememberSlug(ctx context.Context, id int64, oldSlug, newSlug string) error {
+	if oldSlug == newSlug {
+		return nil
 	}
-	return a, nil
+	w := tx.w()
+	if _, err := w.exec(ctx, `DELETE FROM slug_history WHERE slug = ? OR slug = ?`, oldSlug, newSlug); err != nil {
+		return fmt.Errorf("slug history: %w", err)
+	}
+	if _, err := w.exec(ctx, `INSERT INTO slug_history (slug, article_id, created_at) VALUES (?, ?, ?)`, oldSlug, id, w.t(tx.now)); err != nil {
+		return fmt.Errorf("slug history: %w", err)
+	}
+	return nil
 }
 
 // DeleteArticle removes an article, its terms and slug history.
@@ -576,22 +471,4 @@ func (db *DB) DeleteArticle(ctx context.Context, id int64) error {
 		return communique.Errorf(communique.ENOTFOUND, "Article not found.")
 	}
 	return tx.Commit()
-}
-
-// PublishDue publishes every scheduled article whose time has come. One
-// UPDATE does it, so with several nodes each article flips exactly once.
-func (db *DB) PublishDue(ctx context.Context) (int, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	w := tx.w()
-	res, err := w.exec(ctx, `UPDATE articles SET status = 'published', modified_at = ?
-		WHERE status = 'scheduled' AND published_at <= ?`, w.t(tx.now), w.t(tx.now))
-	if err != nil {
-		return 0, fmt.Errorf("publish due: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return int(n), tx.Commit()
 }

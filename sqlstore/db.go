@@ -98,7 +98,7 @@ func (db *DB) ChangeStamp() string {
 
 // Services implemented by DB, checked at compile time.
 var (
-	_ communique.ArticleService = (*DB)(nil)
+	_ communique.ArticleFinder  = (*DB)(nil)
 	_ communique.UserService    = (*DB)(nil)
 	_ communique.TermService    = (*DB)(nil)
 	_ communique.SettingService = (*DB)(nil)

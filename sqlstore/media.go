@@ -191,49 +191,6 @@ func (db *DB) DeleteMedia(ctx context.Context, id int64) error {
 	return tx.Commit()
 }
 
-// checkArticleMedia refuses a featured image that is not in the library
-// and, for an article going live, library images without alt text (the
-// rule of communique.AltTextCheck). It runs inside every article save,
-// so no door — newsroom, bulk actions, API, command line — can skip it.
-func (tx *Tx) checkArticleMedia(ctx context.Context, a *communique.Article) error {
-	w := tx.w()
-	var check communique.AltTextCheck
-	if a.FeaturedMediaID != 0 {
-		m, err := scanMedia(w.row(ctx, `SELECT `+mediaColumns+` FROM media m WHERE m.id = ?`, a.FeaturedMediaID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return communique.Errorf(communique.EINVALID, "The featured image is not in the media library (was it deleted?).")
-		} else if err != nil {
-			return fmt.Errorf("featured image: %w", err)
-		}
-		check.Featured = m
-	}
-	if a.Status != communique.StatusPublished && a.Status != communique.StatusScheduled {
-		return nil
-	}
-	if keys := communique.MediaKeysIn(a.Source); len(keys) > 0 {
-		args := make([]any, len(keys))
-		for i, k := range keys {
-			args[i] = k
-		}
-		rows, err := w.query(ctx, `SELECT `+mediaColumns+` FROM media m WHERE m.key IN (`+placeholders(len(keys))+`) ORDER BY m.id`, args...)
-		if err != nil {
-			return fmt.Errorf("body images: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m, err := scanMedia(rows)
-			if err != nil {
-				return err
-			}
-			check.Body = append(check.Body, m)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	return check.Err()
-}
-
 // DBStorage keeps media files in the media_blobs table, so that nodes
 // sharing a database share their media without a shared disk. Files are
 // read whole into memory: they are bounded by the upload limit.

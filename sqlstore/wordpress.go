@@ -156,7 +156,15 @@ func (db *DB) SetTermParent(ctx context.Context, id, parentID int64) error {
 // comment whose article or parent is not stored yet is left out and
 // flagged, for the importer to retry once its parent is in.
 // Comment counts are not refreshed here: see RefreshCommentCounts.
+//
+// The article service prepared each article by the site's rules (the
+// importer has it do so first); b.SettleSlug, or the domain's rule when
+// unset, turns each wanted slug into a free one inside this transaction.
 func (db *DB) ImportBatch(ctx context.Context, b *communique.ImportBatch) error {
+	settle := b.SettleSlug
+	if settle == nil {
+		settle = communique.SettleSlug
+	}
 	if err := db.dialect.Engine.PrepareBulkWrites(ctx, db.write); err != nil {
 		return err
 	}
@@ -167,7 +175,7 @@ func (db *DB) ImportBatch(ctx context.Context, b *communique.ImportBatch) error 
 	defer tx.Rollback()
 	articles := map[int64]int64{} // WordPress id → local id, within the batch
 	for _, ia := range b.Articles {
-		if err := tx.importArticle(ctx, b.Source, ia); err != nil {
+		if err := tx.importArticle(ctx, b.Source, ia, settle); err != nil {
 			return err
 		}
 		articles[ia.SourceID] = ia.Article.ID
@@ -201,80 +209,26 @@ func (db *DB) ImportBatch(ctx context.Context, b *communique.ImportBatch) error 
 	return tx.Commit()
 }
 
-func (tx *Tx) importArticle(ctx context.Context, source string, ia *communique.ImportedArticle) error {
+func (tx *Tx) importArticle(ctx context.Context, source string, ia *communique.ImportedArticle, settle communique.SlugSettler) error {
 	a := ia.Article
-	if a.Format == "" {
-		a.Format = communique.FormatHTML
-	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	w := tx.w()
 	a.ID, ia.Created, ia.ParentMissing = 0, false, false
-	oldSlug := ""
-	if id, ok, err := tx.imported(ctx, source, communique.KindArticle, ia.SourceID); err != nil {
-		return err
-	} else if ok {
-		if err := w.row(ctx, `SELECT slug FROM articles WHERE id = ?`, id).Scan(&oldSlug); err == nil {
-			a.ID = id
-		} else if err != sql.ErrNoRows {
-			return err
-		}
-	}
-	a.ParentID = 0
-	if ia.ParentSourceID != 0 && a.Type == communique.TypePage {
-		parent, ok, err := tx.imported(ctx, source, communique.KindArticle, ia.ParentSourceID)
-		if err != nil {
-			return err
-		}
-		if ok && tx.checkParent(ctx, a.ID, parent) == nil {
-			a.ParentID = parent
-		} else {
-			ia.ParentMissing = true
-		}
-	}
-	if err := tx.prepareArticle(ctx, a); err != nil {
+	oldSlug, err := tx.importedArticle(ctx, source, ia)
+	if err != nil {
 		return err
 	}
-	a.CreatedAt, a.ModifiedAt = ia.CreatedAt, ia.ModifiedAt
-	if a.CreatedAt.IsZero() {
-		a.CreatedAt = tx.now
+	if err := tx.importedParent(ctx, source, ia); err != nil {
+		return err
 	}
-	if a.ModifiedAt.IsZero() {
-		a.ModifiedAt = a.CreatedAt
-	}
-	var parent any
-	if a.ParentID != 0 {
-		parent = a.ParentID
+	if err := tx.settleSlug(ctx, a, settle); err != nil {
+		return err
 	}
 	if a.ID == 0 {
-		err := w.row(ctx, `INSERT INTO articles (type, title, slug, format, source, html, excerpt, summary, author_id, status,
-				published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, guid)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
-			w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, parent, a.MenuOrder, ia.GUID).Scan(&a.ID)
-		if err != nil {
-			return tx.db.wrap(err, "Article")
-		}
-		ia.Created = true
+		err = tx.insertImported(ctx, ia)
 	} else {
-		_, err := w.exec(ctx, `UPDATE articles SET type = ?, title = ?, slug = ?, format = ?, source = ?, html = ?, excerpt = ?, summary = ?,
-				author_id = ?, status = ?, published_at = ?, created_at = ?, modified_at = ?, sticky = ?, comments_open = ?,
-				parent_id = ?, menu_order = ?, guid = ?
-			WHERE id = ?`,
-			a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
-			w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, parent, a.MenuOrder, ia.GUID, a.ID)
-		if err != nil {
-			return tx.db.wrap(err, "Article")
-		}
-		if oldSlug != a.Slug {
-			if _, err := w.exec(ctx, `DELETE FROM slug_history WHERE slug = ? OR slug = ?`, oldSlug, a.Slug); err != nil {
-				return err
-			}
-			if _, err := w.exec(ctx, `INSERT INTO slug_history (slug, article_id, created_at) VALUES (?, ?, ?)`, oldSlug, a.ID, w.t(tx.now)); err != nil {
-				return err
-			}
-		}
+		err = tx.updateImported(ctx, ia, oldSlug)
+	}
+	if err != nil {
+		return err
 	}
 	// Search indexes the body's words, not its tags.
 	if err := tx.setBodyText(ctx, a.ID, a.HTML); err != nil {
@@ -292,6 +246,71 @@ func (tx *Tx) importArticle(ctx context.Context, source string, ia *communique.I
 		return err
 	}
 	return tx.redirect(ctx, ia.OldPaths, communique.KindArticle, a.ID)
+}
+
+// importedArticle finds the article an earlier import of the same item
+// made, setting its id, and returns its slug.
+func (tx *Tx) importedArticle(ctx context.Context, source string, ia *communique.ImportedArticle) (string, error) {
+	id, ok, err := tx.imported(ctx, source, communique.KindArticle, ia.SourceID)
+	if err != nil || !ok {
+		return "", err
+	}
+	var slug string
+	switch err := tx.w().row(ctx, `SELECT slug FROM articles WHERE id = ?`, id).Scan(&slug); {
+	case err == nil:
+		ia.Article.ID = id
+	case err != sql.ErrNoRows:
+		return "", err
+	}
+	return slug, nil
+}
+
+// importedParent maps a page's parent on the old site to the local page,
+// or flags it missing for the importer to set once the parent is in.
+func (tx *Tx) importedParent(ctx context.Context, source string, ia *communique.ImportedArticle) error {
+	a := ia.Article
+	a.ParentID = 0
+	if ia.ParentSourceID == 0 || a.Type != communique.TypePage {
+		return nil
+	}
+	parent, ok, err := tx.imported(ctx, source, communique.KindArticle, ia.ParentSourceID)
+	if err != nil {
+		return err
+	}
+	if ok && tx.checkParent(ctx, a.ID, parent) == nil {
+		a.ParentID = parent
+	} else {
+		ia.ParentMissing = true
+	}
+	return nil
+}
+
+func (tx *Tx) insertImported(ctx context.Context, ia *communique.ImportedArticle) error {
+	a, w := ia.Article, tx.w()
+	err := w.row(ctx, `INSERT INTO articles (type, title, slug, format, source, html, excerpt, summary, author_id, status,
+			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, guid)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
+		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, ia.GUID).Scan(&a.ID)
+	if err != nil {
+		return tx.db.wrap(err, "Article")
+	}
+	ia.Created = true
+	return nil
+}
+
+func (tx *Tx) updateImported(ctx context.Context, ia *communique.ImportedArticle, oldSlug string) error {
+	a, w := ia.Article, tx.w()
+	_, err := w.exec(ctx, `UPDATE articles SET type = ?, title = ?, slug = ?, format = ?, source = ?, html = ?, excerpt = ?, summary = ?,
+			author_id = ?, status = ?, published_at = ?, created_at = ?, modified_at = ?, sticky = ?, comments_open = ?,
+			parent_id = ?, menu_order = ?, guid = ?
+		WHERE id = ?`,
+		a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
+		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, ia.GUID, a.ID)
+	if err != nil {
+		return tx.db.wrap(err, "Article")
+	}
+	return tx.rememberSlug(ctx, a.ID, oldSlug, a.Slug)
 }
 
 func (tx *Tx) importAttachment(ctx context.Context, source string, ia *communique.ImportedAttachment, articleID func(int64) (int64, bool, error)) error {
@@ -629,33 +648,22 @@ func (db *DB) SetImportedParents(ctx context.Context, kind string, parents map[i
 	return tx.Commit()
 }
 
-// SetArticleSource replaces an article's source and its rendering without
-// touching its dates, for bodies an import completes at the end (a
-// gallery whose images came later in the file).
-func (db *DB) SetArticleSource(ctx context.Context, id int64, source string) error {
+// SetArticleBody replaces an article's source and the rendering the
+// article service made of it, without touching its dates: for bodies an
+// import completes at the end (a gallery whose images came later in the
+// file). ENOTFOUND.
+func (db *DB) SetArticleBody(ctx context.Context, id int64, source, html, summary string) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	a, err := tx.findArticle(ctx, id)
+	res, err := tx.w().exec(ctx, `UPDATE articles SET source = ?, html = ?, summary = ? WHERE id = ?`, source, html, summary, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("set article body: %w", err)
 	}
-	a.Source = source
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	html, err := markup.RenderBody(a.Format, a.Source)
-	if err != nil {
-		return communique.Errorf(communique.EINVALID, "The body could not be rendered.")
-	}
-	summary := a.Excerpt
-	if summary == "" {
-		summary = markup.Excerpt(html, communique.MaxExcerptWords)
-	}
-	if _, err := tx.w().exec(ctx, `UPDATE articles SET source = ?, html = ?, summary = ? WHERE id = ?`, source, html, summary, id); err != nil {
-		return fmt.Errorf("set article source: %w", err)
+	if n, _ := res.RowsAffected(); n == 0 {
+		return communique.Errorf(communique.ENOTFOUND, "Article not found.")
 	}
 	return tx.Commit()
 }

@@ -11,6 +11,7 @@ import (
 
 	"communique"
 	"communique/media"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -137,7 +138,7 @@ func testFeaturedMedia(t *testing.T, db *sqlstore.DB) {
 	u := MustCreateUser(t, db, "writer", communique.RoleAuthor)
 	m := MustCreateMedia(t, db, u, "The harbour at dawn")
 	a := &communique.Article{Title: "Harbour", Source: "Boats.", AuthorID: u.ID, Status: communique.StatusPublished, FeaturedMediaID: m.ID}
-	if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+	if err := newsroom.New(db).Create(ctx, newsroom.System, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.FindArticleByID(ctx, a.ID)
@@ -149,28 +150,28 @@ func testFeaturedMedia(t *testing.T, db *sqlstore.DB) {
 	}
 	t.Run("ErrMissingImage", func(t *testing.T) {
 		missing := int64(999999)
-		_, err := db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{FeaturedMediaID: &missing})
+		_, err := newsroom.New(db).Update(ctx, newsroom.System, a.ID, communique.ArticleUpdate{FeaturedMediaID: &missing})
 		wantCode(t, err, communique.EINVALID)
 		b := &communique.Article{Title: "Ghost", Source: "x", AuthorID: u.ID, Status: communique.StatusDraft, FeaturedMediaID: missing}
-		wantCode(t, db.CreateArticle(ctx, b, nil, nil), communique.EINVALID)
+		wantCode(t, newsroom.New(db).Create(ctx, newsroom.System, b, nil, nil), communique.EINVALID)
 	})
 	t.Run("Change", func(t *testing.T) {
 		other := MustCreateMedia(t, db, u, "Gulls")
-		got, err := db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{FeaturedMediaID: &other.ID})
+		got, err := newsroom.New(db).Update(ctx, newsroom.System, a.ID, communique.ArticleUpdate{FeaturedMediaID: &other.ID})
 		if err != nil || got.FeaturedMediaID != other.ID {
 			t.Fatalf("change = %d, %v", got.FeaturedMediaID, err)
 		}
 		title := "Harbour, later"
-		if got, _ := db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{Title: &title}); got.FeaturedMediaID != other.ID {
+		if got, _ := newsroom.New(db).Update(ctx, newsroom.System, a.ID, communique.ArticleUpdate{Title: &title}); got.FeaturedMediaID != other.ID {
 			t.Fatal("an update without the field changed it")
 		}
 		none := int64(0)
-		if got, err := db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{FeaturedMediaID: &none}); err != nil || got.FeaturedMediaID != 0 {
+		if got, err := newsroom.New(db).Update(ctx, newsroom.System, a.ID, communique.ArticleUpdate{FeaturedMediaID: &none}); err != nil || got.FeaturedMediaID != 0 {
 			t.Fatalf("remove = %d, %v", got.FeaturedMediaID, err)
 		}
 	})
 	t.Run("DeletedImageLeavesArticle", func(t *testing.T) {
-		if _, err := db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{FeaturedMediaID: &m.ID}); err != nil {
+		if _, err := newsroom.New(db).Update(ctx, newsroom.System, a.ID, communique.ArticleUpdate{FeaturedMediaID: &m.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.DeleteMedia(ctx, m.ID); err != nil {
@@ -190,21 +191,21 @@ func testMediaAltText(t *testing.T, db *sqlstore.DB) {
 	u := MustCreateUser(t, db, "writer", communique.RoleAuthor)
 	bare := MustCreateMedia(t, db, u, "")
 	draft := &communique.Article{Title: "Storm", Source: "Wind.", AuthorID: u.ID, Status: communique.StatusDraft, FeaturedMediaID: bare.ID}
-	if err := db.CreateArticle(ctx, draft, nil, nil); err != nil {
+	if err := newsroom.New(db).Create(ctx, newsroom.System, draft, nil, nil); err != nil {
 		t.Fatalf("a draft may have an image without alt text: %v", err)
 	}
 	published, scheduled := communique.StatusPublished, communique.StatusScheduled
 	later := now.Add(24 * time.Hour)
 	t.Run("FeaturedRefused", func(t *testing.T) {
-		_, err := db.UpdateArticle(ctx, draft.ID, communique.ArticleUpdate{Status: &published})
+		_, err := newsroom.New(db).Update(ctx, newsroom.System, draft.ID, communique.ArticleUpdate{Status: &published})
 		wantCode(t, err, communique.EINVALID)
 		if !strings.Contains(communique.ErrorMessage(err), "featured image has no alt text") {
 			t.Fatalf("message = %q", communique.ErrorMessage(err))
 		}
-		_, err = db.UpdateArticle(ctx, draft.ID, communique.ArticleUpdate{Status: &scheduled, PublishedAt: &later})
+		_, err = newsroom.New(db).Update(ctx, newsroom.System, draft.ID, communique.ArticleUpdate{Status: &scheduled, PublishedAt: &later})
 		wantCode(t, err, communique.EINVALID)
 		b := &communique.Article{Title: "Direct", Source: "x", AuthorID: u.ID, Status: communique.StatusPublished, FeaturedMediaID: bare.ID}
-		wantCode(t, db.CreateArticle(ctx, b, nil, nil), communique.EINVALID)
+		wantCode(t, newsroom.New(db).Create(ctx, newsroom.System, b, nil, nil), communique.EINVALID)
 		if got, _ := db.FindArticleByID(ctx, draft.ID); got.Status != communique.StatusDraft {
 			t.Fatalf("status = %s after a refused publish", got.Status)
 		}
@@ -215,14 +216,14 @@ func testMediaAltText(t *testing.T, db *sqlstore.DB) {
 	t.Run("BodyRefused", func(t *testing.T) {
 		body := "Look:\n\n![](/media/" + bare.Key + "/640)\n\nand <img src=\"https://news.example/media/" + bare.Key + "\" alt=\"x\">"
 		c := &communique.Article{Title: "Body", Source: body, AuthorID: u.ID, Status: communique.StatusPublished}
-		err := db.CreateArticle(ctx, c, nil, nil)
+		err := newsroom.New(db).Create(ctx, newsroom.System, c, nil, nil)
 		wantCode(t, err, communique.EINVALID)
 		if !strings.Contains(communique.ErrorMessage(err), bare.Key) {
 			t.Fatalf("message does not name the image: %q", communique.ErrorMessage(err))
 		}
 		// A /media/ URL of no library image is not the rule's business.
 		d := &communique.Article{Title: "Elsewhere", Source: "![x](/media/0123456789abcdef0123456789abcdef.png)", AuthorID: u.ID, Status: communique.StatusPublished}
-		if err := db.CreateArticle(ctx, d, nil, nil); err != nil {
+		if err := newsroom.New(db).Create(ctx, newsroom.System, d, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -231,12 +232,12 @@ func testMediaAltText(t *testing.T, db *sqlstore.DB) {
 		t.Fatal(err)
 	}
 	t.Run("AllowedWithAlt", func(t *testing.T) {
-		got, err := db.UpdateArticle(ctx, draft.ID, communique.ArticleUpdate{Status: &published})
+		got, err := newsroom.New(db).Update(ctx, newsroom.System, draft.ID, communique.ArticleUpdate{Status: &published})
 		if err != nil || got.Status != communique.StatusPublished {
 			t.Fatalf("publish = %v, %v", got, err)
 		}
 		c := &communique.Article{Title: "Body", Source: "![](/media/" + bare.Key + ")", AuthorID: u.ID, Status: communique.StatusPublished}
-		if err := db.CreateArticle(ctx, c, nil, nil); err != nil {
+		if err := newsroom.New(db).Create(ctx, newsroom.System, c, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	})

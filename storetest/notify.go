@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -277,7 +278,7 @@ func testSubscriptions(t *testing.T, db *sqlstore.DB) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.DeleteArticle(ctx, b.ID); err != nil {
+		if err := newsroom.New(db).Delete(ctx, newsroom.System, b.ID); err != nil {
 			t.Fatal(err)
 		}
 		if left, _ := db.FindSubscriptions(ctx, communique.SubscriptionFilter{ArticleID: b.ID}); len(left) != 0 {
@@ -350,7 +351,7 @@ func testPublishDueIDs(t *testing.T, db *sqlstore.DB) {
 	var want []int64
 	for i := 0; i < 3; i++ {
 		a := &communique.Article{Title: fmt.Sprintf("Later %d", i), Source: "x", AuthorID: u.ID, Status: communique.StatusScheduled, PublishedAt: now.Add(time.Duration(i+1) * time.Hour)}
-		if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+		if err := newsroom.New(db).Create(ctx, newsroom.System, a, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if i < 2 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -23,7 +24,7 @@ func testDeepPages(t *testing.T, db *sqlstore.DB) {
 		// Several articles share a time, so the id must break ties.
 		a := &communique.Article{Title: fmt.Sprint("Page test ", i), Source: "x", AuthorID: u.ID, Status: communique.StatusPublished,
 			PublishedAt: base.Add(time.Duration(i/3) * time.Hour), Sticky: i%50 == 7}
-		if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+		if err := newsroom.New(db).Create(ctx, newsroom.System, a, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

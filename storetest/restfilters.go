@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -46,7 +47,7 @@ func testArticleListFilters(t *testing.T, db *sqlstore.DB) {
 	for i, sp := range specs {
 		set(time.Date(2026, 5, 1+i, 12, 0, 0, 0, time.UTC))
 		a := &communique.Article{Title: sp.title, Excerpt: sp.excerpt, Source: sp.body, AuthorID: sp.author.ID, Status: sp.status}
-		if err := db.CreateArticle(ctx, a, sp.cats, sp.tags); err != nil {
+		if err := newsroom.New(db).Create(ctx, newsroom.System, a, sp.cats, sp.tags); err != nil {
 			t.Fatal(err)
 		}
 		ids[sp.title] = a.ID
@@ -54,7 +55,7 @@ func testArticleListFilters(t *testing.T, db *sqlstore.DB) {
 	// Modified last, so "modified" orders it first.
 	set(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
 	body := "Council votes again"
-	if _, err := db.UpdateArticle(ctx, ids["Budget vote"], communique.ArticleUpdate{Source: &body}); err != nil {
+	if _, err := newsroom.New(db).Update(ctx, newsroom.System, ids["Budget vote"], communique.ArticleUpdate{Source: &body}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -123,8 +124,8 @@ func testUsersHasPublished(t *testing.T, db *sqlstore.DB) {
 	MustCreateUser(t, db, "reader", communique.RoleSubscriber)
 	MustCreateArticle(t, db, writer, "Out", "x")
 	MustCreateArticle(t, db, writer, "Out again", "x")
-	db.CreateArticle(ctx, &communique.Article{Title: "Not yet", Source: "x", AuthorID: drafter.ID}, nil, nil)
-	db.CreateArticle(ctx, &communique.Article{Type: communique.TypePage, Title: "About", Source: "x", AuthorID: editor.ID, Status: communique.StatusPublished}, nil, nil)
+	newsroom.New(db).Create(ctx, newsroom.System, &communique.Article{Title: "Not yet", Source: "x", AuthorID: drafter.ID}, nil, nil)
+	newsroom.New(db).Create(ctx, newsroom.System, &communique.Article{Type: communique.TypePage, Title: "About", Source: "x", AuthorID: editor.ID, Status: communique.StatusPublished}, nil, nil)
 	list, err := db.FindUsers(ctx, communique.UserFilter{HasPublished: true})
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +144,7 @@ func testCommentsPublishedOnly(t *testing.T, db *sqlstore.DB) {
 	shown := f.add(t, communique.Comment{AuthorName: "Ann", AuthorEmail: "ann@example.com", Text: "on a live article"})
 	hidden := f.add(t, communique.Comment{ArticleID: f.other.ID, AuthorName: "Bob", AuthorEmail: "bob@example.com", Text: "on an unpublished one"})
 	draft := communique.StatusDraft
-	if _, err := db.UpdateArticle(ctx, f.other.ID, communique.ArticleUpdate{Status: &draft}); err != nil {
+	if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.other.ID, communique.ArticleUpdate{Status: &draft}); err != nil {
 		t.Fatal(err)
 	}
 	approved := []communique.CommentStatus{communique.CommentApproved}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -52,7 +53,7 @@ func newSearchFixture(t *testing.T, db *sqlstore.DB) *searchFixture {
 		if a.Status == "" {
 			a.Status = communique.StatusPublished
 		}
-		if err := db.CreateArticle(ctx, a, ids, nil); err != nil {
+		if err := newsroom.New(db).Create(ctx, newsroom.System, a, ids, nil); err != nil {
 			t.Fatalf("create %q: %v", a.Title, err)
 		}
 		return a
@@ -254,7 +255,7 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 	t.Run("KeptInStep", func(t *testing.T) {
 		ctx := context.Background()
 		title, source := "Gardens reopen", "Volunteers swept the paths."
-		if _, err := db.UpdateArticle(ctx, f.parks.ID, communique.ArticleUpdate{Title: &title, Source: &source}); err != nil {
+		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.parks.ID, communique.ArticleUpdate{Title: &title, Source: &source}); err != nil {
 			t.Fatal(err)
 		}
 		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "volunteer"}); !sameIDs(ids, f.parks) {
@@ -267,7 +268,7 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 			t.Errorf("old body word still found: %v", ids)
 		}
 		published := communique.StatusPublished
-		if _, err := db.UpdateArticle(ctx, f.draft.ID, communique.ArticleUpdate{Status: &published}); err != nil {
+		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.draft.ID, communique.ArticleUpdate{Status: &published}); err != nil {
 			t.Fatal(err)
 		}
 		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "lighthouse"}); !sameIDs(ids, f.symbols, f.draft) {
@@ -275,7 +276,7 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 		}
 		// Filters follow changes of category, author and status.
 		cats, author := []int64{f.politics.ID}, f.bob.ID
-		if _, err := db.UpdateArticle(ctx, f.harbour.ID, communique.ArticleUpdate{CategoryIDs: &cats, AuthorID: &author}); err != nil {
+		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{CategoryIDs: &cats, AuthorID: &author}); err != nil {
 			t.Fatal(err)
 		}
 		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbour", CategoryID: &f.politics.ID, AuthorID: &f.bob.ID}); !sameIDs(ids, f.harbour, f.budget) {
@@ -286,7 +287,7 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 		}
 		// A new date moves it to another month.
 		moved := time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC)
-		if _, err := db.UpdateArticle(ctx, f.harbour.ID, communique.ArticleUpdate{PublishedAt: &moved}); err != nil {
+		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{PublishedAt: &moved}); err != nil {
 			t.Fatal(err)
 		}
 		may, june := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -294,16 +295,16 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 			t.Errorf("after a new date: %v", ids)
 		}
 		draft := communique.StatusDraft
-		if _, err := db.UpdateArticle(ctx, f.harbour.ID, communique.ArticleUpdate{Status: &draft}); err != nil {
+		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{Status: &draft}); err != nil {
 			t.Fatal(err)
 		}
 		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "froze"}); len(ids) != 0 {
 			t.Errorf("unpublished article found: %v", ids)
 		}
-		if _, err := db.UpdateArticle(ctx, f.harbour.ID, communique.ArticleUpdate{Status: &published}); err != nil {
+		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{Status: &published}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.DeleteArticle(ctx, f.symbols.ID); err != nil {
+		if err := newsroom.New(db).Delete(ctx, newsroom.System, f.symbols.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "lighthouse"}); !sameIDs(ids, f.draft) {
@@ -327,7 +328,7 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 			Source: `<p>The <em>keeper</em> of the <a href="https://example.com/light">light</a> retires.</p>`}
 		b := &communique.ImportBatch{Source: "https://old.example.com", Articles: []*communique.ImportedArticle{
 			{Article: a, SourceID: 501, GUID: "https://old.example.com/?p=501"}}}
-		if err := db.ImportBatch(context.Background(), b); err != nil {
+		if err := newsroom.New(db).ImportBatch(context.Background(), b); err != nil {
 			t.Fatal(err)
 		}
 		hits, ids, _ := f.search(t, communique.SearchFilter{Query: "keepers"})
@@ -387,7 +388,7 @@ func testSearchWindow(t *testing.T, db *sqlstore.DB) {
 			Type: communique.TypePost, Title: title, Source: body, AuthorID: u.ID, Status: communique.StatusPublished,
 			PublishedAt: searchNow.Add(-time.Duration(n-i) * time.Hour)}})
 	}
-	if err := db.ImportBatch(ctx, b); err != nil {
+	if err := newsroom.New(db).ImportBatch(ctx, b); err != nil {
 		t.Fatal(err)
 	}
 	oldest, recent := b.Articles[0].Article, b.Articles[n-20].Article

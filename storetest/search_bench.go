@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -122,7 +123,7 @@ func loadSearchCorpus(b testing.TB, db *sqlstore.DB, n int) (words []string, aut
 				CategoryIDs: []int64{cats[r.IntN(len(cats))]},
 			})
 		}
-		if err := db.ImportBatch(ctx, ib); err != nil {
+		if err := newsroom.New(db).ImportBatch(ctx, ib); err != nil {
 			b.Fatalf("load corpus: %v", err)
 		}
 	}

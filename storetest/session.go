@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -227,7 +228,7 @@ func testRevisions(t *testing.T, db *sqlstore.DB) {
 	}
 
 	a := &communique.Article{Title: "First title", Source: "line one\nline two", Excerpt: "short", AuthorID: author.ID}
-	if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+	if err := newsroom.New(db).Create(ctx, newsroom.System, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("CreateMakesOne", func(t *testing.T) {
@@ -244,7 +245,7 @@ func testRevisions(t *testing.T, db *sqlstore.DB) {
 	t.Run("ChangedTextMakesOne", func(t *testing.T) {
 		tick()
 		body := "line one\nline 2"
-		if _, err := db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{Source: &body, RevisionBy: &editor.ID}); err != nil {
+		if _, err := newsroom.New(db).Update(ctx, newsroom.As(editor), a.ID, communique.ArticleUpdate{Source: &body}); err != nil {
 			t.Fatal(err)
 		}
 		list := revisions(t, a)
@@ -259,7 +260,7 @@ func testRevisions(t *testing.T, db *sqlstore.DB) {
 	t.Run("UnchangedTextMakesNone", func(t *testing.T) {
 		tick()
 		sticky, title := true, "First title"
-		if _, err := db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{Sticky: &sticky, Title: &title, RevisionBy: &editor.ID}); err != nil {
+		if _, err := newsroom.New(db).Update(ctx, newsroom.As(editor), a.ID, communique.ArticleUpdate{Sticky: &sticky, Title: &title}); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(revisions(t, a)); n != 2 {
@@ -313,7 +314,7 @@ func testRevisions(t *testing.T, db *sqlstore.DB) {
 	t.Run("SaveRemovesSaversAutosave", func(t *testing.T) {
 		tick()
 		body := "typing more… and done"
-		if _, err := db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{Source: &body, RevisionBy: &author.ID}); err != nil {
+		if _, err := newsroom.New(db).Update(ctx, newsroom.As(author), a.ID, communique.ArticleUpdate{Source: &body}); err != nil {
 			t.Fatal(err)
 		}
 		list := revisions(t, a)
@@ -339,7 +340,7 @@ func testRevisions(t *testing.T, db *sqlstore.DB) {
 	})
 
 	t.Run("GoWithTheirArticle", func(t *testing.T) {
-		if err := db.DeleteArticle(ctx, a.ID); err != nil {
+		if err := newsroom.New(db).Delete(ctx, newsroom.System, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(revisions(t, a)); n != 0 {
@@ -444,7 +445,7 @@ func testUserChanges(t *testing.T, db *sqlstore.DB) {
 	t.Run("DeleteReassigns", func(t *testing.T) {
 		a1 := MustCreateArticle(t, db, writer, "One by the writer", "x")
 		a2 := &communique.Article{Title: "A draft by the writer", Source: "y", AuthorID: writer.ID}
-		if err := db.CreateArticle(ctx, a2, nil, nil); err != nil {
+		if err := newsroom.New(db).Create(ctx, newsroom.System, a2, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		other := MustCreateArticle(t, db, desk, "One by the desk", "z")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -102,7 +103,7 @@ func MustCreateUser(tb testing.TB, db *sqlstore.DB, login string, role communiqu
 func MustCreateArticle(tb testing.TB, db *sqlstore.DB, author *communique.User, title, body string) *communique.Article {
 	tb.Helper()
 	a := &communique.Article{Title: title, Source: body, AuthorID: author.ID, Status: communique.StatusPublished, CommentsOpen: true}
-	if err := db.CreateArticle(context.Background(), a, nil, nil); err != nil {
+	if err := newsroom.New(db).Create(context.Background(), newsroom.System, a, nil, nil); err != nil {
 		tb.Fatalf("create article %q: %v", title, err)
 	}
 	return a
@@ -178,7 +179,7 @@ func testArticleCreate(t *testing.T, db *sqlstore.DB) {
 		Source:   "It *rains*.\n\n<script>alert(1)</script>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
 		AuthorID: u.ID, Status: communique.StatusPublished, CommentsOpen: true,
 	}
-	if err := db.CreateArticle(ctx, a, []int64{cat.ID}, []int64{tag.ID}); err != nil {
+	if err := newsroom.New(db).Create(ctx, newsroom.System, a, []int64{cat.ID}, []int64{tag.ID}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.FindArticleByID(ctx, a.ID)
@@ -211,7 +212,7 @@ func testArticleCreate(t *testing.T, db *sqlstore.DB) {
 	}
 	t.Run("HTMLFormat", func(t *testing.T) {
 		h := &communique.Article{Title: "Raw", Format: communique.FormatHTML, Source: `<p onclick="x()">Hi <a href="javascript:alert(1)">there</a></p>`, AuthorID: u.ID, Status: communique.StatusDraft}
-		if err := db.CreateArticle(ctx, h, nil, nil); err != nil {
+		if err := newsroom.New(db).Create(ctx, newsroom.System, h, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Contains(h.HTML, "onclick") || strings.Contains(h.HTML, "javascript:") || !strings.Contains(h.HTML, "Hi") {
@@ -223,7 +224,7 @@ func testArticleCreate(t *testing.T, db *sqlstore.DB) {
 	})
 	t.Run("ErrUnknownTerm", func(t *testing.T) {
 		b := &communique.Article{Title: "T", Source: "x", AuthorID: u.ID}
-		wantCode(t, db.CreateArticle(ctx, b, []int64{tag.ID}, nil), communique.EINVALID) // a tag is not a category
+		wantCode(t, newsroom.New(db).Create(ctx, newsroom.System, b, []int64{tag.ID}, nil), communique.EINVALID) // a tag is not a category
 	})
 }
 
@@ -244,7 +245,7 @@ func testArticleValidation(t *testing.T, db *sqlstore.DB) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := tt.a
-			wantCode(t, db.CreateArticle(ctx, &a, nil, nil), communique.EINVALID)
+			wantCode(t, newsroom.New(db).Create(ctx, newsroom.System, &a, nil, nil), communique.EINVALID)
 		})
 	}
 	if _, n, _ := db.FindArticles(ctx, communique.ArticleFilter{}); n != 0 {
@@ -271,7 +272,7 @@ func testSlugUniqueness(t *testing.T, db *sqlstore.DB) {
 	}
 	for _, tt := range tests {
 		a := &communique.Article{Title: tt.title, Slug: tt.slug, Source: "x", AuthorID: u.ID}
-		if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+		if err := newsroom.New(db).Create(ctx, newsroom.System, a, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if a.Slug != tt.want {
@@ -288,7 +289,7 @@ func testArticleUpdate(t *testing.T, db *sqlstore.DB) {
 	set(time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC))
 	title, slug, body := "Second title", "second-title", "New **body**"
 	sticky := true
-	got, err := db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{Title: &title, Slug: &slug, Source: &body, Sticky: &sticky})
+	got, err := newsroom.New(db).Update(ctx, newsroom.System, a.ID, communique.ArticleUpdate{Title: &title, Slug: &slug, Source: &body, Sticky: &sticky})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +305,7 @@ func testArticleUpdate(t *testing.T, db *sqlstore.DB) {
 	}
 	// Changing back makes the slug live again and no longer history.
 	first := "first-title"
-	if _, err := db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{Slug: &first}); err != nil {
+	if _, err := newsroom.New(db).Update(ctx, newsroom.System, a.ID, communique.ArticleUpdate{Slug: &first}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.FindArticleBySlugHistory(ctx, "first-title"); communique.ErrorCode(err) != communique.ENOTFOUND {
@@ -314,12 +315,12 @@ func testArticleUpdate(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("second slug not in history: %v", err)
 	}
 	t.Run("ErrNotFound", func(t *testing.T) {
-		_, err := db.UpdateArticle(ctx, 424242, communique.ArticleUpdate{Title: &title})
+		_, err := newsroom.New(db).Update(ctx, newsroom.System, 424242, communique.ArticleUpdate{Title: &title})
 		wantCode(t, err, communique.ENOTFOUND)
 	})
 	t.Run("ErrInvalidKeepsOld", func(t *testing.T) {
 		empty := ""
-		_, err := db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{Title: &empty})
+		_, err := newsroom.New(db).Update(ctx, newsroom.System, a.ID, communique.ArticleUpdate{Title: &empty})
 		wantCode(t, err, communique.EINVALID)
 		again, _ := db.FindArticleByID(ctx, a.ID)
 		if again.Title != title {
@@ -327,12 +328,12 @@ func testArticleUpdate(t *testing.T, db *sqlstore.DB) {
 		}
 	})
 	t.Run("Delete", func(t *testing.T) {
-		if err := db.DeleteArticle(ctx, a.ID); err != nil {
+		if err := newsroom.New(db).Delete(ctx, newsroom.System, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		_, err := db.FindArticleByID(ctx, a.ID)
 		wantCode(t, err, communique.ENOTFOUND)
-		wantCode(t, db.DeleteArticle(ctx, a.ID), communique.ENOTFOUND)
+		wantCode(t, newsroom.New(db).Delete(ctx, newsroom.System, a.ID), communique.ENOTFOUND)
 	})
 }
 
@@ -359,15 +360,15 @@ func testArticleFilters(t *testing.T, db *sqlstore.DB) {
 		if i%2 == 0 {
 			cats = []int64{child.ID}
 		}
-		if err := db.CreateArticle(ctx, a, cats, nil); err != nil {
+		if err := newsroom.New(db).Create(ctx, newsroom.System, a, cats, nil); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, a.ID)
 	}
 	draft := &communique.Article{Title: "Draft", Source: "x", AuthorID: alice.ID}
-	db.CreateArticle(ctx, draft, nil, nil)
+	newsroom.New(db).Create(ctx, newsroom.System, draft, nil, nil)
 	sticky := true
-	db.UpdateArticle(ctx, ids[3], communique.ArticleUpdate{Sticky: &sticky})
+	newsroom.New(db).Update(ctx, newsroom.System, ids[3], communique.ArticleUpdate{Sticky: &sticky})
 
 	published := []communique.Status{communique.StatusPublished}
 	post := communique.TypePost
@@ -418,18 +419,18 @@ func testScheduling(t *testing.T, db *sqlstore.DB) {
 	set := fixedClock(db, now)
 	u := MustCreateUser(t, db, "sched", communique.RoleEditor)
 	a := &communique.Article{Title: "Tomorrow", Source: "x", AuthorID: u.ID, Status: communique.StatusPublished, PublishedAt: now.Add(24 * time.Hour)}
-	if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+	if err := newsroom.New(db).Create(ctx, newsroom.System, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if a.Status != communique.StatusScheduled {
 		t.Fatalf("future publish: status %q, want scheduled", a.Status)
 	}
 	past := &communique.Article{Title: "Late", Source: "x", AuthorID: u.ID, Status: communique.StatusScheduled, PublishedAt: now.Add(-time.Hour)}
-	db.CreateArticle(ctx, past, nil, nil)
+	newsroom.New(db).Create(ctx, newsroom.System, past, nil, nil)
 	if past.Status != communique.StatusPublished {
 		t.Fatalf("scheduled in the past: status %q, want published", past.Status)
 	}
-	if n, err := db.PublishDue(ctx); err != nil || n != 0 {
+	if n, err := newsroom.New(db).PublishDue(ctx); err != nil || n != 0 {
 		t.Fatalf("publish due early: %d, %v", n, err)
 	}
 	set(now.Add(25 * time.Hour))
@@ -440,7 +441,7 @@ func testScheduling(t *testing.T, db *sqlstore.DB) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n, err := db.PublishDue(ctx)
+			n, err := newsroom.New(db).PublishDue(ctx)
 			if err != nil {
 				t.Error(err)
 			}
@@ -516,11 +517,11 @@ func testPages(t *testing.T, db *sqlstore.DB) {
 	ctx := context.Background()
 	u := MustCreateUser(t, db, "p", communique.RoleEditor)
 	about := &communique.Article{Type: communique.TypePage, Title: "About", Source: "Us", AuthorID: u.ID, Status: communique.StatusPublished}
-	if err := db.CreateArticle(ctx, about, nil, nil); err != nil {
+	if err := newsroom.New(db).Create(ctx, newsroom.System, about, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	team := &communique.Article{Type: communique.TypePage, Title: "Team", Source: "We", AuthorID: u.ID, Status: communique.StatusPublished, ParentID: about.ID}
-	if err := db.CreateArticle(ctx, team, nil, nil); err != nil {
+	if err := newsroom.New(db).Create(ctx, newsroom.System, team, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.FindArticleByID(ctx, team.ID)
@@ -528,12 +529,12 @@ func testPages(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("page = %+v", got)
 	}
 	t.Run("ErrLoop", func(t *testing.T) {
-		_, err := db.UpdateArticle(ctx, about.ID, communique.ArticleUpdate{ParentID: &team.ID})
+		_, err := newsroom.New(db).Update(ctx, newsroom.System, about.ID, communique.ArticleUpdate{ParentID: &team.ID})
 		wantCode(t, err, communique.EINVALID)
 	})
 	t.Run("ErrPostWithParent", func(t *testing.T) {
 		a := &communique.Article{Title: "p", Source: "x", AuthorID: u.ID, ParentID: about.ID}
-		wantCode(t, db.CreateArticle(ctx, a, nil, nil), communique.EINVALID)
+		wantCode(t, newsroom.New(db).Create(ctx, newsroom.System, a, nil, nil), communique.EINVALID)
 	})
 	page := communique.TypePage
 	_, n, _ := db.FindArticles(ctx, communique.ArticleFilter{Type: &page})
@@ -631,7 +632,7 @@ func testTimes(t *testing.T, db *sqlstore.DB) {
 	when := time.Date(2025, 12, 31, 23, 30, 0, 123456000, paris)
 	a := &communique.Article{Title: "NYE", Source: "x", AuthorID: u.ID, Status: communique.StatusPublished, PublishedAt: when}
 	fixedClock(db, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
-	if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+	if err := newsroom.New(db).Create(ctx, newsroom.System, a, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.FindArticleByID(ctx, a.ID)

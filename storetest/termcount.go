@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -39,14 +40,14 @@ func testTermCounts(t *testing.T, db *sqlstore.DB) {
 	create := func(t *testing.T, a communique.Article, cats, tags []*communique.Term) *communique.Article {
 		t.Helper()
 		a.Source, a.AuthorID = "Body.", u.ID
-		if err := db.CreateArticle(ctx, &a, ids(cats...), ids(tags...)); err != nil {
+		if err := newsroom.New(db).Create(ctx, newsroom.System, &a, ids(cats...), ids(tags...)); err != nil {
 			t.Fatalf("create %q: %v", a.Title, err)
 		}
 		return &a
 	}
 	update := func(t *testing.T, a *communique.Article, upd communique.ArticleUpdate) {
 		t.Helper()
-		if _, err := db.UpdateArticle(ctx, a.ID, upd); err != nil {
+		if _, err := newsroom.New(db).Update(ctx, newsroom.System, a.ID, upd); err != nil {
 			t.Fatalf("update %q: %v", a.Title, err)
 		}
 	}
@@ -75,7 +76,7 @@ func testTermCounts(t *testing.T, db *sqlstore.DB) {
 	}
 	importBatch := func(t *testing.T, articles ...*communique.ImportedArticle) {
 		t.Helper()
-		if err := db.ImportBatch(ctx, &communique.ImportBatch{Source: source, Articles: articles}); err != nil {
+		if err := newsroom.New(db).ImportBatch(ctx, &communique.ImportBatch{Source: source, Articles: articles}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -121,12 +122,12 @@ func testTermCounts(t *testing.T, db *sqlstore.DB) {
 		}, map[string]int{"News": 1, "Sport": 2, "Go": 1, "Data": 1}},
 		{"DeletePublished", func(t *testing.T) {
 			// Its links go by cascade: counted down once, not twice, not never.
-			if err := db.DeleteArticle(ctx, draft.ID); err != nil {
+			if err := newsroom.New(db).Delete(ctx, newsroom.System, draft.ID); err != nil {
 				t.Fatal(err)
 			}
 		}, map[string]int{"News": 1, "Sport": 1, "Go": 1, "Data": 1}},
 		{"DeleteDraft", func(t *testing.T) {
-			if err := db.DeleteArticle(ctx, notes.ID); err != nil {
+			if err := newsroom.New(db).Delete(ctx, newsroom.System, notes.ID); err != nil {
 				t.Fatal(err)
 			}
 		}, map[string]int{"News": 1, "Sport": 1, "Go": 1, "Data": 1}},
@@ -154,7 +155,7 @@ func testTermCounts(t *testing.T, db *sqlstore.DB) {
 		{"PublishDue", func(t *testing.T) {
 			create(t, communique.Article{Title: "Later still", Status: communique.StatusScheduled, PublishedAt: now.Add(3 * time.Hour)}, []*communique.Term{sport}, nil)
 			setClock(now.Add(4 * time.Hour))
-			if n, err := db.PublishDue(ctx); err != nil || n != 1 {
+			if n, err := newsroom.New(db).PublishDue(ctx); err != nil || n != 1 {
 				t.Fatalf("published %d, %v; want 1", n, err)
 			}
 		}, map[string]int{"News": 1, "Sport": 2, "Go": 2, "Data": 1}},
@@ -182,7 +183,7 @@ func testTermCounts(t *testing.T, db *sqlstore.DB) {
 				go func() {
 					defer wg.Done()
 					a := &communique.Article{Title: fmt.Sprintf("Race %d", i), Source: "x", AuthorID: u.ID, Status: communique.StatusPublished}
-					if err := db.CreateArticle(ctx, a, []int64{sport.ID}, []int64{data.ID}); err != nil {
+					if err := newsroom.New(db).Create(ctx, newsroom.System, a, []int64{sport.ID}, []int64{data.ID}); err != nil {
 						t.Error(err)
 					}
 				}()

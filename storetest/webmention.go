@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -87,7 +88,7 @@ func testWebmentions(t *testing.T, db *sqlstore.DB) {
 		t.Errorf("sent = %v", sent)
 	}
 	// Deleting the article deletes its mentions.
-	if err := db.DeleteArticle(ctx, a.ID); err != nil {
+	if err := newsroom.New(db).Delete(ctx, newsroom.System, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, n, _ := db.FindWebmentions(ctx, communique.WebmentionFilter{ArticleID: &a.ID}); n != 0 {

@@ -15,6 +15,7 @@ import (
 	"communique"
 	"communique/avatar"
 	"communique/discussion"
+	"communique/newsroom"
 	"communique/sqlstore"
 	"communique/wordpress"
 )
@@ -71,7 +72,7 @@ func repoRoot() (string, error) {
 // cross batch boundaries.
 func NewImporter(db *sqlstore.DB, batch int) *wordpress.Importer {
 	avatars := avatar.New([]byte("test avatar key"))
-	return &wordpress.Importer{Store: db, Comments: discussion.New(db, avatars, nil), Avatar: avatars.Hash, BatchSize: batch, Now: db.Now}
+	return &wordpress.Importer{Store: db, Articles: newsroom.New(db), Comments: discussion.New(db, avatars, nil), Avatar: avatars.Hash, BatchSize: batch, Now: db.Now}
 }
 
 // MustImportFile imports a WXR file into db.

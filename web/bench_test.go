@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"communique"
+	articles "communique/newsroom"
 	"communique/sqlite"
 	"communique/storetest"
 	"communique/web"
@@ -34,7 +35,7 @@ func BenchmarkArticlePage(b *testing.B) {
 	for i := 0; i < 2000; i++ {
 		a := &communique.Article{Title: fmt.Sprint("Story ", i), Source: "Some *text* for the story.", AuthorID: author.ID,
 			Status: communique.StatusPublished, CommentsOpen: true, PublishedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)}
-		if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+		if err := articles.New(db).Create(ctx, articles.System, a, nil, nil); err != nil {
 			b.Fatal(err)
 		}
 		hot = a

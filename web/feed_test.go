@@ -13,6 +13,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"communique"
+	articles "communique/newsroom"
 	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"
@@ -333,13 +334,13 @@ func TestFeedImportedAndFeatured(t *testing.T) {
 		imported := &communique.Article{Type: communique.TypePost, Title: "From the old site", AuthorID: ada[0].ID, Status: communique.StatusPublished,
 			PublishedAt: time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC), Format: communique.FormatHTML, Source: "<p>Moved here.</p>"}
 		oldGUID := "https://old.example.com/?p=77"
-		if err := db.ImportBatch(ctx, &communique.ImportBatch{Source: "https://old.example.com",
+		if err := articles.New(db).ImportBatch(ctx, &communique.ImportBatch{Source: "https://old.example.com",
 			Articles: []*communique.ImportedArticle{{Article: imported, SourceID: 77, GUID: oldGUID}}}); err != nil {
 			t.Fatal(err)
 		}
 		img := storetest.MustCreateMedia(t, db, ada[0], "Ice on the harbour wall")
 		list, _, _ := db.FindArticles(ctx, communique.ArticleFilter{Slug: ptr("midnight-story")})
-		if _, err := db.UpdateArticle(ctx, list[0].ID, communique.ArticleUpdate{FeaturedMediaID: &img.ID}); err != nil {
+		if _, err := articles.New(db).Update(ctx, articles.System, list[0].ID, communique.ArticleUpdate{FeaturedMediaID: &img.ID}); err != nil {
 			t.Fatal(err)
 		}
 		imgURL := n.URL + "/media/" + img.Key

@@ -13,6 +13,7 @@ import (
 
 	"communique"
 	"communique/internal/testlog"
+	articles "communique/newsroom"
 	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
@@ -258,7 +259,7 @@ func MustCreate(tb testing.TB, db *sqlstore.DB, a *communique.Article, cats, tag
 	for _, t := range tags {
 		tagIDs = append(tagIDs, t.ID)
 	}
-	if err := db.CreateArticle(context.Background(), a, catIDs, tagIDs); err != nil {
+	if err := articles.New(db).Create(context.Background(), articles.System, a, catIDs, tagIDs); err != nil {
 		tb.Fatalf("create %q: %v", a.Title, err)
 	}
 	return a

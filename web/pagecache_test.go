@@ -18,6 +18,7 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"communique"
+	articles "communique/newsroom"
 	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
@@ -212,7 +213,7 @@ func TestPageCache(t *testing.T) {
 
 			// An edit made elsewhere refreshes everything that shows the article.
 			title := "Tide tables revised again"
-			if _, err := other.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{Title: &title}); err != nil {
+			if _, err := articles.New(other).Update(ctx, articles.System, a.ID, communique.ArticleUpdate{Title: &title}); err != nil {
 				t.Fatal(err)
 			}
 			eventually(t, "edited title on the front page", func() bool {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"communique"
+	articles "communique/newsroom"
 	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
@@ -240,7 +241,7 @@ func TestWordPressOldLinks(t *testing.T) {
 			t.Run("SlugChangeFollowed", func(t *testing.T) {
 				local, _ := strconv.ParseInt(id(communique.KindArticle, 555), 10, 64)
 				slug := "gallery-renamed"
-				if _, err := db.UpdateArticle(ctx, local, communique.ArticleUpdate{Slug: &slug}); err != nil {
+				if _, err := articles.New(db).Update(ctx, articles.System, local, communique.ArticleUpdate{Slug: &slug}); err != nil {
 					t.Fatal(err)
 				}
 				for _, path := range []string{"/?p=555", "/2010/09/10/post-format-gallery/canola2/"} {

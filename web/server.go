@@ -25,7 +25,7 @@ import (
 
 // Store is what the public site needs from a store.
 type Store interface {
-	communique.ArticleService
+	communique.ArticleFinder
 	communique.UserService
 	communique.TermService
 	communique.SettingService

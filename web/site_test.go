@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/html"
 
 	"communique"
+	articles "communique/newsroom"
 	"communique/password"
 	"communique/sqlstore"
 	"communique/storetest"
@@ -64,7 +65,7 @@ func newNewsroom(t *testing.T, db *sqlstore.DB) *newsroom {
 	old.Slug = "first-slug"
 	MustCreate(t, db, old, []*communique.Term{sport}, nil)
 	renamed := "old-story"
-	if _, err := db.UpdateArticle(ctx, old.ID, communique.ArticleUpdate{Slug: &renamed}); err != nil {
+	if _, err := articles.New(db).Update(ctx, articles.System, old.ID, communique.ArticleUpdate{Slug: &renamed}); err != nil {
 		t.Fatal(err)
 	}
 	sticky := post("Sticky story", day(2, 1, 12, 0))
@@ -289,7 +290,7 @@ func TestSlugChangeRedirects(t *testing.T) {
 		if err != nil || len(list) != 1 {
 			t.Fatalf("find newest-story: %v (%d found)", err, len(list))
 		}
-		if _, err := db.UpdateArticle(context.Background(), list[0].ID, communique.ArticleUpdate{Slug: ptr("latest-story")}); err != nil {
+		if _, err := articles.New(db).Update(context.Background(), articles.System, list[0].ID, communique.ArticleUpdate{Slug: ptr("latest-story")}); err != nil {
 			t.Fatal(err)
 		}
 		runCases(t, n.site, []httpCase{

@@ -42,13 +42,8 @@ type Store interface {
 	ImportTerms(ctx context.Context, source string, terms []*communique.ImportedTerm) error
 	// SetTermParent sets a category's parent. EINVALID for a loop.
 	SetTermParent(ctx context.Context, id, parentID int64) error
-	// ImportBatch stores articles, attachments and comments in one
-	// transaction, updating those imported before.
-	ImportBatch(ctx context.Context, b *communique.ImportBatch) error
 	// SetImportedParents sets parents that came after their children.
 	SetImportedParents(ctx context.Context, kind string, parents map[int64]int64) error
-	// SetArticleSource replaces a body, keeping the article's dates.
-	SetArticleSource(ctx context.Context, id int64, source string) error
 	// RefreshCommentCounts recounts articles' approved comments.
 	RefreshCommentCounts(ctx context.Context, ids []int64) error
 	// FindImportedID returns the local id of an imported item. ENOTFOUND.
@@ -145,12 +140,25 @@ func writeReasons(b *strings.Builder, title string, m map[string]int) {
 	}
 }
 
+// Articles is the article service's side of an import: it prepares each
+// article of a batch by the site's rules (rendering its body once) before
+// the batch is stored, and announces nothing.
+type Articles interface {
+	// PrepareImport readies a batch's articles for the store. EINVALID.
+	PrepareImport(ctx context.Context, b *communique.ImportBatch) error
+	// SetImportedSource replaces a body, keeping the article's dates.
+	SetImportedSource(ctx context.Context, id int64, source string) error
+}
+
 // Importer reads a WordPress export into a store.
 type Importer struct {
 	Store Store
 	// Comments stores each batch through the discussion rules for
 	// imported comments (discussion.Service), without notifications.
 	Comments CommentImporter
+	// Articles prepares each batch's articles by the article rules
+	// (newsroom.Service) before Comments stores the batch.
+	Articles Articles
 	// Avatar returns the avatar hash of an identity (an email, or "name:"
 	// and the name), so imported comments get their identicons. It is
 	// called from the goroutine that parses the file.
@@ -664,18 +672,9 @@ func (ru *run) article(it *wxr.Item) error {
 	if it.ID == 0 {
 		return skip("without a wp:post_id")
 	}
-	status, ok := statuses[it.Status]
-	switch {
-	case it.Status == "auto-draft":
-		return skip("that are WordPress auto-drafts (never saved)")
-	case !ok:
-		return skip(fmt.Sprintf("with status %q", it.Status))
-	case it.Status == "private":
-		ru.note(kind + " that were private imported as drafts")
-	}
-	if it.Password != "" && status != communique.StatusDraft && status != communique.StatusTrash {
-		status = communique.StatusDraft
-		ru.note(kind + " protected by a password imported as drafts (Communiqué has no post passwords)")
+	status, why := ru.articleStatus(it, kind)
+	if why != "" {
+		return skip(why)
 	}
 	if strings.TrimSpace(it.Creator) == "" {
 		ru.note(kind + ` without an author credited to "author"`)
@@ -684,41 +683,14 @@ func (ru *run) article(it *wxr.Item) error {
 	if err != nil {
 		return err
 	}
-	title := plain(it.Title)
-	if title == "" {
-		title = "(no title)"
-		ru.note(kind + ` without a title titled "(no title)"`)
-	} else if utf8.RuneCountInString(title) > communique.MaxTitleLength {
-		title = string([]rune(title)[:communique.MaxTitleLength])
-		ru.note(kind + " titles cut to 1000 characters")
-	}
+	title := ru.articleTitle(it, kind)
 	content := strings.ToValidUTF8(it.Content, "\uFFFD")
 	body := ConvertBody(content, ru.gallery(it.ID, 0))
 	if len(body) > communique.MaxBodyLength {
 		return skip("with a body over 4 MiB")
 	}
-	if strings.Contains(content, "[gallery") || strings.Contains(content, "[playlist") {
-		if ru.galleryBytes+len(content) <= galleryBudget {
-			ru.galleries = append(ru.galleries, deferredBody{it.ID, content})
-			ru.galleryBytes += len(content)
-		} else {
-			ru.note("galleries rendered before all their images were read (too many to keep until the end)")
-		}
-	}
-	published := wpTime(it.DateGMT, it.Date)
-	created := published
-	if wpZero(it.DateGMT) {
-		// A draft never published has no GMT date; its local date is
-		// when it was written.
-		created = wpTime(it.Date, "")
-		if status != communique.StatusPublished && status != communique.StatusScheduled {
-			published = time.Time{}
-		}
-	}
-	modified := wpTime(it.ModifiedGMT, it.Modified)
-	if status == communique.StatusScheduled && !published.After(ru.now()) {
-		ru.note(kind + " scheduled for a time now past published, as WordPress would")
-	}
+	ru.deferGallery(it.ID, content)
+	published, created, modified := ru.articleDates(it, kind, status)
 	a := &communique.Article{
 		Type: typ, Title: title, Slug: unescapePath(it.Name), Format: communique.FormatHTML, Source: body,
 		Excerpt: plain(it.Excerpt), AuthorID: author, Status: status, PublishedAt: published,
@@ -735,24 +707,97 @@ func (ru *run) article(it *wxr.Item) error {
 		ia.OldPaths = append(ia.OldPaths, p)
 	}
 	if typ == communique.TypePost {
-		for _, t := range it.Terms {
-			id, ok, err := ru.termID(t)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			if t.Domain == wxr.TaxonomyCategory {
-				ia.CategoryIDs = append(ia.CategoryIDs, id)
-			} else {
-				ia.TagIDs = append(ia.TagIDs, id)
-			}
+		if err := ru.articleTerms(ia, it); err != nil {
+			return err
 		}
 	}
 	ru.batch.Articles = append(ru.batch.Articles, ia)
 	ru.current = it.ID
 	return ru.maybeFlush()
+}
+
+// articleStatus maps WordPress's status, or says why the item is skipped.
+func (ru *run) articleStatus(it *wxr.Item, kind string) (communique.Status, string) {
+	status, ok := statuses[it.Status]
+	switch {
+	case it.Status == "auto-draft":
+		return "", "that are WordPress auto-drafts (never saved)"
+	case !ok:
+		return "", fmt.Sprintf("with status %q", it.Status)
+	case it.Status == "private":
+		ru.note(kind + " that were private imported as drafts")
+	}
+	if it.Password != "" && status != communique.StatusDraft && status != communique.StatusTrash {
+		status = communique.StatusDraft
+		ru.note(kind + " protected by a password imported as drafts (Communiqué has no post passwords)")
+	}
+	return status, ""
+}
+
+// articleTitle is the item's title as plain text, within the limit.
+func (ru *run) articleTitle(it *wxr.Item, kind string) string {
+	title := plain(it.Title)
+	if title == "" {
+		ru.note(kind + ` without a title titled "(no title)"`)
+		return "(no title)"
+	}
+	if utf8.RuneCountInString(title) > communique.MaxTitleLength {
+		ru.note(kind + " titles cut to 1000 characters")
+		return string([]rune(title)[:communique.MaxTitleLength])
+	}
+	return title
+}
+
+// deferGallery keeps a body with galleries to render again at the end,
+// when every image they show is known.
+func (ru *run) deferGallery(sourceID int64, content string) {
+	if !strings.Contains(content, "[gallery") && !strings.Contains(content, "[playlist") {
+		return
+	}
+	if ru.galleryBytes+len(content) <= galleryBudget {
+		ru.galleries = append(ru.galleries, deferredBody{sourceID, content})
+		ru.galleryBytes += len(content)
+	} else {
+		ru.note("galleries rendered before all their images were read (too many to keep until the end)")
+	}
+}
+
+// articleDates are the item's publication, creation and change times.
+func (ru *run) articleDates(it *wxr.Item, kind string, status communique.Status) (published, created, modified time.Time) {
+	published = wpTime(it.DateGMT, it.Date)
+	created = published
+	if wpZero(it.DateGMT) {
+		// A draft never published has no GMT date; its local date is
+		// when it was written.
+		created = wpTime(it.Date, "")
+		if status != communique.StatusPublished && status != communique.StatusScheduled {
+			published = time.Time{}
+		}
+	}
+	modified = wpTime(it.ModifiedGMT, it.Modified)
+	if status == communique.StatusScheduled && !published.After(ru.now()) {
+		ru.note(kind + " scheduled for a time now past published, as WordPress would")
+	}
+	return published, created, modified
+}
+
+// articleTerms adds the item's categories and tags.
+func (ru *run) articleTerms(ia *communique.ImportedArticle, it *wxr.Item) error {
+	for _, t := range it.Terms {
+		id, ok, err := ru.termID(t)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if t.Domain == wxr.TaxonomyCategory {
+			ia.CategoryIDs = append(ia.CategoryIDs, id)
+		} else {
+			ia.TagIDs = append(ia.TagIDs, id)
+		}
+	}
+	return nil
 }
 
 // mimeTypes are the media types of files WordPress sites hold, by
@@ -921,9 +966,14 @@ func (ru *run) flush() error {
 	for ru.batch != nil && ru.batch.Len() > 0 {
 		b := ru.batch
 		ru.batch = &communique.ImportBatch{Source: ru.source}
-		// Comments go through the discussion rules; old news tells nobody.
-		if ru.Comments == nil {
-			return errors.New("wordpress: the importer has no discussion service (Importer.Comments)")
+		// Articles follow the article rules and comments the discussion
+		// rules; the batch is then stored in one transaction. Old news
+		// tells nobody.
+		if ru.Comments == nil || ru.Articles == nil {
+			return errors.New("wordpress: the importer needs an article and a discussion service (Importer.Articles, Importer.Comments)")
+		}
+		if err := ru.Articles.PrepareImport(ru.ctx, b); err != nil {
+			return fmt.Errorf("storing a batch of %d records: %w", b.Len(), err)
 		}
 		if err := ru.Comments.Import(ru.ctx, b, discussion.ImportOptions{Notify: false}); err != nil {
 			return fmt.Errorf("storing a batch of %d records: %w", b.Len(), err)
@@ -1013,7 +1063,7 @@ func (ru *run) finish() error {
 		if err != nil {
 			continue // the article was skipped
 		}
-		if err := ru.Store.SetArticleSource(ru.ctx, id, ConvertBody(g.content, ru.gallery(g.sourceID, id))); err != nil {
+		if err := ru.Articles.SetImportedSource(ru.ctx, id, ConvertBody(g.content, ru.gallery(g.sourceID, id))); err != nil {
 			return fmt.Errorf("gallery of post %d: %w", g.sourceID, err)
 		}
 	}

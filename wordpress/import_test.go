@@ -19,6 +19,7 @@ import (
 	"communique"
 	"communique/avatar"
 	"communique/discussion"
+	"communique/newsroom"
 	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/wordpress"
@@ -38,7 +39,7 @@ func MustOpenDB(tb testing.TB) *sqlstore.DB {
 
 func newImporter(db *sqlstore.DB) *wordpress.Importer {
 	avatars := avatar.New([]byte("k"))
-	return &wordpress.Importer{Store: db, Comments: discussion.New(db, avatars, nil), Avatar: avatars.Hash, BatchSize: 2}
+	return &wordpress.Importer{Store: db, Articles: newsroom.New(db), Comments: discussion.New(db, avatars, nil), Avatar: avatars.Hash, BatchSize: 2}
 }
 
 const (
@@ -219,7 +220,7 @@ func BenchmarkImportComments(b *testing.B) {
 		b.StartTimer()
 		start := time.Now()
 		avatars := avatar.New([]byte("k"))
-		im := &wordpress.Importer{Store: db, Comments: discussion.New(db, avatars, nil), Avatar: avatars.Hash}
+		im := &wordpress.Importer{Store: db, Articles: newsroom.New(db), Comments: discussion.New(db, avatars, nil), Avatar: avatars.Hash}
 		sum, err := im.Import(context.Background(), f)
 		elapsed += time.Since(start)
 		b.StopTimer()

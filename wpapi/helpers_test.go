@@ -27,6 +27,7 @@ import (
 	"communique/formtoken"
 	"communique/internal/testlog"
 	"communique/media"
+	"communique/newsroom"
 	"communique/password"
 	"communique/postgres"
 	"communique/sqlite"
@@ -220,7 +221,7 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 		for _, k := range sp.tags {
 			tags = append(tags, f.Terms[k].ID)
 		}
-		must(db.CreateArticle(ctx, a, cats, tags))
+		must(newsroom.New(db).Create(ctx, newsroom.System, a, cats, tags))
 		f.Articles[sp.key] = a
 	}
 

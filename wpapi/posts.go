@@ -9,6 +9,7 @@ import (
 
 	"communique"
 	"communique/markup"
+	"communique/newsroom"
 )
 
 // Posts and pages: /wp/v2/posts and /wp/v2/pages, one handler for both
@@ -491,19 +492,11 @@ func (s *Server) handlePostCreate(typ string) http.HandlerFunc {
 		var cats, tags []int64
 		setIf(&cats, pw.categories)
 		setIf(&tags, pw.tags)
-		if err := s.store.CreateArticle(r.Context(), a, cats, tags); err != nil {
+		if err := s.articles.Create(r.Context(), newsroom.As(c.User), a, cats, tags); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		created, err := s.store.FindArticleByID(r.Context(), a.ID)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if s.notify != nil {
-			s.notify.ArticleSaved(r.Context(), nil, created)
-		}
-		p := s.postOut(r.Context(), c, created, contextEdit)
+		p := s.postOut(r.Context(), c, a, contextEdit)
 		w.Header().Set("Location", p.Links["self"][0].Href)
 		writeJSON(w, http.StatusCreated, p)
 	}
@@ -543,14 +536,11 @@ func (s *Server) handlePostUpdate(typ string) http.HandlerFunc {
 			return
 		}
 		upd := pw.upd
-		upd.CategoryIDs, upd.TagIDs, upd.RevisionBy = pw.categories, pw.tags, &c.User.ID
-		updated, err := s.store.UpdateArticle(r.Context(), a.ID, upd)
+		upd.CategoryIDs, upd.TagIDs = pw.categories, pw.tags
+		updated, err := s.articles.Update(r.Context(), newsroom.As(c.User), a.ID, upd)
 		if err != nil {
 			s.fail(w, r, err)
 			return
-		}
-		if s.notify != nil {
-			s.notify.ArticleSaved(r.Context(), a, updated)
 		}
 		writeJSON(w, http.StatusOK, s.postOut(r.Context(), c, updated, contextEdit))
 	}
@@ -587,7 +577,7 @@ func (s *Server) handlePostDelete(typ string) http.HandlerFunc {
 		}
 		if force {
 			previous := s.postOut(r.Context(), c, a, contextEdit)
-			if err := s.store.DeleteArticle(r.Context(), a.ID); err != nil {
+			if err := s.articles.Delete(r.Context(), newsroom.As(c.User), a.ID); err != nil {
 				s.fail(w, r, err)
 				return
 			}
@@ -598,15 +588,28 @@ func (s *Server) handlePostDelete(typ string) http.HandlerFunc {
 			s.fail(w, r, &apiError{Status: http.StatusGone, Code: "rest_already_trashed", Message: "The post has already been deleted."})
 			return
 		}
-		trash := communique.StatusTrash
-		updated, err := s.store.UpdateArticle(r.Context(), a.ID, communique.ArticleUpdate{Status: &trash, RevisionBy: &c.User.ID})
+		updated, err := s.articles.Trash(r.Context(), newsroom.As(c.User), a.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if s.notify != nil {
-			s.notify.ArticleSaved(r.Context(), a, updated)
-		}
 		writeJSON(w, http.StatusOK, s.postOut(r.Context(), c, updated, contextEdit))
 	}
+}
+
+// articleService is the configured article service, or one over the
+// store telling Notify, for APIs built without one (tests).
+func articleService(cfg Config) *newsroom.Service {
+	if cfg.Articles != nil {
+		return cfg.Articles
+	}
+	st, ok := cfg.Store.(newsroom.Store)
+	if !ok {
+		return nil
+	}
+	svc := newsroom.New(st)
+	if cfg.Notify != nil {
+		svc.Notifier = cfg.Notify
+	}
+	return svc
 }

@@ -25,13 +25,14 @@ import (
 	"communique/health"
 	"communique/internal/recovery"
 	"communique/media"
+	"communique/newsroom"
 	"communique/proxy"
 	"communique/upload"
 )
 
 // Store is what the API needs from a store.
 type Store interface {
-	communique.ArticleService
+	communique.ArticleFinder
 	communique.UserService
 	communique.TermService
 	communique.SettingService
@@ -91,8 +92,11 @@ type Config struct {
 	MediaLimits  media.Limits
 	// Sessions, when set, turns on cookie authentication.
 	Sessions Sessions
-	// Notify, when set, hears about saved articles.
+	// Notify, when set, hears about saved articles (through the article
+	// service built when Articles is nil).
 	Notify ArticleNotifier
+	// Articles changes articles; nil: a service over Store telling Notify.
+	Articles *newsroom.Service
 	// Rates per IP for anonymous requests, per account for authenticated
 	// ones, and per IP for anonymous comments; zero takes the default, a
 	// negative Burst turns the limit off.
@@ -113,7 +117,7 @@ type Server struct {
 	logger   *slog.Logger
 	library  *upload.Library
 	sessions Sessions
-	notify   ArticleNotifier
+	articles *newsroom.Service
 	secret   []byte // nonces for cookie authentication
 
 	anonymous, account, comments, signins *limiter
@@ -144,7 +148,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: cfg.Store, talk: cfg.Discussion, logger: cfg.Logger, sessions: cfg.Sessions, notify: cfg.Notify,
+	s := &Server{store: cfg.Store, talk: cfg.Discussion, logger: cfg.Logger, sessions: cfg.Sessions, articles: articleService(cfg),
 		secret:   []byte(key),
 		library:  &upload.Library{Storage: cfg.MediaStorage, Store: cfg.Store, Limits: cfg.MediaLimits, Logger: cfg.Logger},
 		verified: newCredentialCache(), Now: time.Now}

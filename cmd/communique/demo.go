@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -82,7 +83,8 @@ If you think we have made a mistake, reply below or write to the newsroom. Every
 
 // addDemo fills an empty store with sample articles and pages, and returns
 // how many articles it added (0 when the store already had content).
-func addDemo(ctx context.Context, db *sqlstore.DB) (int, error) {
+// addDemo writes the sample articles through articles, as the system.
+func addDemo(ctx context.Context, db *sqlstore.DB, articles *newsroom.Service) (int, error) {
 	if _, n, err := db.FindArticles(ctx, communique.ArticleFilter{Limit: 1}); err != nil || n > 0 {
 		return 0, err
 	}
@@ -111,7 +113,7 @@ func addDemo(ctx context.Context, db *sqlstore.DB) (int, error) {
 			Title: d.title, Source: d.body, AuthorID: author.ID, Status: communique.StatusPublished,
 			PublishedAt: now.Add(-time.Duration(d.hoursAgo) * time.Hour), Sticky: d.sticky, CommentsOpen: true,
 		}
-		if err := db.CreateArticle(ctx, a, []int64{cat.ID}, tagIDs); err != nil {
+		if err := articles.Create(ctx, newsroom.System, a, []int64{cat.ID}, tagIDs); err != nil {
 			return 0, err
 		}
 	}
@@ -122,7 +124,7 @@ func addDemo(ctx context.Context, db *sqlstore.DB) (int, error) {
 	for i, p := range pages {
 		a := &communique.Article{Type: communique.TypePage, Title: p.title, Source: p.body, AuthorID: author.ID,
 			Status: communique.StatusPublished, MenuOrder: i, PublishedAt: now.Add(-200 * time.Hour)}
-		if err := db.CreateArticle(ctx, a, nil, nil); err != nil {
+		if err := articles.Create(ctx, newsroom.System, a, nil, nil); err != nil {
 			return 0, err
 		}
 	}

@@ -22,6 +22,7 @@ import (
 
 	"communique"
 	"communique/media"
+	"communique/newsroom"
 	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
@@ -90,16 +91,16 @@ func fillSite(t *testing.T, dir string) {
 	cats, _ := db.FindTerms(ctx, communique.TermFilter{Taxonomy: &category})
 	a := &communique.Article{Type: communique.TypePost, Title: "Harbour news", Format: "markdown", Source: "The *harbour* reopens.",
 		AuthorID: admin.ID, Status: communique.StatusPublished, PublishedAt: time.Now().Add(-time.Hour), FeaturedMediaID: m.ID}
-	must(db.CreateArticle(ctx, a, []int64{cats[0].ID}, nil))
+	must(newsroom.New(db).Create(ctx, newsroom.System, a, []int64{cats[0].ID}, nil))
 	slug, source := "harbour-reopens", "The *harbour* reopens on Monday."
-	_, err = db.UpdateArticle(ctx, a.ID, communique.ArticleUpdate{Slug: &slug, Source: &source, RevisionBy: &admin.ID})
+	_, err = newsroom.New(db).Update(ctx, newsroom.As(admin), a.ID, communique.ArticleUpdate{Slug: &slug, Source: &source})
 	must(err)
 	must(db.Autosave(ctx, &communique.Revision{ArticleID: a.ID, UserID: admin.ID, Title: "Harbour news", Source: "Draft text", Autosave: true}))
 	child := &communique.Article{Type: communique.TypePage, Title: "Timetable", Format: "markdown", Source: "Ferries.", AuthorID: admin.ID, Status: communique.StatusPublished, PublishedAt: time.Now().Add(-time.Hour)}
 	parent := &communique.Article{Type: communique.TypePage, Title: "Harbour", Format: "markdown", Source: "All about it.", AuthorID: admin.ID, Status: communique.StatusPublished, PublishedAt: time.Now().Add(-time.Hour)}
-	must(db.CreateArticle(ctx, child, nil, nil))
-	must(db.CreateArticle(ctx, parent, nil, nil))
-	_, err = db.UpdateArticle(ctx, child.ID, communique.ArticleUpdate{ParentID: &parent.ID})
+	must(newsroom.New(db).Create(ctx, newsroom.System, child, nil, nil))
+	must(newsroom.New(db).Create(ctx, newsroom.System, parent, nil, nil))
+	_, err = newsroom.New(db).Update(ctx, newsroom.System, child.ID, communique.ArticleUpdate{ParentID: &parent.ID})
 	must(err)
 
 	// A comment edited (its history), one trained as spam.

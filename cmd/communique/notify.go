@@ -46,7 +46,7 @@ func emailLinks(ctx context.Context, db *sqlstore.DB, svc *notify.Service, liste
 	}
 }
 
-// publishDue is what the scheduler needs from a store.
-type publishDue interface {
-	PublishDueIDs(ctx context.Context) ([]int64, error)
+// scheduler is what the scheduler needs: the article service.
+type scheduler interface {
+	PublishDue(ctx context.Context) (int, error)
 }

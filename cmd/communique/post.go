@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -88,7 +89,13 @@ func (p *Program) postCreate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := db.CreateArticle(ctx, a, catIDs, tagIDs); err != nil {
+	articles, err := commandArticles(ctx, db, p.logger())
+	if err != nil {
+		return err
+	}
+	// As the system: the command line is run by whoever holds the store,
+	// as the importer is, and --author may be any user.
+	if err := articles.Create(ctx, newsroom.System, a, catIDs, tagIDs); err != nil {
 		return err
 	}
 	fmt.Fprintln(p.Stdout, communique.ArticlePath(a, settings, nil))

@@ -15,7 +15,6 @@ import (
 	"communique"
 	"communique/admin"
 	"communique/metrics"
-	"communique/notify"
 	"communique/postgres"
 	"communique/privacy"
 	"communique/sqlstore"
@@ -67,8 +66,9 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Sample content is not news: it is written without announcements.
 	if *demo {
-		n, err := addDemo(ctx, db)
+		n, err := addDemo(ctx, db, articleService(db, nil, nil))
 		if err != nil {
 			return fmt.Errorf("demo content: %w", err)
 		}
@@ -94,6 +94,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 		replicas.Barrier(ctx)
 		srv.StoreChanged()
 	})
+	articles := articleService(db, notifier, srv)
 	talk, err := discussionService(ctx, db)
 	if err != nil {
 		return err
@@ -103,11 +104,11 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: *secureCookies, MediaStorage: images, Notify: notifier, Privacy: forget})
+	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: *secureCookies, MediaStorage: images, Notify: notifier, Privacy: forget, Articles: articles})
 	if err != nil {
 		return err
 	}
-	apiCfg := wpapi.Config{Store: db, Discussion: talk, Logger: logger, MediaStorage: images, Sessions: newsroom, Notify: notifier}
+	apiCfg := wpapi.Config{Store: db, Discussion: talk, Logger: logger, MediaStorage: images, Sessions: newsroom, Notify: notifier, Articles: articles}
 	if st.Shared() {
 		// Several nodes may share this database: share the API's quotas.
 		apiCfg.SharedLimits = db
@@ -153,7 +154,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	}
 	emailLinks(ctx, db, notifier, url, logger)
 	go worker.Run(ctx)
-	go p.publishScheduled(ctx, db, notifier, logger)
+	go p.publishScheduled(ctx, articles, logger)
 	go sendWebmentions(ctx, srv, time.Minute, logger)
 	go forgetIPs(ctx, db, forget, privacy.RetentionInterval, logger)
 	go refreshStatistics(ctx, db, 6*time.Hour, logger)
@@ -218,15 +219,16 @@ func replicaMetrics(o *ops, replicas *postgres.Replicas) {
 		stats(func(r postgres.ReplicaStats) float64 { return float64(r.Served) }))
 }
 
-// publishScheduled flips due scheduled articles to published every few
-// seconds. The store's single UPDATE makes it exactly once across nodes,
-// and only the node that flipped an article announces it.
-func (p *Program) publishScheduled(ctx context.Context, db publishDue, notifier *notify.Service, logger *slog.Logger) {
+// publishScheduled has the article service publish due scheduled
+// articles every few seconds. The store's single UPDATE makes it exactly
+// once across nodes, and only the node that flipped an article announces
+// it.
+func (p *Program) publishScheduled(ctx context.Context, articles scheduler, logger *slog.Logger) {
 	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
 	failing := false // an outage of the store is logged once, not every tick
 	for {
-		ids, err := db.PublishDueIDs(ctx)
+		n, err := articles.PublishDue(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			if !failing {
@@ -236,9 +238,8 @@ func (p *Program) publishScheduled(ctx context.Context, db publishDue, notifier 
 		case err == nil:
 			failing = false
 		}
-		if len(ids) > 0 {
-			logger.Info("published scheduled articles", "count", len(ids))
-			notifier.ArticlesPublished(ctx, ids)
+		if n > 0 {
+			logger.Info("published scheduled articles", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -57,7 +57,7 @@ func (p *Program) importCmd(ctx context.Context, what string, args []string) err
 	}
 	bar := newProgress(p.Stderr, size)
 	im := &wordpress.Importer{
-		Store: db, Comments: talk, Avatar: talk.Avatars.Hash, PrimaryMenu: *menu, Progress: bar.update,
+		Store: db, Articles: articleService(db, nil, nil), Comments: talk, Avatar: talk.Avatars.Hash, PrimaryMenu: *menu, Progress: bar.update,
 	}
 	sum, err := im.Import(ctx, f)
 	bar.done()

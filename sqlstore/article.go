@@ -46,163 +46,48 @@ func (db *DB) FindArticleByID(ctx context.Context, id int64) (*communique.Articl
 
 // FindArticles returns matching articles, newest first, with their terms.
 func (db *DB) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*communique.Article, int, error) {
-	r := db.r()
-	where, args := []string{"1 = 1"}, []any{}
-	if f.ID != nil {
-		where, args = append(where, "a.id = ?"), append(args, *f.ID)
+	where, args, err := db.articleWhere(ctx, f)
+	if err != nil {
+		return nil, 0, err
 	}
-	if f.Type != nil {
-		where, args = append(where, "a.type = ?"), append(args, *f.Type)
-	}
-	if f.Slug != nil {
-		where, args = append(where, "a.slug = ?"), append(args, *f.Slug)
-	}
-	if len(f.Status) > 0 {
-		where = append(where, "a.status IN ("+placeholders(len(f.Status))+")")
-		for _, s := range f.Status {
-			args = append(args, string(s))
-		}
-	}
-	if f.AuthorID != nil {
-		where, args = append(where, "a.author_id = ?"), append(args, *f.AuthorID)
-	}
-	if f.TermID != nil {
-		ids, err := db.termAndDescendants(ctx, *f.TermID)
-		if err != nil {
-			return nil, 0, err
-		}
-		where = append(where, "a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+placeholders(len(ids))+"))")
-		args = append(args, int64Args(ids)...)
-	}
-	if f.PublishedFrom != nil {
-		where, args = append(where, "a.published_at >= ?"), append(args, r.t(*f.PublishedFrom))
-	}
-	if f.PublishedTo != nil {
-		where, args = append(where, "a.published_at < ?"), append(args, r.t(*f.PublishedTo))
-	}
-	if len(f.AuthorIDs) > 0 {
-		where = append(where, "a.author_id IN ("+placeholders(len(f.AuthorIDs))+")")
-		args = append(args, int64Args(f.AuthorIDs)...)
-	}
-	for _, ids := range [][]int64{f.CategoryIDs, f.TagIDs} {
-		if len(ids) > 0 {
-			where = append(where, "a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+placeholders(len(ids))+"))")
-			args = append(args, int64Args(ids)...)
-		}
-	}
-	if words := strings.Fields(f.Search); len(words) > 0 {
-		like := db.dialect.CaseInsensitiveLike
-		for _, w := range words[:min(len(words), communique.MaxSearchTerms)] {
-			pattern := "%" + escapeLike(w) + "%"
-			where = append(where, "(a.title "+like+" ? ESCAPE '!' OR a.excerpt "+like+" ? ESCAPE '!' OR a.source "+like+" ? ESCAPE '!')")
-			args = append(args, pattern, pattern, pattern)
-		}
-	}
-	if f.PrivateTo != nil {
-		where, args = append(where, "(a.status = 'published' OR a.author_id = ?)"), append(args, *f.PrivateTo)
-	}
-	whereArgs := append([]any{}, args...)
-	// Published and scheduled articles always have a date, so the listing
-	// index serves the order; drafts without one sort by creation.
-	dated := len(f.Status) > 0
-	for _, st := range f.Status {
-		dated = dated && (st == communique.StatusPublished || st == communique.StatusScheduled)
-	}
-	when := "COALESCE(a.published_at, a.created_at)"
-	if dated {
-		when = "a.published_at"
-	}
-	dir, cmp := "DESC", "<="
-	if f.Oldest {
-		dir, cmp = "ASC", ">="
-	}
-	var keys []string
-	byDate := false
-	switch f.OrderBy {
-	case "", "date":
-		keys, byDate = []string{when, "a.id"}, true
-	case "id":
-		keys = []string{"a.id"}
-	case "title":
-		keys = []string{"LOWER(a.title)", "a.id"}
-	case "slug":
-		keys = []string{"a.slug", "a.id"}
-	case "modified":
-		keys = []string{"a.modified_at", "a.id"}
-	default:
-		return nil, 0, communique.Errorf(communique.EINVALID, "Articles cannot be ordered by %q.", f.OrderBy)
-	}
-	if f.StickyFirst {
-		keys = append([]string{"a.sticky"}, keys...)
-	}
-	order := strings.Join(keys, " "+dir+", ") + " " + dir
-	if f.StickyFirst && f.Oldest {
-		order = "a.sticky DESC, " + strings.Join(keys[1:], " ASC, ") + " ASC"
+	o, err := articleOrder(f)
+	if err != nil {
+		return nil, 0, err
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	cond := strings.Join(where, " AND ")
-	offset := max(f.Offset, 0)
+	cond, offset := strings.Join(where, " AND "), max(f.Offset, 0)
+	pageCond, pageArgs := cond, args
 	// A deep page would make the database read and drop every row before
 	// it. Instead find the page's first key on the index alone, then read
 	// the page from that key on, so page 500 costs about what page 1 does.
-	if offset >= deepOffset && dated && byDate && !(f.StickyFirst && f.Oldest) {
-		var sticky bool
-		var at scanTime
-		var t time.Time
-		var id int64
-		at.t = &t
-		dest := []any{at, &id}
-		if f.StickyFirst {
-			dest = append([]any{&sticky}, dest...)
-		}
-		err := r.row(ctx, `SELECT `+strings.Join(keys, ", ")+` FROM articles a WHERE `+cond+` ORDER BY `+order+` LIMIT 1 OFFSET ?`,
-			append(append([]any{}, args...), offset)...).Scan(dest...)
+	if offset >= deepOffset && o.dated && o.byDate && !(f.StickyFirst && f.Oldest) {
+		keyCond, keyArgs, found, err := db.pageStart(ctx, f, o, cond, args, offset)
 		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if f.SkipTotal {
-				return nil, f.Offset, nil
-			}
+		case err != nil:
+			return nil, 0, err
+		case !found && f.SkipTotal:
+			return nil, f.Offset, nil
+		case !found:
 			total, err := db.countArticles(ctx, cond, args)
 			return nil, total, err
-		case err != nil:
-			return nil, 0, fmt.Errorf("find page start: %w", err)
 		}
-		keyArgs := []any{r.t(t), id}
-		if f.StickyFirst {
-			keyArgs = append([]any{sticky}, keyArgs...)
-		}
-		cond = "(" + strings.Join(keys, ", ") + ") " + cmp + " (" + placeholders(len(keys)) + ") AND " + cond
-		args = append(keyArgs, args...)
-		offset = 0
+		pageCond, pageArgs, offset = keyCond+" AND "+cond, append(keyArgs, args...), 0
 	}
-	query := `SELECT ` + articleColumns + `
+	list, err := db.scanArticles(ctx, `SELECT `+articleColumns+`
 		FROM articles a JOIN users u ON u.id = a.author_id
-		WHERE ` + cond + `
-		ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	rows, err := r.query(ctx, query, append(append([]any{}, args...), limit, offset)...)
+		WHERE `+pageCond+`
+		ORDER BY `+o.order+` LIMIT ? OFFSET ?`, append(append([]any{}, pageArgs...), limit, offset))
 	if err != nil {
-		return nil, 0, fmt.Errorf("find articles: %w", err)
-	}
-	defer rows.Close()
-	var list []*communique.Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("scan article: %w", err)
-		}
-		list = append(list, a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
 	total := f.Offset + len(list)
 	if !f.SkipTotal && (len(list) == limit || len(list) == 0 && f.Offset > 0) {
 		// The page may not be the last: count them all (one index count,
 		// rather than a window over every matching row with its body).
-		if total, err = db.countArticles(ctx, strings.Join(where, " AND "), whereArgs); err != nil {
+		if total, err = db.countArticles(ctx, cond, args); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -210,6 +95,160 @@ func (db *DB) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*
 		return nil, 0, err
 	}
 	return list, total, nil
+}
+
+// articleWhere turns a filter into conditions and their arguments.
+func (db *DB) articleWhere(ctx context.Context, f communique.ArticleFilter) ([]string, []any, error) {
+	r := db.r()
+	where, args := []string{"1 = 1"}, []any{}
+	add := func(cond string, vals ...any) {
+		where, args = append(where, cond), append(args, vals...)
+	}
+	if f.ID != nil {
+		add("a.id = ?", *f.ID)
+	}
+	if f.Type != nil {
+		add("a.type = ?", *f.Type)
+	}
+	if f.Slug != nil {
+		add("a.slug = ?", *f.Slug)
+	}
+	if len(f.Status) > 0 {
+		statuses := make([]any, len(f.Status))
+		for i, s := range f.Status {
+			statuses[i] = string(s)
+		}
+		add("a.status IN ("+placeholders(len(f.Status))+")", statuses...)
+	}
+	if f.AuthorID != nil {
+		add("a.author_id = ?", *f.AuthorID)
+	}
+	if f.TermID != nil {
+		ids, err := db.termAndDescendants(ctx, *f.TermID)
+		if err != nil {
+			return nil, nil, err
+		}
+		add("a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+placeholders(len(ids))+"))", int64Args(ids)...)
+	}
+	if f.PublishedFrom != nil {
+		add("a.published_at >= ?", r.t(*f.PublishedFrom))
+	}
+	if f.PublishedTo != nil {
+		add("a.published_at < ?", r.t(*f.PublishedTo))
+	}
+	if len(f.AuthorIDs) > 0 {
+		add("a.author_id IN ("+placeholders(len(f.AuthorIDs))+")", int64Args(f.AuthorIDs)...)
+	}
+	for _, ids := range [][]int64{f.CategoryIDs, f.TagIDs} {
+		if len(ids) > 0 {
+			add("a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+placeholders(len(ids))+"))", int64Args(ids)...)
+		}
+	}
+	if words := strings.Fields(f.Search); len(words) > 0 {
+		like := db.dialect.CaseInsensitiveLike
+		for _, w := range words[:min(len(words), communique.MaxSearchTerms)] {
+			pattern := "%" + escapeLike(w) + "%"
+			add("(a.title "+like+" ? ESCAPE '!' OR a.excerpt "+like+" ? ESCAPE '!' OR a.source "+like+" ? ESCAPE '!')", pattern, pattern, pattern)
+		}
+	}
+	if f.PrivateTo != nil {
+		add("(a.status = 'published' OR a.author_id = ?)", *f.PrivateTo)
+	}
+	return where, args, nil
+}
+
+// articleOrdering is how a listing is ordered.
+type articleOrdering struct {
+	keys   []string // the order's columns, most significant first
+	order  string   // the ORDER BY clause
+	dir    string   // DESC or ASC
+	cmp    string   // how a later row compares with a page's first key
+	dated  bool     // every matching article has a publication time
+	byDate bool     // ordered by publication time
+}
+
+// articleOrder is the order a filter asks for. EINVALID for an unknown one.
+func articleOrder(f communique.ArticleFilter) (articleOrdering, error) {
+	// Published and scheduled articles always have a date, so the listing
+	// index serves the order; drafts without one sort by creation.
+	o := articleOrdering{dir: "DESC", cmp: "<=", dated: len(f.Status) > 0}
+	for _, st := range f.Status {
+		o.dated = o.dated && (st == communique.StatusPublished || st == communique.StatusScheduled)
+	}
+	when := "COALESCE(a.published_at, a.created_at)"
+	if o.dated {
+		when = "a.published_at"
+	}
+	if f.Oldest {
+		o.dir, o.cmp = "ASC", ">="
+	}
+	switch f.OrderBy {
+	case "", "date":
+		o.keys, o.byDate = []string{when, "a.id"}, true
+	case "id":
+		o.keys = []string{"a.id"}
+	case "title":
+		o.keys = []string{"LOWER(a.title)", "a.id"}
+	case "slug":
+		o.keys = []string{"a.slug", "a.id"}
+	case "modified":
+		o.keys = []string{"a.modified_at", "a.id"}
+	default:
+		return o, communique.Errorf(communique.EINVALID, "Articles cannot be ordered by %q.", f.OrderBy)
+	}
+	if f.StickyFirst {
+		o.keys = append([]string{"a.sticky"}, o.keys...)
+	}
+	o.order = strings.Join(o.keys, " "+o.dir+", ") + " " + o.dir
+	if f.StickyFirst && f.Oldest {
+		o.order = "a.sticky DESC, " + strings.Join(o.keys[1:], " ASC, ") + " ASC"
+	}
+	return o, nil
+}
+
+// pageStart finds the key of a deep page's first row and returns the
+// condition that starts the page there; false when the page is past the
+// end.
+func (db *DB) pageStart(ctx context.Context, f communique.ArticleFilter, o articleOrdering, cond string, args []any, offset int) (string, []any, bool, error) {
+	r := db.r()
+	var sticky bool
+	var t time.Time
+	var id int64
+	dest := []any{scanTime{&t}, &id}
+	if f.StickyFirst {
+		dest = append([]any{&sticky}, dest...)
+	}
+	err := r.row(ctx, `SELECT `+strings.Join(o.keys, ", ")+` FROM articles a WHERE `+cond+` ORDER BY `+o.order+` LIMIT 1 OFFSET ?`,
+		append(append([]any{}, args...), offset)...).Scan(dest...)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", nil, false, nil
+	case err != nil:
+		return "", nil, false, fmt.Errorf("find page start: %w", err)
+	}
+	keyArgs := []any{r.t(t), id}
+	if f.StickyFirst {
+		keyArgs = append([]any{sticky}, keyArgs...)
+	}
+	return "(" + strings.Join(o.keys, ", ") + ") " + o.cmp + " (" + placeholders(len(o.keys)) + ")", keyArgs, true, nil
+}
+
+// scanArticles runs a query for articles and reads them.
+func (db *DB) scanArticles(ctx context.Context, query string, args []any) ([]*communique.Article, error) {
+	rows, err := db.r().query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find articles: %w", err)
+	}
+	defer rows.Close()
+	var list []*communique.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan article: %w", err)
+		}
+		list = append(list, a)
+	}
+	return list, rows.Err()
 }
 
 // escapeLike makes s match itself in a LIKE pattern with ESCAPE '!'.

@@ -341,9 +341,11 @@ func (db *DB) InsertArticle(ctx context.Context, a *communique.Article, save com
 }
 
 // settleSlug turns a.Slug, the wanted base, into a slug no other article
-// holds. On PostgreSQL, where several writers run at once, the serialize
-// lock makes the check and the write one step; SQLite's single writer
-// already does.
+// holds. The unique index on slugs refuses a duplicate whatever happens;
+// on PostgreSQL, where several writers run at once, the serialize lock
+// makes the check and the write one step, so a racing save waits and
+// takes the next slug instead of failing. SQLite's single writer already
+// does that.
 func (tx *Tx) settleSlug(ctx context.Context, a *communique.Article, settle communique.SlugSettler) error {
 	if settle == nil {
 		return fmt.Errorf("save article: no slug settler")

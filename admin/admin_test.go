@@ -217,6 +217,12 @@ var routes = []routeCase{
 	{name: "BulkTrashOthers", method: "POST", allowed: editors, changes: true, target: othersArticle(communique.StatusPublished, "/admin/posts/bulk", func(a *communique.Article) url.Values {
 		return url.Values{"action": {"trash"}, "ids": {id(a.ID)}}
 	})},
+	{name: "BulkRestoreOwnTrash", method: "POST", allowed: writers, changes: true, target: ownArticle(communique.StatusTrash, "/admin/posts/bulk", func(a *communique.Article) url.Values {
+		return url.Values{"action": {"restore"}, "ids": {id(a.ID)}}
+	})},
+	{name: "BulkRestoreOthers", method: "POST", allowed: editors, changes: true, target: othersArticle(communique.StatusTrash, "/admin/posts/bulk", func(a *communique.Article) url.Values {
+		return url.Values{"action": {"restore"}, "ids": {id(a.ID)}}
+	})},
 	{name: "BulkDeleteOthers", method: "POST", allowed: editors, changes: true, target: othersArticle(communique.StatusDraft, "/admin/posts/bulk", func(a *communique.Article) url.Values {
 		return url.Values{"action": {"delete"}, "ids": {id(a.ID)}}
 	})},

@@ -516,6 +516,10 @@ func TestPostsList(t *testing.T) {
 		if res := a.Get(t, "/admin/posts?status=trash"); !strings.Contains(res.Body, ">Harbour news</a>") {
 			t.Error("the trash tab lacks the trashed article")
 		}
+		bulk(t, "restore", harbour.ID)
+		if got := n.FindArticle(t, harbour.ID); got.Status != communique.StatusDraft {
+			t.Errorf("after bulk restore: %s, want draft", got.Status)
+		}
 		bulk(t, "delete", harbour.ID)
 		if _, err := n.DB.FindArticleByID(ctx, harbour.ID); communique.ErrorCode(err) != communique.ENOTFOUND {
 			t.Errorf("after bulk delete: %v", err)

@@ -624,9 +624,10 @@ func truncateText(s string, n int) string {
 	return strings.ToValidUTF8(s[:n], "")
 }
 
-// PublishDueIDs publishes every scheduled article whose time has come, as
-// PublishDue does, and returns their IDs so that each is announced once:
-// the one UPDATE that flips an article is the only one that returns it.
+// PublishDueIDs publishes every scheduled article whose time has come and
+// returns their IDs, so that the article service announces each once: the
+// one UPDATE that flips an article is the only one that returns it, even
+// with several nodes.
 func (db *DB) PublishDueIDs(ctx context.Context) ([]int64, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {

@@ -22,8 +22,8 @@ var (
 // never shows in results.
 
 // setBodyText stores the plain text of an article's body for search.
-// CreateArticle and UpdateArticle call it after writing html; the search
-// triggers then index the row.
+// Every write of an article's html calls it in the same transaction; the
+// search triggers then index the row.
 func (tx *Tx) setBodyText(ctx context.Context, id int64, html string) error {
 	if _, err := tx.w().exec(ctx, `UPDATE articles SET body_text = ? WHERE id = ?`, markup.PlainText(html), id); err != nil {
 		return fmt.Errorf("body text: %w", err)

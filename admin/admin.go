@@ -132,7 +132,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, discussion: cfg.Discussion, logger: cfg.Logger, secret: []byte(key),
 		storage: cfg.MediaStorage, mediaLimits: cfg.MediaLimits,
 		secure: cfg.SecureCookies, notify: cfg.Notify, pages: map[string]*template.Template{}, static: map[string][]byte{}, Now: time.Now}
-	s.privacy, s.articles = cfg.Privacy, articleService(cfg)
+	if s.privacy, s.articles = cfg.Privacy, articleService(cfg); s.articles == nil {
+		return nil, errors.New("admin: an article service is required (Config.Articles)")
+	}
 	funcs := template.FuncMap{
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
 		"asset": func(name string) string {

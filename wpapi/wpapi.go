@@ -144,11 +144,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Store == nil || cfg.Discussion == nil {
 		return nil, errors.New("wpapi: a store and a discussion service are required")
 	}
+	articles := articleService(cfg)
+	if articles == nil {
+		return nil, errors.New("wpapi: an article service is required (Config.Articles)")
+	}
 	key, err := cfg.Store.Secret(ctx, "wpapi", randomToken)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: cfg.Store, talk: cfg.Discussion, logger: cfg.Logger, sessions: cfg.Sessions, articles: articleService(cfg),
+	s := &Server{store: cfg.Store, talk: cfg.Discussion, logger: cfg.Logger, sessions: cfg.Sessions, articles: articles,
 		secret:   []byte(key),
 		library:  &upload.Library{Storage: cfg.MediaStorage, Store: cfg.Store, Limits: cfg.MediaLimits, Logger: cfg.Logger},
 		verified: newCredentialCache(), Now: time.Now}

@@ -7,11 +7,21 @@ import (
 	"communique/newsroom"
 	"communique/notify"
 	"communique/sqlstore"
+	"communique/web"
+	"communique/wordpress"
 )
 
 // The article path is wired here, once, for every command: each door
 // (server, scheduler, post create, import, demo) gets its article service
 // from these two functions.
+
+// The pieces of the article path fit, checked at compile time.
+var (
+	_ newsroom.Store       = (*sqlstore.DB)(nil)
+	_ newsroom.Notifier    = (*notify.Service)(nil)
+	_ newsroom.Invalidator = (*web.Server)(nil)
+	_ wordpress.Articles   = (*newsroom.Service)(nil)
+)
 
 // articleService is the article service of a command that changes
 // articles as people do: every change is announced through notifier

@@ -42,7 +42,8 @@ func (s *Service) Create(ctx context.Context, by Actor, a *communique.Article, c
 }
 
 // Update changes the given fields of an article. Making it live needs the
-// right to publish; giving it to another author, the right to edit theirs.
+// right to publish, trashing it the right to delete, and giving it to
+// another author the right to edit theirs.
 // EFORBIDDEN, ENOTFOUND, EINVALID.
 func (s *Service) Update(ctx context.Context, by Actor, id int64, upd communique.ArticleUpdate) (*communique.Article, error) {
 	return s.change(ctx, by, id, upd, func(before *communique.Article) error {
@@ -51,6 +52,9 @@ func (s *Service) Update(ctx context.Context, by Actor, id int64, upd communique
 		}
 		if upd.Status != nil && live(*upd.Status) && !by.can(communique.ActionPublishArticle, before) {
 			return forbidden("publish this")
+		}
+		if upd.Status != nil && *upd.Status == communique.StatusTrash && !by.can(communique.ActionDeleteArticle, before) {
+			return forbidden("delete this")
 		}
 		if upd.AuthorID != nil && *upd.AuthorID != before.AuthorID {
 			as := *before

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"communique"
 	"communique/markup"
@@ -222,6 +223,7 @@ func (tx *Tx) importArticle(ctx context.Context, source string, ia *communique.I
 	if err := tx.settleSlug(ctx, a, settle); err != nil {
 		return err
 	}
+	importedTimes(ia, tx.now)
 	if a.ID == 0 {
 		err = tx.insertImported(ctx, ia)
 	} else {
@@ -246,6 +248,24 @@ func (tx *Tx) importArticle(ctx context.Context, source string, ia *communique.I
 		return err
 	}
 	return tx.redirect(ctx, ia.OldPaths, communique.KindArticle, a.ID)
+}
+
+// importedTimes fills the times a batch the article service did not
+// prepare left out: the old site's, or now.
+func importedTimes(ia *communique.ImportedArticle, now time.Time) {
+	a := ia.Article
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = ia.CreatedAt
+	}
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = now
+	}
+	if a.ModifiedAt.IsZero() {
+		a.ModifiedAt = ia.ModifiedAt
+	}
+	if a.ModifiedAt.IsZero() {
+		a.ModifiedAt = a.CreatedAt
+	}
 }
 
 // importedArticle finds the article an earlier import of the same item

@@ -77,8 +77,6 @@ func (v invalid) err() error {
 		Message: "Invalid parameter(s): " + strings.Join(names, ", "), Params: v}
 }
 
-func invalidParam(name, message string) error { return invalid{name: message}.err() }
-
 func missingParams(names ...string) error {
 	return &apiError{Status: http.StatusBadRequest, Code: "rest_missing_callback_param",
 		Message: "Missing parameter(s): " + strings.Join(names, ", "), Missing: names}

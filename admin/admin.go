@@ -4,7 +4,6 @@
 package admin
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -15,17 +14,16 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 
 	"communique"
 	"communique/discussion"
 	"communique/health"
+	"communique/internal/httpkit"
 	"communique/internal/recovery"
 	"communique/media"
 	"communique/newsroom"
@@ -56,8 +54,8 @@ type Server struct {
 	store      Store
 	discussion *discussion.Service
 	logger     *slog.Logger
-	pages      map[string]*template.Template
-	static     map[string][]byte
+	views      *httpkit.Views
+	assets     *httpkit.Assets
 	secret     []byte
 	secure     bool
 
@@ -131,16 +129,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{store: cfg.Store, discussion: cfg.Discussion, logger: cfg.Logger, secret: []byte(key),
 		storage: cfg.MediaStorage, mediaLimits: cfg.MediaLimits,
-		secure: cfg.SecureCookies, notify: cfg.Notify, pages: map[string]*template.Template{}, static: map[string][]byte{}, Now: time.Now}
+		secure: cfg.SecureCookies, notify: cfg.Notify, Now: time.Now}
 	if s.privacy, s.articles = cfg.Privacy, articleService(cfg); s.articles == nil {
 		return nil, errors.New("admin: an article service is required (Config.Articles)")
 	}
+	if s.assets, err = httpkit.LoadAssets(embedded, "static", "/admin/static/"); err != nil {
+		return nil, err
+	}
 	funcs := template.FuncMap{
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
-		"asset": func(name string) string {
-			sum := sha256.Sum256(s.static[name])
-			return "/admin/static/" + name + "?v=" + hex.EncodeToString(sum[:6])
-		},
+		"asset":   s.assets.URL,
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
@@ -157,27 +155,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return false
 		},
 	}
-	names, _ := fs.Glob(embedded, "static/*")
-	for _, n := range names {
-		s.static[path.Base(n)], _ = embedded.ReadFile(n)
-	}
-	layout, err := embedded.ReadFile("templates/layout.html")
-	if err != nil {
-		return nil, err
-	}
-	for _, v := range views {
-		body, err := embedded.ReadFile("templates/" + v + ".html")
-		if err != nil {
-			return nil, fmt.Errorf("admin view %s: %w", v, err)
-		}
-		t, err := template.New("layout").Funcs(funcs).Parse(string(layout))
-		if err == nil {
-			_, err = t.New(v).Parse(string(body))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("admin view %s: %w", v, err)
-		}
-		s.pages[v] = t
+	if s.views, err = httpkit.ParseViews(embedded, funcs, nil, views); err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
 	}
 	return s, nil
 }
@@ -198,7 +177,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /admin/login", s.handleLogin)
 	mux.HandleFunc("POST /admin/login", s.handleLoginPost)
-	mux.HandleFunc("GET /admin/static/{name}", s.handleStatic)
+	mux.Handle("GET /admin/static/{name}", s.assets)
 	mux.HandleFunc("GET /admin/lost-password", s.handleLostPassword)
 	mux.HandleFunc("POST /admin/lost-password", s.handleLostPasswordPost)
 	mux.HandleFunc("GET /admin/reset-password", s.handleResetPassword)
@@ -253,44 +232,13 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, communique.Errorf(communique.ENOTFOUND, "There is no such page in the newsroom."))
 	})
-	return s.recoverer(headers(mux))
-}
-
-func headers(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cache-Control", "no-store")
-		if r.TLS != nil {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
-		}
-		next.ServeHTTP(w, r)
-	})
+	return s.recoverer(httpkit.NewsroomHeaders.Handler(mux))
 }
 
 func (s *Server) recoverer(next http.Handler) http.Handler {
 	return recovery.Handler(next, s.logger, "admin", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, errors.New("panic"))
 	})
-}
-
-func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
-	b, ok := s.static[name]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	ct := "text/css; charset=utf-8"
-	if strings.HasSuffix(name, ".js") {
-		ct = "text/javascript; charset=utf-8"
-	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Write(b)
 }
 
 func randomToken() string {
@@ -343,7 +291,9 @@ func (s *Server) authenticated(h handler) http.Handler {
 				http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			s.fail(w, r, nil, communique.Errorf(communique.EUNAUTHORIZED, "Your session has ended, so nothing was changed. Please sign in again."))
+			// EFORBIDDEN: a 403, as a 401 would need a WWW-Authenticate
+			// challenge that a cookie sign-in cannot offer.
+			s.fail(w, r, nil, communique.Errorf(communique.EFORBIDDEN, "Your session has ended, so nothing was changed. Please sign in again."))
 			return
 		}
 		rq := &request{User: user, Session: sess, CSRF: s.csrfFor(sess.ID)}
@@ -425,25 +375,13 @@ var flashes = map[string]string{
 	"retried": "The message is queued again.", "revoked": "Application password revoked.", "reset": "Your password was changed. Sign in with the new one.",
 }
 
+// render answers with a page; one that fails to render is logged and
+// answered with a plain 500.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		s.logger.Error("admin render", "view", name, "err", err)
-		http.Error(w, "Internal error", http.StatusInternalServerError)
-		return
+	if err := s.views.Render(w, r, status, name, data); err != nil {
+		s.logger.Error("render", "in", "admin", "view", name, "err", err)
+		http.Error(w, httpkit.InternalMessage, http.StatusInternalServerError)
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
-}
-
-var statusOf = map[string]int{
-	communique.ECONFLICT:     http.StatusConflict,
-	communique.EINVALID:      http.StatusBadRequest,
-	communique.ENOTFOUND:     http.StatusNotFound,
-	communique.EUNAUTHORIZED: http.StatusForbidden,
-	communique.EFORBIDDEN:    http.StatusForbidden,
-	communique.EINTERNAL:     http.StatusInternalServerError,
 }
 
 type errorPage struct {
@@ -453,19 +391,17 @@ type errorPage struct {
 	Login   string
 }
 
+// errs turns the newsroom's errors into answers. Health is read at each
+// error: it is set after New.
+func (s *Server) errs() httpkit.Errors {
+	return httpkit.Errors{Logger: s.logger, Health: s.Health, Door: "admin"}
+}
+
 // fail shows an error page; internal errors are logged, never shown.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, rq *request, err error) {
-	status, msg := http.StatusInternalServerError, "Something went wrong. The error was logged."
-	if refusal := discussion.AsError(err); refusal != nil {
-		status, msg = http.StatusBadRequest, refusal.Message
-	} else if code := communique.ErrorCode(err); code != communique.EINTERNAL {
-		status, msg = statusOf[code], communique.ErrorMessage(err)
-	} else if s.Health.Unavailable(r.Context(), err) {
-		// The store is out of reach: an outage, not a bug.
-		health.WriteUnavailable(w, r)
+	status, msg, answered := s.errs().Explain(w, r, err)
+	if answered {
 		return
-	} else {
-		s.logger.Error("admin request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	data := errorPage{base: s.base(r, rq, http.StatusText(status), ""), Status: status, Message: msg}
 	if rq == nil {
@@ -480,6 +416,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, rq *request, err e
 		data.Login = "/admin/login?next=" + url.QueryEscape(next)
 	}
 	s.render(w, r, status, "error", data)
+}
+
+// jsonError answers a script's request (autosave) with err as
+// {"error": message}; an internal error is logged, its text never sent.
+// It takes no request, as its callers do not pass one, so a store outage
+// is a 500 here rather than a 503.
+func (s *Server) jsonError(w http.ResponseWriter, err error) {
+	status := httpkit.Status(err)
+	if status == http.StatusInternalServerError {
+		s.logger.Error("request failed", "in", "admin", "err", err)
+	}
+	httpkit.WriteJSON(w, status, map[string]string{"error": httpkit.Message(err)})
 }
 
 // forbid answers 403 for an action the role may not take.

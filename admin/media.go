@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"communique"
+	"communique/internal/httpkit"
 	"communique/upload"
 )
 
@@ -76,7 +77,7 @@ func (s *Server) handleMediaUpload(w http.ResponseWriter, r *http.Request, rq *r
 		return
 	} else if err != nil {
 		data.Error = communique.ErrorMessage(err)
-		s.renderMedia(w, r, rq, &data, statusOf[communique.ErrorCode(err)])
+		s.renderMedia(w, r, rq, &data, httpkit.Status(err))
 		return
 	}
 	http.Redirect(w, r, "/admin/media/"+strconv.FormatInt(m.ID, 10)+"?done=uploaded", http.StatusSeeOther)
@@ -192,7 +193,7 @@ func (s *Server) handleMediaEditPost(w http.ResponseWriter, r *http.Request, rq 
 			return
 		}
 		data.Errors["alt"] = communique.ErrorMessage(err)
-		s.renderMediaEdit(w, r, rq, &data, statusOf[communique.ErrorCode(err)])
+		s.renderMediaEdit(w, r, rq, &data, httpkit.Status(err))
 		return
 	}
 	http.Redirect(w, r, "/admin/media/"+strconv.FormatInt(m.ID, 10)+"?done=saved", http.StatusSeeOther)

@@ -610,16 +610,6 @@ func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request, rq *requ
 	json.NewEncoder(w).Encode(resp)
 }
 
-func (s *Server) jsonError(w http.ResponseWriter, err error) {
-	status := statusOf[communique.ErrorCode(err)]
-	if status == http.StatusInternalServerError {
-		s.logger.Error("autosave", "err", err)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"error": communique.ErrorMessage(err)})
-}
-
 type previewPage struct {
 	base
 	Heading string

@@ -145,7 +145,7 @@ func (m *Message) Validate() error {
 		}
 	}
 	if !clean(m.Subject) {
-		return fmt.Errorf("Subject: %w", ErrHeaderInjection)
+		return fmt.Errorf("subject: %w", ErrHeaderInjection)
 	}
 	if m.MessageID != "" {
 		if err := checkID("Message-ID", m.MessageID); err != nil {

@@ -12,6 +12,7 @@ import (
 	"communique"
 	"communique/avatar"
 	"communique/discussion"
+	"communique/internal/httpkit"
 )
 
 // Cookies of the comment section. The remember-me names are WordPress's,
@@ -195,18 +196,6 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	return d, nil
 }
 
-// statusOfRefusal maps a refused comment to an HTTP status.
-var statusOfRefusal = map[string]int{
-	discussion.KindInvalid:   http.StatusBadRequest,
-	discussion.KindClosed:    http.StatusForbidden,
-	discussion.KindToken:     http.StatusBadRequest,
-	discussion.KindTooFast:   http.StatusBadRequest,
-	discussion.KindFlood:     http.StatusTooManyRequests,
-	discussion.KindDuplicate: http.StatusConflict,
-	discussion.KindRejected:  http.StatusBadRequest,
-	discussion.KindForbidden: http.StatusForbidden,
-}
-
 // handleCommentPost takes a comment from the reply form (also at
 // WordPress's /wp-comments-post.php so existing scripts keep working).
 func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
@@ -254,7 +243,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	if refusal := discussion.AsError(err); refusal != nil {
 		form.Errors, form.Message = refusal.Fields, refusal.Message
 		form.Token = s.discussion.IssueToken(a.ID)
-		s.article(w, r, st, a, articleOptions{form: form, status: statusOfRefusal[refusal.Kind], noRedirect: true})
+		s.article(w, r, st, a, articleOptions{form: form, status: httpkit.Status(refusal), noRedirect: true})
 		return
 	} else if err != nil {
 		s.renderError(w, r, err)
@@ -435,7 +424,7 @@ func (s *Server) handleCommentEditPost(w http.ResponseWriter, r *http.Request) {
 		if m := refusal.Fields["comment"]; m != "" {
 			msg = m
 		}
-		s.renderCommentEdit(w, r, st, c, text, msg, statusOfRefusal[refusal.Kind])
+		s.renderCommentEdit(w, r, st, c, text, msg, httpkit.Status(refusal))
 		return
 	} else if err != nil {
 		s.renderError(w, r, err)

@@ -153,8 +153,8 @@ func (s *Server) articleHead(ctx context.Context, st *site, p *pageData, v *arti
 		"name":  st.settings.Title,
 		"url":   st.base + "/",
 	}
-	if icon, ok := s.views.static["icon.svg"]; ok {
-		publisher["logo"] = map[string]any{"@type": "ImageObject", "url": st.base + "/static/icon.svg?v=" + icon.hash}
+	if icon, err := s.assets.URL("icon.svg"); err == nil {
+		publisher["logo"] = map[string]any{"@type": "ImageObject", "url": st.base + icon}
 	}
 	if a.Type == communique.TypePage {
 		p.Head.JSONLD = map[string]any{

@@ -16,6 +16,7 @@ import (
 	"communique/discussion"
 	"communique/formtoken"
 	"communique/health"
+	"communique/internal/httpkit"
 	"communique/internal/recovery"
 	"communique/media"
 	"communique/notify"
@@ -45,8 +46,10 @@ type Store interface {
 type Server struct {
 	store       Store
 	logger      *slog.Logger
-	views       *views
-	secret      []byte // signs CSRF tokens; shared by every node through the store
+	views       *httpkit.Views
+	assets      *httpkit.Assets
+	errs        httpkit.Errors // errors to statuses, pages and the log
+	secret      []byte         // signs CSRF tokens; shared by every node through the store
 	discussion  *discussion.Service
 	notify      *notify.Service      // nil: no subscriptions, /subscriptions/ answers 404
 	media       media.Storage        // library images; nil: /media/ answers 404
@@ -103,7 +106,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	v, err := loadViews(cfg.ThemeDir)
+	views, assets, err := loadViews(cfg.ThemeDir)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +118,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	s := &Server{store: cfg.Store, logger: cfg.Logger, views: v, secret: []byte(keys[0]), Now: time.Now}
+	s := &Server{store: cfg.Store, logger: cfg.Logger, views: views, assets: assets, secret: []byte(keys[0]), Now: time.Now}
 	s.media = cfg.MediaStorage
 	s.pokes = make(chan struct{}, 1)
 	s.searchSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
@@ -125,6 +128,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		s.health = health.New(cfg.Store.Ping)
 		s.health.Logger = cfg.Logger
 	}
+	s.errs = httpkit.Errors{Logger: cfg.Logger, Health: s.health, Door: "site"}
 	if cfg.PageCacheBytes > 0 {
 		s.cache = newPageCache(cfg.PageCacheBytes)
 	}
@@ -153,7 +157,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)
-	mux.HandleFunc("GET /static/{name}", s.handleStatic)
+	mux.Handle("GET /static/{name}", s.assets)
 	mux.HandleFunc("GET /setup", s.handleSetup)
 	mux.HandleFunc("POST /setup", s.handleSetupPost)
 	mux.HandleFunc("POST /comments", s.handleCommentPost)
@@ -182,7 +186,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /webmention/{id}", s.handleWebmentionStatus)
 	// Feeds and /sitemap-posts-N.xml end paths the mux cannot match.
 	mux.HandleFunc("GET /", s.documents(s.cached(s.handleSite)))
-	return s.recoverer(securityHeaders(mux))
+	return s.recoverer(httpkit.SiteHeaders.Handler(mux))
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
@@ -236,32 +240,6 @@ func (s *Server) CacheStats() CacheStats {
 // clientIP is the address the request came from, through the proxies
 // trusted for it (proxy.Trusted.Handler).
 func clientIP(r *http.Request) string { return proxy.ClientIP(r) }
-
-// securityHeaders sets the headers every response carries. Pages load
-// nothing from other sites; images in articles may come from https.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Canonical keys and shared values: this runs for every request,
-		// and Set would canonicalize and allocate each time.
-		h := w.Header()
-		h["Content-Security-Policy"] = cspValue
-		h["X-Content-Type-Options"] = nosniffValue
-		h["Referrer-Policy"] = referrerValue
-		h["X-Frame-Options"] = frameValue
-		if r.TLS != nil {
-			h["Strict-Transport-Security"] = hstsValue
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-var (
-	cspValue      = []string{"default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"}
-	nosniffValue  = []string{"nosniff"}
-	referrerValue = []string{"strict-origin-when-cross-origin"}
-	frameValue    = []string{"SAMEORIGIN"}
-	hstsValue     = []string{"max-age=31536000"}
-)
 
 // recoverer turns a panic into a logged 500 page instead of a dropped
 // connection.

@@ -1,16 +1,14 @@
 package wpapi
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 
 	"communique"
 	"communique/discussion"
-	"communique/health"
+	"communique/internal/httpkit"
 )
 
 // apiError is an error answer in WordPress's shape:
@@ -79,22 +77,12 @@ func (v invalid) err() error {
 		Message: "Invalid parameter(s): " + strings.Join(names, ", "), Params: v}
 }
 
-func invalidParam(name, message string) error { return invalid{name: message}.err() }
-
 func missingParams(names ...string) error {
 	return &apiError{Status: http.StatusBadRequest, Code: "rest_missing_callback_param",
 		Message: "Missing parameter(s): " + strings.Join(names, ", "), Missing: names}
 }
 
-// statusOf maps the domain's error codes for errors no handler named.
-var statusOf = map[string]int{
-	communique.ECONFLICT:     http.StatusConflict,
-	communique.EINVALID:      http.StatusBadRequest,
-	communique.ENOTFOUND:     http.StatusNotFound,
-	communique.EUNAUTHORIZED: http.StatusUnauthorized,
-	communique.EFORBIDDEN:    http.StatusForbidden,
-}
-
+// codeOf is WordPress's code for each of the domain's error codes.
 var codeOf = map[string]string{
 	communique.ECONFLICT:     "rest_conflict",
 	communique.EINVALID:      "rest_invalid_param",
@@ -103,23 +91,24 @@ var codeOf = map[string]string{
 	communique.EFORBIDDEN:    "rest_forbidden",
 }
 
-// fail answers with err in WordPress's shape. Internal errors are
-// logged and answered with a generic message: their text never leaves.
+// fail answers with err in WordPress's shape, its status from httpkit's
+// table. Internal errors are logged and answered with a generic message:
+// their text never leaves.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var e *apiError
 	if !errors.As(err, &e) {
 		if refusal := discussion.AsError(err); refusal != nil {
 			e = commentRefusal(refusal)
-		} else if code := communique.ErrorCode(err); code != communique.EINTERNAL {
-			e = &apiError{Status: statusOf[code], Code: codeOf[code], Message: communique.ErrorMessage(err)}
-		} else if s.Health.Unavailable(r.Context(), err) {
-			// The store is out of reach: an outage, not a bug.
-			health.WriteUnavailable(w, r)
-			return
 		} else {
-			s.logger.Error("wpapi request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-			e = &apiError{Status: http.StatusInternalServerError, Code: "internal_server_error",
-				Message: "There has been a critical error; it was logged."}
+			errs := httpkit.Errors{Logger: s.logger, Health: s.Health, Door: "wpapi"}
+			status, msg, answered := errs.Explain(w, r, err)
+			if answered {
+				return
+			}
+			e = &apiError{Status: status, Code: codeOf[communique.ErrorCode(err)], Message: msg}
+			if status == http.StatusInternalServerError {
+				e.Code, e.Message = "internal_server_error", "There has been a critical error; it was logged."
+			}
 		}
 	}
 	out := errorJSON{Code: e.Code, Message: e.Message, Data: errorData{Status: e.Status, TermID: e.TermID}}
@@ -132,18 +121,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, e.Status, out)
 }
 
-// writeJSON answers with v as JSON.
+// writeJSON answers with v as JSON, stating its length even to a HEAD.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status = http.StatusInternalServerError
-		b = []byte(`{"code":"internal_server_error","message":"The answer could not be encoded.","data":{"status":500}}`)
+	if err := httpkit.WriteJSON(w, status, v); err != nil {
+		httpkit.WriteJSON(w, http.StatusInternalServerError, errorJSON{Code: "internal_server_error",
+			Message: "The answer could not be encoded.", Data: errorData{Status: http.StatusInternalServerError}})
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=UTF-8")
-	// Said even to a HEAD, which gets no body, so it learns what a GET
-	// would bring.
-	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	w.Write(b)
 }

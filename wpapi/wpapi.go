@@ -23,6 +23,7 @@ import (
 	"communique"
 	"communique/discussion"
 	"communique/health"
+	"communique/internal/httpkit"
 	"communique/internal/recovery"
 	"communique/media"
 	"communique/newsroom"
@@ -185,7 +186,7 @@ func randomToken() string {
 
 // Handler returns the API, to mount at /wp-json/.
 func (s *Server) Handler() http.Handler {
-	return s.recoverer(http.HandlerFunc(s.serve))
+	return s.recoverer(httpkit.APIHeaders.Handler(http.HandlerFunc(s.serve)))
 }
 
 // caller is who is asking, and what every handler needs of the site.
@@ -210,7 +211,6 @@ func callerFrom(ctx context.Context) *caller {
 // serve authenticates, applies the rate limits, then routes.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
 	// Cross-origin programs may read the API; browsers never send cookies
 	// with "*", and cookie authentication needs a nonce besides.
 	h.Set("Access-Control-Allow-Origin", "*")

@@ -1,0 +1,100 @@
+package httpkit
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"sync"
+)
+
+// Views are the pages of one door, each parsed once, at start, with the
+// door's layout and partials.
+type Views struct {
+	pages map[string]*template.Template
+}
+
+// ParseViews reads templates/layout.html, then templates/<name>.html for
+// each partial (shared by every page) and each page, from fsys. A page
+// is executed through its "layout" template. Any view missing or broken
+// is an error, so it fails the boot and never a request.
+func ParseViews(fsys fs.FS, funcs template.FuncMap, partials, pages []string) (*Views, error) {
+	read := func(name string) (string, error) {
+		b, err := fs.ReadFile(fsys, "templates/"+name+".html")
+		if err != nil {
+			return "", fmt.Errorf("view %s: %w", name, err)
+		}
+		return string(b), nil
+	}
+	layout, err := read("layout")
+	if err != nil {
+		return nil, err
+	}
+	common, err := template.New("layout").Funcs(funcs).Parse(layout)
+	if err != nil {
+		return nil, fmt.Errorf("view layout: %w", err)
+	}
+	for _, name := range partials {
+		body, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := common.New(name).Parse(body); err != nil {
+			return nil, fmt.Errorf("view %s: %w", name, err)
+		}
+	}
+	v := &Views{pages: make(map[string]*template.Template, len(pages))}
+	for _, name := range pages {
+		body, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		// Each page on its own copy: pages define the same blocks
+		// ("content") differently.
+		t, err := common.Clone()
+		if err == nil {
+			_, err = t.New(name).Parse(body)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("view %s: %w", name, err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Render executes the page name with data and answers with it. The page
+// is made whole first: when it fails, nothing is written and the error
+// is returned, for the door to answer with its error page instead of
+// half a page. Content-Length is stated even to a HEAD, which gets no
+// body, so it learns what a GET would bring.
+func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
+	t, ok := v.pages[name]
+	if !ok {
+		return fmt.Errorf("render: no view %q", name)
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	write(w, status, "text/html; charset=utf-8", buf.Bytes(), r.Method == http.MethodHead)
+	return nil
+}
+
+// write answers with a whole body, stating its length; head leaves the
+// body out.
+func write(w http.ResponseWriter, status int, contentType string, body []byte, head bool) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	if !head {
+		w.Write(body)
+	}
+}

@@ -419,15 +419,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, rq *request, err e
 }
 
 // jsonError answers a script's request (autosave) with err as
-// {"error": message}; an internal error is logged, its text never sent.
-// It takes no request, as its callers do not pass one, so a store outage
-// is a 500 here rather than a 503.
-func (s *Server) jsonError(w http.ResponseWriter, err error) {
-	status := httpkit.Status(err)
-	if status == http.StatusInternalServerError {
-		s.logger.Error("request failed", "in", "admin", "err", err)
+// {"error": message}; an internal error is logged, its text never sent,
+// and a store outage gets the 503 every door gives it.
+func (s *Server) jsonError(w http.ResponseWriter, r *http.Request, err error) {
+	status, message, answered := s.errs().Explain(w, r, err)
+	if answered {
+		return
 	}
-	httpkit.WriteJSON(w, status, map[string]string{"error": httpkit.Message(err)})
+	httpkit.WriteJSON(w, status, map[string]string{"error": message})
 }
 
 // forbid answers 403 for an action the role may not take.

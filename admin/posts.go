@@ -593,7 +593,7 @@ func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request, rq *requ
 			a.Format = f
 		}
 		if err := s.articles.Create(ctx, newsroom.As(rq.User), a, nil, nil); err != nil {
-			s.jsonError(w, err)
+			s.jsonError(w, r, err)
 			return
 		}
 		id = a.ID
@@ -602,7 +602,7 @@ func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	rev := &communique.Revision{ArticleID: id, UserID: rq.User.ID, Title: title, Source: body, Excerpt: excerpt}
 	if err := s.store.Autosave(ctx, rev); err != nil {
-		s.jsonError(w, err)
+		s.jsonError(w, r, err)
 		return
 	}
 	resp["id"], resp["saved_at"] = id, rev.CreatedAt.In(rq.Settings.Location).Format("15:04:05")

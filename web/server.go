@@ -98,6 +98,9 @@ type Config struct {
 	// because it is gone get 503 with Retry-After rather than 500; nil:
 	// the server probes the store itself when a request fails.
 	Health *health.Monitor
+	// Discussion is the comment service every door shares; nil: the
+	// server builds its own on Store, with Notify as its notifier.
+	Discussion *discussion.Service
 }
 
 // NewServer parses the templates (failing if a view is missing) and loads
@@ -135,16 +138,23 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	if err := s.seedTags(ctx); err != nil {
 		return nil, err
 	}
-	tokens := formtoken.NewSigner([]byte(keys[2]))
-	tokens.Now = func() time.Time { return s.Now() }
-	s.discussion = discussion.New(cfg.Store, avatar.New([]byte(keys[1])), tokens)
-	s.discussion.Now = func() time.Time { return s.Now() }
-	s.discussion.Logger = cfg.Logger
+	s.notify = cfg.Notify
+	s.discussion = cfg.Discussion
+	if s.discussion == nil {
+		tokens := formtoken.NewSigner([]byte(keys[2]))
+		tokens.Now = func() time.Time { return s.Now() }
+		s.discussion = discussion.New(cfg.Store, avatar.New([]byte(keys[1])), tokens)
+		s.discussion.Now = func() time.Time { return s.Now() }
+		s.discussion.Logger = cfg.Logger
+		if cfg.Notify != nil {
+			s.discussion.Notify, s.discussion.Subscribe = cfg.Notify, cfg.Notify
+		}
+	}
 	// The rules drop this node's cached pages at once after a comment
-	// changes; other nodes learn of it through the store's cache tags.
-	s.discussion.Invalidate = s.invalidate
-	if cfg.Notify != nil {
-		s.notify, s.discussion.Notify, s.discussion.Subscribe = cfg.Notify, cfg.Notify, cfg.Notify
+	// changes, whichever door changed it; other nodes learn of it through
+	// the store's cache tags.
+	if s.discussion.Invalidate == nil {
+		s.discussion.Invalidate = s.invalidate
 	}
 	s.docs = newDocCache(docCacheTTL)
 	s.Webmention = webmention.NewClient(false)

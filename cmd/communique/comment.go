@@ -10,11 +10,6 @@ import (
 	"time"
 
 	"communique"
-	"communique/avatar"
-	"communique/discussion"
-	"communique/formtoken"
-	"communique/notify"
-	"communique/sqlstore"
 )
 
 // commentJSON is a comment as `comment list --json` prints it, for
@@ -120,10 +115,11 @@ func (p *Program) commentModerate(ctx context.Context, action string, args []str
 		return err
 	}
 	defer db.Close()
-	svc, err := p.commentService(ctx, db)
+	a, err := newApp(ctx, db, p.logger())
 	if err != nil {
 		return err
 	}
+	svc := a.talk
 	act := map[string]func(ctx context.Context, by *communique.User, id int64) error{
 		"approve": svc.Approve, "unapprove": svc.Unapprove, "spam": svc.Spam, "trash": svc.Trash, "delete": svc.Delete,
 	}[action]
@@ -143,38 +139,6 @@ func (p *Program) commentModerate(ctx context.Context, action string, args []str
 		return fmt.Errorf("comment %s: %d of %d failed", action, failed, len(ids))
 	}
 	return nil
-}
-
-// commentService is the discussion rules as the comment commands use
-// them: with the notifier, so a comment approved here tells its article's
-// author, its followers and webhooks, as one approved in the newsroom
-// does. Messages wait in the outbox for a serving node's worker.
-func (p *Program) commentService(ctx context.Context, db *sqlstore.DB) (*discussion.Service, error) {
-	svc, err := discussionService(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	logger := p.logger()
-	notifier, err := notify.New(ctx, db, logger)
-	if err != nil {
-		return nil, err
-	}
-	svc.Notify, svc.Logger = notifier, logger
-	return svc, nil
-}
-
-// discussionService builds the discussion rules on the store, with the
-// same keys the server uses.
-func discussionService(ctx context.Context, db *sqlstore.DB) (*discussion.Service, error) {
-	avatarKey, err := db.Secret(ctx, "avatar", randomHex)
-	if err != nil {
-		return nil, err
-	}
-	tokenKey, err := db.Secret(ctx, "comment-token", randomHex)
-	if err != nil {
-		return nil, err
-	}
-	return discussion.New(db, avatar.New([]byte(avatarKey)), formtoken.NewSigner([]byte(tokenKey))), nil
 }
 
 func (p *Program) settings(ctx context.Context, action string, args []string) error {

@@ -11,28 +11,22 @@ import (
 	"communique/sqlstore"
 )
 
-// notifications builds the notification service and the worker that
-// delivers its outbox: through the SMTP server of --smtp, or into the log
-// when there is none, so a newcomer still sees every message and link.
-func (p *Program) notifications(ctx context.Context, db *sqlstore.DB, smtpURL string, logger *slog.Logger) (*notify.Service, *notify.Worker, error) {
+// mailWorker builds the worker that delivers the outbox: through the
+// SMTP server of --smtp, or into the log when there is none, so a
+// newcomer still sees every message and link.
+func (p *Program) mailWorker(db *sqlstore.DB, smtpURL string, logger *slog.Logger) (*notify.Worker, error) {
 	var mailer notify.Mailer = &notify.LogMailer{Logger: logger}
 	if smtpURL != "" {
 		s, err := mail.ParseURL(smtpURL)
 		if err != nil {
-			return nil, nil, usagef("--smtp: %s (got %q)", strings.TrimPrefix(err.Error(), "mail: "), redact(smtpURL))
+			return nil, usagef("--smtp: %s (got %q)", strings.TrimPrefix(err.Error(), "mail: "), redact(smtpURL))
 		}
 		mailer = s
 		logger.Info("email goes through SMTP", "server", s.String())
 	} else {
 		logger.Info("no SMTP server (--smtp or COMMUNIQUE_SMTP): emails are written to this log")
 	}
-	svc, err := notify.New(ctx, db, logger)
-	if err != nil {
-		return nil, nil, err
-	}
-	w := notify.NewWorker(db, mailer, logger)
-	svc.Wake = w.Wake
-	return svc, w, nil
+	return notify.NewWorker(db, mailer, logger), nil
 }
 
 // emailLinks sets the base of links in emails when the site_url setting

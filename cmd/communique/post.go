@@ -89,10 +89,11 @@ func (p *Program) postCreate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	articles, err := commandArticles(ctx, db, p.logger())
+	services, err := newApp(ctx, db, p.logger())
 	if err != nil {
 		return err
 	}
+	articles := services.articles
 	// As the system: the command line is run by whoever holds the store,
 	// as the importer is, and --author may be any user.
 	if err := articles.Create(ctx, newsroom.System, a, catIDs, tagIDs); err != nil {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"communique"
-	"communique/avatar"
 	"communique/privacy"
 	"communique/sqlstore"
 )
@@ -51,10 +50,11 @@ func (p *Program) privacy(ctx context.Context, action string, args []string) err
 		return err
 	}
 	defer db.Close()
-	svc, err := privacyService(ctx, db)
+	a, err := newApp(ctx, db, p.logger())
 	if err != nil {
 		return err
 	}
+	svc := a.privacy
 	if action == "export" {
 		x, err := svc.Export(ctx, *email)
 		if err != nil {
@@ -86,15 +86,6 @@ func (p *Program) privacy(ctx context.Context, action string, args []string) err
 		fmt.Fprintf(p.Stdout, "%d newsroom account(s) use this address and were kept; delete them in the newsroom's Users page.\n", res.Users)
 	}
 	return nil
-}
-
-// privacyService is built as serve and the newsroom build it.
-func privacyService(ctx context.Context, db *sqlstore.DB) (*privacy.Service, error) {
-	key, err := db.Secret(ctx, "avatar", randomHex)
-	if err != nil {
-		return nil, err
-	}
-	return privacy.New(db, avatar.New([]byte(key))), nil
 }
 
 // forgetIPs applies the IP retention setting now and then every interval

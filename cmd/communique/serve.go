@@ -22,69 +22,128 @@ import (
 	"communique/wpapi"
 )
 
+// serveOptions are serve's flags.
+type serveOptions struct {
+	store                   *storeFlags
+	ops                     *opsFlags
+	addr, theme, smtpURL    string
+	demo, pageCache, secure bool
+	cacheMB, memMB          int
+	replicaDSNs             stringList
+}
+
 func (p *Program) serve(ctx context.Context, args []string) error {
-	fs, sf := p.newFlagSet("serve")
-	addr := fs.String("addr", p.env("COMMUNIQUE_ADDR", "127.0.0.1:8080"), "address to listen on")
-	theme := fs.String("theme", p.env("COMMUNIQUE_THEME", ""), "folder whose templates/ and static/ files override the default theme")
-	demo := fs.Bool("demo", false, "add sample articles to an empty store")
-	pageCache := fs.Bool("page-cache", p.env("COMMUNIQUE_PAGE_CACHE", "true") != "false", "cache whole public pages (shared by readers, dropped on every change)")
-	cacheMB := fs.Int("cache-size", 16, "page cache budget in MiB (gzip and Brotli variants included)")
-	memMB := fs.Int("memory-limit", 72, "soft limit of the Go heap in MiB, so the collector works harder before memory grows (0: none; GOMEMLIMIT wins)")
-	secureCookies := fs.Bool("secure-cookies", p.env("COMMUNIQUE_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind a TLS proxy)")
-	smtpURL := fs.String("smtp", p.env("COMMUNIQUE_SMTP", ""), "SMTP server for email: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: emails go to the log")
-	var replicaDSNs stringList
-	if v := p.env("COMMUNIQUE_DB_REPLICAS", ""); v != "" {
-		replicaDSNs = strings.Split(v, ",")
-	}
-	fs.Var(&replicaDSNs, "db-replica", "PostgreSQL streaming replica URL for anonymous reads: postgres://… (repeatable)")
-	opsf := p.opsFlags(fs)
-	if err := parse(fs, args); err != nil {
+	opt, err := p.serveFlags(args)
+	if err != nil {
 		return err
 	}
-	if *memMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(int64(*memMB) << 20)
+	if opt.memMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(opt.memMB) << 20)
 	}
 	logger := p.logger()
-	db, replicas, err := openServeStore(ctx, sf, replicaDSNs, logger)
+	db, replicas, err := openServeStore(ctx, opt.store, opt.replicaDSNs, logger)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	o, err := newOps(opsf, db, logger)
+	o, err := newOps(opt.ops, db, logger)
 	if err != nil {
 		return err
 	}
-	notifier, worker, err := p.notifications(ctx, db, *smtpURL, logger)
+	services, err := newApp(ctx, db, logger)
 	if err != nil {
 		return err
 	}
-	st, err := siteFor(sf)
+	worker, err := p.mailWorker(db, opt.smtpURL, logger)
 	if err != nil {
 		return err
+	}
+	services.notifier.Wake = worker.Wake
+	if opt.demo {
+		if err := addDemoContent(ctx, services, logger); err != nil {
+			return err
+		}
+	}
+	srv, handler, err := p.site(ctx, opt, services, o, replicas)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", opt.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	url := "http://" + ln.Addr().String()
+	logger.Info("communique is serving", "url", url, "store", db.Dialect(), "version", communique.Version)
+	if n, err := db.CountUsers(ctx, communique.RoleAdministrator); err == nil && n == 0 {
+		fmt.Fprintf(p.Stderr, "\nNo administrator yet. Open %s/setup to create one, or run:\n  communique user create --login admin --email you@example.com --role administrator --password-stdin\n\n", url)
+	}
+	emailLinks(ctx, db, services.notifier, url, logger)
+	go worker.Run(ctx)
+	go p.publishScheduled(ctx, services.articles, logger)
+	go sendWebmentions(ctx, srv, time.Minute, logger)
+	go forgetIPs(ctx, db, services.privacy, privacy.RetentionInterval, logger)
+	go refreshStatistics(ctx, db, 6*time.Hour, logger)
+	return p.listen(ctx, ln, handler, logger)
+}
+
+// serveFlags parses serve's command line.
+func (p *Program) serveFlags(args []string) (*serveOptions, error) {
+	fs, sf := p.newFlagSet("serve")
+	opt := &serveOptions{store: sf}
+	fs.StringVar(&opt.addr, "addr", p.env("COMMUNIQUE_ADDR", "127.0.0.1:8080"), "address to listen on")
+	fs.StringVar(&opt.theme, "theme", p.env("COMMUNIQUE_THEME", ""), "folder whose templates/ and static/ files override the default theme")
+	fs.BoolVar(&opt.demo, "demo", false, "add sample articles to an empty store")
+	fs.BoolVar(&opt.pageCache, "page-cache", p.env("COMMUNIQUE_PAGE_CACHE", "true") != "false", "cache whole public pages (shared by readers, dropped on every change)")
+	fs.IntVar(&opt.cacheMB, "cache-size", 16, "page cache budget in MiB (gzip and Brotli variants included)")
+	fs.IntVar(&opt.memMB, "memory-limit", 72, "soft limit of the Go heap in MiB, so the collector works harder before memory grows (0: none; GOMEMLIMIT wins)")
+	fs.BoolVar(&opt.secure, "secure-cookies", p.env("COMMUNIQUE_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind a TLS proxy)")
+	fs.StringVar(&opt.smtpURL, "smtp", p.env("COMMUNIQUE_SMTP", ""), "SMTP server for email: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: emails go to the log")
+	if v := p.env("COMMUNIQUE_DB_REPLICAS", ""); v != "" {
+		opt.replicaDSNs = strings.Split(v, ",")
+	}
+	fs.Var(&opt.replicaDSNs, "db-replica", "PostgreSQL streaming replica URL for anonymous reads: postgres://… (repeatable)")
+	opt.ops = p.opsFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	return opt, nil
+}
+
+// addDemoContent fills an empty store with samples. Sample content is
+// not news: it is written without announcements.
+func addDemoContent(ctx context.Context, services *app, logger *slog.Logger) error {
+	n, err := addDemo(ctx, services.db, services.quietArticles())
+	if err != nil {
+		return fmt.Errorf("demo content: %w", err)
+	}
+	if n > 0 {
+		logger.Info("added demo content", "articles", n)
+	}
+	return nil
+}
+
+// site builds the three doors on the services (public site, newsroom,
+// REST API) and the middleware around them.
+func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o *ops, replicas *postgres.Replicas) (*web.Server, http.Handler, error) {
+	db, logger := services.db, services.logger
+	st, err := siteFor(opt.store)
+	if err != nil {
+		return nil, nil, err
 	}
 	images, err := st.MediaStorage(db)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	// Sample content is not news: it is written without announcements.
-	if *demo {
-		n, err := addDemo(ctx, db, articleService(db, nil, nil))
-		if err != nil {
-			return fmt.Errorf("demo content: %w", err)
-		}
-		if n > 0 {
-			logger.Info("added demo content", "articles", n)
-		}
+	cfg := web.Config{Store: db, Logger: logger, ThemeDir: opt.theme, MediaStorage: images, Notify: services.notifier,
+		Discussion: services.talk, Health: o.health}
+	if opt.pageCache && opt.cacheMB > 0 {
+		cfg.PageCacheBytes = opt.cacheMB << 20
 	}
-	cfg := web.Config{Store: db, Logger: logger, ThemeDir: *theme, MediaStorage: images, Notify: notifier}
-	if *pageCache && *cacheMB > 0 {
-		cfg.PageCacheBytes = *cacheMB << 20
-	}
-	cfg.Health = o.health
 	srv, err := web.NewServer(ctx, cfg)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
+	services.attach(srv)
 	// Changes from other processes reach this node's cache within a second
 	// by polling, and within milliseconds through PostgreSQL's NOTIFY.
 	go srv.WatchStore(ctx, 500*time.Millisecond)
@@ -94,52 +153,45 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 		replicas.Barrier(ctx)
 		srv.StoreChanged()
 	})
-	articles := articleService(db, notifier, srv)
-	talk, err := discussionService(ctx, db)
+	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: services.talk, Logger: logger, SecureCookies: opt.secure,
+		MediaStorage: images, Notify: services.notifier, Privacy: services.privacy, Articles: services.articles})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	talk.Notify = notifier
-	forget, err := privacyService(ctx, db)
-	if err != nil {
-		return err
-	}
-	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: *secureCookies, MediaStorage: images, Notify: notifier, Privacy: forget, Articles: articles})
-	if err != nil {
-		return err
-	}
-	apiCfg := wpapi.Config{Store: db, Discussion: talk, Logger: logger, MediaStorage: images, Sessions: newsroom, Notify: notifier, Articles: articles}
+	apiCfg := wpapi.Config{Store: db, Discussion: services.talk, Logger: logger, MediaStorage: images, Sessions: newsroom,
+		Notify: services.notifier, Articles: services.articles}
 	if st.Shared() {
 		// Several nodes may share this database: share the API's quotas.
 		apiCfg.SharedLimits = db
 	}
 	api, err := wpapi.New(ctx, apiCfg)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	newsroom.Health, api.Health = o.health, o.health
 	routes := http.NewServeMux()
 	routes.Handle("/admin/", newsroom.Handler())
 	routes.Handle("/wp-json/", api.Handler())
 	routes.Handle("/", wpapi.Discoverable(srv.Handler()))
-	mux, err := o.handler(ctx, routes, db, srv)
+	handler, err := o.handler(ctx, routes, db, srv)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if replicas != nil {
-		mux = web.ReplicaReads(mux)
+		handler = web.ReplicaReads(handler)
 		replicaMetrics(o, replicas)
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
+	return srv, handler, nil
+}
+
+// listen serves handler on ln until ctx ends, then shuts down gracefully.
+func (p *Program) listen(ctx context.Context, ln net.Listener, handler http.Handler, logger *slog.Logger) error {
 	timeouts := DefaultTimeouts
 	if p.Timeouts != nil {
 		timeouts = *p.Timeouts
 	}
 	httpServer := &http.Server{
-		Handler:           mux,
+		Handler:           handler,
 		ReadHeaderTimeout: timeouts.ReadHeader,
 		ReadTimeout:       timeouts.Read,
 		WriteTimeout:      timeouts.Write,
@@ -147,17 +199,6 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	url := "http://" + ln.Addr().String()
-	logger.Info("communique is serving", "url", url, "store", db.Dialect(), "version", communique.Version)
-	if n, err := db.CountUsers(ctx, communique.RoleAdministrator); err == nil && n == 0 {
-		fmt.Fprintf(p.Stderr, "\nNo administrator yet. Open %s/setup to create one, or run:\n  communique user create --login admin --email you@example.com --role administrator --password-stdin\n\n", url)
-	}
-	emailLinks(ctx, db, notifier, url, logger)
-	go worker.Run(ctx)
-	go p.publishScheduled(ctx, articles, logger)
-	go sendWebmentions(ctx, srv, time.Minute, logger)
-	go forgetIPs(ctx, db, forget, privacy.RetentionInterval, logger)
-	go refreshStatistics(ctx, db, 6*time.Hour, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	if p.Ready != nil {

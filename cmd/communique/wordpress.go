@@ -51,13 +51,14 @@ func (p *Program) importCmd(ctx context.Context, what string, args []string) err
 		return err
 	}
 	defer db.Close()
-	talk, err := discussionService(ctx, db)
+	a, err := newApp(ctx, db, p.logger())
 	if err != nil {
 		return err
 	}
 	bar := newProgress(p.Stderr, size)
+	// An import is a move, not news: nothing is announced.
 	im := &wordpress.Importer{
-		Store: db, Articles: articleService(db, nil, nil), Comments: talk, Avatar: talk.Avatars.Hash, PrimaryMenu: *menu, Progress: bar.update,
+		Store: db, Articles: a.quietArticles(), Comments: a.talk, Avatar: a.talk.Avatars.Hash, PrimaryMenu: *menu, Progress: bar.update,
 	}
 	sum, err := im.Import(ctx, f)
 	bar.done()

@@ -16,6 +16,7 @@ import (
 
 	"communique"
 	articles "communique/newsroom"
+	"communique/storetest"
 )
 
 var (
@@ -291,10 +292,10 @@ func TestRoleMatrix(t *testing.T) {
 			checkCoverage(t, seen)
 		}
 	}()
-	forEachStoreKind(t, func(t *testing.T, open func(t *testing.T) store) {
+	storetest.ForEachKind(t, func(t *testing.T, kind storetest.Kind) {
 		for _, role := range communique.Roles {
 			t.Run(string(role), func(t *testing.T) {
-				n := newNewsroom(t, open(t))
+				n := newNewsroom(t, kind.Fresh(t))
 				a := n.SignIn(t, role)
 				u := n.Users[role]
 				for _, rc := range routes {

@@ -12,6 +12,7 @@ import (
 
 	"communique"
 	"communique/password"
+	"communique/storetest"
 )
 
 var appPasswordShown = regexp.MustCompile(`<code class="app-password">([A-Za-z0-9]{4}(?: [A-Za-z0-9]{4}){5})</code>`)
@@ -19,8 +20,8 @@ var appPasswordShown = regexp.MustCompile(`<code class="app-password">([A-Za-z0-
 // TestAppPasswordsProfile: the profile page makes application passwords,
 // shows each once, lists them and revokes them one by one.
 func TestAppPasswordsProfile(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		ctx := context.Background()
 		author := n.Users[communique.RoleAuthor]
 		a := n.SignIn(t, communique.RoleAuthor)
@@ -32,7 +33,7 @@ func TestAppPasswordsProfile(t *testing.T) {
 		if res.Status != http.StatusOK || m == nil {
 			t.Fatalf("create: status %d, password shown %v\n%s", res.Status, m != nil, excerpt(res.Body))
 		}
-		apps, err := st.FindAppPasswords(ctx, author.ID)
+		apps, err := n.DB.FindAppPasswords(ctx, author.ID)
 		if err != nil || len(apps) != 1 || apps[0].Name != "Phone app" {
 			t.Fatalf("stored: %+v %v", apps, err)
 		}
@@ -58,7 +59,7 @@ func TestAppPasswordsProfile(t *testing.T) {
 		if res.Status != http.StatusSeeOther || res.Location != "/admin/profile?done=revoked#app-passwords" {
 			t.Fatalf("revoke: %d to %q", res.Status, res.Location)
 		}
-		if apps, _ := st.FindAppPasswords(ctx, author.ID); len(apps) != 0 {
+		if apps, _ := n.DB.FindAppPasswords(ctx, author.ID); len(apps) != 0 {
 			t.Errorf("still stored after revoking: %+v", apps)
 		}
 		if res := a.Get(t, "/admin/profile?done=revoked"); res.Message() != "Application password revoked." {
@@ -70,8 +71,8 @@ func TestAppPasswordsProfile(t *testing.T) {
 // TestSessionUser: the REST API's cookie authentication finds the user of
 // a live session, and nobody without one.
 func TestSessionUser(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		a := n.SignIn(t, communique.RoleEditor)
 		u, _ := url.Parse(n.URL)
 		req := httptest.NewRequest("GET", "/wp-json/wp/v2/users/me", nil)

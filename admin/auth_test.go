@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/storetest"
 )
 
 // sessionCookie returns the session cookie a response sets, or nil.
@@ -37,9 +38,9 @@ func TestSessionCookie(t *testing.T) {
 				res.Header.Get("Set-Cookie"), c.HttpOnly, c.SameSite, c.Secure, wantSecure, c.Path, len(c.Value))
 		}
 	}
-	forEachStore(t, func(t *testing.T, st store) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
 		t.Run("PlainHTTP", func(t *testing.T) {
-			n := newNewsroom(t, st)
+			n := newNewsroom(t, place)
 			a := n.Agent(t)
 			page := a.Get(t, "/admin/login")
 			for _, c := range page.Cookies {
@@ -51,7 +52,7 @@ func TestSessionCookie(t *testing.T) {
 		})
 	})
 	t.Run("TLS", func(t *testing.T) {
-		n := newNewsroom(t, store{DB: mustSQLite(t)}, options{TLS: true})
+		n := newNewsroom(t, storetest.SQLite.Fresh(t), options{TLS: true})
 		a := n.Agent(t)
 		res := a.Login(t, "edna", testPassword, "")
 		check(t, res, true)
@@ -64,7 +65,7 @@ func TestSessionCookie(t *testing.T) {
 		}
 	})
 	t.Run("SecureCookiesBehindProxy", func(t *testing.T) {
-		n := newNewsroom(t, store{DB: mustSQLite(t)}, options{SecureCookies: true})
+		n := newNewsroom(t, storetest.SQLite.Fresh(t), options{SecureCookies: true})
 		a := n.Agent(t)
 		// A cookie jar keeps Secure cookies from plain HTTP, as a browser
 		// would; behind a TLS proxy the browser sees HTTPS. Send the form
@@ -90,8 +91,8 @@ func TestSessionCookie(t *testing.T) {
 // TestCSRF posts state-changing forms without the session's token, with a
 // forged one and with another session's: 403 and no change, every time.
 func TestCSRF(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		edna := n.SignIn(t, communique.RoleEditor)
 		root := n.SignIn(t, communique.RoleAdministrator)
 		draft := n.Article(t, n.Users[communique.RoleEditor], "Untouched", communique.StatusDraft)
@@ -163,8 +164,8 @@ func TestCSRF(t *testing.T) {
 // redirects to the sign-in form and comes back to the same place after;
 // a post is refused with a link to sign in, and changes nothing.
 func TestSignInRequired(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		const want = "/admin/posts?status=draft&author=2"
 		t.Run("NoSession", func(t *testing.T) {
 			a := n.Agent(t)
@@ -242,8 +243,8 @@ func TestThrottle(t *testing.T) {
 		wrongMsg   = "Unknown login or wrong password."
 		blockedMsg = "Too many failed sign-in attempts. Please wait 15 minutes and try again."
 	)
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		attempt := func(t *testing.T, login, pw string) response {
 			t.Helper()
 			return n.Agent(t).Login(t, login, pw, "")
@@ -321,8 +322,8 @@ func TestThrottle(t *testing.T) {
 
 // TestSignOut ends the session in the store, not only the cookie.
 func TestSignOut(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		a := n.SignIn(t, communique.RoleEditor)
 		edna := n.Users[communique.RoleEditor]
 		if got := n.Sessions(t, edna); got != 1 {
@@ -347,8 +348,8 @@ func TestSignOut(t *testing.T) {
 // TestSessionsList: the profile lists every session, and "sign out
 // everywhere else" ends all but the current one.
 func TestSessionsList(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		edna := n.Users[communique.RoleEditor]
 		laptop := n.Agent(t)
 		laptop.UA = "Laptop browser"
@@ -388,8 +389,8 @@ func TestSessionsList(t *testing.T) {
 // TestRoleChangeEndsSessions: when an administrator changes a user's role
 // or password, the user's sessions end, so new rights start afresh.
 func TestRoleChangeEndsSessions(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		root := n.SignIn(t, communique.RoleAdministrator)
 		arthur := n.Users[communique.RoleAuthor]
 		author := n.SignIn(t, communique.RoleAuthor)

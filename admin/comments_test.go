@@ -9,14 +9,15 @@ import (
 	"testing"
 
 	"communique"
+	"communique/storetest"
 )
 
 // TestModeration walks the moderation page: tabs with counts, private
 // details shown only here, bulk and row actions, replies as the newsroom
 // and edits that keep their history.
 func TestModeration(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		ctx := context.Background()
 		edna := n.Users[communique.RoleEditor]
 		art := n.Article(t, edna, "Ferry timetable", communique.StatusPublished)

@@ -25,9 +25,7 @@ import (
 	"communique/internal/testlog"
 	articles "communique/newsroom"
 	"communique/password"
-	"communique/postgres"
 	"communique/privacy"
-	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"
@@ -38,57 +36,6 @@ import (
 const testPassword = "correct horse battery staple"
 
 var passwordHash = sync.OnceValues(func() (string, error) { return password.Hash(testPassword) })
-
-// store is one store under test, with a way to open a second handle on
-// the same data: a second node of the same site.
-type store struct {
-	*sqlstore.DB
-	Reopen func(tb testing.TB) *sqlstore.DB
-}
-
-// forEachStore runs fn on a fresh SQLite store and on a fresh PostgreSQL
-// schema (skipped without COMMUNIQUE_TEST_POSTGRES, failed under
-// COMMUNIQUE_TEST_STRICT=1).
-func forEachStore(t *testing.T, fn func(t *testing.T, st store)) {
-	t.Helper()
-	forEachStoreKind(t, func(t *testing.T, open func(t *testing.T) store) { fn(t, open(t)) })
-}
-
-// forEachStoreKind runs fn once per kind of store with a function that
-// opens a fresh, empty store of that kind, for tests that need several.
-func forEachStoreKind(t *testing.T, fn func(t *testing.T, open func(t *testing.T) store)) {
-	t.Helper()
-	t.Run("SQLite", func(t *testing.T) {
-		fn(t, func(t *testing.T) store {
-			dir := t.TempDir()
-			open := func(tb testing.TB) *sqlstore.DB {
-				tb.Helper()
-				db, err := sqlite.Open(context.Background(), dir)
-				if err != nil {
-					tb.Fatal(err)
-				}
-				tb.Cleanup(func() { db.Close() })
-				return db
-			}
-			return store{DB: open(t), Reopen: open}
-		})
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		fn(t, func(t *testing.T) store {
-			dsn := storetest.PostgresDSN(t)
-			open := func(tb testing.TB) *sqlstore.DB {
-				tb.Helper()
-				db, err := postgres.Open(context.Background(), dsn)
-				if err != nil {
-					tb.Fatal(err)
-				}
-				tb.Cleanup(func() { db.Close() })
-				return db
-			}
-			return store{DB: open(t), Reopen: open}
-		})
-	})
-}
 
 // clock is the time of the store, the newsroom and the site in a test:
 // the real time plus an offset the test can move forward.
@@ -119,7 +66,7 @@ type logBuffer = testlog.Buffer
 // everybody.
 type newsroom struct {
 	DB     *sqlstore.DB
-	Store  store
+	Place  storetest.Place // where DB lives, to open a second node on
 	URL    string
 	Server *httptest.Server
 	Admin  *admin.Server
@@ -144,21 +91,21 @@ var roleLogins = map[communique.Role]string{
 	communique.RoleSubscriber:    "sam",
 }
 
-func newNewsroom(t *testing.T, st store, opts ...options) *newsroom {
+func newNewsroom(t *testing.T, place storetest.Place, opts ...options) *newsroom {
 	t.Helper()
 	var opt options
 	if len(opts) > 0 {
 		opt = opts[0]
 	}
 	ctx := context.Background()
-	db := st.DB
+	db := place.Open(t)
 	clk := &clock{}
 	db.Now = clk.Now
 	hash, err := passwordHash()
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &newsroom{DB: db, Store: st, Clock: clk, Logs: &logBuffer{}, Users: map[communique.Role]*communique.User{}}
+	n := &newsroom{DB: db, Place: place, Clock: clk, Logs: &logBuffer{}, Users: map[communique.Role]*communique.User{}}
 	for _, role := range communique.Roles {
 		login := roleLogins[role]
 		u := &communique.User{Login: login, Email: login + "@newsroom.example", Role: role, PasswordHash: hash,
@@ -564,15 +511,4 @@ func excerpt(body string) string {
 		body = body[:1500] + "…"
 	}
 	return body
-}
-
-// mustSQLite opens a fresh SQLite store, for tests that need only one.
-func mustSQLite(tb testing.TB) *sqlstore.DB {
-	tb.Helper()
-	db, err := sqlite.Open(context.Background(), tb.TempDir())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
 }

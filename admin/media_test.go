@@ -74,33 +74,18 @@ type mediaSite struct {
 // mediaForEachStore runs fn on SQLite with a FileStorage and on
 // PostgreSQL with a DBStorage.
 func mediaForEachStore(t *testing.T, fn func(t *testing.T, db *sqlstore.DB, storage media.Storage, dir string)) {
-	t.Run("SQLite", func(t *testing.T) {
-		dir := t.TempDir()
-		db, err := sqlite.Open(context.Background(), dir)
-		if err != nil {
-			t.Fatal(err)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		db := place.Open(t)
+		if place.Kind == storetest.PostgreSQL {
+			fn(t, db, sqlstore.NewDBStorage(db), "")
+			return
 		}
-		t.Cleanup(func() { db.Close() })
-		storage, err := media.NewFileStorage(filepath.Join(dir, "media"))
+		storage, err := media.NewFileStorage(filepath.Join(place.Dir, "media"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		fn(t, db, storage, storage.Dir)
 	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		db := mediaOpenPostgres(t, storetest.PostgresDSN(t))
-		fn(t, db, sqlstore.NewDBStorage(db), "")
-	})
-}
-
-func mediaOpenPostgres(t *testing.T, dsn string) *sqlstore.DB {
-	t.Helper()
-	db, err := postgres.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 func newMediaSite(t *testing.T, db *sqlstore.DB, storage media.Storage, dir string, limits media.Limits) *mediaSite {
@@ -638,8 +623,8 @@ func TestEditorUploadsFeaturedImage(t *testing.T) {
 // nodes, each with its own connections and no shared disk: an image
 // uploaded through one is served by the other, and deleted everywhere.
 func TestMediaSharedBetweenNodes(t *testing.T) {
-	dsn := storetest.PostgresDSN(t)
-	dbA, dbB := mediaOpenPostgres(t, dsn), mediaOpenPostgres(t, dsn)
+	place := storetest.PostgreSQL.Fresh(t)
+	dbA, dbB := place.Open(t), place.Open(t)
 	nodeA := newMediaSite(t, dbA, sqlstore.NewDBStorage(dbA), "", media.Limits{})
 	nodeB := newMediaSite(t, dbB, sqlstore.NewDBStorage(dbB), "", media.Limits{})
 	authorA := nodeA.signIn(t, "writer", communique.RoleAuthor)

@@ -20,6 +20,7 @@ import (
 	"communique/mail"
 	"communique/mail/mailtest"
 	"communique/notify"
+	"communique/storetest"
 	"communique/web"
 )
 
@@ -32,10 +33,10 @@ type notifyNewsroom struct {
 	worker *notify.Worker
 }
 
-func newNotifyNewsroom(t *testing.T, st store) *notifyNewsroom {
+func newNotifyNewsroom(t *testing.T, place storetest.Place) *notifyNewsroom {
 	t.Helper()
 	ctx := context.Background()
-	n := newNewsroom(t, st)
+	n := newNewsroom(t, place)
 	n.Server.Close()
 	logger := slog.New(slog.NewTextHandler(n.Logs, nil))
 	svc, err := notify.New(ctx, n.DB, logger)
@@ -92,8 +93,8 @@ func (n *notifyNewsroom) deliver(t *testing.T) {
 var resetLink = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+/admin/reset-password\?token=[0-9a-f]+`)
 
 func TestLostPassword(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNotifyNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNotifyNewsroom(t, place)
 		edna := n.Users[communique.RoleEditor]
 		old := n.SignIn(t, communique.RoleEditor)
 		browser := n.Agent(t)
@@ -180,9 +181,9 @@ func TestLostPassword(t *testing.T) {
 }
 
 func TestOutboxAndWebhooks(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
 		ctx := context.Background()
-		n := newNotifyNewsroom(t, st)
+		n := newNotifyNewsroom(t, place)
 		root := n.SignIn(t, communique.RoleAdministrator)
 		for _, role := range []communique.Role{communique.RoleEditor, communique.RoleAuthor} {
 			a := n.SignIn(t, role)
@@ -287,9 +288,9 @@ func notifyRoute(norm string) bool {
 // TestNotificationRoles: only administrators see and change the outbox
 // and the webhooks; everyone else gets 403 and nothing changes.
 func TestNotificationRoles(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
 		ctx := context.Background()
-		n := newNotifyNewsroom(t, st)
+		n := newNotifyNewsroom(t, place)
 		n.smtp.Reject = func(string) error { return mailtest.Bounce }
 		n.svc.Subscribe(ctx, "bounce@example.org", 0, false, true)
 		n.deliver(t)

@@ -15,6 +15,7 @@ import (
 
 	"communique"
 	articles "communique/newsroom"
+	"communique/storetest"
 )
 
 // editPath is the editor of an article.
@@ -39,8 +40,8 @@ func savedID(t *testing.T, res response, wantDone string) int64 {
 // TestFailedSaveKeepsText: a save that fails answers 400 with the form as
 // it was typed, and stores nothing.
 func TestFailedSaveKeepsText(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		a := n.SignIn(t, communique.RoleAuthor)
 		typed := url.Values{"title": {"  "}, "body": {"Paragraph one <with> & ampersand.\n\nParagraph two."},
 			"excerpt": {"My excerpt"}, "tags": {"harbour, night shift"}, "status": {"draft"}, "slug": {"my-slug"}}
@@ -103,8 +104,8 @@ func TestFailedSaveKeepsText(t *testing.T) {
 // tags created inline, and checks every save leaves a revision, the diff
 // shows what changed, and restoring brings the old text back.
 func TestWriting(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		a := n.SignIn(t, communique.RoleEditor)
 		first := "line one\nline two\nline three"
 		artID := savedID(t, a.Post(t, "/admin/posts/new", url.Values{"title": {"Harbour diary"}, "body": {first},
@@ -213,8 +214,8 @@ func decodeAutosave(t *testing.T, res response) autosaveReply {
 // closing the tab loses nothing; later ones keep the text aside, and the
 // editor offers to restore it.
 func TestAutosave(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		a := n.SignIn(t, communique.RoleContributor)
 		connie := n.Users[communique.RoleContributor]
 		first := decodeAutosave(t, a.Post(t, "/admin/posts/autosave", url.Values{"title": {"Unsaved thoughts"}, "body": {"Typed, never saved."}}))
@@ -269,8 +270,8 @@ func TestAutosave(t *testing.T) {
 // time zone; it stays hidden until its time and then two nodes racing to
 // publish it publish it exactly once.
 func TestScheduling(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		n.Set(t, "timezone", "America/New_York")
 		loc, err := time.LoadLocation("America/New_York")
 		if err != nil {
@@ -301,7 +302,7 @@ func TestScheduling(t *testing.T) {
 		}
 
 		// Two nodes, each with its own connections to the same data.
-		node2 := st.Reopen(t)
+		node2 := place.Open(t)
 		node2.Now = n.Clock.Now
 		n.Clock.Advance(91 * time.Minute)
 		var wg sync.WaitGroup
@@ -345,8 +346,8 @@ func TestScheduling(t *testing.T) {
 // TestContributor: a contributor writes drafts and submits them for
 // review, but no form, forged or not, publishes anything.
 func TestContributor(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		a := n.SignIn(t, communique.RoleContributor)
 		connie := n.Users[communique.RoleContributor]
 		page := a.Get(t, "/admin/posts/new")
@@ -400,8 +401,8 @@ func TestContributor(t *testing.T) {
 
 // TestAuthor: an author publishes their own articles, not others'.
 func TestAuthor(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		a := n.SignIn(t, communique.RoleAuthor)
 		own := savedID(t, a.Post(t, "/admin/posts/new", articleForm("Mine", "published")), "published")
 		if got := n.FindArticle(t, own); got.Status != communique.StatusPublished {
@@ -438,8 +439,8 @@ func TestAuthor(t *testing.T) {
 
 // TestPostsList filters the article list and applies bulk actions.
 func TestPostsList(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		ctx := context.Background()
 		edna, arthur := n.Users[communique.RoleEditor], n.Users[communique.RoleAuthor]
 		local, err := n.DB.EnsureTerm(ctx, communique.TaxonomyCategory, "Local")
@@ -534,7 +535,7 @@ func TestPostsList(t *testing.T) {
 // TestPageTitles: every page's <title> and <h1> name the page, never an
 // article field that happens to be called Title.
 func TestPageTitles(t *testing.T) {
-	n := newNewsroom(t, store{DB: mustSQLite(t)})
+	n := newNewsroom(t, storetest.SQLite.Fresh(t))
 	a := n.SignIn(t, communique.RoleEditor)
 	art := n.Article(t, n.Users[communique.RoleEditor], "Storm warning", communique.StatusDraft)
 	body := "A second text."

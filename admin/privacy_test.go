@@ -9,13 +9,14 @@ import (
 
 	"communique"
 	"communique/privacy"
+	"communique/storetest"
 )
 
 // TestPrivacyPage: administrators export and erase a person's data from
 // the newsroom; nobody else sees the page.
 func TestPrivacyPage(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		a := n.Article(t, n.Users[communique.RoleAuthor], "Harbour bridge reopens", communique.StatusPublished)
 		mine := n.Comment(t, a, "I was there.", communique.CommentApproved) // by reader@mail.example
 		root := n.SignIn(t, communique.RoleAdministrator)
@@ -80,8 +81,8 @@ func TestPrivacyPage(t *testing.T) {
 // TestSessionRotation: signing in never keeps a session ID chosen before
 // (session fixation), and changing one's own role starts a new session.
 func TestSessionRotation(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		t.Run("SignIn", func(t *testing.T) {
 			a := n.Agent(t)
 			planted := &http.Cookie{Name: "communique_session", Value: strings.Repeat("a", 64), Path: "/"}

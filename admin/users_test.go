@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"communique"
+	"communique/storetest"
 )
 
 // TestUsers: an administrator creates users, changes roles, resets
 // passwords and deletes users, giving their articles to someone else.
 func TestUsers(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		ctx := context.Background()
 		root := n.SignIn(t, communique.RoleAdministrator)
 		findLogin := func(t *testing.T, login string) *communique.User {
@@ -137,8 +138,8 @@ func TestUsers(t *testing.T) {
 // TestSettings: a bad value shows its error and saves nothing; good values
 // save, and the site follows them.
 func TestSettings(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		ctx := context.Background()
 		root := n.SignIn(t, communique.RoleAdministrator)
 		page := root.Get(t, "/admin/settings")

@@ -29,8 +29,6 @@ import (
 	"communique/formtoken"
 	articles "communique/newsroom"
 	"communique/password"
-	"communique/postgres"
-	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"
@@ -70,45 +68,10 @@ type liveNewsroom struct {
 	published []time.Time // the clock's time at each article PublishDue published
 }
 
-// storeKind opens a fresh store and returns a function that opens a
-// second handle on the same data.
-type storeKind struct {
-	name string
-	open func(t *testing.T) (*sqlstore.DB, func(t *testing.T) *sqlstore.DB)
-}
-
-var storeKinds = []storeKind{
-	{"SQLite", func(t *testing.T) (*sqlstore.DB, func(t *testing.T) *sqlstore.DB) {
-		dir := t.TempDir()
-		open := func(t *testing.T) *sqlstore.DB {
-			db, err := sqlite.Open(context.Background(), dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		}
-		return open(t), open
-	}},
-	{"PostgreSQL", func(t *testing.T) (*sqlstore.DB, func(t *testing.T) *sqlstore.DB) {
-		dsn := storetest.PostgresDSN(t)
-		open := func(t *testing.T) *sqlstore.DB {
-			db, err := postgres.Open(context.Background(), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		}
-		return open(t), open
-	}},
-}
-
-func startNewsroom(t *testing.T, kind storeKind) *liveNewsroom {
+func startNewsroom(t *testing.T, place storetest.Place) *liveNewsroom {
 	t.Helper()
 	ctx := context.Background()
-	db, reopen := kind.open(t)
-	node2 := reopen(t)
+	db, node2 := place.Open(t), place.Open(t)
 	clk := &shiftedClock{}
 	db.Now, node2.Now = clk.Now, clk.Now
 	n := &liveNewsroom{DB: db, Clock: clk, Users: map[communique.Role]*communique.User{}}
@@ -248,197 +211,195 @@ func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
 // a reader comments, the editor approves, the reader sees it; and a
 // contributor cannot publish.
 func TestNewsroomDay(t *testing.T) {
-	for _, kind := range storeKinds {
-		t.Run(kind.name, func(t *testing.T) {
-			browser := newBrowser(t)
-			n := startNewsroom(t, kind)
-			ctx := context.Background()
-			loc, err := time.LoadLocation("America/New_York")
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		browser := newBrowser(t)
+		n := startNewsroom(t, place)
+		ctx := context.Background()
+		loc, err := time.LoadLocation("America/New_York")
+		if err != nil {
+			t.Fatal(err)
+		}
+		const title = "Night ferry returns to the harbour"
+		body := "The night ferry sails again from Monday.\n\nTickets cost the same as before."
+
+		// The editor signs in and writes.
+		editor := newTab(t, browser)
+		if _, err := chromedp.Call(editor, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: fastAutosave}); err != nil {
+			t.Fatal(err)
+		}
+		signIn(t, editor, n.URL, "marta", "/admin/posts/new", chromedp.CSS("#title"))
+		do(t, editor,
+			chromedp.SendKeys(chromedp.ID("title"), title),
+			chromedp.SendKeys(chromedp.ID("body"), body),
+			chromedp.SendKeys(chromedp.ID("tags"), "ferry, harbour"),
+		)
+
+		// Autosave: the draft exists before any button is pressed.
+		waitFor(t, "the autosave status", 10*time.Second, func() bool {
+			return strings.HasPrefix(eval[string](t, editor, `document.getElementById('autosave-status').textContent`), "Draft autosaved at ")
+		})
+		path := eval[string](t, editor, `location.pathname`)
+		var id int64
+		if _, err := fmt.Sscanf(path, "/admin/posts/%d/edit", &id); err != nil {
+			t.Fatalf("after the first autosave the address is %q, want the draft's editor", path)
+		}
+		draft, err := n.DB.FindArticleByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if draft.Status != communique.StatusDraft || draft.AuthorID != n.Users[communique.RoleEditor].ID || !strings.HasPrefix(title, draft.Title) {
+			t.Fatalf("the autosaved draft = %q %q by %d", draft.Status, draft.Title, draft.AuthorID)
+		}
+		// The first autosave made the draft; later ones keep what was
+		// typed since. Closing the tab now would lose nothing.
+		waitFor(t, "the whole text to be autosaved", 10*time.Second, func() bool {
+			revs, err := n.DB.FindRevisions(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			const title = "Night ferry returns to the harbour"
-			body := "The night ferry sails again from Monday.\n\nTickets cost the same as before."
-
-			// The editor signs in and writes.
-			editor := newTab(t, browser)
-			if _, err := chromedp.Call(editor, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: fastAutosave}); err != nil {
-				t.Fatal(err)
+			for _, r := range revs {
+				// A browser sends a textarea's line breaks as CRLF.
+				if r.Title == title && strings.ReplaceAll(r.Source, "\r\n", "\n") == body {
+					return true
+				}
 			}
-			signIn(t, editor, n.URL, "marta", "/admin/posts/new", chromedp.CSS("#title"))
-			do(t, editor,
-				chromedp.SendKeys(chromedp.ID("title"), title),
-				chromedp.SendKeys(chromedp.ID("body"), body),
-				chromedp.SendKeys(chromedp.ID("tags"), "ferry, harbour"),
-			)
+			return false
+		})
 
-			// Autosave: the draft exists before any button is pressed.
-			waitFor(t, "the autosave status", 10*time.Second, func() bool {
-				return strings.HasPrefix(eval[string](t, editor, `document.getElementById('autosave-status').textContent`), "Draft autosaved at ")
-			})
-			path := eval[string](t, editor, `location.pathname`)
-			var id int64
-			if _, err := fmt.Sscanf(path, "/admin/posts/%d/edit", &id); err != nil {
-				t.Fatalf("after the first autosave the address is %q, want the draft's editor", path)
-			}
-			draft, err := n.DB.FindArticleByID(ctx, id)
+		// Schedule it two minutes ahead, in New York time, with a
+		// photo uploaded from the editor and its alt text.
+		photo := filepath.Join(t.TempDir(), "ferry.png")
+		writePNG(t, photo, 1200, 800)
+		when := n.Clock.Now().In(loc).Truncate(time.Minute).Add(2 * time.Minute)
+		do(t, editor,
+			chromedp.SetUploadFiles(`#featured_file`, []string{photo}),
+			chromedp.SendKeys(chromedp.ID("featured_alt"), "The night ferry at the quay"),
+			chromedp.SetValue(chromedp.ID("status"), "scheduled"),
+			chromedp.SetValue(chromedp.ID("date"), when.Format("2006-01-02")),
+			chromedp.SetValue(chromedp.ID("time"), when.Format("15:04")),
+			chromedp.Click(chromedp.CSS(`#editor .actions button[type="submit"]:not([formaction])`)),
+			chromedp.WaitVisible(chromedp.CSS("p.flash")),
+		)
+		if flash := run(t, editor, chromedp.Text(chromedp.CSS("p.flash"))); flash != "Scheduled." {
+			t.Fatalf("after saving: %q", flash)
+		}
+		art, err := n.DB.FindArticleByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if art.Status != communique.StatusScheduled || !art.PublishedAt.Equal(when) || len(art.Tags) != 2 {
+			t.Fatalf("scheduled article: %s at %v (want %v), tags %d", art.Status, art.PublishedAt, when.UTC(), len(art.Tags))
+		}
+		if art.FeaturedMediaID == 0 {
+			t.Fatal("the uploaded photo is not the article's featured image")
+		}
+		public := communique.ArticlePath(art, settings(t, n.DB), nil)
+		reader := &http.Client{Timeout: 10 * time.Second}
+		get := func() (int, string) {
+			res, err := reader.Get(n.URL + public)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if draft.Status != communique.StatusDraft || draft.AuthorID != n.Users[communique.RoleEditor].ID || !strings.HasPrefix(title, draft.Title) {
-				t.Fatalf("the autosaved draft = %q %q by %d", draft.Status, draft.Title, draft.AuthorID)
-			}
-			// The first autosave made the draft; later ones keep what was
-			// typed since. Closing the tab now would lose nothing.
-			waitFor(t, "the whole text to be autosaved", 10*time.Second, func() bool {
-				revs, err := n.DB.FindRevisions(ctx, id)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, r := range revs {
-					// A browser sends a textarea's line breaks as CRLF.
-					if r.Title == title && strings.ReplaceAll(r.Source, "\r\n", "\n") == body {
-						return true
-					}
-				}
-				return false
-			})
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res.StatusCode, string(b)
+		}
 
-			// Schedule it two minutes ahead, in New York time, with a
-			// photo uploaded from the editor and its alt text.
-			photo := filepath.Join(t.TempDir(), "ferry.png")
-			writePNG(t, photo, 1200, 800)
-			when := n.Clock.Now().In(loc).Truncate(time.Minute).Add(2 * time.Minute)
-			do(t, editor,
-				chromedp.SetUploadFiles(`#featured_file`, []string{photo}),
-				chromedp.SendKeys(chromedp.ID("featured_alt"), "The night ferry at the quay"),
-				chromedp.SetValue(chromedp.ID("status"), "scheduled"),
-				chromedp.SetValue(chromedp.ID("date"), when.Format("2006-01-02")),
-				chromedp.SetValue(chromedp.ID("time"), when.Format("15:04")),
-				chromedp.Click(chromedp.CSS(`#editor .actions button[type="submit"]:not([formaction])`)),
-				chromedp.WaitVisible(chromedp.CSS("p.flash")),
-			)
-			if flash := run(t, editor, chromedp.Text(chromedp.CSS("p.flash"))); flash != "Scheduled." {
-				t.Fatalf("after saving: %q", flash)
-			}
-			art, err := n.DB.FindArticleByID(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if art.Status != communique.StatusScheduled || !art.PublishedAt.Equal(when) || len(art.Tags) != 2 {
-				t.Fatalf("scheduled article: %s at %v (want %v), tags %d", art.Status, art.PublishedAt, when.UTC(), len(art.Tags))
-			}
-			if art.FeaturedMediaID == 0 {
-				t.Fatal("the uploaded photo is not the article's featured image")
-			}
-			public := communique.ArticlePath(art, settings(t, n.DB), nil)
-			reader := &http.Client{Timeout: 10 * time.Second}
-			get := func() (int, string) {
-				res, err := reader.Get(n.URL + public)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer res.Body.Close()
-				b, _ := io.ReadAll(res.Body)
-				return res.StatusCode, string(b)
-			}
+		// Three seconds before its time, it is not out yet.
+		n.Clock.Advance(when.Sub(n.Clock.Now()) - 3*time.Second)
+		if code, _ := get(); code != http.StatusNotFound {
+			t.Fatalf("the article is public before its time: %d", code)
+		}
+		waitFor(t, "the ticker to publish the article", 15*time.Second, func() bool { return len(n.Published()) > 0 })
+		time.Sleep(time.Second) // more ticks on both nodes: none may publish again
+		if got := n.Published(); len(got) != 1 || got[0].Before(when) {
+			t.Fatalf("published %d times (at %v), want once at or after %v", len(got), got, when)
+		}
+		if code, page := get(); code != http.StatusOK || !strings.Contains(page, title) {
+			t.Fatalf("the published article: %d", code)
+		} else if !strings.Contains(page, `alt="The night ferry at the quay"`) || !strings.Contains(page, "srcset=") {
+			t.Fatal("the published article does not show its photo with srcset and alt text")
+		}
 
-			// Three seconds before its time, it is not out yet.
-			n.Clock.Advance(when.Sub(n.Clock.Now()) - 3*time.Second)
-			if code, _ := get(); code != http.StatusNotFound {
-				t.Fatalf("the article is public before its time: %d", code)
-			}
-			waitFor(t, "the ticker to publish the article", 15*time.Second, func() bool { return len(n.Published()) > 0 })
-			time.Sleep(time.Second) // more ticks on both nodes: none may publish again
-			if got := n.Published(); len(got) != 1 || got[0].Before(when) {
-				t.Fatalf("published %d times (at %v), want once at or after %v", len(got), got, when)
-			}
-			if code, page := get(); code != http.StatusOK || !strings.Contains(page, title) {
-				t.Fatalf("the published article: %d", code)
-			} else if !strings.Contains(page, `alt="The night ferry at the quay"`) || !strings.Contains(page, "srcset=") {
-				t.Fatal("the published article does not show its photo with srcset and alt text")
-			}
+		// A reader, in another browser, comments.
+		readerTab := newTab(t, browser)
+		do(t, readerTab,
+			chromedp.Navigate(n.URL+public),
+			chromedp.SendKeys(chromedp.ID("comment"), "Finally! I missed the late crossing."),
+			chromedp.SendKeys(chromedp.ID("author"), "Pat Reader"),
+			chromedp.SendKeys(chromedp.ID("email"), "pat@mail.example"),
+			chromedp.Click(chromedp.ID("submit")),
+			chromedp.WaitVisible(chromedp.CSS(".comment-awaiting-moderation")),
+		)
+		held, _, err := n.DB.FindComments(ctx, communique.CommentFilter{ArticleID: &id, Status: []communique.CommentStatus{communique.CommentPending}, Limit: 10})
+		if err != nil || len(held) != 1 {
+			t.Fatalf("held comments = %d, %v", len(held), err)
+		}
+		if _, page := get(); strings.Contains(page, "Finally! I missed") {
+			t.Fatal("the held comment is public")
+		}
 
-			// A reader, in another browser, comments.
-			readerTab := newTab(t, browser)
-			do(t, readerTab,
-				chromedp.Navigate(n.URL+public),
-				chromedp.SendKeys(chromedp.ID("comment"), "Finally! I missed the late crossing."),
-				chromedp.SendKeys(chromedp.ID("author"), "Pat Reader"),
-				chromedp.SendKeys(chromedp.ID("email"), "pat@mail.example"),
-				chromedp.Click(chromedp.ID("submit")),
-				chromedp.WaitVisible(chromedp.CSS(".comment-awaiting-moderation")),
-			)
-			held, _, err := n.DB.FindComments(ctx, communique.CommentFilter{ArticleID: &id, Status: []communique.CommentStatus{communique.CommentPending}, Limit: 10})
-			if err != nil || len(held) != 1 {
-				t.Fatalf("held comments = %d, %v", len(held), err)
+		// The editor approves it from the moderation page.
+		approve := fmt.Sprintf(`button[name="row"][value="approve:%d"]`, held[0].ID)
+		do(t, editor,
+			chromedp.Navigate(n.URL+"/admin/comments"),
+			chromedp.WaitVisible(chromedp.CSS(approve)),
+		)
+		details := run(t, editor, chromedp.Text(chromedp.ID(fmt.Sprintf("c%d", held[0].ID))))
+		for _, want := range []string{"pat@mail.example", "127.0.0.1", "spam score", "Finally! I missed the late crossing."} {
+			if !strings.Contains(details, want) {
+				t.Errorf("the moderation row lacks %q: %q", want, details)
 			}
-			if _, page := get(); strings.Contains(page, "Finally! I missed") {
-				t.Fatal("the held comment is public")
-			}
+		}
+		do(t, editor, chromedp.Click(chromedp.CSS(approve)), chromedp.WaitVisible(chromedp.CSS("p.flash")))
+		if flash := run(t, editor, chromedp.Text(chromedp.CSS("p.flash"))); flash != "Comments updated." {
+			t.Errorf("after approving: %q", flash)
+		}
 
-			// The editor approves it from the moderation page.
-			approve := fmt.Sprintf(`button[name="row"][value="approve:%d"]`, held[0].ID)
-			do(t, editor,
-				chromedp.Navigate(n.URL+"/admin/comments"),
-				chromedp.WaitVisible(chromedp.CSS(approve)),
-			)
-			details := run(t, editor, chromedp.Text(chromedp.ID(fmt.Sprintf("c%d", held[0].ID))))
-			for _, want := range []string{"pat@mail.example", "127.0.0.1", "spam score", "Finally! I missed the late crossing."} {
-				if !strings.Contains(details, want) {
-					t.Errorf("the moderation row lacks %q: %q", want, details)
-				}
-			}
-			do(t, editor, chromedp.Click(chromedp.CSS(approve)), chromedp.WaitVisible(chromedp.CSS("p.flash")))
-			if flash := run(t, editor, chromedp.Text(chromedp.CSS("p.flash"))); flash != "Comments updated." {
-				t.Errorf("after approving: %q", flash)
-			}
+		// The reader reloads and sees it, no longer held.
+		do(t, readerTab, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("comment-%d", held[0].ID))))
+		if n := run(t, readerTab, chromedp.Evaluate[int](`document.querySelectorAll('.comment-awaiting-moderation').length`)); n != 0 {
+			t.Error("the approved comment still says it awaits moderation")
+		}
+		if _, page := get(); !strings.Contains(page, "Finally! I missed the late crossing.") || strings.Contains(page, "pat@mail.example") {
+			t.Error("a stranger does not see the approved comment, or sees its email")
+		}
 
-			// The reader reloads and sees it, no longer held.
-			do(t, readerTab, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("comment-%d", held[0].ID))))
-			if n := run(t, readerTab, chromedp.Evaluate[int](`document.querySelectorAll('.comment-awaiting-moderation').length`)); n != 0 {
-				t.Error("the approved comment still says it awaits moderation")
-			}
-			if _, page := get(); !strings.Contains(page, "Finally! I missed the late crossing.") || strings.Contains(page, "pat@mail.example") {
-				t.Error("a stranger does not see the approved comment, or sees its email")
-			}
-
-			// A contributor cannot publish, by the form or by a forged post.
-			contributor := newTab(t, browser)
-			signIn(t, contributor, n.URL, "colin", "/admin/posts/new", chromedp.CSS("#title"))
-			options := eval[[]string](t, contributor, `[...document.querySelectorAll('#status option')].map(o => o.value)`)
-			if !slices.Equal(options, []string{"draft", "pending"}) {
-				t.Errorf("the contributor's status choices = %q, want draft and pending", options)
-			}
-			forged := run(t, contributor, chromedp.Evaluate[int](`(async () => {
+		// A contributor cannot publish, by the form or by a forged post.
+		contributor := newTab(t, browser)
+		signIn(t, contributor, n.URL, "colin", "/admin/posts/new", chromedp.CSS("#title"))
+		options := eval[[]string](t, contributor, `[...document.querySelectorAll('#status option')].map(o => o.value)`)
+		if !slices.Equal(options, []string{"draft", "pending"}) {
+			t.Errorf("the contributor's status choices = %q, want draft and pending", options)
+		}
+		forged := run(t, contributor, chromedp.Evaluate[int](`(async () => {
 			  const f = new FormData(document.getElementById('editor'));
 			  f.set('title', 'Forged publication'); f.set('body', 'x'); f.set('status', 'published');
 			  const r = await fetch('/admin/posts/new', {method: 'POST', body: f, redirect: 'manual'});
 			  return r.status;
 			})()`, chromedp.EvalAwaitPromise))
-			if forged != http.StatusForbidden {
-				t.Errorf("a forged publish by the contributor answered %d, want 403", forged)
-			}
-			do(t, contributor,
-				chromedp.SendKeys(chromedp.ID("title"), "Letters from the ferry queue"),
-				chromedp.SetValue(chromedp.ID("status"), "pending"),
-				chromedp.Click(chromedp.CSS(`#editor .actions button[type="submit"]:not([formaction])`)),
-				chromedp.WaitVisible(chromedp.CSS("p.flash")),
-			)
-			if flash := run(t, contributor, chromedp.Text(chromedp.CSS("p.flash"))); flash != "Submitted for review." {
-				t.Errorf("the contributor's submission: %q", flash)
-			}
-			colin := n.Users[communique.RoleContributor].ID
-			live, _, err := n.DB.FindArticles(ctx, communique.ArticleFilter{AuthorID: &colin, Status: []communique.Status{communique.StatusPublished, communique.StatusScheduled}})
-			if err != nil || len(live) != 0 {
-				t.Errorf("the contributor has %d live articles (%v)", len(live), err)
-			}
-			pending, _, _ := n.DB.FindArticles(ctx, communique.ArticleFilter{AuthorID: &colin, Status: []communique.Status{communique.StatusPending}})
-			if len(pending) != 1 {
-				t.Errorf("the contributor has %d articles pending review, want 1", len(pending))
-			}
-		})
-	}
+		if forged != http.StatusForbidden {
+			t.Errorf("a forged publish by the contributor answered %d, want 403", forged)
+		}
+		do(t, contributor,
+			chromedp.SendKeys(chromedp.ID("title"), "Letters from the ferry queue"),
+			chromedp.SetValue(chromedp.ID("status"), "pending"),
+			chromedp.Click(chromedp.CSS(`#editor .actions button[type="submit"]:not([formaction])`)),
+			chromedp.WaitVisible(chromedp.CSS("p.flash")),
+		)
+		if flash := run(t, contributor, chromedp.Text(chromedp.CSS("p.flash"))); flash != "Submitted for review." {
+			t.Errorf("the contributor's submission: %q", flash)
+		}
+		colin := n.Users[communique.RoleContributor].ID
+		live, _, err := n.DB.FindArticles(ctx, communique.ArticleFilter{AuthorID: &colin, Status: []communique.Status{communique.StatusPublished, communique.StatusScheduled}})
+		if err != nil || len(live) != 0 {
+			t.Errorf("the contributor has %d live articles (%v)", len(live), err)
+		}
+		pending, _, _ := n.DB.FindArticles(ctx, communique.ArticleFilter{AuthorID: &colin, Status: []communique.Status{communique.StatusPending}})
+		if len(pending) != 1 {
+			t.Errorf("the contributor has %d articles pending review, want 1", len(pending))
+		}
+	})
 }
 
 // settings reads the site's settings.

@@ -72,7 +72,7 @@ const axeRunJS = `axe.run(document, {resultTypes: ['violations']}).then(r => r.v
 func TestAccessibility(t *testing.T) {
 	axe := axeScript(t)
 	browser := newBrowser(t)
-	n := startNewsroom(t, storeKinds[0])
+	n := startNewsroom(t, storetest.SQLite.Fresh(t))
 	ctx := context.Background()
 	editor := n.Users[communique.RoleEditor]
 

@@ -19,8 +19,6 @@ import (
 	"communique/discussion"
 	"communique/formtoken"
 	articles "communique/newsroom"
-	"communique/postgres"
-	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"
@@ -97,34 +95,11 @@ const formStateJS = `(() => {
 // through the JavaScript reply link, cancel a reply, and get every typed
 // word back when the server refuses the form.
 func TestCommentWalk(t *testing.T) {
-	stores := []struct {
-		name string
-		open func(t *testing.T) *sqlstore.DB
-	}{
-		{"SQLite", func(t *testing.T) *sqlstore.DB {
-			db, err := sqlite.Open(context.Background(), t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return db
-		}},
-		{"PostgreSQL", func(t *testing.T) *sqlstore.DB {
-			db, err := postgres.Open(context.Background(), storetest.PostgresDSN(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return db
-		}},
-	}
-	for _, store := range stores {
-		t.Run(store.name, func(t *testing.T) {
-			db := store.open(t)
-			t.Cleanup(func() { db.Close() })
-			site := newDiscussionSite(t, db)
-			ctx := newBrowser(t)
-			walk(t, ctx, site)
-		})
-	}
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		site := newDiscussionSite(t, db)
+		ctx := newBrowser(t)
+		walk(t, ctx, site)
+	})
 }
 
 func walk(t *testing.T, ctx context.Context, site *discussionSite) {

@@ -14,7 +14,6 @@ import (
 
 	"communique"
 	articles "communique/newsroom"
-	"communique/sqlite"
 	"communique/storetest"
 	"communique/web"
 )
@@ -119,11 +118,7 @@ type newsroom struct {
 func newNewsroom(t *testing.T) *newsroom {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.SQLite.Open(t)
 	editor := storetest.MustCreateUser(t, db, "marta", communique.RoleEditor)
 	term := func(taxonomy, name string) int64 {
 		t.Helper()

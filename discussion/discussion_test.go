@@ -55,30 +55,6 @@ type env struct {
 	n       int                 // numbers commenters so each test has its own
 }
 
-// forEachStore runs fn on a fresh SQLite store and a fresh PostgreSQL
-// schema (which skips without COMMUNIQUE_TEST_POSTGRES, or fails under
-// COMMUNIQUE_TEST_STRICT=1).
-func forEachStore(t *testing.T, fn func(t *testing.T, e *env)) {
-	t.Helper()
-	ctx := context.Background()
-	t.Run("SQLite", func(t *testing.T) {
-		db, err := sqlite.Open(ctx, t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		fn(t, newEnv(t, db))
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		db, err := postgres.Open(ctx, storetest.PostgresDSN(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		fn(t, newEnv(t, db))
-	})
-}
-
 func newEnv(t *testing.T, db *sqlstore.DB) *env {
 	t.Helper()
 	c := &clock{now: start}
@@ -214,7 +190,8 @@ func wantRefused(t *testing.T, e *env, before int, c *communique.Comment, err er
 
 // TestPostRefusals goes through every rule that refuses a comment outright.
 func TestPostRefusals(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		ctx := context.Background()
 		def := settings(t)
 		// Parents to reply to: an approved comment, a held one, a spam one,
@@ -450,7 +427,8 @@ func TestPostRefusals(t *testing.T) {
 
 // TestFlood checks the interval between comments from one IP or one email.
 func TestFlood(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		st := settings(t)
 		first := e.person("Fast Typist")
 		e.mustPost(t, st, first)
@@ -504,7 +482,8 @@ func TestFlood(t *testing.T) {
 // TestDuplicate refuses the same words twice from the same commenter, with
 // WordPress's message.
 func TestDuplicate(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		st := settings(t)
 		sub := e.person("Repeater")
 		sub.Text = "  I said this once.  "
@@ -536,7 +515,8 @@ func TestDuplicate(t *testing.T) {
 
 // TestModeration checks which status each rule gives a new comment.
 func TestModeration(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		ctx := context.Background()
 		def := settings(t)
 
@@ -636,7 +616,8 @@ func TestModeration(t *testing.T) {
 // TestDepth checks replies deeper than thread_comments_depth attach to the
 // deepest allowed comment.
 func TestDepth(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		def := settings(t)
 		reply := func(parent int64, name string) discussion.Submission {
 			s := e.person(name)
@@ -679,7 +660,8 @@ func TestDepth(t *testing.T) {
 // TestClassifier trains the classifier through moderation decisions only
 // and checks it then sends an obviously spammy comment to spam.
 func TestClassifier(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		ctx := context.Background()
 		def := settings(t)
 		spammy := func(i int) discussion.Submission {
@@ -779,7 +761,8 @@ func TestClassifier(t *testing.T) {
 // TestEdit covers a commenter's second thoughts: editing and withdrawing
 // their own comment from the same browser within the window.
 func TestEdit(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		ctx := context.Background()
 		def := settings(t)
 		sub := e.person("Second Thoughts")
@@ -911,7 +894,8 @@ func TestEdit(t *testing.T) {
 
 // TestCommentsOpen checks the switch per article and the auto-close rule.
 func TestCommentsOpen(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		now := start
 		tests := []struct {
 			name string
@@ -946,7 +930,8 @@ func TestCommentsOpen(t *testing.T) {
 // TestThread checks the assembled discussion: threads, pages, order and
 // the owner's held comments.
 func TestThread(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		ctx := context.Background()
 		def := settings(t)
 		add := func(name string, parent int64, trusted bool, key string) *communique.Comment {

@@ -19,6 +19,7 @@ import (
 
 	"communique"
 	"communique/sqlstore"
+	"communique/storetest"
 )
 
 // cspDirectives splits a Content-Security-Policy into its directives.
@@ -76,7 +77,7 @@ func securityHeaderProblems(h http.Header, tls bool) []string {
 // TestSecurityHeaders checks every kind of HTML page of the site and the
 // newsroom, served over plain HTTP and over TLS.
 func TestSecurityHeaders(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		s := newSite(t, db)
 		a := s.article(t, "Headers on every page")
 		pages := []struct {
@@ -142,7 +143,7 @@ func TestSecurityHeaders(t *testing.T) {
 				}
 			}
 		}
-	})
+	}, storetest.Parallel())
 }
 
 // tinyPNG is a valid 2×2 image.
@@ -183,7 +184,7 @@ var mediaURL = regexp.MustCompile(`/media/([a-z0-9]+\.(?:png|jpg|gif|webp))`)
 // that is not one of the four image types is refused, whatever its name
 // says; hostile names and alt texts are stored inert.
 func TestUploads(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		s := newSite(t, db)
 		img := tinyPNG(t)
 		t.Run("Refused", func(t *testing.T) {
@@ -231,13 +232,13 @@ func TestUploads(t *testing.T) {
 					h.Get("X-Content-Type-Options"), h.Get("Content-Security-Policy"))
 			}
 		}
-	})
+	}, storetest.Parallel())
 }
 
 // TestBodyLimits: a body larger than its form allows is refused with a
 // 4xx, read no further than the limit, and never answered with a 500.
 func TestBodyLimits(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		s := newSite(t, db)
 		a := s.article(t, "Limits")
 		big := func(n int) string { return strings.Repeat("a", n) }
@@ -276,7 +277,7 @@ func TestBodyLimits(t *testing.T) {
 			Status: []communique.CommentStatus{communique.CommentPending, communique.CommentApproved, communique.CommentSpam}}); err != nil || len(total) != 0 {
 			t.Errorf("an oversized comment was stored (%v)", err)
 		}
-	})
+	}, storetest.Parallel())
 }
 
 // tokens hides what differs between two answers by design: form tokens.
@@ -286,7 +287,7 @@ var tokens = regexp.MustCompile(`name="(csrf_token|comment_token)" value="[^"]*"
 // not the sign-in errors, not their timing, not the lost-password form,
 // not author archives.
 func TestNoEnumeration(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		s := newSite(t, db)
 		ctx := context.Background()
 		login := func(who, pw string) (response, time.Duration) {
@@ -371,5 +372,5 @@ func TestNoEnumeration(t *testing.T) {
 				t.Errorf("users = %d", len(users))
 			}
 		})
-	})
+	}, storetest.Parallel())
 }

@@ -18,6 +18,7 @@ import (
 	"communique/discussion"
 	"communique/newsroom"
 	"communique/sqlstore"
+	"communique/storetest"
 	"communique/wordpress"
 )
 
@@ -32,7 +33,7 @@ func TestCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the corpus runs hundreds of requests; skipped with -short")
 	}
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		s := newSite(t, db)
 		var pages stored
 		t.Run("CommentForm", func(t *testing.T) { commentForm(t, s, &pages) })
@@ -63,7 +64,7 @@ func TestCorpus(t *testing.T) {
 		if db.Dialect() == "sqlite" {
 			t.Run("Browser", func(t *testing.T) { renderInBrowser(t, s, pages) })
 		}
-	})
+	}, storetest.Parallel())
 }
 
 // commentForm posts every case in every field of the reply form. Fields

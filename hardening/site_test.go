@@ -25,39 +25,11 @@ import (
 	"communique/newsroom"
 	"communique/notify"
 	"communique/password"
-	"communique/postgres"
 	"communique/privacy"
-	"communique/sqlite"
 	"communique/sqlstore"
-	"communique/storetest"
 	"communique/web"
 	"communique/wpapi"
 )
-
-// forEachStore runs fn on a fresh SQLite store and a fresh PostgreSQL
-// schema (skipped without COMMUNIQUE_TEST_POSTGRES, failed under
-// COMMUNIQUE_TEST_STRICT=1), side by side: one mostly waits for
-// PostgreSQL while the other keeps the processor (and Chromium) busy.
-func forEachStore(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
-	t.Run("SQLite", func(t *testing.T) {
-		t.Parallel()
-		db, err := sqlite.Open(context.Background(), t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		fn(t, db)
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		t.Parallel()
-		db, err := postgres.Open(context.Background(), storetest.PostgresDSN(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		fn(t, db)
-	})
-}
 
 // logBuffer collects the server's log: an ERROR in it is a failure.
 type logBuffer = testlog.Buffer

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"log/slog"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,47 +18,12 @@ import (
 	"communique/mail"
 	"communique/mail/mailtest"
 	"communique/notify"
-	"communique/postgres"
-	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storetest"
 )
 
 // Compile-time check: the service is what discussion calls.
 var _ discussion.Notifier = (*notify.Service)(nil)
-
-// opener opens another handle on the same database, as a second node
-// would.
-type opener func(t *testing.T) *sqlstore.DB
-
-// forEachStore runs fn on SQLite and on PostgreSQL (skipped, or failed
-// under COMMUNIQUE_TEST_STRICT=1, without COMMUNIQUE_TEST_POSTGRES).
-func forEachStore(t *testing.T, fn func(t *testing.T, db *sqlstore.DB, again opener)) {
-	t.Run("SQLite", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "notify.db")
-		open := func(t *testing.T) *sqlstore.DB {
-			db, err := sqlite.OpenFile(context.Background(), path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		}
-		fn(t, open(t), open)
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		dsn := storetest.PostgresDSN(t)
-		open := func(t *testing.T) *sqlstore.DB {
-			db, err := postgres.Open(context.Background(), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		}
-		fn(t, open(t), open)
-	})
-}
 
 // logBuffer collects log lines.
 type logBuffer = testlog.Buffer

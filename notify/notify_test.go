@@ -22,10 +22,11 @@ import (
 	"communique/newsroom"
 	"communique/notify"
 	"communique/sqlstore"
+	"communique/storetest"
 )
 
 func TestCommentNotifications(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB, _ opener) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		mustSet(t, db, "comment_moderation", "true")
@@ -129,7 +130,7 @@ func TestCommentNotifications(t *testing.T) {
 }
 
 func TestNoHeaderInjectionFromCommenter(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB, _ opener) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		mustSet(t, db, "comment_moderation", "true")
@@ -165,7 +166,7 @@ func TestNoHeaderInjectionFromCommenter(t *testing.T) {
 }
 
 func TestSubscriptions(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB, _ opener) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		const reader = "Reader@Example.org"
@@ -340,7 +341,7 @@ func forge(token string) string {
 }
 
 func TestRetriesThenFailure(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB, _ opener) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		var busy atomic.Int32
@@ -392,7 +393,7 @@ func TestRetriesThenFailure(t *testing.T) {
 }
 
 func TestServerDownKeepsMessages(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB, _ opener) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		sender, _ := mail.ParseURL("smtp://127.0.0.1:1")
@@ -411,7 +412,8 @@ func TestServerDownKeepsMessages(t *testing.T) {
 }
 
 func TestExactlyOnceAcrossNodes(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB, again opener) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		db := place.Open(t)
 		ctx := context.Background()
 		f := newFixture(t, db)
 		var msgs []*communique.OutboxMessage
@@ -429,7 +431,7 @@ func TestExactlyOnceAcrossNodes(t *testing.T) {
 		}
 		// Two nodes: two store handles on the same database, two workers.
 		var wg sync.WaitGroup
-		for _, store := range []*sqlstore.DB{db, again(t)} {
+		for _, store := range []*sqlstore.DB{db, place.Open(t)} {
 			w := notify.NewWorker(store, f.worker.Mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			w.Batch = 3
 			wg.Add(1)
@@ -468,7 +470,7 @@ func TestExactlyOnceAcrossNodes(t *testing.T) {
 }
 
 func TestWebhooks(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB, _ opener) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		type call struct {
@@ -580,7 +582,7 @@ func TestWebhooks(t *testing.T) {
 }
 
 func TestPasswordReset(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB, _ opener) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		for _, login := range []string{"nobody", "nobody@example.com", ""} {
@@ -623,7 +625,7 @@ func TestPasswordReset(t *testing.T) {
 }
 
 func TestLanguageAndLog(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB, _ opener) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		mustSet(t, db, "language", "fr-FR", "title", "L’Écho")

@@ -5,23 +5,11 @@ import (
 	"testing"
 
 	"communique/postgres"
-	"communique/sqlstore"
 	"communique/storetest"
 )
 
-// MustOpenDB opens a store in a fresh schema of the test database.
-func MustOpenDB(tb testing.TB) *sqlstore.DB {
-	tb.Helper()
-	db, err := postgres.Open(context.Background(), storetest.PostgresDSN(tb))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
 func TestConformance(t *testing.T) {
-	storetest.Run(t, MustOpenDB)
+	storetest.Run(t, storetest.PostgreSQL.Open)
 }
 
 func TestConcurrentMigrate(t *testing.T) {

@@ -10,5 +10,5 @@ import (
 // (COMMUNIQUE_BENCH_ARTICLES articles, 20,000 by default) and reports the
 // latency percentiles: go test ./postgres -run '^$' -bench Search -benchtime 2000x
 func BenchmarkSearch(b *testing.B) {
-	storetest.BenchSearch(b, MustOpenDB)
+	storetest.BenchSearch(b, storetest.PostgreSQL.Open)
 }

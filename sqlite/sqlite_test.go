@@ -6,23 +6,11 @@ import (
 	"testing"
 
 	"communique/sqlite"
-	"communique/sqlstore"
 	"communique/storetest"
 )
 
-// MustOpenDB opens a store in a temporary folder.
-func MustOpenDB(tb testing.TB) *sqlstore.DB {
-	tb.Helper()
-	db, err := sqlite.Open(context.Background(), tb.TempDir())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
 func TestConformance(t *testing.T) {
-	storetest.Run(t, MustOpenDB)
+	storetest.Run(t, storetest.SQLite.Open)
 }
 
 func TestReopenKeepsDataAndSchema(t *testing.T) {

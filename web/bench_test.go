@@ -16,7 +16,6 @@ import (
 
 	"communique"
 	articles "communique/newsroom"
-	"communique/sqlite"
 	"communique/storetest"
 	"communique/web"
 )
@@ -25,11 +24,7 @@ import (
 // 2,000 articles, with the page cache off and on, in process.
 func BenchmarkArticlePage(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.SQLite.Open(b)
 	author := storetest.MustCreateUser(b, db, "bench", communique.RoleAuthor)
 	var hot *communique.Article
 	for i := 0; i < 2000; i++ {
@@ -74,11 +69,7 @@ func BenchmarkArticlePage(b *testing.B) {
 // path: form decoding, every discussion rule, the write and the redirect.
 func BenchmarkCommentPost(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.SQLite.Open(b)
 	for k, v := range map[string]string{"comment_min_seconds": "0", "comment_flood_seconds": "0", "comment_previously_approved": "false"} {
 		if err := db.SetSetting(ctx, k, v); err != nil {
 			b.Fatal(err)

@@ -357,7 +357,7 @@ func commentItems(doc *html.Node) map[string]*html.Node {
 // TestCommentForm checks the reply form under an article, word for word,
 // and its absence where comments are closed.
 func TestCommentForm(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ds := newDiscussionSite(t, db)
 		r := ds.newReader(t)
 		page := r.get(t, ds.path)
@@ -502,14 +502,14 @@ func TestCommentForm(t *testing.T) {
 				t.Error("an article younger than close_comments_days_old lost its form")
 			}
 		})
-	})
+	}, atFixedNow)
 }
 
 // TestCommentLifecycle walks a comment from the form to the thread:
 // held and seen only by its author, approved and seen by everyone, with
 // an avatar, a permalink and the author's link; then a reply.
 func TestCommentLifecycle(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ds := newDiscussionSite(t, db)
 		ann := ds.newReader(t)
 		const typed = "The bridge looks great.\n\nSee https://photos.example/bridge for pictures."
@@ -685,7 +685,7 @@ func TestCommentLifecycle(t *testing.T) {
 				t.Errorf("comment_parent = %q, want 0", v)
 			}
 		})
-	})
+	}, atFixedNow)
 }
 
 // renderHTML serializes a node, for checks on markup.
@@ -699,7 +699,7 @@ func renderHTML(n *html.Node) string {
 // with the message by the field, the form back with every word typed, and
 // nothing stored.
 func TestCommentRefusals(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ds := newDiscussionSite(t, db)
 		// An approved comment on the other article, and a held one here.
 		elsewhere := ds.newReader(t)
@@ -846,13 +846,13 @@ func TestCommentRefusals(t *testing.T) {
 				t.Error("a flood refusal stored the comment")
 			}
 		})
-	})
+	}, atFixedNow)
 }
 
 // TestRememberMe checks the opt-in cookie: set only when the box is ticked,
 // filling the next form; gone when it is not.
 func TestRememberMe(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ds := newDiscussionSite(t, db)
 		cookies := []string{"comment_author", "comment_author_email", "comment_author_url"}
 
@@ -916,13 +916,13 @@ func TestRememberMe(t *testing.T) {
 				t.Errorf("a fresh form is filled without consent: %v", form)
 			}
 		})
-	})
+	}, atFixedNow)
 }
 
 // TestCommentPages checks long discussions page by comments_per_page at
 // /slug/comment-page-N/, and a new comment redirects to its page.
 func TestCommentPages(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ds := newDiscussionSite(t, db)
 		MustSet(t, db, "comments_per_page", "2")
 		for i := 1; i <= 5; i++ {
@@ -986,7 +986,7 @@ func TestCommentPages(t *testing.T) {
 				t.Error("comment_order=desc does not show the newest first")
 			}
 		})
-	})
+	}, atFixedNow)
 }
 
 // TestLargeDiscussion checks a page of a discussion with thousands of
@@ -995,7 +995,7 @@ func TestLargeDiscussion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("stores thousands of comments")
 	}
-	db := MustOpenSQLite(t)
+	db := storetest.SQLite.Fresh(t, atFixedNow).Open(t)
 	ds := newDiscussionSite(t, db)
 	ctx := context.Background()
 	const n = 3000
@@ -1038,7 +1038,7 @@ func TestLargeDiscussion(t *testing.T) {
 // TestCommentEdit covers second thoughts from the same browser: the edit
 // page, saving an edit (marked edited), deleting, and other browsers.
 func TestCommentEdit(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ds := newDiscussionSite(t, db)
 		ann := ds.newReader(t)
 		id, _ := posted(t, ann.write(t, ds.path, person("Ann Editor", "ann.editor@example.com", "", "Teh first draft."), nil))
@@ -1169,14 +1169,14 @@ func TestCommentEdit(t *testing.T) {
 				}
 			}
 		})
-	})
+	}, atFixedNow)
 }
 
 // TestCommenterEmailNeverPublic populates a site with commenters in every
 // state, crawls every public URL without cookies, and looks for their
 // email addresses, and their MD5 and SHA-256, in every body and header.
 func TestCommenterEmailNeverPublic(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ds := newDiscussionSite(t, db)
 		MustSet(t, db, "comments_per_page", "2")
 		MustSet(t, db, "posts_per_page", "1")
@@ -1347,13 +1347,13 @@ func TestCommenterEmailNeverPublic(t *testing.T) {
 				t.Errorf("comment %d email = %q, want %q", id, c.AuthorEmail, people[i].email)
 			}
 		}
-	})
+	}, atFixedNow)
 }
 
 // TestCommentPostMethods checks the comment routes refuse other methods
 // and oversized bodies cleanly.
 func TestCommentPostMethods(t *testing.T) {
-	db := MustOpenSQLite(t)
+	db := storetest.SQLite.Fresh(t, atFixedNow).Open(t)
 	ds := newDiscussionSite(t, db)
 	r := ds.newReader(t)
 	if res := r.get(t, "/comments"); res.Status >= 500 || res.Status == http.StatusOK {

@@ -21,7 +21,7 @@ import (
 // same bytes (the p50 ratio to it is p50-x-static):
 // go test ./web -run '^$' -bench FeedCached
 func BenchmarkFeedCached(b *testing.B) {
-	db := MustOpenSQLite(b)
+	db := storetest.SQLite.Fresh(b, atFixedNow).Open(b)
 	MustSet(b, db, "feed_items", "50")
 	u := storetest.MustCreateUser(b, db, "ada", communique.RoleEditor)
 	for i := 0; i < 60; i++ {

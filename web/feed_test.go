@@ -103,7 +103,7 @@ func itemTitles(f *gofeed.Feed) []string {
 }
 
 func TestFeeds(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		n, midnight := commentedNewsroom(t, db)
 		base := n.URL
 		midnightURL := base + "/2026/03/14/midnight-story/"
@@ -320,14 +320,14 @@ func TestFeeds(t *testing.T) {
 		if logs := n.Logs.String(); strings.Contains(logs, "level=ERROR") {
 			t.Errorf("the server logged errors:\n%s", logs)
 		}
-	})
+	}, atFixedNow)
 }
 
 // TestFeedImportedAndFeatured checks what other work brings to feeds and
 // sharing: an imported article keeps its WordPress GUID, and a featured
 // image becomes the enclosure, og:image and the JSON-LD image.
 func TestFeedImportedAndFeatured(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		n := newNewsroom(t, db)
 		ctx := context.Background()
 		ada, _ := db.FindUsers(ctx, communique.UserFilter{Slug: ptr("ada")})
@@ -379,5 +379,5 @@ func TestFeedImportedAndFeatured(t *testing.T) {
 		if images, _ := ld["image"].([]any); len(images) != 1 || images[0].(map[string]any)["url"] != imgURL {
 			t.Errorf("JSON-LD image = %v", ld["image"])
 		}
-	})
+	}, atFixedNow)
 }

@@ -33,7 +33,7 @@ type fuzzSite struct {
 
 func newFuzzSite(tb testing.TB) *fuzzSite {
 	tb.Helper()
-	db := MustOpenSQLite(tb)
+	db := storetest.SQLite.Fresh(tb, atFixedNow).Open(tb)
 	ada := storetest.MustCreateUser(tb, db, "ada", communique.RoleAuthor)
 	news := MustCreateTerm(tb, db, communique.TaxonomyCategory, "News", nil)
 	ferry := MustCreateTerm(tb, db, communique.TaxonomyTag, "Ferry", nil)

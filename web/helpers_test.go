@@ -14,8 +14,6 @@ import (
 	"communique"
 	"communique/internal/testlog"
 	articles "communique/newsroom"
-	"communique/postgres"
-	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"
@@ -25,42 +23,8 @@ import (
 // "scheduled" and "published" never depend on the day the tests run.
 var fixedNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
-// forEachStore runs fn once on a fresh SQLite store and once on a fresh
-// PostgreSQL schema (skipped, or failed under COMMUNIQUE_TEST_STRICT=1,
-// when COMMUNIQUE_TEST_POSTGRES is unset).
-func forEachStore(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
-	t.Helper()
-	t.Run("SQLite", func(t *testing.T) {
-		db, err := sqlite.Open(context.Background(), t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		db.Now = func() time.Time { return fixedNow }
-		fn(t, db)
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		db, err := postgres.Open(context.Background(), storetest.PostgresDSN(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		db.Now = func() time.Time { return fixedNow }
-		fn(t, db)
-	})
-}
-
-// MustOpenSQLite opens a SQLite store in a temporary folder.
-func MustOpenSQLite(tb testing.TB) *sqlstore.DB {
-	tb.Helper()
-	db, err := sqlite.Open(context.Background(), tb.TempDir())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	db.Now = func() time.Time { return fixedNow }
-	return db
-}
+// atFixedNow gives every store of these tests the fixed clock.
+var atFixedNow = storetest.FixedClock(fixedNow)
 
 // logBuffer collects the server's log so tests can assert that nothing
 // was logged as an error.

@@ -119,7 +119,7 @@ func (s *incompleteSite) mustBeWhole(t *testing.T, after string) {
 // way it can, and checks that what was sent then is never served to the
 // next reader.
 func TestIncompleteAnswersAreNotCached(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		author := storetest.MustCreateUser(t, db, "reporter", communique.RoleAuthor)
 		older := MustCreate(t, db, &communique.Article{Title: "The older story", Source: "Yesterday.", AuthorID: author.ID,
 			Status: communique.StatusPublished, PublishedAt: fixedNow.Add(-2 * time.Hour)}, nil, nil)
@@ -207,5 +207,5 @@ func TestIncompleteAnswersAreNotCached(t *testing.T) {
 					head.Header.Get("ETag"), res.StatusCode, res.Header.Get("Content-Length"), res.Header.Get("ETag"))
 			}
 		})
-	})
+	}, atFixedNow)
 }

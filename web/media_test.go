@@ -14,7 +14,6 @@ import (
 
 	"communique"
 	"communique/media"
-	"communique/sqlite"
 	"communique/storetest"
 	"communique/web"
 )
@@ -25,13 +24,9 @@ import (
 // file name that cannot break the header.
 func TestMediaServing(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	storage, err := media.NewFileStorage(dir + "/media")
+	place := storetest.SQLite.Fresh(t)
+	db := place.Open(t)
+	storage, err := media.NewFileStorage(place.Dir + "/media")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 // TestQueryCounts guards the render path: a page costs a fixed number of
 // queries whatever it shows (no N+1), and a cached page costs none.
 func TestQueryCounts(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		author := storetest.MustCreateUser(t, db, "counter", communique.RoleAuthor)
 		news := MustCreateTerm(t, db, communique.TaxonomyCategory, "News", nil)
@@ -72,5 +72,5 @@ func TestQueryCounts(t *testing.T) {
 		if front > 12 || archive > 12 {
 			t.Errorf("listings cost %d and %d queries, want at most 12", front, archive)
 		}
-	})
+	}, atFixedNow)
 }

@@ -7,10 +7,11 @@ import (
 	"testing"
 
 	"communique/sqlstore"
+	"communique/storetest"
 )
 
 func TestSearchPage(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		n := newNewsroom(t, db)
 		q := func(query string, extra ...string) string {
 			v := url.Values{"q": {query}}
@@ -93,5 +94,5 @@ func TestSearchPage(t *testing.T) {
 		if logs := n.Logs.String(); strings.Contains(logs, "level=ERROR") {
 			t.Errorf("the server logged errors:\n%s", logs)
 		}
-	})
+	}, atFixedNow)
 }

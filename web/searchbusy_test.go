@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"communique/sqlite"
+	"communique/storetest"
 )
 
 // While every search slot is taken, a search waits a moment and then
@@ -18,11 +18,7 @@ import (
 // once a slot frees, searching works again.
 func TestSearchBusy(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.SQLite.Open(t)
 	srv, err := NewServer(ctx, Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

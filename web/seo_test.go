@@ -14,6 +14,7 @@ import (
 
 	"communique"
 	"communique/sqlstore"
+	"communique/storetest"
 	"communique/web"
 )
 
@@ -96,7 +97,7 @@ func parseSitemap(t *testing.T, s *site, path, root, entry string, max int) (xml
 }
 
 func TestSitemaps(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		n := newNewsroom(t, db)
 		ada, _ := db.FindUsers(context.Background(), communique.UserFilter{Slug: ptr("ada")})
 		recent := MustCreate(t, db, &communique.Article{Title: "Breaking: harbour reopens", AuthorID: ada[0].ID,
@@ -174,7 +175,7 @@ func TestSitemaps(t *testing.T) {
 		if again := s.Do(t, http.MethodGet, "/sitemap.xml", nil, http.Header{"If-None-Match": {res.Header.Get("ETag")}}); again.Status != http.StatusNotModified {
 			t.Errorf("sitemap conditional GET: %d", again.Status)
 		}
-	})
+	}, atFixedNow)
 }
 
 var jsonLD = regexp.MustCompile(`<script type="application/ld\+json">(.*?)</script>`)
@@ -194,7 +195,7 @@ func structuredData(t *testing.T, body string) map[string]any {
 }
 
 func TestSharingAndStructuredData(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		n := newNewsroom(t, db)
 		base := n.URL
 		url := base + "/2026/03/14/midnight-story/"
@@ -265,5 +266,5 @@ func TestSharingAndStructuredData(t *testing.T) {
 				t.Errorf("description = %q, want at most 160 characters, cut at a word", m)
 			}
 		})
-	})
+	}, atFixedNow)
 }

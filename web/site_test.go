@@ -99,7 +99,7 @@ func newNewsroom(t *testing.T, db *sqlstore.DB) *newsroom {
 }
 
 func TestSite(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		n := newNewsroom(t, db)
 		escapedPath := "/2026/05/01/" + n.escaped.Slug + "/"
 		escapedTitle := `Escaping &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; test`
@@ -277,13 +277,13 @@ func TestSite(t *testing.T) {
 				notFound("Scheduled", "/future-story/"),
 			})
 		})
-	})
+	}, atFixedNow)
 }
 
 // TestSlugChangeRedirects renames a published article while the site runs:
 // the old URL must answer 301 to the new one at once.
 func TestSlugChangeRedirects(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		n := newNewsroom(t, db)
 		runCases(t, n.site, []httpCase{{name: "Before", url: "/2026/04/01/newest-story/", wantStatus: http.StatusOK}})
 		list, _, err := db.FindArticles(context.Background(), communique.ArticleFilter{Slug: ptr("newest-story")})
@@ -299,7 +299,7 @@ func TestSlugChangeRedirects(t *testing.T) {
 			{name: "NeighbourLinksNewURL", url: "/2026/03/14/midnight-story/", wantStatus: http.StatusOK,
 				wantContains: []string{`rel="next" href="/2026/04/01/latest-story/"`}},
 		})
-	})
+	}, atFixedNow)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -307,7 +307,7 @@ func ptr[T any](v T) *T { return &v }
 // TestStaticAssets checks the content-hashed stylesheet: pages link it with
 // its hash, and only the hashed URL may be cached forever.
 func TestStaticAssets(t *testing.T) {
-	db := MustOpenSQLite(t)
+	db := storetest.SQLite.Fresh(t, atFixedNow).Open(t)
 	s := MustServe(t, db, "")
 	front := s.Get(t, "/")
 	m := regexp.MustCompile(`<link rel="stylesheet" href="/static/style\.css\?v=([0-9a-f]{12})">`).FindStringSubmatch(front.Body)
@@ -357,7 +357,7 @@ func TestStaticAssets(t *testing.T) {
 // was typed when a field is wrong, creates exactly one administrator, and
 // closes for good.
 func TestSetup(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		s := MustServe(t, db, "")
 		jar, err := cookiejar.New(nil)
@@ -461,13 +461,13 @@ func TestSetup(t *testing.T) {
 				t.Errorf("%d users (%v), want 1", n, err)
 			}
 		})
-	})
+	}, atFixedNow)
 }
 
 // TestTheme serves a site whose theme folder replaces the page view and the
 // stylesheet; everything else still comes from the embedded theme.
 func TestTheme(t *testing.T) {
-	db := MustOpenSQLite(t)
+	db := storetest.SQLite.Fresh(t, atFixedNow).Open(t)
 	ada := storetest.MustCreateUser(t, db, "ada", communique.RoleEditor)
 	MustCreate(t, db, &communique.Article{Type: communique.TypePage, Title: "About", AuthorID: ada.ID,
 		Status: communique.StatusPublished, Source: "About us."}, nil, nil)
@@ -504,7 +504,7 @@ func TestTheme(t *testing.T) {
 // TestNoThirdPartyURLs checks every URL a page refers to is relative or on
 // the site's own host, so reading the site tells nobody else.
 func TestNoThirdPartyURLs(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		n := newNewsroom(t, db)
 		host := strings.TrimPrefix(n.URL, "http://")
 		for _, path := range []string{"/", "/2026/03/14/midnight-story/", "/about/team/", "/category/news/", "/nothing/"} {
@@ -524,7 +524,7 @@ func TestNoThirdPartyURLs(t *testing.T) {
 				}
 			}
 		}
-	})
+	}, atFixedNow)
 }
 
 // pageURLs returns every URL-valued attribute of an HTML page.
@@ -562,7 +562,7 @@ func pageURLs(t *testing.T, page string) []string {
 // TestSetupRace submits the first-run form from several browsers at once:
 // /setup may make only one administrator, whoever comes first.
 func TestSetupRace(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		s := MustServe(t, db, "")
 		const browsers = 4
 		type visitor struct {
@@ -623,5 +623,5 @@ func TestSetupRace(t *testing.T) {
 			t.Errorf("%d simultaneous setup forms made %d administrators %q (statuses %v), want exactly 1",
 				browsers, len(admins), logins, statuses)
 		}
-	})
+	}, atFixedNow)
 }

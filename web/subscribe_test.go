@@ -117,7 +117,7 @@ func linkIn(t *testing.T, base, text, path string) string {
 }
 
 func TestSubscriptionPages(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		s := newNotifySite(t, db)
 		author := storetest.MustCreateUser(t, db, "writer", communique.RoleAuthor)
@@ -285,11 +285,11 @@ func TestSubscriptionPages(t *testing.T) {
 				t.Fatalf("%d confirmations for one address", n)
 			}
 		})
-	})
+	}, atFixedNow)
 }
 
 func TestSubscriptionsOff(t *testing.T) {
-	db := MustOpenSQLite(t)
+	db := storetest.SQLite.Fresh(t, atFixedNow).Open(t)
 	s := MustServe(t, db, "")
 	for _, p := range []string{"/subscriptions/confirm?token=x", "/subscriptions/manage?token=x", "/subscriptions/unsubscribe?token=x"} {
 		if res := s.Get(t, p); res.Status != http.StatusNotFound {

@@ -53,14 +53,14 @@ func awaitMention(t *testing.T, db *sqlstore.DB, location string) *communique.We
 // a Webmention; the newsroom (each store) verifies it, holds it, and
 // shows it once approved.
 func TestWebmention(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		loopback := func(srv *web.Server) { srv.Webmention = webmention.NewClient(true) }
 		newNewsroom(t, db)
 		news, _ := MustServeServer(t, db, loopback)
 		target := news.URL + "/2026/03/14/midnight-story/"
 
-		blogDB := MustOpenSQLite(t)
+		blogDB := storetest.SQLite.Fresh(t, atFixedNow).Open(t)
 		blog, blogSrv := MustServeServer(t, blogDB, loopback)
 		MustSet(t, blogDB, "site_url", blog.URL)
 		grace := storetest.MustCreateUser(t, blogDB, "grace", communique.RoleAuthor)
@@ -183,7 +183,7 @@ func TestWebmention(t *testing.T) {
 				t.Errorf("loopback source with the default client: %+v", m)
 			}
 		})
-	})
+	}, atFixedNow)
 }
 
 func mentionID(n int64) string { return strconv.FormatInt(n, 10) }

@@ -20,22 +20,11 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/newsroom"
-	"communique/sqlite"
 	"communique/sqlstore"
+	"communique/storetest"
 	"communique/wordpress"
 	"communique/wxr"
 )
-
-// MustOpenDB opens a SQLite store in a temporary folder.
-func MustOpenDB(tb testing.TB) *sqlstore.DB {
-	tb.Helper()
-	db, err := sqlite.Open(context.Background(), tb.TempDir())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
 
 func newImporter(db *sqlstore.DB) *wordpress.Importer {
 	avatars := avatar.New([]byte("k"))
@@ -76,7 +65,7 @@ func TestImportBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db := MustOpenDB(t)
+			db := storetest.SQLite.Open(t)
 			sum, err := newImporter(db).Import(context.Background(), strings.NewReader(tt.doc))
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
@@ -106,7 +95,7 @@ func TestImportBadInput(t *testing.T) {
 }
 
 func TestImportCancelled(t *testing.T) {
-	db := MustOpenDB(t)
+	db := storetest.SQLite.Open(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := newImporter(db).Import(ctx, strings.NewReader(head+docOpen+post(1)+docClose))
@@ -192,7 +181,7 @@ func BenchmarkImportComments(b *testing.B) {
 	var peak atomic.Uint64
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		db := MustOpenDB(b)
+		db := storetest.SQLite.Open(b)
 		f, err := os.Open(path)
 		if err != nil {
 			b.Fatal(err)

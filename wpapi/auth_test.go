@@ -17,6 +17,7 @@ import (
 	"communique/admin"
 	"communique/proxy"
 	"communique/sqlstore"
+	"communique/storetest"
 	"communique/wpapi"
 )
 
@@ -25,7 +26,7 @@ import (
 // wrong; revocation at once; throttling after repeated failures.
 func TestAppPasswords(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		ctx := context.Background()
@@ -125,7 +126,7 @@ func TestAppPasswords(t *testing.T) {
 // others, and a tighter one for anonymous comments.
 func TestRateLimits(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{AnonymousRate: wpapi.Rate{Burst: 3, PerSecond: 1}, AccountRate: wpapi.Rate{Burst: 4, PerSecond: 1},
 			CommentRate: wpapi.Rate{Burst: 1, PerSecond: 0.01}})
@@ -189,7 +190,7 @@ func TestRateLimits(t *testing.T) {
 // only with the session's nonce, as WordPress's cookie authentication.
 func TestCookieAuth(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
 		newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: f.talk})
@@ -226,7 +227,7 @@ func TestCookieAuth(t *testing.T) {
 // every route, each answering, with what wpapi's discover needs.
 func TestDiscovery(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		site := httptest.NewServer(wpapi.Discoverable(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<p>home</p>")) })))

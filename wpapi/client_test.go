@@ -56,7 +56,7 @@ func nodeModules(t *testing.T) (node, modules string) {
 func TestNodeClient(t *testing.T) {
 	t.Parallel()
 	node, modules := nodeModules(t)
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
 		// Links point to wherever the client reached the site.

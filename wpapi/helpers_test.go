@@ -29,10 +29,7 @@ import (
 	"communique/media"
 	"communique/newsroom"
 	"communique/password"
-	"communique/postgres"
-	"communique/sqlite"
 	"communique/sqlstore"
-	"communique/storetest"
 	"communique/upload"
 	"communique/wpapi"
 )
@@ -41,29 +38,6 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // fixedNow is the clock of the store, the discussion and the API.
 var fixedNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-
-// forEachStore runs fn on a fresh SQLite store and a fresh PostgreSQL
-// schema (skipped, or failed under COMMUNIQUE_TEST_STRICT=1, when
-// COMMUNIQUE_TEST_POSTGRES is unset).
-func forEachStore(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
-	t.Helper()
-	t.Run("SQLite", func(t *testing.T) {
-		db, err := sqlite.Open(context.Background(), t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		fn(t, db)
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		db, err := postgres.Open(context.Background(), storetest.PostgresDSN(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		fn(t, db)
-	})
-}
 
 // clock is a settable clock shared by the store and the API.
 type clock struct {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"communique/sqlstore"
+	"communique/storetest"
 	"communique/wpapi"
 )
 
@@ -16,7 +17,7 @@ import (
 // field names and shapes, the same on both stores.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		cases := []struct{ name, login, path string }{
@@ -84,7 +85,7 @@ func sameIDs(a, b []int64) bool {
 // the totals and pagination headers they give.
 func TestFilters(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		id := func(keys ...string) []int64 {
@@ -186,7 +187,7 @@ func TestFilters(t *testing.T) {
 // featured image, and only the relations asked for.
 func TestEmbed(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		var posts []struct {
@@ -233,7 +234,7 @@ func TestEmbed(t *testing.T) {
 // JSON of a few.
 func TestErrors(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		draft := strconv.FormatInt(f.Articles["draft"].ID, 10)
@@ -309,7 +310,7 @@ func TestErrors(t *testing.T) {
 // edit context, and nobody else.
 func TestPrivacy(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		private := []string{"@example", "192.0.2.10", "Fixture/1.0", "author_email", "author_ip"}
@@ -356,7 +357,7 @@ func TestPrivacy(t *testing.T) {
 // no user at all.
 func TestUsersNotEnumerable(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		res := a.do(t, http.MethodGet, "/wp-json/wp/v2/users?per_page=100", "", nil, nil)

@@ -11,7 +11,6 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
-	"communique/postgres"
 	"communique/sqlstore"
 	"communique/storetest"
 	"communique/wpapi"
@@ -22,13 +21,9 @@ import (
 // let its own full burst through.
 func TestSharedLimits(t *testing.T) {
 	ctx := context.Background()
-	dsn := storetest.PostgresDSN(t)
+	place := storetest.PostgreSQL.Fresh(t)
 	node := func() (*sqlstore.DB, *httptest.Server) {
-		db, err := postgres.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
+		db := place.Open(t)
 		talk := discussion.New(db, avatar.New([]byte("k")), formtoken.NewSigner([]byte("k")))
 		api, err := wpapi.New(ctx, wpapi.Config{Store: db, Discussion: talk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			AnonymousRate: wpapi.Rate{Burst: 5, PerSecond: 0.05}, SharedLimits: db})

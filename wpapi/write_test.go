@@ -13,6 +13,7 @@ import (
 
 	"communique"
 	"communique/sqlstore"
+	"communique/storetest"
 	"communique/wpapi"
 )
 
@@ -36,7 +37,7 @@ func rendered(m map[string]any, field, part string) string {
 // through each kind of write, with WordPress's codes for refusals.
 func TestCapabilities(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		id := func(k string) string { return strconv.FormatInt(f.Articles[k].ID, 10) }
@@ -125,7 +126,7 @@ func TestCapabilities(t *testing.T) {
 // deleted.
 func TestPostWrites(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		ctx := context.Background()
@@ -201,7 +202,7 @@ func TestPostWrites(t *testing.T) {
 // rules; moderation through the API teaches the classifier.
 func TestCommentWrites(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		ctx := context.Background()
@@ -283,7 +284,7 @@ func TestCommentWrites(t *testing.T) {
 // Content-Disposition, or multipart), through the newsroom's checks.
 func TestMediaWrites(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		ctx := context.Background()

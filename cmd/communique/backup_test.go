@@ -16,45 +16,10 @@ import (
 	"time"
 
 	"communique"
-	"communique/postgres"
-	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storeops"
 	"communique/storetest"
 )
-
-// storeKind is one kind of store for the command-line tests: the flags
-// that name a fresh, empty store of that kind, and a way to open it.
-type storeKind struct {
-	name  string
-	fresh func(t *testing.T) (flags []string, open func(t *testing.T) *sqlstore.DB)
-}
-
-var storeKinds = []storeKind{
-	{"SQLite", func(t *testing.T) ([]string, func(t *testing.T) *sqlstore.DB) {
-		dir := t.TempDir()
-		return []string{"--data", dir}, func(t *testing.T) *sqlstore.DB {
-			db, err := sqlite.Open(context.Background(), dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		}
-	}},
-	{"PostgreSQL", func(t *testing.T) ([]string, func(t *testing.T) *sqlstore.DB) {
-		dsn := storetest.PostgresDSN(t)
-		dir := t.TempDir()
-		return []string{"--db", dsn, "--data", dir}, func(t *testing.T) *sqlstore.DB {
-			db, err := postgres.Open(context.Background(), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		}
-	}},
-}
 
 func args(cmd []string, flags []string) []string { return append(append([]string{}, cmd...), flags...) }
 
@@ -62,143 +27,142 @@ func args(cmd []string, flags []string) []string { return append(append([]string
 // restores it into a fresh store, checks that the restore is one moment
 // of the site with nothing missing, and serves it.
 func TestBackupRestore(t *testing.T) {
-	for _, kind := range storeKinds {
-		t.Run(kind.name, func(t *testing.T) {
-			ctx := context.Background()
-			flags, open := kind.fresh(t)
-			db := open(t)
-			author := storetest.MustCreateUser(t, db, "reporter", communique.RoleAuthor)
-			a := storetest.MustCreateArticle(t, db, author, "Harbour bridge reopens", "The **bridge** is open.")
-			img := storetest.MustCreateMedia(t, db, author, "The bridge at dawn")
-			image := []byte("\xff\xd8\xff\xe0 not really a JPEG, but bytes to carry")
-			if db.Dialect() == "sqlite" {
-				p := filepath.Join(flags[1], "media", img.Key[:2], img.Key)
-				if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, image, 0o640); err != nil {
-					t.Fatal(err)
-				}
-			} else if err := sqlstore.NewDBStorage(db).Put(ctx, img.Key, strings.NewReader(string(image))); err != nil {
+	storetest.ForEachKind(t, func(t *testing.T, kind storetest.Kind) {
+		ctx := context.Background()
+		place := kind.Fresh(t)
+		flags, db := place.Flags(), place.Open(t)
+		author := storetest.MustCreateUser(t, db, "reporter", communique.RoleAuthor)
+		a := storetest.MustCreateArticle(t, db, author, "Harbour bridge reopens", "The **bridge** is open.")
+		img := storetest.MustCreateMedia(t, db, author, "The bridge at dawn")
+		image := []byte("\xff\xd8\xff\xe0 not really a JPEG, but bytes to carry")
+		if db.Dialect() == "sqlite" {
+			p := filepath.Join(place.Dir, "media", img.Key[:2], img.Key)
+			if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
 				t.Fatal(err)
 			}
-			comment := func(i int) error {
-				c := &communique.Comment{ArticleID: a.ID, AuthorName: "Reader", AuthorEmail: "reader@mail.example", AuthorIP: "192.0.2.4",
-					Text: fmt.Sprintf("Comment %d", i), HTML: fmt.Sprintf("<p>Comment %d</p>", i), Status: communique.CommentApproved}
-				return db.CreateComment(ctx, c)
+			if err := os.WriteFile(p, image, 0o640); err != nil {
+				t.Fatal(err)
 			}
-			for i := range 5 {
+		} else if err := sqlstore.NewDBStorage(db).Put(ctx, img.Key, strings.NewReader(string(image))); err != nil {
+			t.Fatal(err)
+		}
+		comment := func(i int) error {
+			c := &communique.Comment{ArticleID: a.ID, AuthorName: "Reader", AuthorEmail: "reader@mail.example", AuthorIP: "192.0.2.4",
+				Text: fmt.Sprintf("Comment %d", i), HTML: fmt.Sprintf("<p>Comment %d</p>", i), Status: communique.CommentApproved}
+			return db.CreateComment(ctx, c)
+		}
+		for i := range 5 {
+			if err := comment(i); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		// One writer, so ids are committed in order: a consistent
+		// snapshot holds exactly the comments up to some id.
+		stop := make(chan struct{})
+		var wrote atomic.Int64
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 5; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
 				if err := comment(i); err != nil {
-					t.Fatal(err)
+					t.Errorf("comment during backup: %v", err)
+					return
 				}
+				wrote.Add(1)
 			}
+		}()
+		file := filepath.Join(t.TempDir(), "site.tar.gz")
+		time.Sleep(50 * time.Millisecond)
+		out := mustRun(t, nil, "", args([]string{"backup", file}, flags)...)
+		time.Sleep(50 * time.Millisecond)
+		close(stop)
+		wg.Wait()
+		if !strings.Contains(out, "backed up") || db.Dialect() == "sqlite" && !strings.Contains(out, " 1 media files") {
+			t.Errorf("backup printed %q", out)
+		}
+		if wrote.Load() == 0 {
+			t.Error("no comment was written while the backup ran")
+		}
+		if st, err := os.Stat(file); err != nil || st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("backup file: %v, mode %v (it holds personal data: owner only)", err, st.Mode())
+		}
 
-			// One writer, so ids are committed in order: a consistent
-			// snapshot holds exactly the comments up to some id.
-			stop := make(chan struct{})
-			var wrote atomic.Int64
-			var wg sync.WaitGroup
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := 5; ; i++ {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					if err := comment(i); err != nil {
-						t.Errorf("comment during backup: %v", err)
-						return
-					}
-					wrote.Add(1)
-				}
-			}()
-			file := filepath.Join(t.TempDir(), "site.tar.gz")
-			time.Sleep(50 * time.Millisecond)
-			out := mustRun(t, nil, "", args([]string{"backup", file}, flags)...)
-			time.Sleep(50 * time.Millisecond)
-			close(stop)
-			wg.Wait()
-			if !strings.Contains(out, "backed up") || db.Dialect() == "sqlite" && !strings.Contains(out, " 1 media files") {
-				t.Errorf("backup printed %q", out)
+		targetPlace := kind.Fresh(t)
+		target := targetPlace.Flags()
+		out = mustRun(t, nil, "", args([]string{"restore", file}, target)...)
+		if !strings.Contains(out, "verified") {
+			t.Errorf("restore printed %q", out)
+		}
+		restored := targetPlace.Open(t)
+		list, _, err := restored.FindComments(ctx, communique.CommentFilter{ArticleID: &a.ID, Private: true, Limit: 10000,
+			Status: []communique.CommentStatus{communique.CommentApproved}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) < 5 {
+			t.Fatalf("restored %d comments, want at least the 5 made before the backup", len(list))
+		}
+		for i, c := range list {
+			if c.Text != fmt.Sprintf("Comment %d", i) || c.AuthorIP != "192.0.2.4" {
+				t.Fatalf("restored comment %d = %q (IP %q): the snapshot is not one moment of the site", i, c.Text, c.AuthorIP)
 			}
-			if wrote.Load() == 0 {
-				t.Error("no comment was written while the backup ran")
-			}
-			if st, err := os.Stat(file); err != nil || st.Mode().Perm()&0o077 != 0 {
-				t.Errorf("backup file: %v, mode %v (it holds personal data: owner only)", err, st.Mode())
-			}
+		}
+		if got, _ := restored.FindArticleByID(ctx, a.ID); got == nil || got.CommentCount != len(list) {
+			t.Errorf("restored article's comment count is not its %d comments: %+v", len(list), got)
+		}
+		if problems, err := storeops.CheckIntegrity(ctx, restored); err != nil || len(problems) > 0 {
+			t.Errorf("restored store: %v %v", problems, err)
+		}
+		// New rows continue after the restored ids.
+		if err := restored.CreateComment(ctx, &communique.Comment{ArticleID: a.ID, AuthorName: "After", Text: "After the restore.",
+			HTML: "<p>After the restore.</p>", Status: communique.CommentApproved}); err != nil {
+			t.Fatalf("comment after restore: %v", err)
+		}
 
-			target, openTarget := kind.fresh(t)
-			out = mustRun(t, nil, "", args([]string{"restore", file}, target)...)
-			if !strings.Contains(out, "verified") {
-				t.Errorf("restore printed %q", out)
+		t.Run("Serve", func(t *testing.T) {
+			s := startServe(t, nil, target...)
+			path := "/" + a.PublishedAt.UTC().Format("2006/01/02") + "/" + a.Slug + "/"
+			if status, body := get(t, s.URL, path); status != http.StatusOK || !strings.Contains(body, "Comment 4") || !strings.Contains(body, "<strong>bridge</strong>") {
+				t.Errorf("GET %s = %d on the restored site", path, status)
 			}
-			restored := openTarget(t)
-			list, _, err := restored.FindComments(ctx, communique.CommentFilter{ArticleID: &a.ID, Private: true, Limit: 10000,
-				Status: []communique.CommentStatus{communique.CommentApproved}})
-			if err != nil {
-				t.Fatal(err)
+			if status, body := get(t, s.URL, "/media/"+img.Key); status != http.StatusOK || body != string(image) {
+				t.Errorf("GET /media/%s = %d, %d bytes", img.Key, status, len(body))
 			}
-			if len(list) < 5 {
-				t.Fatalf("restored %d comments, want at least the 5 made before the backup", len(list))
-			}
-			for i, c := range list {
-				if c.Text != fmt.Sprintf("Comment %d", i) || c.AuthorIP != "192.0.2.4" {
-					t.Fatalf("restored comment %d = %q (IP %q): the snapshot is not one moment of the site", i, c.Text, c.AuthorIP)
-				}
-			}
-			if got, _ := restored.FindArticleByID(ctx, a.ID); got == nil || got.CommentCount != len(list) {
-				t.Errorf("restored article's comment count is not its %d comments: %+v", len(list), got)
-			}
-			if problems, err := storeops.CheckIntegrity(ctx, restored); err != nil || len(problems) > 0 {
-				t.Errorf("restored store: %v %v", problems, err)
-			}
-			// New rows continue after the restored ids.
-			if err := restored.CreateComment(ctx, &communique.Comment{ArticleID: a.ID, AuthorName: "After", Text: "After the restore.",
-				HTML: "<p>After the restore.</p>", Status: communique.CommentApproved}); err != nil {
-				t.Fatalf("comment after restore: %v", err)
-			}
-
-			t.Run("Serve", func(t *testing.T) {
-				s := startServe(t, nil, target...)
-				path := "/" + a.PublishedAt.UTC().Format("2006/01/02") + "/" + a.Slug + "/"
-				if status, body := get(t, s.URL, path); status != http.StatusOK || !strings.Contains(body, "Comment 4") || !strings.Contains(body, "<strong>bridge</strong>") {
-					t.Errorf("GET %s = %d on the restored site", path, status)
-				}
-				if status, body := get(t, s.URL, "/media/"+img.Key); status != http.StatusOK || body != string(image) {
-					t.Errorf("GET /media/%s = %d, %d bytes", img.Key, status, len(body))
-				}
-			})
-			t.Run("ErrNotEmpty", func(t *testing.T) {
-				r := run(t, nil, "", args([]string{"restore", file}, target)...)
-				if r.err == nil || !strings.Contains(r.err.Error(), "already holds a site") {
-					t.Fatalf("restore into a store with content: %v", r.err)
-				}
-				if got, _ := restored.FindCommentByID(ctx, list[len(list)-1].ID+1); got == nil || got.Text != "After the restore." {
-					t.Errorf("the refused restore changed the store")
-				}
-			})
-			t.Run("Force", func(t *testing.T) {
-				out := mustRun(t, nil, "", args([]string{"restore", file, "--force"}, target)...)
-				if !strings.Contains(out, "verified") {
-					t.Errorf("restore --force printed %q", out)
-				}
-			})
-			t.Run("ErrOtherKind", func(t *testing.T) {
-				other := storeKinds[0]
-				if kind.name == other.name {
-					other = storeKinds[1]
-				}
-				flags, _ := other.fresh(t)
-				r := run(t, nil, "", args([]string{"restore", file}, flags)...)
-				if r.err == nil || !strings.Contains(r.err.Error(), "is a backup of a "+db.Dialect()+" store") {
-					t.Errorf("restore into the other kind of store: %v", r.err)
-				}
-			})
 		})
-	}
+		t.Run("ErrNotEmpty", func(t *testing.T) {
+			r := run(t, nil, "", args([]string{"restore", file}, target)...)
+			if r.err == nil || !strings.Contains(r.err.Error(), "already holds a site") {
+				t.Fatalf("restore into a store with content: %v", r.err)
+			}
+			if got, _ := restored.FindCommentByID(ctx, list[len(list)-1].ID+1); got == nil || got.Text != "After the restore." {
+				t.Errorf("the refused restore changed the store")
+			}
+		})
+		t.Run("Force", func(t *testing.T) {
+			out := mustRun(t, nil, "", args([]string{"restore", file, "--force"}, target)...)
+			if !strings.Contains(out, "verified") {
+				t.Errorf("restore --force printed %q", out)
+			}
+		})
+		t.Run("ErrOtherKind", func(t *testing.T) {
+			other := storetest.SQLite
+			if kind == other {
+				other = storetest.PostgreSQL
+			}
+			flags := other.Fresh(t).Flags()
+			r := run(t, nil, "", args([]string{"restore", file}, flags)...)
+			if r.err == nil || !strings.Contains(r.err.Error(), "is a backup of a "+db.Dialect()+" store") {
+				t.Errorf("restore into the other kind of store: %v", r.err)
+			}
+		})
+	})
 }
 
 // TestRestoreRefusesDamage: a restore checks every file against the

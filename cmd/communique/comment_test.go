@@ -16,15 +16,6 @@ import (
 	"communique/storetest"
 )
 
-// forEachStoreFlags runs fn with the flags that point the commands at a
-// fresh SQLite data folder, then at a fresh PostgreSQL schema (skipped
-// without COMMUNIQUE_TEST_POSTGRES, failed under COMMUNIQUE_TEST_STRICT=1).
-func forEachStoreFlags(t *testing.T, fn func(t *testing.T, store []string)) {
-	t.Helper()
-	t.Run("SQLite", func(t *testing.T) { fn(t, []string{"--data", t.TempDir()}) })
-	t.Run("PostgreSQL", func(t *testing.T) { fn(t, []string{"--db", storetest.PostgresDSN(t), "--data", t.TempDir()}) })
-}
-
 // cli runs a command with the store flags after its other arguments, as
 // people type them ("comment approve 7 --data DIR").
 func cli(t *testing.T, store []string, args ...string) result {
@@ -111,7 +102,8 @@ func postComment(t *testing.T, base, path, author, email, text string) int64 {
 // TestCommentModerationCLI leaves comments through the served site and
 // moderates them with `communique comment`, on both stores.
 func TestCommentModerationCLI(t *testing.T) {
-	forEachStoreFlags(t, func(t *testing.T, store []string) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		store := place.Flags()
 		mustCLIStdin := func(stdin string, args ...string) string {
 			t.Helper()
 			r := run(t, nil, stdin, append(args, store...)...)
@@ -300,7 +292,8 @@ func TestCommentCLIMistakes(t *testing.T) {
 // values with exit status 2 and a one-line message naming the key and
 // what it allows, on both stores.
 func TestSettingsCLI(t *testing.T) {
-	forEachStoreFlags(t, func(t *testing.T, store []string) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		store := place.Flags()
 		before := mustCLI(t, store, "settings", "list")
 		if !regexp.MustCompile(`(?m)^thread_comments_depth +5 +# `).MatchString(before) {
 			t.Errorf("settings list does not show the default depth 5:\n%s", before)

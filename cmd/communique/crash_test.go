@@ -25,6 +25,7 @@ import (
 	"communique"
 	"communique/sqlstore"
 	"communique/storeops"
+	"communique/storetest"
 )
 
 // crashCycles and crashStorm bound the test: that many kill -9s, each
@@ -48,37 +49,35 @@ func TestCrashSafety(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	for _, kind := range storeKinds {
-		t.Run(kind.name, func(t *testing.T) {
-			flags, open := kind.fresh(t)
-			mustRun(t, nil, "a long enough password\n", args([]string{"user", "create", "--login", "desk", "--email", "desk@newsroom.example",
-				"--role", "editor", "--password-stdin"}, flags)...)
-			path := strings.TrimSpace(mustRun(t, nil, "Storm body.", args([]string{"post", "create", "--title", "Storm", "--author", "desk"}, flags)...))
-			for k, v := range map[string]string{"comment_min_seconds": "0", "comment_flood_seconds": "0", "comment_max_links": "100"} {
-				mustRun(t, nil, "", args([]string{"settings", "set", k, v}, flags)...)
-			}
-			storm := &storm{t: t, path: path}
-			for cycle := 0; cycle < crashCycles; cycle++ {
-				srv := startBinary(t, bin, flags)
-				storm.run(srv.url, cycle, time.Duration(300+rand.IntN(int(crashStorm/time.Millisecond)-300))*time.Millisecond, srv.kill)
-				srv.wait()
-			}
-			// One more start: the store opens after the last crash.
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		flags := place.Flags()
+		mustRun(t, nil, "a long enough password\n", args([]string{"user", "create", "--login", "desk", "--email", "desk@newsroom.example",
+			"--role", "editor", "--password-stdin"}, flags)...)
+		path := strings.TrimSpace(mustRun(t, nil, "Storm body.", args([]string{"post", "create", "--title", "Storm", "--author", "desk"}, flags)...))
+		for k, v := range map[string]string{"comment_min_seconds": "0", "comment_flood_seconds": "0", "comment_max_links": "100"} {
+			mustRun(t, nil, "", args([]string{"settings", "set", k, v}, flags)...)
+		}
+		storm := &storm{t: t, path: path}
+		for cycle := 0; cycle < crashCycles; cycle++ {
 			srv := startBinary(t, bin, flags)
-			srv.kill()
+			storm.run(srv.url, cycle, time.Duration(300+rand.IntN(int(crashStorm/time.Millisecond)-300))*time.Millisecond, srv.kill)
 			srv.wait()
+		}
+		// One more start: the store opens after the last crash.
+		srv := startBinary(t, bin, flags)
+		srv.kill()
+		srv.wait()
 
-			db := open(t)
-			storm.verify(t, db)
-			problems, err := storeops.CheckIntegrity(context.Background(), db)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range problems {
-				t.Errorf("integrity after %d crashes: %s", crashCycles, p)
-			}
-		})
-	}
+		db := place.Open(t)
+		storm.verify(t, db)
+		problems, err := storeops.CheckIntegrity(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range problems {
+			t.Errorf("integrity after %d crashes: %s", crashCycles, p)
+		}
+	})
 }
 
 // binaryServer is one run of `communique serve` as a child process.

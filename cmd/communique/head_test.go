@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+
+	"communique/storetest"
 )
 
 // answer is one response as a client saw it on the wire: the body as
@@ -134,7 +136,8 @@ func publicPaths(t *testing.T, base string) []string {
 // would, headers and length included, and must never leave an empty page
 // in a cache for the readers who come after it.
 func TestHeadThenGet(t *testing.T) {
-	forEachStoreFlags(t, func(t *testing.T, store []string) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		store := place.Flags()
 		mustCLI(t, store, "settings", "set", "comment_min_seconds", "0")
 		baseline := startServe(t, nil, append(store, "--demo")...)
 		paths := publicPaths(t, baseline.URL)

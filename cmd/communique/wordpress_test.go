@@ -23,7 +23,8 @@ func TestWordPressCLI(t *testing.T) {
 	sample := storetest.WXRSample(t)
 	want := map[string]int{"authors": 2, "categories": 68, "tags": 110, "posts": 58, "pages": 21,
 		"attachments": 37, "menus": 6, "menu items": 70, "comments": 33}
-	forEachStoreFlags(t, func(t *testing.T, store []string) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		store := place.Flags()
 		out := mustCLI(t, store, "import", "wordpress", sample, "--primary-menu", "short")
 		for kind, n := range want {
 			if !counted(out, kind, n) {

@@ -122,9 +122,11 @@ func titles(hits []*communique.SearchHit) []string {
 	return out
 }
 
+// highlighted is w as a search hit marks it.
+func highlighted(w string) string { return communique.HighlightStart + w + communique.HighlightEnd }
+
 func testSearch(t *testing.T, db *sqlstore.DB) {
 	f := newSearchFixture(t, db)
-	mark := func(w string) string { return communique.HighlightStart + w + communique.HighlightEnd }
 	for _, tc := range []struct {
 		name  string
 		query string
@@ -152,222 +154,244 @@ func testSearch(t *testing.T, db *sqlstore.DB) {
 		})
 	}
 
-	t.Run("Ranking", func(t *testing.T) {
-		// A word in the title outranks the same word in a body.
-		hits, _, _ := f.search(t, communique.SearchFilter{Query: "parks"})
-		if len(hits) != 2 || hits[0].Article.ID != f.parks.ID || hits[0].Rank < hits[1].Rank {
-			t.Fatalf("parks: %q", titles(hits))
-		}
-	})
-	t.Run("Highlights", func(t *testing.T) {
-		hits, _, _ := f.search(t, communique.SearchFilter{Query: "running"})
-		if len(hits) != 1 {
-			t.Fatalf("running: %q", titles(hits))
-		}
-		if s := hits[0].Snippet; !strings.Contains(s, mark("running")) || strings.Contains(s, "<strong>") || strings.Contains(s, "**") {
-			t.Errorf("snippet = %q, want plain text with %q marked", s, "running")
-		}
-		hits, _, _ = f.search(t, communique.SearchFilter{Query: "parks"})
-		if hits[0].Title != mark("Parks")+" reopen" {
-			t.Errorf("title = %q", hits[0].Title)
-		}
-		if s := hits[0].Snippet; !strings.HasPrefix(s, "New trees") || strings.Contains(s, communique.HighlightStart) {
-			t.Errorf("snippet of a title-only match = %q, want the body's opening", s)
-		}
-		hits, _, _ = f.search(t, communique.SearchFilter{Query: "tides"})
-		if len(hits) != 1 || !strings.Contains(hits[0].Snippet, "5 < 6 & ") || !strings.Contains(hits[0].Snippet, mark("tides")) {
-			t.Errorf("symbols snippet = %q, want the raw text (escaping is the page's job)", hits[0].Snippet)
-		}
-		hits, _, _ = f.search(t, communique.SearchFilter{Query: "gardeners"})
-		if len(hits) != 1 || !strings.Contains(hits[0].Snippet, mark("Gardeners")) {
-			t.Errorf("excerpt snippet = %+v", hits)
-		}
-	})
-	t.Run("Filters", func(t *testing.T) {
-		post, page := communique.TypePost, communique.TypePage
-		from, to := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-		for _, tc := range []struct {
-			name string
-			f    communique.SearchFilter
-			want []*communique.Article
-		}{
-			{"Author", communique.SearchFilter{Query: "harbour", AuthorID: &f.ada.ID}, []*communique.Article{f.harbour, f.about}},
-			{"CategoryWithChildren", communique.SearchFilter{Query: "harbour OR parks", CategoryID: &f.news.ID}, []*communique.Article{f.harbour, f.parks}},
-			{"ChildCategory", communique.SearchFilter{Query: "harbour OR parks", CategoryID: &f.local.ID}, []*communique.Article{f.harbour}},
-			{"DateRange", communique.SearchFilter{Query: "harbour", PublishedFrom: &from, PublishedTo: &to}, []*communique.Article{f.budget}},
-			{"From", communique.SearchFilter{Query: "harbour", PublishedFrom: &from}, []*communique.Article{f.harbour, f.budget}},
-			{"WithinAMonth", communique.SearchFilter{Query: "harbour OR parks", PublishedFrom: ptrTime(time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)),
-				PublishedTo: ptrTime(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))}, nil},
-			{"AcrossMonths", communique.SearchFilter{Query: "harbour OR parks", PublishedFrom: ptrTime(time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)),
-				PublishedTo: ptrTime(time.Date(2026, 3, 14, 13, 0, 0, 0, time.UTC))}, []*communique.Article{f.parks, f.budget, f.harbour}},
-			{"Posts", communique.SearchFilter{Query: "harbour", Type: &post}, []*communique.Article{f.harbour, f.budget}},
-			{"Pages", communique.SearchFilter{Query: "harbour", Type: &page}, []*communique.Article{f.about}},
-		} {
-			t.Run(tc.name, func(t *testing.T) {
-				hits, ids, total := f.search(t, tc.f)
-				if !sameIDs(ids, tc.want...) || total != len(tc.want) {
-					t.Fatalf("found %q (total %d), want %d", titles(hits), total, len(tc.want))
-				}
-			})
-		}
-	})
-	t.Run("Pagination", func(t *testing.T) {
-		_, all, total := f.search(t, communique.SearchFilter{Query: "harbour"})
-		if total != 3 {
-			t.Fatalf("total = %d", total)
-		}
-		var paged []int64
-		for off := 0; off < 3; off++ {
-			_, ids, total := f.search(t, communique.SearchFilter{Query: "harbour", Offset: off, Limit: 1})
-			if total != 3 || len(ids) != 1 {
-				t.Fatalf("offset %d: %v of %d", off, ids, total)
+	// The steps share the fixture and run in order: KeptInStep changes
+	// articles that Imported and Language then expect to find.
+	t.Run("Ranking", func(t *testing.T) { testSearchRanking(t, f) })
+	t.Run("Highlights", func(t *testing.T) { testSearchHighlights(t, f) })
+	t.Run("Filters", func(t *testing.T) { testSearchFilters(t, f) })
+	t.Run("Pagination", func(t *testing.T) { testSearchPagination(t, f) })
+	t.Run("BadQueries", func(t *testing.T) { testSearchBadQueries(t, f) })
+	t.Run("KeptInStep", func(t *testing.T) { testSearchKeptInStep(t, f) })
+	t.Run("Imported", func(t *testing.T) { testSearchImported(t, f) })
+	t.Run("Language", func(t *testing.T) { testSearchLanguage(t, f) })
+}
+
+func testSearchRanking(t *testing.T, f *searchFixture) {
+	// A word in the title outranks the same word in a body.
+	hits, _, _ := f.search(t, communique.SearchFilter{Query: "parks"})
+	if len(hits) != 2 || hits[0].Article.ID != f.parks.ID || hits[0].Rank < hits[1].Rank {
+		t.Fatalf("parks: %q", titles(hits))
+	}
+}
+
+func testSearchHighlights(t *testing.T, f *searchFixture) {
+	hits, _, _ := f.search(t, communique.SearchFilter{Query: "running"})
+	if len(hits) != 1 {
+		t.Fatalf("running: %q", titles(hits))
+	}
+	if s := hits[0].Snippet; !strings.Contains(s, highlighted("running")) || strings.Contains(s, "<strong>") || strings.Contains(s, "**") {
+		t.Errorf("snippet = %q, want plain text with %q marked", s, "running")
+	}
+	hits, _, _ = f.search(t, communique.SearchFilter{Query: "parks"})
+	if hits[0].Title != highlighted("Parks")+" reopen" {
+		t.Errorf("title = %q", hits[0].Title)
+	}
+	if s := hits[0].Snippet; !strings.HasPrefix(s, "New trees") || strings.Contains(s, communique.HighlightStart) {
+		t.Errorf("snippet of a title-only match = %q, want the body's opening", s)
+	}
+	hits, _, _ = f.search(t, communique.SearchFilter{Query: "tides"})
+	if len(hits) != 1 || !strings.Contains(hits[0].Snippet, "5 < 6 & ") || !strings.Contains(hits[0].Snippet, highlighted("tides")) {
+		t.Errorf("symbols snippet = %q, want the raw text (escaping is the page's job)", hits[0].Snippet)
+	}
+	hits, _, _ = f.search(t, communique.SearchFilter{Query: "gardeners"})
+	if len(hits) != 1 || !strings.Contains(hits[0].Snippet, highlighted("Gardeners")) {
+		t.Errorf("excerpt snippet = %+v", hits)
+	}
+}
+
+func testSearchFilters(t *testing.T, f *searchFixture) {
+	post, page := communique.TypePost, communique.TypePage
+	from, to := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		f    communique.SearchFilter
+		want []*communique.Article
+	}{
+		{"Author", communique.SearchFilter{Query: "harbour", AuthorID: &f.ada.ID}, []*communique.Article{f.harbour, f.about}},
+		{"CategoryWithChildren", communique.SearchFilter{Query: "harbour OR parks", CategoryID: &f.news.ID}, []*communique.Article{f.harbour, f.parks}},
+		{"ChildCategory", communique.SearchFilter{Query: "harbour OR parks", CategoryID: &f.local.ID}, []*communique.Article{f.harbour}},
+		{"DateRange", communique.SearchFilter{Query: "harbour", PublishedFrom: &from, PublishedTo: &to}, []*communique.Article{f.budget}},
+		{"From", communique.SearchFilter{Query: "harbour", PublishedFrom: &from}, []*communique.Article{f.harbour, f.budget}},
+		{"WithinAMonth", communique.SearchFilter{Query: "harbour OR parks", PublishedFrom: ptrTime(time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)),
+			PublishedTo: ptrTime(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))}, nil},
+		{"AcrossMonths", communique.SearchFilter{Query: "harbour OR parks", PublishedFrom: ptrTime(time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)),
+			PublishedTo: ptrTime(time.Date(2026, 3, 14, 13, 0, 0, 0, time.UTC))}, []*communique.Article{f.parks, f.budget, f.harbour}},
+		{"Posts", communique.SearchFilter{Query: "harbour", Type: &post}, []*communique.Article{f.harbour, f.budget}},
+		{"Pages", communique.SearchFilter{Query: "harbour", Type: &page}, []*communique.Article{f.about}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hits, ids, total := f.search(t, tc.f)
+			if !sameIDs(ids, tc.want...) || total != len(tc.want) {
+				t.Fatalf("found %q (total %d), want %d", titles(hits), total, len(tc.want))
 			}
-			paged = append(paged, ids...)
+		})
+	}
+}
+
+func testSearchPagination(t *testing.T, f *searchFixture) {
+	_, all, total := f.search(t, communique.SearchFilter{Query: "harbour"})
+	if total != 3 {
+		t.Fatalf("total = %d", total)
+	}
+	var paged []int64
+	for off := 0; off < 3; off++ {
+		_, ids, total := f.search(t, communique.SearchFilter{Query: "harbour", Offset: off, Limit: 1})
+		if total != 3 || len(ids) != 1 {
+			t.Fatalf("offset %d: %v of %d", off, ids, total)
 		}
-		if len(paged) != 3 || paged[0] != all[0] || paged[1] != all[1] || paged[2] != all[2] {
-			t.Fatalf("pages %v, all at once %v", paged, all)
+		paged = append(paged, ids...)
+	}
+	if len(paged) != 3 || paged[0] != all[0] || paged[1] != all[1] || paged[2] != all[2] {
+		t.Fatalf("pages %v, all at once %v", paged, all)
+	}
+	_, ids, total := f.search(t, communique.SearchFilter{Query: "harbour", Offset: 10, Limit: 5})
+	if len(ids) != 0 || total != 3 {
+		t.Fatalf("past the end: %v of %d", ids, total)
+	}
+}
+
+func testSearchBadQueries(t *testing.T, f *searchFixture) {
+	db := f.db
+	for _, q := range []string{"", "   ", "-", "---", `""`, "-harbour", "-harbour -parks", strings.Repeat("a", 501), "\xff\xfe"} {
+		_, _, err := db.SearchArticles(context.Background(), communique.SearchFilter{Query: q})
+		wantCode(t, err, communique.EINVALID)
+		if msg := communique.ErrorMessage(err); msg == "Internal error." || strings.Contains(strings.ToLower(msg), "sql") {
+			t.Errorf("%q: message %q", q, msg)
 		}
-		_, ids, total := f.search(t, communique.SearchFilter{Query: "harbour", Offset: 10, Limit: 5})
-		if len(ids) != 0 || total != 3 {
-			t.Fatalf("past the end: %v of %d", ids, total)
+	}
+	// Engine syntax is read as words, never as syntax.
+	for _, q := range []string{"AND OR NOT", "harbour AND", "( harbour", "harbour*", "title:harbour", "NEAR(harbour froze)",
+		`harbour"`, `"unclosed phrase`, "'; DROP TABLE articles; --", "^harbour", "harbour:*", "!!harbour", "harbour & | !",
+		"OR OR OR", "- harbour", "a" + strings.Repeat(" OR b", 100), strings.Repeat("(", 400)} {
+		if _, _, err := db.SearchArticles(context.Background(), communique.SearchFilter{Query: q}); err != nil && communique.ErrorCode(err) != communique.EINVALID {
+			t.Errorf("%q: %v", q, err)
 		}
-	})
-	t.Run("BadQueries", func(t *testing.T) {
-		for _, q := range []string{"", "   ", "-", "---", `""`, "-harbour", "-harbour -parks", strings.Repeat("a", 501), "\xff\xfe"} {
-			_, _, err := db.SearchArticles(context.Background(), communique.SearchFilter{Query: q})
-			wantCode(t, err, communique.EINVALID)
-			if msg := communique.ErrorMessage(err); msg == "Internal error." || strings.Contains(strings.ToLower(msg), "sql") {
-				t.Errorf("%q: message %q", q, msg)
-			}
-		}
-		// Engine syntax is read as words, never as syntax.
-		for _, q := range []string{"AND OR NOT", "harbour AND", "( harbour", "harbour*", "title:harbour", "NEAR(harbour froze)",
-			`harbour"`, `"unclosed phrase`, "'; DROP TABLE articles; --", "^harbour", "harbour:*", "!!harbour", "harbour & | !",
-			"OR OR OR", "- harbour", "a" + strings.Repeat(" OR b", 100), strings.Repeat("(", 400)} {
-			if _, _, err := db.SearchArticles(context.Background(), communique.SearchFilter{Query: q}); err != nil && communique.ErrorCode(err) != communique.EINVALID {
-				t.Errorf("%q: %v", q, err)
-			}
-		}
-		if _, _, total := f.search(t, communique.SearchFilter{Query: "harbour AND"}); total == 0 {
-			t.Error(`"harbour AND" found nothing; operators should be ignored`)
-		}
-	})
-	t.Run("KeptInStep", func(t *testing.T) {
-		ctx := context.Background()
-		title, source := "Gardens reopen", "Volunteers swept the paths."
-		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.parks.ID, communique.ArticleUpdate{Title: &title, Source: &source}); err != nil {
-			t.Fatal(err)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "volunteer"}); !sameIDs(ids, f.parks) {
-			t.Errorf("new body word: %v", ids)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "gardens"}); !sameIDs(ids, f.parks) {
-			t.Errorf("new title word: %v", ids)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "trees"}); len(ids) != 0 {
-			t.Errorf("old body word still found: %v", ids)
-		}
-		published := communique.StatusPublished
-		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.draft.ID, communique.ArticleUpdate{Status: &published}); err != nil {
-			t.Fatal(err)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "lighthouse"}); !sameIDs(ids, f.symbols, f.draft) {
-			t.Errorf("published draft: %v", ids)
-		}
-		// Filters follow changes of category, author and status.
-		cats, author := []int64{f.politics.ID}, f.bob.ID
-		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{CategoryIDs: &cats, AuthorID: &author}); err != nil {
-			t.Fatal(err)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbour", CategoryID: &f.politics.ID, AuthorID: &f.bob.ID}); !sameIDs(ids, f.harbour, f.budget) {
-			t.Errorf("after moving to politics and bob: %v", ids)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbour", CategoryID: &f.news.ID}); !sameIDs(ids, f.draft) {
-			t.Errorf("news (only the published draft left): %v", ids)
-		}
-		// A new date moves it to another month.
-		moved := time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC)
-		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{PublishedAt: &moved}); err != nil {
-			t.Fatal(err)
-		}
-		may, june := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "froze", PublishedFrom: &may, PublishedTo: &june}); !sameIDs(ids, f.harbour) {
-			t.Errorf("after a new date: %v", ids)
-		}
-		draft := communique.StatusDraft
-		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{Status: &draft}); err != nil {
-			t.Fatal(err)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "froze"}); len(ids) != 0 {
-			t.Errorf("unpublished article found: %v", ids)
-		}
-		if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{Status: &published}); err != nil {
-			t.Fatal(err)
-		}
-		if err := newsroom.New(db).Delete(ctx, newsroom.System, f.symbols.ID); err != nil {
-			t.Fatal(err)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "lighthouse"}); !sameIDs(ids, f.draft) {
-			t.Errorf("deleted article still found: %v", ids)
-		}
-		if err := db.RebuildSearchIndex(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.Optimize(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "volunteers"}); !sameIDs(ids, f.parks) {
-			t.Errorf("after rebuild: %v", ids)
-		}
-	})
-	t.Run("Imported", func(t *testing.T) {
-		// An import writes its own rows; search must see their words,
-		// not their tags.
-		a := &communique.Article{Type: communique.TypePost, Title: "Lighthouse keeper retires", Format: communique.FormatHTML, AuthorID: f.ada.ID,
-			Status: communique.StatusPublished, PublishedAt: time.Date(2026, 4, 2, 12, 0, 0, 0, time.UTC),
-			Source: `<p>The <em>keeper</em> of the <a href="https://example.com/light">light</a> retires.</p>`}
-		b := &communique.ImportBatch{Source: "https://old.example.com", Articles: []*communique.ImportedArticle{
-			{Article: a, SourceID: 501, GUID: "https://old.example.com/?p=501"}}}
-		if err := newsroom.New(db).ImportBatch(context.Background(), b); err != nil {
-			t.Fatal(err)
-		}
-		hits, ids, _ := f.search(t, communique.SearchFilter{Query: "keepers"})
-		if !sameIDs(ids, a) {
-			t.Fatalf("imported article not found: %q", titles(hits))
-		}
-		if s := hits[0].Snippet; strings.ContainsAny(s, "<>") || strings.Contains(s, "href") || !strings.Contains(s, mark("keeper")) {
-			t.Errorf("snippet = %q, want the words with keeper marked", s)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "href"}); len(ids) != 0 {
-			t.Errorf("markup is indexed: href found %v", ids)
-		}
-	})
-	t.Run("Language", func(t *testing.T) {
-		ctx := context.Background()
-		// "simple" does not stem, on both stores: the plural finds only itself.
-		if err := db.SetSetting(ctx, "search_language", "simple"); err != nil {
-			t.Fatal(err)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbours"}); !sameIDs(ids, f.budget) {
-			t.Errorf("simple: harbours found %v, want only the literal plural", ids)
-		}
-		// Words written while the language is set are indexed in it.
-		a := MustCreateArticle(t, db, f.ada, "Tides", "Tides were turning.")
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "turning"}); !sameIDs(ids, a) {
-			t.Errorf("simple: new article %v", ids)
-		}
-		wantCode(t, db.SetSetting(ctx, "search_language", "klingon"), communique.EINVALID)
-		if err := db.SetSetting(ctx, "search_language", "english"); err != nil {
-			t.Fatal(err)
-		}
-		// (The draft was published above.)
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbours"}); !sameIDs(ids, f.harbour, f.budget, f.about, f.draft) {
-			t.Errorf("english again: %v", ids)
-		}
-		if _, ids, _ := f.search(t, communique.SearchFilter{Query: "turn"}); !sameIDs(ids, a) {
-			t.Errorf("english again, stemmed new article: %v", ids)
-		}
-	})
+	}
+	if _, _, total := f.search(t, communique.SearchFilter{Query: "harbour AND"}); total == 0 {
+		t.Error(`"harbour AND" found nothing; operators should be ignored`)
+	}
+}
+
+func testSearchKeptInStep(t *testing.T, f *searchFixture) {
+	db := f.db
+	ctx := context.Background()
+	title, source := "Gardens reopen", "Volunteers swept the paths."
+	if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.parks.ID, communique.ArticleUpdate{Title: &title, Source: &source}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "volunteer"}); !sameIDs(ids, f.parks) {
+		t.Errorf("new body word: %v", ids)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "gardens"}); !sameIDs(ids, f.parks) {
+		t.Errorf("new title word: %v", ids)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "trees"}); len(ids) != 0 {
+		t.Errorf("old body word still found: %v", ids)
+	}
+	published := communique.StatusPublished
+	if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.draft.ID, communique.ArticleUpdate{Status: &published}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "lighthouse"}); !sameIDs(ids, f.symbols, f.draft) {
+		t.Errorf("published draft: %v", ids)
+	}
+	// Filters follow changes of category, author and status.
+	cats, author := []int64{f.politics.ID}, f.bob.ID
+	if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{CategoryIDs: &cats, AuthorID: &author}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbour", CategoryID: &f.politics.ID, AuthorID: &f.bob.ID}); !sameIDs(ids, f.harbour, f.budget) {
+		t.Errorf("after moving to politics and bob: %v", ids)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbour", CategoryID: &f.news.ID}); !sameIDs(ids, f.draft) {
+		t.Errorf("news (only the published draft left): %v", ids)
+	}
+	// A new date moves it to another month.
+	moved := time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC)
+	if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{PublishedAt: &moved}); err != nil {
+		t.Fatal(err)
+	}
+	may, june := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "froze", PublishedFrom: &may, PublishedTo: &june}); !sameIDs(ids, f.harbour) {
+		t.Errorf("after a new date: %v", ids)
+	}
+	draft := communique.StatusDraft
+	if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{Status: &draft}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "froze"}); len(ids) != 0 {
+		t.Errorf("unpublished article found: %v", ids)
+	}
+	if _, err := newsroom.New(db).Update(ctx, newsroom.System, f.harbour.ID, communique.ArticleUpdate{Status: &published}); err != nil {
+		t.Fatal(err)
+	}
+	if err := newsroom.New(db).Delete(ctx, newsroom.System, f.symbols.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "lighthouse"}); !sameIDs(ids, f.draft) {
+		t.Errorf("deleted article still found: %v", ids)
+	}
+	if err := db.RebuildSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "volunteers"}); !sameIDs(ids, f.parks) {
+		t.Errorf("after rebuild: %v", ids)
+	}
+}
+
+func testSearchImported(t *testing.T, f *searchFixture) {
+	db := f.db
+	// An import writes its own rows; search must see their words,
+	// not their tags.
+	a := &communique.Article{Type: communique.TypePost, Title: "Lighthouse keeper retires", Format: communique.FormatHTML, AuthorID: f.ada.ID,
+		Status: communique.StatusPublished, PublishedAt: time.Date(2026, 4, 2, 12, 0, 0, 0, time.UTC),
+		Source: `<p>The <em>keeper</em> of the <a href="https://example.com/light">light</a> retires.</p>`}
+	b := &communique.ImportBatch{Source: "https://old.example.com", Articles: []*communique.ImportedArticle{
+		{Article: a, SourceID: 501, GUID: "https://old.example.com/?p=501"}}}
+	if err := newsroom.New(db).ImportBatch(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	hits, ids, _ := f.search(t, communique.SearchFilter{Query: "keepers"})
+	if !sameIDs(ids, a) {
+		t.Fatalf("imported article not found: %q", titles(hits))
+	}
+	if s := hits[0].Snippet; strings.ContainsAny(s, "<>") || strings.Contains(s, "href") || !strings.Contains(s, highlighted("keeper")) {
+		t.Errorf("snippet = %q, want the words with keeper marked", s)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "href"}); len(ids) != 0 {
+		t.Errorf("markup is indexed: href found %v", ids)
+	}
+}
+
+func testSearchLanguage(t *testing.T, f *searchFixture) {
+	db := f.db
+	ctx := context.Background()
+	// "simple" does not stem, on both stores: the plural finds only itself.
+	if err := db.SetSetting(ctx, "search_language", "simple"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbours"}); !sameIDs(ids, f.budget) {
+		t.Errorf("simple: harbours found %v, want only the literal plural", ids)
+	}
+	// Words written while the language is set are indexed in it.
+	a := MustCreateArticle(t, db, f.ada, "Tides", "Tides were turning.")
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "turning"}); !sameIDs(ids, a) {
+		t.Errorf("simple: new article %v", ids)
+	}
+	wantCode(t, db.SetSetting(ctx, "search_language", "klingon"), communique.EINVALID)
+	if err := db.SetSetting(ctx, "search_language", "english"); err != nil {
+		t.Fatal(err)
+	}
+	// (The draft was published above.)
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "harbours"}); !sameIDs(ids, f.harbour, f.budget, f.about, f.draft) {
+		t.Errorf("english again: %v", ids)
+	}
+	if _, ids, _ := f.search(t, communique.SearchFilter{Query: "turn"}); !sameIDs(ids, a) {
+		t.Errorf("english again, stemmed new article: %v", ids)
+	}
 }
 
 // testSearchWindow checks what a search of a common word returns: the

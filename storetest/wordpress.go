@@ -218,6 +218,15 @@ func mustImported(t *testing.T, db *sqlstore.DB, kind string, wpID int64) int64 
 	return id
 }
 
+// importedSite is a store after importing wxrFixture, which the steps
+// of testWordPressImport check one aspect at a time.
+type importedSite struct {
+	db      *sqlstore.DB
+	sum     *wordpress.Summary
+	post    *communique.Article // WordPress post 100, with the comments
+	created map[string]int      // what the import created, by kind
+}
+
 func testWordPressImport(t *testing.T, db *sqlstore.DB) {
 	ctx := context.Background()
 	fixedClock(db, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
@@ -236,181 +245,225 @@ func testWordPressImport(t *testing.T, db *sqlstore.DB) {
 		}
 	}
 
-	t.Run("Users", func(t *testing.T) {
-		bob := "bob-smith"
-		users, err := db.FindUsers(ctx, communique.UserFilter{Login: &bob})
-		if err != nil || len(users) != 1 {
-			t.Fatalf("bob = %v, %v", users, err)
-		}
-		if u := users[0]; u.Email != "bob-smith@imported.invalid" || u.PasswordHash != "" || u.DisplayName != "Bob" || u.Role != communique.RoleAuthor {
-			t.Errorf("bob = %+v", u)
-		}
-	})
-	t.Run("Categories", func(t *testing.T) {
-		news, err := db.FindTerms(ctx, communique.TermFilter{ID: ptr(mustImported(t, db, communique.KindTerm, 20))})
-		if err != nil || len(news) != 1 || news[0].Name != "News & Views" || news[0].Description != "All the news" {
-			t.Fatalf("news = %v, %v", news, err)
-		}
-		local, _ := db.FindTerms(ctx, communique.TermFilter{ID: ptr(mustImported(t, db, communique.KindTerm, 21))})
-		if len(local) != 1 || local[0].ParentID != news[0].ID {
-			t.Fatalf("local = %+v, want parent %d", local, news[0].ID)
-		}
-	})
+	w := &importedSite{db: db, sum: sum, created: want}
+	t.Run("Users", func(t *testing.T) { testWordPressImportUsers(t, w) })
+	t.Run("Categories", func(t *testing.T) { testWordPressImportCategories(t, w) })
 	post, err := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 100))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Run("Post", func(t *testing.T) {
-		if post.Title != "Bridge reopens" || post.Slug != "bridge-reopens" || post.Status != communique.StatusPublished || !post.Sticky ||
-			!post.CommentsOpen || post.Excerpt != "The bridge is open." || post.Author.Login != "bob-smith" ||
-			!post.PublishedAt.Equal(time.Date(2020, 1, 2, 8, 0, 0, 0, time.UTC)) || !post.ModifiedAt.Equal(time.Date(2020, 1, 3, 8, 0, 0, 0, time.UTC)) {
-			t.Errorf("post = %+v", post)
+	w.post = post
+	t.Run("Post", func(t *testing.T) { testWordPressImportPost(t, w) })
+	t.Run("Statuses", func(t *testing.T) { testWordPressImportStatuses(t, w) })
+	t.Run("Comments", func(t *testing.T) { testWordPressImportComments(t, w) })
+	t.Run("PagesAndAttachments", func(t *testing.T) { testWordPressImportPagesAndAttachments(t, w) })
+	t.Run("Redirects", func(t *testing.T) { testWordPressImportRedirects(t, w) })
+	t.Run("Menu", func(t *testing.T) { testWordPressImportMenu(t, w) })
+	t.Run("ReimportUpdates", func(t *testing.T) { testWordPressImportReimportUpdates(t, w) })
+}
+
+func testWordPressImportUsers(t *testing.T, w *importedSite) {
+	ctx := context.Background()
+	db := w.db
+	bob := "bob-smith"
+	users, err := db.FindUsers(ctx, communique.UserFilter{Login: &bob})
+	if err != nil || len(users) != 1 {
+		t.Fatalf("bob = %v, %v", users, err)
+	}
+	if u := users[0]; u.Email != "bob-smith@imported.invalid" || u.PasswordHash != "" || u.DisplayName != "Bob" || u.Role != communique.RoleAuthor {
+		t.Errorf("bob = %+v", u)
+	}
+}
+
+func testWordPressImportCategories(t *testing.T, w *importedSite) {
+	ctx := context.Background()
+	db := w.db
+	news, err := db.FindTerms(ctx, communique.TermFilter{ID: ptr(mustImported(t, db, communique.KindTerm, 20))})
+	if err != nil || len(news) != 1 || news[0].Name != "News & Views" || news[0].Description != "All the news" {
+		t.Fatalf("news = %v, %v", news, err)
+	}
+	local, _ := db.FindTerms(ctx, communique.TermFilter{ID: ptr(mustImported(t, db, communique.KindTerm, 21))})
+	if len(local) != 1 || local[0].ParentID != news[0].ID {
+		t.Fatalf("local = %+v, want parent %d", local, news[0].ID)
+	}
+}
+
+func testWordPressImportPost(t *testing.T, w *importedSite) {
+	ctx := context.Background()
+	db := w.db
+	post := w.post
+	if post.Title != "Bridge reopens" || post.Slug != "bridge-reopens" || post.Status != communique.StatusPublished || !post.Sticky ||
+		!post.CommentsOpen || post.Excerpt != "The bridge is open." || post.Author.Login != "bob-smith" ||
+		!post.PublishedAt.Equal(time.Date(2020, 1, 2, 8, 0, 0, 0, time.UTC)) || !post.ModifiedAt.Equal(time.Date(2020, 1, 3, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("post = %+v", post)
+	}
+	if len(post.Categories) != 1 || post.Categories[0].Slug != "local" || len(post.Tags) != 1 || post.Tags[0].Slug != "harbour" {
+		t.Errorf("terms = %v %v", post.Categories, post.Tags)
+	}
+	for _, want := range []string{"<p>The bridge is open.<br", "Traffic flows again.</p>", "<figure", "<figcaption", "The bridge at dawn</figcaption>",
+		`<img src="https://old.example.com/wp-content/uploads/2020/01/bridge.jpg" alt="The bridge at dawn"`, "[gallery] is how you write"} {
+		if !strings.Contains(post.HTML, want) {
+			t.Errorf("body lacks %q:\n%s", want, post.HTML)
 		}
-		if len(post.Categories) != 1 || post.Categories[0].Slug != "local" || len(post.Tags) != 1 || post.Tags[0].Slug != "harbour" {
-			t.Errorf("terms = %v %v", post.Categories, post.Tags)
+	}
+	if post.CommentCount != 4 {
+		t.Errorf("comment count = %d, want 4 approved", post.CommentCount)
+	}
+	guids, err := db.ArticleGUIDs(ctx, []int64{post.ID})
+	if err != nil || guids[post.ID] != "https://old.example.com/?p=100" {
+		t.Errorf("guid = %q, %v", guids[post.ID], err)
+	}
+}
+
+func testWordPressImportStatuses(t *testing.T, w *importedSite) {
+	ctx := context.Background()
+	db := w.db
+	for wpID, want := range map[int64]communique.Status{103: communique.StatusScheduled, 104: communique.StatusDraft,
+		105: communique.StatusDraft, 106: communique.StatusTrash, 107: communique.StatusDraft} {
+		a, err := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, wpID))
+		if err != nil || a.Status != want {
+			t.Errorf("post %d: %v, %v; want %s", wpID, a, err, want)
 		}
-		for _, want := range []string{"<p>The bridge is open.<br", "Traffic flows again.</p>", "<figure", "<figcaption", "The bridge at dawn</figcaption>",
-			`<img src="https://old.example.com/wp-content/uploads/2020/01/bridge.jpg" alt="The bridge at dawn"`, "[gallery] is how you write"} {
-			if !strings.Contains(post.HTML, want) {
-				t.Errorf("body lacks %q:\n%s", want, post.HTML)
+	}
+	draft, _ := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 104))
+	if draft == nil || !draft.PublishedAt.IsZero() || draft.Slug != "draft" {
+		t.Errorf("draft = %+v", draft)
+	}
+	plans, _ := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 103))
+	if plans == nil || strings.Contains(plans.HTML, "wp:") || !strings.Contains(plans.HTML, "<p>Block body.</p>") ||
+		!strings.Contains(plans.HTML, `<a href="https://www.youtube.com/watch?v=abc"`) || strings.Contains(plans.HTML, "<br") {
+		t.Errorf("block body = %q", plans.HTML)
+	}
+}
+
+func testWordPressImportComments(t *testing.T, w *importedSite) {
+	ctx := context.Background()
+	db := w.db
+	sum := w.sum
+	post := w.post
+	list, _, err := db.FindComments(ctx, communique.CommentFilter{ArticleID: &post.ID, Private: true})
+	if err != nil || len(list) != 7 {
+		t.Fatalf("comments = %d, %v", len(list), err)
+	}
+	by := map[string]*communique.Comment{}
+	for _, c := range list {
+		by[c.AuthorName] = c
+		if c.AvatarHash == "" {
+			t.Errorf("comment by %s has no avatar", c.AuthorName)
+		}
+	}
+	carol, dan := by["Carol"], by["Dan"]
+	if carol.Status != communique.CommentApproved || carol.AuthorEmail != "carol@example.com" || carol.AuthorIP != "192.0.2.5" ||
+		carol.AuthorURL != "http://carol.example.com" || !strings.Contains(carol.HTML, "<b>Great</b>") || carol.ParentID != 0 || carol.ThreadID != carol.ID ||
+		!carol.CreatedAt.Equal(time.Date(2020, 1, 2, 10, 0, 0, 0, time.UTC)) {
+		t.Errorf("carol = %+v", carol)
+	}
+	if dan.ParentID != carol.ID || dan.ThreadID != carol.ID {
+		t.Errorf("reply before its parent in the file: parent %d thread %d, want %d", dan.ParentID, dan.ThreadID, carol.ID)
+	}
+	checks := map[string][2]string{
+		"Other blog": {"approved", "pingback"}, "Tracker": {"pending", "trackback"}, "Spammer": {"spam", "comment"},
+		"Rude": {"trash", "comment"}, "Eve": {"approved", "comment"},
+	}
+	for name, want := range checks {
+		if c := by[name]; c == nil || string(c.Status) != want[0] || c.Type != want[1] {
+			t.Errorf("%s = %+v, want %v", name, c, want)
+		}
+	}
+	if by["Eve"].ParentID != 0 || sum.Notes["replies to a comment missing from the export imported as top-level comments"] != 1 {
+		t.Errorf("orphan reply: parent %d, notes %v", by["Eve"].ParentID, sum.Notes)
+	}
+}
+
+func testWordPressImportPagesAndAttachments(t *testing.T, w *importedSite) {
+	ctx := context.Background()
+	db := w.db
+	post := w.post
+	team, _ := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 102))
+	about := mustImported(t, db, communique.KindArticle, 101)
+	if team == nil || team.ParentID != about || team.Type != communique.TypePage || team.MenuOrder != 2 {
+		t.Errorf("team = %+v, want parent %d", team, about)
+	}
+	at, err := db.FindAttachmentByID(ctx, mustImported(t, db, communique.KindAttachment, 201))
+	if err != nil || at.ArticleID != post.ID || at.MIMEType != "image/jpeg" || at.AltText != "The bridge at dawn" || at.Caption != "At dawn" || at.SourceID != 201 {
+		t.Errorf("attachment = %+v, %v", at, err)
+	}
+}
+
+func testWordPressImportRedirects(t *testing.T, w *importedSite) {
+	ctx := context.Background()
+	db := w.db
+	post := w.post
+	for path, want := range map[string][2]any{
+		"/2020/01/02/bridge-reopens/":            {communique.KindArticle, post.ID},
+		"/about/team/":                           {communique.KindArticle, mustImported(t, db, communique.KindArticle, 102)},
+		"/2020/01/02/bridge-reopens/the-bridge/": {communique.KindAttachment, mustImported(t, db, communique.KindAttachment, 201)},
+		"/category/news/local/":                  {communique.KindTerm, mustImported(t, db, communique.KindTerm, 21)},
+		"/tag/harbour/":                          {communique.KindTerm, mustImported(t, db, communique.KindTerm, 30)},
+		"/author/ann/":                           {communique.KindUser, mustImported(t, db, communique.KindUser, 7)},
+		"/author/bob-smith/":                     {communique.KindUser, mustImported(t, db, communique.KindUser, 8)},
+	} {
+		r, err := db.FindRedirect(ctx, path)
+		if err != nil || r.Kind != want[0] || r.TargetID != want[1] {
+			t.Errorf("redirect %s = %+v, %v; want %v", path, r, err, want)
+		}
+	}
+	_, err := db.FindRedirect(ctx, "/nothing/")
+	wantCode(t, err, communique.ENOTFOUND)
+	if id, err := db.FindImportedID(ctx, "", communique.KindArticle, 100); err != nil || id != post.ID {
+		t.Errorf("any-source lookup = %d, %v", id, err)
+	}
+}
+
+func testWordPressImportMenu(t *testing.T, w *importedSite) {
+	ctx := context.Background()
+	db := w.db
+	menus, err := db.FindMenus(ctx)
+	if err != nil || len(menus) != 1 {
+		t.Fatalf("menus = %v, %v", menus, err)
+	}
+	m := menus[0]
+	var got []string
+	for _, it := range m.Items {
+		parent := ""
+		for _, p := range m.Items {
+			if p.ID == it.ParentID {
+				parent = p.Label + " > "
 			}
 		}
-		if post.CommentCount != 4 {
-			t.Errorf("comment count = %d, want 4 approved", post.CommentCount)
+		got = append(got, parent+it.Label+" ("+it.ObjectType+")")
+	}
+	want := []string{"Home (custom)", "About us (article)", "About us > Team (article)", "News & Views (term)"}
+	if m.Slug != "main" || m.Name != "Main menu" || strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("menu %s %q: %v, want %v", m.Slug, m.Name, got, want)
+	}
+}
+
+func testWordPressImportReimportUpdates(t *testing.T, w *importedSite) {
+	ctx := context.Background()
+	db := w.db
+	post := w.post
+	before := countRows(t, db)
+	changed := strings.Replace(wxrFixture, "<title>Plans</title>", "<title>New plans</title>", 1)
+	sum := importFixture(t, db, changed)
+	for k, n := range w.created {
+		if c := sum.Counts[k]; c.Created != 0 || c.Updated != n {
+			t.Errorf("re-import %s = %+v, want %d updated", k, c, n)
 		}
-		guids, err := db.ArticleGUIDs(ctx, []int64{post.ID})
-		if err != nil || guids[post.ID] != "https://old.example.com/?p=100" {
-			t.Errorf("guid = %q, %v", guids[post.ID], err)
+	}
+	if after := countRows(t, db); after != before {
+		t.Errorf("rows after re-import = %s, before %s", after, before)
+	}
+	plans, _ := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 103))
+	if plans == nil || plans.Title != "New plans" {
+		t.Errorf("re-import did not update the title: %+v", plans)
+	}
+	list, _, _ := db.FindComments(ctx, communique.CommentFilter{ArticleID: &post.ID})
+	for _, c := range list {
+		if c.AuthorName == "Dan" && c.ParentID == 0 {
+			t.Error("re-import lost a reply's parent")
 		}
-	})
-	t.Run("Statuses", func(t *testing.T) {
-		for wpID, want := range map[int64]communique.Status{103: communique.StatusScheduled, 104: communique.StatusDraft,
-			105: communique.StatusDraft, 106: communique.StatusTrash, 107: communique.StatusDraft} {
-			a, err := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, wpID))
-			if err != nil || a.Status != want {
-				t.Errorf("post %d: %v, %v; want %s", wpID, a, err, want)
-			}
-		}
-		draft, _ := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 104))
-		if draft == nil || !draft.PublishedAt.IsZero() || draft.Slug != "draft" {
-			t.Errorf("draft = %+v", draft)
-		}
-		plans, _ := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 103))
-		if plans == nil || strings.Contains(plans.HTML, "wp:") || !strings.Contains(plans.HTML, "<p>Block body.</p>") ||
-			!strings.Contains(plans.HTML, `<a href="https://www.youtube.com/watch?v=abc"`) || strings.Contains(plans.HTML, "<br") {
-			t.Errorf("block body = %q", plans.HTML)
-		}
-	})
-	t.Run("Comments", func(t *testing.T) {
-		list, _, err := db.FindComments(ctx, communique.CommentFilter{ArticleID: &post.ID, Private: true})
-		if err != nil || len(list) != 7 {
-			t.Fatalf("comments = %d, %v", len(list), err)
-		}
-		by := map[string]*communique.Comment{}
-		for _, c := range list {
-			by[c.AuthorName] = c
-			if c.AvatarHash == "" {
-				t.Errorf("comment by %s has no avatar", c.AuthorName)
-			}
-		}
-		carol, dan := by["Carol"], by["Dan"]
-		if carol.Status != communique.CommentApproved || carol.AuthorEmail != "carol@example.com" || carol.AuthorIP != "192.0.2.5" ||
-			carol.AuthorURL != "http://carol.example.com" || !strings.Contains(carol.HTML, "<b>Great</b>") || carol.ParentID != 0 || carol.ThreadID != carol.ID ||
-			!carol.CreatedAt.Equal(time.Date(2020, 1, 2, 10, 0, 0, 0, time.UTC)) {
-			t.Errorf("carol = %+v", carol)
-		}
-		if dan.ParentID != carol.ID || dan.ThreadID != carol.ID {
-			t.Errorf("reply before its parent in the file: parent %d thread %d, want %d", dan.ParentID, dan.ThreadID, carol.ID)
-		}
-		checks := map[string][2]string{
-			"Other blog": {"approved", "pingback"}, "Tracker": {"pending", "trackback"}, "Spammer": {"spam", "comment"},
-			"Rude": {"trash", "comment"}, "Eve": {"approved", "comment"},
-		}
-		for name, want := range checks {
-			if c := by[name]; c == nil || string(c.Status) != want[0] || c.Type != want[1] {
-				t.Errorf("%s = %+v, want %v", name, c, want)
-			}
-		}
-		if by["Eve"].ParentID != 0 || sum.Notes["replies to a comment missing from the export imported as top-level comments"] != 1 {
-			t.Errorf("orphan reply: parent %d, notes %v", by["Eve"].ParentID, sum.Notes)
-		}
-	})
-	t.Run("PagesAndAttachments", func(t *testing.T) {
-		team, _ := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 102))
-		about := mustImported(t, db, communique.KindArticle, 101)
-		if team == nil || team.ParentID != about || team.Type != communique.TypePage || team.MenuOrder != 2 {
-			t.Errorf("team = %+v, want parent %d", team, about)
-		}
-		at, err := db.FindAttachmentByID(ctx, mustImported(t, db, communique.KindAttachment, 201))
-		if err != nil || at.ArticleID != post.ID || at.MIMEType != "image/jpeg" || at.AltText != "The bridge at dawn" || at.Caption != "At dawn" || at.SourceID != 201 {
-			t.Errorf("attachment = %+v, %v", at, err)
-		}
-	})
-	t.Run("Redirects", func(t *testing.T) {
-		for path, want := range map[string][2]any{
-			"/2020/01/02/bridge-reopens/":            {communique.KindArticle, post.ID},
-			"/about/team/":                           {communique.KindArticle, mustImported(t, db, communique.KindArticle, 102)},
-			"/2020/01/02/bridge-reopens/the-bridge/": {communique.KindAttachment, mustImported(t, db, communique.KindAttachment, 201)},
-			"/category/news/local/":                  {communique.KindTerm, mustImported(t, db, communique.KindTerm, 21)},
-			"/tag/harbour/":                          {communique.KindTerm, mustImported(t, db, communique.KindTerm, 30)},
-			"/author/ann/":                           {communique.KindUser, mustImported(t, db, communique.KindUser, 7)},
-			"/author/bob-smith/":                     {communique.KindUser, mustImported(t, db, communique.KindUser, 8)},
-		} {
-			r, err := db.FindRedirect(ctx, path)
-			if err != nil || r.Kind != want[0] || r.TargetID != want[1] {
-				t.Errorf("redirect %s = %+v, %v; want %v", path, r, err, want)
-			}
-		}
-		_, err := db.FindRedirect(ctx, "/nothing/")
-		wantCode(t, err, communique.ENOTFOUND)
-		if id, err := db.FindImportedID(ctx, "", communique.KindArticle, 100); err != nil || id != post.ID {
-			t.Errorf("any-source lookup = %d, %v", id, err)
-		}
-	})
-	t.Run("Menu", func(t *testing.T) {
-		menus, err := db.FindMenus(ctx)
-		if err != nil || len(menus) != 1 {
-			t.Fatalf("menus = %v, %v", menus, err)
-		}
-		m := menus[0]
-		var got []string
-		for _, it := range m.Items {
-			parent := ""
-			for _, p := range m.Items {
-				if p.ID == it.ParentID {
-					parent = p.Label + " > "
-				}
-			}
-			got = append(got, parent+it.Label+" ("+it.ObjectType+")")
-		}
-		want := []string{"Home (custom)", "About us (article)", "About us > Team (article)", "News & Views (term)"}
-		if m.Slug != "main" || m.Name != "Main menu" || strings.Join(got, ", ") != strings.Join(want, ", ") {
-			t.Errorf("menu %s %q: %v, want %v", m.Slug, m.Name, got, want)
-		}
-	})
-	t.Run("ReimportUpdates", func(t *testing.T) {
-		before := countRows(t, db)
-		changed := strings.Replace(wxrFixture, "<title>Plans</title>", "<title>New plans</title>", 1)
-		sum := importFixture(t, db, changed)
-		for k, n := range want {
-			if c := sum.Counts[k]; c.Created != 0 || c.Updated != n {
-				t.Errorf("re-import %s = %+v, want %d updated", k, c, n)
-			}
-		}
-		if after := countRows(t, db); after != before {
-			t.Errorf("rows after re-import = %s, before %s", after, before)
-		}
-		plans, _ := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 103))
-		if plans == nil || plans.Title != "New plans" {
-			t.Errorf("re-import did not update the title: %+v", plans)
-		}
-		list, _, _ := db.FindComments(ctx, communique.CommentFilter{ArticleID: &post.ID})
-		for _, c := range list {
-			if c.AuthorName == "Dan" && c.ParentID == 0 {
-				t.Error("re-import lost a reply's parent")
-			}
-		}
-	})
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

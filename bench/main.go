@@ -119,77 +119,138 @@ func run(c config) error {
 	} else {
 		log.Printf("work folder kept: %s", work)
 	}
-	bin := filepath.Join(work, "communique")
-	log.Printf("building %s", bin)
-	build := exec.Command("go", "build", "-o", bin, "./cmd/communique")
+	b := &benchRun{c: c, wrk: wrk, work: work, bin: filepath.Join(work, "communique"), data: filepath.Join(work, "data"),
+		rep: &Report{Date: time.Now().UTC().Format(time.RFC3339), Machine: machine(), Articles: c.articles, Comments: c.comments,
+			Duration: c.duration.String(), Connections: c.connections}}
+	if err := b.build(); err != nil {
+		return err
+	}
+	if err := b.importSite(); err != nil {
+		return err
+	}
+	acked, err := b.loadCached()
+	if err != nil {
+		return err
+	}
+	if err := b.checkDurable(acked); err != nil {
+		return err
+	}
+	if err := b.loadUncached(); err != nil {
+		return err
+	}
+	b.rep.StoreSizeMB = dirSizeMB(b.data)
+	finish(b.rep, c)
+	return writeReport(b.rep, c.out)
+}
+
+// benchRun is one run of the benchmark: the binary it built, the site's
+// data folder and the report it fills in.
+type benchRun struct {
+	c    config
+	wrk  string // the wrk binary
+	work string // the temporary folder everything lives in
+	bin  string // the communique binary
+	data string // the site's data folder
+	rep  *Report
+}
+
+func (b *benchRun) build() error {
+	log.Printf("building %s", b.bin)
+	build := exec.Command("go", "build", "-o", b.bin, "./cmd/communique")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("build: %w", err)
 	}
-	data := filepath.Join(work, "data")
-	rep := &Report{Date: time.Now().UTC().Format(time.RFC3339), Machine: machine(), Articles: c.articles, Comments: c.comments,
-		Duration: c.duration.String(), Connections: c.connections}
+	return nil
+}
 
-	xmlPath := filepath.Join(work, "site.xml")
+// cli runs a command of the binary on the site's data folder.
+func (b *benchRun) cli(args ...string) (string, error) {
+	cmd := exec.Command(b.bin, append(args, "--data", b.data)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if err != nil {
+		return out.String(), fmt.Errorf("%s: %v: %s", strings.Join(args, " "), err, errb.String())
+	}
+	return out.String(), nil
+}
+
+// importSite writes a WordPress export of the configured size, times its
+// import and opens the comment form to the load.
+func (b *benchRun) importSite() error {
+	c := b.c
+	xmlPath := filepath.Join(b.work, "site.xml")
 	log.Printf("writing a WordPress export of %d articles and %d comments", c.articles, c.comments)
 	if err := writeWXR(xmlPath, c.articles, c.comments); err != nil {
 		return err
 	}
-	cli := func(args ...string) (string, error) {
-		cmd := exec.Command(bin, append(args, "--data", data)...)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		if err != nil {
-			return out.String(), fmt.Errorf("%s: %v: %s", strings.Join(args, " "), err, errb.String())
-		}
-		return out.String(), nil
-	}
 	log.Printf("importing")
 	start := time.Now()
-	if _, err := cli("import", "wordpress", xmlPath); err != nil {
+	if _, err := b.cli("import", "wordpress", xmlPath); err != nil {
 		return err
 	}
-	rep.ImportSecs = time.Since(start).Seconds()
-	rep.ImportRate = float64(c.comments) / rep.ImportSecs
-	log.Printf("imported in %.1f s (%.0f comments/s)", rep.ImportSecs, rep.ImportRate)
+	b.rep.ImportSecs = time.Since(start).Seconds()
+	b.rep.ImportRate = float64(c.comments) / b.rep.ImportSecs
+	log.Printf("imported in %.1f s (%.0f comments/s)", b.rep.ImportSecs, b.rep.ImportRate)
 	for k, v := range map[string]string{"comment_flood_seconds": "0", "comment_min_seconds": "0", "comment_previously_approved": "false", "comment_max_links": "100"} {
-		if _, err := cli("settings", "set", k, v); err != nil {
+		if _, err := b.cli("settings", "set", k, v); err != nil {
 			return err
 		}
 	}
+	return nil
+}
 
-	// The cached server.
-	srv, err := startServer(bin, data, true)
+// loadCached serves the site with its page cache, loads its pages, then
+// posts comments while readers load the hot article. It returns the
+// texts of the comments the server acknowledged.
+func (b *benchRun) loadCached() ([]string, error) {
+	srv, err := startServer(b.bin, b.data, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rep.StartupMs = srv.startup.Seconds() * 1000
+	b.rep.StartupMs = srv.startup.Seconds() * 1000
 	hot := srv.base + hotPath
 	body, err := fetch(hot)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if m := regexp.MustCompile(`name="comment_post_ID" value="(\d+)"`).FindStringSubmatch(body); m != nil {
 		hotID, _ = strconv.Atoi(m[1])
 	} else {
 		srv.stop()
-		return errors.New("the hot article has no comment form")
+		return nil, errors.New("the hot article has no comment form")
 	}
 	if n := strings.Count(body, `class="comment `); n != 50 {
 		srv.stop()
-		return fmt.Errorf("the hot article shows %d comments, want 50", n)
+		return nil, fmt.Errorf("the hot article shows %d comments, want 50", n)
 	}
-	static, err := serveStatic([]byte(body))
+	if err := b.loadPages(srv, body); err != nil {
+		srv.stop()
+		return nil, err
+	}
+	acked, err := b.postUnderLoad(srv)
+	if err != nil {
+		srv.stop()
+		return nil, err
+	}
+	b.rep.PeakMemoryMB = srv.peakMemoryMB()
+	srv.stop()
+	return acked, nil
+}
+
+// loadPages loads each kind of page in turn, beside a static server of
+// the hot article's bytes as the reference to beat.
+func (b *benchRun) loadPages(srv *server, hotBody string) error {
+	static, err := serveStatic([]byte(hotBody))
 	if err != nil {
 		return err
 	}
 	defer static.Close()
-
 	loads := []struct{ name, url string }{
 		{"static reference (same article bytes)", "http://" + static.Addr().String() + "/"},
-		{"article with 50 comments, cached", hot},
+		{"article with 50 comments, cached", srv.base + hotPath},
 		// The reference again: the first load of a run can be slow to
 		// warm up, and the higher of the two is the one to beat.
 		{"static reference, again", "http://" + static.Addr().String() + "/"},
@@ -202,20 +263,23 @@ func run(c config) error {
 	}
 	for _, l := range loads {
 		fetch(l.url) // warm
-		res, err := runWrk(wrk, l.url, c)
+		res, err := runWrk(b.wrk, l.url, b.c)
 		if err != nil {
-			srv.stop()
 			return fmt.Errorf("%s: %w", l.name, err)
 		}
 		res.Name = l.name
-		rep.Results = append(rep.Results, res)
+		b.rep.Results = append(b.rep.Results, res)
 		log.Printf("%-40s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", res.Name, res.RPS, res.P50ms, res.P99ms, res.Errors)
 	}
+	return nil
+}
 
-	// Comment POSTs at a steady rate while readers load the hot article:
-	// first at a steady rate (the target's load: the machine has room to
-	// spare, as a server should), then with wrk reading flat out, which
-	// shows how writes fare when the readers take every cycle there is.
+// postUnderLoad posts comments at a steady rate while readers load the
+// hot article: first at a steady rate (the target's load: the machine
+// has room to spare, as a server should), then with wrk reading flat out,
+// which shows how writes fare when the readers take every cycle there is.
+func (b *benchRun) postUnderLoad(srv *server) ([]string, error) {
+	c, hot := b.c, srv.base+hotPath
 	var acked []string
 	for _, paced := range []bool{true, false} {
 		readers := "readers flat out"
@@ -230,32 +294,31 @@ func run(c config) error {
 		go func() {
 			defer wg.Done()
 			if paced {
-				read, readErr = runWrkPaced(wrk, hot, c, c.readRate, work)
+				read, readErr = runWrkPaced(b.wrk, hot, c, c.readRate, b.work)
 			} else {
-				read, readErr = runWrk(wrk, hot, c)
+				read, readErr = runWrk(b.wrk, hot, c)
 			}
 		}()
 		posts, ok, err := postComments(srv.base, c.postRate, c.duration)
 		wg.Wait()
 		if err != nil {
-			srv.stop()
-			return err
+			return nil, err
 		}
 		if readErr != nil {
-			srv.stop()
-			return readErr
+			return nil, readErr
 		}
 		acked = append(acked, ok...)
 		posts.Name, read.Name = fmt.Sprintf("comment POST at %d/s, %s", c.postRate, readers), "article reads beside them, "+readers
-		rep.Results = append(rep.Results, posts, read)
+		b.rep.Results = append(b.rep.Results, posts, read)
 		log.Printf("%-40s %9.1f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", posts.Name, posts.RPS, posts.P50ms, posts.P99ms, posts.Errors)
 		log.Printf("%-40s %9.1f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", read.Name, read.RPS, read.P50ms, read.P99ms, read.Errors)
 	}
-	rep.PeakMemoryMB = srv.peakMemoryMB()
-	srv.stop()
+	return acked, nil
+}
 
-	// Durability: every acknowledged comment is in the store.
-	out, err := cli("comment", "list", "--post", strconv.Itoa(hotID), "--json")
+// checkDurable reads every acknowledged comment back from the store.
+func (b *benchRun) checkDurable(acked []string) error {
+	out, err := b.cli("comment", "list", "--post", strconv.Itoa(hotID), "--json")
 	if err != nil {
 		return err
 	}
@@ -279,25 +342,25 @@ func run(c config) error {
 		return fmt.Errorf("%d of %d acknowledged comments are missing from the store", lost, len(acked))
 	}
 	log.Printf("all %d acknowledged comments read back from the store", len(acked))
+	return nil
+}
 
-	// The same article with the page cache off.
-	srv, err = startServer(bin, data, false)
+// loadUncached loads the same article with the page cache off.
+func (b *benchRun) loadUncached() error {
+	srv, err := startServer(b.bin, b.data, false)
 	if err != nil {
 		return err
 	}
 	fetch(srv.base + hotPath)
-	res, err := runWrk(wrk, srv.base+hotPath, c)
+	res, err := runWrk(b.wrk, srv.base+hotPath, b.c)
 	srv.stop()
 	if err != nil {
 		return err
 	}
 	res.Name = "article with 50+ comments, cache off"
-	rep.Results = append(rep.Results, res)
+	b.rep.Results = append(b.rep.Results, res)
 	log.Printf("%-40s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", res.Name, res.RPS, res.P50ms, res.P99ms, res.Errors)
-
-	rep.StoreSizeMB = dirSizeMB(data)
-	finish(rep, c)
-	return writeReport(rep, c.out)
+	return nil
 }
 
 // finish computes the ratios and checks the targets.

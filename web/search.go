@@ -70,7 +70,6 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 
 // search renders the results of query q with the request's filters.
 func (s *Server) search(w http.ResponseWriter, r *http.Request, st *site, q string) {
-	ctx := r.Context()
 	params := r.URL.Query()
 	data := searchPage{
 		Query:    strings.TrimSpace(q),
@@ -80,36 +79,72 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, st *site, q stri
 		To:       params.Get("to"),
 		Page:     1,
 	}
-	status := http.StatusOK
 	f := communique.SearchFilter{Query: data.Query}
-	var filtered bool
-
 	// Filters first, so the form shows them whatever happens to the query.
+	cats := searchCategories(st)
+	filtered := s.searchFilters(r.Context(), st, &data, &f, cats)
+	if n, err := strconv.Atoi(params.Get("page")); err == nil && n > 1 {
+		data.Page = min(n, maxSearchPage)
+	}
+
+	status, title := http.StatusOK, "Search"
+	if err := communique.SearchQueryError(data.Query); data.Query == "" {
+		// The empty form: nothing to say yet.
+	} else if err != nil {
+		status = refuseSearchQuery(&data, err)
+	} else {
+		var answered bool
+		if status, answered = s.runSearch(w, r, st, &data, f, filtered, cats); answered {
+			return
+		}
+		title = "Search results for “" + shorten(data.Query, 60) + "”"
+		if data.Page > 1 {
+			title += " – Page " + strconv.Itoa(data.Page)
+		}
+	}
+	s.fillPageFrom(r, st, &data.pageData, title, "")
+	// Results pages are endless and thin: crawlers should not index them.
+	data.NoIndex = true
+	s.render(w, r, status, "search", data)
+}
+
+// searchCategories are the categories with articles, in the order of
+// their labels.
+func searchCategories(st *site) []*communique.Term {
 	var cats []*communique.Term
 	for _, c := range st.cats {
 		if c.Count > 0 {
 			cats = append(cats, c)
 		}
 	}
-	label := func(c *communique.Term) string {
-		var names []string
-		for _, slug := range communique.TermPath(c, st.cats) {
-			for _, x := range st.cats {
-				if x.Slug == slug {
-					names = append(names, x.Name)
-					break
-				}
+	sort.Slice(cats, func(i, j int) bool { return categoryLabel(cats[i], st.cats) < categoryLabel(cats[j], st.cats) })
+	return cats
+}
+
+// categoryLabel names a category with its parents: "News › Local".
+func categoryLabel(c *communique.Term, all map[int64]*communique.Term) string {
+	var names []string
+	for _, slug := range communique.TermPath(c, all) {
+		for _, x := range all {
+			if x.Slug == slug {
+				names = append(names, x.Name)
+				break
 			}
 		}
-		return strings.Join(names, " › ")
 	}
-	sort.Slice(cats, func(i, j int) bool { return label(cats[i]) < label(cats[j]) })
+	return strings.Join(names, " › ")
+}
+
+// searchFilters fills the form's choices of category and author, and
+// sets in f the filters the request asks for. It reports whether any was
+// set; a date it cannot read is left out with a message.
+func (s *Server) searchFilters(ctx context.Context, st *site, data *searchPage, f *communique.SearchFilter, cats []*communique.Term) (filtered bool) {
 	for _, c := range cats {
 		selected := c.Slug == data.Category
 		if selected {
 			f.CategoryID, filtered = &c.ID, true
 		}
-		data.Categories = append(data.Categories, option{c.Slug, label(c), selected})
+		data.Categories = append(data.Categories, option{c.Slug, categoryLabel(c, st.cats), selected})
 	}
 	if users, err := s.store.FindUsers(ctx, communique.UserFilter{Limit: 500}); err == nil {
 		for _, u := range users {
@@ -142,90 +177,100 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, st *site, q stri
 		}
 		*d.dst, filtered = &t, true
 	}
-	if n, err := strconv.Atoi(params.Get("page")); err == nil && n > 1 {
-		data.Page = min(n, maxSearchPage)
-	}
+	return filtered
+}
 
-	title := "Search"
-	if err := communique.SearchQueryError(data.Query); data.Query == "" {
-		// The empty form: nothing to say yet.
-	} else if err != nil {
+// refuseSearchQuery says why a query cannot be searched. A query too long
+// or not UTF-8 is a bad request, shown back cut to what the form takes.
+func refuseSearchQuery(data *searchPage, err error) (status int) {
+	data.Message = communique.ErrorMessage(err)
+	if utf8.RuneCountInString(data.Query) <= communique.MaxSearchQuery && utf8.ValidString(data.Query) {
+		return http.StatusOK
+	}
+	data.Query = strings.ToValidUTF8(data.Query, "")
+	if r := []rune(data.Query); len(r) > communique.MaxSearchQuery {
+		data.Query = string(r[:communique.MaxSearchQuery])
+	}
+	return http.StatusBadRequest
+}
+
+// runSearch searches and fills the page with a page of results, or with
+// why there are none. answered is true when it has written the response
+// itself (an error, or a page past the last).
+func (s *Server) runSearch(w http.ResponseWriter, r *http.Request, st *site, data *searchPage, f communique.SearchFilter,
+	filtered bool, cats []*communique.Term) (status int, answered bool) {
+	ctx := r.Context()
+	per := st.settings.PostsPerPage
+	f.Limit, f.Offset = per, (data.Page-1)*per
+	hits, total, err := s.searchLimited(ctx, f)
+	switch {
+	case errors.Is(err, errSearchBusy):
+		w.Header().Set("Retry-After", "5")
+		data.Message = "Search is busy at the moment. Please try again in a few seconds."
+		return http.StatusServiceUnavailable, false
+	case communique.ErrorCode(err) == communique.EINVALID:
 		data.Message = communique.ErrorMessage(err)
-		if utf8.RuneCountInString(data.Query) > communique.MaxSearchQuery || !utf8.ValidString(data.Query) {
-			status = http.StatusBadRequest
-			data.Query = strings.ToValidUTF8(data.Query, "")
-			if r := []rune(data.Query); len(r) > communique.MaxSearchQuery {
-				data.Query = string(r[:communique.MaxSearchQuery])
-			}
-		}
-	} else {
-		per := st.settings.PostsPerPage
-		f.Limit, f.Offset = per, (data.Page-1)*per
-		hits, total, err := s.searchLimited(ctx, f)
-		if errors.Is(err, errSearchBusy) {
-			status = http.StatusServiceUnavailable
-			w.Header().Set("Retry-After", "5")
-			data.Message = "Search is busy at the moment. Please try again in a few seconds."
-		} else if communique.ErrorCode(err) == communique.EINVALID {
-			data.Message = communique.ErrorMessage(err)
-		} else if err != nil {
-			s.renderError(w, r, err)
-			return
-		} else {
-			data.Searched, data.Total = true, total
-			data.More = total >= communique.MaxSearchResults
-			data.Pages = max(1, (total+per-1)/per)
-			if data.Page > data.Pages {
-				s.notFound(w, r)
-				return
-			}
-			for _, h := range hits {
-				data.Results = append(data.Results, &searchResult{
-					articleView: s.view(ctx, st, h.Article),
-					TitleHTML:   highlightHTML(h.Title),
-					SnippetHTML: highlightHTML(h.Snippet),
-				})
-			}
-			pageURL := func(n int) string {
-				v := url.Values{"q": {data.Query}}
-				for k, val := range map[string]string{"category": data.Category, "author": data.Author, "from": data.From, "to": data.To} {
-					if val != "" {
-						v.Set(k, val)
-					}
-				}
-				if n > 1 {
-					v.Set("page", strconv.Itoa(n))
-				}
-				return "/search?" + v.Encode()
-			}
-			if data.Page > 1 {
-				data.PrevURL = pageURL(data.Page - 1)
-			}
-			if data.Page < data.Pages {
-				data.NextURL = pageURL(data.Page + 1)
-			}
-			if total == 0 && filtered {
-				data.Unfiltered = "/search?" + url.Values{"q": {data.Query}}.Encode()
-			}
-			if total == 0 {
-				sort.Slice(cats, func(i, j int) bool { return cats[i].Count > cats[j].Count })
-				for i, c := range cats {
-					if i == 6 {
-						break
-					}
-					data.Browse = append(data.Browse, link{c.Name, s.termURL(st, c)})
-				}
-			}
-		}
-		title = "Search results for “" + shorten(data.Query, 60) + "”"
-		if data.Page > 1 {
-			title += " – Page " + strconv.Itoa(data.Page)
+		return http.StatusOK, false
+	case err != nil:
+		s.renderError(w, r, err)
+		return 0, true
+	}
+	data.Searched, data.Total = true, total
+	data.More = total >= communique.MaxSearchResults
+	data.Pages = max(1, (total+per-1)/per)
+	if data.Page > data.Pages {
+		s.notFound(w, r)
+		return 0, true
+	}
+	for _, h := range hits {
+		data.Results = append(data.Results, &searchResult{
+			articleView: s.view(ctx, st, h.Article),
+			TitleHTML:   highlightHTML(h.Title),
+			SnippetHTML: highlightHTML(h.Snippet),
+		})
+	}
+	if data.Page > 1 {
+		data.PrevURL = data.pageURL(data.Page - 1)
+	}
+	if data.Page < data.Pages {
+		data.NextURL = data.pageURL(data.Page + 1)
+	}
+	if total == 0 && filtered {
+		data.Unfiltered = "/search?" + url.Values{"q": {data.Query}}.Encode()
+	}
+	if total == 0 {
+		data.Browse = s.busiestCategories(st, cats, 6)
+	}
+	return http.StatusOK, false
+}
+
+// pageURL is the address of page n of the same search.
+func (p *searchPage) pageURL(n int) string {
+	v := url.Values{"q": {p.Query}}
+	for k, val := range map[string]string{"category": p.Category, "author": p.Author, "from": p.From, "to": p.To} {
+		if val != "" {
+			v.Set(k, val)
 		}
 	}
-	s.fillPageFrom(r, st, &data.pageData, title, "")
-	// Results pages are endless and thin: crawlers should not index them.
-	data.NoIndex = true
-	s.render(w, r, status, "search", data)
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	return "/search?" + v.Encode()
+}
+
+// busiestCategories links to the n categories with most articles, to
+// browse when a search found nothing.
+func (s *Server) busiestCategories(st *site, cats []*communique.Term, n int) []link {
+	cats = append([]*communique.Term(nil), cats...)
+	sort.Slice(cats, func(i, j int) bool { return cats[i].Count > cats[j].Count })
+	var links []link
+	for i, c := range cats {
+		if i == n {
+			break
+		}
+		links = append(links, link{c.Name, s.termURL(st, c)})
+	}
+	return links
 }
 
 // errSearchBusy says every search slot stayed taken while a search

@@ -350,7 +350,6 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 		}
 		segs = segs[:n-2]
 	}
-	ctx := r.Context()
 	if len(segs) == 0 && s.redirectQuery(w, r, st) {
 		return // a WordPress link by id (redirect.go)
 	}
@@ -381,6 +380,14 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	s.serveArticlePath(w, r, st, segs)
+}
+
+// serveArticlePath serves the article or page at the path segments, with a
+// trailing comment-page-N/ selecting a page of its comments, or sends an
+// old address on to where the article lives now.
+func (s *Server) serveArticlePath(w http.ResponseWriter, r *http.Request, st *site, segs []string) {
+	ctx := r.Context()
 	// A trailing comment-page-N/ selects a page of an article's comments.
 	opts := articleOptions{commentPage: 1}
 	if n := len(segs); n >= 2 && strings.HasPrefix(segs[n-1], "comment-page-") {

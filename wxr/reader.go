@@ -357,7 +357,11 @@ func (r *Reader) itemChild(t xml.StartElement) error {
 	if r.itemSent {
 		return r.skip()
 	}
-	it := r.item
+	return r.itemField(r.item, key, t)
+}
+
+// itemField reads the element t, named key, into a field of it.
+func (r *Reader) itemField(it *Item, key string, t xml.StartElement) error {
 	var err error
 	switch key {
 	case "title":
@@ -417,19 +421,8 @@ func (r *Reader) itemChild(t xml.StartElement) error {
 	case "wp:attachment_url":
 		it.AttachmentURL, err = r.text()
 	case "category":
-		tm := ItemTerm{}
-		for _, a := range t.Attr {
-			switch a.Name.Local {
-			case "domain":
-				tm.Domain = a.Value
-			case "nicename":
-				tm.Nicename = a.Value
-			}
-		}
-		tm.Name, err = r.text()
-		if tm.Domain == "" {
-			tm.Domain = TaxonomyCategory // RSS 2.0 categories without a domain
-		}
+		var tm ItemTerm
+		tm, err = r.itemTerm(t)
 		it.Terms = append(it.Terms, tm)
 	case "wp:postmeta":
 		var m Meta
@@ -439,6 +432,26 @@ func (r *Reader) itemChild(t xml.StartElement) error {
 		err = r.skip()
 	}
 	return err
+}
+
+// itemTerm reads a category element: a term of the taxonomy in its
+// domain attribute.
+func (r *Reader) itemTerm(t xml.StartElement) (ItemTerm, error) {
+	tm := ItemTerm{}
+	for _, a := range t.Attr {
+		switch a.Name.Local {
+		case "domain":
+			tm.Domain = a.Value
+		case "nicename":
+			tm.Nicename = a.Value
+		}
+	}
+	var err error
+	tm.Name, err = r.text()
+	if tm.Domain == "" {
+		tm.Domain = TaxonomyCategory // RSS 2.0 categories without a domain
+	}
+	return tm, err
 }
 
 func (r *Reader) comment() (*Comment, error) {

@@ -1,6 +1,7 @@
 // Package storetest is the conformance suite every Communiqué store runs:
 // the SQLite and PostgreSQL packages call Run with a fresh store each, so a
-// rule proven here holds on both.
+// rule proven here holds on both. Other packages run their own tests on
+// both stores with ForEachStore (stores.go).
 package storetest
 
 import (

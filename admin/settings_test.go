@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"communique"
+	"communique/storetest"
 )
 
 // settingField returns the settings page's block for one key: its input,
@@ -24,8 +25,8 @@ func settingField(body, key string) string {
 // TestSettingsRefusals: each bad value comes back as 400 with its rule
 // beside its field, every value typed kept, and nothing stored.
 func TestSettingsRefusals(t *testing.T) {
-	forEachStore(t, func(t *testing.T, st store) {
-		n := newNewsroom(t, st)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
 		root := n.SignIn(t, communique.RoleAdministrator)
 		cases := []struct {
 			name    string

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"communique/sqlstore"
+	"communique/storetest"
 	"communique/wpapi"
 )
 
@@ -16,7 +17,7 @@ import (
 // stores nothing; what GET shows can be sent back as is.
 func TestSettingsRefusals(t *testing.T) {
 	t.Parallel()
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		a := serve(t, f, wpapi.Config{})
 		stored := func() string {

@@ -12,75 +12,46 @@ import (
 	"testing"
 
 	"communique"
-	"communique/postgres"
 	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storeops"
 	"communique/storetest"
 )
 
-func mustOpenSQLite(tb testing.TB) *sqlstore.DB {
-	tb.Helper()
-	db, err := sqlite.Open(context.Background(), tb.TempDir())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
-func mustOpenPostgres(tb testing.TB) *sqlstore.DB {
-	tb.Helper()
-	db, err := postgres.Open(context.Background(), storetest.PostgresDSN(tb))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
-var stores = []struct {
-	name string
-	open func(testing.TB) *sqlstore.DB
-}{{"SQLite", mustOpenSQLite}, {"PostgreSQL", mustOpenPostgres}}
-
 // TestCatalogue proves the catalogue is every table of both schemas with
 // their columns: a migration that adds a table or a column fails here
 // until the catalogue knows it.
 func TestCatalogue(t *testing.T) {
-	for _, s := range stores {
-		t.Run(s.name, func(t *testing.T) {
-			db := s.open(t)
-			have, err := db.Engine().Tables(context.Background(), db.ReadPool())
-			if err != nil {
-				t.Fatal(err)
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		have, err := db.Engine().Tables(context.Background(), db.ReadPool())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, cols := range have {
+			tab, ok := storeops.FindTable(name)
+			if !ok {
+				t.Errorf("table %s is not in the catalogue", name)
+				continue
 			}
-			for name, cols := range have {
-				tab, ok := storeops.FindTable(name)
-				if !ok {
-					t.Errorf("table %s is not in the catalogue", name)
-					continue
-				}
-				slices.Sort(cols)
-				want := tab.ColumnNames()
-				slices.Sort(want)
-				if !slices.Equal(cols, want) {
-					t.Errorf("table %s has columns %v, the catalogue %v", name, cols, want)
-				}
+			slices.Sort(cols)
+			want := tab.ColumnNames()
+			slices.Sort(want)
+			if !slices.Equal(cols, want) {
+				t.Errorf("table %s has columns %v, the catalogue %v", name, cols, want)
 			}
-			for _, tab := range storeops.Tables {
-				if _, ok := have[tab.Name]; !ok {
-					t.Errorf("the catalogue's table %s is not in the schema", tab.Name)
-				}
+		}
+		for _, tab := range storeops.Tables {
+			if _, ok := have[tab.Name]; !ok {
+				t.Errorf("the catalogue's table %s is not in the schema", tab.Name)
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestCatalogueKinds proves each column's kind, each key and each
 // identity column are what PostgreSQL, which types its columns, has.
 func TestCatalogueKinds(t *testing.T) {
-	db := mustOpenPostgres(t)
+	db := storetest.PostgreSQL.Open(t)
 	kinds := map[string]storeops.Kind{"bigint": storeops.Int, "integer": storeops.Int, "smallint": storeops.Int, "text": storeops.Text,
 		"timestamp with time zone": storeops.Time, "boolean": storeops.Bool, "double precision": storeops.Float, "bytea": storeops.Bytes}
 	for _, tab := range storeops.Tables {
@@ -113,7 +84,7 @@ func TestCatalogueKinds(t *testing.T) {
 // TestCatalogueOrder proves the catalogue lists a table after those it
 // refers to, keys and references as SQLite declares them.
 func TestCatalogueOrder(t *testing.T) {
-	db := mustOpenSQLite(t)
+	db := storetest.SQLite.Open(t)
 	seen := map[string]bool{}
 	for _, tab := range storeops.Tables {
 		rows, err := db.ReadPool().Query(`SELECT "table", "from" FROM pragma_foreign_key_list(?)`, tab.Name)
@@ -189,7 +160,7 @@ func fill(t *testing.T, db *sqlstore.DB) {
 // manifest), Dump and VerifyCopy compute it; a changed row shows.
 func TestChecksumAcrossStores(t *testing.T) {
 	ctx := context.Background()
-	src, dst := mustOpenSQLite(t), mustOpenPostgres(t)
+	src, dst := storetest.SQLite.Open(t), storetest.PostgreSQL.Open(t)
 	fill(t, src)
 	if err := storeops.Copy(ctx, dst, src, storeops.CopyOptions{}); err != nil {
 		t.Fatal(err)
@@ -248,7 +219,7 @@ func TestChecksumAcrossStores(t *testing.T) {
 // checksums; the first format's dump (PostgreSQL's text forms) loads too.
 func TestDumpLoad(t *testing.T) {
 	ctx := context.Background()
-	db := mustOpenPostgres(t)
+	db := storetest.PostgreSQL.Open(t)
 	fill(t, db)
 	dir := t.TempDir()
 	sums, err := storeops.Dump(ctx, db, func(table string) (io.Writer, error) {
@@ -294,69 +265,63 @@ func TestDumpLoad(t *testing.T) {
 // a manifest of the first format is read and verified by row counts.
 func TestArchive(t *testing.T) {
 	ctx := context.Background()
-	for _, s := range stores {
-		t.Run(s.name, func(t *testing.T) {
-			db := s.open(t)
-			fill(t, db)
-			var buf bytes.Buffer
-			m, err := storeops.Write(ctx, &buf, storeops.Source{Store: db, OpenSnapshot: func(ctx context.Context, path string) (storeops.Snapshot, error) {
-				return sqlite.OpenReadOnly(ctx, path)
-			}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if m.Format != storeops.Format || m.Store != db.Dialect() || m.Tables["comments"].Rows != 2 {
-				t.Fatalf("manifest %s of %s, %d comments", m.Format, m.Store, m.Tables["comments"].Rows)
-			}
-			read, err := storeops.Read(ctx, bytes.NewReader(buf.Bytes()), t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := storeops.Checksums(ctx, db, read.Columns())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := read.Verify(got); err != nil {
-				t.Errorf("the store differs from its own backup: %v", err)
-			}
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		fill(t, db)
+		var buf bytes.Buffer
+		m, err := storeops.Write(ctx, &buf, storeops.Source{Store: db, OpenSnapshot: func(ctx context.Context, path string) (storeops.Snapshot, error) {
+			return sqlite.OpenReadOnly(ctx, path)
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Format != storeops.Format || m.Store != db.Dialect() || m.Tables["comments"].Rows != 2 {
+			t.Fatalf("manifest %s of %s, %d comments", m.Format, m.Store, m.Tables["comments"].Rows)
+		}
+		read, err := storeops.Read(ctx, bytes.NewReader(buf.Bytes()), t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := storeops.Checksums(ctx, db, read.Columns())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := read.Verify(got); err != nil {
+			t.Errorf("the store differs from its own backup: %v", err)
+		}
 
-			// The first format's table sums were of another form: only the
-			// row counts are compared.
-			read.Format = storeops.FormatV1
-			for name, ts := range read.Tables {
-				ts.SHA256 = strings.Repeat("0", 64)
-				read.Tables[name] = ts
-			}
-			if err := read.Verify(got); err != nil {
-				t.Errorf("first format: %v", err)
-			}
-			ts := read.Tables["comments"]
-			ts.Rows++
-			read.Tables["comments"] = ts
-			if err := read.Verify(got); err == nil || !strings.Contains(err.Error(), "comments has 2 rows, the backup 3") {
-				t.Errorf("first format with a row missing: %v", err)
-			}
-		})
-	}
+		// The first format's table sums were of another form: only the
+		// row counts are compared.
+		read.Format = storeops.FormatV1
+		for name, ts := range read.Tables {
+			ts.SHA256 = strings.Repeat("0", 64)
+			read.Tables[name] = ts
+		}
+		if err := read.Verify(got); err != nil {
+			t.Errorf("first format: %v", err)
+		}
+		ts := read.Tables["comments"]
+		ts.Rows++
+		read.Tables["comments"] = ts
+		if err := read.Verify(got); err == nil || !strings.Contains(err.Error(), "comments has 2 rows, the backup 3") {
+			t.Errorf("first format with a row missing: %v", err)
+		}
+	})
 }
 
 // TestCheckIntegrity finds a broken rule between rows.
 func TestCheckIntegrity(t *testing.T) {
-	for _, s := range stores {
-		t.Run(s.name, func(t *testing.T) {
-			db := s.open(t)
-			fill(t, db)
-			ctx := context.Background()
-			if problems, err := storeops.CheckIntegrity(ctx, db); err != nil || len(problems) > 0 {
-				t.Fatalf("a sound store: %v %v", problems, err)
-			}
-			if _, err := db.WritePool().Exec(`UPDATE articles SET comment_count = comment_count + 5`); err != nil {
-				t.Fatal(err)
-			}
-			problems, err := storeops.CheckIntegrity(ctx, db)
-			if err != nil || len(problems) != 1 || !strings.Contains(problems[0], "comment count") {
-				t.Errorf("problems = %v, %v", problems, err)
-			}
-		})
-	}
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		fill(t, db)
+		ctx := context.Background()
+		if problems, err := storeops.CheckIntegrity(ctx, db); err != nil || len(problems) > 0 {
+			t.Fatalf("a sound store: %v %v", problems, err)
+		}
+		if _, err := db.WritePool().Exec(`UPDATE articles SET comment_count = comment_count + 5`); err != nil {
+			t.Fatal(err)
+		}
+		problems, err := storeops.CheckIntegrity(ctx, db)
+		if err != nil || len(problems) != 1 || !strings.Contains(problems[0], "comment count") {
+			t.Errorf("problems = %v, %v", problems, err)
+		}
+	})
 }

@@ -10,6 +10,7 @@ import (
 
 	"communique"
 	"communique/discussion"
+	"communique/sqlstore"
 	"communique/storetest"
 )
 
@@ -66,7 +67,8 @@ func (e *env) held(t *testing.T, name string) *communique.Comment {
 }
 
 func TestModeratorActions(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		ctx := context.Background()
 		author := storetest.MustCreateUser(t, e.db, "writer", communique.RoleAuthor)
 		editor := storetest.MustCreateUser(t, e.db, "editor", communique.RoleEditor)
@@ -137,7 +139,8 @@ func TestModeratorActions(t *testing.T) {
 }
 
 func TestReply(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		ctx := context.Background()
 		editor := storetest.MustCreateUser(t, e.db, "editor", communique.RoleEditor)
 		author := storetest.MustCreateUser(t, e.db, "writer", communique.RoleAuthor)
@@ -209,7 +212,8 @@ func TestReply(t *testing.T) {
 }
 
 func TestAmend(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		ctx := context.Background()
 		editor := storetest.MustCreateUser(t, e.db, "editor", communique.RoleEditor)
 		author := storetest.MustCreateUser(t, e.db, "writer", communique.RoleAuthor)
@@ -253,7 +257,8 @@ func TestAmend(t *testing.T) {
 }
 
 func TestPostBy(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		editor := storetest.MustCreateUser(t, e.db, "editor", communique.RoleEditor)
 		author := storetest.MustCreateUser(t, e.db, "writer", communique.RoleAuthor)
 		st := settings(t, "comment_moderation", "true")
@@ -324,7 +329,8 @@ func TestPostBy(t *testing.T) {
 }
 
 func TestImport(t *testing.T) {
-	forEachStore(t, func(t *testing.T, e *env) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
 		ctx := context.Background()
 		const source = "https://old.example.com"
 		batch := func(comments ...*communique.ImportedComment) *communique.ImportBatch {

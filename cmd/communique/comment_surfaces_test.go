@@ -70,52 +70,43 @@ func TestCommentModerationSurfacesAlike(t *testing.T) {
 		{"REST", restDoor},
 		{"CLI", cliDoor},
 	}
-	stores := []struct {
-		name  string
-		flags func(t *testing.T) []string
-	}{
-		{"SQLite", func(t *testing.T) []string { return []string{"--data", t.TempDir()} }},
-		{"PostgreSQL", func(t *testing.T) []string { return []string{"--db", storetest.PostgresDSN(t), "--data", t.TempDir()} }},
-	}
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) {
-			traces := map[string][]string{}
-			for _, sf := range surfaces {
-				t.Run(sf.name, func(t *testing.T) {
-					site := newSurfaceSite(t, st.flags(t), hooks.URL)
-					act := sf.login(t, site)
-					var trace []string
-					for _, step := range steps {
-						before := outboxIDs(t, site.db)
-						act(t, step.action, site.commentID)
-						got := newMessages(t, site.db, before)
-						if !slices.Equal(got, step.want) {
-							t.Errorf("%s queued:\n%s\nwant:\n%s", step.action, strings.Join(got, "\n"), strings.Join(step.want, "\n"))
-						}
-						status := commentStatus(t, site.db, site.commentID)
-						if status != step.wantStatus {
-							t.Errorf("after %s the comment is %q, want %q", step.action, status, step.wantStatus)
-						}
-						counts, err := site.db.SpamCounts(context.Background(), nil)
-						if err != nil {
-							t.Fatal(err)
-						}
-						if got := [2]int64{counts.Spam, counts.Ham}; got != step.wantSpam {
-							t.Errorf("after %s the classifier counts (spam, ham) = %v, want %v", step.action, got, step.wantSpam)
-						}
-						trace = append(trace, fmt.Sprintf("%s → %s spam %d ham %d %q", step.action, status, counts.Spam, counts.Ham, got))
+	storetest.ForEachKind(t, func(t *testing.T, kind storetest.Kind) {
+		traces := map[string][]string{}
+		for _, sf := range surfaces {
+			t.Run(sf.name, func(t *testing.T) {
+				site := newSurfaceSite(t, kind.Fresh(t).Flags(), hooks.URL)
+				act := sf.login(t, site)
+				var trace []string
+				for _, step := range steps {
+					before := outboxIDs(t, site.db)
+					act(t, step.action, site.commentID)
+					got := newMessages(t, site.db, before)
+					if !slices.Equal(got, step.want) {
+						t.Errorf("%s queued:\n%s\nwant:\n%s", step.action, strings.Join(got, "\n"), strings.Join(step.want, "\n"))
 					}
-					traces[sf.name] = trace
-				})
-			}
-			// Whatever each step wanted, the doors must agree with each other.
-			for _, sf := range surfaces[1:] {
-				if a, b := traces[surfaces[0].name], traces[sf.name]; len(a) > 0 && len(b) > 0 && !slices.Equal(a, b) {
-					t.Errorf("%s and %s differ:\n%s\n%s", surfaces[0].name, sf.name, strings.Join(a, "\n"), strings.Join(b, "\n"))
+					status := commentStatus(t, site.db, site.commentID)
+					if status != step.wantStatus {
+						t.Errorf("after %s the comment is %q, want %q", step.action, status, step.wantStatus)
+					}
+					counts, err := site.db.SpamCounts(context.Background(), nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := [2]int64{counts.Spam, counts.Ham}; got != step.wantSpam {
+						t.Errorf("after %s the classifier counts (spam, ham) = %v, want %v", step.action, got, step.wantSpam)
+					}
+					trace = append(trace, fmt.Sprintf("%s → %s spam %d ham %d %q", step.action, status, counts.Spam, counts.Ham, got))
 				}
+				traces[sf.name] = trace
+			})
+		}
+		// Whatever each step wanted, the doors must agree with each other.
+		for _, sf := range surfaces[1:] {
+			if a, b := traces[surfaces[0].name], traces[sf.name]; len(a) > 0 && len(b) > 0 && !slices.Equal(a, b) {
+				t.Errorf("%s and %s differ:\n%s\n%s", surfaces[0].name, sf.name, strings.Join(a, "\n"), strings.Join(b, "\n"))
 			}
-		})
-	}
+		}
+	})
 }
 
 // newSurfaceSite builds the site on a fresh store and serves it.

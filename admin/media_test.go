@@ -32,8 +32,6 @@ import (
 	"communique/admin"
 	"communique/media"
 	articles "communique/newsroom"
-	"communique/postgres"
-	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"

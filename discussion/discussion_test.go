@@ -14,8 +14,6 @@ import (
 	"communique/discussion"
 	"communique/formtoken"
 	"communique/newsroom"
-	"communique/postgres"
-	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storetest"
 )

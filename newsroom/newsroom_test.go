@@ -10,33 +10,9 @@ import (
 
 	"communique"
 	"communique/newsroom"
-	"communique/postgres"
-	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storetest"
 )
-
-// forEachStore runs fn on a fresh SQLite store, then on a fresh PostgreSQL
-// schema (skipped without COMMUNIQUE_TEST_POSTGRES, failed under
-// COMMUNIQUE_TEST_STRICT=1).
-func forEachStore(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
-	t.Run("SQLite", func(t *testing.T) {
-		db, err := sqlite.Open(context.Background(), t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		fn(t, db)
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		db, err := postgres.Open(context.Background(), storetest.PostgresDSN(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		fn(t, db)
-	})
-}
 
 // recorder remembers what the service announced and invalidated.
 type recorder struct {
@@ -91,7 +67,7 @@ func wantCode(t *testing.T, err error, code string) {
 
 // TestPermissions: the capability table decides, whichever door asks.
 func TestPermissions(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		svc, _ := newService(db)
 		editor := storetest.MustCreateUser(t, db, "ed", communique.RoleEditor)
@@ -166,7 +142,7 @@ func TestPermissions(t *testing.T) {
 // TestEffects: every change is announced once and drops the cache; an
 // import drops the cache and announces nothing.
 func TestEffects(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		svc, rec := newService(db)
 		editor := storetest.MustCreateUser(t, db, "ed", communique.RoleEditor)
@@ -216,7 +192,7 @@ func TestEffects(t *testing.T) {
 
 // TestScheduling: dates and statuses agree, and the clock publishes once.
 func TestScheduling(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 		var mu sync.Mutex
@@ -263,7 +239,7 @@ func TestScheduling(t *testing.T) {
 // TestSlugRace: saves racing for one slug each get their own, on both
 // stores (PostgreSQL runs them at once; the slug is settled under a lock).
 func TestSlugRace(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		svc := newsroom.New(db)
 		editor := storetest.MustCreateUser(t, db, "ed", communique.RoleEditor)
@@ -301,7 +277,7 @@ func TestSlugRace(t *testing.T) {
 // TestRevisionRestore: restoring a revision is a save by the person, with
 // its own revision and announcement.
 func TestRevisionRestore(t *testing.T) {
-	forEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		svc, rec := newService(db)
 		editor := storetest.MustCreateUser(t, db, "ed", communique.RoleEditor)

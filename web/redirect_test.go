@@ -15,8 +15,6 @@ import (
 
 	"communique"
 	articles "communique/newsroom"
-	"communique/postgres"
-	"communique/sqlite"
 	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"
@@ -75,181 +73,157 @@ func samplePublished(t *testing.T, path string) []oldItem {
 func TestWordPressOldLinks(t *testing.T) {
 	sample := storetest.WXRSample(t)
 	items := samplePublished(t, sample)
-	stores := []struct {
-		name string
-		open func(t *testing.T) *sqlstore.DB
-	}{
-		{"SQLite", func(t *testing.T) *sqlstore.DB {
-			db, err := sqlite.Open(context.Background(), t.TempDir())
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		now := fixedNow
+		if err := db.SetSetting(ctx, "permalink_structure", "/%postname%/"); err != nil {
+			t.Fatal(err)
+		}
+		storetest.MustImportFile(t, db, sample)
+		srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Now = func() time.Time { return now }
+		ts := httptest.NewServer(srv.Handler())
+		defer ts.Close()
+		client := ts.Client()
+		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		get := func(path string) (int, string, string) {
+			t.Helper()
+			resp, err := client.Get(ts.URL + path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return db
-		}},
-		{"PostgreSQL", func(t *testing.T) *sqlstore.DB {
-			db, err := postgres.Open(context.Background(), storetest.PostgresDSN(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return db
-		}},
-	}
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) {
-			ctx := context.Background()
-			db := st.open(t)
-			t.Cleanup(func() { db.Close() })
-			now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-			db.Now = func() time.Time { return now }
-			if err := db.SetSetting(ctx, "permalink_structure", "/%postname%/"); err != nil {
-				t.Fatal(err)
-			}
-			storetest.MustImportFile(t, db, sample)
-			srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv.Now = func() time.Time { return now }
-			ts := httptest.NewServer(srv.Handler())
-			defer ts.Close()
-			client := ts.Client()
-			client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-			get := func(path string) (int, string, string) {
-				t.Helper()
-				resp, err := client.Get(ts.URL + path)
-				if err != nil {
-					t.Fatal(err)
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, resp.Header.Get("Location"), string(body)
+		}
+		// follow answers path through at most three 301s.
+		follow := func(path string) (first, last int, final, body string) {
+			t.Helper()
+			final = path
+			for hop := 0; hop < 4; hop++ {
+				code, loc, b := get(final)
+				if hop == 0 {
+					first = code
 				}
-				defer resp.Body.Close()
-				body, _ := io.ReadAll(resp.Body)
-				return resp.StatusCode, resp.Header.Get("Location"), string(body)
-			}
-			// follow answers path through at most three 301s.
-			follow := func(path string) (first, last int, final, body string) {
-				t.Helper()
-				final = path
-				for hop := 0; hop < 4; hop++ {
-					code, loc, b := get(final)
-					if hop == 0 {
-						first = code
-					}
-					if code != http.StatusMovedPermanently {
-						return first, code, final, b
-					}
-					if !strings.HasPrefix(loc, "/") {
-						return first, code, loc, b
-					}
-					final = loc
+				if code != http.StatusMovedPermanently {
+					return first, code, final, b
 				}
-				t.Fatalf("%s: too many redirects", path)
-				return
+				if !strings.HasPrefix(loc, "/") {
+					return first, code, loc, b
+				}
+				final = loc
 			}
+			t.Fatalf("%s: too many redirects", path)
+			return
+		}
 
-			t.Run("EveryOldPermalink", func(t *testing.T) {
-				moved := 0
-				for _, it := range items {
-					first, last, final, _ := follow(it.path)
-					if last != http.StatusOK {
-						t.Errorf("%s %d %s: ends %d at %s", it.typ, it.id, it.path, last, final)
-						continue
-					}
-					if first == http.StatusMovedPermanently {
-						moved++
-					} else if first != http.StatusOK {
-						t.Errorf("%s: first answer %d", it.path, first)
-					}
+		t.Run("EveryOldPermalink", func(t *testing.T) {
+			moved := 0
+			for _, it := range items {
+				first, last, final, _ := follow(it.path)
+				if last != http.StatusOK {
+					t.Errorf("%s %d %s: ends %d at %s", it.typ, it.id, it.path, last, final)
+					continue
 				}
-				if moved < 40 || len(items) < 70 {
-					t.Errorf("%d of %d old links moved; the dated ones must", moved, len(items))
+				if first == http.StatusMovedPermanently {
+					moved++
+				} else if first != http.StatusOK {
+					t.Errorf("%s: first answer %d", it.path, first)
 				}
-			})
-
-			id := func(kind string, wpID int64) string {
-				local, err := db.FindImportedID(ctx, "", kind, wpID)
-				if err != nil {
-					t.Fatalf("%s %d: %v", kind, wpID, err)
-				}
-				return strconv.FormatInt(local, 10)
 			}
-			tests := []struct {
-				name, path, location string
-				code                 int
-			}{
-				{"PostByID", "/?p=555", "/post-format-gallery/", 301},
-				{"PageByID", "/?page_id=155", "/about/page-with-comments/", 301},
-				{"PageAsP", "/?p=146", "/lorem-ipsum/", 301},
-				{"CategoryByID", "/?cat=57037077", "/category/parent-category/child-category-03/grandchild-category/", 301},
-				{"TagBySlug", "/?tag=8bit", "/tag/8bit/", 301},
-				{"AttachmentByID", "/?attachment_id=611", "/post-format-gallery/", 301},
-				{"AttachmentLink", "/2010/09/10/post-format-gallery/canola2/", "/post-format-gallery/", 301},
-				{"MonthArchive", "/?m=201009", "/2010/09/", 301},
-				{"Feed", "/?feed=rss2", "/feed/", 301},
-				{"OldFeedAddress", "/feed/rss/", "/feed/", 301},
-				{"CommentsFeed", "/wp-commentsrss2.php", "/comments/feed/", 301},
-				{"GreekPage", "/greek/" + url.PathEscape("επίπεδο-2") + "/", "", 301},
-				{"DraftByID", "/?p=1164", "", 404},
-				{"UnknownID", "/?p=99999999", "", 404},
-				{"CategoryArchiveAsIs", "/category/parent-category/child-category-03/grandchild-category/", "", 200},
-				{"AuthorArchive", "/author/themedemos/", "", 200},
-				{"DateArchive", "/2010/09/", "", 200},
-				{"FrontPageWithOtherQuery", "/?utm_source=x", "", 200},
+			if moved < 40 || len(items) < 70 {
+				t.Errorf("%d of %d old links moved; the dated ones must", moved, len(items))
 			}
-			for _, tt := range tests {
-				t.Run(tt.name, func(t *testing.T) {
-					code, loc, _ := get(tt.path)
-					if code != tt.code || (tt.location != "" && loc != tt.location) {
-						t.Fatalf("GET %s = %d → %q, want %d → %q", tt.path, code, loc, tt.code, tt.location)
-					}
-					if code == 301 {
-						if _, last, final, _ := follow(loc); last != http.StatusOK && !strings.Contains(loc, "feed") {
-							t.Errorf("%s leads to %s, which answers %d", tt.path, final, last)
-						}
-					}
-				})
-			}
-
-			t.Run("Rendered", func(t *testing.T) {
-				for path, wants := range map[string][]string{
-					"/post-format-gallery/":    {"canola2.jpg", "<figure"},
-					"/markup-image-alignment/": {"<figcaption", "image-alignment-580x300.jpg"},
-					"/wp-6-1-font-size-scale/": {"Small H2 Heading"},
-					"/post-format-audio/":      {"originaldixielandjazzbandwithalbernard-stlouisblues.mp3"},
-				} {
-					code, _, body := get(path)
-					if code != http.StatusOK {
-						t.Errorf("GET %s = %d", path, code)
-						continue
-					}
-					for _, w := range wants {
-						if !strings.Contains(body, w) {
-							t.Errorf("%s lacks %q", path, w)
-						}
-					}
-					for _, bad := range []string{"<!-- wp:", "[gallery", "[caption", "[audio"} {
-						if strings.Contains(body, bad) {
-							t.Errorf("%s shows %q", path, bad)
-						}
-					}
-				}
-				// Imported comments show, with their identicons.
-				code, _, body := get("/template-comments/")
-				if code != http.StatusOK || !strings.Contains(body, "/avatar/") {
-					t.Errorf("comments page = %d, avatars shown: %v", code, strings.Contains(body, "/avatar/"))
-				}
-			})
-
-			t.Run("SlugChangeFollowed", func(t *testing.T) {
-				local, _ := strconv.ParseInt(id(communique.KindArticle, 555), 10, 64)
-				slug := "gallery-renamed"
-				if _, err := articles.New(db).Update(ctx, articles.System, local, communique.ArticleUpdate{Slug: &slug}); err != nil {
-					t.Fatal(err)
-				}
-				for _, path := range []string{"/?p=555", "/2010/09/10/post-format-gallery/canola2/"} {
-					if code, loc, _ := get(path); code != 301 || loc != "/gallery-renamed/" {
-						t.Errorf("after a slug change %s = %d → %q", path, code, loc)
-					}
-				}
-			})
 		})
-	}
+
+		id := func(kind string, wpID int64) string {
+			local, err := db.FindImportedID(ctx, "", kind, wpID)
+			if err != nil {
+				t.Fatalf("%s %d: %v", kind, wpID, err)
+			}
+			return strconv.FormatInt(local, 10)
+		}
+		tests := []struct {
+			name, path, location string
+			code                 int
+		}{
+			{"PostByID", "/?p=555", "/post-format-gallery/", 301},
+			{"PageByID", "/?page_id=155", "/about/page-with-comments/", 301},
+			{"PageAsP", "/?p=146", "/lorem-ipsum/", 301},
+			{"CategoryByID", "/?cat=57037077", "/category/parent-category/child-category-03/grandchild-category/", 301},
+			{"TagBySlug", "/?tag=8bit", "/tag/8bit/", 301},
+			{"AttachmentByID", "/?attachment_id=611", "/post-format-gallery/", 301},
+			{"AttachmentLink", "/2010/09/10/post-format-gallery/canola2/", "/post-format-gallery/", 301},
+			{"MonthArchive", "/?m=201009", "/2010/09/", 301},
+			{"Feed", "/?feed=rss2", "/feed/", 301},
+			{"OldFeedAddress", "/feed/rss/", "/feed/", 301},
+			{"CommentsFeed", "/wp-commentsrss2.php", "/comments/feed/", 301},
+			{"GreekPage", "/greek/" + url.PathEscape("επίπεδο-2") + "/", "", 301},
+			{"DraftByID", "/?p=1164", "", 404},
+			{"UnknownID", "/?p=99999999", "", 404},
+			{"CategoryArchiveAsIs", "/category/parent-category/child-category-03/grandchild-category/", "", 200},
+			{"AuthorArchive", "/author/themedemos/", "", 200},
+			{"DateArchive", "/2010/09/", "", 200},
+			{"FrontPageWithOtherQuery", "/?utm_source=x", "", 200},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				code, loc, _ := get(tt.path)
+				if code != tt.code || (tt.location != "" && loc != tt.location) {
+					t.Fatalf("GET %s = %d → %q, want %d → %q", tt.path, code, loc, tt.code, tt.location)
+				}
+				if code == 301 {
+					if _, last, final, _ := follow(loc); last != http.StatusOK && !strings.Contains(loc, "feed") {
+						t.Errorf("%s leads to %s, which answers %d", tt.path, final, last)
+					}
+				}
+			})
+		}
+
+		t.Run("Rendered", func(t *testing.T) {
+			for path, wants := range map[string][]string{
+				"/post-format-gallery/":    {"canola2.jpg", "<figure"},
+				"/markup-image-alignment/": {"<figcaption", "image-alignment-580x300.jpg"},
+				"/wp-6-1-font-size-scale/": {"Small H2 Heading"},
+				"/post-format-audio/":      {"originaldixielandjazzbandwithalbernard-stlouisblues.mp3"},
+			} {
+				code, _, body := get(path)
+				if code != http.StatusOK {
+					t.Errorf("GET %s = %d", path, code)
+					continue
+				}
+				for _, w := range wants {
+					if !strings.Contains(body, w) {
+						t.Errorf("%s lacks %q", path, w)
+					}
+				}
+				for _, bad := range []string{"<!-- wp:", "[gallery", "[caption", "[audio"} {
+					if strings.Contains(body, bad) {
+						t.Errorf("%s shows %q", path, bad)
+					}
+				}
+			}
+			// Imported comments show, with their identicons.
+			code, _, body := get("/template-comments/")
+			if code != http.StatusOK || !strings.Contains(body, "/avatar/") {
+				t.Errorf("comments page = %d, avatars shown: %v", code, strings.Contains(body, "/avatar/"))
+			}
+		})
+
+		t.Run("SlugChangeFollowed", func(t *testing.T) {
+			local, _ := strconv.ParseInt(id(communique.KindArticle, 555), 10, 64)
+			slug := "gallery-renamed"
+			if _, err := articles.New(db).Update(ctx, articles.System, local, communique.ArticleUpdate{Slug: &slug}); err != nil {
+				t.Fatal(err)
+			}
+			for _, path := range []string{"/?p=555", "/2010/09/10/post-format-gallery/canola2/"} {
+				if code, loc, _ := get(path); code != 301 || loc != "/gallery-renamed/" {
+					t.Errorf("after a slug change %s = %d → %q", path, code, loc)
+				}
+			}
+		})
+	}, atFixedNow)
 }

@@ -33,13 +33,8 @@ import (
 // article service, so a door that raised fewer side effects (as `post
 // create` once did: it published without a webhook or an email) fails here.
 func TestSurfaces(t *testing.T) {
-	t.Run("SQLite", func(t *testing.T) {
-		dir := t.TempDir()
-		testSurfaces(t, &storeFlags{data: dir}, []string{"--data", dir})
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		dsn, dir := storetest.PostgresDSN(t), t.TempDir()
-		testSurfaces(t, &storeFlags{db: dsn, data: dir}, []string{"--db", dsn, "--data", dir})
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		testSurfaces(t, &storeFlags{db: place.DSN, data: place.Dir}, place.Flags())
 	})
 }
 

@@ -179,34 +179,21 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	seen := articleLinks{}
-	out := make([]*commentJSON, 0, len(list))
-	for _, cm := range list {
-		j := s.commentOut(r.Context(), c, cm, context, seen)
-		out = append(out, j)
-	}
-	writeList(s, w, r, out)
+	writeList(s, w, r, mapItems(list, func(cm *communique.Comment) *commentJSON {
+		return s.commentOut(r.Context(), c, cm, context, seen)
+	}))
 }
 
 // loadComment finds the route's comment with its private fields; callers
 // decide what of them to show.
 func (s *Server) loadComment(r *http.Request) (*communique.Comment, error) {
-	invalidComment := notFound("rest_comment_invalid_id", "Invalid comment ID.")
-	id, ok := pathID(r)
-	if !ok {
-		return nil, invalidComment
-	}
-	cm, err := s.store.FindCommentByID(r.Context(), id)
-	if communique.ErrorCode(err) == communique.ENOTFOUND {
-		return nil, invalidComment
-	}
-	return cm, err
+	return findByRouteID(r, s.store.FindCommentByID, notFound("rest_comment_invalid_id", "Invalid comment ID."))
 }
 
 func (s *Server) handleCommentGet(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	bad := invalid{}
-	context := readContext(queryInput(r), bad)
-	if err := bad.err(); err != nil {
+	context, err := readQueryContext(r)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -414,25 +401,16 @@ func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this comment."))
 		return
 	}
-	in, err := readInput(w, r)
+	force, err := readForce(w, r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	bad := invalid{}
-	force, _ := in.boolean("force", bad)
-	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()
 	if force {
-		previous := s.commentOut(ctx, c, cm, contextEdit, articleLinks{})
-		if err := s.talk.Delete(ctx, c.User, cm.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, deleted{Deleted: true, Previous: previous})
+		s.deleteForever(w, r, s.commentOut(ctx, c, cm, contextEdit, articleLinks{}), func() error {
+			return s.talk.Delete(ctx, c.User, cm.ID)
+		})
 		return
 	}
 	if cm.Status == communique.CommentTrash {

@@ -302,25 +302,19 @@ func (s *Server) handlePostList(typ string) http.HandlerFunc {
 
 // loadPost finds the article of the route's id and checks its type.
 func (s *Server) loadPost(r *http.Request, typ string) (*communique.Article, error) {
-	id, ok := pathID(r)
-	if !ok {
-		return nil, notFound("rest_post_invalid_id", "Invalid post ID.")
+	invalidPost := notFound("rest_post_invalid_id", "Invalid post ID.")
+	a, err := findByRouteID(r, s.store.FindArticleByID, invalidPost)
+	if err == nil && a.Type != typ {
+		return nil, invalidPost
 	}
-	a, err := s.store.FindArticleByID(r.Context(), id)
-	if communique.ErrorCode(err) == communique.ENOTFOUND || err == nil && a.Type != typ {
-		return nil, notFound("rest_post_invalid_id", "Invalid post ID.")
-	} else if err != nil {
-		return nil, err
-	}
-	return a, nil
+	return a, err
 }
 
 func (s *Server) handlePostGet(typ string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerFrom(r.Context())
-		bad := invalid{}
-		context := readContext(queryInput(r), bad)
-		if err := bad.err(); err != nil {
+		context, err := readQueryContext(r)
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -564,24 +558,15 @@ func (s *Server) handlePostDelete(typ string) http.HandlerFunc {
 			s.fail(w, r, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."))
 			return
 		}
-		in, err := readInput(w, r)
+		force, err := readForce(w, r)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		bad := invalid{}
-		force, _ := in.boolean("force", bad)
-		if err := bad.err(); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		if force {
-			previous := s.postOut(r.Context(), c, a, contextEdit)
-			if err := s.articles.Delete(r.Context(), newsroom.As(c.User), a.ID); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			writeJSON(w, http.StatusOK, deleted{Deleted: true, Previous: previous})
+			s.deleteForever(w, r, s.postOut(r.Context(), c, a, contextEdit), func() error {
+				return s.articles.Delete(r.Context(), newsroom.As(c.User), a.ID)
+			})
 			return
 		}
 		if a.Status == communique.StatusTrash {

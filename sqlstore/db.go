@@ -527,3 +527,18 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
 	return int(v.Int64), err
 }
+
+// scanAll reads every row with scan, which scans the current row, and
+// closes rows.
+func scanAll[T any](rows *sql.Rows, scan func() (T, error)) ([]T, error) {
+	defer rows.Close()
+	var list []T
+	for rows.Next() {
+		x, err := scan()
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, x)
+	}
+	return list, rows.Err()
+}

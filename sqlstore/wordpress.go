@@ -769,16 +769,7 @@ func (db *DB) FindAttachments(ctx context.Context, articleID, afterID int64, lim
 	if err != nil {
 		return nil, fmt.Errorf("find attachments: %w", err)
 	}
-	defer rows.Close()
-	var list []*communique.Attachment
-	for rows.Next() {
-		a, err := scanAttachment(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, a)
-	}
-	return list, rows.Err()
+	return scanAll(rows, func() (*communique.Attachment, error) { return scanAttachment(rows) })
 }
 
 // FindImportedAttachments returns the attachments imported from source
@@ -906,16 +897,7 @@ func (db *DB) ExportTerms(ctx context.Context, afterID int64, limit int) ([]*com
 	if err != nil {
 		return nil, fmt.Errorf("export terms: %w", err)
 	}
-	defer rows.Close()
-	var list []*communique.Term
-	for rows.Next() {
-		t, err := scanTerm(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, t)
-	}
-	return list, rows.Err()
+	return scanAll(rows, func() (*communique.Term, error) { return scanTerm(rows) })
 }
 
 // MaxIDs returns the largest article, attachment and term ids, so an

@@ -382,15 +382,17 @@ func (s scanTime) parse(v string) error {
 	return fmt.Errorf("scan time: cannot parse %q", v)
 }
 
-// placeholders returns "?, ?, ?" for n values.
-func placeholders(n int) string {
+// Placeholders returns "?, ?, ?" for n values, for an IN list; "NULL"
+// for none, so "IN (NULL)" matches nothing rather than failing to parse.
+func Placeholders(n int) string {
 	if n == 0 {
 		return "NULL"
 	}
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-func int64Args(ids []int64) []any {
+// Int64Args binds ids as query arguments.
+func Int64Args(ids []int64) []any {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id

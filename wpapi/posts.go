@@ -585,16 +585,5 @@ func (s *Server) handlePostDelete(typ string) http.HandlerFunc {
 // articleService is the configured article service, or one over the
 // store telling Notify, for APIs built without one (tests).
 func articleService(cfg Config) *newsroom.Service {
-	if cfg.Articles != nil {
-		return cfg.Articles
-	}
-	st, ok := cfg.Store.(newsroom.Store)
-	if !ok {
-		return nil
-	}
-	svc := newsroom.New(st)
-	if cfg.Notify != nil {
-		svc.Notifier = cfg.Notify
-	}
-	return svc
+	return newsroom.ServiceOr(cfg.Articles, cfg.Store, cfg.Notify)
 }

@@ -190,6 +190,16 @@ func (s *Server) loadComment(r *http.Request) (*communique.Comment, error) {
 	return findByRouteID(r, s.store.FindCommentByID, notFound("rest_comment_invalid_id", "Invalid comment ID."))
 }
 
+// loadCommentToModerate loads the route's comment for a moderator;
+// anyone else gets denied once the comment is known to exist.
+func (s *Server) loadCommentToModerate(r *http.Request, c *caller, denied error) (*communique.Comment, error) {
+	cm, err := s.loadComment(r)
+	if err == nil && !canModerate(c) {
+		return nil, denied
+	}
+	return cm, err
+}
+
 func (s *Server) handleCommentGet(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
 	context, err := readQueryContext(r)
@@ -336,13 +346,9 @@ func commentRefusal(e *discussion.Error) *apiError {
 // handleCommentUpdate moderates (status) and edits (content) a comment.
 func (s *Server) handleCommentUpdate(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	cm, err := s.loadComment(r)
+	cm, err := s.loadCommentToModerate(r, c, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this comment."))
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if !canModerate(c) {
-		s.fail(w, r, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this comment."))
 		return
 	}
 	in, err := readInput(w, r)
@@ -392,13 +398,9 @@ func (s *Server) handleCommentUpdate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	cm, err := s.loadComment(r)
+	cm, err := s.loadCommentToModerate(r, c, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this comment."))
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if !canModerate(c) {
-		s.fail(w, r, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this comment."))
 		return
 	}
 	force, err := readForce(w, r)

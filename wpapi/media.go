@@ -158,6 +158,16 @@ func (s *Server) loadMedia(r *http.Request) (*communique.Media, error) {
 	return findByRouteID(r, s.store.FindMediaByID, notFound("rest_post_invalid_id", "Invalid post ID."))
 }
 
+// loadMediaToManage loads the route's attachment for a caller who may
+// change or delete it; anyone else gets denied.
+func (s *Server) loadMediaToManage(r *http.Request, c *caller, denied error) (*communique.Media, error) {
+	m, err := s.loadMedia(r)
+	if err == nil && !communique.CanManageMedia(c.User, m) {
+		return nil, denied
+	}
+	return m, err
+}
+
 func (s *Server) handleMediaGet(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
 	context, err := readQueryContext(r)
@@ -260,13 +270,9 @@ func (s *Server) handleMediaCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleMediaUpdate(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	m, err := s.loadMedia(r)
+	m, err := s.loadMediaToManage(r, c, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."))
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if !communique.CanManageMedia(c.User, m) {
-		s.fail(w, r, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."))
 		return
 	}
 	in, err := readInput(w, r)
@@ -300,13 +306,9 @@ func (s *Server) handleMediaUpdate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleMediaDelete(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	m, err := s.loadMedia(r)
+	m, err := s.loadMediaToManage(r, c, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."))
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if !communique.CanManageMedia(c.User, m) {
-		s.fail(w, r, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."))
 		return
 	}
 	force, err := readForce(w, r)

@@ -310,6 +310,16 @@ func (s *Server) loadPost(r *http.Request, typ string) (*communique.Article, err
 	return a, err
 }
 
+// loadPostFor loads the route's post of type typ for a caller who may do
+// action to it; anyone else gets denied.
+func (s *Server) loadPostFor(r *http.Request, typ string, c *caller, action communique.Action, denied error) (*communique.Article, error) {
+	a, err := s.loadPost(r, typ)
+	if err == nil && !communique.Can(c.User, action, a) {
+		return nil, denied
+	}
+	return a, err
+}
+
 func (s *Server) handlePostGet(typ string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerFrom(r.Context())
@@ -505,13 +515,9 @@ func setIf[T any](dst *T, src *T) {
 func (s *Server) handlePostUpdate(typ string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerFrom(r.Context())
-		a, err := s.loadPost(r, typ)
+		a, err := s.loadPostFor(r, typ, c, communique.ActionEditArticle, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."))
 		if err != nil {
 			s.fail(w, r, err)
-			return
-		}
-		if !communique.Can(c.User, communique.ActionEditArticle, a) {
-			s.fail(w, r, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."))
 			return
 		}
 		in, err := readInput(w, r)
@@ -549,13 +555,9 @@ type deleted struct {
 func (s *Server) handlePostDelete(typ string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerFrom(r.Context())
-		a, err := s.loadPost(r, typ)
+		a, err := s.loadPostFor(r, typ, c, communique.ActionDeleteArticle, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."))
 		if err != nil {
 			s.fail(w, r, err)
-			return
-		}
-		if !communique.Can(c.User, communique.ActionDeleteArticle, a) {
-			s.fail(w, r, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."))
 			return
 		}
 		force, err := readForce(w, r)

@@ -152,6 +152,17 @@ func (s *Server) loadMedia(w http.ResponseWriter, r *http.Request, rq *request) 
 	return m, true
 }
 
+// loadMediaToManage loads the route's image when the user may change or
+// delete it, answering not found or forbidden otherwise.
+func (s *Server) loadMediaToManage(w http.ResponseWriter, r *http.Request, rq *request) (*communique.Media, bool) {
+	m, ok := s.loadMedia(w, r, rq)
+	if ok && !communique.CanManageMedia(rq.User, m) {
+		s.forbid(w, r, rq)
+		return nil, false
+	}
+	return m, ok
+}
+
 func (s *Server) handleMediaEdit(w http.ResponseWriter, r *http.Request, rq *request) {
 	m, ok := s.loadMedia(w, r, rq)
 	if !ok {
@@ -178,12 +189,8 @@ func markdownAlt(s string) string {
 
 // handleMediaEditPost changes the alt text and caption.
 func (s *Server) handleMediaEditPost(w http.ResponseWriter, r *http.Request, rq *request) {
-	m, ok := s.loadMedia(w, r, rq)
+	m, ok := s.loadMediaToManage(w, r, rq)
 	if !ok {
-		return
-	}
-	if !communique.CanManageMedia(rq.User, m) {
-		s.forbid(w, r, rq)
 		return
 	}
 	data := mediaEditPage{Media: m, Alt: r.PostFormValue("alt"), Caption: r.PostFormValue("caption"), Errors: map[string]string{}}
@@ -203,12 +210,8 @@ func (s *Server) handleMediaEditPost(w http.ResponseWriter, r *http.Request, rq 
 // featured the image lose it; bodies that showed it show a broken image,
 // as on any site where a file is deleted.
 func (s *Server) handleMediaDelete(w http.ResponseWriter, r *http.Request, rq *request) {
-	m, ok := s.loadMedia(w, r, rq)
+	m, ok := s.loadMediaToManage(w, r, rq)
 	if !ok {
-		return
-	}
-	if !communique.CanManageMedia(rq.User, m) {
-		s.forbid(w, r, rq)
 		return
 	}
 	if err := s.store.DeleteMedia(r.Context(), m.ID); err != nil {

@@ -175,18 +175,11 @@ func (s *Server) publicPath(r *http.Request, rq *request, a *communique.Article)
 // articleService is the configured article service, or one over the
 // store telling Notify, for newsrooms built without one (tests).
 func articleService(cfg Config) *newsroom.Service {
-	if cfg.Articles != nil {
-		return cfg.Articles
+	var n newsroom.Notifier
+	if cfg.Notify != nil { // not a typed nil in the interface
+		n = cfg.Notify
 	}
-	st, ok := cfg.Store.(newsroom.Store)
-	if !ok {
-		return nil
-	}
-	svc := newsroom.New(st)
-	if cfg.Notify != nil {
-		svc.Notifier = cfg.Notify
-	}
-	return svc
+	return newsroom.ServiceOr(cfg.Articles, cfg.Store, n)
 }
 
 // bulkActions are what the list's bulk menu may ask of each ticked article.
@@ -322,12 +315,8 @@ func (s *Server) canCreate(rq *request, typ string) bool {
 }
 
 func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, rq *request) {
-	a, ok := s.loadArticle(w, r, rq)
+	a, ok := s.loadArticleToEdit(w, r, rq)
 	if !ok {
-		return
-	}
-	if !communique.Can(rq.User, communique.ActionEditArticle, a) {
-		s.forbid(w, r, rq)
 		return
 	}
 	loc := rq.Settings.Location
@@ -387,6 +376,17 @@ func (s *Server) loadArticle(w http.ResponseWriter, r *http.Request, rq *request
 		return nil, false
 	}
 	return a, true
+}
+
+// loadArticleToEdit loads the route's article when the user may edit it,
+// answering not found or forbidden otherwise.
+func (s *Server) loadArticleToEdit(w http.ResponseWriter, r *http.Request, rq *request) (*communique.Article, bool) {
+	a, ok := s.loadArticle(w, r, rq)
+	if ok && !communique.Can(rq.User, communique.ActionEditArticle, a) {
+		s.forbid(w, r, rq)
+		return nil, false
+	}
+	return a, ok
 }
 
 // formArticle reads the editor form into data, so a failed save can show
@@ -566,12 +566,8 @@ func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request, rq *requ
 	var id int64
 	resp := map[string]any{}
 	if r.PathValue("id") != "" {
-		a, ok := s.loadArticle(w, r, rq)
+		a, ok := s.loadArticleToEdit(w, r, rq)
 		if !ok {
-			return
-		}
-		if !communique.Can(rq.User, communique.ActionEditArticle, a) {
-			s.forbid(w, r, rq)
 			return
 		}
 		id = a.ID
@@ -643,12 +639,8 @@ type revisionsPage struct {
 }
 
 func (s *Server) handleRevisions(w http.ResponseWriter, r *http.Request, rq *request) {
-	a, ok := s.loadArticle(w, r, rq)
+	a, ok := s.loadArticleToEdit(w, r, rq)
 	if !ok {
-		return
-	}
-	if !communique.Can(rq.User, communique.ActionEditArticle, a) {
-		s.forbid(w, r, rq)
 		return
 	}
 	revs, err := s.store.FindRevisions(r.Context(), a.ID)

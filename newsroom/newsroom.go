@@ -74,6 +74,21 @@ func New(store Store) *Service {
 	return &Service{Store: store}
 }
 
+// ServiceOr returns svc, or when it is nil a service over store telling
+// n, for doors built without one (tests); nil when store is no Store.
+func ServiceOr(svc *Service, store any, n Notifier) *Service {
+	if svc != nil {
+		return svc
+	}
+	st, ok := store.(Store)
+	if !ok {
+		return nil
+	}
+	s := New(st)
+	s.Notifier = n
+	return s
+}
+
 // Actor is who does something: a signed-in user, whose role the
 // capability table judges, or the site itself.
 type Actor struct {

@@ -41,19 +41,7 @@ func (engine) Tables(ctx context.Context, db *sql.DB) (map[string][]string, erro
 		WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
 		AND c.data_type <> 'tsvector' AND c.is_generated = 'NEVER'
 		ORDER BY c.table_name, c.ordinal_position`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	tables := map[string][]string{}
-	for rows.Next() {
-		var t, c string
-		if err := rows.Scan(&t, &c); err != nil {
-			return nil, err
-		}
-		tables[t] = append(tables[t], c)
-	}
-	return tables, rows.Err()
+	return sqlstore.ScanTableColumns(rows, err)
 }
 
 // BeginRead begins a repeatable-read transaction: one snapshot for all

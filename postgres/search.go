@@ -142,38 +142,9 @@ func (s search) Snippets(ctx context.Context, ids []int64) (map[int64]sqlstore.S
 	rows, err := s.r.QueryContext(ctx, sqlstore.Rebind(`SELECT a.id, ts_headline(cfg, a.title, query, ?),
 			ts_headline(cfg, a.excerpt, query, ?), ts_headline(cfg, COALESCE(a.body_text, a.html), query, ?)
 		FROM articles a, CAST(? AS regconfig) cfg, CAST(? AS tsquery) query
-		WHERE a.id IN (`+placeholders(len(ids))+`)`),
+		WHERE a.id IN (`+sqlstore.Placeholders(len(ids))+`)`),
 		append([]any{marks + ", HighlightAll=true", marks + ", ShortWord=0, MaxWords=" + strconv.Itoa(snippetWords) + ", MinWords=15",
 			marks + `, ShortWord=0, MaxWords=` + strconv.Itoa(snippetWords) + `, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`, s.config, s.query},
-			int64Args(ids)...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	snips := make(map[int64]sqlstore.SearchSnippet, len(ids))
-	for rows.Next() {
-		var id int64
-		var sn sqlstore.SearchSnippet
-		if err := rows.Scan(&id, &sn.Title, &sn.Excerpt, &sn.Body); err != nil {
-			return nil, err
-		}
-		snips[id] = sn
-	}
-	return snips, rows.Err()
-}
-
-// placeholders returns "?, ?, ?" for n values.
-func placeholders(n int) string {
-	if n == 0 {
-		return "NULL"
-	}
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func int64Args(ids []int64) []any {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return args
+			sqlstore.Int64Args(ids)...)...)
+	return sqlstore.ScanSnippets(rows, err, len(ids))
 }

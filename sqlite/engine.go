@@ -29,19 +29,7 @@ func (engine) FollowIDs(context.Context, *sql.Tx, string, string) error { return
 func (engine) Tables(ctx context.Context, db *sql.DB) (map[string][]string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT t.name, c.name FROM pragma_table_list t, pragma_table_info(t.name) c
 		WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY t.name, c.cid`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	tables := map[string][]string{}
-	for rows.Next() {
-		var t, c string
-		if err := rows.Scan(&t, &c); err != nil {
-			return nil, err
-		}
-		tables[t] = append(tables[t], c)
-	}
-	return tables, rows.Err()
+	return sqlstore.ScanTableColumns(rows, err)
 }
 
 // BeginRead begins a read transaction: in WAL mode it sees the moment of

@@ -155,22 +155,9 @@ func (s search) Snippets(ctx context.Context, ids []int64) (map[int64]sqlstore.S
 	m, e := communique.HighlightStart, communique.HighlightEnd
 	rows, err := s.r.QueryContext(ctx, `SELECT rowid, highlight(articles_fts, 0, ?, ?),
 			snippet(articles_fts, 1, ?, ?, '…', ?), snippet(articles_fts, 2, ?, ?, '…', ?)
-		FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`,
-		append([]any{m, e, m, e, snippetWords, m, e, snippetWords, s.match}, int64Args(ids)...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	snips := make(map[int64]sqlstore.SearchSnippet, len(ids))
-	for rows.Next() {
-		var id int64
-		var sn sqlstore.SearchSnippet
-		if err := rows.Scan(&id, &sn.Title, &sn.Excerpt, &sn.Body); err != nil {
-			return nil, err
-		}
-		snips[id] = sn
-	}
-	return snips, rows.Err()
+		FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN (`+sqlstore.Placeholders(len(ids))+`)`,
+		append([]any{m, e, m, e, snippetWords, m, e, snippetWords, s.match}, sqlstore.Int64Args(ids)...)...)
+	return sqlstore.ScanSnippets(rows, err, len(ids))
 }
 
 // scanIDs reads a column of ids.
@@ -192,19 +179,3 @@ func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 
 // sqlTime binds a time as SQLite stores it.
 func sqlTime(t time.Time) string { return t.UTC().Format(sqlstore.TimeText) }
-
-// placeholders returns "?, ?, ?" for n values.
-func placeholders(n int) string {
-	if n == 0 {
-		return "NULL"
-	}
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func int64Args(ids []int64) []any {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return args
-}

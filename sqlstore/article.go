@@ -118,7 +118,7 @@ func (db *DB) articleWhere(ctx context.Context, f communique.ArticleFilter) ([]s
 		for i, s := range f.Status {
 			statuses[i] = string(s)
 		}
-		add("a.status IN ("+placeholders(len(f.Status))+")", statuses...)
+		add("a.status IN ("+Placeholders(len(f.Status))+")", statuses...)
 	}
 	if f.AuthorID != nil {
 		add("a.author_id = ?", *f.AuthorID)
@@ -128,7 +128,7 @@ func (db *DB) articleWhere(ctx context.Context, f communique.ArticleFilter) ([]s
 		if err != nil {
 			return nil, nil, err
 		}
-		add("a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+placeholders(len(ids))+"))", int64Args(ids)...)
+		add("a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+Placeholders(len(ids))+"))", Int64Args(ids)...)
 	}
 	if f.PublishedFrom != nil {
 		add("a.published_at >= ?", r.t(*f.PublishedFrom))
@@ -137,11 +137,11 @@ func (db *DB) articleWhere(ctx context.Context, f communique.ArticleFilter) ([]s
 		add("a.published_at < ?", r.t(*f.PublishedTo))
 	}
 	if len(f.AuthorIDs) > 0 {
-		add("a.author_id IN ("+placeholders(len(f.AuthorIDs))+")", int64Args(f.AuthorIDs)...)
+		add("a.author_id IN ("+Placeholders(len(f.AuthorIDs))+")", Int64Args(f.AuthorIDs)...)
 	}
 	for _, ids := range [][]int64{f.CategoryIDs, f.TagIDs} {
 		if len(ids) > 0 {
-			add("a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+placeholders(len(ids))+"))", int64Args(ids)...)
+			add("a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+Placeholders(len(ids))+"))", Int64Args(ids)...)
 		}
 	}
 	if words := strings.Fields(f.Search); len(words) > 0 {
@@ -230,7 +230,7 @@ func (db *DB) pageStart(ctx context.Context, f communique.ArticleFilter, o artic
 	if f.StickyFirst {
 		keyArgs = append([]any{sticky}, keyArgs...)
 	}
-	return "(" + strings.Join(o.keys, ", ") + ") " + o.cmp + " (" + placeholders(len(o.keys)) + ")", keyArgs, true, nil
+	return "(" + strings.Join(o.keys, ", ") + ") " + o.cmp + " (" + Placeholders(len(o.keys)) + ")", keyArgs, true, nil
 }
 
 // scanArticles runs a query for articles and reads them.
@@ -282,7 +282,7 @@ func (db *DB) attachTerms(ctx context.Context, list []*communique.Article) error
 	}
 	rows, err := db.r().query(ctx, `SELECT at.article_id, `+termColumns+`
 		FROM article_terms at JOIN terms t ON t.id = at.term_id
-		WHERE at.article_id IN (`+placeholders(len(ids))+`) ORDER BY t.name, t.id`, int64Args(ids)...)
+		WHERE at.article_id IN (`+Placeholders(len(ids))+`) ORDER BY t.name, t.id`, Int64Args(ids)...)
 	if err != nil {
 		return fmt.Errorf("article terms: %w", err)
 	}

@@ -60,7 +60,7 @@ func (db *DB) FindComments(ctx context.Context, f communique.CommentFilter) ([]*
 		for i, s := range f.Status {
 			statuses[i] = string(s)
 		}
-		listed := "c.status IN (" + placeholders(len(statuses)) + ")"
+		listed := "c.status IN (" + Placeholders(len(statuses)) + ")"
 		if f.OwnerKey == "" {
 			where, args = append(where, listed), append(args, statuses...)
 		} else {
@@ -68,7 +68,7 @@ func (db *DB) FindComments(ctx context.Context, f communique.CommentFilter) ([]*
 			// still narrows the index range (an OR of the two would not):
 			// the listed statuses and 'pending', and of those the listed
 			// ones or the owner's.
-			where = append(where, "c.status IN ("+placeholders(len(statuses)+1)+") AND ("+listed+" OR c.owner_key = ?)")
+			where = append(where, "c.status IN ("+Placeholders(len(statuses)+1)+") AND ("+listed+" OR c.owner_key = ?)")
 			args = append(args, statuses...)
 			args = append(args, string(communique.CommentPending))
 			args = append(args, statuses...)
@@ -88,8 +88,8 @@ func (db *DB) FindComments(ctx context.Context, f communique.CommentFilter) ([]*
 		where = append(where, "EXISTS (SELECT 1 FROM articles a WHERE a.id = c.article_id AND a.status = 'published')")
 	}
 	if f.ThreadIDs != nil {
-		where = append(where, "c.thread_id IN ("+placeholders(len(f.ThreadIDs))+") AND c.parent_id IS NOT NULL")
-		args = append(args, int64Args(f.ThreadIDs)...)
+		where = append(where, "c.thread_id IN ("+Placeholders(len(f.ThreadIDs))+") AND c.parent_id IS NOT NULL")
+		args = append(args, Int64Args(f.ThreadIDs)...)
 	}
 	cols := commentPublicColumns
 	if f.Private {
@@ -405,7 +405,7 @@ func (db *DB) SpamCounts(ctx context.Context, tokens []string) (*communique.Spam
 	for _, t := range tokens {
 		args = append(args, t)
 	}
-	rows, err := db.r().query(ctx, `SELECT token, spam, ham FROM spam_tokens WHERE token IN (`+placeholders(len(args))+`)`, args...)
+	rows, err := db.r().query(ctx, `SELECT token, spam, ham FROM spam_tokens WHERE token IN (`+Placeholders(len(args))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("spam counts: %w", err)
 	}

@@ -382,15 +382,17 @@ func (s scanTime) parse(v string) error {
 	return fmt.Errorf("scan time: cannot parse %q", v)
 }
 
-// placeholders returns "?, ?, ?" for n values.
-func placeholders(n int) string {
+// Placeholders returns "?, ?, ?" for n values, for an IN list; "NULL"
+// for none, so "IN (NULL)" matches nothing rather than failing to parse.
+func Placeholders(n int) string {
 	if n == 0 {
 		return "NULL"
 	}
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-func int64Args(ids []int64) []any {
+// Int64Args binds ids as query arguments.
+func Int64Args(ids []int64) []any {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
@@ -526,4 +528,19 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	var v sql.NullInt64
 	err := db.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
 	return int(v.Int64), err
+}
+
+// scanAll reads every row with scan, which scans the current row, and
+// closes rows.
+func scanAll[T any](rows *sql.Rows, scan func() (T, error)) ([]T, error) {
+	defer rows.Close()
+	var list []T
+	for rows.Next() {
+		x, err := scan()
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, x)
+	}
+	return list, rows.Err()
 }

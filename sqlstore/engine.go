@@ -93,6 +93,43 @@ type Searcher interface {
 // SearchSnippet is an article's text with the matching words marked.
 type SearchSnippet struct{ Title, Excerpt, Body string }
 
+// ScanTableColumns reads the (table, column) rows an engine's Tables
+// query returns, in order, and closes rows; err is the query's.
+func ScanTableColumns(rows *sql.Rows, err error) (map[string][]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	tables := map[string][]string{}
+	for rows.Next() {
+		var t, c string
+		if err := rows.Scan(&t, &c); err != nil {
+			return nil, err
+		}
+		tables[t] = append(tables[t], c)
+	}
+	return tables, rows.Err()
+}
+
+// ScanSnippets reads the (id, title, excerpt, body) rows an engine's
+// Snippets query returns, for n ids, and closes rows; err is the query's.
+func ScanSnippets(rows *sql.Rows, err error, n int) (map[int64]SearchSnippet, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	snips := make(map[int64]SearchSnippet, n)
+	for rows.Next() {
+		var id int64
+		var sn SearchSnippet
+		if err := rows.Scan(&id, &sn.Title, &sn.Excerpt, &sn.Body); err != nil {
+			return nil, err
+		}
+		snips[id] = sn
+	}
+	return snips, rows.Err()
+}
+
 // Querier is a pool or a transaction, as an Engine reads through it.
 type Querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)

@@ -59,8 +59,8 @@ func (db *DB) FindMedia(ctx context.Context, f communique.MediaFilter) ([]*commu
 	r := db.r()
 	where, args := []string{"1 = 1"}, []any{}
 	if len(f.IDs) > 0 {
-		where = append(where, "m.id IN ("+placeholders(len(f.IDs))+")")
-		args = append(args, int64Args(f.IDs)...)
+		where = append(where, "m.id IN ("+Placeholders(len(f.IDs))+")")
+		args = append(args, Int64Args(f.IDs)...)
 	}
 	if f.UploaderID != nil {
 		where, args = append(where, "m.uploader_id = ?"), append(args, *f.UploaderID)

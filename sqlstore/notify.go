@@ -312,16 +312,7 @@ func (db *DB) FindWebhooks(ctx context.Context) ([]*communique.Webhook, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find webhooks: %w", err)
 	}
-	defer rows.Close()
-	var list []*communique.Webhook
-	for rows.Next() {
-		h, err := scanWebhook(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, h)
-	}
-	return list, rows.Err()
+	return scanAll(rows, func() (*communique.Webhook, error) { return scanWebhook(rows) })
 }
 
 // FindWebhookByID returns a webhook.
@@ -395,16 +386,7 @@ func findSubscriptions(ctx context.Context, x q, f communique.SubscriptionFilter
 	if err != nil {
 		return nil, fmt.Errorf("find subscriptions: %w", err)
 	}
-	defer rows.Close()
-	var list []*communique.Subscription
-	for rows.Next() {
-		s, err := scanSubscription(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, s)
-	}
-	return list, rows.Err()
+	return scanAll(rows, func() (*communique.Subscription, error) { return scanSubscription(rows) })
 }
 
 // FindSubscriptions returns matching subscriptions with their email.

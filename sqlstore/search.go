@@ -128,7 +128,7 @@ func (db *DB) attachHitArticles(ctx context.Context, hits []*communique.SearchHi
 	}
 	byID, ids := hitIndex(hits)
 	rows, err := db.r().query(ctx, `SELECT `+articleColumns+` FROM articles a JOIN users u ON u.id = a.author_id
-		WHERE a.id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
+		WHERE a.id IN (`+Placeholders(len(ids))+`)`, Int64Args(ids)...)
 	if err != nil {
 		return fmt.Errorf("search articles: %w", err)
 	}

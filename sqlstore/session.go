@@ -95,16 +95,7 @@ func (db *DB) FindUserSessions(ctx context.Context, userID int64) ([]*communique
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []*communique.Session
-	for rows.Next() {
-		s, err := scanSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, s)
-	}
-	return list, rows.Err()
+	return scanAll(rows, func() (*communique.Session, error) { return scanSession(rows) })
 }
 
 // RecordLoginFailure notes a failed sign-in.
@@ -157,16 +148,7 @@ func (db *DB) FindRevisions(ctx context.Context, articleID int64) ([]*communique
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []*communique.Revision
-	for rows.Next() {
-		r, err := scanRevision(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, r)
-	}
-	return list, rows.Err()
+	return scanAll(rows, func() (*communique.Revision, error) { return scanRevision(rows) })
 }
 
 // FindRevisionByID returns one revision.

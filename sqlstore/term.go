@@ -55,16 +55,7 @@ func (db *DB) FindTerms(ctx context.Context, f communique.TermFilter) ([]*commun
 	if err != nil {
 		return nil, fmt.Errorf("find terms: %w", err)
 	}
-	defer rows.Close()
-	var list []*communique.Term
-	for rows.Next() {
-		t, err := scanTerm(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, t)
-	}
-	return list, rows.Err()
+	return scanAll(rows, func() (*communique.Term, error) { return scanTerm(rows) })
 }
 
 // termAndDescendants returns id and the ids of every category below it,

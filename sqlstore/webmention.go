@@ -84,7 +84,7 @@ func (db *DB) FindWebmentions(ctx context.Context, f communique.WebmentionFilter
 		where, args = append(where, "article_id = ?"), append(args, *f.ArticleID)
 	}
 	if len(f.Status) > 0 {
-		where = append(where, "status IN ("+placeholders(len(f.Status))+")")
+		where = append(where, "status IN ("+Placeholders(len(f.Status))+")")
 		for _, s := range f.Status {
 			args = append(args, string(s))
 		}

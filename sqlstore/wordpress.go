@@ -459,8 +459,8 @@ func (tx *Tx) knownComments(ctx context.Context, source string, list []*communiq
 		chunk := ids[:min(len(ids), maxParams)]
 		ids = ids[len(chunk):]
 		rows, err := w.query(ctx, `SELECT w.wp_id, c.id, c.thread_id, c.article_id FROM wp_ids w JOIN comments c ON c.id = w.local_id
-			WHERE w.source = ? AND w.kind = 'comment' AND w.wp_id IN (`+placeholders(len(chunk))+`)`,
-			append([]any{source}, int64Args(chunk)...)...)
+			WHERE w.source = ? AND w.kind = 'comment' AND w.wp_id IN (`+Placeholders(len(chunk))+`)`,
+			append([]any{source}, Int64Args(chunk)...)...)
 		if err != nil {
 			return nil, fmt.Errorf("known comments: %w", err)
 		}
@@ -550,7 +550,7 @@ const commentColumns = 18
 // come before their replies in values, and a row's foreign keys are
 // checked when its statement ends, so chunks may split anywhere.
 func (tx *Tx) insertComments(ctx context.Context, values []any) error {
-	row := "(" + placeholders(commentColumns) + ")"
+	row := "(" + Placeholders(commentColumns) + ")"
 	for len(values) > 0 {
 		chunk := values[:min(len(values), 50*commentColumns)]
 		values = values[len(chunk):]
@@ -701,7 +701,7 @@ func (db *DB) RefreshCommentCounts(ctx context.Context, ids []int64) error {
 		ids = ids[len(chunk):]
 		if _, err := tx.w().exec(ctx, `UPDATE articles SET comment_count =
 			(SELECT COUNT(*) FROM comments c WHERE c.article_id = articles.id AND c.status = 'approved')
-			WHERE id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...); err != nil {
+			WHERE id IN (`+Placeholders(len(chunk))+`)`, Int64Args(chunk)...); err != nil {
 			return fmt.Errorf("comment counts: %w", err)
 		}
 	}
@@ -769,16 +769,7 @@ func (db *DB) FindAttachments(ctx context.Context, articleID, afterID int64, lim
 	if err != nil {
 		return nil, fmt.Errorf("find attachments: %w", err)
 	}
-	defer rows.Close()
-	var list []*communique.Attachment
-	for rows.Next() {
-		a, err := scanAttachment(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, a)
-	}
-	return list, rows.Err()
+	return scanAll(rows, func() (*communique.Attachment, error) { return scanAttachment(rows) })
 }
 
 // FindImportedAttachments returns the attachments imported from source
@@ -790,8 +781,8 @@ func (db *DB) FindImportedAttachments(ctx context.Context, source string, source
 		sourceIDs = sourceIDs[len(chunk):]
 		rows, err := db.r().query(ctx, `SELECT w.wp_id, a.`+strings.ReplaceAll(attachmentColumns, ", ", ", a.")+`
 			FROM wp_ids w JOIN attachments a ON a.id = w.local_id
-			WHERE w.source = ? AND w.kind = 'attachment' AND w.wp_id IN (`+placeholders(len(chunk))+`)`,
-			append([]any{source}, int64Args(chunk)...)...)
+			WHERE w.source = ? AND w.kind = 'attachment' AND w.wp_id IN (`+Placeholders(len(chunk))+`)`,
+			append([]any{source}, Int64Args(chunk)...)...)
 		if err != nil {
 			return nil, fmt.Errorf("imported attachments: %w", err)
 		}
@@ -853,7 +844,7 @@ func (db *DB) ArticleGUIDs(ctx context.Context, ids []int64) (map[int64]string, 
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), maxParams)]
 		ids = ids[len(chunk):]
-		rows, err := db.r().query(ctx, `SELECT id, guid FROM articles WHERE id IN (`+placeholders(len(chunk))+`)`, int64Args(chunk)...)
+		rows, err := db.r().query(ctx, `SELECT id, guid FROM articles WHERE id IN (`+Placeholders(len(chunk))+`)`, Int64Args(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("article guids: %w", err)
 		}
@@ -906,16 +897,7 @@ func (db *DB) ExportTerms(ctx context.Context, afterID int64, limit int) ([]*com
 	if err != nil {
 		return nil, fmt.Errorf("export terms: %w", err)
 	}
-	defer rows.Close()
-	var list []*communique.Term
-	for rows.Next() {
-		t, err := scanTerm(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, t)
-	}
-	return list, rows.Err()
+	return scanAll(rows, func() (*communique.Term, error) { return scanTerm(rows) })
 }
 
 // MaxIDs returns the largest article, attachment and term ids, so an

@@ -15,11 +15,7 @@ import (
 // returns for it, all read in one transaction, so the dump is one
 // moment however much the site writes meanwhile.
 func Dump(ctx context.Context, s Store, create func(table string) (io.Writer, error)) (map[string]TableSum, error) {
-	list, err := present(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.Engine().BeginRead(ctx, s.ReadPool())
+	list, tx, err := readPresent(ctx, s)
 	if err != nil {
 		return nil, err
 	}

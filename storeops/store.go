@@ -81,6 +81,20 @@ func schemaProblems(ctx context.Context, s Store) ([]string, error) {
 	return problems, nil
 }
 
+// readPresent lists the content tables present and begins the read
+// transaction that reads them all at one moment; the caller rolls it back.
+func readPresent(ctx context.Context, s Store) ([]Table, *sql.Tx, error) {
+	list, err := present(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	tx, err := s.Engine().BeginRead(ctx, s.ReadPool())
+	if err != nil {
+		return nil, nil, err
+	}
+	return list, tx, nil
+}
+
 // present returns the catalogue's content tables a store holds, each
 // with the columns it has (a backup's snapshot may predate a migration).
 func present(ctx context.Context, s Store) ([]Table, error) {
@@ -170,11 +184,7 @@ func sum(ctx context.Context, q sqlstore.Querier, eng sqlstore.Engine, t Table, 
 // moment. With columns (a manifest's) a table is summed over those
 // columns, so that a store migrated since compares with its backup.
 func Checksums(ctx context.Context, s Store, columns map[string][]string) (map[string]TableSum, error) {
-	list, err := present(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.Engine().BeginRead(ctx, s.ReadPool())
+	list, tx, err := readPresent(ctx, s)
 	if err != nil {
 		return nil, err
 	}

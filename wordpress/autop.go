@@ -173,13 +173,10 @@ func newlinesToBr(text string) string {
 func replaceInTags(text, old, new string) string {
 	var b strings.Builder
 	for {
-		i := strings.IndexByte(text, '<')
-		if i < 0 {
-			b.WriteString(text)
+		var found bool
+		if text, found = copyUntil(&b, text, '<'); !found {
 			return b.String()
 		}
-		b.WriteString(text[:i])
-		text = text[i:]
 		var end int
 		if strings.HasPrefix(text, "<!--") {
 			end = strings.Index(text[4:], "-->")
@@ -205,4 +202,16 @@ func replaceInTags(text, old, new string) string {
 		b.WriteString(strings.ReplaceAll(text[:end], old, new))
 		text = text[end:]
 	}
+}
+
+// copyUntil writes s up to its first c to b and returns the rest, which
+// starts with c; found is false when s has no c and all of it was written.
+func copyUntil(b *strings.Builder, s string, c byte) (rest string, found bool) {
+	i := strings.IndexByte(s, c)
+	if i < 0 {
+		b.WriteString(s)
+		return "", false
+	}
+	b.WriteString(s[:i])
+	return s[i:], true
 }

@@ -106,13 +106,10 @@ func shortcodes(s string, gallery GalleryFunc) string {
 	}
 	var b strings.Builder
 	for {
-		i := strings.IndexByte(s, '[')
-		if i < 0 {
-			b.WriteString(s)
+		var found bool
+		if s, found = copyUntil(&b, s, '['); !found {
 			return b.String()
 		}
-		b.WriteString(s[:i])
-		s = s[i:]
 		sc, n, escaped := parseShortcode(s)
 		switch {
 		case n == 0:
@@ -361,13 +358,10 @@ func EscapeShortcodes(s string) string {
 	}
 	var b strings.Builder
 	for {
-		i := strings.IndexByte(s, '[')
-		if i < 0 {
-			b.WriteString(s)
+		var found bool
+		if s, found = copyUntil(&b, s, '['); !found {
 			return b.String()
 		}
-		b.WriteString(s[:i])
-		s = s[i:]
 		if _, n, _ := parseShortcode(s); n > 0 {
 			// [[gallery]] (text already) becomes [[[gallery]]], which
 			// shows as [[gallery]] again.

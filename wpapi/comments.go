@@ -179,34 +179,31 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	seen := articleLinks{}
-	out := make([]*commentJSON, 0, len(list))
-	for _, cm := range list {
-		j := s.commentOut(r.Context(), c, cm, context, seen)
-		out = append(out, j)
-	}
-	writeList(s, w, r, out)
+	writeList(s, w, r, mapItems(list, func(cm *communique.Comment) *commentJSON {
+		return s.commentOut(r.Context(), c, cm, context, seen)
+	}))
 }
 
 // loadComment finds the route's comment with its private fields; callers
 // decide what of them to show.
 func (s *Server) loadComment(r *http.Request) (*communique.Comment, error) {
-	invalidComment := notFound("rest_comment_invalid_id", "Invalid comment ID.")
-	id, ok := pathID(r)
-	if !ok {
-		return nil, invalidComment
-	}
-	cm, err := s.store.FindCommentByID(r.Context(), id)
-	if communique.ErrorCode(err) == communique.ENOTFOUND {
-		return nil, invalidComment
+	return findByRouteID(r, s.store.FindCommentByID, notFound("rest_comment_invalid_id", "Invalid comment ID."))
+}
+
+// loadCommentToModerate loads the route's comment for a moderator;
+// anyone else gets denied once the comment is known to exist.
+func (s *Server) loadCommentToModerate(r *http.Request, c *caller, denied error) (*communique.Comment, error) {
+	cm, err := s.loadComment(r)
+	if err == nil && !canModerate(c) {
+		return nil, denied
 	}
 	return cm, err
 }
 
 func (s *Server) handleCommentGet(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	bad := invalid{}
-	context := readContext(queryInput(r), bad)
-	if err := bad.err(); err != nil {
+	context, err := readQueryContext(r)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -349,13 +346,9 @@ func commentRefusal(e *discussion.Error) *apiError {
 // handleCommentUpdate moderates (status) and edits (content) a comment.
 func (s *Server) handleCommentUpdate(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	cm, err := s.loadComment(r)
+	cm, err := s.loadCommentToModerate(r, c, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this comment."))
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if !canModerate(c) {
-		s.fail(w, r, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this comment."))
 		return
 	}
 	in, err := readInput(w, r)
@@ -405,34 +398,21 @@ func (s *Server) handleCommentUpdate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleCommentDelete(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	cm, err := s.loadComment(r)
+	cm, err := s.loadCommentToModerate(r, c, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this comment."))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if !canModerate(c) {
-		s.fail(w, r, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this comment."))
-		return
-	}
-	in, err := readInput(w, r)
+	force, err := readForce(w, r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	bad := invalid{}
-	force, _ := in.boolean("force", bad)
-	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()
 	if force {
-		previous := s.commentOut(ctx, c, cm, contextEdit, articleLinks{})
-		if err := s.talk.Delete(ctx, c.User, cm.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, deleted{Deleted: true, Previous: previous})
+		s.deleteForever(w, r, s.commentOut(ctx, c, cm, contextEdit, articleLinks{}), func() error {
+			return s.talk.Delete(ctx, c.User, cm.ID)
+		})
 		return
 	}
 	if cm.Status == communique.CommentTrash {

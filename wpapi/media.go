@@ -148,32 +148,30 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := make([]*mediaJSON, 0, len(list))
-	for _, m := range list {
-		j := s.mediaOut(c, m, context)
-		out = append(out, j)
-	}
-	writeList(s, w, r, out)
+	writeList(s, w, r, mapItems(list, func(m *communique.Media) *mediaJSON {
+		return s.mediaOut(c, m, context)
+	}))
 }
 
+// loadMedia finds the route's attachment.
 func (s *Server) loadMedia(r *http.Request) (*communique.Media, error) {
-	invalidID := notFound("rest_post_invalid_id", "Invalid post ID.")
-	id, ok := pathID(r)
-	if !ok {
-		return nil, invalidID
-	}
-	m, err := s.store.FindMediaByID(r.Context(), id)
-	if communique.ErrorCode(err) == communique.ENOTFOUND {
-		return nil, invalidID
+	return findByRouteID(r, s.store.FindMediaByID, notFound("rest_post_invalid_id", "Invalid post ID."))
+}
+
+// loadMediaToManage loads the route's attachment for a caller who may
+// change or delete it; anyone else gets denied.
+func (s *Server) loadMediaToManage(r *http.Request, c *caller, denied error) (*communique.Media, error) {
+	m, err := s.loadMedia(r)
+	if err == nil && !communique.CanManageMedia(c.User, m) {
+		return nil, denied
 	}
 	return m, err
 }
 
 func (s *Server) handleMediaGet(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	bad := invalid{}
-	context := readContext(queryInput(r), bad)
-	if err := bad.err(); err != nil {
+	context, err := readQueryContext(r)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -272,13 +270,9 @@ func (s *Server) handleMediaCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleMediaUpdate(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	m, err := s.loadMedia(r)
+	m, err := s.loadMediaToManage(r, c, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."))
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if !communique.CanManageMedia(c.User, m) {
-		s.fail(w, r, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."))
 		return
 	}
 	in, err := readInput(w, r)
@@ -312,36 +306,25 @@ func (s *Server) handleMediaUpdate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleMediaDelete(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	m, err := s.loadMedia(r)
+	m, err := s.loadMediaToManage(r, c, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if !communique.CanManageMedia(c.User, m) {
-		s.fail(w, r, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."))
-		return
-	}
-	in, err := readInput(w, r)
+	force, err := readForce(w, r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	bad := invalid{}
-	force, _ := in.boolean("force", bad)
-	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if !force {
-		s.fail(w, r, &apiError{Status: http.StatusNotImplemented, Code: "rest_trash_not_supported",
-			Message: "The post does not support trashing. Set 'force=true' to delete."})
+		s.fail(w, r, trashNotSupported("The post does not support trashing. Set 'force=true' to delete."))
 		return
 	}
-	previous := s.mediaOut(c, m, contextEdit)
-	if err := s.store.DeleteMedia(r.Context(), m.ID); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.library.RemoveFiles(r.Context(), m)
-	writeJSON(w, http.StatusOK, deleted{Deleted: true, Previous: previous})
+	s.deleteForever(w, r, s.mediaOut(c, m, contextEdit), func() error {
+		if err := s.store.DeleteMedia(r.Context(), m.ID); err != nil {
+			return err
+		}
+		s.library.RemoveFiles(r.Context(), m)
+		return nil
+	})
 }

@@ -302,25 +302,29 @@ func (s *Server) handlePostList(typ string) http.HandlerFunc {
 
 // loadPost finds the article of the route's id and checks its type.
 func (s *Server) loadPost(r *http.Request, typ string) (*communique.Article, error) {
-	id, ok := pathID(r)
-	if !ok {
-		return nil, notFound("rest_post_invalid_id", "Invalid post ID.")
+	invalidPost := notFound("rest_post_invalid_id", "Invalid post ID.")
+	a, err := findByRouteID(r, s.store.FindArticleByID, invalidPost)
+	if err == nil && a.Type != typ {
+		return nil, invalidPost
 	}
-	a, err := s.store.FindArticleByID(r.Context(), id)
-	if communique.ErrorCode(err) == communique.ENOTFOUND || err == nil && a.Type != typ {
-		return nil, notFound("rest_post_invalid_id", "Invalid post ID.")
-	} else if err != nil {
-		return nil, err
+	return a, err
+}
+
+// loadPostFor loads the route's post of type typ for a caller who may do
+// action to it; anyone else gets denied.
+func (s *Server) loadPostFor(r *http.Request, typ string, c *caller, action communique.Action, denied error) (*communique.Article, error) {
+	a, err := s.loadPost(r, typ)
+	if err == nil && !communique.Can(c.User, action, a) {
+		return nil, denied
 	}
-	return a, nil
+	return a, err
 }
 
 func (s *Server) handlePostGet(typ string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerFrom(r.Context())
-		bad := invalid{}
-		context := readContext(queryInput(r), bad)
-		if err := bad.err(); err != nil {
+		context, err := readQueryContext(r)
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -511,13 +515,9 @@ func setIf[T any](dst *T, src *T) {
 func (s *Server) handlePostUpdate(typ string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerFrom(r.Context())
-		a, err := s.loadPost(r, typ)
+		a, err := s.loadPostFor(r, typ, c, communique.ActionEditArticle, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."))
 		if err != nil {
 			s.fail(w, r, err)
-			return
-		}
-		if !communique.Can(c.User, communique.ActionEditArticle, a) {
-			s.fail(w, r, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."))
 			return
 		}
 		in, err := readInput(w, r)
@@ -555,33 +555,20 @@ type deleted struct {
 func (s *Server) handlePostDelete(typ string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerFrom(r.Context())
-		a, err := s.loadPost(r, typ)
+		a, err := s.loadPostFor(r, typ, c, communique.ActionDeleteArticle, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."))
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if !communique.Can(c.User, communique.ActionDeleteArticle, a) {
-			s.fail(w, r, forbidden(c, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."))
-			return
-		}
-		in, err := readInput(w, r)
+		force, err := readForce(w, r)
 		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		bad := invalid{}
-		force, _ := in.boolean("force", bad)
-		if err := bad.err(); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		if force {
-			previous := s.postOut(r.Context(), c, a, contextEdit)
-			if err := s.articles.Delete(r.Context(), newsroom.As(c.User), a.ID); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			writeJSON(w, http.StatusOK, deleted{Deleted: true, Previous: previous})
+			s.deleteForever(w, r, s.postOut(r.Context(), c, a, contextEdit), func() error {
+				return s.articles.Delete(r.Context(), newsroom.As(c.User), a.ID)
+			})
 			return
 		}
 		if a.Status == communique.StatusTrash {
@@ -600,16 +587,5 @@ func (s *Server) handlePostDelete(typ string) http.HandlerFunc {
 // articleService is the configured article service, or one over the
 // store telling Notify, for APIs built without one (tests).
 func articleService(cfg Config) *newsroom.Service {
-	if cfg.Articles != nil {
-		return cfg.Articles
-	}
-	st, ok := cfg.Store.(newsroom.Store)
-	if !ok {
-		return nil
-	}
-	svc := newsroom.New(st)
-	if cfg.Notify != nil {
-		svc.Notifier = cfg.Notify
-	}
-	return svc
+	return newsroom.ServiceOr(cfg.Articles, cfg.Store, cfg.Notify)
 }

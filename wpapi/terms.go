@@ -332,27 +332,17 @@ func (s *Server) handleTermDelete(base string) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		in, err := readInput(w, r)
+		force, err := readForce(w, r)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		bad := invalid{}
-		force, _ := in.boolean("force", bad)
-		if err := bad.err(); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		if !force {
-			s.fail(w, r, &apiError{Status: http.StatusNotImplemented, Code: "rest_trash_not_supported",
-				Message: "Terms do not support trashing. Set 'force=true' to delete."})
+			s.fail(w, r, trashNotSupported("Terms do not support trashing. Set 'force=true' to delete."))
 			return
 		}
-		previous := s.termOut(c, t, cats)
-		if err := s.store.DeleteTerm(r.Context(), t.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, deleted{Deleted: true, Previous: previous})
+		s.deleteForever(w, r, s.termOut(c, t, cats), func() error {
+			return s.store.DeleteTerm(r.Context(), t.ID)
+		})
 	}
 }

@@ -115,18 +115,15 @@ func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list = list[min(pg.start(), total):min(pg.start()+pg.PerPage, total)]
-	out := make([]*userJSON, 0, len(list))
-	for _, u := range list {
-		out = append(out, s.userOut(c, u, context))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, mapItems(list, func(u *communique.User) *userJSON {
+		return s.userOut(c, u, context)
+	}))
 }
 
 func (s *Server) handleUserGet(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
-	bad := invalid{}
-	context := readContext(queryInput(r), bad)
-	if err := bad.err(); err != nil {
+	context, err := readQueryContext(r)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -162,9 +159,8 @@ func (s *Server) handleUserMe(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &apiError{Status: http.StatusUnauthorized, Code: "rest_not_logged_in", Message: "You are not currently logged in."})
 		return
 	}
-	bad := invalid{}
-	context := readContext(queryInput(r), bad)
-	if err := bad.err(); err != nil {
+	context, err := readQueryContext(r)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -40,6 +40,21 @@ var (
 	_ wordpress.Articles   = (*newsroom.Service)(nil)
 )
 
+// openApp opens the store sf names and builds the services on it; the
+// caller closes a.db.
+func (p *Program) openApp(ctx context.Context, sf *storeFlags) (*app, error) {
+	db, err := openStore(ctx, sf)
+	if err != nil {
+		return nil, err
+	}
+	a, err := newApp(ctx, db, p.logger())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
 // newApp builds the services on db. Announcements go to the outbox,
 // which a serving node's worker delivers.
 func newApp(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) (*app, error) {

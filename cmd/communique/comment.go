@@ -110,15 +110,11 @@ func (p *Program) commentModerate(ctx context.Context, action string, args []str
 		}
 		ids = append(ids, id)
 	}
-	db, err := openStore(ctx, sf)
+	a, err := p.openApp(ctx, sf)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := newApp(ctx, db, p.logger())
-	if err != nil {
-		return err
-	}
+	defer a.db.Close()
 	svc := a.talk
 	act := map[string]func(ctx context.Context, by *communique.User, id int64) error{
 		"approve": svc.Approve, "unapprove": svc.Unapprove, "spam": svc.Spam, "trash": svc.Trash, "delete": svc.Delete,

@@ -45,15 +45,11 @@ func (p *Program) privacy(ctx context.Context, action string, args []string) err
 	if action == "erase" && *output != "" {
 		return usagef("privacy erase: --output goes with export")
 	}
-	db, err := openStore(ctx, sf)
+	a, err := p.openApp(ctx, sf)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := newApp(ctx, db, p.logger())
-	if err != nil {
-		return err
-	}
+	defer a.db.Close()
 	svc := a.privacy
 	if action == "export" {
 		x, err := svc.Export(ctx, *email)

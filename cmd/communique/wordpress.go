@@ -46,19 +46,15 @@ func (p *Program) importCmd(ctx context.Context, what string, args []string) err
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 	}
-	db, err := openStore(ctx, sf)
+	a, err := p.openApp(ctx, sf)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := newApp(ctx, db, p.logger())
-	if err != nil {
-		return err
-	}
+	defer a.db.Close()
 	bar := newProgress(p.Stderr, size)
 	// An import is a move, not news: nothing is announced.
 	im := &wordpress.Importer{
-		Store: db, Articles: a.quietArticles(), Comments: a.talk, Avatar: a.talk.Avatars.Hash, PrimaryMenu: *menu, Progress: bar.update,
+		Store: a.db, Articles: a.quietArticles(), Comments: a.talk, Avatar: a.talk.Avatars.Hash, PrimaryMenu: *menu, Progress: bar.update,
 	}
 	sum, err := im.Import(ctx, f)
 	bar.done()
@@ -76,7 +72,7 @@ func (p *Program) importCmd(ctx context.Context, what string, args []string) err
 	}
 	// A bulk load leaves the search index in segments and the planner
 	// without statistics for the new rows.
-	if err := db.Optimize(ctx); err != nil {
+	if err := a.db.Optimize(ctx); err != nil {
 		return fmt.Errorf("import wordpress: imported, but optimizing the store failed: %w", err)
 	}
 	if *menu != "" {

@@ -1,0 +1,18 @@
+package sqlstore
+
+// DB is a Communiqué store on a SQL database: the shared connection core
+// and one part per aggregate. Its parts' methods are promoted, so callers
+// holding a *DB keep calling db.FindArticles; a consumer that needs one
+// aggregate may be handed just that part (db.Articles, db.Comments, ...).
+type DB struct {
+	*core
+	*Articles
+}
+
+func newDB(c *core) *DB {
+	return &DB{core: c, Articles: &Articles{c}}
+}
+
+// Articles is the articles aggregate: articles, their terms, slugs and
+// revisions, and the schedule.
+type Articles struct{ *core }

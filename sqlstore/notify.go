@@ -610,7 +610,7 @@ func truncateText(s string, n int) string {
 // returns their IDs, so that the article service announces each once: the
 // one UPDATE that flips an article is the only one that returns it, even
 // with several nodes.
-func (db *DB) PublishDueIDs(ctx context.Context) ([]int64, error) {
+func (db *Articles) PublishDueIDs(ctx context.Context) ([]int64, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err

@@ -143,7 +143,7 @@ func scanRevision(sc interface{ Scan(...any) error }) (*communique.Revision, err
 }
 
 // FindRevisions lists an article's revisions, newest first.
-func (db *DB) FindRevisions(ctx context.Context, articleID int64) ([]*communique.Revision, error) {
+func (db *Articles) FindRevisions(ctx context.Context, articleID int64) ([]*communique.Revision, error) {
 	rows, err := db.r().query(ctx, `SELECT `+revisionColumns+` FROM revisions WHERE article_id = ? ORDER BY id DESC LIMIT 200`, articleID)
 	if err != nil {
 		return nil, err
@@ -152,7 +152,7 @@ func (db *DB) FindRevisions(ctx context.Context, articleID int64) ([]*communique
 }
 
 // FindRevisionByID returns one revision.
-func (db *DB) FindRevisionByID(ctx context.Context, id int64) (*communique.Revision, error) {
+func (db *Articles) FindRevisionByID(ctx context.Context, id int64) (*communique.Revision, error) {
 	r, err := scanRevision(db.r().row(ctx, `SELECT `+revisionColumns+` FROM revisions WHERE id = ?`, id))
 	if err != nil {
 		return nil, db.wrap(err, "Revision")
@@ -161,7 +161,7 @@ func (db *DB) FindRevisionByID(ctx context.Context, id int64) (*communique.Revis
 }
 
 // Autosave replaces the user's autosave of the article.
-func (db *DB) Autosave(ctx context.Context, r *communique.Revision) error {
+func (db *Articles) Autosave(ctx context.Context, r *communique.Revision) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err

@@ -60,7 +60,7 @@ func (db *DB) FindTerms(ctx context.Context, f communique.TermFilter) ([]*commun
 
 // termAndDescendants returns id and the ids of every category below it,
 // so a parent category's archive shows its children's articles.
-func (db *DB) termAndDescendants(ctx context.Context, id int64) ([]int64, error) {
+func (db *core) termAndDescendants(ctx context.Context, id int64) ([]int64, error) {
 	rows, err := db.r().query(ctx, `WITH RECURSIVE sub(id, depth) AS (
 			SELECT id, 0 FROM terms WHERE id = ?
 			UNION SELECT t.id, sub.depth + 1 FROM terms t JOIN sub ON t.parent_id = sub.id WHERE sub.depth < 32

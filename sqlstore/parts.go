@@ -7,12 +7,17 @@ package sqlstore
 type DB struct {
 	*core
 	*Articles
+	*Comments
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}}
+	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
 // revisions, and the schedule.
 type Articles struct{ *core }
+
+// Comments is the comments aggregate: comments, their revisions and the
+// spam filter's counts.
+type Comments struct{ *core }

@@ -526,7 +526,7 @@ func (db *DB) Unsubscribe(ctx context.Context, subscriptionID int64, nonce strin
 
 // CreatePasswordReset stores a reset token's hash. Expired and used
 // resets go when new ones come.
-func (db *DB) CreatePasswordReset(ctx context.Context, r *communique.PasswordReset) error {
+func (db *People) CreatePasswordReset(ctx context.Context, r *communique.PasswordReset) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -545,7 +545,7 @@ func (db *DB) CreatePasswordReset(ctx context.Context, r *communique.PasswordRes
 }
 
 // CountPasswordResets counts a user's resets created since a time.
-func (db *DB) CountPasswordResets(ctx context.Context, userID int64, since time.Time) (int, error) {
+func (db *People) CountPasswordResets(ctx context.Context, userID int64, since time.Time) (int, error) {
 	var n int
 	r := db.r()
 	err := r.row(ctx, `SELECT COUNT(*) FROM password_resets WHERE user_id = ? AND created_at >= ?`, userID, r.t(since)).Scan(&n)
@@ -553,7 +553,7 @@ func (db *DB) CountPasswordResets(ctx context.Context, userID int64, since time.
 }
 
 // FindPasswordReset returns an unused, unexpired reset.
-func (db *DB) FindPasswordReset(ctx context.Context, tokenHash string) (*communique.PasswordReset, error) {
+func (db *People) FindPasswordReset(ctx context.Context, tokenHash string) (*communique.PasswordReset, error) {
 	r := db.r()
 	p := &communique.PasswordReset{}
 	err := r.row(ctx, `SELECT token_hash, user_id, created_at, expires_at FROM password_resets
@@ -566,7 +566,7 @@ func (db *DB) FindPasswordReset(ctx context.Context, tokenHash string) (*communi
 }
 
 // ResetPassword uses a reset token once and sets the new password.
-func (db *DB) ResetPassword(ctx context.Context, tokenHash, passwordHash string) (int64, error) {
+func (db *People) ResetPassword(ctx context.Context, tokenHash, passwordHash string) (int64, error) {
 	if passwordHash == "" {
 		return 0, communique.Errorf(communique.EINVALID, "A password is required.")
 	}

@@ -8,10 +8,11 @@ type DB struct {
 	*core
 	*Articles
 	*Comments
+	*People
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}}
+	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
@@ -21,3 +22,7 @@ type Articles struct{ *core }
 // Comments is the comments aggregate: comments, their revisions and the
 // spam filter's counts.
 type Comments struct{ *core }
+
+// People is the users and sessions aggregate: accounts, sessions, app
+// passwords, login failures and password resets.
+type People struct{ *core }

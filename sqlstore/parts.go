@@ -9,10 +9,11 @@ type DB struct {
 	*Articles
 	*Comments
 	*People
+	*Terms
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}}
+	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
@@ -26,3 +27,6 @@ type Comments struct{ *core }
 // People is the users and sessions aggregate: accounts, sessions, app
 // passwords, login failures and password resets.
 type People struct{ *core }
+
+// Terms is the terms and menus aggregate.
+type Terms struct{ *core }

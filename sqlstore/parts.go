@@ -10,10 +10,11 @@ type DB struct {
 	*Comments
 	*People
 	*Terms
+	*Media
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}}
+	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
@@ -30,3 +31,6 @@ type People struct{ *core }
 
 // Terms is the terms and menus aggregate.
 type Terms struct{ *core }
+
+// Media is the media library aggregate.
+type Media struct{ *core }

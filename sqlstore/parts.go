@@ -11,10 +11,11 @@ type DB struct {
 	*People
 	*Terms
 	*Media
+	*Search
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}}
+	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
@@ -34,3 +35,11 @@ type Terms struct{ *core }
 
 // Media is the media library aggregate.
 type Media struct{ *core }
+
+// Search is the full-text index and the article references that
+// sitemaps and link checks read.
+type Search struct{ *core }
+
+// Sibling parts, for the few calls that cross aggregates inside the store.
+func (c *core) articles() *Articles { return &Articles{c} }
+func (c *core) search() *Search     { return &Search{c} }

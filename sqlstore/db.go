@@ -103,7 +103,7 @@ var (
 	_ communique.ArticleFinder  = (*DB)(nil)
 	_ communique.UserService    = (*DB)(nil)
 	_ communique.TermService    = (*DB)(nil)
-	_ communique.SettingService = (*DB)(nil)
+	_ communique.SettingService = (*SiteSettings)(nil)
 	_ communique.MenuService    = (*DB)(nil)
 )
 

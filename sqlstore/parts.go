@@ -12,10 +12,11 @@ type DB struct {
 	*Terms
 	*Media
 	*Search
+	*SiteSettings
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}}
+	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
@@ -43,3 +44,7 @@ type Search struct{ *core }
 // Sibling parts, for the few calls that cross aggregates inside the store.
 func (c *core) articles() *Articles { return &Articles{c} }
 func (c *core) search() *Search     { return &Search{c} }
+
+// SiteSettings is the settings aggregate: site settings and secrets. (It
+// is not named Settings, which is the method that reads them.)
+type SiteSettings struct{ *core }

@@ -13,10 +13,11 @@ type DB struct {
 	*Media
 	*Search
 	*SiteSettings
+	*Outbox
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}}
+	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}, Outbox: &Outbox{c}}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
@@ -28,7 +29,8 @@ type Articles struct{ *core }
 type Comments struct{ *core }
 
 // People is the users and sessions aggregate: accounts, sessions, app
-// passwords, login failures and password resets.
+// passwords and login failures. (Password resets sit with the Outbox,
+// as communique.NotificationStore declares them.)
 type People struct{ *core }
 
 // Terms is the terms and menus aggregate.
@@ -48,3 +50,8 @@ func (c *core) search() *Search     { return &Search{c} }
 // SiteSettings is the settings aggregate: site settings and secrets. (It
 // is not named Settings, which is the method that reads them.)
 type SiteSettings struct{ *core }
+
+// Outbox is the outbox aggregate: queued messages and their deliveries,
+// webhooks, subscriptions and password resets: the method set of
+// communique.NotificationStore, which notify uses.
+type Outbox struct{ *core }

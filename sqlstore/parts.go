@@ -14,10 +14,11 @@ type DB struct {
 	*Search
 	*SiteSettings
 	*Outbox
+	*Webmentions
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}, Outbox: &Outbox{c}}
+	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}, Outbox: &Outbox{c}, Webmentions: &Webmentions{c}}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
@@ -55,3 +56,6 @@ type SiteSettings struct{ *core }
 // webhooks, subscriptions and password resets: the method set of
 // communique.NotificationStore, which notify uses.
 type Outbox struct{ *core }
+
+// Webmentions is the received and sent webmentions.
+type Webmentions struct{ *core }

@@ -15,10 +15,11 @@ type DB struct {
 	*SiteSettings
 	*Outbox
 	*Webmentions
+	*Privacy
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}, Outbox: &Outbox{c}, Webmentions: &Webmentions{c}}
+	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}, Outbox: &Outbox{c}, Webmentions: &Webmentions{c}, Privacy: &Privacy{c}}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
@@ -59,3 +60,11 @@ type Outbox struct{ *core }
 
 // Webmentions is the received and sent webmentions.
 type Webmentions struct{ *core }
+
+// Privacy finds and erases a person's data across the aggregates (the
+// method set of communique.PrivacyService, which privacy uses).
+type Privacy struct{ *core }
+
+func (c *core) comments() *Comments { return &Comments{c} }
+func (c *core) outbox() *Outbox     { return &Outbox{c} }
+func (c *core) people() *People     { return &People{c} }

@@ -16,10 +16,11 @@ type DB struct {
 	*Outbox
 	*Webmentions
 	*Privacy
+	*WordPress
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}, Outbox: &Outbox{c}, Webmentions: &Webmentions{c}, Privacy: &Privacy{c}}
+	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}, Outbox: &Outbox{c}, Webmentions: &Webmentions{c}, Privacy: &Privacy{c}, WordPress: &WordPress{c}}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
@@ -68,3 +69,7 @@ type Privacy struct{ *core }
 func (c *core) comments() *Comments { return &Comments{c} }
 func (c *core) outbox() *Outbox     { return &Outbox{c} }
 func (c *core) people() *People     { return &People{c} }
+
+// WordPress is the importer's and exporter's bulk access: imported ids,
+// batches, attachments, redirects and the paged export reads.
+type WordPress struct{ *core }

@@ -17,10 +17,11 @@ type DB struct {
 	*Webmentions
 	*Privacy
 	*WordPress
+	*RateLimits
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}, Outbox: &Outbox{c}, Webmentions: &Webmentions{c}, Privacy: &Privacy{c}, WordPress: &WordPress{c}}
+	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}, Outbox: &Outbox{c}, Webmentions: &Webmentions{c}, Privacy: &Privacy{c}, WordPress: &WordPress{c}, RateLimits: &RateLimits{c}}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
@@ -73,3 +74,6 @@ func (c *core) people() *People     { return &People{c} }
 // WordPress is the importer's and exporter's bulk access: imported ids,
 // batches, attachments, redirects and the paged export reads.
 type WordPress struct{ *core }
+
+// RateLimits is the fixed-window counters behind rate limiting.
+type RateLimits struct{ *core }

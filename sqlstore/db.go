@@ -98,13 +98,14 @@ func (db *core) ChangeStamp() string {
 	return db.Stamp()
 }
 
-// Services implemented by DB, checked at compile time.
+// Services implemented by DB's parts, checked at compile time; DB has
+// them all by embedding.
 var (
-	_ communique.ArticleFinder  = (*DB)(nil)
-	_ communique.UserService    = (*DB)(nil)
-	_ communique.TermService    = (*DB)(nil)
+	_ communique.ArticleFinder  = (*Articles)(nil)
+	_ communique.UserService    = (*People)(nil)
+	_ communique.TermService    = (*Terms)(nil)
 	_ communique.SettingService = (*SiteSettings)(nil)
-	_ communique.MenuService    = (*DB)(nil)
+	_ communique.MenuService    = (*Terms)(nil)
 )
 
 // New wraps open connections. write and read may be the same pool.

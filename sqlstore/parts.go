@@ -21,7 +21,21 @@ type DB struct {
 }
 
 func newDB(c *core) *DB {
-	return &DB{core: c, Articles: &Articles{c}, Comments: &Comments{c}, People: &People{c}, Terms: &Terms{c}, Media: &Media{c}, Search: &Search{c}, SiteSettings: &SiteSettings{c}, Outbox: &Outbox{c}, Webmentions: &Webmentions{c}, Privacy: &Privacy{c}, WordPress: &WordPress{c}, RateLimits: &RateLimits{c}}
+	return &DB{
+		core:         c,
+		Articles:     &Articles{c},
+		Comments:     &Comments{c},
+		People:       &People{c},
+		Terms:        &Terms{c},
+		Media:        &Media{c},
+		Search:       &Search{c},
+		SiteSettings: &SiteSettings{c},
+		Outbox:       &Outbox{c},
+		Webmentions:  &Webmentions{c},
+		Privacy:      &Privacy{c},
+		WordPress:    &WordPress{c},
+		RateLimits:   &RateLimits{c},
+	}
 }
 
 // Articles is the articles aggregate: articles, their terms, slugs and
@@ -47,10 +61,6 @@ type Media struct{ *core }
 // sitemaps and link checks read.
 type Search struct{ *core }
 
-// Sibling parts, for the few calls that cross aggregates inside the store.
-func (c *core) articles() *Articles { return &Articles{c} }
-func (c *core) search() *Search     { return &Search{c} }
-
 // SiteSettings is the settings aggregate: site settings and secrets. (It
 // is not named Settings, which is the method that reads them.)
 type SiteSettings struct{ *core }
@@ -67,13 +77,18 @@ type Webmentions struct{ *core }
 // method set of communique.PrivacyService, which privacy uses).
 type Privacy struct{ *core }
 
-func (c *core) comments() *Comments { return &Comments{c} }
-func (c *core) outbox() *Outbox     { return &Outbox{c} }
-func (c *core) people() *People     { return &People{c} }
-
 // WordPress is the importer's and exporter's bulk access: imported ids,
 // batches, attachments, redirects and the paged export reads.
 type WordPress struct{ *core }
 
 // RateLimits is the fixed-window counters behind rate limiting.
 type RateLimits struct{ *core }
+
+// Sibling parts, for the few calls that cross aggregates inside the
+// store (privacy reads comments, people and subscriptions; the importer
+// creates users; settings re-index search).
+func (c *core) articles() *Articles { return &Articles{c} }
+func (c *core) comments() *Comments { return &Comments{c} }
+func (c *core) outbox() *Outbox     { return &Outbox{c} }
+func (c *core) people() *People     { return &People{c} }
+func (c *core) search() *Search     { return &Search{c} }

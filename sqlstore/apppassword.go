@@ -8,12 +8,12 @@ import (
 	"communique"
 )
 
-var _ communique.AppPasswordService = (*DB)(nil)
+var _ communique.AppPasswordService = (*People)(nil)
 
 const appPasswordColumns = `id, user_id, name, hash, created_at, last_used_at, last_ip`
 
 // CreateAppPassword stores a new application password.
-func (db *DB) CreateAppPassword(ctx context.Context, p *communique.AppPassword) error {
+func (db *People) CreateAppPassword(ctx context.Context, p *communique.AppPassword) error {
 	p.Name = strings.TrimSpace(p.Name)
 	if err := p.Validate(); err != nil {
 		return err
@@ -46,7 +46,7 @@ func (db *DB) CreateAppPassword(ctx context.Context, p *communique.AppPassword) 
 // FindAppPasswords lists a user's application passwords, newest first.
 // It reads through the writer so a password revoked an instant ago on
 // this node no longer signs anyone in.
-func (db *DB) FindAppPasswords(ctx context.Context, userID int64) ([]*communique.AppPassword, error) {
+func (db *People) FindAppPasswords(ctx context.Context, userID int64) ([]*communique.AppPassword, error) {
 	rows, err := db.wr().query(ctx, `SELECT `+appPasswordColumns+` FROM app_passwords WHERE user_id = ? ORDER BY id DESC`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("find application passwords: %w", err)
@@ -64,21 +64,21 @@ func (db *DB) FindAppPasswords(ctx context.Context, userID int64) ([]*communique
 }
 
 // DeleteAppPassword revokes one of the user's application passwords.
-func (db *DB) DeleteAppPassword(ctx context.Context, userID, id int64) error {
+func (db *People) DeleteAppPassword(ctx context.Context, userID, id int64) error {
 	return db.changeAppPassword(ctx, func(tx *Tx) (string, []any) {
 		return `DELETE FROM app_passwords WHERE id = ? AND user_id = ?`, []any{id, userID}
 	})
 }
 
 // TouchAppPassword records the time and IP of a use.
-func (db *DB) TouchAppPassword(ctx context.Context, id int64, ip string) error {
+func (db *People) TouchAppPassword(ctx context.Context, id int64, ip string) error {
 	return db.changeAppPassword(ctx, func(tx *Tx) (string, []any) {
 		return `UPDATE app_passwords SET last_used_at = ?, last_ip = ? WHERE id = ?`, []any{tx.w().t(tx.now), ip, id}
 	})
 }
 
 // changeAppPassword runs one statement that must touch a row.
-func (db *DB) changeAppPassword(ctx context.Context, stmt func(tx *Tx) (string, []any)) error {
+func (db *People) changeAppPassword(ctx context.Context, stmt func(tx *Tx) (string, []any)) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err

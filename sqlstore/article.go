@@ -31,10 +31,10 @@ func scanArticle(sc interface{ Scan(...any) error }, extra ...any) (*communique.
 
 // Clock is the store's time, which the article service uses for the
 // times it sets, so that tests fixing DB.Now fix both.
-func (db *DB) Clock() time.Time { return db.Now() }
+func (db *Articles) Clock() time.Time { return db.Now() }
 
 // FindArticleByID returns an article with its terms.
-func (db *DB) FindArticleByID(ctx context.Context, id int64) (*communique.Article, error) {
+func (db *Articles) FindArticleByID(ctx context.Context, id int64) (*communique.Article, error) {
 	list, _, err := db.FindArticles(ctx, communique.ArticleFilter{ID: &id, Limit: 1, SkipTotal: true})
 	if err != nil {
 		return nil, err
@@ -45,7 +45,7 @@ func (db *DB) FindArticleByID(ctx context.Context, id int64) (*communique.Articl
 }
 
 // FindArticles returns matching articles, newest first, with their terms.
-func (db *DB) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*communique.Article, int, error) {
+func (db *Articles) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*communique.Article, int, error) {
 	where, args, err := db.articleWhere(ctx, f)
 	if err != nil {
 		return nil, 0, err
@@ -98,7 +98,7 @@ func (db *DB) FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*
 }
 
 // articleWhere turns a filter into conditions and their arguments.
-func (db *DB) articleWhere(ctx context.Context, f communique.ArticleFilter) ([]string, []any, error) {
+func (db *Articles) articleWhere(ctx context.Context, f communique.ArticleFilter) ([]string, []any, error) {
 	r := db.r()
 	where, args := []string{"1 = 1"}, []any{}
 	add := func(cond string, vals ...any) {
@@ -209,7 +209,7 @@ func articleOrder(f communique.ArticleFilter) (articleOrdering, error) {
 // pageStart finds the key of a deep page's first row and returns the
 // condition that starts the page there; false when the page is past the
 // end.
-func (db *DB) pageStart(ctx context.Context, f communique.ArticleFilter, o articleOrdering, cond string, args []any, offset int) (string, []any, bool, error) {
+func (db *Articles) pageStart(ctx context.Context, f communique.ArticleFilter, o articleOrdering, cond string, args []any, offset int) (string, []any, bool, error) {
 	r := db.r()
 	var sticky bool
 	var t time.Time
@@ -234,7 +234,7 @@ func (db *DB) pageStart(ctx context.Context, f communique.ArticleFilter, o artic
 }
 
 // scanArticles runs a query for articles and reads them.
-func (db *DB) scanArticles(ctx context.Context, query string, args []any) ([]*communique.Article, error) {
+func (db *Articles) scanArticles(ctx context.Context, query string, args []any) ([]*communique.Article, error) {
 	rows, err := db.r().query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find articles: %w", err)
@@ -261,7 +261,7 @@ func escapeLike(s string) string {
 const deepOffset = 200
 
 // countArticles counts the articles matching cond.
-func (db *DB) countArticles(ctx context.Context, cond string, args []any) (int, error) {
+func (db *Articles) countArticles(ctx context.Context, cond string, args []any) (int, error) {
 	var n int
 	if err := db.r().row(ctx, `SELECT COUNT(*) FROM articles a WHERE `+cond, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count articles: %w", err)
@@ -270,7 +270,7 @@ func (db *DB) countArticles(ctx context.Context, cond string, args []any) (int, 
 }
 
 // attachTerms loads the terms of many articles in one query.
-func (db *DB) attachTerms(ctx context.Context, list []*communique.Article) error {
+func (db *Articles) attachTerms(ctx context.Context, list []*communique.Article) error {
 	if len(list) == 0 {
 		return nil
 	}
@@ -304,7 +304,7 @@ func (db *DB) attachTerms(ctx context.Context, list []*communique.Article) error
 }
 
 // FindArticleBySlugHistory finds the article that once had slug.
-func (db *DB) FindArticleBySlugHistory(ctx context.Context, slug string) (*communique.Article, error) {
+func (db *Articles) FindArticleBySlugHistory(ctx context.Context, slug string) (*communique.Article, error) {
 	var id int64
 	err := db.r().row(ctx, `SELECT article_id FROM slug_history WHERE slug = ?`, slug).Scan(&id)
 	if err != nil {
@@ -316,7 +316,7 @@ func (db *DB) FindArticleBySlugHistory(ctx context.Context, slug string) (*commu
 // InsertArticle stores a new article as the article service prepared it
 // (rendered, validated, dated), settling its slug and adding its terms
 // and first revision in the same transaction.
-func (db *DB) InsertArticle(ctx context.Context, a *communique.Article, save communique.ArticleSave) error {
+func (db *Articles) InsertArticle(ctx context.Context, a *communique.Article, save communique.ArticleSave) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -449,7 +449,7 @@ func (tx *Tx) setTerms(ctx context.Context, articleID int64, taxonomy string, id
 
 // SaveArticle stores an existing article as the article service prepared
 // it. A changed slug is remembered so the old URL can redirect. ENOTFOUND.
-func (db *DB) SaveArticle(ctx context.Context, a *communique.Article, save communique.ArticleSave) error {
+func (db *Articles) SaveArticle(ctx context.Context, a *communique.Article, save communique.ArticleSave) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -498,7 +498,7 @@ func (tx *Tx) rememberSlug(ctx context.Context, id int64, oldSlug, newSlug strin
 }
 
 // DeleteArticle removes an article, its terms and slug history.
-func (db *DB) DeleteArticle(ctx context.Context, id int64) error {
+func (db *Articles) DeleteArticle(ctx context.Context, id int64) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err

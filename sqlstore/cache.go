@@ -10,7 +10,7 @@ import (
 // versions. Triggers bump them in the same transaction as the change, so a
 // node that drops its pages for these tags never serves a change's old
 // state after seeing it here.
-func (db *DB) CacheTagsSince(ctx context.Context, since time.Time) (map[string]int64, error) {
+func (db *core) CacheTagsSince(ctx context.Context, since time.Time) (map[string]int64, error) {
 	r := db.r()
 	rows, err := r.query(ctx, `SELECT tag, version FROM cache_tags WHERE updated_at > ?`, r.t(since))
 	if err != nil {

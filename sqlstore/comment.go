@@ -10,7 +10,7 @@ import (
 	"communique"
 )
 
-var _ communique.CommentStore = (*DB)(nil)
+var _ communique.CommentStore = (*Comments)(nil)
 
 // Public pages select no private column: email, IP and browser never
 // leave the store for them.
@@ -36,7 +36,7 @@ func scanComment(sc interface{ Scan(...any) error }, private bool, extra ...any)
 }
 
 // FindCommentByID returns a comment with its private fields.
-func (db *DB) FindCommentByID(ctx context.Context, id int64) (*communique.Comment, error) {
+func (db *Comments) FindCommentByID(ctx context.Context, id int64) (*communique.Comment, error) {
 	list, _, err := db.FindComments(ctx, communique.CommentFilter{ID: &id, Private: true, Limit: 1})
 	if err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func (db *DB) FindCommentByID(ctx context.Context, id int64) (*communique.Commen
 }
 
 // FindComments returns matching comments and their total.
-func (db *DB) FindComments(ctx context.Context, f communique.CommentFilter) ([]*communique.Comment, int, error) {
+func (db *Comments) FindComments(ctx context.Context, f communique.CommentFilter) ([]*communique.Comment, int, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if f.ID != nil {
 		where, args = append(where, "c.id = ?"), append(args, *f.ID)
@@ -134,7 +134,7 @@ func (db *DB) FindComments(ctx context.Context, f communique.CommentFilter) ([]*
 }
 
 // CreateComment stores a comment and refreshes its article's count.
-func (db *DB) CreateComment(ctx context.Context, c *communique.Comment) error {
+func (db *Comments) CreateComment(ctx context.Context, c *communique.Comment) error {
 	if !c.Status.Valid() {
 		return communique.Errorf(communique.EINVALID, "Unknown comment status %q.", c.Status)
 	}
@@ -204,7 +204,7 @@ func (tx *Tx) commentArticle(ctx context.Context, id int64) (int64, error) {
 }
 
 // UpdateCommentText stores an edit and keeps the previous text.
-func (db *DB) UpdateCommentText(ctx context.Context, id int64, text, html string, status communique.CommentStatus, score float64) error {
+func (db *Comments) UpdateCommentText(ctx context.Context, id int64, text, html string, status communique.CommentStatus, score float64) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -230,7 +230,7 @@ func (db *DB) UpdateCommentText(ctx context.Context, id int64, text, html string
 }
 
 // SetCommentStatus moves a comment to another status.
-func (db *DB) SetCommentStatus(ctx context.Context, id int64, status communique.CommentStatus) error {
+func (db *Comments) SetCommentStatus(ctx context.Context, id int64, status communique.CommentStatus) error {
 	if !status.Valid() {
 		return communique.Errorf(communique.EINVALID, "Unknown comment status %q.", status)
 	}
@@ -254,7 +254,7 @@ func (db *DB) SetCommentStatus(ctx context.Context, id int64, status communique.
 
 // DeleteComment removes a comment; replies move up to its parent, as in
 // WordPress, so a deleted comment does not take a conversation with it.
-func (db *DB) DeleteComment(ctx context.Context, id int64) error {
+func (db *Comments) DeleteComment(ctx context.Context, id int64) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -325,7 +325,7 @@ func (tx *Tx) splitThread(ctx context.Context, id int64) error {
 }
 
 // FindCommentRevisions returns the earlier texts of a comment.
-func (db *DB) FindCommentRevisions(ctx context.Context, id int64) ([]*communique.CommentRevision, error) {
+func (db *Comments) FindCommentRevisions(ctx context.Context, id int64) ([]*communique.CommentRevision, error) {
 	rows, err := db.r().query(ctx, `SELECT comment_id, text, edited_at FROM comment_revisions WHERE comment_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, err
@@ -343,7 +343,7 @@ func (db *DB) FindCommentRevisions(ctx context.Context, id int64) ([]*communique
 }
 
 // CountComments counts comments by status.
-func (db *DB) CountComments(ctx context.Context) (map[communique.CommentStatus]int, error) {
+func (db *Comments) CountComments(ctx context.Context) (map[communique.CommentStatus]int, error) {
 	rows, err := db.r().query(ctx, `SELECT status, COUNT(*) FROM comments GROUP BY status`)
 	if err != nil {
 		return nil, err
@@ -363,7 +363,7 @@ func (db *DB) CountComments(ctx context.Context) (map[communique.CommentStatus]i
 
 // LastCommentAt returns when the IP or the email last commented. It reads
 // through the writer so a comment just committed is seen.
-func (db *DB) LastCommentAt(ctx context.Context, ip, email string) (time.Time, error) {
+func (db *Comments) LastCommentAt(ctx context.Context, ip, email string) (time.Time, error) {
 	var t time.Time
 	x := db.wr()
 	err := x.row(ctx, `SELECT MAX(created_at) FROM (
@@ -374,7 +374,7 @@ func (db *DB) LastCommentAt(ctx context.Context, ip, email string) (time.Time, e
 }
 
 // HasApprovedComment reports whether name and email have an approved comment.
-func (db *DB) HasApprovedComment(ctx context.Context, name, email string) (bool, error) {
+func (db *Comments) HasApprovedComment(ctx context.Context, name, email string) (bool, error) {
 	var n int
 	err := db.r().row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE LOWER(author_email) = LOWER(?)
 		AND author_name = ? AND status = 'approved' LIMIT 1) x`, email, name).Scan(&n)
@@ -382,7 +382,7 @@ func (db *DB) HasApprovedComment(ctx context.Context, name, email string) (bool,
 }
 
 // IsDuplicateComment reports whether the author already said this here.
-func (db *DB) IsDuplicateComment(ctx context.Context, articleID int64, name, email, text string) (bool, error) {
+func (db *Comments) IsDuplicateComment(ctx context.Context, articleID int64, name, email, text string) (bool, error) {
 	// One query per case rather than an OR of both, so that the one with
 	// an address is answered by the article-and-address index.
 	var n int
@@ -399,7 +399,7 @@ func (db *DB) IsDuplicateComment(ctx context.Context, articleID int64, name, ema
 }
 
 // SpamCounts returns the classifier's totals and the counts of tokens.
-func (db *DB) SpamCounts(ctx context.Context, tokens []string) (*communique.SpamCounts, error) {
+func (db *Comments) SpamCounts(ctx context.Context, tokens []string) (*communique.SpamCounts, error) {
 	sc := &communique.SpamCounts{Tokens: map[string][2]int64{}}
 	args := []any{""}
 	for _, t := range tokens {
@@ -427,7 +427,7 @@ func (db *DB) SpamCounts(ctx context.Context, tokens []string) (*communique.Spam
 
 // TrainComment records a verdict on a comment; a comment counts once, as
 // its latest verdict.
-func (db *DB) TrainComment(ctx context.Context, id int64, tokens []string, spam bool) error {
+func (db *Comments) TrainComment(ctx context.Context, id int64, tokens []string, spam bool) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err

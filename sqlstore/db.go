@@ -59,7 +59,9 @@ type Dialect struct {
 }
 
 // DB is a Communiqué store on a SQL database.
-type DB struct {
+// core is the connection state every aggregate part shares: the pools,
+// the dialect, the clock, the statement cache and the query counter.
+type core struct {
 	write   *sql.DB // the only connection(s) that write; one for SQLite
 	read    *sql.DB
 	dialect Dialect
@@ -89,26 +91,28 @@ type DB struct {
 
 // ChangeStamp returns a cheap value that changes when the database was
 // written, by this process or another; "" when the store cannot tell.
-func (db *DB) ChangeStamp() string {
+func (db *core) ChangeStamp() string {
 	if db.Stamp == nil {
 		return ""
 	}
 	return db.Stamp()
 }
 
-// Services implemented by DB, checked at compile time.
+// Services implemented by DB's parts, checked at compile time; DB has
+// them all by embedding.
 var (
-	_ communique.ArticleFinder  = (*DB)(nil)
-	_ communique.UserService    = (*DB)(nil)
-	_ communique.TermService    = (*DB)(nil)
-	_ communique.SettingService = (*DB)(nil)
-	_ communique.MenuService    = (*DB)(nil)
+	_ communique.ArticleFinder  = (*Articles)(nil)
+	_ communique.UserService    = (*People)(nil)
+	_ communique.TermService    = (*Terms)(nil)
+	_ communique.SettingService = (*SiteSettings)(nil)
+	_ communique.MenuService    = (*Terms)(nil)
 )
 
 // New wraps open connections. write and read may be the same pool.
 // migrations holds NNNN_name.sql files for the dialect.
 func New(write, read *sql.DB, d Dialect, migrations fs.FS) *DB {
-	db := &DB{write: write, read: read, dialect: d, migs: migrations, Now: time.Now}
+	c := &core{write: write, read: read, dialect: d, migs: migrations, Now: time.Now}
+	db := newDB(c)
 	if d.PrepareStatements {
 		db.readStmts = &stmtCache{}
 	}
@@ -116,10 +120,10 @@ func New(write, read *sql.DB, d Dialect, migrations fs.FS) *DB {
 }
 
 // Dialect returns the store's dialect name, "sqlite" or "postgres".
-func (db *DB) Dialect() string { return db.dialect.Engine.Name() }
+func (db *core) Dialect() string { return db.dialect.Engine.Name() }
 
 // Close closes the connections.
-func (db *DB) Close() error {
+func (db *core) Close() error {
 	if db.OnClose != nil {
 		db.OnClose()
 	}
@@ -143,7 +147,7 @@ type Pool struct {
 }
 
 // Pools returns the use of the store's connection pools.
-func (db *DB) Pools() []Pool {
+func (db *core) Pools() []Pool {
 	if db.read == db.write {
 		return []Pool{{"shared", db.write.Stats()}}
 	}
@@ -151,7 +155,7 @@ func (db *DB) Pools() []Pool {
 }
 
 // Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error {
+func (db *core) Ping(ctx context.Context) error {
 	return db.read.PingContext(ctx)
 }
 
@@ -159,11 +163,11 @@ func (db *DB) Ping(ctx context.Context) error {
 // every row it touches carries the same timestamp.
 type Tx struct {
 	*sql.Tx
-	db  *DB
+	db  *core
 	now time.Time
 }
 
-func (db *DB) begin(ctx context.Context) (*Tx, error) {
+func (db *core) begin(ctx context.Context) (*Tx, error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
@@ -184,13 +188,13 @@ type q struct {
 	d *Dialect
 }
 
-func (db *DB) r() q {
+func (db *core) r() q {
 	return q{pool{db.read, db.readStmts, &db.queries, db.ReadRouter}, &db.dialect}
 }
 
 // wr reads through the writer: for checks that must see a commit made an
 // instant ago (flood control, throttling) whatever the readers' snapshot.
-func (db *DB) wr() q { return q{pool{db.write, nil, &db.queries, nil}, &db.dialect} }
+func (db *core) wr() q { return q{pool{db.write, nil, &db.queries, nil}, &db.dialect} }
 
 // w runs a transaction's statements unprepared: preparing on the pool
 // would wait for the one SQLite writer connection this transaction holds.
@@ -198,7 +202,7 @@ func (tx *Tx) w() q { return q{txQuerier{tx.Tx, &tx.db.queries}, &tx.db.dialect}
 
 // QueryCount returns how many statements the store has run, so tests can
 // prove a page costs a fixed number of queries (no N+1).
-func (db *DB) QueryCount() int64 { return db.queries.Load() }
+func (db *core) QueryCount() int64 { return db.queries.Load() }
 
 // stmtCache keeps statements prepared once per query text. SQLite parses
 // and plans a statement on every prepare; pgx keeps its own cache, so
@@ -401,7 +405,7 @@ func Int64Args(ids []int64) []any {
 }
 
 // wrap maps driver errors to domain errors in one place.
-func (db *DB) wrap(err error, what string) error {
+func (db *core) wrap(err error, what string) error {
 	if err == nil {
 		return nil
 	}
@@ -420,7 +424,7 @@ func (db *DB) wrap(err error, what string) error {
 
 // Migrate applies the pending migrations in order, each in its own
 // transaction, and records them in schema_migrations.
-func (db *DB) Migrate(ctx context.Context) error {
+func (db *core) Migrate(ctx context.Context) error {
 	names, err := fs.Glob(db.migs, "*.sql")
 	if err != nil {
 		return err
@@ -450,7 +454,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 // the write lock: opening a current store (each CLI command beside a
 // server taking a stream of comments) must not queue once per migration
 // behind the server's writes.
-func (db *DB) upToDate(ctx context.Context, versions []int) bool {
+func (db *core) upToDate(ctx context.Context, versions []int) bool {
 	rows, err := db.read.QueryContext(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
 		return false // no table yet: the migrations make it
@@ -475,7 +479,7 @@ func (db *DB) upToDate(ctx context.Context, versions []int) bool {
 	return true
 }
 
-func (db *DB) migrationsTable(ctx context.Context) error {
+func (db *core) migrationsTable(ctx context.Context) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -492,7 +496,7 @@ func (db *DB) migrationsTable(ctx context.Context) error {
 	return tx.Commit()
 }
 
-func (db *DB) migrate(ctx context.Context, version int, name string) error {
+func (db *core) migrate(ctx context.Context, version int, name string) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -524,7 +528,7 @@ func (db *DB) migrate(ctx context.Context, version int, name string) error {
 }
 
 // SchemaVersion returns the newest applied migration, for readiness checks.
-func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+func (db *core) SchemaVersion(ctx context.Context) (int, error) {
 	var v sql.NullInt64
 	err := db.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
 	return int(v.Int64), err

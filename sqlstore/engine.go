@@ -138,11 +138,11 @@ type Querier interface {
 }
 
 // Engine returns the store's engine.
-func (db *DB) Engine() Engine { return db.dialect.Engine }
+func (db *core) Engine() Engine { return db.dialect.Engine }
 
 // WritePool returns the pool that writes. Operations on the whole store
 // (copy, load, checks) use it with the Engine; the services never do.
-func (db *DB) WritePool() *sql.DB { return db.write }
+func (db *core) WritePool() *sql.DB { return db.write }
 
 // ReadPool returns the pool that reads, never a replica.
-func (db *DB) ReadPool() *sql.DB { return db.read }
+func (db *core) ReadPool() *sql.DB { return db.read }

@@ -15,7 +15,7 @@ import (
 	"communique/media"
 )
 
-var _ communique.MediaService = (*DB)(nil)
+var _ communique.MediaService = (*Media)(nil)
 
 const mediaColumns = `m.id, m.key, m.filename, m.mime_type, m.width, m.height, m.size, m.alt_text, m.caption,
 	COALESCE(m.uploader_id, 0), m.variants, m.created_at`
@@ -35,7 +35,7 @@ func scanMedia(sc interface{ Scan(...any) error }, extra ...any) (*communique.Me
 }
 
 // FindMediaByID returns one image of the library.
-func (db *DB) FindMediaByID(ctx context.Context, id int64) (*communique.Media, error) {
+func (db *Media) FindMediaByID(ctx context.Context, id int64) (*communique.Media, error) {
 	list, _, err := db.FindMedia(ctx, communique.MediaFilter{IDs: []int64{id}, Limit: 1})
 	if err != nil {
 		return nil, err
@@ -46,7 +46,7 @@ func (db *DB) FindMediaByID(ctx context.Context, id int64) (*communique.Media, e
 }
 
 // FindMediaByKey returns the image stored under key.
-func (db *DB) FindMediaByKey(ctx context.Context, key string) (*communique.Media, error) {
+func (db *Media) FindMediaByKey(ctx context.Context, key string) (*communique.Media, error) {
 	m, err := scanMedia(db.r().row(ctx, `SELECT `+mediaColumns+` FROM media m WHERE m.key = ?`, key))
 	if err != nil {
 		return nil, db.wrap(err, "Image")
@@ -55,7 +55,7 @@ func (db *DB) FindMediaByKey(ctx context.Context, key string) (*communique.Media
 }
 
 // FindMedia returns matching images, newest first.
-func (db *DB) FindMedia(ctx context.Context, f communique.MediaFilter) ([]*communique.Media, int, error) {
+func (db *Media) FindMedia(ctx context.Context, f communique.MediaFilter) ([]*communique.Media, int, error) {
 	r := db.r()
 	where, args := []string{"1 = 1"}, []any{}
 	if len(f.IDs) > 0 {
@@ -98,7 +98,7 @@ func (db *DB) FindMedia(ctx context.Context, f communique.MediaFilter) ([]*commu
 }
 
 // CreateMedia records an uploaded image whose files are already stored.
-func (db *DB) CreateMedia(ctx context.Context, m *communique.Media) error {
+func (db *Media) CreateMedia(ctx context.Context, m *communique.Media) error {
 	m.AltText, m.Caption = strings.TrimSpace(m.AltText), strings.TrimSpace(m.Caption)
 	if err := m.Validate(); err != nil {
 		return err
@@ -137,7 +137,7 @@ func nonNil(v []communique.MediaVariant) []communique.MediaVariant {
 // UpdateMedia changes an image's alt text or caption. Emptying the alt
 // text of an image a live article shows would break the rule publishing
 // enforces, so it is refused.
-func (db *DB) UpdateMedia(ctx context.Context, id int64, upd communique.MediaUpdate) (*communique.Media, error) {
+func (db *Media) UpdateMedia(ctx context.Context, id int64, upd communique.MediaUpdate) (*communique.Media, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func (db *DB) UpdateMedia(ctx context.Context, id int64, upd communique.MediaUpd
 
 // DeleteMedia removes an image's record. Its files are the caller's to
 // delete from the storage.
-func (db *DB) DeleteMedia(ctx context.Context, id int64) error {
+func (db *Media) DeleteMedia(ctx context.Context, id int64) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err

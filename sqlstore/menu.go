@@ -9,7 +9,7 @@ import (
 )
 
 // FindMenus returns every menu with its items.
-func (db *DB) FindMenus(ctx context.Context) ([]*communique.Menu, error) {
+func (db *Terms) FindMenus(ctx context.Context) ([]*communique.Menu, error) {
 	r := db.r()
 	rows, err := r.query(ctx, `SELECT id, name, slug, location FROM menus ORDER BY name`)
 	if err != nil {
@@ -51,7 +51,7 @@ func (db *DB) FindMenus(ctx context.Context) ([]*communique.Menu, error) {
 // SaveMenu creates or replaces the menu with m's slug. Items' ParentID
 // refers to the ID of another item of m as given; they are renumbered.
 // Only one menu holds a location at a time.
-func (db *DB) SaveMenu(ctx context.Context, m *communique.Menu) error {
+func (db *Terms) SaveMenu(ctx context.Context, m *communique.Menu) error {
 	if m.Name == "" {
 		return communique.Errorf(communique.EINVALID, "Menu name required.")
 	}

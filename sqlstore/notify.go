@@ -11,7 +11,7 @@ import (
 	"communique"
 )
 
-var _ communique.NotificationStore = (*DB)(nil)
+var _ communique.NotificationStore = (*Outbox)(nil)
 
 const outboxColumns = `id, kind, sender, recipient, subject, webhook_id, event, status, attempts,
 	next_attempt_at, last_error, created_at, sent_at, claim_token`
@@ -37,7 +37,7 @@ func outboxNullID(id int64) any {
 }
 
 // EnqueueMessages writes messages to the outbox in one transaction.
-func (db *DB) EnqueueMessages(ctx context.Context, msgs []*communique.OutboxMessage) error {
+func (db *Outbox) EnqueueMessages(ctx context.Context, msgs []*communique.OutboxMessage) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -72,7 +72,7 @@ func newClaimToken() string {
 // claim the same row and neither waits; on SQLite the single writer makes
 // the statement atomic. A message whose lease ended (its worker died) is
 // due again.
-func (db *DB) ClaimMessages(ctx context.Context, limit int, lease time.Duration) ([]*communique.OutboxMessage, error) {
+func (db *Outbox) ClaimMessages(ctx context.Context, limit int, lease time.Duration) ([]*communique.OutboxMessage, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -112,7 +112,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int, lease time.Duration)
 
 // finishMessage updates a claimed message and logs the attempt, if the
 // claim still holds.
-func (db *DB) finishMessage(ctx context.Context, id int64, claimToken string, ok bool, detail string, set string, args func(w q, now time.Time) []any) error {
+func (db *Outbox) finishMessage(ctx context.Context, id int64, claimToken string, ok bool, detail string, set string, args func(w q, now time.Time) []any) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -135,13 +135,13 @@ func (db *DB) finishMessage(ctx context.Context, id int64, claimToken string, ok
 }
 
 // CompleteMessage marks a claimed message sent.
-func (db *DB) CompleteMessage(ctx context.Context, id int64, claimToken, detail string) error {
+func (db *Outbox) CompleteMessage(ctx context.Context, id int64, claimToken, detail string) error {
 	return db.finishMessage(ctx, id, claimToken, true, detail, `status = 'sent', sent_at = ?, last_error = ''`,
 		func(w q, now time.Time) []any { return []any{w.t(now)} })
 }
 
 // FailMessage logs a failed attempt and schedules the next, or gives up.
-func (db *DB) FailMessage(ctx context.Context, id int64, claimToken, reason string, retryAt time.Time) error {
+func (db *Outbox) FailMessage(ctx context.Context, id int64, claimToken, reason string, retryAt time.Time) error {
 	reason = truncateText(reason, 2000)
 	if retryAt.IsZero() {
 		return db.finishMessage(ctx, id, claimToken, false, reason, `status = 'failed', last_error = ?`,
@@ -152,7 +152,7 @@ func (db *DB) FailMessage(ctx context.Context, id int64, claimToken, reason stri
 }
 
 // RetryMessage puts a failed message back in the queue, due now.
-func (db *DB) RetryMessage(ctx context.Context, id int64) error {
+func (db *Outbox) RetryMessage(ctx context.Context, id int64) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func (db *DB) RetryMessage(ctx context.Context, id int64) error {
 }
 
 // FindMessageByID returns a message with its body.
-func (db *DB) FindMessageByID(ctx context.Context, id int64) (*communique.OutboxMessage, error) {
+func (db *Outbox) FindMessageByID(ctx context.Context, id int64) (*communique.OutboxMessage, error) {
 	var body string
 	m, err := scanOutbox(db.r().row(ctx, `SELECT `+outboxColumns+`, body FROM outbox WHERE id = ?`, id), &body)
 	if err != nil {
@@ -184,7 +184,7 @@ func (db *DB) FindMessageByID(ctx context.Context, id int64) (*communique.Outbox
 }
 
 // FindMessages returns messages newest first, without bodies.
-func (db *DB) FindMessages(ctx context.Context, f communique.OutboxFilter) ([]*communique.OutboxMessage, int, error) {
+func (db *Outbox) FindMessages(ctx context.Context, f communique.OutboxFilter) ([]*communique.OutboxMessage, int, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if f.Status != "" {
 		where, args = append(where, "status = ?"), append(args, string(f.Status))
@@ -227,7 +227,7 @@ func (db *DB) FindMessages(ctx context.Context, f communique.OutboxFilter) ([]*c
 }
 
 // CountMessages counts messages by status.
-func (db *DB) CountMessages(ctx context.Context) (map[communique.MessageStatus]int, error) {
+func (db *Outbox) CountMessages(ctx context.Context) (map[communique.MessageStatus]int, error) {
 	rows, err := db.r().query(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
 	if err != nil {
 		return nil, fmt.Errorf("count messages: %w", err)
@@ -247,7 +247,7 @@ func (db *DB) CountMessages(ctx context.Context) (map[communique.MessageStatus]i
 
 // FindDeliveryAttempts returns attempts at a message or a webhook's
 // messages, newest first.
-func (db *DB) FindDeliveryAttempts(ctx context.Context, messageID, webhookID int64, limit int) ([]*communique.DeliveryAttempt, error) {
+func (db *Outbox) FindDeliveryAttempts(ctx context.Context, messageID, webhookID int64, limit int) ([]*communique.DeliveryAttempt, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
@@ -275,7 +275,7 @@ func (db *DB) FindDeliveryAttempts(ctx context.Context, messageID, webhookID int
 }
 
 // CreateWebhook stores a webhook.
-func (db *DB) CreateWebhook(ctx context.Context, h *communique.Webhook) error {
+func (db *Outbox) CreateWebhook(ctx context.Context, h *communique.Webhook) error {
 	if err := h.Validate(); err != nil {
 		return err
 	}
@@ -307,7 +307,7 @@ func scanWebhook(sc interface{ Scan(...any) error }) (*communique.Webhook, error
 }
 
 // FindWebhooks returns every webhook, oldest first.
-func (db *DB) FindWebhooks(ctx context.Context) ([]*communique.Webhook, error) {
+func (db *Outbox) FindWebhooks(ctx context.Context) ([]*communique.Webhook, error) {
 	rows, err := db.r().query(ctx, `SELECT id, url, secret, events, created_at FROM webhooks ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("find webhooks: %w", err)
@@ -316,7 +316,7 @@ func (db *DB) FindWebhooks(ctx context.Context) ([]*communique.Webhook, error) {
 }
 
 // FindWebhookByID returns a webhook.
-func (db *DB) FindWebhookByID(ctx context.Context, id int64) (*communique.Webhook, error) {
+func (db *Outbox) FindWebhookByID(ctx context.Context, id int64) (*communique.Webhook, error) {
 	h, err := scanWebhook(db.r().row(ctx, `SELECT id, url, secret, events, created_at FROM webhooks WHERE id = ?`, id))
 	if err != nil {
 		return nil, db.wrap(err, "Webhook")
@@ -325,7 +325,7 @@ func (db *DB) FindWebhookByID(ctx context.Context, id int64) (*communique.Webhoo
 }
 
 // DeleteWebhook removes a webhook; its messages and log go with it.
-func (db *DB) DeleteWebhook(ctx context.Context, id int64) error {
+func (db *Outbox) DeleteWebhook(ctx context.Context, id int64) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -390,12 +390,12 @@ func findSubscriptions(ctx context.Context, x q, f communique.SubscriptionFilter
 }
 
 // FindSubscriptions returns matching subscriptions with their email.
-func (db *DB) FindSubscriptions(ctx context.Context, f communique.SubscriptionFilter) ([]*communique.Subscription, error) {
+func (db *Outbox) FindSubscriptions(ctx context.Context, f communique.SubscriptionFilter) ([]*communique.Subscription, error) {
 	return findSubscriptions(ctx, db.r(), f)
 }
 
 // FindSubscriberByID returns a subscriber.
-func (db *DB) FindSubscriberByID(ctx context.Context, id int64) (*communique.Subscriber, error) {
+func (db *Outbox) FindSubscriberByID(ctx context.Context, id int64) (*communique.Subscriber, error) {
 	s, err := scanSubscriber(db.r().row(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE id = ?`, id))
 	if err != nil {
 		return nil, db.wrap(err, "Subscriber")
@@ -405,7 +405,7 @@ func (db *DB) FindSubscriberByID(ctx context.Context, id int64) (*communique.Sub
 
 // RequestSubscriptions records pending subscriptions and decides whether
 // a confirmation goes out.
-func (db *DB) RequestSubscriptions(ctx context.Context, email string, reqs []communique.SubscriptionRequest, nonce string, resendAfter time.Time) (*communique.Subscriber, []*communique.Subscription, bool, error) {
+func (db *Outbox) RequestSubscriptions(ctx context.Context, email string, reqs []communique.SubscriptionRequest, nonce string, resendAfter time.Time) (*communique.Subscriber, []*communique.Subscription, bool, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if !communique.ValidEmail(email) {
 		return nil, nil, false, communique.Errorf(communique.EINVALID, "A valid email address is required.")
@@ -467,7 +467,7 @@ func (db *DB) RequestSubscriptions(ctx context.Context, email string, reqs []com
 }
 
 // ConfirmSubscriber activates pending subscriptions once per nonce.
-func (db *DB) ConfirmSubscriber(ctx context.Context, subscriberID int64, nonce string, gen func() string) ([]*communique.Subscription, error) {
+func (db *Outbox) ConfirmSubscriber(ctx context.Context, subscriberID int64, nonce string, gen func() string) ([]*communique.Subscription, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -495,7 +495,7 @@ func (db *DB) ConfirmSubscriber(ctx context.Context, subscriberID int64, nonce s
 }
 
 // Unsubscribe removes an active subscription once.
-func (db *DB) Unsubscribe(ctx context.Context, subscriptionID int64, nonce string) (*communique.Subscription, error) {
+func (db *Outbox) Unsubscribe(ctx context.Context, subscriptionID int64, nonce string) (*communique.Subscription, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -526,7 +526,7 @@ func (db *DB) Unsubscribe(ctx context.Context, subscriptionID int64, nonce strin
 
 // CreatePasswordReset stores a reset token's hash. Expired and used
 // resets go when new ones come.
-func (db *DB) CreatePasswordReset(ctx context.Context, r *communique.PasswordReset) error {
+func (db *Outbox) CreatePasswordReset(ctx context.Context, r *communique.PasswordReset) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -545,7 +545,7 @@ func (db *DB) CreatePasswordReset(ctx context.Context, r *communique.PasswordRes
 }
 
 // CountPasswordResets counts a user's resets created since a time.
-func (db *DB) CountPasswordResets(ctx context.Context, userID int64, since time.Time) (int, error) {
+func (db *Outbox) CountPasswordResets(ctx context.Context, userID int64, since time.Time) (int, error) {
 	var n int
 	r := db.r()
 	err := r.row(ctx, `SELECT COUNT(*) FROM password_resets WHERE user_id = ? AND created_at >= ?`, userID, r.t(since)).Scan(&n)
@@ -553,7 +553,7 @@ func (db *DB) CountPasswordResets(ctx context.Context, userID int64, since time.
 }
 
 // FindPasswordReset returns an unused, unexpired reset.
-func (db *DB) FindPasswordReset(ctx context.Context, tokenHash string) (*communique.PasswordReset, error) {
+func (db *Outbox) FindPasswordReset(ctx context.Context, tokenHash string) (*communique.PasswordReset, error) {
 	r := db.r()
 	p := &communique.PasswordReset{}
 	err := r.row(ctx, `SELECT token_hash, user_id, created_at, expires_at FROM password_resets
@@ -566,7 +566,7 @@ func (db *DB) FindPasswordReset(ctx context.Context, tokenHash string) (*communi
 }
 
 // ResetPassword uses a reset token once and sets the new password.
-func (db *DB) ResetPassword(ctx context.Context, tokenHash, passwordHash string) (int64, error) {
+func (db *Outbox) ResetPassword(ctx context.Context, tokenHash, passwordHash string) (int64, error) {
 	if passwordHash == "" {
 		return 0, communique.Errorf(communique.EINVALID, "A password is required.")
 	}
@@ -610,7 +610,7 @@ func truncateText(s string, n int) string {
 // returns their IDs, so that the article service announces each once: the
 // one UPDATE that flips an article is the only one that returns it, even
 // with several nodes.
-func (db *DB) PublishDueIDs(ctx context.Context) ([]int64, error) {
+func (db *Articles) PublishDueIDs(ctx context.Context) ([]int64, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err

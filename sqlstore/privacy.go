@@ -10,7 +10,7 @@ import (
 	"communique"
 )
 
-var _ communique.PrivacyService = (*DB)(nil)
+var _ communique.PrivacyService = (*Privacy)(nil)
 
 // likeEscape quotes LIKE's wildcards so s matches only itself (with
 // ESCAPE '\').
@@ -19,19 +19,19 @@ func likeEscape(s string) string {
 }
 
 // FindPersonalData returns what the store holds about an email address.
-func (db *DB) FindPersonalData(ctx context.Context, email string) (*communique.PersonalData, error) {
+func (db *Privacy) FindPersonalData(ctx context.Context, email string) (*communique.PersonalData, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" {
 		return nil, communique.Errorf(communique.EINVALID, "An email address is required.")
 	}
 	pd := &communique.PersonalData{Email: email}
 	var err error
-	if pd.Comments, _, err = db.FindComments(ctx, communique.CommentFilter{Email: &email, Private: true, Limit: 10000,
+	if pd.Comments, _, err = db.comments().FindComments(ctx, communique.CommentFilter{Email: &email, Private: true, Limit: 10000,
 		Status: []communique.CommentStatus{communique.CommentPending, communique.CommentApproved, communique.CommentSpam, communique.CommentTrash}}); err != nil {
 		return nil, err
 	}
 	for _, c := range pd.Comments {
-		revs, err := db.FindCommentRevisions(ctx, c.ID)
+		revs, err := db.comments().FindCommentRevisions(ctx, c.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -41,7 +41,7 @@ func (db *DB) FindPersonalData(ctx context.Context, email string) (*communique.P
 	sub, err := scanSubscriber(r.row(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE email = ?`, email))
 	if err == nil {
 		pd.Subscriber = sub
-		if pd.Subscriptions, err = db.FindSubscriptions(ctx, communique.SubscriptionFilter{SubscriberID: sub.ID}); err != nil {
+		if pd.Subscriptions, err = db.outbox().FindSubscriptions(ctx, communique.SubscriptionFilter{SubscriberID: sub.ID}); err != nil {
 			return nil, err
 		}
 	} else if communique.ErrorCode(db.wrap(err, "Subscriber")) != communique.ENOTFOUND {
@@ -65,7 +65,7 @@ func (db *DB) FindPersonalData(ctx context.Context, email string) (*communique.P
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if pd.Users, err = db.FindUsers(ctx, communique.UserFilter{Email: &email}); err != nil {
+	if pd.Users, err = db.people().FindUsers(ctx, communique.UserFilter{Email: &email}); err != nil {
 		return nil, err
 	}
 	if err := r.row(ctx, `SELECT COUNT(*) FROM login_failures WHERE LOWER(login) = ?`, email).Scan(&pd.SignInFailures); err != nil {
@@ -76,7 +76,7 @@ func (db *DB) FindPersonalData(ctx context.Context, email string) (*communique.P
 
 // ErasePersonalData deletes or anonymises an address's comments and
 // deletes its subscriptions, the emails naming it and its failed sign-ins.
-func (db *DB) ErasePersonalData(ctx context.Context, email string, e communique.Erasure) (*communique.ErasureResult, error) {
+func (db *Privacy) ErasePersonalData(ctx context.Context, email string, e communique.Erasure) (*communique.ErasureResult, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" {
 		return nil, communique.Errorf(communique.EINVALID, "An email address is required.")
@@ -152,7 +152,7 @@ func (db *DB) ErasePersonalData(ctx context.Context, email string, e communique.
 
 // ForgetCommenterIPs blanks the IP and browser of comments older than
 // before, and drops failed sign-ins older than before.
-func (db *DB) ForgetCommenterIPs(ctx context.Context, before time.Time) (int, error) {
+func (db *Privacy) ForgetCommenterIPs(ctx context.Context, before time.Time) (int, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return 0, err

@@ -8,7 +8,7 @@ import (
 	"communique"
 )
 
-var _ communique.RateLimitService = (*DB)(nil)
+var _ communique.RateLimitService = (*RateLimits)(nil)
 
 // pruneEvery is how many checks pass between two prunings of old windows.
 const pruneEvery = 1000
@@ -20,7 +20,7 @@ const rateLimitKeep = 24 * time.Hour
 // whether it stays within limit. One upsert counts and reads: nodes that
 // count the same key at once queue on its row, so no event goes uncounted.
 // Windows are aligned on multiples of their length since the Unix epoch.
-func (db *DB) RateLimit(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error) {
+func (db *RateLimits) RateLimit(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error) {
 	if window <= 0 {
 		return false, 0, communique.Errorf(communique.EINVALID, "A rate limit needs a window.")
 	}
@@ -47,7 +47,7 @@ func (db *DB) RateLimit(ctx context.Context, key string, limit int, window time.
 
 // PruneRateLimits forgets the windows that started before before, and
 // returns how many.
-func (db *DB) PruneRateLimits(ctx context.Context, before time.Time) (int, error) {
+func (db *RateLimits) PruneRateLimits(ctx context.Context, before time.Time) (int, error) {
 	w := db.wr()
 	res, err := w.exec(ctx, `DELETE FROM rate_limits WHERE window_start < ?`, w.t(before))
 	if err != nil {

@@ -11,8 +11,8 @@ import (
 )
 
 var (
-	_ communique.SearchService  = (*DB)(nil)
-	_ communique.SitemapService = (*DB)(nil)
+	_ communique.SearchService  = (*Search)(nil)
+	_ communique.SitemapService = (*Search)(nil)
 )
 
 // Search is the one part of the store written twice: SQLite's FTS5 and
@@ -35,7 +35,7 @@ func (tx *Tx) setBodyText(ctx context.Context, id int64, html string) error {
 // three steps that keep the cost bounded whatever the query: the newest
 // MaxSearchResults matches (by id, which follows publication closely),
 // then their relevance, then snippets and articles for the page shown.
-func (db *DB) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]*communique.SearchHit, int, error) {
+func (db *Search) SearchArticles(ctx context.Context, f communique.SearchFilter) ([]*communique.SearchHit, int, error) {
 	if err := communique.SearchQueryError(f.Query); err != nil {
 		return nil, 0, err
 	}
@@ -122,7 +122,7 @@ func pickSnippet(body, excerpt string) string {
 
 // attachHitArticles loads the found articles, with their authors and
 // terms, in one query.
-func (db *DB) attachHitArticles(ctx context.Context, hits []*communique.SearchHit) error {
+func (db *Search) attachHitArticles(ctx context.Context, hits []*communique.SearchHit) error {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -145,12 +145,12 @@ func (db *DB) attachHitArticles(ctx context.Context, hits []*communique.SearchHi
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return db.attachTerms(ctx, list)
+	return db.articles().attachTerms(ctx, list)
 }
 
 // RebuildSearchIndex derives the missing plain body texts and re-indexes
 // every article in the search_language setting's language.
-func (db *DB) RebuildSearchIndex(ctx context.Context) error {
+func (db *Search) RebuildSearchIndex(ctx context.Context) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -192,19 +192,19 @@ func (db *DB) RebuildSearchIndex(ctx context.Context) error {
 // Optimize compacts the search index and gathers the planner's
 // statistics after a bulk load, which the database would otherwise do
 // later, while readers wait (see Engine.Optimize).
-func (db *DB) Optimize(ctx context.Context) error {
+func (db *Search) Optimize(ctx context.Context) error {
 	return db.dialect.Engine.Optimize(ctx, db.write)
 }
 
 // RefreshStatistics gathers the query planner's statistics for the tables
 // whose contents changed much since the last time, where the database
 // does not do it by itself (see Engine.RefreshStatistics).
-func (db *DB) RefreshStatistics(ctx context.Context) error {
+func (db *Search) RefreshStatistics(ctx context.Context) error {
 	return db.dialect.Engine.RefreshStatistics(ctx, db.write)
 }
 
 // searchLanguage returns the search_language setting, english when unset.
-func (db *DB) searchLanguage(ctx context.Context) string {
+func (db *Search) searchLanguage(ctx context.Context) string {
 	return searchLanguage(ctx, db.r())
 }
 
@@ -218,7 +218,7 @@ func searchLanguage(ctx context.Context, x q) string {
 }
 
 // FindArticleRefs returns published articles matching f, for sitemaps.
-func (db *DB) FindArticleRefs(ctx context.Context, f communique.ArticleRefFilter) ([]*communique.ArticleRef, error) {
+func (db *Search) FindArticleRefs(ctx context.Context, f communique.ArticleRefFilter) ([]*communique.ArticleRef, error) {
 	r := db.r()
 	where := []string{"a.type = ?", "a.status = 'published'", "a.published_at <= ?"}
 	args := []any{f.Type, r.t(db.Now())}
@@ -252,7 +252,7 @@ func (db *DB) FindArticleRefs(ctx context.Context, f communique.ArticleRefFilter
 }
 
 // ArticleRefChunks describes the sitemap files of a type's articles.
-func (db *DB) ArticleRefChunks(ctx context.Context, typ string, size int) ([]communique.ArticleRefChunk, error) {
+func (db *Search) ArticleRefChunks(ctx context.Context, typ string, size int) ([]communique.ArticleRefChunk, error) {
 	if size <= 0 || size > communique.MaxSitemapURLs {
 		size = communique.MaxSitemapURLs
 	}

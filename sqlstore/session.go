@@ -9,12 +9,12 @@ import (
 )
 
 var (
-	_ communique.SessionService  = (*DB)(nil)
-	_ communique.RevisionService = (*DB)(nil)
+	_ communique.SessionService  = (*People)(nil)
+	_ communique.RevisionService = (*Articles)(nil)
 )
 
 // CreateSession stores a session.
-func (db *DB) CreateSession(ctx context.Context, s *communique.Session) error {
+func (db *People) CreateSession(ctx context.Context, s *communique.Session) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -43,7 +43,7 @@ func scanSession(sc interface{ Scan(...any) error }) (*communique.Session, error
 }
 
 // FindSession returns a live session.
-func (db *DB) FindSession(ctx context.Context, id string) (*communique.Session, error) {
+func (db *People) FindSession(ctx context.Context, id string) (*communique.Session, error) {
 	r := db.r()
 	s, err := scanSession(r.row(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ? AND expires_at > ?`, id, r.t(db.Now())))
 	if err != nil {
@@ -53,7 +53,7 @@ func (db *DB) FindSession(ctx context.Context, id string) (*communique.Session, 
 }
 
 // TouchSession records activity and moves the expiry.
-func (db *DB) TouchSession(ctx context.Context, id string, expires time.Time) error {
+func (db *People) TouchSession(ctx context.Context, id string, expires time.Time) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -66,7 +66,7 @@ func (db *DB) TouchSession(ctx context.Context, id string, expires time.Time) er
 	return tx.Commit()
 }
 
-func (db *DB) execOne(ctx context.Context, query string, args ...any) error {
+func (db *People) execOne(ctx context.Context, query string, args ...any) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -79,17 +79,17 @@ func (db *DB) execOne(ctx context.Context, query string, args ...any) error {
 }
 
 // DeleteSession signs a session out.
-func (db *DB) DeleteSession(ctx context.Context, id string) error {
+func (db *People) DeleteSession(ctx context.Context, id string) error {
 	return db.execOne(ctx, `DELETE FROM sessions WHERE id = ?`, id)
 }
 
 // DeleteUserSessions signs out a user's sessions except keepID.
-func (db *DB) DeleteUserSessions(ctx context.Context, userID int64, keepID string) error {
+func (db *People) DeleteUserSessions(ctx context.Context, userID int64, keepID string) error {
 	return db.execOne(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keepID)
 }
 
 // FindUserSessions lists a user's live sessions, newest first.
-func (db *DB) FindUserSessions(ctx context.Context, userID int64) ([]*communique.Session, error) {
+func (db *People) FindUserSessions(ctx context.Context, userID int64) ([]*communique.Session, error) {
 	r := db.r()
 	rows, err := r.query(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC`, userID, r.t(db.Now()))
 	if err != nil {
@@ -99,7 +99,7 @@ func (db *DB) FindUserSessions(ctx context.Context, userID int64) ([]*communique
 }
 
 // RecordLoginFailure notes a failed sign-in.
-func (db *DB) RecordLoginFailure(ctx context.Context, login, ip string) error {
+func (db *People) RecordLoginFailure(ctx context.Context, login, ip string) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, login, ip string) error {
 
 // CountLoginFailures counts recent failures by login and by IP. It reads
 // through the writer so a failure just recorded counts.
-func (db *DB) CountLoginFailures(ctx context.Context, login, ip string, since time.Time) (int, int, error) {
+func (db *People) CountLoginFailures(ctx context.Context, login, ip string, since time.Time) (int, int, error) {
 	x := db.wr()
 	var byLogin, byIP int
 	if err := x.row(ctx, `SELECT COUNT(*) FROM login_failures WHERE login = LOWER(?) AND created_at > ?`, login, x.t(since)).Scan(&byLogin); err != nil {
@@ -130,7 +130,7 @@ func (db *DB) CountLoginFailures(ctx context.Context, login, ip string, since ti
 }
 
 // ClearLoginFailures forgets a login's failures.
-func (db *DB) ClearLoginFailures(ctx context.Context, login string) error {
+func (db *People) ClearLoginFailures(ctx context.Context, login string) error {
 	return db.execOne(ctx, `DELETE FROM login_failures WHERE login = LOWER(?)`, login)
 }
 
@@ -143,7 +143,7 @@ func scanRevision(sc interface{ Scan(...any) error }) (*communique.Revision, err
 }
 
 // FindRevisions lists an article's revisions, newest first.
-func (db *DB) FindRevisions(ctx context.Context, articleID int64) ([]*communique.Revision, error) {
+func (db *Articles) FindRevisions(ctx context.Context, articleID int64) ([]*communique.Revision, error) {
 	rows, err := db.r().query(ctx, `SELECT `+revisionColumns+` FROM revisions WHERE article_id = ? ORDER BY id DESC LIMIT 200`, articleID)
 	if err != nil {
 		return nil, err
@@ -152,7 +152,7 @@ func (db *DB) FindRevisions(ctx context.Context, articleID int64) ([]*communique
 }
 
 // FindRevisionByID returns one revision.
-func (db *DB) FindRevisionByID(ctx context.Context, id int64) (*communique.Revision, error) {
+func (db *Articles) FindRevisionByID(ctx context.Context, id int64) (*communique.Revision, error) {
 	r, err := scanRevision(db.r().row(ctx, `SELECT `+revisionColumns+` FROM revisions WHERE id = ?`, id))
 	if err != nil {
 		return nil, db.wrap(err, "Revision")
@@ -161,7 +161,7 @@ func (db *DB) FindRevisionByID(ctx context.Context, id int64) (*communique.Revis
 }
 
 // Autosave replaces the user's autosave of the article.
-func (db *DB) Autosave(ctx context.Context, r *communique.Revision) error {
+func (db *Articles) Autosave(ctx context.Context, r *communique.Revision) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err

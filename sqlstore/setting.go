@@ -8,7 +8,7 @@ import (
 )
 
 // Settings returns every stored setting.
-func (db *DB) Settings(ctx context.Context) (map[string]string, error) {
+func (db *SiteSettings) Settings(ctx context.Context) (map[string]string, error) {
 	rows, err := db.r().query(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
 		return nil, fmt.Errorf("settings: %w", err)
@@ -26,27 +26,27 @@ func (db *DB) Settings(ctx context.Context) (map[string]string, error) {
 }
 
 // SetSetting validates and stores one setting.
-func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+func (db *SiteSettings) SetSetting(ctx context.Context, key, value string) error {
 	if err := communique.ValidateSetting(key, value); err != nil {
 		return err
 	}
 	var before string
 	if key == "search_language" {
-		before = db.searchLanguage(ctx)
+		before = db.search().searchLanguage(ctx)
 	}
 	if err := db.setRaw(ctx, key, value); err != nil {
 		return err
 	}
 	if key == "search_language" && value != before {
 		// The index holds stemmed words: another language re-indexes.
-		return db.RebuildSearchIndex(ctx)
+		return db.search().RebuildSearchIndex(ctx)
 	}
 	return nil
 }
 
 // setRaw stores a value without the public registry's rules; the store
 // keeps its own secrets (such as the site key) this way.
-func (db *DB) setRaw(ctx context.Context, key, value string) error {
+func (db *SiteSettings) setRaw(ctx context.Context, key, value string) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -61,7 +61,7 @@ func (db *DB) setRaw(ctx context.Context, key, value string) error {
 
 // Secret returns the named secret, creating it with gen the first time.
 // Secrets live in the store so every node signs and checks alike.
-func (db *DB) Secret(ctx context.Context, name string, gen func() string) (string, error) {
+func (db *SiteSettings) Secret(ctx context.Context, name string, gen func() string) (string, error) {
 	key := "secret." + name
 	var v string
 	err := db.write.QueryRowContext(ctx, db.r().rebind(`SELECT value FROM settings WHERE key = ?`), key).Scan(&v)

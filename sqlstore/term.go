@@ -25,7 +25,7 @@ func scanTerm(sc interface{ Scan(...any) error }, before ...any) (*communique.Te
 }
 
 // FindTerms returns matching terms ordered by name.
-func (db *DB) FindTerms(ctx context.Context, f communique.TermFilter) ([]*communique.Term, error) {
+func (db *Terms) FindTerms(ctx context.Context, f communique.TermFilter) ([]*communique.Term, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if f.ID != nil {
 		where, args = append(where, "t.id = ?"), append(args, *f.ID)
@@ -60,7 +60,7 @@ func (db *DB) FindTerms(ctx context.Context, f communique.TermFilter) ([]*commun
 
 // termAndDescendants returns id and the ids of every category below it,
 // so a parent category's archive shows its children's articles.
-func (db *DB) termAndDescendants(ctx context.Context, id int64) ([]int64, error) {
+func (db *core) termAndDescendants(ctx context.Context, id int64) ([]int64, error) {
 	rows, err := db.r().query(ctx, `WITH RECURSIVE sub(id, depth) AS (
 			SELECT id, 0 FROM terms WHERE id = ?
 			UNION SELECT t.id, sub.depth + 1 FROM terms t JOIN sub ON t.parent_id = sub.id WHERE sub.depth < 32
@@ -81,7 +81,7 @@ func (db *DB) termAndDescendants(ctx context.Context, id int64) ([]int64, error)
 }
 
 // CreateTerm stores a term with a unique slug within its taxonomy.
-func (db *DB) CreateTerm(ctx context.Context, t *communique.Term) error {
+func (db *Terms) CreateTerm(ctx context.Context, t *communique.Term) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (tx *Tx) createTerm(ctx context.Context, t *communique.Term) error {
 }
 
 // EnsureTerm finds a term by name or slug, creating it when missing.
-func (db *DB) EnsureTerm(ctx context.Context, taxonomy, name string) (*communique.Term, error) {
+func (db *Terms) EnsureTerm(ctx context.Context, taxonomy, name string) (*communique.Term, error) {
 	name = strings.TrimSpace(name)
 	t := &communique.Term{Taxonomy: taxonomy, Name: name}
 	if err := t.Validate(); err != nil {
@@ -160,7 +160,7 @@ func (db *DB) EnsureTerm(ctx context.Context, taxonomy, name string) (*communiqu
 }
 
 // DeleteTerm removes a term; its children move up to its parent.
-func (db *DB) DeleteTerm(ctx context.Context, id int64) error {
+func (db *Terms) DeleteTerm(ctx context.Context, id int64) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err

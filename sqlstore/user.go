@@ -13,7 +13,7 @@ import (
 const userColumns = `id, login, slug, display_name, email, role, password_hash, created_at`
 
 // FindUserByID returns a user.
-func (db *DB) FindUserByID(ctx context.Context, id int64) (*communique.User, error) {
+func (db *People) FindUserByID(ctx context.Context, id int64) (*communique.User, error) {
 	list, err := db.FindUsers(ctx, communique.UserFilter{ID: &id})
 	if err != nil {
 		return nil, err
@@ -24,7 +24,7 @@ func (db *DB) FindUserByID(ctx context.Context, id int64) (*communique.User, err
 }
 
 // FindUsers returns matching users ordered by login.
-func (db *DB) FindUsers(ctx context.Context, f communique.UserFilter) ([]*communique.User, error) {
+func (db *People) FindUsers(ctx context.Context, f communique.UserFilter) ([]*communique.User, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if f.ID != nil {
 		where, args = append(where, "id = ?"), append(args, *f.ID)
@@ -65,19 +65,19 @@ func (db *DB) FindUsers(ctx context.Context, f communique.UserFilter) ([]*commun
 }
 
 // CreateUser stores a user; the login must be free (case-insensitively).
-func (db *DB) CreateUser(ctx context.Context, u *communique.User) error {
+func (db *People) CreateUser(ctx context.Context, u *communique.User) error {
 	return db.createUser(ctx, u, false)
 }
 
 // CreateFirstAdministrator stores u as an administrator only if none
 // exists yet, in one transaction, so two racing /setup forms cannot both
 // succeed. ECONFLICT when an administrator exists.
-func (db *DB) CreateFirstAdministrator(ctx context.Context, u *communique.User) error {
+func (db *People) CreateFirstAdministrator(ctx context.Context, u *communique.User) error {
 	u.Role = communique.RoleAdministrator
 	return db.createUser(ctx, u, true)
 }
 
-func (db *DB) createUser(ctx context.Context, u *communique.User, firstAdmin bool) error {
+func (db *People) createUser(ctx context.Context, u *communique.User, firstAdmin bool) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (db *DB) createUser(ctx context.Context, u *communique.User, firstAdmin boo
 }
 
 // CountUsers counts users with a role, or all users for "".
-func (db *DB) CountUsers(ctx context.Context, role communique.Role) (int, error) {
+func (db *People) CountUsers(ctx context.Context, role communique.Role) (int, error) {
 	var n int
 	var err error
 	if role == "" {
@@ -145,7 +145,7 @@ func (db *DB) CountUsers(ctx context.Context, role communique.Role) (int, error)
 }
 
 // UpdateUser changes the given fields of a user.
-func (db *DB) UpdateUser(ctx context.Context, id int64, upd communique.UserUpdate) (*communique.User, error) {
+func (db *People) UpdateUser(ctx context.Context, id int64, upd communique.UserUpdate) (*communique.User, error) {
 	u, err := db.FindUserByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -193,7 +193,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd communique.UserUpdat
 }
 
 // DeleteUser removes a user; their articles go to reassignTo.
-func (db *DB) DeleteUser(ctx context.Context, id, reassignTo int64) error {
+func (db *People) DeleteUser(ctx context.Context, id, reassignTo int64) error {
 	if id == reassignTo {
 		return communique.Errorf(communique.EINVALID, "Choose another user to receive the articles.")
 	}

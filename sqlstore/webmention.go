@@ -8,7 +8,7 @@ import (
 	"communique"
 )
 
-var _ communique.WebmentionService = (*DB)(nil)
+var _ communique.WebmentionService = (*Webmentions)(nil)
 
 const webmentionColumns = `id, article_id, source, target, status, refusal, author_name, author_url, title, excerpt, created_at, updated_at`
 
@@ -24,7 +24,7 @@ func scanWebmention(sc interface{ Scan(...any) error }, extra ...any) (*communiq
 
 // ReceiveWebmention records a mention to verify, or sets a known one
 // (same source and target) to be verified again.
-func (db *DB) ReceiveWebmention(ctx context.Context, m *communique.Webmention) error {
+func (db *Webmentions) ReceiveWebmention(ctx context.Context, m *communique.Webmention) error {
 	if m.ArticleID == 0 || m.Source == "" || m.Target == "" {
 		return communique.Errorf(communique.EINVALID, "A webmention needs an article, a source and a target.")
 	}
@@ -51,7 +51,7 @@ func (db *DB) ReceiveWebmention(ctx context.Context, m *communique.Webmention) e
 }
 
 // VerifiedWebmention stores the outcome of verification.
-func (db *DB) VerifiedWebmention(ctx context.Context, m *communique.Webmention) error {
+func (db *Webmentions) VerifiedWebmention(ctx context.Context, m *communique.Webmention) error {
 	if m.Status != communique.WebmentionPending && m.Status != communique.WebmentionRefused && m.Status != communique.WebmentionApproved {
 		return communique.Errorf(communique.EINVALID, "Verification ends in pending, approved or refused, not %q.", m.Status)
 	}
@@ -75,7 +75,7 @@ func (db *DB) VerifiedWebmention(ctx context.Context, m *communique.Webmention) 
 }
 
 // FindWebmentions returns matching mentions, oldest first.
-func (db *DB) FindWebmentions(ctx context.Context, f communique.WebmentionFilter) ([]*communique.Webmention, int, error) {
+func (db *Webmentions) FindWebmentions(ctx context.Context, f communique.WebmentionFilter) ([]*communique.Webmention, int, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if f.ID != nil {
 		where, args = append(where, "id = ?"), append(args, *f.ID)
@@ -112,7 +112,7 @@ func (db *DB) FindWebmentions(ctx context.Context, f communique.WebmentionFilter
 }
 
 // SetWebmentionStatus moderates a verified mention.
-func (db *DB) SetWebmentionStatus(ctx context.Context, id int64, status communique.WebmentionStatus) error {
+func (db *Webmentions) SetWebmentionStatus(ctx context.Context, id int64, status communique.WebmentionStatus) error {
 	switch status {
 	case communique.WebmentionPending, communique.WebmentionApproved, communique.WebmentionSpam, communique.WebmentionTrash:
 	default:
@@ -142,7 +142,7 @@ func (db *DB) SetWebmentionStatus(ctx context.Context, id int64, status communiq
 }
 
 // WebmentionsSent returns the targets an article has notified.
-func (db *DB) WebmentionsSent(ctx context.Context, articleID int64) (map[string]string, error) {
+func (db *Webmentions) WebmentionsSent(ctx context.Context, articleID int64) (map[string]string, error) {
 	rows, err := db.r().query(ctx, `SELECT target, status FROM webmention_sends WHERE article_id = ?`, articleID)
 	if err != nil {
 		return nil, fmt.Errorf("webmentions sent: %w", err)
@@ -160,7 +160,7 @@ func (db *DB) WebmentionsSent(ctx context.Context, articleID int64) (map[string]
 }
 
 // RecordWebmentionSent remembers that an article notified target.
-func (db *DB) RecordWebmentionSent(ctx context.Context, articleID int64, target, status string) error {
+func (db *Webmentions) RecordWebmentionSent(ctx context.Context, articleID int64, target, status string) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ import (
 // (table redirects), media records (table attachments), and the export's
 // keyset reads.
 
-var _ communique.RedirectService = (*DB)(nil)
+var _ communique.RedirectService = (*WordPress)(nil)
 
 // maxParams bounds the values bound in one IN (…) list, well inside
 // SQLite's and PostgreSQL's limits.
@@ -25,8 +25,8 @@ const maxParams = 500
 // ImportUser matches u by login (case-insensitively) or creates it
 // without a password, then remembers its WordPress id and old paths. It
 // reports whether the user was created; u is filled with the stored user.
-func (db *DB) ImportUser(ctx context.Context, source string, sourceID int64, u *communique.User, oldPaths []string) (bool, error) {
-	list, err := db.FindUsers(ctx, communique.UserFilter{Login: &u.Login, Limit: 1})
+func (db *WordPress) ImportUser(ctx context.Context, source string, sourceID int64, u *communique.User, oldPaths []string) (bool, error) {
+	list, err := db.people().FindUsers(ctx, communique.UserFilter{Login: &u.Login, Limit: 1})
 	if err != nil {
 		return false, err
 	}
@@ -34,7 +34,7 @@ func (db *DB) ImportUser(ctx context.Context, source string, sourceID int64, u *
 	if len(list) == 1 {
 		*u = *list[0]
 	} else {
-		if err := db.CreateUser(ctx, u); err != nil {
+		if err := db.people().CreateUser(ctx, u); err != nil {
 			return false, err
 		}
 		created = true
@@ -57,7 +57,7 @@ func (db *DB) ImportUser(ctx context.Context, source string, sourceID int64, u *
 // by its WordPress id is updated (name, description, parent; the slug
 // stays, it is the local URL); else a term of the same taxonomy and slug
 // is taken as it is; else the term is created. Term.ID is set.
-func (db *DB) ImportTerms(ctx context.Context, source string, terms []*communique.ImportedTerm) error {
+func (db *WordPress) ImportTerms(ctx context.Context, source string, terms []*communique.ImportedTerm) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -134,7 +134,7 @@ func (tx *Tx) termParent(ctx context.Context, id, parent int64, taxonomy string)
 
 // SetTermParent sets a category's parent, for parents that came later
 // in an import. A parent that would make a loop is refused (EINVALID).
-func (db *DB) SetTermParent(ctx context.Context, id, parentID int64) error {
+func (db *WordPress) SetTermParent(ctx context.Context, id, parentID int64) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -161,7 +161,7 @@ func (db *DB) SetTermParent(ctx context.Context, id, parentID int64) error {
 // The article service prepared each article by the site's rules (the
 // importer has it do so first); b.SettleSlug, or the domain's rule when
 // unset, turns each wanted slug into a free one inside this transaction.
-func (db *DB) ImportBatch(ctx context.Context, b *communique.ImportBatch) error {
+func (db *WordPress) ImportBatch(ctx context.Context, b *communique.ImportBatch) error {
 	settle := b.SettleSlug
 	if settle == nil {
 		settle = communique.SettleSlug
@@ -641,7 +641,7 @@ func (tx *Tx) redirect(ctx context.Context, paths []string, kind string, id int6
 // an import: pages' parent pages (kind KindArticle) or attachments'
 // articles (KindAttachment), as a map of local id to local parent id.
 // Parents that would make a loop are left out.
-func (db *DB) SetImportedParents(ctx context.Context, kind string, parents map[int64]int64) error {
+func (db *WordPress) SetImportedParents(ctx context.Context, kind string, parents map[int64]int64) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -672,7 +672,7 @@ func (db *DB) SetImportedParents(ctx context.Context, kind string, parents map[i
 // article service made of it, without touching its dates: for bodies an
 // import completes at the end (a gallery whose images came later in the
 // file). ENOTFOUND.
-func (db *DB) SetArticleBody(ctx context.Context, id int64, source, html, summary string) error {
+func (db *WordPress) SetArticleBody(ctx context.Context, id int64, source, html, summary string) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -690,7 +690,7 @@ func (db *DB) SetArticleBody(ctx context.Context, id int64, source, html, summar
 
 // RefreshCommentCounts recounts the approved comments of articles, once
 // at the end of an import rather than after every comment.
-func (db *DB) RefreshCommentCounts(ctx context.Context, ids []int64) error {
+func (db *WordPress) RefreshCommentCounts(ctx context.Context, ids []int64) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -709,7 +709,7 @@ func (db *DB) RefreshCommentCounts(ctx context.Context, ids []int64) error {
 }
 
 // FindRedirect returns the redirect recorded for an old path.
-func (db *DB) FindRedirect(ctx context.Context, path string) (*communique.Redirect, error) {
+func (db *WordPress) FindRedirect(ctx context.Context, path string) (*communique.Redirect, error) {
 	r := &communique.Redirect{Path: path}
 	err := db.r().row(ctx, `SELECT kind, target_id FROM redirects WHERE path = ?`, path).Scan(&r.Kind, &r.TargetID)
 	if err != nil {
@@ -719,7 +719,7 @@ func (db *DB) FindRedirect(ctx context.Context, path string) (*communique.Redire
 }
 
 // FindImportedID returns the local id of an imported item.
-func (db *DB) FindImportedID(ctx context.Context, source, kind string, sourceID int64) (int64, error) {
+func (db *WordPress) FindImportedID(ctx context.Context, source, kind string, sourceID int64) (int64, error) {
 	var id int64
 	var err error
 	if source == "" {
@@ -745,7 +745,7 @@ func scanAttachment(sc interface{ Scan(...any) error }, before ...any) (*communi
 }
 
 // FindAttachmentByID returns an attachment record.
-func (db *DB) FindAttachmentByID(ctx context.Context, id int64) (*communique.Attachment, error) {
+func (db *WordPress) FindAttachmentByID(ctx context.Context, id int64) (*communique.Attachment, error) {
 	a, err := scanAttachment(db.r().row(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE id = ?`, id))
 	if err != nil {
 		return nil, db.wrap(err, "Attachment")
@@ -755,7 +755,7 @@ func (db *DB) FindAttachmentByID(ctx context.Context, id int64) (*communique.Att
 
 // FindAttachments returns attachments in id order after afterID: all of
 // them, or those of one article when articleID is not 0.
-func (db *DB) FindAttachments(ctx context.Context, articleID, afterID int64, limit int) ([]*communique.Attachment, error) {
+func (db *WordPress) FindAttachments(ctx context.Context, articleID, afterID int64, limit int) ([]*communique.Attachment, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
@@ -774,7 +774,7 @@ func (db *DB) FindAttachments(ctx context.Context, articleID, afterID int64, lim
 
 // FindImportedAttachments returns the attachments imported from source
 // with the given WordPress ids, by WordPress id.
-func (db *DB) FindImportedAttachments(ctx context.Context, source string, sourceIDs []int64) (map[int64]*communique.Attachment, error) {
+func (db *WordPress) FindImportedAttachments(ctx context.Context, source string, sourceIDs []int64) (map[int64]*communique.Attachment, error) {
 	out := map[int64]*communique.Attachment{}
 	for len(sourceIDs) > 0 {
 		chunk := sourceIDs[:min(len(sourceIDs), maxParams)]
@@ -806,7 +806,7 @@ func (db *DB) FindImportedAttachments(ctx context.Context, source string, source
 // ExportArticles returns articles and pages of every status in id order
 // after afterID, with their terms and GUIDs, for exports that must not
 // hold a whole site in memory.
-func (db *DB) ExportArticles(ctx context.Context, afterID int64, limit int) ([]*communique.Article, map[int64]string, error) {
+func (db *WordPress) ExportArticles(ctx context.Context, afterID int64, limit int) ([]*communique.Article, map[int64]string, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
@@ -831,7 +831,7 @@ func (db *DB) ExportArticles(ctx context.Context, afterID int64, limit int) ([]*
 		return nil, nil, err
 	}
 	rows.Close()
-	if err := db.attachTerms(ctx, list); err != nil {
+	if err := db.articles().attachTerms(ctx, list); err != nil {
 		return nil, nil, err
 	}
 	return list, guids, nil
@@ -839,7 +839,7 @@ func (db *DB) ExportArticles(ctx context.Context, afterID int64, limit int) ([]*
 
 // ArticleGUIDs returns the GUIDs kept from an import ("" for articles
 // written here), for feeds that must not make old stories look new.
-func (db *DB) ArticleGUIDs(ctx context.Context, ids []int64) (map[int64]string, error) {
+func (db *WordPress) ArticleGUIDs(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), maxParams)]
@@ -867,7 +867,7 @@ func (db *DB) ArticleGUIDs(ctx context.Context, ids []int64) (map[int64]string, 
 
 // ExportComments returns an article's comments, private fields included,
 // in id order after afterID (a parent always comes before its replies).
-func (db *DB) ExportComments(ctx context.Context, articleID, afterID int64, limit int) ([]*communique.Comment, error) {
+func (db *WordPress) ExportComments(ctx context.Context, articleID, afterID int64, limit int) ([]*communique.Comment, error) {
 	if limit <= 0 || limit > 10000 {
 		limit = 10000
 	}
@@ -889,7 +889,7 @@ func (db *DB) ExportComments(ctx context.Context, articleID, afterID int64, limi
 }
 
 // ExportTerms returns terms of every taxonomy in id order after afterID.
-func (db *DB) ExportTerms(ctx context.Context, afterID int64, limit int) ([]*communique.Term, error) {
+func (db *WordPress) ExportTerms(ctx context.Context, afterID int64, limit int) ([]*communique.Term, error) {
 	if limit <= 0 || limit > 10000 {
 		limit = 10000
 	}
@@ -903,7 +903,7 @@ func (db *DB) ExportTerms(ctx context.Context, afterID int64, limit int) ([]*com
 // MaxIDs returns the largest article, attachment and term ids, so an
 // export can give menu items and attachments WordPress ids that do not
 // collide with articles' (WordPress keeps them all in one table).
-func (db *DB) MaxIDs(ctx context.Context) (articles, attachments, terms, menus int64, err error) {
+func (db *WordPress) MaxIDs(ctx context.Context) (articles, attachments, terms, menus int64, err error) {
 	err = db.r().row(ctx, `SELECT (SELECT COALESCE(MAX(id), 0) FROM articles), (SELECT COALESCE(MAX(id), 0) FROM attachments),
 		(SELECT COALESCE(MAX(id), 0) FROM terms), (SELECT COALESCE(MAX(id), 0) FROM menus)`).Scan(&articles, &attachments, &terms, &menus)
 	if err != nil {

@@ -1,8 +1,10 @@
 package wpapi
 
 import (
+	"context"
+	"fmt"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,13 +18,33 @@ type settingsJSON struct {
 	Title                string `json:"title"`
 	Description          string `json:"description"`
 	URL                  string `json:"url"`
+	Email                string `json:"email"`
 	Timezone             string `json:"timezone"`
 	DateFormat           string `json:"date_format"`
 	TimeFormat           string `json:"time_format"`
+	StartOfWeek          int    `json:"start_of_week"`
 	Language             string `json:"language"`
+	UseSmilies           bool   `json:"use_smilies"`
+	DefaultCategory      int64  `json:"default_category"`
+	DefaultPostFormat    string `json:"default_post_format"`
 	PostsPerPage         int    `json:"posts_per_page"`
-	DefaultCommentStatus string `json:"default_comment_status"`
+	ShowOnFront          string `json:"show_on_front"`
+	PageOnFront          int64  `json:"page_on_front"`
+	PageForPosts         int64  `json:"page_for_posts"`
 	DefaultPingStatus    string `json:"default_ping_status"`
+	DefaultCommentStatus string `json:"default_comment_status"`
+	SiteLogo             *int64 `json:"site_logo"`
+	SiteIcon             int64  `json:"site_icon"`
+}
+
+// fixedSettings are WordPress settings this site shows with one value it
+// keeps: sending that value back passes (clients round-trip what GET
+// gave), any other is refused rather than silently dropped. email is the
+// first administrator's address, changed on their profile.
+var fixedSettings = map[string][]string{
+	"start_of_week": {"1"}, "use_smilies": {"false"}, "default_category": {"0"}, "default_post_format": {"0", "standard", ""},
+	"show_on_front": {"posts"}, "page_on_front": {"0"}, "page_for_posts": {"0"}, "default_ping_status": {"closed"},
+	"site_logo": {"", "0"}, "site_icon": {"0"},
 }
 
 // settingNames maps WordPress's names to the site's keys.
@@ -32,24 +54,36 @@ var settingNames = map[string]string{
 	"posts_per_page": "posts_per_page", "default_comment_status": "comments_open_default",
 }
 
-// knownSettingNames lists settingNames for refusals.
-var knownSettingNames = func() string {
-	names := make([]string, 0, len(settingNames))
-	for name := range settingNames {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
-}()
-
-func settingsOut(st *communique.Settings) settingsJSON {
+func settingsOut(st *communique.Settings, email string) settingsJSON {
 	comments := "closed"
 	if st.CommentsOpenDefault {
 		comments = "open"
 	}
-	return settingsJSON{Title: st.Title, Description: st.Tagline, URL: st.SiteURL, Timezone: st.TimeZone,
-		DateFormat: st.DateFormat, TimeFormat: st.TimeFormat, Language: st.Language, PostsPerPage: st.PostsPerPage,
+	return settingsJSON{Title: st.Title, Description: st.Tagline, URL: st.SiteURL, Email: email, Timezone: st.TimeZone,
+		DateFormat: st.DateFormat, TimeFormat: st.TimeFormat, StartOfWeek: 1, Language: st.Language,
+		DefaultPostFormat: "0", PostsPerPage: st.PostsPerPage, ShowOnFront: "posts",
 		DefaultCommentStatus: comments, DefaultPingStatus: "closed"}
+}
+
+// adminEmail is WordPress's "email" setting: the first administrator's
+// address.
+func (s *Server) adminEmail(ctx context.Context) (string, error) {
+	role := communique.RoleAdministrator
+	users, err := s.store.FindUsers(ctx, communique.UserFilter{Role: &role, Limit: 1})
+	if err != nil || len(users) == 0 {
+		return "", err
+	}
+	return users[0].Email, nil
+}
+
+// writeSettings answers with the settings as WordPress shows them.
+func (s *Server) writeSettings(w http.ResponseWriter, r *http.Request, st *communique.Settings) {
+	email, err := s.adminEmail(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, settingsOut(st, email))
 }
 
 func (s *Server) handleSettingsGet(w http.ResponseWriter, r *http.Request) {
@@ -58,7 +92,7 @@ func (s *Server) handleSettingsGet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, forbidden(c, "rest_forbidden", "Sorry, you are not allowed to do that."))
 		return
 	}
-	writeJSON(w, http.StatusOK, settingsOut(c.Settings))
+	s.writeSettings(w, r, c.Settings)
 }
 
 func (s *Server) handleSettingsUpdate(w http.ResponseWriter, r *http.Request) {
@@ -102,13 +136,11 @@ func (s *Server) handleSettingsUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 		values[key] = v
 	}
-	// A setting this site lacks is refused, not silently dropped, so a
-	// client never believes it changed something. Names starting with _
-	// are WordPress's request options (_fields, _envelope…).
-	in.choice("default_ping_status", bad, "closed") // shown by GET: a round trip must pass
-	for name := range in.body {
-		if _, ok := settingNames[name]; !ok && name != "default_ping_status" && !strings.HasPrefix(name, "_") {
-			bad[name] = name + ": unknown setting (known: " + knownSettingNames + ")"
+	// A WordPress setting this site keeps fixed takes only its value; a
+	// name WordPress does not know is ignored, as WordPress ignores it.
+	for name, allowed := range fixedSettings {
+		if v, ok := in.get(name); ok && !slices.Contains(allowed, scalarString(v)) {
+			bad[name] = name + ": not supported by this site; it stays " + strconv.Quote(allowed[0]) + "."
 		}
 	}
 	if err := bad.err(); err != nil {
@@ -121,5 +153,14 @@ func (s *Server) handleSettingsUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, settingsOut(c.Settings.With(values)))
+	s.writeSettings(w, r, c.Settings.With(values))
+}
+
+// scalarString is a JSON or form value as text: "1" for 1, "false" for
+// false, "" for null.
+func scalarString(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
 }

@@ -141,6 +141,28 @@ type ArticleFilter struct {
 	// as in WordPress's REST API); given both, an article needs one of each.
 	CategoryIDs []int64
 	TagIDs      []int64
+	// AnyTerm, given both CategoryIDs and TagIDs, selects articles with
+	// either (WordPress's tax_relation=OR) rather than one of each.
+	AnyTerm bool
+	// IDs selects these articles only; the Exclude lists drop articles
+	// with these ids, authors, categories or tags, or below these parents.
+	IDs                []int64
+	ExcludeIDs         []int64
+	ExcludeAuthorIDs   []int64
+	ExcludeCategoryIDs []int64
+	ExcludeTagIDs      []int64
+	// ParentIDs selects pages below any of these (0: top-level pages);
+	// ExcludeParentIDs drops them.
+	ParentIDs        []int64
+	ExcludeParentIDs []int64
+	// Sticky, when set, selects sticky articles or the others.
+	Sticky *bool
+	// MenuOrder, when set, selects pages with this menu order.
+	MenuOrder *int
+	// ModifiedFrom (exclusive) and ModifiedTo (exclusive) bound the last
+	// change, as WordPress's modified_after and modified_before do.
+	ModifiedFrom *time.Time
+	ModifiedTo   *time.Time
 	// Search selects articles with every word of it in their title,
 	// excerpt or body, as WordPress's ?s= does (substrings, ignoring case).
 	Search string

@@ -60,8 +60,21 @@ type TermService interface {
 	// EnsureTerm returns the term of that taxonomy named name (matched by
 	// name or slug, case-insensitively), creating it when missing.
 	EnsureTerm(ctx context.Context, taxonomy, name string) (*Term, error)
+	// UpdateTerm changes the fields upd sets and returns the term.
+	// ENOTFOUND without the term; EINVALID on bad fields, an unknown
+	// parent or one below the term itself; ECONFLICT on a slug another
+	// term of the taxonomy has.
+	UpdateTerm(ctx context.Context, id int64, upd TermUpdate) (*Term, error)
 	// DeleteTerm removes a term; its children move up to its parent.
 	DeleteTerm(ctx context.Context, id int64) error
+}
+
+// TermUpdate holds a term's fields to change; nil ones stay.
+type TermUpdate struct {
+	Name        *string
+	Slug        *string
+	Description *string
+	ParentID    *int64 // categories only; 0 for none
 }
 
 // TermPath returns the slugs from the root category down to t, as used in

@@ -139,10 +139,43 @@ func (db *Articles) articleWhere(ctx context.Context, f communique.ArticleFilter
 	if len(f.AuthorIDs) > 0 {
 		add("a.author_id IN ("+Placeholders(len(f.AuthorIDs))+")", Int64Args(f.AuthorIDs)...)
 	}
-	for _, ids := range [][]int64{f.CategoryIDs, f.TagIDs} {
-		if len(ids) > 0 {
-			add("a.id IN (SELECT article_id FROM article_terms WHERE term_id IN ("+Placeholders(len(ids))+"))", Int64Args(ids)...)
+	inTerms := func(ids []int64) string {
+		return "a.id IN (SELECT article_id FROM article_terms WHERE term_id IN (" + Placeholders(len(ids)) + "))"
+	}
+	if f.AnyTerm && len(f.CategoryIDs) > 0 && len(f.TagIDs) > 0 {
+		add("("+inTerms(f.CategoryIDs)+" OR "+inTerms(f.TagIDs)+")", append(Int64Args(f.CategoryIDs), Int64Args(f.TagIDs)...)...)
+	} else {
+		for _, ids := range [][]int64{f.CategoryIDs, f.TagIDs} {
+			if len(ids) > 0 {
+				add(inTerms(ids), Int64Args(ids)...)
+			}
 		}
+	}
+	for _, ids := range [][]int64{f.ExcludeCategoryIDs, f.ExcludeTagIDs} {
+		if len(ids) > 0 {
+			add("NOT "+inTerms(ids), Int64Args(ids)...)
+		}
+	}
+	for _, c := range []struct {
+		cond string
+		ids  []int64
+	}{{"a.id IN", f.IDs}, {"a.id NOT IN", f.ExcludeIDs}, {"a.author_id NOT IN", f.ExcludeAuthorIDs},
+		{"COALESCE(a.parent_id, 0) IN", f.ParentIDs}, {"COALESCE(a.parent_id, 0) NOT IN", f.ExcludeParentIDs}} {
+		if len(c.ids) > 0 {
+			add(c.cond+" ("+Placeholders(len(c.ids))+")", Int64Args(c.ids)...)
+		}
+	}
+	if f.Sticky != nil {
+		add("a.sticky = ?", *f.Sticky)
+	}
+	if f.MenuOrder != nil {
+		add("a.menu_order = ?", *f.MenuOrder)
+	}
+	if f.ModifiedFrom != nil {
+		add("a.modified_at > ?", r.t(*f.ModifiedFrom))
+	}
+	if f.ModifiedTo != nil {
+		add("a.modified_at < ?", r.t(*f.ModifiedTo))
 	}
 	if words := strings.Fields(f.Search); len(words) > 0 {
 		like := db.dialect.CaseInsensitiveLike

@@ -130,6 +130,84 @@ func (tx *Tx) createTerm(ctx context.Context, t *communique.Term) error {
 	return tx.db.wrap(err, "Term")
 }
 
+// UpdateTerm changes a term's name, slug, description or parent.
+func (db *Terms) UpdateTerm(ctx context.Context, id int64, upd communique.TermUpdate) (*communique.Term, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	t := &communique.Term{ID: id}
+	var parent *int64
+	err = w.row(ctx, `SELECT taxonomy, name, slug, parent_id, description FROM terms WHERE id = ?`, id).
+		Scan(&t.Taxonomy, &t.Name, &t.Slug, &parent, &t.Description)
+	if err != nil {
+		return nil, db.wrap(err, "Term")
+	}
+	if parent != nil {
+		t.ParentID = *parent
+	}
+	if upd.Name != nil {
+		t.Name = *upd.Name
+	}
+	if upd.Description != nil {
+		t.Description = *upd.Description
+	}
+	if upd.ParentID != nil {
+		t.ParentID = *upd.ParentID
+	}
+	t.Name = strings.TrimSpace(t.Name)
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if upd.Slug != nil {
+		if t.Slug = markup.Slugify(*upd.Slug); t.Slug == "" {
+			t.Slug = markup.Slugify(t.Name)
+		}
+		var taken int
+		if err := w.row(ctx, `SELECT COUNT(*) FROM terms WHERE taxonomy = ? AND slug = ? AND id <> ?`, t.Taxonomy, t.Slug, id).Scan(&taken); err != nil {
+			return nil, fmt.Errorf("term slug: %w", err)
+		}
+		if taken > 0 {
+			return nil, communique.Errorf(communique.ECONFLICT, "The slug %q is already in use by another term.", t.Slug)
+		}
+	}
+	if err := tx.checkTermParent(ctx, t); err != nil {
+		return nil, err
+	}
+	var newParent any
+	if t.ParentID != 0 {
+		newParent = t.ParentID
+	}
+	if _, err := w.exec(ctx, `UPDATE terms SET name = ?, slug = ?, parent_id = ?, description = ? WHERE id = ?`,
+		t.Name, t.Slug, newParent, t.Description, id); err != nil {
+		return nil, db.wrap(err, "Term")
+	}
+	return t, tx.Commit()
+}
+
+// checkParent refuses a parent of another taxonomy, a missing one, or
+// one at or below the term itself, which would make a loop.
+func (tx *Tx) checkTermParent(ctx context.Context, t *communique.Term) error {
+	w := tx.w()
+	for cur, hops := t.ParentID, 0; cur != 0; hops++ {
+		if cur == t.ID || hops > 1000 {
+			return communique.Errorf(communique.EINVALID, "A category cannot be its own parent or sit below itself.")
+		}
+		var tax string
+		var up *int64
+		if err := w.row(ctx, `SELECT taxonomy, parent_id FROM terms WHERE id = ?`, cur).Scan(&tax, &up); err != nil || tax != t.Taxonomy {
+			return communique.Errorf(communique.EINVALID, "The parent category does not exist.")
+		}
+		cur = 0
+		if up != nil {
+			cur = *up
+		}
+	}
+	return nil
+}
+
 // EnsureTerm finds a term by name or slug, creating it when missing.
 func (db *Terms) EnsureTerm(ctx context.Context, taxonomy, name string) (*communique.Term, error) {
 	name = strings.TrimSpace(name)

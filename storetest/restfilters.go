@@ -46,7 +46,8 @@ func testArticleListFilters(t *testing.T, db *sqlstore.DB) {
 	ids := map[string]int64{}
 	for i, sp := range specs {
 		set(time.Date(2026, 5, 1+i, 12, 0, 0, 0, time.UTC))
-		a := &communique.Article{Title: sp.title, Excerpt: sp.excerpt, Source: sp.body, AuthorID: sp.author.ID, Status: sp.status}
+		a := &communique.Article{Title: sp.title, Excerpt: sp.excerpt, Source: sp.body, AuthorID: sp.author.ID, Status: sp.status,
+			Sticky: sp.title == "Zebra crossing"}
 		if err := newsroom.New(db).Create(ctx, newsroom.System, a, sp.cats, sp.tags); err != nil {
 			t.Fatal(err)
 		}
@@ -60,6 +61,8 @@ func testArticleListFilters(t *testing.T, db *sqlstore.DB) {
 	}
 
 	published := []communique.Status{communique.StatusPublished}
+	yes, no := true, false
+	may20 := time.Date(2026, 5, 20, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name   string
 		filter communique.ArticleFilter
@@ -83,6 +86,20 @@ func testArticleListFilters(t *testing.T, db *sqlstore.DB) {
 		{"OrderBySlugDesc", communique.ArticleFilter{Status: published, OrderBy: "slug"}, []string{"Zebra crossing", "Opera season", "Cup final tonight", "Budget vote"}},
 		{"OrderByID", communique.ArticleFilter{Status: published, OrderBy: "id", Oldest: true}, []string{"Cup final tonight", "Budget vote", "Opera season", "Zebra crossing"}},
 		{"OrderByModified", communique.ArticleFilter{Status: published, OrderBy: "modified"}, []string{"Budget vote", "Zebra crossing", "Opera season", "Cup final tonight"}},
+		// WordPress's include, exclude lists, tax_relation, sticky, parent
+		// and modification window.
+		{"Include", communique.ArticleFilter{IDs: []int64{ids["Cup final tonight"], ids["Opera season"]}}, []string{"Opera season", "Cup final tonight"}},
+		{"Exclude", communique.ArticleFilter{Status: published, ExcludeIDs: []int64{ids["Zebra crossing"]}}, []string{"Opera season", "Budget vote", "Cup final tonight"}},
+		{"ExcludeAuthors", communique.ArticleFilter{Status: published, ExcludeAuthorIDs: []int64{bob.ID}}, []string{"Opera season", "Cup final tonight"}},
+		{"ExcludeCategories", communique.ArticleFilter{Status: published, ExcludeCategoryIDs: []int64{arts.ID}}, []string{"Zebra crossing", "Budget vote", "Cup final tonight"}},
+		{"ExcludeTags", communique.ArticleFilter{Status: published, ExcludeTagIDs: []int64{local.ID}}, []string{"Zebra crossing", "Budget vote"}},
+		{"CategoryOrTag", communique.ArticleFilter{Status: published, CategoryIDs: []int64{sport.ID}, TagIDs: []int64{local.ID}, AnyTerm: true}, []string{"Opera season", "Budget vote", "Cup final tonight"}},
+		{"Sticky", communique.ArticleFilter{Status: published, Sticky: &yes}, []string{"Zebra crossing"}},
+		{"NotSticky", communique.ArticleFilter{Status: published, Sticky: &no}, []string{"Opera season", "Budget vote", "Cup final tonight"}},
+		{"ModifiedAfter", communique.ArticleFilter{Status: published, ModifiedFrom: &may20}, []string{"Budget vote"}},
+		{"ModifiedBefore", communique.ArticleFilter{Status: published, ModifiedTo: &may20}, []string{"Zebra crossing", "Opera season", "Cup final tonight"}},
+		{"TopLevel", communique.ArticleFilter{Status: published, ParentIDs: []int64{0}, ExcludeParentIDs: []int64{ids["Cup final tonight"]}}, []string{"Zebra crossing", "Opera season", "Budget vote", "Cup final tonight"}},
+		{"BelowNothing", communique.ArticleFilter{ParentIDs: []int64{ids["Cup final tonight"]}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -504,12 +504,57 @@ func testTerms(t *testing.T, db *sqlstore.DB) {
 		wantCode(t, db.CreateTerm(ctx, &communique.Term{Taxonomy: communique.TaxonomyCategory, Name: "X", ParentID: tag.ID}), communique.EINVALID)
 		wantCode(t, db.CreateTerm(ctx, &communique.Term{Taxonomy: communique.TaxonomyTag, Name: "X", ParentID: news.ID}), communique.EINVALID)
 	})
+	t.Run("Update", func(t *testing.T) { testTermUpdate(t, db, news, child, grand, tag) })
 	if err := db.DeleteTerm(ctx, child.ID); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.FindTerms(ctx, communique.TermFilter{ID: &grand.ID})
 	if len(got) != 1 || got[0].ParentID != news.ID {
 		t.Fatalf("child moved up to %d, want %d", got[0].ParentID, news.ID)
+	}
+}
+
+// testTermUpdate changes fields one at a time and refuses loops, other
+// taxonomies' parents and taken slugs, leaving the term as it was.
+func testTermUpdate(t *testing.T, db *sqlstore.DB, news, child, grand, tag *communique.Term) {
+	ctx := context.Background()
+	str := func(s string) *string { return &s }
+	id := func(n int64) *int64 { return &n }
+	got, err := db.UpdateTerm(ctx, child.ID, communique.TermUpdate{Description: str("Around the quay")})
+	if err != nil || got.Name != "Local" || got.Slug != "local" || got.Description != "Around the quay" || got.ParentID != news.ID {
+		t.Fatalf("description only: %+v %v", got, err)
+	}
+	got, err = db.UpdateTerm(ctx, child.ID, communique.TermUpdate{Name: str(" Local news "), Slug: str("Local News")})
+	if err != nil || got.Name != "Local news" || got.Slug != "local-news" {
+		t.Fatalf("rename: %+v %v", got, err)
+	}
+	for name, c := range map[string]struct {
+		id   int64
+		upd  communique.TermUpdate
+		code string
+	}{
+		"OwnParent":       {child.ID, communique.TermUpdate{ParentID: id(child.ID)}, communique.EINVALID},
+		"BelowItself":     {child.ID, communique.TermUpdate{ParentID: id(grand.ID)}, communique.EINVALID},
+		"TagAsParent":     {child.ID, communique.TermUpdate{ParentID: id(tag.ID)}, communique.EINVALID},
+		"TakenSlug":       {child.ID, communique.TermUpdate{Slug: str("news")}, communique.ECONFLICT},
+		"EmptyName":       {child.ID, communique.TermUpdate{Name: str("  ")}, communique.EINVALID},
+		"ErrTermNotFound": {999999, communique.TermUpdate{Name: str("Ghost")}, communique.ENOTFOUND},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := db.UpdateTerm(ctx, c.id, c.upd)
+			wantCode(t, err, c.code)
+			after, _ := db.FindTerms(ctx, communique.TermFilter{ID: &child.ID})
+			if len(after) != 1 || after[0].Slug != "local-news" || after[0].ParentID != news.ID {
+				t.Fatalf("a refused update changed the term: %+v", after)
+			}
+		})
+	}
+	got, err = db.UpdateTerm(ctx, child.ID, communique.TermUpdate{ParentID: id(0), Slug: str("local")})
+	if err != nil || got.ParentID != 0 {
+		t.Fatalf("to the top: %+v %v", got, err)
+	}
+	if _, err := db.UpdateTerm(ctx, child.ID, communique.TermUpdate{ParentID: id(news.ID)}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -31,6 +31,9 @@ func (s *Server) register() {
 		m.HandleFunc("POST "+path, s.handleTermCreate(base))
 		m.HandleFunc("GET "+path+"/{id}", s.handleTermGet(base))
 		m.HandleFunc("DELETE "+path+"/{id}", s.handleTermDelete(base))
+		for _, method := range []string{"POST", "PUT", "PATCH"} {
+			m.HandleFunc(method+" "+path+"/{id}", s.handleTermUpdate(base))
+		}
 	}
 	m.HandleFunc("GET /wp-json/wp/v2/users", s.handleUserList)
 	m.HandleFunc("GET /wp-json/wp/v2/users/me", s.handleUserMe)
@@ -51,6 +54,7 @@ func (s *Server) register() {
 	m.HandleFunc("GET /wp-json/wp/v2/search", s.handleSearch)
 	m.HandleFunc("GET /wp-json/wp/v2/settings", s.handleSettingsGet)
 	m.HandleFunc("GET /wp-json/communique/v1/rest-nonce", s.handleNonce)
+	s.registerDiscovery(m)
 	m.HandleFunc("/wp-json/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, notFound("rest_no_route", "No route was found matching the URL and request method."))
 	})
@@ -151,13 +155,14 @@ func routes() []route {
 			"orderby", arg{Type: "string", Enum: []string{"id", "name", "slug", "count", "description"}},
 			"hide_empty", argBool, "post", argInt, "slug", argIDs)
 		write := args("name", arg{Type: "string", Required: true}, "slug", argString, "description", argString)
+		itemWrite := args("id", argID, "name", argString, "slug", argString, "description", argString)
 		if base == "categories" {
-			get["parent"], write["parent"] = argInt, argInt
+			get["parent"], write["parent"], itemWrite["parent"] = argInt, argInt, argInt
 		}
 		out = append(out,
 			route{path: "/wp/v2/" + base, namespace: "wp/v2", get: get, write: write},
 			route{path: "/wp/v2/" + base + `/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID, "context", argContext),
-				delete: args("id", argID, "force", argForce)})
+				write: itemWrite, delete: args("id", argID, "force", argForce)})
 	}
 	out = append(out,
 		route{path: "/wp/v2/users", namespace: "wp/v2", get: listArgs("include", argIDs, "order", argOrder,
@@ -184,6 +189,12 @@ func routes() []route {
 			write: args("title", argString, "description", argString, "url", argString, "timezone", argString,
 				"date_format", argString, "time_format", argString, "language", argString, "posts_per_page", argInt,
 				"default_comment_status", arg{Type: "string", Enum: []string{"open", "closed"}})},
+		route{path: "/wp/v2/types", namespace: "wp/v2", get: args("context", argContext)},
+		route{path: `/wp/v2/types/(?P<type>[\w-]+)`, namespace: "wp/v2", get: args("type", argString, "context", argContext)},
+		route{path: "/wp/v2/taxonomies", namespace: "wp/v2", get: args("context", argContext, "type", argString)},
+		route{path: `/wp/v2/taxonomies/(?P<taxonomy>[\w-]+)`, namespace: "wp/v2", get: args("taxonomy", argString, "context", argContext)},
+		route{path: "/wp/v2/statuses", namespace: "wp/v2", get: args("context", argContext)},
+		route{path: `/wp/v2/statuses/(?P<status>[\w-]+)`, namespace: "wp/v2", get: args("status", argString, "context", argContext)},
 		route{path: "/communique/v1", namespace: "communique/v1", get: args("context", argContext)},
 		route{path: "/communique/v1/rest-nonce", namespace: "communique/v1", get: args()},
 	)

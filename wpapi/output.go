@@ -68,6 +68,7 @@ type link struct {
 	Embeddable bool   `json:"embeddable,omitempty"`
 	Taxonomy   string `json:"taxonomy,omitempty"`
 	Name       string `json:"name,omitempty"`
+	Templated  bool   `json:"templated,omitempty"`
 }
 
 // links are an item's _links by relation.

@@ -220,8 +220,7 @@ func (s *Server) postsQuery(c *caller, in *input, typ string, bad invalid) (comm
 	if order, ok := in.choice("order", bad, "asc", "desc"); ok {
 		f.Oldest = order == "asc"
 	}
-	in.unsupported(bad, "include", "exclude", "author_exclude", "categories_exclude", "tags_exclude", "tax_relation",
-		"sticky", "parent", "parent_exclude", "menu_order", "modified_after", "modified_before", "search_columns", "password")
+	readPostExtras(c, in, typ, &f, bad)
 	f.Status = []communique.Status{communique.StatusPublished}
 	if names, ok := in.strs("status", bad); ok {
 		f.Status = nil
@@ -242,6 +241,48 @@ func (s *Server) postsQuery(c *caller, in *input, typ string, bad invalid) (comm
 		}
 	}
 	return f, pg, context
+}
+
+// readPostExtras reads the rest of WordPress's list parameters: include
+// and the exclude lists, tax_relation, sticky, parents, menu_order and
+// the modification window.
+func readPostExtras(c *caller, in *input, typ string, f *communique.ArticleFilter, bad invalid) {
+	for name, dst := range map[string]*[]int64{"include": &f.IDs, "exclude": &f.ExcludeIDs, "author_exclude": &f.ExcludeAuthorIDs} {
+		if ids, ok := in.ints(name, bad); ok && len(ids) > 0 {
+			*dst = ids
+		}
+	}
+	if typ == communique.TypePost {
+		if ids, ok := in.ints("categories_exclude", bad); ok {
+			f.ExcludeCategoryIDs = ids
+		}
+		if ids, ok := in.ints("tags_exclude", bad); ok {
+			f.ExcludeTagIDs = ids
+		}
+		if rel, ok := in.choice("tax_relation", bad, "AND", "OR"); ok {
+			f.AnyTerm = rel == "OR"
+		}
+		if sticky, ok := in.boolean("sticky", bad); ok {
+			f.Sticky = &sticky
+		}
+	} else {
+		if ids, ok := in.ints("parent", bad); ok {
+			f.ParentIDs = nonEmpty(ids)
+		}
+		if ids, ok := in.ints("parent_exclude", bad); ok {
+			f.ExcludeParentIDs = ids
+		}
+		if n, ok := in.int("menu_order", bad); ok {
+			order := int(n)
+			f.MenuOrder = &order
+		}
+	}
+	if t, ok := in.date("modified_after", c.Settings.Location, bad); ok {
+		f.ModifiedFrom = &t
+	}
+	if t, ok := in.date("modified_before", c.Settings.Location, bad); ok {
+		f.ModifiedTo = &t
+	}
 }
 
 func nonEmpty(ids []int64) []int64 {

@@ -346,3 +346,57 @@ func (s *Server) handleTermDelete(base string) http.HandlerFunc {
 		})
 	}
 }
+
+// handleTermUpdate changes a category's or tag's name, slug, description
+// or parent (POST, PUT or PATCH on the item), as editors may.
+func (s *Server) handleTermUpdate(base string) http.HandlerFunc {
+	taxonomy := taxonomyOf(base)
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := callerFrom(r.Context())
+		current, _, err := s.loadTerm(r, taxonomy)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !communique.Can(c.User, communique.ActionManageTerms, nil) {
+			s.fail(w, r, forbidden(c, "rest_cannot_update", "Sorry, you are not allowed to edit this term."))
+			return
+		}
+		in, err := readInput(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		bad := invalid{}
+		var upd communique.TermUpdate
+		if v, ok := in.str("name", bad); ok {
+			upd.Name = &v
+		}
+		if v, ok := in.str("slug", bad); ok {
+			upd.Slug = &v
+		}
+		if v, ok := in.str("description", bad); ok {
+			upd.Description = &v
+		}
+		if v, ok := in.int("parent", bad); ok && taxonomy == communique.TaxonomyCategory {
+			upd.ParentID = &v
+		}
+		if err := bad.err(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if _, err := s.store.UpdateTerm(r.Context(), current.ID, upd); err != nil {
+			if communique.ErrorCode(err) == communique.ECONFLICT {
+				err = badRequest("duplicate_term_slug", communique.ErrorMessage(err))
+			}
+			s.fail(w, r, err)
+			return
+		}
+		t, cats, err := s.loadTerm(r, taxonomy)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, s.termOut(c, t, cats))
+	}
+}

@@ -218,9 +218,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h.Set("Access-Control-Allow-Headers", "Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type")
 	if r.Method == http.MethodOptions {
 		h.Set("Access-Control-Allow-Methods", "OPTIONS, GET, POST, PUT, PATCH, DELETE")
-		h.Set("Allow", "OPTIONS, GET, POST, PUT, PATCH, DELETE")
-		w.WriteHeader(http.StatusOK)
-		return
 	}
 	// WordPress lets clients that can only POST say what they mean.
 	if r.Method == http.MethodPost {
@@ -264,7 +261,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if c.Base == "" {
 		c.Base = requestBase(r)
 	}
-	s.routes.ServeHTTP(w, r.WithContext(withCaller(ctx, c)))
+	r = r.WithContext(withCaller(ctx, c))
+	w = &allowWriter{ResponseWriter: w, index: c.api("/"), allow: func() string { return s.allowed(r, c) }}
+	if r.Method == http.MethodOptions {
+		s.handleOptions(w, r, c)
+		return
+	}
+	if shaped(r) {
+		serveShaped(w, r, s.routes)
+		return
+	}
+	s.routes.ServeHTTP(w, r)
 }
 
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) {

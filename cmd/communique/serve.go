@@ -172,7 +172,7 @@ func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o 
 	routes := http.NewServeMux()
 	routes.Handle("/admin/", newsroom.Handler())
 	routes.Handle("/wp-json/", api.Handler())
-	routes.Handle("/", wpapi.Discoverable(srv.Handler()))
+	routes.Handle("/", api.WithRESTRoute(wpapi.Discoverable(srv.Handler())))
 	handler, err := o.handler(ctx, routes, db, srv)
 	if err != nil {
 		return nil, nil, err

@@ -28,8 +28,8 @@ var errBadCredentials = &apiError{Status: http.StatusUnauthorized, Code: "incorr
 
 // authenticate returns the caller's user: by HTTP Basic with an
 // application password, or by the newsroom's session cookie with a
-// nonce; nil for anonymous callers. Wrong credentials are an error, never
-// a quiet fall back to anonymous.
+// nonce; nil for anonymous callers. Wrong credentials are an error
+// (errBadCredentials), which serve turns into anonymous for reads.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ip string) (*communique.User, error) {
 	if login, pw, ok := r.BasicAuth(); ok {
 		w.Header().Set("WWW-Authenticate", `Basic realm="WordPress REST API"`)

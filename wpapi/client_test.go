@@ -160,7 +160,7 @@ func TestNodeClient(t *testing.T) {
 		check("embed", got.Embedded.Author == "Aria Author" && got.Embedded.Terms == 2)
 		check("not found error", got.NotFound.Code == "rest_post_invalid_id" && got.NotFound.Status == 404)
 		check("drafts refused", got.DraftsAnonymously.Code == "rest_forbidden_status" && got.DraftsAnonymously.Status == 401)
-		check("wrong password refused", got.WrongPassword.Code == "incorrect_password" && got.WrongPassword.Status == 401)
+		check("wrong password read as anonymous", got.WrongPassword.Code == "rest_not_logged_in" && got.WrongPassword.Status == 401)
 		check("anonymous comment held, email not shown", got.AnonymousComment.Status == "hold" && !got.AnonymousComment.ShowsEmail && !got.PublicComments)
 		check("signed in", got.Me == "Eddie Editor")
 		check("created post", got.Created.ID > 0 && got.Created.Status == "publish" && got.Created.Title == "Written with wpapi" &&

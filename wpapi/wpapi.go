@@ -236,6 +236,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c := &caller{IP: clientIP(r)}
 	user, err := s.authenticate(w, r, c.IP)
+	if err == errBadCredentials && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		// A wrong or stale password on a read is served as anonymous, as
+		// WordPress serves it: the failure still counts towards the
+		// throttle, and what needs a user is refused as for anyone.
+		user, err = nil, nil
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

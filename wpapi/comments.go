@@ -35,7 +35,7 @@ type commentJSON struct {
 	Status          string            `json:"status"`
 	Type            string            `json:"type"`
 	AvatarURLs      map[string]string `json:"author_avatar_urls"`
-	Meta            []any             `json:"meta,omitempty"`
+	Meta            *[]any            `json:"meta,omitempty"`
 	Links           links             `json:"_links"`
 	Embedded        map[string]any    `json:"_embedded,omitempty"`
 }
@@ -91,7 +91,10 @@ func (s *Server) commentOut(ctx context.Context, c *caller, cm *communique.Comme
 		}}
 	if edit {
 		email, ip, ua := cm.AuthorEmail, cm.AuthorIP, cm.UserAgent
-		j.AuthorEmail, j.AuthorIP, j.AuthorUserAgent, j.Meta = &email, &ip, &ua, []any{}
+		j.AuthorEmail, j.AuthorIP, j.AuthorUserAgent = &email, &ip, &ua
+	}
+	if context != contextEmbed {
+		j.Meta = noMeta
 	}
 	if cm.UserID != 0 {
 		j.Links["author"] = []link{{Href: c.api("/wp/v2/users/" + itoa(cm.UserID)), Embeddable: true}}

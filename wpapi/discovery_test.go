@@ -43,6 +43,12 @@ func TestDiscoveryAndGlobals(t *testing.T) {
 			{"FieldsList", "GET", "/wp-json/wp/v2/posts?_fields=id&per_page=1", "", 200, []string{`[{"id":`}, []string{`"title"`}, "GET"},
 			{"Envelope", "GET", "/wp-json/wp/v2/posts/999999?_envelope", "", 200, []string{`"status":404`, `"body":{"code":"rest_post_invalid_id"`, `"headers":{`}, []string{`"Allow"`}, "GET"},
 			{"EnvelopeList", "GET", "/wp-json/wp/v2/posts?_envelope&per_page=1", "", 200, []string{`"status":200`, `"X-WP-Total":"5"`, `"Allow":"GET"`}, nil, "GET"},
+			{"Sticky", "GET", "/wp-json/wp/v2/posts?sticky=true&_fields=slug", "", 200, []string{`[{"slug":"budget-vote-delayed"}]`}, nil, "GET"},
+			{"Include", "GET", "/wp-json/wp/v2/posts?_fields=slug&include=" + bridge + "," + ferry, "", 200, []string{`[{"slug":"ferry-timetable-changes"},{"slug":"harbour-bridge-reopens"}]`}, nil, "GET"},
+			{"ExcludeAndTaxOR", "GET", "/wp-json/wp/v2/posts?_fields=slug&tax_relation=OR&categories=" + itoa(f.Terms["football"].ID) + "&tags=" + itoa(f.Terms["ferries"].ID) + "&exclude=" + ferry, "", 200, []string{`[{"slug":"cup-final-tonight"}]`}, nil, "GET"},
+			{"PagesByParent", "GET", "/wp-json/wp/v2/pages?_fields=slug&parent=" + itoa(f.Articles["about"].ID), "", 200, []string{`[{"slug":"team"}]`}, nil, "GET"},
+			{"PagesTopLevel", "GET", "/wp-json/wp/v2/pages?_fields=slug&parent=0", "", 200, []string{`[{"slug":"about-us"}]`}, nil, "GET"},
+			{"ModifiedAfter", "GET", "/wp-json/wp/v2/posts?_fields=slug&modified_after=2030-01-01T00:00:00", "", 200, []string{`[]`}, nil, "GET"},
 			{"UnknownParameterIgnored", "GET", "/wp-json/wp/v2/posts?no_such_parameter=1&per_page=1", "", 200, nil, nil, "GET"},
 			{"AllowAnonymousCollection", "GET", "/wp-json/wp/v2/posts?per_page=1", "", 200, nil, nil, "GET"},
 			{"AllowEditorCollection", "GET", "/wp-json/wp/v2/posts?per_page=1", "editor", 200, nil, nil, "GET, POST"},
@@ -106,9 +112,9 @@ func TestDiscoveryAndGlobals(t *testing.T) {
 			defer site.Close()
 			for path, want := range map[string]string{
 				"/?rest_route=/wp/v2/posts/" + bridge + "&_fields=slug": `{"slug":"harbour-bridge-reopens"}`,
-				"/?rest_route=/":                                        `"namespaces":["wp/v2"`,
-				"/?p=1":                                                 "the site",
-				"/about/?rest_route=/wp/v2/posts":                       "the site",
+				"/?rest_route=/":                  `"namespaces":["wp/v2"`,
+				"/?p=1":                           "the site",
+				"/about/?rest_route=/wp/v2/posts": "the site",
 			} {
 				resp, err := http.Get(site.URL + path)
 				if err != nil {

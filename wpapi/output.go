@@ -51,6 +51,8 @@ type rendered struct {
 	Raw       *string `json:"raw,omitempty"`
 	Rendered  string  `json:"rendered"`
 	Protected *bool   `json:"protected,omitempty"`
+	// BlockVersion is in edit context: 0, as bodies here hold no blocks.
+	BlockVersion *int `json:"block_version,omitempty"`
 }
 
 func rawIf(edit bool, s string) *string {
@@ -62,6 +64,9 @@ func rawIf(edit bool, s string) *string {
 
 var falseValue = false
 
+// noMeta is "meta": [] — WordPress's meta with no keys registered.
+var noMeta = &[]any{}
+
 // link is one hypermedia link of an item's _links.
 type link struct {
 	Href       string `json:"href"`
@@ -69,6 +74,7 @@ type link struct {
 	Taxonomy   string `json:"taxonomy,omitempty"`
 	Name       string `json:"name,omitempty"`
 	Templated  bool   `json:"templated,omitempty"`
+	Count      *int   `json:"count,omitempty"`
 }
 
 // links are an item's _links by relation.

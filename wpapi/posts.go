@@ -42,8 +42,13 @@ type postJSON struct {
 	Format        string    `json:"format,omitempty"`
 	Categories    *[]int64  `json:"categories,omitempty"`
 	Tags          *[]int64  `json:"tags,omitempty"`
-	Links         links     `json:"_links"`
-	Embedded      any       `json:"_embedded,omitempty"`
+	Meta          *[]any    `json:"meta,omitempty"`
+	// Edit context: the slug WordPress would make from the title, and the
+	// link with the slug as a placeholder.
+	GeneratedSlug     *string `json:"generated_slug,omitempty"`
+	PermalinkTemplate *string `json:"permalink_template,omitempty"`
+	Links             links   `json:"_links"`
+	Embedded          any     `json:"_embedded,omitempty"`
 }
 
 func (p *postJSON) linksOf() links               { return p.Links }
@@ -128,12 +133,20 @@ func (s *Server) postOut(ctx context.Context, c *caller, a *communique.Article, 
 			"replies":    {{Href: c.api("/wp/v2/comments?post=" + itoa(a.ID)), Embeddable: true}},
 		},
 	}
+	p.Links["about"] = []link{{Href: c.api("/wp/v2/types/" + a.Type)}}
+	p.Links["curies"] = curies
 	if edit {
 		empty := ""
 		p.Password = &empty
+		s.editExtras(c, a, p)
 	}
 	if context != contextEmbed {
+		p.Meta = noMeta
 		p.Content = &rendered{Rendered: a.HTML, Raw: rawIf(edit, a.Source), Protected: &falseValue}
+		if edit {
+			zero := 0
+			p.Content.BlockVersion = &zero
+		}
 		p.CommentStatus, p.PingStatus = "closed", "closed"
 		if a.CommentsOpen {
 			p.CommentStatus = "open"
@@ -282,6 +295,42 @@ func readPostExtras(c *caller, in *input, typ string, f *communique.ArticleFilte
 	}
 	if t, ok := in.date("modified_before", c.Settings.Location, bad); ok {
 		f.ModifiedTo = &t
+	}
+}
+
+// editExtras adds what edit context shows those who may edit: the
+// generated slug, the permalink template, and the wp:action-* links
+// saying what the caller may do with the article.
+func (s *Server) editExtras(c *caller, a *communique.Article, p *postJSON) {
+	generated := markup.Slugify(a.Title)
+	p.GeneratedSlug = &generated
+	placeholder := "%postname%"
+	if a.Type == communique.TypePage {
+		placeholder = "%pagename%"
+	}
+	template := p.Link
+	if i := strings.LastIndex(template, "/"+a.Slug+"/"); i >= 0 && a.Slug != "" {
+		template = template[:i+1] + placeholder + template[i+1+len(a.Slug):]
+	}
+	p.PermalinkTemplate = &template
+	self := p.Links["self"][0].Href
+	action := func(rel string) { p.Links["wp:action-"+rel] = []link{{Href: self}} }
+	if communique.Can(c.User, communique.ActionPublishArticle, a) {
+		action("publish")
+	}
+	if canEditOthers(c.User, a.Type) {
+		action("assign-author")
+		if a.Type == communique.TypePost {
+			action("sticky")
+		}
+	}
+	if a.Type == communique.TypePost {
+		action("assign-categories")
+		action("assign-tags")
+		if communique.Can(c.User, communique.ActionManageTerms, nil) {
+			action("create-categories")
+			action("create-tags")
+		}
 	}
 }
 

@@ -254,7 +254,7 @@ func TestErrors(t *testing.T) {
 			{"OrderByUnknown", "GET", "posts?orderby=author", "", nil, 400, "rest_invalid_param"},
 			{"BadDate", "GET", "posts?after=yesterday", "", nil, 400, "rest_invalid_param"},
 			{"BadContext", "GET", "posts?context=admin", "", nil, 400, "rest_invalid_param"},
-			{"Unsupported", "GET", "posts?include=1", "", nil, 400, "rest_invalid_param"},
+			{"BadInclude", "GET", "posts?include=one", "", nil, 400, "rest_invalid_param"},
 			{"DraftsAnonymously", "GET", "posts?status=draft", "", nil, 401, "rest_forbidden_status"},
 			{"DraftsAsSubscriber", "GET", "posts?status=draft", "reader", nil, 403, "rest_forbidden_status"},
 			{"EditContextAnonymously", "GET", "posts?context=edit", "", nil, 401, "rest_forbidden_context"},

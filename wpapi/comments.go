@@ -87,7 +87,7 @@ func (s *Server) commentOut(ctx context.Context, c *caller, cm *communique.Comme
 		Links: links{
 			"self":       {{Href: c.api("/wp/v2/comments/" + itoa(cm.ID))}},
 			"collection": {{Href: c.api("/wp/v2/comments")}},
-			"up":         {{Href: c.api("/wp/v2/posts/" + itoa(cm.ArticleID)), Embeddable: true}},
+			"up":         {{Href: c.api("/wp/v2/posts/" + itoa(cm.ArticleID)), Embeddable: true, PostType: communique.TypePost}},
 		}}
 	if edit {
 		email, ip, ua := cm.AuthorEmail, cm.AuthorIP, cm.UserAgent

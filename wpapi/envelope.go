@@ -51,8 +51,13 @@ func serveShaped(w http.ResponseWriter, r *http.Request, next http.Handler) {
 				headers[name] = strings.Join(v, ", ")
 			}
 		}
-		if aw, ok := w.(*allowWriter); ok && b.status < 400 {
-			headers["Allow"] = aw.allow()
+		if aw, ok := w.(*allowWriter); ok {
+			if b.status < 400 {
+				headers["Allow"] = aw.allow()
+			}
+			if headers["Link"] == "" {
+				headers["Link"] = "<" + aw.index + `>; rel="https://api.w.org/"`
+			}
 		}
 		data = map[string]any{"body": data, "status": b.status, "headers": headers}
 		status = http.StatusOK

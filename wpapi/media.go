@@ -42,9 +42,13 @@ type mediaJSON struct {
 	MimeType      string       `json:"mime_type"`
 	MediaDetails  mediaDetails `json:"media_details"`
 	Post          *int64       `json:"post"`
-	SourceURL     string       `json:"source_url"`
-	Links         links        `json:"_links"`
-	Embedded      any          `json:"_embedded,omitempty"`
+	Meta          *[]any       `json:"meta,omitempty"`
+	// Edit context: WordPress's sizes still to make (none: every
+	// rendition is made on upload).
+	MissingImageSizes *[]string `json:"missing_image_sizes,omitempty"`
+	SourceURL         string    `json:"source_url"`
+	Links             links     `json:"_links"`
+	Embedded          any       `json:"_embedded,omitempty"`
 }
 
 type mediaDetails struct {
@@ -85,6 +89,7 @@ func (s *Server) mediaOut(c *caller, m *communique.Media, context string) *media
 		Links: links{
 			"self":       {{Href: c.api("/wp/v2/media/" + itoa(m.ID))}},
 			"collection": {{Href: c.api("/wp/v2/media")}},
+			"about":      {{Href: c.api("/wp/v2/types/attachment")}},
 		}}
 	for _, v := range m.Variants {
 		j.MediaDetails.Sizes["w"+strconv.Itoa(v.Width)] = mediaSize{File: v.Key, Width: v.Width, Height: v.Height, Filesize: v.Size,
@@ -97,6 +102,10 @@ func (s *Server) mediaOut(c *caller, m *communique.Media, context string) *media
 		empty := ""
 		j.CommentStatus, j.PingStatus, j.Template = "closed", "closed", &empty
 		j.Description = &rendered{Rendered: "", Raw: rawIf(edit, "")}
+		j.Meta = noMeta
+	}
+	if edit {
+		j.MissingImageSizes = &[]string{}
 	}
 	return j
 }

@@ -75,6 +75,7 @@ type link struct {
 	Name       string `json:"name,omitempty"`
 	Templated  bool   `json:"templated,omitempty"`
 	Count      *int   `json:"count,omitempty"`
+	PostType   string `json:"post_type,omitempty"`
 }
 
 // links are an item's _links by relation.

@@ -94,7 +94,9 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	for _, a := range found {
 		j := &searchJSON{ID: a.ID, Title: html.EscapeString(a.Title), URL: s.articleLink(r.Context(), c, a), Type: "post", Subtype: a.Type,
 			Links: links{
-				"self": {{Href: c.api("/wp/v2/" + restBase(a.Type) + "/" + itoa(a.ID)), Embeddable: true}},
+				"self":       {{Href: c.api("/wp/v2/" + restBase(a.Type) + "/" + itoa(a.ID)), Embeddable: true}},
+				"about":      {{Href: c.api("/wp/v2/types/" + a.Type)}},
+				"collection": {{Href: c.api("/wp/v2/search")}},
 			}}
 		out = append(out, j)
 	}

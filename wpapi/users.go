@@ -26,7 +26,7 @@ type userJSON struct {
 	Roles          []string          `json:"roles,omitempty"`
 	RegisteredDate *string           `json:"registered_date,omitempty"`
 	AvatarURLs     map[string]string `json:"avatar_urls"`
-	Meta           []any             `json:"meta,omitempty"`
+	Meta           *[]any            `json:"meta,omitempty"`
 	Links          links             `json:"_links"`
 }
 
@@ -47,7 +47,10 @@ func (s *Server) userOut(c *caller, u *communique.User, context string) *userJSO
 	if context == contextEdit && canSeeAccount(c, u) {
 		login, email, registered := u.Login, u.Email, wpDate(u.CreatedAt, c.Settings.Location)
 		out.Username, out.Email, out.RegisteredDate = &login, &email, &registered
-		out.Roles, out.Meta = []string{string(u.Role)}, []any{}
+		out.Roles = []string{string(u.Role)}
+	}
+	if context != contextEmbed {
+		out.Meta = noMeta
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package wpapi
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -11,11 +12,12 @@ import (
 
 // Allow, as WordPress sends it: the methods of the matched route that
 // the current caller may use, so clients (core-data's canUser) know what
-// to offer. It goes with every answer that is not an error.
+// to offer. It goes with every answer of a route that exists, refusals
+// included.
 
-// allowWriter adds Allow when the answer turns out not to be an error,
-// and the link to the index where no other Link was set (WordPress's
-// paging links replace it).
+// allowWriter adds Allow as the answer starts, and the link to the
+// index where no other Link was set (WordPress's paging links replace
+// it).
 type allowWriter struct {
 	http.ResponseWriter
 	allow       func() string
@@ -24,7 +26,7 @@ type allowWriter struct {
 }
 
 func (a *allowWriter) WriteHeader(status int) {
-	if !a.wroteHeader && status < 400 {
+	if !a.wroteHeader {
 		if v := a.allow(); v != "" {
 			a.Header().Set("Allow", v)
 		}
@@ -52,7 +54,8 @@ func (s *Server) allowed(r *http.Request, c *caller) string {
 		if _, pattern := s.routes.Handler(probe); pattern == "" || pattern == "/wp-json/" || !strings.HasPrefix(pattern, m+" ") {
 			continue
 		}
-		if m == "GET" || s.mayWrite(r, c, m) {
+		if m == "GET" && (r.URL.Path != "/wp-json/wp/v2/settings" || communique.Can(c.User, communique.ActionManageSettings, nil)) ||
+			m != "GET" && s.mayWrite(r, c, m) {
 			out = append(out, m)
 		}
 	}
@@ -76,7 +79,11 @@ func (s *Server) mayWrite(r *http.Request, c *caller, method string) bool {
 		if !item {
 			return canCreate(u, map[string]string{"posts": communique.TypePost, "pages": communique.TypePage}[base])
 		}
-		a, err := s.loadPost(r, map[string]string{"posts": communique.TypePost, "pages": communique.TypePage}[base])
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return false
+		}
+		a, err := s.store.FindArticleByID(r.Context(), n)
 		if err != nil {
 			return false
 		}

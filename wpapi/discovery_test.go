@@ -31,13 +31,13 @@ func TestDiscoveryAndGlobals(t *testing.T) {
 		}{
 			{"Types", "GET", "/wp-json/wp/v2/types", "", 200, []string{`"post":{`, `"page":{`, `"attachment":{`, `"rest_base":"posts"`, `"wp:items":[{"href":"https://news.example.com/wp-json/wp/v2/pages"}]`}, []string{`"capabilities"`}, "GET"},
 			{"TypeEdit", "GET", "/wp-json/wp/v2/types/post?context=edit", "author", 200, []string{`"capabilities":{`, `"taxonomies":["category","post_tag"]`, `"viewable":true`}, nil, "GET"},
-			{"TypeEditAnonymous", "GET", "/wp-json/wp/v2/types/post?context=edit", "", 401, []string{`"rest_forbidden_context"`}, nil, "-"},
-			{"TypeUnknown", "GET", "/wp-json/wp/v2/types/wp_block", "", 404, []string{`"rest_type_invalid"`}, nil, "-"},
+			{"TypeEditAnonymous", "GET", "/wp-json/wp/v2/types/post?context=edit", "", 401, []string{`"rest_forbidden_context"`}, nil, "GET"},
+			{"TypeUnknown", "GET", "/wp-json/wp/v2/types/wp_block", "", 404, []string{`"rest_type_invalid"`}, nil, "GET"},
 			{"Taxonomies", "GET", "/wp-json/wp/v2/taxonomies", "", 200, []string{`"category":{`, `"post_tag":{`, `"hierarchical":true`}, nil, "GET"},
 			{"Taxonomy", "GET", "/wp-json/wp/v2/taxonomies/post_tag", "", 200, []string{`"rest_base":"tags"`, `"types":["post"]`}, nil, "GET"},
 			{"StatusesAnonymous", "GET", "/wp-json/wp/v2/statuses", "", 200, []string{`"publish":{`}, []string{`"draft"`}, "GET"},
 			{"StatusesWriter", "GET", "/wp-json/wp/v2/statuses", "contrib", 200, []string{`"publish":{`, `"draft":{`, `"date_floating":true`}, nil, "GET"},
-			{"StatusHidden", "GET", "/wp-json/wp/v2/statuses/draft", "", 401, []string{`"rest_cannot_read_status"`}, nil, "-"},
+			{"StatusHidden", "GET", "/wp-json/wp/v2/statuses/draft", "", 401, []string{`"rest_cannot_read_status"`}, nil, "GET"},
 			{"FieldsNested", "GET", "/wp-json/wp/v2/posts/" + bridge + "?_fields=id,title.rendered,guid", "", 200,
 				[]string{`{"guid":{"rendered":`, `"id":` + bridge, `"title":{"rendered":"Harbour bridge reopens"}`}, []string{`"content"`, `"_links"`}, "GET"},
 			{"FieldsList", "GET", "/wp-json/wp/v2/posts?_fields=id&per_page=1", "", 200, []string{`[{"id":`}, []string{`"title"`}, "GET"},
@@ -58,6 +58,9 @@ func TestDiscoveryAndGlobals(t *testing.T) {
 			{"AllowSettingsAdmin", "GET", "/wp-json/wp/v2/settings", "admin", 200, nil, nil, "GET, POST, PUT, PATCH"},
 			{"OptionsCollection", "OPTIONS", "/wp-json/wp/v2/posts", "", 200, []string{`"namespace":"wp/v2"`, `"methods":["GET","POST"]`, `"sticky"`}, nil, "GET"},
 			{"OptionsItemAdmin", "OPTIONS", "/wp-json/wp/v2/categories/" + itoa(f.Terms["news"].ID), "admin", 200, []string{`"endpoints":[`}, nil, "GET, POST, PUT, PATCH, DELETE"},
+			{"OptionsOwnPost", "OPTIONS", "/wp-json/wp/v2/posts/" + bridge, "author", 200, []string{`"endpoints":[`}, nil, "GET, POST, PUT, PATCH, DELETE"},
+			{"SettingsAnonymous", "GET", "/wp-json/wp/v2/settings", "", 401, []string{`"rest_forbidden"`}, nil, "-"},
+			{"RefusedWriteStillAllows", "POST", "/wp-json/wp/v2/posts", "", 401, []string{`"rest_cannot_create"`}, nil, "GET"},
 			{"OptionsNoRoute", "OPTIONS", "/wp-json/wp/v2/nothing", "", 404, []string{`"rest_no_route"`}, nil, "-"},
 		}
 		for _, tc := range cases {

@@ -145,6 +145,12 @@ type Submission struct {
 	// Status, when By may moderate, replaces the status the rules give
 	// (the REST API's status field).
 	Status communique.CommentStatus
+	// AsGiven, when By may moderate and Author is set, keeps the given
+	// name, email and address rather than By's: importers and sync tools
+	// post others' comments. Date, when By may moderate, is the comment's
+	// time rather than now.
+	AsGiven bool
+	Date    time.Time
 	// SubscribeComments and SubscribePosts are the form's boxes: follow
 	// this article's comments, follow new articles.
 	SubscribeComments, SubscribePosts bool
@@ -210,11 +216,12 @@ func (s *Service) changed(articleID int64) {
 func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submission) (*communique.Comment, error) {
 	now := s.Now()
 	trusted, userID := sub.Trusted, int64(0)
-	if sub.By != nil {
+	moderator := communique.Can(sub.By, communique.ActionModerateComment, nil)
+	if sub.By != nil && !(sub.AsGiven && moderator && strings.TrimSpace(sub.Author) != "") {
 		// A signed-in commenter is who they signed in as.
 		userID, sub.Author, sub.Email = sub.By.ID, sub.By.Name(), sub.By.Email
-		trusted = trusted || communique.Can(sub.By, communique.ActionModerateComment, nil)
 	}
+	trusted = trusted || moderator
 	switch {
 	case sub.Status == "":
 	case !communique.Can(sub.By, communique.ActionModerateComment, nil):
@@ -239,6 +246,9 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 		AuthorURL: strings.TrimSpace(sub.URL), Text: strings.TrimSpace(sub.Text),
 		AuthorIP: sub.IP, UserAgent: truncate(sub.UserAgent, 255), OwnerKey: sub.OwnerKey,
 		Type: communique.CommentTypeComment,
+	}
+	if moderator && !sub.Date.IsZero() {
+		c.CreatedAt = sub.Date.UTC()
 	}
 	if fields := c.Validate(st.CommentRequireNameEmail && !sub.Trusted); len(fields) > 0 {
 		return nil, &Error{Kind: KindInvalid, Message: "Please check the highlighted fields.", Fields: fields}

@@ -278,6 +278,29 @@ func TestPostBy(t *testing.T) {
 				t.Errorf("side effects = %q", events)
 			}
 		})
+		t.Run("OKModeratorPostsAsGiven", func(t *testing.T) {
+			sub := e.person("Imported Reader")
+			when := time.Date(2020, 3, 4, 5, 6, 7, 0, time.UTC)
+			sub.By, sub.AsGiven, sub.Date, sub.SkipToken, sub.URL = editor, true, when, true, "https://reader.example"
+			c, err := e.post(st, sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.AuthorName != "Imported Reader" || c.AuthorEmail != sub.Email || c.UserID != 0 || !c.CreatedAt.Equal(when) || c.Status != communique.CommentApproved {
+				t.Errorf("comment = %+v, want the given author and date, approved", c)
+			}
+		})
+		t.Run("OKAuthorCannotPostAsGiven", func(t *testing.T) {
+			sub := e.person("Pretend Reader")
+			sub.By, sub.AsGiven, sub.Date, sub.SkipToken = author, true, time.Date(2020, 3, 4, 5, 6, 7, 0, time.UTC), true
+			c, err := e.post(st, sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.AuthorName != author.Name() || c.UserID != author.ID || c.CreatedAt.Year() == 2020 {
+				t.Errorf("an author posted as someone else or backdated: %+v", c)
+			}
+		})
 		t.Run("OKAuthorIsNotTrusted", func(t *testing.T) {
 			sub := e.person("Also Ignored")
 			sub.By, sub.SkipToken = author, true

@@ -295,8 +295,18 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
 	sub := discussion.Submission{ArticleID: postID, ParentID: parentID, Author: authorName, Email: authorEmail, URL: authorURL,
 		Text: text, SkipToken: true, IP: c.IP, UserAgent: r.UserAgent()}
 	// The service signs the comment with the user's name, trusts
-	// moderators, and lets them set the status.
-	sub.By, sub.Status = c.User, status
+	// moderators, and lets them set the status, the author and the date.
+	sub.By, sub.Status, sub.AsGiven = c.User, status, true
+	if t, ok := in.date("date", c.Settings.Location, bad); ok {
+		sub.Date = t
+	}
+	if t, ok := in.date("date_gmt", time.UTC, bad); ok {
+		sub.Date = t
+	}
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	cm, err := s.talk.Post(r.Context(), c.Settings, sub)
 	if err != nil {
 		s.fail(w, r, err)

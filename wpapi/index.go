@@ -142,8 +142,16 @@ func routes() []route {
 		base := "/wp/v2/" + restBase(typ)
 		get := listArgs("offset", argOffset, "after", argDate, "before", argDate, "author", argIDs, "order", argOrder,
 			"orderby", postOrderby, "slug", argIDs, "status", postStatus)
+		for k, v := range map[string]arg{"include": argIDs, "exclude": argIDs, "author_exclude": argIDs,
+			"modified_after": argDate, "modified_before": argDate} {
+			get[k] = v
+		}
 		if typ == communique.TypePost {
-			get["categories"], get["tags"] = argIDs, argIDs
+			get["categories"], get["tags"], get["categories_exclude"], get["tags_exclude"] = argIDs, argIDs, argIDs, argIDs
+			get["sticky"] = arg{Description: "Limit result set to items that are sticky.", Type: "boolean"}
+			get["tax_relation"] = arg{Description: "Limit result set based on relationship between multiple taxonomies.", Type: "string", Enum: []string{"AND", "OR"}}
+		} else {
+			get["parent"], get["parent_exclude"], get["menu_order"] = argIDs, argIDs, argInt
 		}
 		out = append(out,
 			route{path: base, namespace: "wp/v2", get: get, write: postWrite(typ)},

@@ -204,8 +204,8 @@ func (s *Server) handleProfilePost(w http.ResponseWriter, r *http.Request, rq *r
 			upd.PasswordHash = &hash
 		}
 	}
-	if !communique.ValidEmail(email) {
-		errs["email"] = "Please enter a valid email address."
+	if problem := communique.EmailProblem(email); problem != "" {
+		errs["email"] = problem
 	}
 	if len(errs) > 0 {
 		s.renderProfile(w, r, rq, name, email, errs, http.StatusBadRequest)

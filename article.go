@@ -186,6 +186,22 @@ type ArticleFilter struct {
 	SkipTotal bool
 }
 
+// VisibleTo narrows f to what u may see in the newsroom: every door that
+// lists articles to a signed-in person (the newsroom's list and search,
+// the REST API) calls it, so the rule is this one place. Editors and
+// administrators see all; everyone else sees the published articles and
+// only their own unpublished work (Can, ActionReadUnpublished).
+func (f *ArticleFilter) VisibleTo(u *User) {
+	if Can(u, ActionReadUnpublished, &Article{AuthorID: -1, Status: StatusDraft}) {
+		return
+	}
+	var id int64 // nobody's: only what is published
+	if u != nil {
+		id = u.ID
+	}
+	f.PrivateTo = &id
+}
+
 // ArticleUpdate holds the fields to change. Nil fields stay as they are.
 type ArticleUpdate struct {
 	Title        *string

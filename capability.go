@@ -18,6 +18,10 @@ const (
 	ActionManageUsers     Action = "manage_users"     // create, change roles, delete
 	ActionManageSettings  Action = "manage_settings"  // site and discussion settings
 	ActionReadAdmin       Action = "read_admin"       // sign in, edit own profile
+	// ActionReadUnpublished is seeing an unpublished article (draft,
+	// pending, scheduled, trashed): its title, author and status. Embargoed
+	// stories are for the desk, not every freelancer with a login.
+	ActionReadUnpublished Action = "read_unpublished"
 )
 
 // Can reports whether u may perform action, on article a when the action
@@ -46,6 +50,8 @@ func Can(u *User, action Action, a *Article) bool {
 		return editor || role == RoleAuthor
 	case ActionManageUsers, ActionManageSettings:
 		return role == RoleAdministrator
+	case ActionReadUnpublished:
+		return editor || (own && role.Valid() && role != RoleSubscriber)
 	case ActionEditArticle, ActionDeleteArticle:
 		switch {
 		case editor:

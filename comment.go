@@ -107,8 +107,8 @@ func (c *Comment) Validate(requireNameEmail bool) map[string]string {
 		errs["email"] = "Please enter your email address. It will not be published."
 	case len(email) > MaxCommentEmail:
 		errs["email"] = "Your email address is too long (at most 100 characters)."
-	case email != "" && !ValidEmail(email):
-		errs["email"] = "Please enter a valid email address, such as name@example.com."
+	case email != "" && EmailProblem(email) != "":
+		errs["email"] = EmailProblem(email)
 	}
 	switch {
 	case errs["url"] != "":

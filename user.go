@@ -3,6 +3,7 @@ package communique
 import (
 	"context"
 	"net/mail"
+	"net/netip"
 	"regexp"
 	"strings"
 	"time"
@@ -54,8 +55,8 @@ func (u *User) Validate() error {
 	switch {
 	case !loginPattern.MatchString(u.Login):
 		return Errorf(EINVALID, "Login must be 1 to 60 letters, digits or . _ @ -.")
-	case !ValidEmail(u.Email):
-		return Errorf(EINVALID, "A valid email address is required.")
+	case EmailProblem(u.Email) != "":
+		return Errorf(EINVALID, "%s", EmailProblem(u.Email))
 	case !u.Role.Valid():
 		return Errorf(EINVALID, "Unknown role %q (one of administrator, editor, author, contributor, subscriber).", u.Role)
 	case !ValidText(u.DisplayName):
@@ -75,13 +76,57 @@ func (u *User) Name() string {
 }
 
 // ValidEmail reports whether s is a plain address (no display name) of at
-// most 100 characters, the length WordPress allows.
+// most 100 characters, the length WordPress allows, whose domain is a
+// name: an address literal such as eve@[127.0.0.1] is refused (see
+// EmailProblem).
 func ValidEmail(s string) bool {
+	return EmailProblem(s) == ""
+}
+
+// EmailProblem says why s is not an address Communiqué accepts, in words
+// for the person who typed it, or "" when it is one. Mail to an address
+// literal goes to whatever host the sender names, inside networks
+// included, and no real person's address needs one.
+func EmailProblem(s string) string {
+	if len(s) > 100 {
+		return "The email address is too long (at most 100 characters)."
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 || strings.ContainsAny(s, " \t\r\n<>") {
+		return "Please enter a valid email address, such as name@example.com."
+	}
+	if domain := s[at+1:]; strings.HasPrefix(domain, "[") || isIPDomain(domain) {
+		return "Please use an address with a domain name, such as name@example.com: addresses at an IP address are not accepted."
+	}
+	if !WellFormedEmail(s) {
+		return "Please enter a valid email address, such as name@example.com."
+	}
+	return ""
+}
+
+// WellFormedEmail reports whether s parses as a plain address with a dot
+// in its domain, literals included: the rule before literals were
+// refused, which finding and erasing data stored back then still needs.
+func WellFormedEmail(s string) bool {
 	if len(s) > 100 || strings.ContainsAny(s, " \t\r\n<>") {
 		return false
 	}
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@'):], ".")
+}
+
+// isIPDomain reports whether a domain is an IP address written without
+// brackets (user@127.0.0.1), which mail software treats as a literal.
+func isIPDomain(domain string) bool {
+	_, err := netip.ParseAddr(strings.TrimSuffix(domain, "."))
+	return err == nil
+}
+
+// NormalEmail is the form of an address that tells accounts apart: one
+// address is one account whatever its case (the unique index of both
+// stores is on the same lower-cased form).
+func NormalEmail(s string) string {
+	return strings.ToLower(strings.TrimSpace(s))
 }
 
 // UserFilter selects users. Nil fields are "any".

@@ -110,7 +110,7 @@ const (
 
 var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit",
 	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
-	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy"}
+	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm"}
 
 // New parses the admin templates and loads its secret.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -212,6 +212,8 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/settings", s.handleSettingsPost)
 	auth("GET /admin/profile", s.handleProfile)
 	auth("POST /admin/profile", s.handleProfilePost)
+	auth("GET /admin/profile/email", s.handleEmailConfirm)
+	auth("POST /admin/profile/email", s.handleEmailConfirmPost)
 	auth("POST /admin/sessions/revoke", s.handleSessionsRevoke)
 	auth("POST /admin/profile/app-passwords", s.handleAppPasswordCreate)
 	auth("POST /admin/profile/app-passwords/{id}/revoke", s.handleAppPasswordRevoke)
@@ -373,6 +375,8 @@ var flashes = map[string]string{
 	"restored": "Revision restored.", "moderated": "Comments updated.", "replied": "Reply published.",
 	"created": "User created.", "deleted": "Deleted.", "uploaded": "Image uploaded.", "signedout": "Other sessions signed out.", "bulk": "Articles updated.",
 	"retried": "The message is queued again.", "revoked": "Application password revoked.", "reset": "Your password was changed. Sign in with the new one.",
+	"emailsent":    "Saved. Open the link we sent to the new address to confirm it; until then your address stays as it was.",
+	"emailchanged": "Your email address was changed.",
 }
 
 // render answers with a page; one that fails to render is logged and

@@ -264,6 +264,11 @@ var routes = []routeCase{
 	{name: "SaveProfile", method: "POST", allowed: everyone, changes: true, target: func(t *testing.T, n *newsroom, u *communique.User) (string, url.Values) {
 		return "/admin/profile", url.Values{"display_name": {unique("Name")}, "email": {u.Email}}
 	}},
+	{name: "EmailConfirmPage", method: "GET", allowed: everyone, target: path("/admin/profile/email?token=forged&email=new%40example.com")},
+	// A forged link is refused to everyone allowed to try one: 400.
+	{name: "EmailConfirm", method: "POST", allowed: everyone, okStatus: http.StatusBadRequest, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
+		return "/admin/profile/email", url.Values{"token": {"forged"}, "email": {"new@example.com"}}
+	}},
 	{name: "SignOutElsewhere", method: "POST", allowed: everyone, target: path("/admin/sessions/revoke")},
 	{name: "CreateAppPassword", method: "POST", allowed: everyone, okStatus: http.StatusOK, changes: true, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
 		return "/admin/profile/app-passwords", url.Values{"app_password_name": {unique("Program")}}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/notify"
 	"communique/password"
 )
 
@@ -191,12 +192,17 @@ func (s *Server) renderProfilePage(w http.ResponseWriter, r *http.Request, rq *r
 	s.render(w, r, status, "profile", data)
 }
 
+// handleProfilePost saves one's name, password and email address. A new
+// address takes the current password and is only asked for here: it
+// changes when the link sent to it is opened (handleEmailConfirm), so
+// nobody can claim an address they cannot read, or another account's.
 func (s *Server) handleProfilePost(w http.ResponseWriter, r *http.Request, rq *request) {
 	name, email := r.PostFormValue("display_name"), strings.TrimSpace(r.PostFormValue("email"))
 	errs := map[string]string{}
-	upd := communique.UserUpdate{DisplayName: &name, Email: &email}
+	upd := communique.UserUpdate{DisplayName: &name}
+	passwordRight := password.Check(rq.User.PasswordHash, r.PostFormValue("current_password")) == nil
 	if newPW := r.PostFormValue("new_password"); newPW != "" {
-		if password.Check(rq.User.PasswordHash, r.PostFormValue("current_password")) != nil {
+		if !passwordRight {
 			errs["current_password"] = "Your current password is not right."
 		} else if err := password.Validate(newPW); err != nil {
 			errs["new_password"] = "The " + err.Error() + "."
@@ -204,26 +210,80 @@ func (s *Server) handleProfilePost(w http.ResponseWriter, r *http.Request, rq *r
 			upd.PasswordHash = &hash
 		}
 	}
-	if !communique.ValidEmail(email) {
-		errs["email"] = "Please enter a valid email address."
+	newAddress := !strings.EqualFold(email, rq.User.Email)
+	switch problem := communique.EmailProblem(email); {
+	case problem != "":
+		errs["email"] = problem
+	case !newAddress:
+		upd.Email = &email // the same address in another case
+	case !passwordRight:
+		errs["current_password"] = "Type your current password to change your email address."
+	case s.notify == nil:
+		errs["email"] = "This site sends no email, so the address cannot be confirmed; an administrator can change it."
 	}
 	if len(errs) > 0 {
 		s.renderProfile(w, r, rq, name, email, errs, http.StatusBadRequest)
 		return
 	}
-	if _, err := s.store.UpdateUser(r.Context(), rq.User.ID, upd); err != nil {
-		if communique.ErrorCode(err) == communique.EINTERNAL {
-			s.fail(w, r, rq, err)
+	if newAddress {
+		if err := s.notify.RequestEmailChange(r.Context(), rq.User, email); err != nil {
+			s.profileError(w, r, rq, name, email, err)
 			return
 		}
-		s.renderProfile(w, r, rq, name, email, map[string]string{"form": communique.ErrorMessage(err)}, http.StatusBadRequest)
+	}
+	if _, err := s.store.UpdateUser(r.Context(), rq.User.ID, upd); err != nil {
+		s.profileError(w, r, rq, name, email, err)
 		return
 	}
 	if upd.PasswordHash != nil {
 		// A new password ends every other session.
 		s.store.DeleteUserSessions(r.Context(), rq.User.ID, rq.Session.ID)
 	}
-	http.Redirect(w, r, "/admin/profile?done=saved", http.StatusSeeOther)
+	done := "saved"
+	if newAddress {
+		done = "emailsent"
+	}
+	http.Redirect(w, r, "/admin/profile?done="+done, http.StatusSeeOther)
+}
+
+func (s *Server) profileError(w http.ResponseWriter, r *http.Request, rq *request, name, email string, err error) {
+	if communique.ErrorCode(err) == communique.EINTERNAL {
+		s.fail(w, r, rq, err)
+		return
+	}
+	s.renderProfile(w, r, rq, name, email, map[string]string{"email": communique.ErrorMessage(err)}, http.StatusBadRequest)
+}
+
+type emailConfirmPage struct {
+	base
+	Email, Token string
+	Error        string
+}
+
+// handleEmailConfirm shows what the link from the new address will do; a
+// button does it, so a mail scanner that opens links changes nothing.
+func (s *Server) handleEmailConfirm(w http.ResponseWriter, r *http.Request, rq *request) {
+	q := r.URL.Query()
+	s.render(w, r, http.StatusOK, "email_confirm", emailConfirmPage{base: s.base(r, rq, "Confirm your email address", "profile"),
+		Email: q.Get("email"), Token: q.Get("token")})
+}
+
+func (s *Server) handleEmailConfirmPost(w http.ResponseWriter, r *http.Request, rq *request) {
+	email, token := strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("token")
+	if s.notify == nil {
+		s.fail(w, r, rq, notify.ErrInvalidLink)
+		return
+	}
+	if _, err := s.notify.ConfirmEmailChange(r.Context(), s.store, rq.User, token, email); err != nil {
+		if communique.ErrorCode(err) == communique.EINTERNAL {
+			s.fail(w, r, rq, err)
+			return
+		}
+		s.render(w, r, http.StatusBadRequest, "email_confirm", emailConfirmPage{base: s.base(r, rq, "Confirm your email address", "profile"),
+			Email: email, Token: token, Error: communique.ErrorMessage(err)})
+		return
+	}
+	http.Redirect(w, r, "/admin/profile?done=emailchanged", http.StatusSeeOther)
 }
 
 // handleSessionsRevoke is "sign out everywhere else".

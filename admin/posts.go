@@ -28,7 +28,9 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, rq *req
 	ctx := r.Context()
 	data := dashboardPage{base: s.base(r, rq, "Dashboard", "dashboard"), Counts: map[string]int{}, Comments: map[string]int{}}
 	for _, st := range []communique.Status{communique.StatusPublished, communique.StatusScheduled, communique.StatusPending, communique.StatusDraft} {
-		_, n, err := s.store.FindArticles(ctx, communique.ArticleFilter{Status: []communique.Status{st}, Limit: 1})
+		f := communique.ArticleFilter{Status: []communique.Status{st}, Limit: 1}
+		f.VisibleTo(rq.User)
+		_, n, err := s.store.FindArticles(ctx, f)
 		if err != nil {
 			s.fail(w, r, rq, err)
 			return
@@ -45,7 +47,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, rq *req
 	}
 	f := communique.ArticleFilter{Status: []communique.Status{communique.StatusDraft, communique.StatusPending}, Limit: 5}
 	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
-		f.AuthorID = &rq.User.ID
+		f.AuthorID = &rq.User.ID // a writer's own drafts, not what they may read
 	}
 	data.Drafts, _, _ = s.store.FindArticles(ctx, f)
 	s.render(w, r, http.StatusOK, "dashboard", data)
@@ -95,6 +97,7 @@ func (s *Server) handlePosts(w http.ResponseWriter, r *http.Request, rq *request
 		return
 	}
 	f := communique.ArticleFilter{Type: &data.Type, Limit: postsPerPage}
+	f.VisibleTo(rq.User)
 	if st := communique.Status(data.Status); st.Valid() {
 		f.Status = []communique.Status{st}
 	} else {

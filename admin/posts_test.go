@@ -564,3 +564,65 @@ func TestPageTitles(t *testing.T) {
 		}
 	}
 }
+
+// TestUnpublishedIsPrivate: contributors and authors see only their own
+// unpublished work in the newsroom's list, its search, its author filter
+// and the dashboard's counts; editors and administrators see everyone's.
+// Published articles are public anyway and listed for all.
+func TestUnpublishedIsPrivate(t *testing.T) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
+		hidden := []string{
+			n.Article(t, n.Olive, "Olive embargo draft", communique.StatusDraft).Title,
+			n.Article(t, n.Olive, "Olive pending pitch", communique.StatusPending).Title,
+			n.Article(t, n.Olive, "Olive scheduled scoop", communique.StatusScheduled).Title,
+		}
+		public := n.Article(t, n.Olive, "Olive public story", communique.StatusPublished).Title
+		own := map[communique.Role]string{}
+		for _, role := range writers {
+			own[role] = n.Article(t, n.Users[role], "Own draft of "+string(role), communique.StatusDraft).Title
+		}
+		olive := strconv.FormatInt(n.Olive.ID, 10)
+		paths := []string{"/admin/posts", "/admin/posts?status=draft", "/admin/posts?status=pending", "/admin/posts?status=scheduled",
+			"/admin/posts?s=olive", "/admin/posts?author=" + olive, "/admin/posts?s=draft"}
+		for _, role := range writers {
+			t.Run(string(role), func(t *testing.T) {
+				a := n.SignIn(t, role)
+				desk := role == communique.RoleAdministrator || role == communique.RoleEditor
+				var seen strings.Builder
+				for _, p := range paths {
+					res := a.Get(t, p)
+					if res.Status != http.StatusOK {
+						t.Fatalf("GET %s: %d", p, res.Status)
+					}
+					seen.WriteString(res.Body)
+				}
+				body := seen.String()
+				for _, title := range hidden {
+					if strings.Contains(body, title) != desk {
+						t.Errorf("%s sees %q: %v, want %v", role, title, !desk, desk)
+					}
+				}
+				for other, title := range own {
+					if want := other == role || desk; strings.Contains(body, title) != want {
+						t.Errorf("%s sees %q: %v, want %v", role, title, !want, want)
+					}
+				}
+				if !strings.Contains(a.Get(t, "/admin/posts?s=olive").Body, public) {
+					t.Errorf("%s does not find the published %q", role, public)
+				}
+			})
+		}
+		t.Run("DashboardCounts", func(t *testing.T) {
+			// Olive's pending pitch is the only one: a contributor's
+			// dashboard counts none, an editor's one.
+			pending := regexp.MustCompile(`(?s)status=pending[^>]*>[^0-9<]*([0-9]+)`)
+			for role, want := range map[communique.Role]string{communique.RoleContributor: "0", communique.RoleEditor: "1"} {
+				body := n.SignIn(t, role).Get(t, "/admin/").Body
+				if m := pending.FindStringSubmatch(body); m == nil || m[1] != want {
+					t.Errorf("%s's dashboard: pending count %v, want %s", role, m, want)
+				}
+			}
+		})
+	})
+}

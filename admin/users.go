@@ -105,7 +105,18 @@ func (s *Server) handleUserSave(w http.ResponseWriter, r *http.Request, rq *requ
 			var before *communique.User
 			if before, err = s.store.FindUserByID(ctx, data.ID); err == nil {
 				data.Login = before.Login
-				_, err = s.store.UpdateUser(ctx, data.ID, communique.UserUpdate{DisplayName: &data.DisplayName, Email: &data.Email, Role: &role, PasswordHash: hash})
+				if data.ID == rq.User.ID && !strings.EqualFold(data.Email, before.Email) {
+					// One's own address changes with the current password and
+					// a confirmation from the new address (handleProfilePost).
+					err = communique.Errorf(communique.EINVALID, "Change your own email address on your profile page: the new address is confirmed by email.")
+				} else {
+					_, err = s.store.UpdateUser(ctx, data.ID, communique.UserUpdate{DisplayName: &data.DisplayName, Email: &data.Email, Role: &role, PasswordHash: hash})
+				}
+				if err == nil && s.notify != nil && !strings.EqualFold(data.Email, before.Email) {
+					// The person whose address an administrator changed hears of
+					// it where they still read.
+					s.notify.EmailChanged(ctx, &communique.User{ID: before.ID, Login: before.Login, DisplayName: before.DisplayName, Email: data.Email}, before.Email)
+				}
 				switch {
 				case err != nil || (before.Role == role && hash == nil):
 				case data.ID != rq.User.ID:

@@ -271,3 +271,69 @@ func TestLastModified(t *testing.T) {
 		t.Errorf("LastModified of an empty feed = %v, want zero", got)
 	}
 }
+
+// TestTextIsNeverMarkup: plain text (a summary, a tagline) reaches every
+// format as text. RSS readers render description as HTML, so there it is
+// HTML-escaped; Atom says type="text"; JSON Feed has it in summary and
+// content_text, which are text by definition. Sanitised HTML stays as it
+// is, in the fields that declare HTML.
+func TestTextIsNeverMarkup(t *testing.T) {
+	const hostile = `<img src=x onerror="alert('XSS')"> & <b>bold</b>`
+	f := &feed.Feed{Title: "T", Link: "https://news.example.com/", FeedURL: "https://news.example.com/feed/", Description: hostile,
+		Items: []*feed.Item{
+			{ID: "1", Title: hostile, Link: "https://news.example.com/1/", Summary: hostile, ContentHTML: "<p>Fine <em>HTML</em></p>", Published: published},
+			{ID: "2", Title: "Summary only", Link: "https://news.example.com/2/", Summary: hostile, Published: published},
+		}}
+	escaped := `&lt;img src=x onerror=&#34;alert(&#39;XSS&#39;)&#34;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;`
+	t.Run("RSS", func(t *testing.T) {
+		b, _ := feed.Render(f, feed.RSS)
+		doc, err := (&rss.Parser{}).Parse(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Description != escaped {
+			t.Errorf("channel description = %q, want %q", doc.Description, escaped)
+		}
+		for _, it := range doc.Items {
+			if it.Description != escaped {
+				t.Errorf("item %s description = %q, want the text HTML-escaped %q", it.GUID.Value, it.Description, escaped)
+			}
+		}
+		if doc.Items[0].Content != "<p>Fine <em>HTML</em></p>" || doc.Items[0].Title != hostile {
+			t.Errorf("content:encoded %q and title %q should be as given", doc.Items[0].Content, doc.Items[0].Title)
+		}
+	})
+	t.Run("Atom", func(t *testing.T) {
+		b, _ := feed.Render(f, feed.Atom)
+		type text struct {
+			Type  string `xml:"type,attr"`
+			Value string `xml:",chardata"`
+		}
+		var doc struct {
+			Entries []struct {
+				Title   text `xml:"title"`
+				Summary text `xml:"summary"`
+				Content text `xml:"content"`
+			} `xml:"entry"`
+		}
+		if err := xml.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		e := doc.Entries[0]
+		if e.Title.Type != "text" || e.Summary.Type != "text" || e.Summary.Value != hostile || e.Content.Type != "html" {
+			t.Errorf("entry = %+v: title and summary want type text, content html", e)
+		}
+	})
+	t.Run("JSON", func(t *testing.T) {
+		b, _ := feed.Render(f, feed.JSON)
+		var doc struct {
+			Items []map[string]string `json:"items"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if it := doc.Items[1]; it["content_html"] != "" || it["content_text"] != hostile || it["summary"] != hostile {
+			t.Errorf("a summary-only item holds its text in content_text and summary only: %v", it)
+		}
+	})
+}

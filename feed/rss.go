@@ -2,6 +2,7 @@ package feed
 
 import (
 	"encoding/xml"
+	"html"
 	"io"
 	"strconv"
 	"time"
@@ -11,6 +12,14 @@ import (
 // extensions WordPress feeds carry: content:encoded for the full text,
 // dc:creator for the author (RSS's own author element wants an email),
 // atom:link rel="self", and the comment links of wfw and slash.
+//
+// RSS readers render description and content:encoded as HTML (RSS's
+// convention, which the format never made explicit), so the plain text
+// of a summary or a tagline is HTML-escaped before it goes there: a
+// comment reading <img onerror=…> must reach the reader as those
+// characters, not as an element. ContentHTML is sanitised HTML already.
+// Titles, categories and names stay plain text, as the RSS Best
+// Practices Profile has them.
 type rssDoc struct {
 	XMLName      xml.Name   `xml:"rss"`
 	Version      string     `xml:"version,attr"`
@@ -72,7 +81,7 @@ func WriteRSS(w io.Writer, f *Feed) error {
 		Channel: rssChannel{
 			Title:         f.Title,
 			Link:          f.Link,
-			Description:   f.Description,
+			Description:   html.EscapeString(f.Description),
 			Language:      f.Language,
 			LastBuildDate: rssDate(f.updated()),
 			Generator:     f.Generator,
@@ -83,7 +92,7 @@ func WriteRSS(w io.Writer, f *Feed) error {
 		doc.Channel.AtomLink = &atomLink{Href: f.FeedURL, Rel: "self", Type: "application/rss+xml"}
 	}
 	if doc.Channel.Description == "" {
-		doc.Channel.Description = f.Title // required, may not be empty in practice
+		doc.Channel.Description = html.EscapeString(f.Title) // required, may not be empty in practice
 	}
 	for _, it := range f.Items {
 		ri := rssItem{
@@ -93,7 +102,7 @@ func WriteRSS(w io.Writer, f *Feed) error {
 			Creator:     it.Author.Name,
 			Categories:  it.Categories,
 			GUID:        rssGUID{IsPermaLink: strconv.FormatBool(it.IDIsLink), Value: it.ID},
-			Description: it.Summary,
+			Description: html.EscapeString(it.Summary),
 			Content:     it.ContentHTML,
 			CommentRSS:  it.CommentsFeed,
 		}

@@ -18,6 +18,7 @@ import (
 	"communique/mail"
 	"communique/mail/mailtest"
 	"communique/notify"
+	"communique/outbound"
 	"communique/sqlstore"
 	"communique/storetest"
 )
@@ -74,6 +75,8 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 	f.worker = notify.NewWorker(db, sender, logger)
 	f.worker.Backoff, f.worker.MaxBackoff = time.Millisecond, 5*time.Millisecond
 	f.worker.MaxAttempts = 3
+	// The receivers are test servers on loopback.
+	f.worker.HTTP = outbound.NewClient(outbound.Policy{AllowPrivate: true})
 	f.talk = discussion.New(db, avatar.New([]byte("avatar-key")), formtoken.NewSigner([]byte("form-key")))
 	f.talk.Notify = f.svc
 	f.admin = storetest.MustCreateUser(t, db, "perry", communique.RoleAdministrator)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,8 @@ import (
 	"communique/mail/mailtest"
 	"communique/newsroom"
 	"communique/notify"
+	"communique/outbound"
+	"communique/outbound/outboundtest"
 	"communique/sqlstore"
 	"communique/storetest"
 )
@@ -648,6 +651,69 @@ func TestLanguageAndLog(t *testing.T) {
 		}
 		if list[0].Status != communique.MessageSent {
 			t.Errorf("logged message status %q", list[0].Status)
+		}
+	})
+}
+
+// TestWebhookPolicy: webhooks go through package outbound's policy. A
+// hook whose name resolves to a private address, or that is one, is
+// never contacted and fails with the reason; a public one is called,
+// and its answer is kept as the status line and a short escaped excerpt;
+// a redirect is reported, never followed. The resolver and dialer are
+// injected: nothing is resolved by the system or sent off loopback.
+func TestWebhookPolicy(t *testing.T) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		f.worker.MaxAttempts = 1
+		receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/moved" {
+				http.Redirect(w, r, "http://metadata.example/latest/", http.StatusFound)
+				return
+			}
+			fmt.Fprint(w, "<script>alert('XSS')</script>\r\n"+strings.Repeat("internal secret ", 50))
+		}))
+		defer receiver.Close()
+		n := &outboundtest.Network{Target: receiver.Listener.Addr().String(), Names: map[string][]string{
+			"hooks.example": {"203.0.113.5"}, "hooks.internal.example": {"10.0.0.7"}, "metadata.example": {"169.254.169.254"}}}
+		f.worker.HTTP = n.Client(outbound.Policy{})
+		hooks := map[string]*communique.Webhook{}
+		for name, u := range map[string]string{"public": "http://hooks.example/hook", "private": "http://hooks.internal.example/hook",
+			"literal": "http://127.0.0.1:9/hook", "redirect": "http://hooks.example/moved"} {
+			hooks[name] = &communique.Webhook{URL: u, Secret: notify.NewWebhookSecret(), Events: []string{communique.EventPostPublished}}
+			if err := db.CreateWebhook(ctx, hooks[name]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.svc.ArticleSaved(ctx, nil, f.article)
+		f.deliver(t)
+		want := map[string]struct {
+			ok     bool
+			detail string
+		}{
+			"public":   {true, `HTTP 200 OK: "<script>alert('XSS')</script> internal secret internal secret`},
+			"private":  {false, "hooks.internal.example is 10.0.0.7, not a public address"},
+			"literal":  {false, "127.0.0.1 is not a public address"},
+			"redirect": {false, "HTTP 302 Found"},
+		}
+		for name, w := range want {
+			log, err := db.FindDeliveryAttempts(ctx, 0, hooks[name].ID, 10)
+			if err != nil || len(log) != 1 {
+				t.Fatalf("%s: delivery log %+v, %v", name, log, err)
+			}
+			if log[0].OK != w.ok || !strings.Contains(log[0].Detail, w.detail) {
+				t.Errorf("%s: logged ok=%v %q, want ok=%v and %q", name, log[0].OK, log[0].Detail, w.ok, w.detail)
+			}
+			if w.ok && len([]rune(log[0].Detail)) > 130 || strings.ContainsAny(log[0].Detail, "\r\n") {
+				t.Errorf("%s: the log keeps too much of the answer: %q", name, log[0].Detail)
+			}
+		}
+		// The public hook's connection may be reused for the redirecting
+		// one; the redirect's target is never looked up.
+		lookups, dials := n.Record()
+		if len(dials) == 0 || slices.ContainsFunc(dials, func(d string) bool { return d != "203.0.113.5:80" }) ||
+			!slices.Contains(lookups, "hooks.internal.example") || slices.Contains(lookups, "metadata.example") {
+			t.Errorf("looked up %q, dialled %q: want only the public hook's address dialled", lookups, dials)
 		}
 	})
 }

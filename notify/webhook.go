@@ -50,7 +50,7 @@ type PostData struct {
 	Slug        string    `json:"slug"`
 	URL         string    `json:"url"`
 	Status      string    `json:"status"`
-	Summary     string    `json:"summary"`
+	Summary     string    `json:"summary"` // plain text: escape it before showing it as HTML
 	AuthorID    int64     `json:"author_id"`
 	PublishedAt time.Time `json:"published_at"`
 	ModifiedAt  time.Time `json:"modified_at"`
@@ -65,7 +65,7 @@ type CommentData struct {
 	ParentID   int64     `json:"parent"`
 	AuthorName string    `json:"author_name"`
 	AuthorURL  string    `json:"author_url"`
-	Content    string    `json:"content"`
+	Content    string    `json:"content"` // the comment's sanitised HTML, as the site shows it
 	Status     string    `json:"status"`
 	Date       time.Time `json:"date"`
 	URL        string    `json:"url"`

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"communique"
 	"communique/mail"
+	"communique/outbound"
 )
 
 // Mailer sends one message; *mail.SMTP is one, LogMailer another.
@@ -70,12 +70,11 @@ func NewWorker(store WorkerStore, mailer Mailer, logger *slog.Logger) *Worker {
 	}
 	return &Worker{
 		Store: store, Mailer: mailer, Logger: logger,
-		HTTP: &http.Client{
-			Timeout: 15 * time.Second,
-			// A webhook answers where it was asked; a redirect is a failure
-			// to report, not a hop to follow with a signed body.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+		// A webhook answers where it was asked; a redirect is a failure
+		// to report, not a hop to follow with a signed body. Public
+		// addresses only: the operator allows private ones by replacing
+		// HTTP (serve's --outbound-private).
+		HTTP:  outbound.NewClient(outbound.Policy{}),
 		Batch: 10, Lease: 5 * time.Minute, Poll: 5 * time.Second, Gather: 100 * time.Millisecond,
 		MaxAttempts: 8, Backoff: time.Minute, MaxBackoff: time.Hour,
 		Now: time.Now,
@@ -204,6 +203,9 @@ func (w *Worker) sendEmail(ctx context.Context, m *communique.OutboxMessage) (st
 	return "accepted by the SMTP server", nil
 }
 
+// excerptChars is how much of a webhook's answer the delivery log keeps.
+const excerptChars = 100
+
 func (w *Worker) callWebhook(ctx context.Context, m *communique.OutboxMessage) (string, error) {
 	h, err := w.Store.FindWebhookByID(ctx, m.WebhookID)
 	if err != nil {
@@ -224,11 +226,9 @@ func (w *Worker) callWebhook(ctx context.Context, m *communique.OutboxMessage) (
 		return "", err
 	}
 	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
-	detail := resp.Status
-	if s := oneLine(strings.ToValidUTF8(string(answer), "")); s != "" {
-		detail += ": " + s
-	}
+	// Only the status line and a short, escaped excerpt are kept: the
+	// newsroom shows the log, and an answer is no business of the site's.
+	detail := outbound.Excerpt(resp, excerptChars)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return "", errors.New("HTTP " + detail)
 	}

@@ -112,7 +112,7 @@ func optTime(t time.Time) *time.Time {
 // email is not an address.
 func (s *Service) Export(ctx context.Context, email string) (*Export, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if !communique.ValidEmail(email) {
+	if !communique.WellFormedEmail(email) {
 		return nil, communique.Errorf(communique.EINVALID, "Please give a valid email address, such as name@example.com.")
 	}
 	pd, err := s.Store.FindPersonalData(ctx, email)
@@ -160,7 +160,7 @@ func (s *Service) Export(ctx context.Context, email string) (*Export, error) {
 // address.
 func (s *Service) Erase(ctx context.Context, email string, anonymise bool) (*communique.ErasureResult, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if !communique.ValidEmail(email) {
+	if !communique.WellFormedEmail(email) {
 		return nil, communique.Errorf(communique.EINVALID, "Please give a valid email address, such as name@example.com.")
 	}
 	e := communique.Erasure{Anonymise: anonymise}

@@ -106,6 +106,9 @@ func (db *People) createUser(ctx context.Context, u *communique.User, firstAdmin
 	} else if taken > 0 {
 		return communique.Errorf(communique.ECONFLICT, "The login %q is taken.", u.Login)
 	}
+	if err := emailFree(ctx, w, u.Email, 0); err != nil {
+		return err
+	}
 	base := markup.Slugify(u.Login)
 	if base == "" {
 		base = "author"
@@ -130,6 +133,23 @@ func (db *People) createUser(ctx context.Context, u *communique.User, firstAdmin
 		return db.wrap(err, "User")
 	}
 	return tx.Commit()
+}
+
+// msgEmailTaken is the message of the conflict when another account has
+// the address; the unique index on LOWER(email) is the last word, this
+// check the clear one.
+const msgEmailTaken = "Another account uses the email address %s."
+
+// emailFree answers ECONFLICT when an account other than self has the
+// address, in any case.
+func emailFree(ctx context.Context, w q, email string, self int64) error {
+	var taken int
+	if err := w.row(ctx, `SELECT COUNT(*) FROM users WHERE LOWER(email) = LOWER(?) AND id <> ?`, email, self).Scan(&taken); err != nil {
+		return err
+	} else if taken > 0 {
+		return communique.Errorf(communique.ECONFLICT, msgEmailTaken, email)
+	}
+	return nil
 }
 
 // CountUsers counts users with a role, or all users for "".
@@ -184,6 +204,9 @@ func (db *People) UpdateUser(ctx context.Context, id int64, upd communique.UserU
 		if was == string(communique.RoleAdministrator) && admins == 0 {
 			return nil, communique.Errorf(communique.EINVALID, "The last administrator cannot be given another role.")
 		}
+	}
+	if err := emailFree(ctx, tx.w(), u.Email, id); err != nil {
+		return nil, err
 	}
 	if _, err := tx.w().exec(ctx, `UPDATE users SET display_name = ?, email = ?, role = ?, password_hash = ? WHERE id = ?`,
 		u.DisplayName, u.Email, string(u.Role), u.PasswordHash, id); err != nil {

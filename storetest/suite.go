@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"LoginFailures", testLoginFailures},
 		{"Revisions", testRevisions},
 		{"UserChanges", testUserChanges},
+		{"UniqueEmail", testUniqueEmail},
 		{"Search", testSearch},
 		{"SitemapRefs", testSitemapRefs},
 		{"SearchWindow", testSearchWindow},

@@ -731,6 +731,8 @@ func TestCommentRefusals(t *testing.T) {
 			{name: "NameMissing", mod: set("author", ""), wantStatus: 400, wantField: "author", wantMsg: "Please enter your name.", wantForm: true},
 			{name: "EmailMissing", mod: set("email", ""), wantStatus: 400, wantField: "email", wantMsg: "Please enter your email address. It will not be published.", wantForm: true},
 			{name: "EmailInvalid", mod: set("email", "zoe at example"), wantStatus: 400, wantField: "email", wantMsg: "Please enter a valid email address, such as name@example.com.", wantForm: true},
+			{name: "EmailIPLiteral", mod: set("email", "eve@[127.0.0.1]"), wantStatus: 400, wantField: "email", wantMsg: communique.EmailProblem("eve@[127.0.0.1]"), wantForm: true},
+			{name: "EmailIPDomain", mod: set("email", "eve@10.0.0.1"), wantStatus: 400, wantField: "email", wantMsg: communique.EmailProblem("eve@10.0.0.1"), wantForm: true},
 			{name: "URLInvalid", mod: set("url", "javascript:alert(1)"), wantStatus: 400, wantField: "url", wantMsg: "Please enter a website address starting with http:// or https://, or leave it empty.", wantForm: true},
 			{name: "CommentEmpty", mod: set("comment", "   "), wantStatus: 400, wantField: "comment", wantMsg: "Please type your comment.", wantForm: true},
 			{name: "CommentTooLong", mod: set("comment", strings.Repeat("abc", 21842)), wantStatus: 400, wantField: "comment", wantMsg: "Your comment is too long (at most 65,525 characters).", wantForm: true},

@@ -414,7 +414,7 @@ func TestSetup(t *testing.T) {
 			{"WrongCSRFToken", with("csrf_token", "forged"), http.StatusForbidden,
 				[]string{"This form expired or did not come from this site."}},
 			{"BadEmail", with("email", "not-an-email"), http.StatusBadRequest,
-				[]string{"A valid email address is required.", `value="chief"`, `value="The Chief"`, `id="email-error"`}},
+				[]string{"Please enter a valid email address, such as name@example.com.", `value="chief"`, `value="The Chief"`, `id="email-error"`}},
 			{"BadLogin", with("login", "no spaces allowed"), http.StatusBadRequest,
 				[]string{`id="login-error"`, `value="no spaces allowed"`}},
 			{"ShortPassword", with("password", "short"), http.StatusBadRequest,

@@ -4,8 +4,9 @@
 // finding the links of a page. It knows nothing of Communiqué.
 //
 // Fetching URLs that strangers name is a server-side request forgery
-// risk, so by default the client refuses to connect to loopback, private,
-// link-local and other non-public addresses, whatever DNS says.
+// risk, so the client is package outbound's: by default it refuses to
+// connect to loopback, private, link-local and other non-public
+// addresses, whatever DNS says.
 package webmention
 
 import (
@@ -14,15 +15,14 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"syscall"
-	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"communique/outbound"
 )
 
 // Refusals of a mention after verification.
@@ -31,7 +31,6 @@ var (
 	ErrNotHTML     = errors.New("the source is not an HTML page")
 	ErrNoLink      = errors.New("the source does not link to the target")
 	ErrGone        = errors.New("the source is gone")
-	errBlocked     = errors.New("address not allowed")
 )
 
 // Client fetches and posts for Webmention.
@@ -43,54 +42,15 @@ type Client struct {
 	MaxBytes int64
 }
 
-// NewClient returns a client with short timeouts that follows a few
-// redirects. allowPrivate lets it reach loopback and private networks,
-// for tests and intranets.
+// NewClient returns a client with outbound's policy: short timeouts, a
+// few redirects followed, a bounded page. allowPrivate lets it reach
+// loopback and private networks, for tests and intranets.
 func NewClient(allowPrivate bool) *Client {
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	if !allowPrivate {
-		dialer.Control = func(network, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			ip := net.ParseIP(host)
-			if ip == nil || !publicIP(ip) {
-				return fmt.Errorf("%w: %s", errBlocked, host)
-			}
-			return nil
-		}
-	}
-	transport := &http.Transport{
-		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   5 * time.Second,
-		ResponseHeaderTimeout: 10 * time.Second,
-		MaxIdleConns:          10,
-		IdleConnTimeout:       30 * time.Second,
-	}
 	return &Client{
-		HTTP: &http.Client{Transport: transport, Timeout: 15 * time.Second,
-			CheckRedirect: func(req *http.Request, via []*http.Request) error {
-				if len(via) >= 5 {
-					return errors.New("too many redirects")
-				}
-				if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-					return errors.New("redirect to a non-web URL")
-				}
-				return nil
-			}},
+		HTTP:      outbound.NewClient(outbound.Policy{AllowPrivate: allowPrivate, MaxRedirects: 5, MaxBytes: 2 << 20}),
 		UserAgent: "Communiqué Webmention (+https://www.w3.org/TR/webmention/)",
 		MaxBytes:  1 << 20,
 	}
-}
-
-// publicIP reports whether ip is an address on the public internet.
-func publicIP(ip net.IP) bool {
-	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsMulticast() || ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() ||
-		ip.Equal(net.IPv4bcast) || (ip.To4() != nil && ip.To4()[0] == 0) ||
-		// 100.64.0.0/10, carrier-grade NAT
-		(ip.To4() != nil && ip.To4()[0] == 100 && ip.To4()[1]&0xc0 == 64))
 }
 
 // ValidURL reports whether s is an absolute http or https URL a mention

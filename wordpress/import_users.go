@@ -67,6 +67,13 @@ func (ru *run) user(login string, sourceID int64, email, display, first, last st
 		}
 	}
 	created, err := ru.Store.ImportUser(ru.ctx, ru.source, sourceID, u, paths)
+	if communique.ErrorCode(err) == communique.ECONFLICT {
+		// The login is free (ImportUser found none), so the address is
+		// another account's: one address is one account.
+		u.Email = strings.ToLower(strings.ReplaceAll(safe, "@", ".")) + "@imported.invalid"
+		ru.note("authors whose email address another account has given one at imported.invalid")
+		created, err = ru.Store.ImportUser(ru.ctx, ru.source, sourceID, u, paths)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("author %q: %w", login, err)
 	}

@@ -82,12 +82,6 @@ func canCreate(u *communique.User, typ string) bool {
 	return communique.Can(u, communique.ActionCreateArticle, nil)
 }
 
-// canEditOthers is edit_others_posts: may u edit an article that is not
-// theirs?
-func canEditOthers(u *communique.User, typ string) bool {
-	return communique.Can(u, communique.ActionEditArticle, &communique.Article{Type: typ, AuthorID: -1, Status: communique.StatusDraft})
-}
-
 // canRead reports whether the caller may see a: readers see what is
 // public, the newsroom what it may edit.
 func (s *Server) canRead(c *caller, a *communique.Article) bool {
@@ -361,8 +355,8 @@ func (s *Server) handlePostList(typ string) http.HandlerFunc {
 			s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to edit posts in this post type."))
 			return
 		}
-		if c.User != nil && !canEditOthers(c.User, typ) {
-			f.PrivateTo = &c.User.ID
+		if c.User != nil {
+			f.VisibleTo(c.User)
 		}
 		var list []*communique.Article
 		total := 0

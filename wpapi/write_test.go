@@ -347,3 +347,23 @@ func TestMediaWrites(t *testing.T) {
 		}
 	})
 }
+
+// TestCommentEmailLiteral: an address at an IP literal is refused through
+// the API as through the form, with the reason beside author_email.
+func TestCommentEmailLiteral(t *testing.T) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		a := serve(t, f, wpapi.Config{})
+		before, _, _ := db.FindComments(context.Background(), communique.CommentFilter{})
+		for _, email := range []string{"eve@[127.0.0.1]", "eve@[IPv6:::1]", "eve@10.0.0.1"} {
+			res := a.do(t, "POST", "/wp-json/wp/v2/comments", "", map[string]any{"post": f.Articles["bridge"].ID, "author_name": "Eve", "author_email": email, "content": "Hi"}, nil)
+			wantError(t, res, 400, "rest_comment_author_data_required")
+			if !strings.Contains(res.Body, "IP address") {
+				t.Errorf("%s: the answer does not say why: %s", email, res.Body)
+			}
+		}
+		if after, _, _ := db.FindComments(context.Background(), communique.CommentFilter{}); len(after) != len(before) {
+			t.Errorf("comments stored: %d, was %d", len(after), len(before))
+		}
+	})
+}

@@ -121,7 +121,9 @@ func TestServeAnnouncesScheduledArticles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := startServe(t, nil, "--data", dir)
+	// The receiver is on loopback, which webhooks reach only when the
+	// operator allows private networks.
+	s := startServe(t, nil, "--data", dir, "--outbound-private")
 	when := time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339)
 	mustRun(t, nil, "Tomorrow's timetable.", "post", "create", "--data", dir, "--title", "Timetable", "--author", "reporter", "--date", when)
 	deadline := time.Now().Add(20 * time.Second)

@@ -36,7 +36,7 @@ func (p *Program) privacy(ctx context.Context, action string, args []string) err
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if !communique.ValidEmail(strings.TrimSpace(*email)) {
+	if !communique.WellFormedEmail(strings.TrimSpace(*email)) {
 		return usagef("privacy %s: --email must be an email address (got %q)", action, *email)
 	}
 	if action == "export" && anonymise {

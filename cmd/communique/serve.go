@@ -15,10 +15,12 @@ import (
 	"communique"
 	"communique/admin"
 	"communique/metrics"
+	"communique/outbound"
 	"communique/postgres"
 	"communique/privacy"
 	"communique/sqlstore"
 	"communique/web"
+	"communique/webmention"
 	"communique/wpapi"
 )
 
@@ -28,8 +30,11 @@ type serveOptions struct {
 	ops                     *opsFlags
 	addr, theme, smtpURL    string
 	demo, pageCache, secure bool
-	cacheMB, memMB          int
-	replicaDSNs             stringList
+	// outboundPrivate lets webhooks and Webmention reach loopback and
+	// private networks (package outbound's policy refuses them).
+	outboundPrivate bool
+	cacheMB, memMB  int
+	replicaDSNs     stringList
 }
 
 func (p *Program) serve(ctx context.Context, args []string) error {
@@ -57,6 +62,10 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	worker, err := p.mailWorker(db, opt.smtpURL, logger)
 	if err != nil {
 		return err
+	}
+	worker.HTTP = outbound.NewClient(outbound.Policy{AllowPrivate: opt.outboundPrivate})
+	if opt.outboundPrivate {
+		logger.Warn("--outbound-private: webhooks and Webmention may reach loopback and private networks")
 	}
 	services.notifier.Wake = worker.Wake
 	if opt.demo {
@@ -97,6 +106,8 @@ func (p *Program) serveFlags(args []string) (*serveOptions, error) {
 	fs.IntVar(&opt.cacheMB, "cache-size", 16, "page cache budget in MiB (gzip and Brotli variants included)")
 	fs.IntVar(&opt.memMB, "memory-limit", 72, "soft limit of the Go heap in MiB, so the collector works harder before memory grows (0: none; GOMEMLIMIT wins)")
 	fs.BoolVar(&opt.secure, "secure-cookies", p.env("COMMUNIQUE_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind a TLS proxy)")
+	fs.BoolVar(&opt.outboundPrivate, "outbound-private", p.env("COMMUNIQUE_OUTBOUND_PRIVATE", "") == "true",
+		"let webhooks and Webmention reach loopback and private addresses (refused by default)")
 	fs.StringVar(&opt.smtpURL, "smtp", p.env("COMMUNIQUE_SMTP", ""), "SMTP server for email: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: emails go to the log")
 	if v := p.env("COMMUNIQUE_DB_REPLICAS", ""); v != "" {
 		opt.replicaDSNs = strings.Split(v, ",")
@@ -144,6 +155,7 @@ func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o 
 		return nil, nil, err
 	}
 	services.attach(srv)
+	srv.Webmention = webmention.NewClient(opt.outboundPrivate)
 	// Changes from other processes reach this node's cache within a second
 	// by polling, and within milliseconds through PostgreSQL's NOTIFY.
 	go srv.WatchStore(ctx, 500*time.Millisecond)

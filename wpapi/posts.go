@@ -82,6 +82,12 @@ func canCreate(u *communique.User, typ string) bool {
 	return communique.Can(u, communique.ActionCreateArticle, nil)
 }
 
+// canEditOthers is edit_others_posts: may u edit an article that is not
+// theirs? (WordPress offers wp:action-assign-author and -sticky on it.)
+func canEditOthers(u *communique.User, typ string) bool {
+	return communique.Can(u, communique.ActionEditArticle, &communique.Article{Type: typ, AuthorID: -1, Status: communique.StatusDraft})
+}
+
 // canRead reports whether the caller may see a: readers see what is
 // public, the newsroom what it may edit.
 func (s *Server) canRead(c *caller, a *communique.Article) bool {

@@ -84,6 +84,8 @@ type pageData struct {
 	Nav         []navItem
 	Path        string
 	Head        headData // feeds, sharing tags, structured data (seo.go)
+	// SearchPage leaves out the header's search box: the page has its own.
+	SearchPage bool
 }
 
 type navItem struct {

@@ -19,21 +19,32 @@ import (
 // type refuses at run time.
 type dashboardPage struct {
 	base
-	Counts   map[string]int
-	Comments map[string]int
-	Drafts   []*communique.Article
+	Counts     map[string]int // articles by status
+	PageCounts map[string]int // pages by status
+	Comments   map[string]int
+	Drafts     []*communique.Article
+	// What needs attention: comments awaiting moderation, the latest
+	// approved comments, and the articles about to be published.
+	Held, Recent []commentRow
+	Scheduled    []*communique.Article
 }
+
+// dashboardItems is how many of each kind the dashboard lists.
+const dashboardItems = 5
 
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, rq *request) {
 	ctx := r.Context()
-	data := dashboardPage{base: s.base(r, rq, "Dashboard", "dashboard"), Counts: map[string]int{}, Comments: map[string]int{}}
-	for _, st := range []communique.Status{communique.StatusPublished, communique.StatusScheduled, communique.StatusPending, communique.StatusDraft} {
-		_, n, err := s.store.FindArticles(ctx, communique.ArticleFilter{Status: []communique.Status{st}, Limit: 1})
-		if err != nil {
-			s.fail(w, r, rq, err)
-			return
-		}
+	data := dashboardPage{base: s.base(r, rq, "Dashboard", "dashboard"), Counts: map[string]int{}, PageCounts: map[string]int{}, Comments: map[string]int{}}
+	counts, err := s.store.CountArticles(ctx)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	for st, n := range counts[communique.TypePost] {
 		data.Counts[string(st)] = n
+	}
+	for st, n := range counts[communique.TypePage] {
+		data.PageCounts[string(st)] = n
 	}
 	comments, err := s.store.CountComments(ctx)
 	if err != nil {
@@ -43,12 +54,48 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, rq *req
 	for st, n := range comments {
 		data.Comments[string(st)] = n
 	}
-	f := communique.ArticleFilter{Status: []communique.Status{communique.StatusDraft, communique.StatusPending}, Limit: 5}
-	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
+	if err := s.attention(r, rq, &data); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "dashboard", data)
+}
+
+// attention fills what the dashboard asks the user to look at: their
+// drafts (everyone's for those who moderate), scheduled articles, and for
+// moderators the held and the latest comments.
+func (s *Server) attention(r *http.Request, rq *request, data *dashboardPage) error {
+	ctx := r.Context()
+	moderator := communique.Can(rq.User, communique.ActionModerateComment, nil)
+	f := communique.ArticleFilter{Status: []communique.Status{communique.StatusDraft, communique.StatusPending}, Limit: dashboardItems}
+	if !moderator {
 		f.AuthorID = &rq.User.ID
 	}
-	data.Drafts, _, _ = s.store.FindArticles(ctx, f)
-	s.render(w, r, http.StatusOK, "dashboard", data)
+	var err error
+	if data.Drafts, _, err = s.store.FindArticles(ctx, f); err != nil {
+		return err
+	}
+	if communique.Can(rq.User, communique.ActionCreateArticle, nil) {
+		f = communique.ArticleFilter{Status: []communique.Status{communique.StatusScheduled}, Oldest: true, Limit: dashboardItems}
+		if data.Scheduled, _, err = s.store.FindArticles(ctx, f); err != nil {
+			return err
+		}
+	}
+	if !moderator {
+		return nil
+	}
+	for _, list := range []struct {
+		status communique.CommentStatus
+		rows   *[]commentRow
+	}{{communique.CommentPending, &data.Held}, {communique.CommentApproved, &data.Recent}} {
+		found, _, err := s.store.FindComments(ctx, communique.CommentFilter{Status: []communique.CommentStatus{list.status},
+			Private: true, Newest: true, Limit: dashboardItems})
+		if err != nil {
+			return err
+		}
+		*list.rows = s.commentRows(r, rq, found)
+	}
+	return nil
 }
 
 // postRow is an article in the admin list.

@@ -134,3 +134,34 @@ func replyTo(tb testing.TB, n *newsroom, parent *communique.Comment, text string
 	}
 	return c
 }
+
+// TestDatesInSiteZone checks the newsroom shows times in the site's time
+// zone, naming it: the article list, the editor's fields and its
+// revisions.
+func TestDatesInSiteZone(t *testing.T) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
+		n.Set(t, "timezone", "Asia/Kathmandu")
+		kathmandu, _ := time.LoadLocation("Asia/Kathmandu")
+		edna := n.Users[communique.RoleEditor]
+		art := n.Article(t, edna, "Ferry timetable", communique.StatusPublished)
+		when := art.PublishedAt.In(kathmandu)
+		a := n.SignIn(t, communique.RoleEditor)
+		shown := when.Format("2006-01-02 15:04") + " &#43;0545"
+		for path, want := range map[string][]string{
+			"/admin/posts": {shown},
+			"/admin/posts/" + strconv.FormatInt(art.ID, 10) + "/edit":      {`value="` + when.Format("2006-01-02") + `"`, `value="` + when.Format("15:04") + `"`, "Asia/Kathmandu", ">1 revision<"},
+			"/admin/posts/" + strconv.FormatInt(art.ID, 10) + "/revisions": {" &#43;0545"},
+		} {
+			page := a.Get(t, path)
+			for _, w := range want {
+				if !strings.Contains(page.Body, w) {
+					t.Errorf("%s lacks %q\n%s", path, w, excerpt(page.Body))
+				}
+			}
+			if strings.Contains(page.Body, " UTC<") {
+				t.Errorf("%s shows a time in UTC", path)
+			}
+		}
+	})
+}

@@ -32,14 +32,19 @@ type SettingDef struct {
 	Kind    SettingKind
 	Default string
 	Help    string
+	// Label is the setting's name for people ("Time zone"), and Group the
+	// part of the newsroom's settings page it is in.
+	Label string
+	Group SettingGroup
 	// Min and Max bound a number; Max alone bounds a text's length.
 	Min, Max float64
 	// Choices are the words a SettingChoice accepts.
 	Choices []string
 
-	shape func(string) error // a rule beyond the kind (time zone, URL…)
-	set   func(*Settings, string)
-	get   func(*Settings) string
+	options func() []SettingOption // known values offered as a choice
+	shape   func(string) error     // a rule beyond the kind (time zone, URL…)
+	set     func(*Settings, string)
+	get     func(*Settings) string
 }
 
 // allowed says which values the setting accepts, as the end of a
@@ -94,6 +99,94 @@ func (d *SettingDef) check(v string) error {
 		return d.shape(v)
 	}
 	return nil
+}
+
+// SettingGroup is a part of the settings page.
+type SettingGroup string
+
+// The groups, in the order the settings page shows them.
+const (
+	GroupSite       SettingGroup = "Site"
+	GroupReading    SettingGroup = "Reading"
+	GroupDiscussion SettingGroup = "Discussion"
+	GroupEmail      SettingGroup = "Email"
+	GroupPrivacy    SettingGroup = "Privacy"
+)
+
+// SettingGroups are the groups in the order they are shown.
+var SettingGroups = []SettingGroup{GroupSite, GroupReading, GroupDiscussion, GroupEmail, GroupPrivacy}
+
+// SettingOption is a value a setting may take, with its name for people.
+type SettingOption struct {
+	Value, Label string
+}
+
+// Options are the values to choose from, or nil where the value is free
+// text. Each is a valid value; for a time zone or a language they are
+// the known ones, and others that validate are still accepted (a site
+// imported with "US/Eastern" keeps it).
+func (d *SettingDef) Options() []SettingOption {
+	if d.options == nil {
+		return nil
+	}
+	return d.options()
+}
+
+// in places a setting on the settings page under a human label.
+func (d SettingDef) in(group SettingGroup, label string) SettingDef {
+	d.Group, d.Label = group, label
+	return d
+}
+
+// offering gives a setting known values to choose from.
+func (d SettingDef) offering(options func() []SettingOption) SettingDef {
+	d.options = options
+	return d
+}
+
+// named labels a choice setting's words: "asc" is "Oldest first".
+func named(pairs ...string) func() []SettingOption {
+	opts := make([]SettingOption, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		opts = append(opts, SettingOption{pairs[i], pairs[i+1]})
+	}
+	return func() []SettingOption { return opts }
+}
+
+// timeZoneOptions are UTC and the tz database's zones (timezones.go).
+func timeZoneOptions() []SettingOption {
+	opts := []SettingOption{{"UTC", "UTC"}}
+	for _, z := range strings.Fields(timeZoneNames) {
+		opts = append(opts, SettingOption{z, strings.ReplaceAll(z, "_", " ")})
+	}
+	return opts
+}
+
+// languageOptions are common BCP 47 languages, named in themselves.
+var languageOptions = named(
+	"ar", "العربية (ar)", "ca", "Català (ca)", "cs", "Čeština (cs)", "cy", "Cymraeg (cy)", "da", "Dansk (da)",
+	"de", "Deutsch (de)", "el", "Ελληνικά (el)", "en", "English (en)", "en-GB", "English, United Kingdom (en-GB)",
+	"en-US", "English, United States (en-US)", "es", "Español (es)", "et", "Eesti (et)", "eu", "Euskara (eu)",
+	"fi", "Suomi (fi)", "fr", "Français (fr)", "ga", "Gaeilge (ga)", "he", "עברית (he)", "hi", "हिन्दी (hi)",
+	"hr", "Hrvatski (hr)", "hu", "Magyar (hu)", "id", "Bahasa Indonesia (id)", "is", "Íslenska (is)",
+	"it", "Italiano (it)", "ja", "日本語 (ja)", "ko", "한국어 (ko)", "lt", "Lietuvių (lt)", "lv", "Latviešu (lv)",
+	"nb", "Norsk bokmål (nb)", "nl", "Nederlands (nl)", "nn", "Norsk nynorsk (nn)", "pl", "Polski (pl)",
+	"pt", "Português (pt)", "pt-BR", "Português, Brasil (pt-BR)", "ro", "Română (ro)", "ru", "Русский (ru)",
+	"sk", "Slovenčina (sk)", "sl", "Slovenščina (sl)", "sr", "Српски (sr)", "sv", "Svenska (sv)",
+	"tr", "Türkçe (tr)", "uk", "Українська (uk)", "vi", "Tiếng Việt (vi)", "zh", "中文 (zh)",
+)
+
+// searchLanguageOptions name the stemming languages.
+func searchLanguageOptions() []SettingOption {
+	opts := make([]SettingOption, len(SearchLanguages))
+	for i, l := range SearchLanguages {
+		label := strings.ToUpper(l[:1]) + l[1:]
+		if l == "simple" {
+			label = "None (words as written)"
+		}
+		opts[i] = SettingOption{l, label}
+	}
+	return opts
 }
 
 // Text returns the setting's value in s as text, as stored and listed.
@@ -176,44 +269,76 @@ func checkSiteURL(v string) error {
 // defaults and meanings are a public contract: scripts read
 // 'communique settings list'.
 var SettingDefs = []SettingDef{
-	textSetting("title", "Communiqué", 200, "Site title", func(s *Settings) *string { return &s.Title }),
-	textSetting("tagline", "News, and the conversation around it", 500, "Short description under the title", func(s *Settings) *string { return &s.Tagline }),
-	shapedSetting("timezone", "UTC", checkTimeZone, "IANA time zone for dates and archives", func(s *Settings) *string { return &s.TimeZone }),
-	textSetting("date_format", "F j, Y", 50, "Date format (PHP/WordPress letters: F j, Y)", func(s *Settings) *string { return &s.DateFormat }),
-	textSetting("time_format", "g:i a", 50, "Time format (PHP/WordPress letters)", func(s *Settings) *string { return &s.TimeFormat }),
-	intSetting("posts_per_page", 10, 1, 100, "Articles per page on the front page and archives", func(s *Settings) *int { return &s.PostsPerPage }),
-	shapedSetting("permalink_structure", PermalinkDated, checkPermalink, "Article URLs: /%year%/%monthnum%/%day%/%postname%/ or /%postname%/", func(s *Settings) *string { return &s.PermalinkStructure }),
-	textSetting("language", "en", 20, "Language of the site (BCP 47)", func(s *Settings) *string { return &s.Language }),
-	shapedSetting("site_url", "", checkSiteURL, "Public base URL such as https://news.example.com (empty: taken from each request)", func(s *Settings) *string { return &s.SiteURL }),
+	textSetting("title", "Communiqué", 200, "Site title", func(s *Settings) *string { return &s.Title }).
+		in(GroupSite, "Site title"),
+	textSetting("tagline", "News, and the conversation around it", 500, "Short description under the title", func(s *Settings) *string { return &s.Tagline }).
+		in(GroupSite, "Tagline"),
+	shapedSetting("timezone", "UTC", checkTimeZone, "IANA time zone for dates and archives", func(s *Settings) *string { return &s.TimeZone }).
+		in(GroupSite, "Time zone").offering(timeZoneOptions),
+	textSetting("date_format", "F j, Y", 50, "Date format (PHP/WordPress letters: F j, Y)", func(s *Settings) *string { return &s.DateFormat }).
+		in(GroupReading, "Date format"),
+	textSetting("time_format", "g:i a", 50, "Time format (PHP/WordPress letters)", func(s *Settings) *string { return &s.TimeFormat }).
+		in(GroupReading, "Time format"),
+	intSetting("posts_per_page", 10, 1, 100, "Articles per page on the front page and archives", func(s *Settings) *int { return &s.PostsPerPage }).
+		in(GroupReading, "Articles per page"),
+	shapedSetting("permalink_structure", PermalinkDated, checkPermalink, "Article URLs: /%year%/%monthnum%/%day%/%postname%/ or /%postname%/", func(s *Settings) *string { return &s.PermalinkStructure }).
+		in(GroupReading, "Article addresses"),
+	textSetting("language", "en", 20, "Language of the site (BCP 47)", func(s *Settings) *string { return &s.Language }).
+		in(GroupSite, "Language").offering(languageOptions),
+	shapedSetting("site_url", "", checkSiteURL, "Public base URL such as https://news.example.com (empty: taken from each request)", func(s *Settings) *string { return &s.SiteURL }).
+		in(GroupSite, "Public address"),
 
 	// Discussion, with WordPress's defaults.
-	boolSetting("comments_open_default", true, "New articles accept comments", func(s *Settings) *bool { return &s.CommentsOpenDefault }),
-	boolSetting("comment_require_name_email", true, "Commenters must give a name and an email address", func(s *Settings) *bool { return &s.CommentRequireNameEmail }),
-	intSetting("thread_comments_depth", 5, 1, 10, "Deepest level of threaded replies (1 = no threading)", func(s *Settings) *int { return &s.ThreadCommentsDepth }),
-	choiceSetting("comment_order", "asc", []string{"asc", "desc"}, "Order of comments: asc (oldest first) or desc", func(s *Settings) *string { return &s.CommentOrder }),
-	intSetting("comments_per_page", 50, 1, 500, "Top-level comments per page", func(s *Settings) *int { return &s.CommentsPerPage }),
-	boolSetting("comment_moderation", false, "Hold every comment for moderation", func(s *Settings) *bool { return &s.CommentModeration }),
-	boolSetting("comment_previously_approved", true, "Approve at once a commenter who already has an approved comment (else hold)", func(s *Settings) *bool { return &s.CommentPreviouslyApproved }),
-	intSetting("comment_max_links", 2, 0, 100, "Hold a comment with more links than this", func(s *Settings) *int { return &s.CommentMaxLinks }),
-	linesSetting("moderation_keys", "Words that hold a comment (one per line; matched in name, email, URL, text, IP, browser)", func(s *Settings) *[]string { return &s.ModerationKeys }),
-	linesSetting("disallowed_keys", "Words that send a comment straight to disallowed_status (one per line)", func(s *Settings) *[]string { return &s.DisallowedKeys }),
-	choiceSetting("disallowed_status", "trash", []string{"spam", "trash"}, "Where disallowed comments go: spam or trash", func(s *Settings) *string { return &s.DisallowedStatus }),
-	intSetting("close_comments_days_old", 0, 0, 36500, "Close comments on articles older than this many days (0 = never)", func(s *Settings) *int { return &s.CloseCommentsDaysOld }),
-	intSetting("comment_edit_minutes", 10, 0, 1440, "How long a commenter may edit or delete their comment (0 = never)", func(s *Settings) *int { return &s.CommentEditMinutes }),
-	intSetting("comment_flood_seconds", 15, 0, 3600, "Least time between two comments from one IP or email", func(s *Settings) *int { return &s.CommentFloodSeconds }),
-	intSetting("comment_min_seconds", 3, 0, 600, "Least time between serving the form and posting it (bots are faster)", func(s *Settings) *int { return &s.CommentMinSeconds }),
-	floatSetting("spam_threshold", 0.9, 0.5, 1, "Classifier score from which a comment is sent to spam (0.5 to 1; 1 = never)", func(s *Settings) *float64 { return &s.SpamThreshold }),
-	intSetting("ip_retention_days", 30, 0, 36500, "Forget commenters' IP addresses and browsers after this many days (0 = keep them)", func(s *Settings) *int { return &s.IPRetentionDays }),
+	boolSetting("comments_open_default", true, "New articles accept comments", func(s *Settings) *bool { return &s.CommentsOpenDefault }).
+		in(GroupDiscussion, "Open new articles to comments"),
+	boolSetting("comment_require_name_email", true, "Commenters must give a name and an email address", func(s *Settings) *bool { return &s.CommentRequireNameEmail }).
+		in(GroupDiscussion, "Ask for a name and email"),
+	intSetting("thread_comments_depth", 5, 1, 10, "Deepest level of threaded replies (1 = no threading)", func(s *Settings) *int { return &s.ThreadCommentsDepth }).
+		in(GroupDiscussion, "Depth of replies"),
+	choiceSetting("comment_order", "asc", []string{"asc", "desc"}, "Order of comments: asc (oldest first) or desc", func(s *Settings) *string { return &s.CommentOrder }).
+		in(GroupDiscussion, "Order of comments").offering(named("asc", "Oldest first", "desc", "Newest first")),
+	intSetting("comments_per_page", 50, 1, 500, "Top-level comments per page", func(s *Settings) *int { return &s.CommentsPerPage }).
+		in(GroupDiscussion, "Comments per page"),
+	boolSetting("comment_moderation", false, "Hold every comment for moderation", func(s *Settings) *bool { return &s.CommentModeration }).
+		in(GroupDiscussion, "Hold every comment"),
+	boolSetting("comment_previously_approved", true, "Approve at once a commenter who already has an approved comment (else hold)", func(s *Settings) *bool { return &s.CommentPreviouslyApproved }).
+		in(GroupDiscussion, "Trust commenters approved before"),
+	intSetting("comment_max_links", 2, 0, 100, "Hold a comment with more links than this", func(s *Settings) *int { return &s.CommentMaxLinks }).
+		in(GroupDiscussion, "Most links in a comment"),
+	linesSetting("moderation_keys", "Words that hold a comment (one per line; matched in name, email, URL, text, IP, browser)", func(s *Settings) *[]string { return &s.ModerationKeys }).
+		in(GroupDiscussion, "Words that hold a comment"),
+	linesSetting("disallowed_keys", "Words that send a comment straight to disallowed_status (one per line)", func(s *Settings) *[]string { return &s.DisallowedKeys }).
+		in(GroupDiscussion, "Words that refuse a comment"),
+	choiceSetting("disallowed_status", "trash", []string{"spam", "trash"}, "Where disallowed comments go: spam or trash", func(s *Settings) *string { return &s.DisallowedStatus }).
+		in(GroupDiscussion, "Where refused comments go").offering(named("spam", "Spam (the classifier learns from them)", "trash", "Trash")),
+	intSetting("close_comments_days_old", 0, 0, 36500, "Close comments on articles older than this many days (0 = never)", func(s *Settings) *int { return &s.CloseCommentsDaysOld }).
+		in(GroupDiscussion, "Close comments after (days)"),
+	intSetting("comment_edit_minutes", 10, 0, 1440, "How long a commenter may edit or delete their comment (0 = never)", func(s *Settings) *int { return &s.CommentEditMinutes }).
+		in(GroupDiscussion, "Time to edit a comment (minutes)"),
+	intSetting("comment_flood_seconds", 15, 0, 3600, "Least time between two comments from one IP or email", func(s *Settings) *int { return &s.CommentFloodSeconds }).
+		in(GroupDiscussion, "Least time between comments (seconds)"),
+	intSetting("comment_min_seconds", 3, 0, 600, "Least time between serving the form and posting it (bots are faster)", func(s *Settings) *int { return &s.CommentMinSeconds }).
+		in(GroupDiscussion, "Least time to fill the form (seconds)"),
+	floatSetting("spam_threshold", 0.9, 0.5, 1, "Classifier score from which a comment is sent to spam (0.5 to 1; 1 = never)", func(s *Settings) *float64 { return &s.SpamThreshold }).
+		in(GroupDiscussion, "Spam threshold"),
+	intSetting("ip_retention_days", 30, 0, 36500, "Forget commenters' IP addresses and browsers after this many days (0 = keep them)", func(s *Settings) *int { return &s.IPRetentionDays }).
+		in(GroupPrivacy, "Keep IP addresses for (days)"),
 
 	// Feeds and search.
-	boolSetting("feed_full_text", true, "Feeds carry each article's full text (false: the summary only)", func(s *Settings) *bool { return &s.FeedFullText }),
-	intSetting("feed_items", 10, 1, 100, "Articles or comments in each feed", func(s *Settings) *int { return &s.FeedItems }),
-	choiceSetting("search_language", "english", SearchLanguages, "Language whose word forms search matches ("+strings.Join(SearchLanguages, ", ")+"; SQLite stems English only)", func(s *Settings) *string { return &s.SearchLanguage }),
+	boolSetting("feed_full_text", true, "Feeds carry each article's full text (false: the summary only)", func(s *Settings) *bool { return &s.FeedFullText }).
+		in(GroupReading, "Full text in feeds"),
+	intSetting("feed_items", 10, 1, 100, "Articles or comments in each feed", func(s *Settings) *int { return &s.FeedItems }).
+		in(GroupReading, "Items per feed"),
+	choiceSetting("search_language", "english", SearchLanguages, "Language whose word forms search matches ("+strings.Join(SearchLanguages, ", ")+"; SQLite stems English only)", func(s *Settings) *string { return &s.SearchLanguage }).
+		in(GroupReading, "Language of search").offering(searchLanguageOptions),
 
 	// Notifications, with WordPress's defaults.
-	boolSetting("notify_moderators", true, "Email everyone who may moderate when a comment awaits moderation", func(s *Settings) *bool { return &s.NotifyModerators }),
-	boolSetting("notify_authors", true, "Email an article's author when a comment appears on it", func(s *Settings) *bool { return &s.NotifyAuthors }),
-	shapedSetting("mail_from", "Communiqué <noreply@localhost>", checkMailFrom, "Sender of the site's emails, such as Newsroom <news@example.com>", func(s *Settings) *string { return &s.MailFrom }),
+	boolSetting("notify_moderators", true, "Email everyone who may moderate when a comment awaits moderation", func(s *Settings) *bool { return &s.NotifyModerators }).
+		in(GroupEmail, "Email moderators about held comments"),
+	boolSetting("notify_authors", true, "Email an article's author when a comment appears on it", func(s *Settings) *bool { return &s.NotifyAuthors }).
+		in(GroupEmail, "Email authors about comments"),
+	shapedSetting("mail_from", "Communiqué <noreply@localhost>", checkMailFrom, "Sender of the site's emails, such as Newsroom <news@example.com>", func(s *Settings) *string { return &s.MailFrom }).
+		in(GroupEmail, "Sender of emails"),
 }
 
 // LookupSetting returns the definition of key, or nil.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	_ "time/tzdata" // as the binary: every zone offered must load without the system's files
 
 	"communique"
 )
@@ -200,5 +201,38 @@ func TestNoStringKeyReads(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSettingLabels checks every setting has a human label and a group of
+// the settings page, and every value offered as a choice is one the
+// setting accepts (every time zone of the list loads).
+func TestSettingLabels(t *testing.T) {
+	labels := map[string]string{}
+	for i := range communique.SettingDefs {
+		def := &communique.SettingDefs[i]
+		if def.Label == "" || def.Label == def.Key || strings.Contains(def.Label, "_") {
+			t.Errorf("%s: label %q is not for people", def.Key, def.Label)
+		}
+		if other, dup := labels[def.Label]; dup {
+			t.Errorf("%s and %s share the label %q", def.Key, other, def.Label)
+		}
+		labels[def.Label] = def.Key
+		if !slices.Contains(communique.SettingGroups, def.Group) {
+			t.Errorf("%s: group %q is not one of %v", def.Key, def.Group, communique.SettingGroups)
+		}
+		for _, o := range def.Options() {
+			if err := communique.ValidateSetting(def.Key, o.Value); err != nil || o.Label == "" {
+				t.Errorf("%s offers %q (%q), which it refuses: %v", def.Key, o.Value, o.Label, err)
+			}
+		}
+		if def.Kind == communique.SettingChoice && len(def.Options()) != len(def.Choices) {
+			t.Errorf("%s: %d options for %d choices", def.Key, len(def.Options()), len(def.Choices))
+		}
+	}
+	for key, atLeast := range map[string]int{"timezone": 300, "language": 30, "comment_order": 2} {
+		if n := len(communique.LookupSetting(key).Options()); n < atLeast {
+			t.Errorf("%s offers %d values, want at least %d", key, n, atLeast)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"communique/health"
 	"communique/internal/httpkit"
 	"communique/internal/recovery"
+	"communique/markup"
 	"communique/media"
 	"communique/newsroom"
 	"communique/notify"
@@ -47,6 +49,8 @@ type Store interface {
 	communique.MediaService
 	communique.AppPasswordService
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
+	// CountArticles counts articles by type (post, page) and status.
+	CountArticles(ctx context.Context) (map[string]map[communique.Status]int, error)
 }
 
 // Server serves the admin.
@@ -139,13 +143,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	funcs := template.FuncMap{
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
 		"asset":   s.assets.URL,
-		"date": func(t time.Time) string {
-			if t.IsZero() {
-				return "—"
-			}
-			return t.UTC().Format("2006-01-02 15:04 UTC")
-		},
-		"list": func(v ...string) []string { return v },
+		"date":    showDate,
+		"plural":  plural,
+		"excerpt": func(html string) string { return markup.Excerpt(html, 16) },
+		"list":    func(v ...string) []string { return v },
 		"contains": func(list []int64, id int64) bool {
 			for _, x := range list {
 				if x == id {
@@ -346,6 +347,36 @@ type base struct {
 	Flash     string
 	Can       map[string]bool
 	Pending   int
+	// Zone is the site's time zone, which every date is shown in.
+	Zone *time.Location
+}
+
+// showDate shows a time in the site's zone, naming the zone.
+func showDate(zone *time.Location, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	if zone == nil {
+		zone = time.UTC
+	}
+	return t.In(zone).Format("2006-01-02 15:04 MST")
+}
+
+// plural is "1 revision", "2 revisions": the count with the word that
+// agrees with it.
+// Templates hold counts as int or int64 (sizes).
+func plural(count any, one, many string) string {
+	var n int64
+	switch c := count.(type) {
+	case int:
+		n = int64(c)
+	case int64:
+		n = c
+	}
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatInt(n, 10) + " " + many
 }
 
 func (s *Server) base(r *http.Request, rq *request, title, section string) base {
@@ -353,7 +384,7 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 	if rq != nil {
 		b.User, b.CSRF = rq.User, rq.CSRF
 		if rq.Settings != nil {
-			b.SiteTitle = rq.Settings.Title
+			b.SiteTitle, b.Zone = rq.Settings.Title, rq.Settings.Location
 		}
 		b.Can = map[string]bool{}
 		for _, a := range []communique.Action{communique.ActionCreatePage, communique.ActionModerateComment,

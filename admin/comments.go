@@ -9,28 +9,41 @@ import (
 
 	"communique"
 	"communique/discussion"
+	"communique/markup"
 )
 
 // commentRow is a comment in the moderation list, with what only
-// moderators see: email, IP and the classifier's score.
+// moderators see: email, IP and the classifier's score, and for a reply
+// the comment it answers.
 type commentRow struct {
 	*communique.Comment
 	ArticleTitle string
 	ArticleURL   string
 	ScorePercent int
+	// ParentAuthor and ParentExcerpt show which comment a reply answers.
+	ParentAuthor, ParentExcerpt string
 }
 
 type commentsPage struct {
 	base
-	Status  string
-	Counts  map[communique.CommentStatus]int
-	Tabs    []communique.CommentStatus
-	Rows    []commentRow
-	Page    int
-	Pages   int
-	PrevURL string
-	NextURL string
+	Status string
+	Counts map[communique.CommentStatus]int
+	Tabs   []communique.CommentStatus
+	Rows   []commentRow
+	// Article, when set, narrows the list to its comments.
+	Article *communique.Article
+	// ShowScore is false until the spam classifier has learnt both spam
+	// and not-spam: before that every score is the same meaningless 50 %.
+	ShowScore bool
+	Page      int
+	Pages     int
+	PrevURL   string
+	NextURL   string
 }
+
+// parentExcerptWords is how much of a parent comment the moderation list
+// quotes: enough to recognise it.
+const parentExcerptWords = 24
 
 const commentsPerPage = 50
 
@@ -52,30 +65,31 @@ func (s *Server) handleComments(w http.ResponseWriter, r *http.Request, rq *requ
 		s.fail(w, r, rq, err)
 		return
 	}
+	f := communique.CommentFilter{Status: []communique.CommentStatus{status}, Private: true, Newest: true, Limit: commentsPerPage}
+	if id, err := strconv.ParseInt(q.Get("post"), 10, 64); err == nil && id > 0 {
+		if data.Article, err = s.store.FindArticleByID(ctx, id); err != nil {
+			s.fail(w, r, rq, err)
+			return
+		}
+		f.ArticleID = &id
+	}
 	data.Page, _ = strconv.Atoi(q.Get("page"))
 	data.Page = max(1, min(data.Page, 100000))
-	list, total, err := s.store.FindComments(ctx, communique.CommentFilter{Status: []communique.CommentStatus{status}, Private: true,
-		Newest: true, Offset: (data.Page - 1) * commentsPerPage, Limit: commentsPerPage})
+	f.Offset = (data.Page - 1) * commentsPerPage
+	list, total, err := s.store.FindComments(ctx, f)
 	if err != nil {
 		s.fail(w, r, rq, err)
 		return
 	}
-	titles := map[int64]*communique.Article{}
-	for _, c := range list {
-		a, ok := titles[c.ArticleID]
-		if !ok {
-			a, _ = s.store.FindArticleByID(ctx, c.ArticleID)
-			titles[c.ArticleID] = a
-		}
-		row := commentRow{Comment: c, ScorePercent: int(c.SpamScore*100 + 0.5)}
-		if a != nil {
-			row.ArticleTitle, row.ArticleURL = a.Title, s.publicPath(r, rq, a)
-		}
-		data.Rows = append(data.Rows, row)
-	}
+	data.Rows = s.commentRows(r, rq, list)
+	data.ShowScore = s.classifierLearnt(ctx)
 	data.Pages = max(1, (total+commentsPerPage-1)/commentsPerPage)
 	link := func(n int) string {
-		return "/admin/comments?" + url.Values{"status": {string(status)}, "page": {strconv.Itoa(n)}}.Encode()
+		v := url.Values{"status": {string(status)}, "page": {strconv.Itoa(n)}}
+		if data.Article != nil {
+			v.Set("post", strconv.FormatInt(data.Article.ID, 10))
+		}
+		return "/admin/comments?" + v.Encode()
 	}
 	if data.Page > 1 {
 		data.PrevURL = link(data.Page - 1)
@@ -119,8 +133,17 @@ func (s *Server) handleCommentsBulk(w http.ResponseWriter, r *http.Request, rq *
 			return
 		}
 	}
-	back := "/admin/comments?done=moderated&status=" + url.QueryEscape(r.PostFormValue("status"))
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	http.Redirect(w, r, moderationBack(r, "moderated"), http.StatusSeeOther)
+}
+
+// moderationBack is the list a moderation form came from: its status tab
+// and, when it was narrowed to one article, that article.
+func moderationBack(r *http.Request, done string) string {
+	v := url.Values{"done": {done}, "status": {r.PostFormValue("status")}}
+	if id, err := strconv.ParseInt(r.PostFormValue("post"), 10, 64); err == nil && id > 0 {
+		v.Set("post", strconv.FormatInt(id, 10))
+	}
+	return "/admin/comments?" + v.Encode()
 }
 
 // handleCommentReply publishes a reply as the signed-in newsroom member,
@@ -135,7 +158,7 @@ func (s *Server) handleCommentReply(w http.ResponseWriter, r *http.Request, rq *
 		s.fail(w, r, rq, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/comments?done=replied&status="+url.QueryEscape(r.PostFormValue("status")), http.StatusSeeOther)
+	http.Redirect(w, r, moderationBack(r, "replied"), http.StatusSeeOther)
 }
 
 type commentEditPage struct {
@@ -190,4 +213,40 @@ func (s *Server) handleCommentEditPost(w http.ResponseWriter, r *http.Request, r
 		return
 	}
 	http.Redirect(w, r, "/admin/comments/"+strconv.FormatInt(c.ID, 10)+"/edit?done=saved", http.StatusSeeOther)
+}
+
+// commentRows dresses comments for the moderation list and the dashboard:
+// their article's title and address, and for a reply an excerpt of the
+// comment it answers. A lookup that fails leaves its part out rather than
+// the whole list.
+func (s *Server) commentRows(r *http.Request, rq *request, list []*communique.Comment) []commentRow {
+	ctx := r.Context()
+	articles := map[int64]*communique.Article{}
+	rows := make([]commentRow, 0, len(list))
+	for _, c := range list {
+		a, ok := articles[c.ArticleID]
+		if !ok {
+			a, _ = s.store.FindArticleByID(ctx, c.ArticleID)
+			articles[c.ArticleID] = a
+		}
+		row := commentRow{Comment: c, ScorePercent: int(c.SpamScore*100 + 0.5)}
+		if a != nil {
+			row.ArticleTitle, row.ArticleURL = a.Title, s.publicPath(r, rq, a)
+		}
+		if c.ParentID != 0 {
+			if p, err := s.store.FindCommentByID(ctx, c.ParentID); err == nil {
+				row.ParentAuthor, row.ParentExcerpt = p.AuthorName, markup.Excerpt(p.HTML, parentExcerptWords)
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// classifierLearnt reports whether the spam classifier has been trained
+// on both spam and not-spam, the point from which its scores mean
+// something (spam.Score answers 0.5 until then).
+func (s *Server) classifierLearnt(ctx context.Context) bool {
+	sc, err := s.store.SpamCounts(ctx, nil)
+	return err == nil && sc.Spam > 0 && sc.Ham > 0
 }

@@ -19,23 +19,32 @@ import (
 // type refuses at run time.
 type dashboardPage struct {
 	base
-	Counts   map[string]int
-	Comments map[string]int
-	Drafts   []*communique.Article
+	Counts     map[string]int // articles by status
+	PageCounts map[string]int // pages by status
+	Comments   map[string]int
+	Drafts     []*communique.Article
+	// What needs attention: comments awaiting moderation, the latest
+	// approved comments, and the articles about to be published.
+	Held, Recent []commentRow
+	Scheduled    []*communique.Article
 }
+
+// dashboardItems is how many of each kind the dashboard lists.
+const dashboardItems = 5
 
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, rq *request) {
 	ctx := r.Context()
-	data := dashboardPage{base: s.base(r, rq, "Dashboard", "dashboard"), Counts: map[string]int{}, Comments: map[string]int{}}
-	for _, st := range []communique.Status{communique.StatusPublished, communique.StatusScheduled, communique.StatusPending, communique.StatusDraft} {
-		f := communique.ArticleFilter{Status: []communique.Status{st}, Limit: 1}
-		f.VisibleTo(rq.User)
-		_, n, err := s.store.FindArticles(ctx, f)
-		if err != nil {
-			s.fail(w, r, rq, err)
-			return
-		}
+	data := dashboardPage{base: s.base(r, rq, "Dashboard", "dashboard"), Counts: map[string]int{}, PageCounts: map[string]int{}, Comments: map[string]int{}}
+	counts, err := s.articleCounts(r, rq)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	for st, n := range counts[communique.TypePost] {
 		data.Counts[string(st)] = n
+	}
+	for st, n := range counts[communique.TypePage] {
+		data.PageCounts[string(st)] = n
 	}
 	comments, err := s.store.CountComments(ctx)
 	if err != nil {
@@ -45,12 +54,75 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, rq *req
 	for st, n := range comments {
 		data.Comments[string(st)] = n
 	}
-	f := communique.ArticleFilter{Status: []communique.Status{communique.StatusDraft, communique.StatusPending}, Limit: 5}
-	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
-		f.AuthorID = &rq.User.ID // a writer's own drafts, not what they may read
+	if err := s.attention(r, rq, &data); err != nil {
+		s.fail(w, r, rq, err)
+		return
 	}
-	data.Drafts, _, _ = s.store.FindArticles(ctx, f)
 	s.render(w, r, http.StatusOK, "dashboard", data)
+}
+
+// articleCounts counts articles and pages by status as rq's user may see
+// them: the whole newsroom in one query for those who may read unpublished
+// work, and for everyone else the published ones and their own (VisibleTo).
+func (s *Server) articleCounts(r *http.Request, rq *request) (map[string]map[communique.Status]int, error) {
+	ctx := r.Context()
+	if communique.Can(rq.User, communique.ActionReadUnpublished, &communique.Article{AuthorID: -1, Status: communique.StatusDraft}) {
+		return s.store.CountArticles(ctx)
+	}
+	counts := map[string]map[communique.Status]int{}
+	for _, typ := range []string{communique.TypePost, communique.TypePage} {
+		counts[typ] = map[communique.Status]int{}
+		for _, st := range []communique.Status{communique.StatusPublished, communique.StatusScheduled, communique.StatusPending, communique.StatusDraft} {
+			f := communique.ArticleFilter{Type: &typ, Status: []communique.Status{st}, Limit: 1}
+			f.VisibleTo(rq.User)
+			_, n, err := s.store.FindArticles(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				counts[typ][st] = n
+			}
+		}
+	}
+	return counts, nil
+}
+
+// attention fills what the dashboard asks the user to look at: their
+// drafts (everyone's for those who moderate), scheduled articles, and for
+// moderators the held and the latest comments.
+func (s *Server) attention(r *http.Request, rq *request, data *dashboardPage) error {
+	ctx := r.Context()
+	moderator := communique.Can(rq.User, communique.ActionModerateComment, nil)
+	f := communique.ArticleFilter{Status: []communique.Status{communique.StatusDraft, communique.StatusPending}, Limit: dashboardItems}
+	if !moderator {
+		f.AuthorID = &rq.User.ID
+	}
+	var err error
+	if data.Drafts, _, err = s.store.FindArticles(ctx, f); err != nil {
+		return err
+	}
+	if communique.Can(rq.User, communique.ActionCreateArticle, nil) {
+		f = communique.ArticleFilter{Status: []communique.Status{communique.StatusScheduled}, Oldest: true, Limit: dashboardItems}
+		f.VisibleTo(rq.User) // an embargo is nobody else's business
+		if data.Scheduled, _, err = s.store.FindArticles(ctx, f); err != nil {
+			return err
+		}
+	}
+	if !moderator {
+		return nil
+	}
+	for _, list := range []struct {
+		status communique.CommentStatus
+		rows   *[]commentRow
+	}{{communique.CommentPending, &data.Held}, {communique.CommentApproved, &data.Recent}} {
+		found, _, err := s.store.FindComments(ctx, communique.CommentFilter{Status: []communique.CommentStatus{list.status},
+			Private: true, Newest: true, Limit: dashboardItems})
+		if err != nil {
+			return err
+		}
+		*list.rows = s.commentRows(r, rq, found)
+	}
+	return nil
 }
 
 // postRow is an article in the admin list.

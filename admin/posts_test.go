@@ -128,7 +128,7 @@ func TestWriting(t *testing.T) {
 			t.Fatalf("revisions after the first save = %d, want 1", len(revs))
 		}
 		page := a.Get(t, editPath(artID)+"?done=published")
-		if page.Message() != "Published." || !strings.Contains(page.Body, `value="harbour, tides"`) || !strings.Contains(page.Body, "1 revisions") {
+		if page.Message() != "Published." || !strings.Contains(page.Body, `value="harbour, tides"`) || !strings.Contains(page.Body, ">1 revision<") {
 			t.Errorf("editor after publishing: message %q\n%s", page.Message(), excerpt(page.Body))
 		}
 

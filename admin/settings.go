@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"communique"
@@ -10,38 +11,58 @@ import (
 // settingField is one input of the settings page.
 type settingField struct {
 	Key, Label, Value, Help, Kind, Error string
-	Choices                              []string
+	Options                              []communique.SettingOption
+}
+
+// settingGroup is a fieldset of the settings page.
+type settingGroup struct {
+	Name   communique.SettingGroup
+	Fields []settingField
 }
 
 type settingsPage struct {
 	base
-	Site       []settingField
-	Discussion []settingField
-	Errors     int
+	Groups []settingGroup
+	Errors int
 }
 
-// discussionKeys start the discussion section of the settings page.
-var discussionStart = "comments_open_default"
-
+// settingsData lays out the settings page from communique.SettingDefs:
+// each setting under its group, with its label and help, as a choice
+// where its values are known.
 func (s *Server) settingsData(r *http.Request, rq *request, values map[string]string, errs map[string]string) settingsPage {
 	data := settingsPage{base: s.base(r, rq, "Settings", "settings"), Errors: len(errs)}
-	section := &data.Site
-	for _, def := range communique.SettingDefs {
-		if def.Key == discussionStart {
-			section = &data.Discussion
+	for _, g := range communique.SettingGroups {
+		group := settingGroup{Name: g}
+		for i := range communique.SettingDefs {
+			if def := &communique.SettingDefs[i]; def.Group == g {
+				group.Fields = append(group.Fields, settingInput(def, values[def.Key], errs[def.Key]))
+			}
 		}
-		f := settingField{Key: def.Key, Label: strings.ReplaceAll(def.Key, "_", " "), Value: values[def.Key], Help: def.Help, Kind: "text", Error: errs[def.Key]}
-		switch def.Kind {
-		case communique.SettingBool:
-			f.Kind = "bool"
-		case communique.SettingLines:
-			f.Kind = "textarea"
-		case communique.SettingChoice:
-			f.Kind, f.Choices = "select", def.Choices
-		}
-		*section = append(*section, f)
+		data.Groups = append(data.Groups, group)
 	}
 	return data
+}
+
+// settingInput is the input of one setting holding value.
+func settingInput(def *communique.SettingDef, value, err string) settingField {
+	f := settingField{Key: def.Key, Label: def.Label, Value: value, Help: def.Help, Kind: "text", Error: err}
+	if f.Help == f.Label {
+		f.Help = ""
+	}
+	switch {
+	case def.Kind == communique.SettingBool:
+		f.Kind = "bool"
+	case def.Kind == communique.SettingLines:
+		f.Kind = "textarea"
+	case def.Options() != nil:
+		f.Kind, f.Options = "select", def.Options()
+		if !slices.ContainsFunc(f.Options, func(o communique.SettingOption) bool { return o.Value == value }) {
+			// A value the list lacks (imported, or set from the
+			// command line) is shown as it is, not silently replaced.
+			f.Options = append([]communique.SettingOption{{Value: value, Label: value}}, f.Options...)
+		}
+	}
+	return f
 }
 
 func (s *Server) handleSettings(w http.ResponseWriter, r *http.Request, rq *request) {

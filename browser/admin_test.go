@@ -346,7 +346,8 @@ func TestNewsroomDay(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(approve)),
 		)
 		details := run(t, editor, chromedp.Text(chromedp.ID(fmt.Sprintf("c%d", held[0].ID))))
-		for _, want := range []string{"pat@mail.example", "127.0.0.1", "spam score", "Finally! I missed the late crossing."} {
+		// No spam score: the classifier has learnt nothing yet.
+		for _, want := range []string{"pat@mail.example", "127.0.0.1", "Finally! I missed the late crossing."} {
 			if !strings.Contains(details, want) {
 				t.Errorf("the moderation row lacks %q: %q", want, details)
 			}

@@ -126,6 +126,7 @@ func TestAccessibility(t *testing.T) {
 		{"Article", reader, articlePath},
 		{"CategoryArchive", reader, "/category/local/"},
 		{"NotFound", reader, "/no-such-page/"},
+		{"Search", reader, "/search?q=harbour&from=13/45/2026"}, // the advanced form open, with a message
 		{"AdminLogin", reader, "/admin/login"},
 	}
 	// The staff tab is the site's administrator, who sees every page.

@@ -14,6 +14,7 @@ import (
 
 	"communique"
 	articles "communique/newsroom"
+	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"
 )
@@ -110,9 +111,11 @@ func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 // articles with headings, lists, quotes, tables and a long link, nested
 // categories, tags and two pages.
 type newsroom struct {
-	URL     string
-	Article string // path of the richest article
-	Page    string // path of a static page
+	URL       string
+	Article   string // path of the richest article
+	ArticleID int64
+	Page      string // path of a static page
+	DB        *sqlstore.DB
 }
 
 func newNewsroom(t *testing.T) *newsroom {
@@ -130,6 +133,7 @@ func newNewsroom(t *testing.T) *newsroom {
 	}
 	now := time.Now()
 	var paths []string
+	var ids []int64
 	for i, a := range sampleArticles {
 		art := &communique.Article{Title: a.title, Source: a.body, AuthorID: editor.ID, Status: communique.StatusPublished,
 			PublishedAt: now.Add(-time.Duration(i+1) * 7 * time.Hour), CommentsOpen: true, Sticky: i == 0}
@@ -145,6 +149,7 @@ func newNewsroom(t *testing.T) *newsroom {
 			t.Fatal(err)
 		}
 		paths = append(paths, communique.ArticlePath(art, communique.ParseSettings(values), nil))
+		ids = append(ids, art.ID)
 	}
 	for i, p := range []struct{ title, body string }{
 		{"About", "We are a small, independent newsroom covering the harbour town and its hills.\n\nThis site loads nothing from anyone else."},
@@ -162,7 +167,7 @@ func newNewsroom(t *testing.T) *newsroom {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &newsroom{URL: ts.URL, Article: paths[0], Page: "/about/"}
+	return &newsroom{URL: ts.URL, Article: paths[0], ArticleID: ids[0], Page: "/about/", DB: db}
 }
 
 var sampleArticles = []struct {

@@ -293,6 +293,29 @@ func escapeLike(s string) string {
 // instead of letting the database skip rows.
 const deepOffset = 200
 
+// CountArticles counts articles by type (post, page) and status, in one
+// pass over the listing index: the newsroom's dashboard.
+func (db *Articles) CountArticles(ctx context.Context) (map[string]map[communique.Status]int, error) {
+	rows, err := db.r().query(ctx, `SELECT type, status, COUNT(*) FROM articles GROUP BY type, status`)
+	if err != nil {
+		return nil, fmt.Errorf("count articles: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]map[communique.Status]int{}
+	for rows.Next() {
+		var typ, status string
+		var n int
+		if err := rows.Scan(&typ, &status, &n); err != nil {
+			return nil, err
+		}
+		if m[typ] == nil {
+			m[typ] = map[communique.Status]int{}
+		}
+		m[typ][communique.Status(status)] = n
+	}
+	return m, rows.Err()
+}
+
 // countArticles counts the articles matching cond.
 func (db *Articles) countArticles(ctx context.Context, cond string, args []any) (int, error) {
 	var n int

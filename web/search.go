@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -26,10 +27,13 @@ const maxSearchPage = 1000
 
 type searchPage struct {
 	pageData
-	Query      string
-	Category   string
-	Author     string
-	From, To   string
+	Query    string
+	Category string
+	Author   string
+	From, To string
+	// DateHint says how to write a date: the site's language's way.
+	DateHint   string
+	Advanced   bool // a filter is set: the advanced form is unfolded
 	Categories []option
 	Authors    []option
 	// Message says why the query was not searched or a filter ignored.
@@ -104,7 +108,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, st *site, q stri
 	}
 	s.fillPageFrom(r, st, &data.pageData, title, "")
 	// Results pages are endless and thin: crawlers should not index them.
-	data.NoIndex = true
+	data.NoIndex, data.SearchPage = true, true
 	s.render(w, r, status, "search", data)
 }
 
@@ -159,6 +163,8 @@ func (s *Server) searchFilters(ctx context.Context, st *site, data *searchPage, 
 		}
 	}
 	loc := st.settings.Location
+	entry := communique.DateEntryFor(st.settings.Language)
+	data.DateHint = fmt.Sprintf("Write dates as %s, such as %s.", entry.Pattern, entry.Example())
 	for _, d := range []struct {
 		value string
 		dst   **time.Time
@@ -167,9 +173,10 @@ func (s *Server) searchFilters(ctx context.Context, st *site, data *searchPage, 
 		if d.value == "" {
 			continue
 		}
-		t, err := time.ParseInLocation("2006-01-02", d.value, loc)
+		t, err := entry.Parse(d.value, loc)
 		if err != nil {
-			data.Message = "Dates must be written as year-month-day, such as 2026-03-14; the date filter was left out."
+			data.Message = fmt.Sprintf("Dates must be written as %s, such as %s; the date filter was left out.", entry.Pattern, entry.Example())
+			data.Advanced = true // show the field to correct
 			continue
 		}
 		if d.next {
@@ -177,6 +184,7 @@ func (s *Server) searchFilters(ctx context.Context, st *site, data *searchPage, 
 		}
 		*d.dst, filtered = &t, true
 	}
+	data.Advanced = data.Advanced || filtered
 	return filtered
 }
 

@@ -56,9 +56,17 @@ func TestSearchPage(t *testing.T) {
 				"4 results", `<option value="ada" selected>Ada</option>`}},
 			{name: "DateRange", url: q("story", "from", "2026-02-01", "to", "2026-03-14"), wantStatus: http.StatusOK, wantContains: []string{
 				// The site is in New York: March 14 includes the midnight story.
-				"2 results for “story”", "Sticky <mark>story</mark>", "Midnight <mark>story</mark>", `value="2026-02-01"`}},
+				"2 results for “story”", "Sticky <mark>story</mark>", "Midnight <mark>story</mark>", `value="2026-02-01"`,
+				`<details class="search-advanced" open>`}},
+			// The site's language is en: dates are written month first, as
+			// the hint says, and ISO dates (links, pickers) still work.
+			{name: "DateRangeAsTheSiteWritesThem", url: q("story", "from", "2/1/2026", "to", "03/14/2026"), wantStatus: http.StatusOK, wantContains: []string{
+				"2 results for “story”", `value="2/1/2026"`, "Write dates as mm/dd/yyyy, such as 03/14/2026."}},
 			{name: "BadDate", url: q("story", "from", "2026-13-45"), wantStatus: http.StatusOK, wantContains: []string{
-				"4 results", "Dates must be written as year-month-day"}},
+				"4 results", "Dates must be written as mm/dd/yyyy, such as 03/14/2026", `<details class="search-advanced" open>`}},
+			// One search box; the advanced form folded until asked for.
+			{name: "OneBoxFolded", url: q("story"), wantStatus: http.StatusOK, wantContains: []string{
+				`<details class="search-advanced">`, `<summary>Narrow the search`}, wantAbsent: []string{`class="site-search"`, `type="date"`}},
 			{name: "UnknownCategoryIgnored", url: q("story", "category", "nope"), wantStatus: http.StatusOK, wantContains: []string{"4 results"}},
 
 			// Helpful pages for every kind of bad query.

@@ -26,6 +26,16 @@ func (s *Server) setupOpen(r *http.Request) (bool, error) {
 	return n == 0, err
 }
 
+// offerSetup links an empty front page to /setup while no administrator
+// exists. Such a page is kept out of the page cache: creating a user
+// drops no cached page, and the link must go once the setup is done.
+func (s *Server) offerSetup(r *http.Request, data *listPage) {
+	if open, err := s.setupOpen(r); err == nil && open {
+		data.SetupURL = "/setup"
+		incomplete(r.Context())
+	}
+}
+
 func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 	open, err := s.setupOpen(r)
 	if err != nil {

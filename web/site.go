@@ -84,6 +84,8 @@ type pageData struct {
 	Nav         []navItem
 	Path        string
 	Head        headData // feeds, sharing tags, structured data (seo.go)
+	// SearchPage leaves out the header's search box: the page has its own.
+	SearchPage bool
 }
 
 type navItem struct {
@@ -279,6 +281,9 @@ type listPage struct {
 	Page, Pages int
 	PrevURL     string
 	NextURL     string
+	// SetupURL leads an empty site's owner to create the first
+	// administrator, while none exists.
+	SetupURL string
 }
 
 type articlePage struct {
@@ -595,6 +600,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, st *site, page int
 		data.Articles = append(data.Articles, s.view(r.Context(), st, a))
 	}
 	s.attachImages(r.Context(), data.Articles)
+	if base == "/" && total == 0 {
+		s.offerSetup(r, &data)
+	}
 	if page > 1 {
 		data.PrevURL = base
 		if page > 2 {

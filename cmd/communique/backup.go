@@ -14,16 +14,6 @@ import (
 	"communique/storeops"
 )
 
-const backupHelp = `  communique backup FILE
-      Write a consistent snapshot of the site to FILE (a .tar.gz) while it serves: the
-      database (SQLite: a copy of the file; PostgreSQL: every table as JSON lines, read in
-      one transaction), the media folder of a SQLite site, and a manifest with the row
-      count and checksum of every table and file. FILE holds personal data: keep it safe.
-  communique restore FILE [--force]
-      Bring a backup back into an empty store of the same kind (--force replaces a store
-      that has content), then verify every table and file against the manifest and run
-      the store's integrity checks. Stop the server of a SQLite site first.`
-
 func (p *Program) backup(ctx context.Context, args []string) error {
 	fs, sf := p.newFlagSet("backup")
 	rest, err := parseArgs(fs, args)
@@ -53,21 +43,11 @@ func (p *Program) backup(ctx context.Context, args []string) error {
 	}
 	// Written under a temporary name and renamed, so FILE is either the
 	// old one or a whole new backup.
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".backup-*")
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	m, err := storeops.Write(ctx, tmp, src)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), file)
-	}
+	var m *storeops.Manifest
+	err = writeWhole(file, func(w io.Writer) error {
+		m, err = storeops.Write(ctx, w, src)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}

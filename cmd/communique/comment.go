@@ -30,16 +30,6 @@ type commentJSON struct {
 	Text      string    `json:"text"`
 }
 
-func (p *Program) comment(ctx context.Context, action string, args []string) error {
-	switch action {
-	case "list":
-		return p.commentList(ctx, args)
-	case "approve", "unapprove", "spam", "trash", "delete":
-		return p.commentModerate(ctx, action, args)
-	}
-	return usagef("unknown command %q: try 'communique comment list|approve|unapprove|spam|trash|delete'", strings.TrimSpace("comment "+action))
-}
-
 func (p *Program) commentList(ctx context.Context, args []string) error {
 	fs, sf := p.newFlagSet("comment list")
 	status := fs.String("status", "", "pending, approved, spam or trash (default: all)")

@@ -262,7 +262,6 @@ func TestCommentCLIMistakes(t *testing.T) {
 		{"BadID", []string{"comment", "trash", "seven"}, `comment trash: "seven" is not a comment ID`},
 		{"NegativeID", []string{"comment", "spam", "--", "-3"}, `comment spam: "-3" is not a comment ID`},
 		{"UnknownAction", []string{"comment", "publish", "1"}, `unknown command "comment publish"`},
-		{"NoAction", []string{"comment"}, `unknown command "comment"`},
 		{"BadStatus", []string{"comment", "list", "--status", "held"}, `--status must be pending, approved, spam or trash (got "held")`},
 		{"BadPost", []string{"comment", "list", "--post", "-1"}, "--post must be an article id"},
 		{"StrayArgument", []string{"comment", "list", "extra"}, `unexpected argument "extra"`},

@@ -1,21 +1,6 @@
 // Command communique runs a Communiqué news site and manages its store.
-//
-//	communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--smtp URL] [--demo]
-//	communique user create --login L --email E --role R --password-stdin [--display-name N]
-//	communique user app-password --login L --name N
-//	communique post create --title T --author LOGIN [--status publish|draft] [--format markdown|html] [--slug S] [--category C]... [--tag T]... [--date RFC3339] [--page]
-//	communique comment list [--status pending|approved|spam|trash] [--post ID] [--json]
-//	communique comment approve|unapprove|spam|trash|delete ID...
-//	communique settings list
-//	communique settings set KEY VALUE
-//	communique import wordpress FILE.xml [--primary-menu SLUG]
-//	communique export wordpress [--output FILE] [--site-url URL]
-//	communique migrate --to postgres://… [--data DIR]
-//	communique privacy export --email E [--output FILE]
-//	communique privacy erase --email E [--anonymise]
-//	communique backup FILE
-//	communique restore FILE [--force]
-//	communique version
+// Its commands are listed in commands.go; 'communique help' prints them,
+// with every flag of serve, and 'communique COMMAND --help' one of them.
 package main
 
 import (
@@ -28,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -43,7 +29,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	p := &Program{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	p := &Program{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Self: invocation(os.Args[0])}
 	if err := p.Run(ctx, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "communique: "+errorLine(err))
 		os.Exit(exitCode(err))
@@ -67,6 +53,10 @@ type Program struct {
 	Getenv         func(string) string
 	// Ready, when set, receives the server's address once it listens.
 	Ready func(addr string)
+	// Self is how the user started this program, as a hint tells them to
+	// run it again: "communique", or "go run ./cmd/communique" (see
+	// invocation). Empty means "communique".
+	Self string
 	// Timeouts, when set, replace serve's HTTP timeouts (tests shorten
 	// them to watch a slow client being cut off).
 	Timeouts *Timeouts
@@ -99,82 +89,41 @@ func errorLine(err error) string {
 	return strings.Join(strings.Fields(msg), " ")
 }
 
-const usage = `usage:
-  communique serve [--addr 127.0.0.1:8080] [--data ./communique-data] [--db URL] [--theme DIR] [--smtp URL] [--demo]
-  communique user create --login L --email E --role R --password-stdin [--display-name N]
-  communique user app-password --login L --name N
-  communique post create --title T --author LOGIN [--status publish|draft] [--format markdown|html] [--slug S] [--category C]... [--tag T]... [--date RFC3339] [--page]
-  communique comment list [--status pending|approved|spam|trash] [--post ID] [--json]
-  communique comment approve|unapprove|spam|trash|delete ID...
-  communique settings list
-  communique settings set KEY VALUE
-` + wordpressHelp + `
-` + migrateHelp + `
-` + privacyHelp + `
-` + backupHelp + `
-  communique version`
+// invocation is how to run this program again, judged from its path: a
+// binary that go run built lives in .../go-buildNNN/bNNN/exe/ under the
+// temporary directory and is gone when it exits, so its users need go
+// run again.
+func invocation(arg0 string) string {
+	path := strings.ReplaceAll(arg0, `\`, "/") // Windows too
+	if strings.Contains(path, "/go-build") && strings.Contains(path, "/exe/") {
+		return "go run ./cmd/communique"
+	}
+	return "communique"
+}
 
-// Run runs one command.
-func (p *Program) Run(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(p.Stderr, usage)
-		return usagef("no command given (serve, user create, post create, version)")
+func (p *Program) self() string {
+	if p.Self == "" {
+		return "communique"
 	}
-	cmd, rest := args[0], args[1:]
-	sub := func() (string, []string) {
-		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
-			return "", rest
-		}
-		return rest[0], rest[1:]
+	return p.Self
+}
+
+// storeArgs are the store flags a hint repeats so that its command finds
+// the same store: --data when it is not the default, --db never (it may
+// hold a password; COMMUNIQUE_DB users have it in their environment).
+func storeArgs(sf *storeFlags) string {
+	if sf.db == "" && filepath.Clean(sf.data) != "communique-data" {
+		return " --data " + shellQuote(sf.data)
 	}
-	switch cmd {
-	case "serve":
-		return p.serve(ctx, rest)
-	case "migrate":
-		return p.migrateCmd(ctx, rest)
-	case "version", "--version", "-v":
-		fmt.Fprintf(p.Stdout, "communique %s\n", communique.Version)
-		return nil
-	case "user":
-		switch s, r := sub(); s {
-		case "create":
-			return p.userCreate(ctx, r)
-		case "app-password":
-			return p.userAppPassword(ctx, r)
-		default:
-			return usagef("unknown command %q: try 'communique user create' or 'communique user app-password'", strings.TrimSpace("user "+s))
-		}
-	case "post":
-		switch s, r := sub(); s {
-		case "create":
-			return p.postCreate(ctx, r)
-		default:
-			return usagef("unknown command %q: try 'communique post create'", strings.TrimSpace("post "+s))
-		}
-	case "comment":
-		s, r := sub()
-		return p.comment(ctx, s, r)
-	case "settings":
-		s, r := sub()
-		return p.settings(ctx, s, r)
-	case "import":
-		s, r := sub()
-		return p.importCmd(ctx, s, r)
-	case "export":
-		s, r := sub()
-		return p.exportCmd(ctx, s, r)
-	case "privacy":
-		s, r := sub()
-		return p.privacy(ctx, s, r)
-	case "backup":
-		return p.backup(ctx, rest)
-	case "restore":
-		return p.restore(ctx, rest)
-	case "help", "-h", "--help":
-		fmt.Fprintln(p.Stdout, usage)
-		return nil
+	return ""
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@=+,") == "" {
+		return s
 	}
-	return usagef("unknown command %q (serve, user, post, comment, settings, import, export, migrate, privacy, backup, restore, version)", cmd)
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // storeFlags are the flags every command takes to find the store.
@@ -218,7 +167,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, usagef("%s: see 'communique help'", fs.Name())
+				return nil, helpRequest{fs}
 			}
 			return nil, usagef("%s: %v", fs.Name(), err)
 		}

@@ -258,7 +258,6 @@ func TestBadInvocations(t *testing.T) {
 		{"NoArgs", nil, "", "no command given", true},
 		{"UnknownCommand", []string{"publish"}, "", `unknown command "publish"`, true},
 		{"UnknownSubcommand", []string{"post", "delete"}, "", `unknown command "post delete"`, true},
-		{"MissingSubcommand", []string{"user"}, "", `unknown command "user"`, true},
 		{"MissingTitle", post("--author", "reporter"), "body", "--title is required", true},
 		{"MissingAuthor", post("--title", "T"), "body", "--author is required", true},
 		{"UnknownAuthor", post("--title", "T", "--author", "nobody"), "body", `no user with login "nobody"`, false},

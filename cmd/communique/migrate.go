@@ -12,13 +12,6 @@ import (
 	"communique/storeops"
 )
 
-// migrateHelp is the help of the migrate command.
-const migrateHelp = `  communique migrate --to postgres://… [--data DIR]
-      Move the site from its SQLite store to an empty PostgreSQL database, for several
-      nodes: every table with its ids, and the media files of the data folder. Then every
-      table is compared (rows and a checksum) and the command fails on any difference.
-      Stop the site first: what it writes meanwhile is not copied.`
-
 func (p *Program) migrateCmd(ctx context.Context, args []string) error {
 	fs, sf := p.newFlagSet("migrate")
 	to := fs.String("to", "", "the PostgreSQL database to fill: postgres://user:pass@host:5432/db")

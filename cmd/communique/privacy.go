@@ -14,13 +14,6 @@ import (
 	"communique/sqlstore"
 )
 
-const privacyHelp = `  communique privacy export --email E [--output FILE]
-      Print, as JSON, everything the site holds about an email address: comments (with IP
-      addresses, browsers and earlier texts), subscriptions, emails sent to or naming it.
-  communique privacy erase --email E [--anonymise]
-      Delete the address's comments, subscriptions and emails; with --anonymise keep the
-      comments but remove the name, email, website, IP address and browser from them.`
-
 func (p *Program) privacy(ctx context.Context, action string, args []string) error {
 	switch action {
 	case "export", "erase":

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -84,7 +85,8 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	url := "http://" + ln.Addr().String()
 	logger.Info("communique is serving", "url", url, "store", db.Dialect(), "version", communique.Version)
 	if n, err := db.CountUsers(ctx, communique.RoleAdministrator); err == nil && n == 0 {
-		fmt.Fprintf(p.Stderr, "\nNo administrator yet. Open %s/setup to create one, or run:\n  communique user create --login admin --email you@example.com --role administrator --password-stdin\n\n", url)
+		fmt.Fprintf(p.Stderr, "\nNo administrator yet. Open %s/setup to create one, or run:\n  %s user create%s --login admin --email you@example.com --role administrator --password-stdin\n\n",
+			url, p.self(), storeArgs(opt.store))
 	}
 	emailLinks(ctx, db, services.notifier, url, logger)
 	go worker.Run(ctx)
@@ -97,6 +99,15 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 
 // serveFlags parses serve's command line.
 func (p *Program) serveFlags(args []string) (*serveOptions, error) {
+	fs, opt := p.serveFlagSet()
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	return opt, nil
+}
+
+// serveFlagSet is serve's flags, which the overview lists too.
+func (p *Program) serveFlagSet() (*flag.FlagSet, *serveOptions) {
 	fs, sf := p.newFlagSet("serve")
 	opt := &serveOptions{store: sf}
 	fs.StringVar(&opt.addr, "addr", p.env("COMMUNIQUE_ADDR", "127.0.0.1:8080"), "address to listen on")
@@ -114,10 +125,7 @@ func (p *Program) serveFlags(args []string) (*serveOptions, error) {
 	}
 	fs.Var(&opt.replicaDSNs, "db-replica", "PostgreSQL streaming replica URL for anonymous reads: postgres://… (repeatable)")
 	opt.ops = p.opsFlags(fs)
-	if err := parse(fs, args); err != nil {
-		return nil, err
-	}
-	return opt, nil
+	return fs, opt
 }
 
 // addDemoContent fills an empty store with samples. Sample content is

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,20 +13,7 @@ import (
 	"communique/wxr"
 )
 
-// wordpressHelp is the help of the import and export commands.
-const wordpressHelp = `  communique import wordpress FILE.xml [--primary-menu SLUG]
-      Read a WordPress export (Tools > Export, WXR 1.0 to 1.2): authors, categories, tags,
-      posts, pages, comments, menus and media records. Importing the same file again
-      updates what the first import brought in and duplicates nothing.
-  communique export wordpress [--output FILE] [--site-url URL]
-      Write the site as a WordPress export (WXR 1.2) that WordPress's importer reads.
-      The file holds commenters' email and IP addresses: it is a private backup for
-      the site's owner, not for publishing.`
-
-func (p *Program) importCmd(ctx context.Context, what string, args []string) error {
-	if what != "wordpress" {
-		return usagef("unknown command %q: try 'communique import wordpress FILE.xml'", strings.TrimSpace("import "+what))
-	}
+func (p *Program) importCmd(ctx context.Context, args []string) error {
 	fs, sf := p.newFlagSet("import wordpress")
 	menu := fs.String("primary-menu", "", "slug of the imported menu to show as the site's main navigation")
 	rest, err := parseArgs(fs, args)
@@ -58,7 +44,11 @@ func (p *Program) importCmd(ctx context.Context, what string, args []string) err
 	}
 	sum, err := im.Import(ctx, f)
 	bar.done()
-	fmt.Fprint(p.Stdout, sum)
+	// A file refused outright (not an export at all) gets its reason
+	// alone, not a summary of zeros that reads like success.
+	if err == nil || sum.Total() > 0 {
+		fmt.Fprint(p.Stdout, sum)
+	}
 	if err != nil {
 		var werr *wxr.Error
 		where := ""
@@ -81,10 +71,7 @@ func (p *Program) importCmd(ctx context.Context, what string, args []string) err
 	return nil
 }
 
-func (p *Program) exportCmd(ctx context.Context, what string, args []string) error {
-	if what != "wordpress" {
-		return usagef("unknown command %q: try 'communique export wordpress [--output FILE]'", strings.TrimSpace("export "+what))
-	}
+func (p *Program) exportCmd(ctx context.Context, args []string) error {
 	fs, sf := p.newFlagSet("export wordpress")
 	output := fs.String("output", "", "file to write (default: standard output); it holds commenters' emails, keep it private")
 	siteURL := fs.String("site-url", "", "the site's address for links (default: the site_url setting)")
@@ -105,24 +92,11 @@ func (p *Program) exportCmd(ctx context.Context, what string, args []string) err
 		fmt.Fprint(p.Stderr, sum)
 		return nil
 	}
-	// Write beside the target and rename, so a failed export never
-	// leaves half a file under the name asked for; 0600 because the
-	// file holds commenters' addresses.
-	tmp, err := os.CreateTemp(filepath.Dir(*output), "."+filepath.Base(*output)+".*")
-	if err != nil {
-		return fmt.Errorf("export wordpress: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	sum, err := ex.Export(ctx, tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), *output)
-	}
+	var sum wordpress.ExportSummary
+	err = writeWhole(*output, func(w io.Writer) error {
+		sum, err = ex.Export(ctx, w)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("export wordpress: %w", err)
 	}

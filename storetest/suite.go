@@ -29,6 +29,8 @@ func Run(t *testing.T, open Opener) {
 		{"Terms", testTerms},
 		{"TermCounts", testTermCounts},
 		{"TermCountsWordPress", testTermCountsWordPress},
+		{"TermLockOrder", testTermLockOrder},
+		{"TransientRetry", testTransientRetry},
 		{"Pages", testPages},
 		{"Settings", testSettings},
 		{"Secrets", testSecrets},

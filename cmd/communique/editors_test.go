@@ -268,4 +268,3 @@ func recountTerms(t *testing.T, db interface {
 		t.Error("no term counts a published article: the recount proves nothing")
 	}
 }
-

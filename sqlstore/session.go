@@ -197,3 +197,52 @@ func (tx *Tx) saveRevision(ctx context.Context, a *communique.Article, userID in
 	}
 	return nil
 }
+
+// SigninFailures returns the failures since a time that bear on a
+// sign-in of account from ip. It reads through the writer so a failure
+// just recorded counts.
+func (db *People) SigninFailures(ctx context.Context, account, ip string, since time.Time) (communique.SigninFailures, error) {
+	x := db.wr()
+	var f communique.SigninFailures
+	for _, c := range []struct {
+		into  *communique.FailureCount
+		where string
+		args  []any
+	}{
+		{&f.Pair, `login = ? AND ip = ?`, []any{account, ip}},
+		{&f.Address, `ip = ?`, []any{ip}},
+		{&f.Account, `login = ?`, []any{account}},
+	} {
+		err := x.row(ctx, `SELECT COUNT(*), MAX(created_at) FROM login_failures WHERE `+c.where+` AND created_at > ?`,
+			append(c.args, x.t(since))...).Scan(&c.into.N, scanTime{&c.into.Last})
+		if err != nil {
+			return f, fmt.Errorf("sign-in failures: %w", err)
+		}
+	}
+	return f, nil
+}
+
+// RecentSigninFailures lists failures since a time by account and
+// address, the latest first.
+func (db *People) RecentSigninFailures(ctx context.Context, since time.Time, limit int) ([]communique.SigninFailureGroup, error) {
+	x := db.wr()
+	rows, err := x.query(ctx, `SELECT login, ip, COUNT(*), MAX(created_at) FROM login_failures WHERE created_at > ?
+		GROUP BY login, ip ORDER BY MAX(created_at) DESC, login, ip LIMIT ?`, x.t(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("recent sign-in failures: %w", err)
+	}
+	return scanAll(rows, func() (communique.SigninFailureGroup, error) {
+		var g communique.SigninFailureGroup
+		err := rows.Scan(&g.Account, &g.IP, &g.Count, scanTime{&g.Last})
+		return g, err
+	})
+}
+
+// ClearSigninFailures forgets an account's failures from ip, or from
+// every address when ip is "".
+func (db *People) ClearSigninFailures(ctx context.Context, account, ip string) error {
+	if ip == "" {
+		return db.execOne(ctx, `DELETE FROM login_failures WHERE login = ?`, account)
+	}
+	return db.execOne(ctx, `DELETE FROM login_failures WHERE login = ? AND ip = ?`, account, ip)
+}

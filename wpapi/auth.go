@@ -13,13 +13,10 @@ import (
 	"communique/password"
 )
 
-// Sign-in throttling, as in the newsroom: failures over a window, per
-// login and per IP, counted in the store so every node sees them.
-const (
-	throttleWindow   = 15 * time.Minute
-	maxLoginFailures = 5
-	maxIPFailures    = 20
-)
+// signinPolicy throttles sign-ins as the newsroom does, with growing
+// delays per account and address, counted in the store so that every
+// node sees them (see communique.SigninPolicy).
+var signinPolicy = communique.DefaultSigninPolicy
 
 // errBadCredentials says the same whether the login or the password was
 // wrong: the API tells no one which logins exist.
@@ -85,13 +82,15 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 			return user, nil
 		}
 	}
-	byLogin, byIP, err := s.store.CountLoginFailures(ctx, login, ip, s.Now().Add(-throttleWindow))
+	account := communique.SigninAccountKey(user, login)
+	now := s.Now()
+	failures, err := s.store.SigninFailures(ctx, account, ip, now.Add(-signinPolicy.Window))
 	if err != nil {
 		return nil, err
 	}
-	if byLogin >= maxLoginFailures || byIP >= maxIPFailures {
+	if wait := signinPolicy.Wait(failures, now); wait > 0 {
 		return nil, &apiError{Status: http.StatusTooManyRequests, Code: "too_many_login_attempts",
-			Message: "Too many failed sign-in attempts. Please wait 15 minutes and try again."}
+			Message: "Too many failed sign-in attempts from here. Please try again in " + itoa(seconds(wait)) + " seconds."}
 	}
 	var match *communique.AppPassword
 	if len(pw) == password.ApplicationLength {
@@ -113,13 +112,13 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 		}
 	}
 	if match == nil {
-		if err := s.store.RecordLoginFailure(ctx, login, ip); err != nil {
+		if err := s.store.RecordLoginFailure(ctx, account, ip); err != nil {
 			s.logger.Warn("record API sign-in failure", "err", err)
 		}
 		return nil, errBadCredentials
 	}
-	if byLogin > 0 {
-		s.store.ClearLoginFailures(ctx, login)
+	if failures.Pair.N > 0 {
+		s.store.ClearSigninFailures(ctx, account, ip)
 	}
 	s.verified.add(match.Hash, pw)
 	s.used(ctx, match, ip)

@@ -204,6 +204,11 @@ func (db *core) r() q {
 	return q{pool{db.read, db.readStmts, &db.queries, db.ReadRouter}, &db.dialect}
 }
 
+// primary reads from the primary's readers, never a replica: for checks
+// that must see a commit made an instant ago without queueing behind
+// SQLite's one writer.
+func (db *core) primary() q { return q{pool{db.read, nil, &db.queries, nil}, &db.dialect} }
+
 // wr reads through the writer: for checks that must see a commit made an
 // instant ago (flood control, throttling) whatever the readers' snapshot.
 func (db *core) wr() q { return q{pool{db.write, nil, &db.queries, nil}, &db.dialect} }

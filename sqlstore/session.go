@@ -199,25 +199,21 @@ func (tx *Tx) saveRevision(ctx context.Context, a *communique.Article, userID in
 }
 
 // SigninFailures returns the failures since a time that bear on a
-// sign-in of account from ip. It reads through the writer so a failure
-// just recorded counts.
+// sign-in of account from ip, in one query on the primary's readers (not
+// the single SQLite writer, which a sign-in attack keeps busy recording
+// failures): a failure committed an instant ago is already there.
 func (db *People) SigninFailures(ctx context.Context, account, ip string, since time.Time) (communique.SigninFailures, error) {
-	x := db.wr()
+	x := db.primary()
 	var f communique.SigninFailures
-	for _, c := range []struct {
-		into  *communique.FailureCount
-		where string
-		args  []any
-	}{
-		{&f.Pair, `login = ? AND ip = ?`, []any{account, ip}},
-		{&f.Address, `ip = ?`, []any{ip}},
-		{&f.Account, `login = ?`, []any{account}},
-	} {
-		err := x.row(ctx, `SELECT COUNT(*), MAX(created_at) FROM login_failures WHERE `+c.where+` AND created_at > ?`,
-			append(c.args, x.t(since))...).Scan(&c.into.N, scanTime{&c.into.Last})
-		if err != nil {
-			return f, fmt.Errorf("sign-in failures: %w", err)
-		}
+	err := x.row(ctx, `SELECT
+			COALESCE(SUM(CASE WHEN login = ? AND ip = ? THEN 1 ELSE 0 END), 0), MAX(CASE WHEN login = ? AND ip = ? THEN created_at END),
+			COALESCE(SUM(CASE WHEN ip = ? THEN 1 ELSE 0 END), 0), MAX(CASE WHEN ip = ? THEN created_at END),
+			COALESCE(SUM(CASE WHEN login = ? THEN 1 ELSE 0 END), 0), MAX(CASE WHEN login = ? THEN created_at END)
+		FROM login_failures WHERE (login = ? OR ip = ?) AND created_at > ?`,
+		account, ip, account, ip, ip, ip, account, account, account, ip, x.t(since)).Scan(
+		&f.Pair.N, scanTime{&f.Pair.Last}, &f.Address.N, scanTime{&f.Address.Last}, &f.Account.N, scanTime{&f.Account.Last})
+	if err != nil {
+		return f, fmt.Errorf("sign-in failures: %w", err)
 	}
 	return f, nil
 }

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"MediaBlobs", testMediaBlobs},
 		{"Sessions", testSessions},
 		{"LoginFailures", testLoginFailures},
+		{"SigninFailures", testSigninFailures},
 		{"Revisions", testRevisions},
 		{"UserChanges", testUserChanges},
 		{"Search", testSearch},

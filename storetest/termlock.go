@@ -15,7 +15,8 @@ import (
 )
 
 // testTermLockOrder has eight editors publish, edit, unpublish, re-tag
-// and trash articles that share two categories and four tags, all at
+// and trash articles that share two categories and four tags (ten
+// writes each), all at
 // once: no write may fail (PostgreSQL runs them side by side, and used
 // to abort one for a deadlock on the terms' counts), and every stored
 // count must match a recount at the end.
@@ -59,7 +60,7 @@ func testTermLockOrder(t *testing.T, db *sqlstore.DB) {
 		go func() {
 			defer wg.Done()
 			r := rand.New(rand.NewPCG(uint64(e), 7))
-			for i := range 25 {
+			for i := range 10 {
 				st := statuses[r.IntN(len(statuses))]
 				upd := communique.ArticleUpdate{Status: &st, CategoryIDs: subset(r, cats), TagIDs: subset(r, tags),
 					Title: ptr(fmt.Sprintf("Edited by %d, %d", e, i))}

@@ -15,9 +15,8 @@ import (
 )
 
 // testTermLockOrder has eight editors publish, edit, unpublish, re-tag
-// and trash articles that share two categories and four tags (ten
-// writes each), all at
-// once: no write may fail (PostgreSQL runs them side by side, and used
+// and trash articles that share two categories and four tags, ten
+// writes each, all at once: no write may fail (PostgreSQL runs them side by side, and used
 // to abort one for a deadlock on the terms' counts), and every stored
 // count must match a recount at the end.
 func testTermLockOrder(t *testing.T, db *sqlstore.DB) {

@@ -53,7 +53,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ip string)
 func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*communique.User, error) {
 	login = strings.TrimSpace(login)
 	pw = password.NormalizeApplication(pw)
-	var user *communique.User
+	var user, found *communique.User // found: named by the login, whatever their role
 	f := communique.UserFilter{Login: &login, Limit: 2}
 	if strings.Contains(login, "@") {
 		f = communique.UserFilter{Email: &login, Limit: 2}
@@ -63,8 +63,11 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 		if err != nil {
 			return nil, err
 		}
-		if len(users) == 1 && communique.Can(users[0], communique.ActionReadAdmin, nil) {
-			user = users[0]
+		if len(users) == 1 {
+			found = users[0]
+		}
+		if found != nil && communique.Can(found, communique.ActionReadAdmin, nil) {
+			user = found
 		}
 	}
 	var apps []*communique.AppPassword
@@ -82,7 +85,7 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 			return user, nil
 		}
 	}
-	account := communique.SigninAccountKey(user, login)
+	account := communique.SigninAccountKey(found, login)
 	now := s.Now()
 	failures, err := s.store.SigninFailures(ctx, account, ip, now.Add(-signinPolicy.Window))
 	if err != nil {

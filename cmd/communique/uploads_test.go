@@ -235,15 +235,16 @@ func peakMemory(t *testing.T, pid int) int64 {
 }
 
 // gradientPNG is a w×h RGBA PNG that compresses well, as a large image
-// sent to exhaust memory would.
+// sent to exhaust memory would: one row of gradients, repeated.
 func gradientPNG(t *testing.T, w, h int) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		row := img.Pix[y*img.Stride : y*img.Stride+4*w]
-		for x := range w {
-			row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = uint8(x), uint8(y), uint8(x^y), 255-uint8(x/64)
-		}
+	row := img.Pix[:4*w]
+	for x := range w {
+		row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = uint8(x), uint8(x/7), uint8(x/31), 255-uint8(x/64)
+	}
+	for y := 1; y < h; y++ {
+		copy(img.Pix[y*img.Stride:], row)
 	}
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}

@@ -94,17 +94,18 @@ func (s *Server) handleLoginPost(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusTooManyRequests
 		return
 	}
+	// Counted as a failure before the password is checked, and forgiven
+	// after: tries sent at once cannot all pass the throttle while the
+	// first is still being checked.
+	if err := s.store.RecordLoginFailure(ctx, account, ip); err != nil {
+		s.logger.Warn("record sign-in failure", "err", err)
+	}
 	user, ok := s.checkPassword(found, pw)
 	if !ok {
-		if err := s.store.RecordLoginFailure(ctx, account, ip); err != nil {
-			s.logger.Warn("record sign-in failure", "err", err)
-		}
 		data.Error, status = "Unknown login or wrong password.", http.StatusUnauthorized
 		return
 	}
-	if failures.Pair.N > 0 {
-		s.store.ClearSigninFailures(ctx, account, ip)
-	}
+	s.store.ClearSigninFailures(ctx, account, ip)
 	// A new session at every sign-in: a session fixed before sign-in
 	// never becomes a signed-in one.
 	if old, err := r.Cookie(sessionCookie); err == nil {

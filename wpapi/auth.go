@@ -95,6 +95,11 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 		return nil, &apiError{Status: http.StatusTooManyRequests, Code: "too_many_login_attempts",
 			Message: "Too many failed sign-in attempts from here. Please try again in " + itoa(seconds(wait)) + " seconds."}
 	}
+	// Counted as a failure before the check, and forgiven after: tries
+	// sent at once cannot all pass the throttle during one argon2 check.
+	if err := s.store.RecordLoginFailure(ctx, account, ip); err != nil {
+		s.logger.Warn("record API sign-in failure", "err", err)
+	}
 	var match *communique.AppPassword
 	if len(pw) == password.ApplicationLength {
 		// A check costs argon2: a few per IP, a few at a time.
@@ -115,14 +120,9 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 		}
 	}
 	if match == nil {
-		if err := s.store.RecordLoginFailure(ctx, account, ip); err != nil {
-			s.logger.Warn("record API sign-in failure", "err", err)
-		}
 		return nil, errBadCredentials
 	}
-	if failures.Pair.N > 0 {
-		s.store.ClearSigninFailures(ctx, account, ip)
-	}
+	s.store.ClearSigninFailures(ctx, account, ip)
 	s.verified.add(match.Hash, pw)
 	s.used(ctx, match, ip)
 	return user, nil

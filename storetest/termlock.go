@@ -15,7 +15,7 @@ import (
 )
 
 // testTermLockOrder has eight editors publish, edit, unpublish, re-tag
-// and trash articles that share two categories and four tags, ten
+// and trash articles that share two categories and four tags, six
 // writes each, all at once: no write may fail (PostgreSQL runs them side by side, and used
 // to abort one for a deadlock on the terms' counts), and every stored
 // count must match a recount at the end.
@@ -33,7 +33,7 @@ func testTermLockOrder(t *testing.T, db *sqlstore.DB) {
 	}
 	cats, tags := terms[:2], terms[2:]
 	var articles []int64
-	for i := range 16 {
+	for i := range 8 {
 		a := &communique.Article{Title: fmt.Sprintf("Shared story %d", i), Source: "Words.", AuthorID: author.ID, Status: communique.StatusPublished}
 		if err := svc.Create(ctx, newsroom.System, a, cats, tags); err != nil {
 			t.Fatal(err)
@@ -59,7 +59,7 @@ func testTermLockOrder(t *testing.T, db *sqlstore.DB) {
 		go func() {
 			defer wg.Done()
 			r := rand.New(rand.NewPCG(uint64(e), 7))
-			for i := range 10 {
+			for i := range 6 {
 				st := statuses[r.IntN(len(statuses))]
 				upd := communique.ArticleUpdate{Status: &st, CategoryIDs: subset(r, cats), TagIDs: subset(r, tags),
 					Title: ptr(fmt.Sprintf("Edited by %d, %d", e, i))}

@@ -15,6 +15,11 @@ const (
 	EINVALID      = "invalid"
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
+	// ETOOLARGE: the request asks for more than the site ever gives
+	// (an image that needs more memory than the whole budget).
+	ETOOLARGE = "too_large"
+	// EBUSY: not now; the same request may succeed a little later.
+	EBUSY = "busy"
 )
 
 // Error is an application error whose Message is safe to show to users.

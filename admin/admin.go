@@ -45,6 +45,7 @@ type Store interface {
 	communique.SettingService
 	communique.CommentStore
 	communique.SessionService
+	communique.SigninThrottleService
 	communique.RevisionService
 	communique.MediaService
 	communique.AppPasswordService
@@ -114,7 +115,7 @@ const (
 
 var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit",
 	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
-	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm"}
+	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins"}
 
 // New parses the admin templates and loads its secret.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -232,6 +233,8 @@ func (s *Server) Handler() http.Handler {
 	auth("GET /admin/privacy", s.handlePrivacy)
 	auth("POST /admin/privacy/export", s.handlePrivacyExport)
 	auth("POST /admin/privacy/erase", s.handlePrivacyErase)
+	auth("GET /admin/signins", s.handleSignins)
+	auth("POST /admin/signins/clear", s.handleSigninsClear)
 	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, nil, communique.Errorf(communique.ENOTFOUND, "There is no such page in the newsroom."))
 	})
@@ -408,6 +411,7 @@ var flashes = map[string]string{
 	"retried": "The message is queued again.", "revoked": "Application password revoked.", "reset": "Your password was changed. Sign in with the new one.",
 	"emailsent":    "Saved. Open the link we sent to the new address to confirm it; until then your address stays as it was.",
 	"emailchanged": "Your email address was changed.",
+	"cleared":      "The sign-in throttle is cleared.",
 }
 
 // render answers with a page; one that fails to render is logged and

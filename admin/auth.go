@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,12 +12,9 @@ import (
 	"communique/password"
 )
 
-// Sign-in throttling: failures counted over a window, per login and per IP.
-const (
-	throttleWindow   = 15 * time.Minute
-	maxLoginFailures = 5
-	maxIPFailures    = 20
-)
+// signinPolicy throttles sign-ins with growing delays (see
+// communique.SigninPolicy); the REST API applies the same.
+var signinPolicy = communique.DefaultSigninPolicy
 
 type loginPage struct {
 	base
@@ -81,23 +79,34 @@ func (s *Server) handleLoginPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := clientIP(r)
-	byLogin, byIP, err := s.store.CountLoginFailures(ctx, login, ip, s.Now().Add(-throttleWindow))
+	found := s.findSigninUser(ctx, login)
+	account := communique.SigninAccountKey(found, login)
+	now := s.Now()
+	failures, err := s.store.SigninFailures(ctx, account, ip, now.Add(-signinPolicy.Window))
 	if err != nil {
 		status = 0
 		s.fail(w, r, nil, err)
 		return
 	}
-	if byLogin >= maxLoginFailures || byIP >= maxIPFailures {
-		data.Error, status = "Too many failed sign-in attempts. Please wait 15 minutes and try again.", http.StatusTooManyRequests
+	if wait := signinPolicy.Wait(failures, now); wait > 0 {
+		secs := int(wait.Round(time.Second).Seconds()) + 1
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		data.Error = "Too many failed sign-in attempts from here. Please wait " + waitText(secs) + ", then try again."
+		status = http.StatusTooManyRequests
 		return
 	}
-	user, ok := s.checkPassword(ctx, login, pw)
+	// Counted as a failure before the password is checked, and forgiven
+	// after: tries sent at once cannot all pass the throttle while the
+	// first is still being checked.
+	if err := s.store.RecordLoginFailure(ctx, account, ip); err != nil {
+		s.logger.Warn("record sign-in failure", "err", err)
+	}
+	user, ok := s.checkPassword(found, pw)
 	if !ok {
-		s.store.RecordLoginFailure(ctx, login, ip)
 		data.Error, status = "Unknown login or wrong password.", http.StatusUnauthorized
 		return
 	}
-	s.store.ClearLoginFailures(ctx, login)
+	s.store.ClearSigninFailures(ctx, account, ip)
 	// A new session at every sign-in: a session fixed before sign-in
 	// never becomes a signed-in one.
 	if old, err := r.Cookie(sessionCookie); err == nil {
@@ -125,17 +134,30 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user *comm
 	return nil
 }
 
-// checkPassword finds the user by login (or email) and checks the
-// password, taking the same time whether or not the user exists.
-func (s *Server) checkPassword(ctx context.Context, login, pw string) (*communique.User, bool) {
-	var user *communique.User
+// findSigninUser finds the user a sign-in names by login or email; nil
+// when none does.
+func (s *Server) findSigninUser(ctx context.Context, login string) *communique.User {
 	f := communique.UserFilter{Login: &login}
 	if strings.Contains(login, "@") {
 		f = communique.UserFilter{Email: &login}
 	}
 	if users, err := s.store.FindUsers(ctx, f); err == nil && len(users) == 1 {
-		user = users[0]
+		return users[0]
 	}
+	return nil
+}
+
+// waitText says a wait in words: "12 seconds", "3 minutes".
+func waitText(secs int) string {
+	if secs < 120 {
+		return strconv.Itoa(secs) + " seconds"
+	}
+	return strconv.Itoa((secs+59)/60) + " minutes"
+}
+
+// checkPassword checks the password of the user a sign-in found,
+// taking the same time whether or not there is one.
+func (s *Server) checkPassword(user *communique.User, pw string) (*communique.User, bool) {
 	hash := password.Dummy
 	if user != nil && user.PasswordHash != "" {
 		hash = user.PasswordHash

@@ -42,11 +42,15 @@ var passwordHash = sync.OnceValues(func() (string, error) { return password.Hash
 type clock struct {
 	mu     sync.Mutex
 	offset time.Duration
+	stop   time.Time // when set, the time stands still there
 }
 
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.stop.IsZero() {
+		return c.stop.Add(c.offset)
+	}
 	return time.Now().Add(c.offset)
 }
 
@@ -54,6 +58,14 @@ func (c *clock) Now() time.Time {
 func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.offset += d
+	c.mu.Unlock()
+}
+
+// Stop makes the time stand still, but for Advance: for tests of waits
+// that a slow machine must not shorten.
+func (c *clock) Stop() {
+	c.mu.Lock()
+	c.stop = time.Now()
 	c.mu.Unlock()
 }
 

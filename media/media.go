@@ -16,6 +16,7 @@ package media
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -34,6 +35,7 @@ var (
 	ErrNotImage      = errors.New("media: not a JPEG, PNG, GIF or WebP image")
 	ErrCorrupt       = errors.New("media: image data is damaged or incomplete")
 	ErrUnsupported   = errors.New("media: animated WebP is not supported")
+	ErrTooManyFrames = errors.New("media: animation has too many frames for its size")
 	ErrBadName       = errors.New("media: file name with a path or control characters")
 )
 
@@ -45,13 +47,22 @@ type Limits struct {
 	// from the header, before decoding, so a decompression bomb costs
 	// nothing.
 	MaxPixels int64
+	// MaxFramePixels bounds an animation: its frames × the canvas's
+	// width × height, which is what a reader's browser paints, checked
+	// before anything is kept. A small GIF can hold hundreds of large
+	// frames.
+	MaxFramePixels int64
+	// Budget, when set, is shared by every upload of the process and
+	// bounds the memory and processors decoding takes (see Budget).
+	Budget *Budget
 }
 
 // Default limits: a camera's full-size JPEG fits, a 40-megapixel image
 // decodes in about 160 MB.
 const (
-	DefaultMaxBytes  = 20 << 20
-	DefaultMaxPixels = 40_000_000
+	DefaultMaxBytes       = 20 << 20
+	DefaultMaxPixels      = 40_000_000
+	DefaultMaxFramePixels = 100_000_000
 )
 
 func (l Limits) withDefaults() Limits {
@@ -60,6 +71,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxPixels <= 0 {
 		l.MaxPixels = DefaultMaxPixels
+	}
+	if l.MaxFramePixels <= 0 {
+		l.MaxFramePixels = DefaultMaxFramePixels
 	}
 	return l
 }
@@ -139,6 +153,12 @@ type Variant struct {
 // name is the file name the uploader gave; a name with a path or control
 // characters is refused (ErrBadName), since no browser sends one.
 func Process(r io.Reader, name string, lim Limits) (*Image, error) {
+	return ProcessContext(context.Background(), r, name, lim)
+}
+
+// ProcessContext is Process, waiting for room in lim.Budget at most
+// until ctx ends.
+func ProcessContext(ctx context.Context, r io.Reader, name string, lim Limits) (*Image, error) {
 	lim = lim.withDefaults()
 	clean, err := CleanFilename(name)
 	if err != nil {
@@ -168,8 +188,23 @@ func Process(r io.Reader, name string, lim Limits) (*Image, error) {
 	if int64(cfg.Width)*int64(cfg.Height) > lim.MaxPixels {
 		return nil, fmt.Errorf("%w: %d×%d", ErrTooManyPixels, cfg.Width, cfg.Height)
 	}
+	release, err := lim.Budget.acquire(ctx, decodeCost(format, cfg, data))
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if err := decode(img, format, data, lim); err != nil {
+		return nil, err
+	}
+	return img, nil
+}
 
+// decode decodes data, keeps it without metadata in img and makes the
+// renditions.
+func decode(img *Image, format Format, data []byte, lim Limits) error {
 	var decoded image.Image
+	var err error
+
 	switch format {
 	case JPEG:
 		decoded, err = jpeg.Decode(bytes.NewReader(data))
@@ -195,8 +230,13 @@ func Process(r io.Reader, name string, lim Limits) (*Image, error) {
 	case GIF:
 		// Keep every frame as it came (an animation stays animated); the
 		// renditions show the first.
-		if img.Data, err = cleanGIF(data); err != nil {
+		var frames int
+		var canvas int64
+		if img.Data, frames, canvas, err = cleanGIF(data); err != nil {
 			break
+		}
+		if int64(frames)*canvas > lim.MaxFramePixels {
+			return fmt.Errorf("%w: %d frames of %d pixels", ErrTooManyFrames, frames, canvas)
 		}
 		decoded, err = gif.Decode(bytes.NewReader(img.Data))
 	case WebP:
@@ -205,20 +245,20 @@ func Process(r io.Reader, name string, lim Limits) (*Image, error) {
 			break
 		}
 		if animated {
-			return nil, ErrUnsupported
+			return ErrUnsupported
 		}
 		decoded, err = webp.Decode(bytes.NewReader(img.Data))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	b := decoded.Bounds()
 	img.Width, img.Height = b.Dx(), b.Dy()
 	img.Variants, err = variants(decoded, format)
 	if err != nil {
-		return nil, fmt.Errorf("media: renditions: %w", err)
+		return fmt.Errorf("media: renditions: %w", err)
 	}
-	return img, nil
+	return nil
 }
 
 // Sniff tells the format from the first bytes of a file. Only the four

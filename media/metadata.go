@@ -88,42 +88,86 @@ func orient(src image.Image, o int) image.Image {
 	if o >= 5 {
 		dw, dh = h, w
 	}
-	rgba := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(rgba, rgba.Rect, src, b.Min, draw.Src)
+	// One source row at a time into a small buffer (draw.Draw converts
+	// from the decoder's type), each pixel to its turned place: the only
+	// full-size copy is the result.
+	row := image.NewRGBA(image.Rect(0, 0, w, 1))
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	for dy := 0; dy < dh; dy++ {
-		for dx := 0; dx < dw; dx++ {
-			var sx, sy int
+	for sy := range h {
+		draw.Draw(row, row.Rect, src, image.Pt(b.Min.X, b.Min.Y+sy), draw.Src)
+		for sx := range w {
+			var dx, dy int
 			switch o {
 			case 2:
-				sx, sy = w-1-dx, dy
+				dx, dy = w-1-sx, sy
 			case 3:
-				sx, sy = w-1-dx, h-1-dy
+				dx, dy = w-1-sx, h-1-sy
 			case 4:
-				sx, sy = dx, h-1-dy
+				dx, dy = sx, h-1-sy
 			case 5:
-				sx, sy = dy, dx
+				dx, dy = sy, sx
 			case 6:
-				sx, sy = dy, h-1-dx
+				dx, dy = h-1-sy, sx
 			case 7:
-				sx, sy = w-1-dy, h-1-dx
+				dx, dy = h-1-sy, w-1-sx
 			case 8:
-				sx, sy = w-1-dy, dx
+				dx, dy = sy, w-1-sx
 			}
-			si, di := rgba.PixOffset(sx, sy), dst.PixOffset(dx, dy)
-			copy(dst.Pix[di:di+4], rgba.Pix[si:si+4])
+			di := dst.PixOffset(dx, dy)
+			copy(dst.Pix[di:di+4], row.Pix[4*sx:4*sx+4])
 		}
 	}
 	return dst
+}
+
+// jpegBytesPerPixel is what a JPEG's decoded pixel takes: its components'
+// sampling factors from the frame header (4:2:0, as cameras write, is
+// 1.5 bytes a pixel; 4:4:4 is 3); 3 when the header cannot be read.
+func jpegBytesPerPixel(b []byte) float64 {
+	for i := 2; i+4 <= len(b); {
+		if b[i] != 0xFF {
+			return 3
+		}
+		marker, n := b[i+1], int(binary.BigEndian.Uint16(b[i+2:]))
+		if marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC {
+			seg := b[i+4 : min(len(b), i+2+n)]
+			if len(seg) < 6 || len(seg) < 6+3*int(seg[5]) {
+				return 3
+			}
+			comps := seg[6 : 6+3*int(seg[5])]
+			var hmax, vmax, sum float64
+			for c := 0; c < len(comps); c += 3 {
+				hmax, vmax = max(hmax, float64(comps[c+1]>>4)), max(vmax, float64(comps[c+1]&15))
+			}
+			if hmax == 0 || vmax == 0 {
+				return 3
+			}
+			for c := 0; c < len(comps); c += 3 {
+				sum += float64(comps[c+1]>>4) * float64(comps[c+1]&15) / (hmax * vmax)
+			}
+			return max(sum, 1)
+		}
+		i += 2 + n
+	}
+	return 3
 }
 
 // cleanGIF rewrites a GIF keeping its header, palettes, frames, frame
 // timing and the looping block, and dropping comments, other application
 // blocks (XMP lives there) and anything after the trailer. A stream cut
 // between two blocks gets its trailer; one cut inside a block is refused.
-func cleanGIF(b []byte) ([]byte, error) {
+// It also returns the number of frames and the canvas's area.
+func cleanGIF(b []byte) (out []byte, frames int, canvas int64, err error) {
+	out, frames, err = cleanGIFBlocks(b)
+	if err == nil {
+		canvas = int64(binary.LittleEndian.Uint16(b[6:])) * int64(binary.LittleEndian.Uint16(b[8:]))
+	}
+	return out, frames, canvas, err
+}
+
+func cleanGIFBlocks(b []byte) ([]byte, int, error) {
 	if len(b) < 13 {
-		return nil, errContainer
+		return nil, 0, errContainer
 	}
 	out := make([]byte, 0, len(b))
 	screenW, screenH := int(binary.LittleEndian.Uint16(b[6:])), int(binary.LittleEndian.Uint16(b[8:]))
@@ -132,7 +176,7 @@ func cleanGIF(b []byte) ([]byte, error) {
 		i += 3 << ((b[10] & 7) + 1)
 	}
 	if i > len(b) {
-		return nil, errContainer
+		return nil, 0, errContainer
 	}
 	out = append(out, b[:i]...)
 	// subBlocks returns the end of a run of data sub-blocks starting at j.
@@ -153,24 +197,24 @@ func cleanGIF(b []byte) ([]byte, error) {
 	for {
 		if i >= len(b) {
 			if frames == 0 {
-				return nil, errContainer
+				return nil, 0, errContainer
 			}
-			return append(out, 0x3B), nil
+			return append(out, 0x3B), frames, nil
 		}
 		switch b[i] {
 		case 0x3B:
 			if frames == 0 {
-				return nil, errContainer
+				return nil, 0, errContainer
 			}
-			return append(out, 0x3B), nil
+			return append(out, 0x3B), frames, nil
 		case 0x21:
 			if i+2 > len(b) {
-				return nil, errContainer
+				return nil, 0, errContainer
 			}
 			label := b[i+1]
 			end, err := subBlocks(i + 2)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			keep := label == 0xF9 // graphic control: delays, disposal, transparency
 			if label == 0xFF && i+3+11 <= end {
@@ -183,13 +227,13 @@ func cleanGIF(b []byte) ([]byte, error) {
 			i = end
 		case 0x2C:
 			if i+10 > len(b) {
-				return nil, errContainer
+				return nil, 0, errContainer
 			}
 			d := b[i+1 : i+10]
 			left, top := int(binary.LittleEndian.Uint16(d[0:])), int(binary.LittleEndian.Uint16(d[2:]))
 			w, h := int(binary.LittleEndian.Uint16(d[4:])), int(binary.LittleEndian.Uint16(d[6:]))
 			if left+w > screenW || top+h > screenH {
-				return nil, errContainer
+				return nil, 0, errContainer
 			}
 			j := i + 10
 			if d[8]&0x80 != 0 {
@@ -198,13 +242,13 @@ func cleanGIF(b []byte) ([]byte, error) {
 			j++ // LZW minimum code size
 			end, err := subBlocks(j)
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			out = append(out, b[i:end]...)
 			i = end
 			frames++
 		default:
-			return nil, errContainer
+			return nil, 0, errContainer
 		}
 	}
 }

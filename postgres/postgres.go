@@ -31,7 +31,16 @@ var Dialect = sqlstore.Dialect{
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"
 	},
-	Time: func(t time.Time) any { return t.UTC() },
+	// 40P01 deadlock_detected, 40001 serialization_failure: the
+	// transaction was chosen to give way and may be run again.
+	IsTransient: func(err error) bool {
+		var e *pgconn.PgError
+		return errors.As(err, &e) && (e.Code == "40P01" || e.Code == "40001")
+	},
+	// NO KEY: the lock an UPDATE of a non-key column takes, so it does
+	// not wait for foreign keys' KEY SHARE locks on the same rows.
+	LockForUpdate: " FOR NO KEY UPDATE",
+	Time:          func(t time.Time) any { return t.UTC() },
 	// One lock id for all nodes: the first to start migrates, the others
 	// wait and then find nothing left to do.
 	MigrationLock:       `SELECT pg_advisory_xact_lock(7012026)`,

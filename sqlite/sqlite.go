@@ -35,6 +35,12 @@ var Dialect = sqlstore.Dialect{
 		var e *sqlite.Error
 		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 	},
+	// SQLITE_BUSY and its extended codes: another process held the file
+	// for longer than busy_timeout.
+	IsTransient: func(err error) bool {
+		var e *sqlite.Error
+		return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
+	},
 	Time:                func(t time.Time) any { return t.UTC().Format(sqlstore.TimeText) },
 	Greatest:            "MAX",
 	PrepareStatements:   true,

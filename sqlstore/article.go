@@ -372,7 +372,16 @@ func (db *Articles) FindArticleBySlugHistory(ctx context.Context, slug string) (
 // InsertArticle stores a new article as the article service prepared it
 // (rendered, validated, dated), settling its slug and adding its terms
 // and first revision in the same transaction.
+// A transaction the database aborts for a deadlock is run again.
 func (db *Articles) InsertArticle(ctx context.Context, a *communique.Article, save communique.ArticleSave) error {
+	orig := *a
+	return db.retry(ctx, func() error {
+		*a = orig
+		return db.insertArticle(ctx, a, save)
+	})
+}
+
+func (db *Articles) insertArticle(ctx context.Context, a *communique.Article, save communique.ArticleSave) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -380,6 +389,9 @@ func (db *Articles) InsertArticle(ctx context.Context, a *communique.Article, sa
 	defer tx.Rollback()
 	if err := tx.settleSlug(ctx, a, save.Slug); err != nil {
 		return err
+	}
+	if err := tx.lockArticleTerms(ctx, 0, savedTerms(save)...); err != nil {
+		return fmt.Errorf("lock terms: %w", err)
 	}
 	w := tx.w()
 	err = w.row(ctx, `INSERT INTO articles (type, title, slug, format, source, html, excerpt, summary, author_id, status,
@@ -504,8 +516,17 @@ func (tx *Tx) setTerms(ctx context.Context, articleID int64, taxonomy string, id
 }
 
 // SaveArticle stores an existing article as the article service prepared
-// it. A changed slug is remembered so the old URL can redirect. ENOTFOUND.
+// it. A changed slug is remembered so the old URL can redirect. A
+// transaction the database aborts for a deadlock is run again. ENOTFOUND.
 func (db *Articles) SaveArticle(ctx context.Context, a *communique.Article, save communique.ArticleSave) error {
+	orig := *a
+	return db.retry(ctx, func() error {
+		*a = orig
+		return db.saveArticle(ctx, a, save)
+	})
+}
+
+func (db *Articles) saveArticle(ctx context.Context, a *communique.Article, save communique.ArticleSave) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -517,6 +538,10 @@ func (db *Articles) SaveArticle(ctx context.Context, a *communique.Article, save
 	}
 	if err := tx.settleSlug(ctx, a, save.Slug); err != nil {
 		return err
+	}
+	// Before the row changes: a change of status recounts the terms.
+	if err := tx.lockArticleTerms(ctx, a.ID, savedTerms(save)...); err != nil {
+		return fmt.Errorf("lock terms: %w", err)
 	}
 	w := tx.w()
 	_, err = w.exec(ctx, `UPDATE articles SET title = ?, slug = ?, format = ?, source = ?, html = ?, excerpt = ?, summary = ?,
@@ -553,13 +578,31 @@ func (tx *Tx) rememberSlug(ctx context.Context, id int64, oldSlug, newSlug strin
 	return nil
 }
 
+// savedTerms returns the term ids a save gives an article.
+func savedTerms(save communique.ArticleSave) [][]int64 {
+	var ids [][]int64
+	for _, p := range []*[]int64{save.CategoryIDs, save.TagIDs} {
+		if p != nil {
+			ids = append(ids, *p)
+		}
+	}
+	return ids
+}
+
 // DeleteArticle removes an article, its terms and slug history.
 func (db *Articles) DeleteArticle(ctx context.Context, id int64) error {
+	return db.retry(ctx, func() error { return db.deleteArticle(ctx, id) })
+}
+
+func (db *Articles) deleteArticle(ctx context.Context, id int64) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := tx.lockArticleTerms(ctx, id); err != nil {
+		return fmt.Errorf("lock terms: %w", err)
+	}
 	res, err := tx.w().exec(ctx, `DELETE FROM articles WHERE id = ?`, id)
 	if err != nil {
 		return db.wrap(err, "Article")

@@ -38,6 +38,14 @@ type Dialect struct {
 	// holding it: rare check-then-insert rules (the first administrator)
 	// need it where several writers run at once.
 	SerializeLock string
+	// IsTransient reports whether err aborted a transaction that may
+	// simply be run again: a deadlock or a serialization failure
+	// (PostgreSQL), a busy database (SQLite).
+	IsTransient func(error) bool
+	// LockForUpdate ends a SELECT that locks rows about to be updated
+	// (" FOR NO KEY UPDATE"); empty where one writer at a time already
+	// holds the whole database (SQLite).
+	LockForUpdate string
 	// CaseInsensitiveLike is the operator for case-insensitive LIKE.
 	CaseInsensitiveLike string
 	// PrepareStatements keeps statements prepared once per query text.
@@ -70,6 +78,10 @@ type core struct {
 	readStmts  *stmtCache
 	queries    atomic.Int64
 	rateChecks atomic.Int64 // RateLimit calls, to prune old windows now and then
+
+	// Retries counts transactions run again after the database aborted
+	// them for a deadlock or a serialization failure.
+	Retries atomic.Int64
 
 	// Now is the clock; tests replace it to fix time.
 	Now func() time.Time
@@ -191,6 +203,11 @@ type q struct {
 func (db *core) r() q {
 	return q{pool{db.read, db.readStmts, &db.queries, db.ReadRouter}, &db.dialect}
 }
+
+// primary reads from the primary's readers, never a replica: for checks
+// that must see a commit made an instant ago without queueing behind
+// SQLite's one writer.
+func (db *core) primary() q { return q{pool{db.read, nil, &db.queries, nil}, &db.dialect} }
 
 // wr reads through the writer: for checks that must see a commit made an
 // instant ago (flood control, throttling) whatever the readers' snapshot.

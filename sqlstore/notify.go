@@ -611,12 +611,25 @@ func truncateText(s string, n int) string {
 // one UPDATE that flips an article is the only one that returns it, even
 // with several nodes.
 func (db *Articles) PublishDueIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := db.retry(ctx, func() (err error) {
+		ids, err = db.publishDueIDs(ctx)
+		return err
+	})
+	return ids, err
+}
+
+func (db *Articles) publishDueIDs(ctx context.Context) ([]int64, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
 	w := tx.w()
+	if err := tx.lockTerms(ctx, `id IN (SELECT x.term_id FROM article_terms x JOIN articles a ON a.id = x.article_id
+		WHERE a.status = 'scheduled' AND a.published_at <= ?)`, w.t(tx.now)); err != nil {
+		return nil, fmt.Errorf("publish due: lock terms: %w", err)
+	}
 	rows, err := w.query(ctx, `UPDATE articles SET status = 'published', modified_at = ?
 		WHERE status = 'scheduled' AND published_at <= ? RETURNING id`, w.t(tx.now), w.t(tx.now))
 	if err != nil {

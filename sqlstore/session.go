@@ -197,3 +197,48 @@ func (tx *Tx) saveRevision(ctx context.Context, a *communique.Article, userID in
 	}
 	return nil
 }
+
+// SigninFailures returns the failures since a time that bear on a
+// sign-in of account from ip, in one query on the primary's readers (not
+// the single SQLite writer, which a sign-in attack keeps busy recording
+// failures): a failure committed an instant ago is already there.
+func (db *People) SigninFailures(ctx context.Context, account, ip string, since time.Time) (communique.SigninFailures, error) {
+	x := db.primary()
+	var f communique.SigninFailures
+	err := x.row(ctx, `SELECT
+			COALESCE(SUM(CASE WHEN login = ? AND ip = ? THEN 1 ELSE 0 END), 0), MAX(CASE WHEN login = ? AND ip = ? THEN created_at END),
+			COALESCE(SUM(CASE WHEN ip = ? THEN 1 ELSE 0 END), 0), MAX(CASE WHEN ip = ? THEN created_at END),
+			COALESCE(SUM(CASE WHEN login = ? THEN 1 ELSE 0 END), 0), MAX(CASE WHEN login = ? THEN created_at END)
+		FROM login_failures WHERE (login = ? OR ip = ?) AND created_at > ?`,
+		account, ip, account, ip, ip, ip, account, account, account, ip, x.t(since)).Scan(
+		&f.Pair.N, scanTime{&f.Pair.Last}, &f.Address.N, scanTime{&f.Address.Last}, &f.Account.N, scanTime{&f.Account.Last})
+	if err != nil {
+		return f, fmt.Errorf("sign-in failures: %w", err)
+	}
+	return f, nil
+}
+
+// RecentSigninFailures lists failures since a time by account and
+// address, the latest first.
+func (db *People) RecentSigninFailures(ctx context.Context, since time.Time, limit int) ([]communique.SigninFailureGroup, error) {
+	x := db.wr()
+	rows, err := x.query(ctx, `SELECT login, ip, COUNT(*), MAX(created_at) FROM login_failures WHERE created_at > ?
+		GROUP BY login, ip ORDER BY MAX(created_at) DESC, login, ip LIMIT ?`, x.t(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("recent sign-in failures: %w", err)
+	}
+	return scanAll(rows, func() (communique.SigninFailureGroup, error) {
+		var g communique.SigninFailureGroup
+		err := rows.Scan(&g.Account, &g.IP, &g.Count, scanTime{&g.Last})
+		return g, err
+	})
+}
+
+// ClearSigninFailures forgets an account's failures from ip, or from
+// every address when ip is "".
+func (db *People) ClearSigninFailures(ctx context.Context, account, ip string) error {
+	if ip == "" {
+		return db.execOne(ctx, `DELETE FROM login_failures WHERE login = ?`, account)
+	}
+	return db.execOne(ctx, `DELETE FROM login_failures WHERE login = ? AND ip = ?`, account, ip)
+}

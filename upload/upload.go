@@ -48,7 +48,14 @@ func (l *Library) Image(ctx context.Context, r io.Reader, name string, f Fields)
 	if l.Storage == nil {
 		return nil, errors.New("upload: no media storage configured")
 	}
-	img, err := media.Process(r, name, l.limits())
+	// Counted before the body is read: one person's uploads in flight
+	// are bounded, whatever they send.
+	leave, err := l.Limits.Budget.Enter(f.UploaderID)
+	if err != nil {
+		return nil, l.Refusal(err)
+	}
+	defer leave()
+	img, err := media.ProcessContext(ctx, r, name, l.limits())
 	if err != nil {
 		return nil, l.Refusal(err)
 	}
@@ -116,6 +123,9 @@ func (l *Library) limits() media.Limits {
 	if lim.MaxPixels <= 0 {
 		lim.MaxPixels = media.DefaultMaxPixels
 	}
+	if lim.MaxFramePixels <= 0 {
+		lim.MaxFramePixels = media.DefaultMaxFramePixels
+	}
 	return lim
 }
 
@@ -134,6 +144,14 @@ func (l *Library) Refusal(err error) error {
 		return communique.Errorf(communique.EINVALID, "The image could not be read: the file is damaged or incomplete. Nothing was stored.")
 	case errors.Is(err, media.ErrUnsupported):
 		return communique.Errorf(communique.EINVALID, "Animated WebP images are not supported; upload a GIF or a still image. Nothing was stored.")
+	case errors.Is(err, media.ErrTooManyFrames):
+		return communique.Errorf(communique.EINVALID, "The animation has too many frames for its size: frames × width × height may be at most %d million pixels. Use fewer frames or a smaller image. Nothing was stored.", lim.MaxFramePixels/1_000_000)
+	case errors.Is(err, media.ErrOverBudget):
+		return communique.Errorf(communique.ETOOLARGE, "The image has too many pixels to be processed on this site (at most about %d MiB decoded); make it smaller and upload it again. Nothing was stored.", lim.Budget.Size()>>20)
+	case errors.Is(err, media.ErrBusy):
+		return communique.Errorf(communique.EBUSY, "The site is busy processing other images; try again in a minute. Nothing was stored.")
+	case errors.Is(err, media.ErrTooManyUploads):
+		return communique.Errorf(communique.EBUSY, "You already have %d uploads in progress; wait until they finish, then try again. Nothing was stored.", lim.Budget.PerUploader())
 	case errors.Is(err, media.ErrBadName):
 		return communique.Errorf(communique.EINVALID, "The file name contains a folder path or control characters; rename the file and try again. Nothing was stored.")
 	}

@@ -13,13 +13,10 @@ import (
 	"communique/password"
 )
 
-// Sign-in throttling, as in the newsroom: failures over a window, per
-// login and per IP, counted in the store so every node sees them.
-const (
-	throttleWindow   = 15 * time.Minute
-	maxLoginFailures = 5
-	maxIPFailures    = 20
-)
+// signinPolicy throttles sign-ins as the newsroom does, with growing
+// delays per account and address, counted in the store so that every
+// node sees them (see communique.SigninPolicy).
+var signinPolicy = communique.DefaultSigninPolicy
 
 // errBadCredentials says the same whether the login or the password was
 // wrong: the API tells no one which logins exist.
@@ -56,7 +53,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ip string)
 func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*communique.User, error) {
 	login = strings.TrimSpace(login)
 	pw = password.NormalizeApplication(pw)
-	var user *communique.User
+	var user, found *communique.User // found: named by the login, whatever their role
 	f := communique.UserFilter{Login: &login, Limit: 2}
 	if strings.Contains(login, "@") {
 		f = communique.UserFilter{Email: &login, Limit: 2}
@@ -66,8 +63,11 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 		if err != nil {
 			return nil, err
 		}
-		if len(users) == 1 && communique.Can(users[0], communique.ActionReadAdmin, nil) {
-			user = users[0]
+		if len(users) == 1 {
+			found = users[0]
+		}
+		if found != nil && communique.Can(found, communique.ActionReadAdmin, nil) {
+			user = found
 		}
 	}
 	var apps []*communique.AppPassword
@@ -85,13 +85,20 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 			return user, nil
 		}
 	}
-	byLogin, byIP, err := s.store.CountLoginFailures(ctx, login, ip, s.Now().Add(-throttleWindow))
+	account := communique.SigninAccountKey(found, login)
+	now := s.Now()
+	failures, err := s.store.SigninFailures(ctx, account, ip, now.Add(-signinPolicy.Window))
 	if err != nil {
 		return nil, err
 	}
-	if byLogin >= maxLoginFailures || byIP >= maxIPFailures {
+	if wait := signinPolicy.Wait(failures, now); wait > 0 {
 		return nil, &apiError{Status: http.StatusTooManyRequests, Code: "too_many_login_attempts",
-			Message: "Too many failed sign-in attempts. Please wait 15 minutes and try again."}
+			Message: "Too many failed sign-in attempts from here. Please try again in " + itoa(seconds(wait)) + " seconds."}
+	}
+	// Counted as a failure before the check, and forgiven after: tries
+	// sent at once cannot all pass the throttle during one argon2 check.
+	if err := s.store.RecordLoginFailure(ctx, account, ip); err != nil {
+		s.logger.Warn("record API sign-in failure", "err", err)
 	}
 	var match *communique.AppPassword
 	if len(pw) == password.ApplicationLength {
@@ -113,14 +120,9 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 		}
 	}
 	if match == nil {
-		if err := s.store.RecordLoginFailure(ctx, login, ip); err != nil {
-			s.logger.Warn("record API sign-in failure", "err", err)
-		}
 		return nil, errBadCredentials
 	}
-	if byLogin > 0 {
-		s.store.ClearLoginFailures(ctx, login)
-	}
+	s.store.ClearSigninFailures(ctx, account, ip)
 	s.verified.add(match.Hash, pw)
 	s.used(ctx, match, ip)
 	return user, nil

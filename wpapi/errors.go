@@ -89,6 +89,8 @@ var codeOf = map[string]string{
 	communique.ENOTFOUND:     "rest_not_found",
 	communique.EUNAUTHORIZED: "rest_forbidden",
 	communique.EFORBIDDEN:    "rest_forbidden",
+	communique.ETOOLARGE:     "rest_upload_too_large",
+	communique.EBUSY:         "rest_too_many_requests",
 }
 
 // fail answers with err in WordPress's shape, its status from httpkit's

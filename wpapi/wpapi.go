@@ -41,6 +41,7 @@ type Store interface {
 	communique.MediaService
 	communique.SearchService
 	communique.SessionService
+	communique.SigninThrottleService
 	communique.AppPasswordService
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
 }

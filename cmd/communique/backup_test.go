@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -59,35 +58,17 @@ func TestBackupRestore(t *testing.T) {
 
 		// One writer, so ids are committed in order: a consistent
 		// snapshot holds exactly the comments up to some id.
-		stop := make(chan struct{})
-		var wrote atomic.Int64
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 5; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if err := comment(i); err != nil {
-					t.Errorf("comment during backup: %v", err)
-					return
-				}
-				wrote.Add(1)
-			}
-		}()
+		w := startCommentWriter(5, 0, comment)
+		defer w.stop(t) // also when the backup fails the test
 		file := filepath.Join(t.TempDir(), "site.tar.gz")
-		time.Sleep(50 * time.Millisecond)
+		w.waitFor(t, 10)
 		out := mustRun(t, nil, "", args([]string{"backup", file}, flags)...)
-		time.Sleep(50 * time.Millisecond)
-		close(stop)
-		wg.Wait()
+		w.waitFor(t, w.acked()+5)
+		wrote := w.stop(t)
 		if !strings.Contains(out, "backed up") || db.Dialect() == "sqlite" && !strings.Contains(out, " 1 media files") {
 			t.Errorf("backup printed %q", out)
 		}
-		if wrote.Load() == 0 {
+		if wrote == 0 {
 			t.Error("no comment was written while the backup ran")
 		}
 		if st, err := os.Stat(file); err != nil || st.Mode().Perm()&0o077 != 0 {
@@ -257,6 +238,156 @@ func TestRestoreRefusesDamage(t *testing.T) {
 		os.WriteFile(bogus, []byte("hello"), 0o600)
 		if r := run(t, nil, "", "restore", bogus, "--data", t.TempDir()); r.err == nil || !strings.Contains(r.err.Error(), "not a Communiqué backup") {
 			t.Errorf("restore of a text file: %v", r.err)
+		}
+	})
+}
+
+// commentWriter posts comments in the background, one at a time (so ids
+// are committed in order), and counts those acknowledged. It never calls
+// the test's t from its goroutine: stop waits for it and reports its
+// error, so it ends before its test, however the test ends.
+type commentWriter struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	mu     sync.Mutex
+	n      int // comments acknowledged
+	err    error
+	once   sync.Once
+}
+
+// startCommentWriter calls post(first), post(first+1), … every interval
+// (0: back to back) until stopped or post fails.
+func startCommentWriter(first int, interval time.Duration, post func(i int) error) *commentWriter {
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &commentWriter{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		var tick <-chan time.Time
+		if interval > 0 {
+			tk := time.NewTicker(interval)
+			defer tk.Stop()
+			tick = tk.C
+		}
+		for i := first; ; i++ {
+			if tick != nil {
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick:
+				}
+			} else if ctx.Err() != nil {
+				return
+			}
+			err := post(i)
+			w.mu.Lock()
+			if err != nil {
+				w.err = fmt.Errorf("comment %d: %w", i, err)
+			} else {
+				w.n++
+			}
+			w.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return w
+}
+
+// acked returns how many comments were acknowledged so far.
+func (w *commentWriter) acked() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.n
+}
+
+// waitFor waits until n comments were acknowledged or the writer failed.
+func (w *commentWriter) waitFor(t *testing.T, n int) {
+	t.Helper()
+	for w.acked() < n {
+		select {
+		case <-w.done:
+			t.Fatalf("the comment writer stopped after %d comments: %v", w.acked(), w.err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// stop ends the writer, waits for it, fails the test if a comment was
+// refused, and returns how many were acknowledged. It may be called again.
+func (w *commentWriter) stop(t *testing.T) int {
+	t.Helper()
+	w.cancel()
+	<-w.done
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.once.Do(func() {
+		if w.err != nil {
+			t.Errorf("while the backup ran: %v", w.err)
+		}
+	})
+	return w.n
+}
+
+// TestBackupUnderLoad takes ten backups while 50 comments a second
+// arrive, and restores each into a fresh store: every restore opens,
+// passes the integrity checks, and holds every comment acknowledged
+// before its backup began.
+func TestBackupUnderLoad(t *testing.T) {
+	storetest.ForEachKind(t, func(t *testing.T, kind storetest.Kind) {
+		ctx := context.Background()
+		place := kind.Fresh(t)
+		db := place.Open(t)
+		author := storetest.MustCreateUser(t, db, "reporter", communique.RoleAuthor)
+		a := storetest.MustCreateArticle(t, db, author, "Night shift", "The **presses** roll.")
+		w := startCommentWriter(0, 20*time.Millisecond, func(i int) error {
+			return db.CreateComment(ctx, &communique.Comment{ArticleID: a.ID, AuthorName: "Reader", AuthorEmail: "reader@mail.example",
+				Text: fmt.Sprintf("Comment %d", i), HTML: fmt.Sprintf("<p>Comment %d</p>", i), Status: communique.CommentApproved})
+		})
+		defer w.stop(t)
+		w.waitFor(t, 5)
+		dir := t.TempDir()
+		type backup struct {
+			file   string
+			before int // comments acknowledged when it began
+		}
+		var backups []backup
+		n := 10
+		if raceEnabled {
+			n = 3
+		}
+		for i := range n {
+			b := backup{file: filepath.Join(dir, fmt.Sprintf("site-%d.tar.gz", i)), before: w.acked()}
+			mustRun(t, nil, "", args([]string{"backup", b.file}, place.Flags())...)
+			backups = append(backups, b)
+		}
+		if n := w.stop(t); n <= backups[0].before {
+			t.Fatalf("no comment arrived while the backups ran (%d in all)", n)
+		}
+		for i, b := range backups {
+			target := kind.Fresh(t)
+			out := mustRun(t, nil, "", args([]string{"restore", b.file}, target.Flags())...)
+			if !strings.Contains(out, "verified") {
+				t.Errorf("restore %d printed %q", i, out)
+			}
+			restored := target.Open(t)
+			if problems, err := storeops.CheckIntegrity(ctx, restored); err != nil || len(problems) > 0 {
+				t.Errorf("restore %d: integrity: %v %v", i, problems, err)
+			}
+			list, _, err := restored.FindComments(ctx, communique.CommentFilter{ArticleID: &a.ID, Private: true, Limit: 100000,
+				Status: []communique.CommentStatus{communique.CommentApproved}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) < b.before {
+				t.Fatalf("restore %d holds %d comments; %d were acknowledged before its backup began", i, len(list), b.before)
+			}
+			for j, c := range list {
+				if c.Text != fmt.Sprintf("Comment %d", j) {
+					t.Fatalf("restore %d: comment %d is %q: a gap, so not one moment of the site", i, j, c.Text)
+				}
+			}
+			t.Logf("backup %d: %d comments acknowledged before it began, %d in the restore", i, b.before, len(list))
 		}
 	})
 }

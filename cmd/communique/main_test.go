@@ -48,7 +48,9 @@ func run(t *testing.T, env map[string]string, stdin string, args ...string) resu
 	t.Helper()
 	var stdout, stderr syncBuffer
 	p := &Program{Stdin: strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// Generous: a restore migrates a fresh PostgreSQL schema, which took
+	// over 30 s on two cores shared by a dozen test runs.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	err := p.Run(ctx, args)
 	return result{stdout.String(), stderr.String(), err}

@@ -15,6 +15,7 @@ import (
 
 	"communique"
 	"communique/admin"
+	"communique/media"
 	"communique/metrics"
 	"communique/outbound"
 	"communique/postgres"
@@ -141,6 +142,19 @@ func addDemoContent(ctx context.Context, services *app, logger *slog.Logger) err
 	return nil
 }
 
+// decodeBudget is the memory all image decodes in progress may hold
+// together: two and a half times the heap's soft limit, as a decode is
+// brief and the collector returns it at once. The default limit of
+// 72 MiB gives 180 MiB: room for one image at the 40-megapixel cap in
+// any 8-bit format, or a 28-megapixel photo that must be turned upright.
+// 256 MiB without a limit.
+func decodeBudget(memMB int) int64 {
+	if os.Getenv("GOMEMLIMIT") != "" || memMB <= 0 {
+		return 256 << 20
+	}
+	return max(int64(memMB)*5/2, 64) << 20
+}
+
 // site builds the three doors on the services (public site, newsroom,
 // REST API) and the middleware around them.
 func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o *ops, replicas *postgres.Replicas) (*web.Server, http.Handler, error) {
@@ -173,13 +187,15 @@ func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o 
 		replicas.Barrier(ctx)
 		srv.StoreChanged()
 	})
+	// One budget for every upload of the process, through either door.
+	limits := media.Limits{Budget: media.NewBudget(decodeBudget(opt.memMB), 0, 0)}
 	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: services.talk, Logger: logger, SecureCookies: opt.secure,
-		MediaStorage: images, Notify: services.notifier, Privacy: services.privacy, Articles: services.articles})
+		MediaStorage: images, Notify: services.notifier, Privacy: services.privacy, Articles: services.articles, MediaLimits: limits})
 	if err != nil {
 		return nil, nil, err
 	}
 	apiCfg := wpapi.Config{Store: db, Discussion: services.talk, Logger: logger, MediaStorage: images, Sessions: newsroom,
-		Notify: services.notifier, Articles: services.articles}
+		Notify: services.notifier, Articles: services.articles, MediaLimits: limits}
 	if st.Shared() {
 		// Several nodes may share this database: share the API's quotas.
 		apiCfg.SharedLimits = db

@@ -19,6 +19,8 @@ var statusOf = map[string]int{
 	communique.EUNAUTHORIZED: http.StatusUnauthorized,
 	communique.EFORBIDDEN:    http.StatusForbidden,
 	communique.EINTERNAL:     http.StatusInternalServerError,
+	communique.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	communique.EBUSY:         http.StatusTooManyRequests,
 }
 
 // statusOfRefusal is the HTTP status of each kind of refused comment.

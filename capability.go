@@ -18,6 +18,7 @@ const (
 	ActionManageUsers     Action = "manage_users"     // create, change roles, delete
 	ActionManageSettings  Action = "manage_settings"  // site and discussion settings
 	ActionReadAdmin       Action = "read_admin"       // sign in, edit own profile
+	ActionViewAnalytics   Action = "view_analytics"   // readers' figures: the site's, or an article's
 )
 
 // Can reports whether u may perform action, on article a when the action
@@ -44,6 +45,13 @@ func Can(u *User, action Action, a *Article) bool {
 		return editor
 	case ActionUploadMedia:
 		return editor || role == RoleAuthor
+	case ActionViewAnalytics:
+		// Editors see the whole site; authors and contributors see the
+		// figures of their own articles only.
+		if a == nil {
+			return editor
+		}
+		return editor || (own && (role == RoleAuthor || role == RoleContributor))
 	case ActionManageUsers, ActionManageSettings:
 		return role == RoleAdministrator
 	case ActionEditArticle, ActionDeleteArticle:

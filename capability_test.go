@@ -82,6 +82,7 @@ var matrix = []struct {
 	{communique.RoleAdministrator, communique.ActionUploadMedia, all},
 	{communique.RoleAdministrator, communique.ActionManageUsers, all},
 	{communique.RoleAdministrator, communique.ActionManageSettings, all},
+	{communique.RoleAdministrator, communique.ActionViewAnalytics, all},
 
 	{communique.RoleEditor, communique.ActionReadAdmin, all},
 	{communique.RoleEditor, communique.ActionCreateArticle, all},
@@ -94,6 +95,7 @@ var matrix = []struct {
 	{communique.RoleEditor, communique.ActionUploadMedia, all},
 	{communique.RoleEditor, communique.ActionManageUsers, none},
 	{communique.RoleEditor, communique.ActionManageSettings, none},
+	{communique.RoleEditor, communique.ActionViewAnalytics, all},
 
 	//                                                      n ownposts others' pages
 	{communique.RoleAuthor, communique.ActionReadAdmin, all},
@@ -107,6 +109,7 @@ var matrix = []struct {
 	{communique.RoleAuthor, communique.ActionUploadMedia, all},
 	{communique.RoleAuthor, communique.ActionManageUsers, none},
 	{communique.RoleAuthor, communique.ActionManageSettings, none},
+	{communique.RoleAuthor, communique.ActionViewAnalytics, ".yyyyy....yy."},
 
 	{communique.RoleContributor, communique.ActionReadAdmin, all},
 	{communique.RoleContributor, communique.ActionCreateArticle, all},
@@ -119,6 +122,7 @@ var matrix = []struct {
 	{communique.RoleContributor, communique.ActionUploadMedia, none},
 	{communique.RoleContributor, communique.ActionManageUsers, none},
 	{communique.RoleContributor, communique.ActionManageSettings, none},
+	{communique.RoleContributor, communique.ActionViewAnalytics, ".yyyyy....yy."},
 
 	{communique.RoleSubscriber, communique.ActionReadAdmin, all},
 	{communique.RoleSubscriber, communique.ActionCreateArticle, none},
@@ -131,6 +135,7 @@ var matrix = []struct {
 	{communique.RoleSubscriber, communique.ActionUploadMedia, none},
 	{communique.RoleSubscriber, communique.ActionManageUsers, none},
 	{communique.RoleSubscriber, communique.ActionManageSettings, none},
+	{communique.RoleSubscriber, communique.ActionViewAnalytics, none},
 }
 
 func TestCan(t *testing.T) {

@@ -214,6 +214,13 @@ var SettingDefs = []SettingDef{
 	boolSetting("notify_moderators", true, "Email everyone who may moderate when a comment awaits moderation", func(s *Settings) *bool { return &s.NotifyModerators }),
 	boolSetting("notify_authors", true, "Email an article's author when a comment appears on it", func(s *Settings) *bool { return &s.NotifyAuthors }),
 	shapedSetting("mail_from", "Communiqué <noreply@localhost>", checkMailFrom, "Sender of the site's emails, such as Newsroom <news@example.com>", func(s *Settings) *string { return &s.MailFrom }),
+
+	// Analytics: first-party, cookie-free counting (package analytics).
+	boolSetting("analytics_enabled", true, "Count page views and visitors on the server, without cookies or stored addresses", func(s *Settings) *bool { return &s.AnalyticsEnabled }),
+	boolSetting("analytics_respect_gpc", true, "Do not count readers who send Global Privacy Control or Do Not Track as visitors (their page views still count)", func(s *Settings) *bool { return &s.AnalyticsRespectGPC }),
+	boolSetting("analytics_beacon", true, "Add a few lines of first-party JavaScript that tell when a reader reached the comments", func(s *Settings) *bool { return &s.AnalyticsBeacon }),
+	intSetting("analytics_hourly_days", 30, 2, 366, "Keep hourly analytics counters this many days, then only daily totals", func(s *Settings) *int { return &s.AnalyticsHourlyDays }),
+	intSetting("analytics_daily_days", 730, 31, 36500, "Keep daily analytics totals this many days, then only monthly totals", func(s *Settings) *int { return &s.AnalyticsDailyDays }),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -290,6 +297,12 @@ type Settings struct {
 	FeedFullText   bool
 	FeedItems      int
 	SearchLanguage string
+
+	AnalyticsEnabled    bool
+	AnalyticsRespectGPC bool
+	AnalyticsBeacon     bool
+	AnalyticsHourlyDays int
+	AnalyticsDailyDays  int
 
 	NotifyModerators bool
 	NotifyAuthors    bool

@@ -405,6 +405,7 @@ func (s *Server) documents(next http.HandlerFunc) http.HandlerFunc {
 					s.renderError(w, r, err)
 					return
 				}
+				noteFeed(w)
 				s.handleFeed(w, r, st, format, rest)
 				return
 			}

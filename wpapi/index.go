@@ -51,6 +51,7 @@ func (s *Server) register() {
 	m.HandleFunc("GET /wp-json/wp/v2/search", s.handleSearch)
 	m.HandleFunc("GET /wp-json/wp/v2/settings", s.handleSettingsGet)
 	m.HandleFunc("GET /wp-json/communique/v1/rest-nonce", s.handleNonce)
+	m.HandleFunc("GET /wp-json/communique/v1/analytics", s.handleAnalytics)
 	m.HandleFunc("/wp-json/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, notFound("rest_no_route", "No route was found matching the URL and request method."))
 	})
@@ -186,6 +187,9 @@ func routes() []route {
 				"default_comment_status", arg{Type: "string", Enum: []string{"open", "closed"}})},
 		route{path: "/communique/v1", namespace: "communique/v1", get: args("context", argContext)},
 		route{path: "/communique/v1/rest-nonce", namespace: "communique/v1", get: args()},
+		route{path: "/communique/v1/analytics", namespace: "communique/v1", get: args(
+			"range", arg{Description: "The days: today, 7d, 30d, 12m or custom (with from and to).", Type: "string", Enum: []string{"today", "7d", "30d", "12m", "custom"}},
+			"from", argDate, "to", argDate, "article", argID)},
 	)
 	return out
 }

@@ -73,6 +73,10 @@ func Run(t *testing.T, open Opener) {
 		{"ArticleListFilters", testArticleListFilters},
 		{"UsersHasPublished", testUsersHasPublished},
 		{"CommentsPublishedOnly", testCommentsPublishedOnly},
+		{"AnalyticsSalt", testAnalyticsSalt},
+		{"AnalyticsFlush", testAnalyticsFlush},
+		{"AnalyticsRollUp", testAnalyticsRollUp},
+		{"CommentDecisions", testCommentDecisions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -204,6 +204,7 @@ func (c *Counter) fold(ctx context.Context, x *hit) {
 	}
 	at := x.at.UTC()
 	day := at.Format(time.DateOnly)
+	c.turnDay(ctx, day)
 	if x.reached {
 		c.dim(day, x.articleID, communique.DimReached, "")
 		c.dim(day, 0, communique.DimReached, "")
@@ -225,7 +226,7 @@ func (c *Counter) fold(ctx context.Context, x *hit) {
 	if x.private && c.respectGPC.Load() {
 		return
 	}
-	if hash := c.visitorHash(ctx, day, x); hash != "" {
+	if hash := c.visitorHash(x); hash != "" {
 		c.visitor(key, hash, cl)
 	}
 }
@@ -291,23 +292,34 @@ func (c *Counter) visitor(key communique.AnalyticsHit, hash string, cl client) {
 	c.batch.Visitors = append(c.batch.Visitors, communique.AnalyticsVisitor{AnalyticsHit: key, Hash: hash, Device: cl.device, Browser: cl.browser})
 }
 
+// turnDay starts a new day: its salt (shared by every node through the
+// store), and a fresh memory of what this node sent, which is the old
+// day's business.
+func (c *Counter) turnDay(ctx context.Context, day string) {
+	if c.day == day {
+		return
+	}
+	c.day, c.salt = day, nil
+	clear(c.sent)
+	clear(c.values)
+	clear(c.distinc)
+	salt, err := c.store.DailySalt(ctx, day, randomSalt)
+	if err != nil {
+		c.logger.Warn("analytics salt", "err", err)
+		c.day = "" // try again with the next hit
+		return
+	}
+	c.salt = []byte(salt)
+}
+
 // visitorHash is the keyed hash of the visitor under the day's salt; ""
-// when the salt cannot be had (the view still counts).
-func (c *Counter) visitorHash(ctx context.Context, day string, x *hit) string {
-	if c.day != day {
-		salt, err := c.store.DailySalt(ctx, day, randomSalt)
-		if err != nil {
-			c.logger.Warn("analytics salt", "err", err)
-			return ""
-		}
-		// A new day: what this node sent is the old day's business.
-		c.day, c.salt = day, []byte(salt)
-		clear(c.sent)
-		clear(c.values)
-		clear(c.distinc)
+// when the salt could not be had (the view still counts).
+func (c *Counter) visitorHash(x *hit) string {
+	if c.salt == nil {
+		return ""
 	}
 	m := hmac.New(sha256.New, c.salt)
-	m.Write([]byte(x.host))
+	m.Write([]byte(hostOnly(x.host))) // the site, whichever node or port answered
 	m.Write([]byte{0})
 	m.Write([]byte(x.ip))
 	m.Write([]byte{0})

@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -78,14 +79,18 @@ type Counter struct {
 	aggMu   sync.Mutex
 	batch   *communique.AnalyticsBatch
 	agent   *classifier
-	day     string         // the day of salt
-	salt    []byte         // that day's salt
-	sent    map[string]int // day|path|hash of visitors already in a batch
+	day     string           // the day of salt
+	salt    []byte           // that day's salt
+	sent    map[sentKey]bool // visitors already in a batch today
+	mac     hash.Hash        // keyed with today's salt
 	values  map[communique.AnalyticsDim]bool
 	distinc map[dimScope]int
 
 	flushMu sync.Mutex // one flush at a time
 }
+
+// sentKey is a visitor on a path on a day.
+type sentKey struct{ day, path, hash string }
 
 // dimScope is one dimension of one article on one day, for the cap on
 // distinct values.
@@ -116,7 +121,7 @@ func New(store Store, logger *slog.Logger) *Counter {
 	c.hourlyDays.Store(30)
 	c.dailyDays.Store(730)
 	c.batch = newBatch()
-	c.sent = map[string]int{}
+	c.sent = map[sentKey]bool{}
 	c.values = map[communique.AnalyticsDim]bool{}
 	c.distinc = map[dimScope]int{}
 	return c
@@ -168,8 +173,8 @@ func (c *Counter) Reached(r *http.Request, articleID int64) {
 func (c *Counter) record(r *http.Request, kind communique.PageKind, articleID int64, reached bool) {
 	h := r.Header
 	x := hit{at: c.Now(), host: r.Host, path: r.URL.Path, query: r.URL.RawQuery, ip: proxy.ClientIP(r),
-		ua: h.Get("User-Agent"), referrer: h.Get("Referer"), kind: kind, articleID: articleID, reached: reached,
-		private: h.Get("Sec-GPC") == "1" || h.Get("DNT") == "1"}
+		ua: first(h["User-Agent"]), referrer: first(h["Referer"]), kind: kind, articleID: articleID, reached: reached,
+		private: first(h["Sec-Gpc"]) == "1" || first(h["Dnt"]) == "1"}
 	c.mu.Lock()
 	c.hits = append(c.hits, x)
 	full := len(c.hits) >= maxBuffered
@@ -177,6 +182,15 @@ func (c *Counter) record(r *http.Request, kind communique.PageKind, articleID in
 	if full {
 		c.drain(r.Context())
 	}
+}
+
+// first is a header's first value; the map is read by canonical key,
+// without the canonicalising Get does on every call.
+func first(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	return values[0]
 }
 
 // drain folds the waiting hits into the batch and forgets them.
@@ -284,11 +298,11 @@ func (c *Counter) dim(day string, articleID int64, dim, value string) {
 // visitor adds a first sighting of hash on key's path (and so maybe on
 // the site) to the batch, unless this node sent it already today.
 func (c *Counter) visitor(key communique.AnalyticsHit, hash string, cl client) {
-	id := key.Day + "|" + key.Path + "|" + hash
-	if c.sent[id] > 0 {
+	id := sentKey{key.Day, key.Path, hash}
+	if c.sent[id] {
 		return
 	}
-	c.sent[id] = 1
+	c.sent[id] = true
 	c.batch.Visitors = append(c.batch.Visitors, communique.AnalyticsVisitor{AnalyticsHit: key, Hash: hash, Device: cl.device, Browser: cl.browser})
 }
 
@@ -301,6 +315,7 @@ func (c *Counter) turnDay(ctx context.Context, day string) {
 	}
 	c.day, c.salt = day, nil
 	clear(c.sent)
+	c.mac = nil
 	clear(c.values)
 	clear(c.distinc)
 	salt, err := c.store.DailySalt(ctx, day, randomSalt)
@@ -310,21 +325,25 @@ func (c *Counter) turnDay(ctx context.Context, day string) {
 		return
 	}
 	c.salt = []byte(salt)
+	c.mac = hmac.New(sha256.New, c.salt)
 }
 
 // visitorHash is the keyed hash of the visitor under the day's salt; ""
 // when the salt could not be had (the view still counts).
 func (c *Counter) visitorHash(x *hit) string {
-	if c.salt == nil {
+	if c.mac == nil {
 		return ""
 	}
-	m := hmac.New(sha256.New, c.salt)
-	m.Write([]byte(hostOnly(x.host))) // the site, whichever node or port answered
-	m.Write([]byte{0})
-	m.Write([]byte(x.ip))
-	m.Write([]byte{0})
-	m.Write([]byte(x.ua))
-	return hex.EncodeToString(m.Sum(nil)[:16])
+	// No memory of (address, browser) -> hash is kept: addresses live
+	// only in the hits, until their drain.
+	var buf [sha256.Size]byte
+	c.mac.Reset()
+	c.mac.Write([]byte(hostOnly(x.host))) // the site, whichever node or port answered
+	c.mac.Write([]byte{0})
+	c.mac.Write([]byte(x.ip))
+	c.mac.Write([]byte{0})
+	c.mac.Write([]byte(x.ua))
+	return hex.EncodeToString(c.mac.Sum(buf[:0])[:16])
 }
 
 func randomSalt() string {

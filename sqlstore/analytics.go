@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"communique"
@@ -96,49 +97,88 @@ func (db *Analytics) FlushAnalytics(ctx context.Context, b *communique.Analytics
 	return tx.Commit()
 }
 
+// flushChunk is how many rows one statement writes: a flush of ten
+// seconds of a busy site is a few statements, not thousands.
+const flushChunk = 250
+
+// valuesList is "(?, ?), (?, ?)" for rows of n columns.
+func valuesList(rows, n int) string {
+	one := "(" + Placeholders(n) + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+}
+
+// inChunks calls fn with successive slices of at most flushChunk items.
+func inChunks[T any](items []T, fn func([]T) error) error {
+	for len(items) > 0 {
+		n := min(len(items), flushChunk)
+		if err := fn(items[:n]); err != nil {
+			return err
+		}
+		items = items[n:]
+	}
+	return nil
+}
+
 // countVisitors records each visitor's hash for the site and the path; a
 // hash any node recorded already that day is not counted again.
 func (tx *Tx) countVisitors(ctx context.Context, vs []communique.AnalyticsVisitor, page func(communique.AnalyticsHit) *pageCount, dims map[communique.AnalyticsDim]int64) error {
-	vs = slices.Clone(vs)
-	slices.SortFunc(vs, func(a, b communique.AnalyticsVisitor) int {
-		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Path, b.Path), cmp.Compare(a.Hash, b.Hash))
-	})
+	type seen struct{ day, scope, hash string }
+	// The site's scope first for every visitor, then the paths, each in
+	// key order: one order for every node.
+	site := map[seen]communique.AnalyticsVisitor{}
+	paths := map[seen]communique.AnalyticsVisitor{}
+	for _, v := range vs {
+		s := seen{v.Day, communique.SitePath, v.Hash}
+		if _, ok := site[s]; !ok {
+			site[s] = v
+		}
+		paths[seen{v.Day, v.Path, v.Hash}] = v
+	}
 	w := tx.w()
-	insert := func(day, scope, hash string) (bool, error) {
-		res, err := w.exec(ctx, `INSERT INTO analytics_seen (day, scope, hash) VALUES (?, ?, ?) ON CONFLICT (day, scope, hash) DO NOTHING`, day, scope, hash)
-		if err != nil {
-			return false, fmt.Errorf("analytics visitor: %w", err)
+	insert := func(set map[seen]communique.AnalyticsVisitor, fresh func(communique.AnalyticsVisitor)) error {
+		keys := make([]seen, 0, len(set))
+		for k := range set {
+			keys = append(keys, k)
 		}
-		n, _ := res.RowsAffected()
-		return n == 1, nil
-	}
-	// The site's scope first for every visitor, then the paths: one order
-	// for every node.
-	for _, v := range vs {
-		fresh, err := insert(v.Day, communique.SitePath, v.Hash)
-		if err != nil {
-			return err
-		}
-		if fresh {
-			page(communique.AnalyticsHit{Day: v.Day, Hour: v.Hour, Path: communique.SitePath, Kind: communique.PageSite}).visitors++
-			dims[communique.AnalyticsDim{Day: v.Day, Dim: communique.DimDevice, Value: v.Device}]++
-			dims[communique.AnalyticsDim{Day: v.Day, Dim: communique.DimBrowser, Value: v.Browser}]++
-		}
-	}
-	for _, v := range vs {
-		fresh, err := insert(v.Day, v.Path, v.Hash)
-		if err != nil {
-			return err
-		}
-		if fresh {
-			page(v.AnalyticsHit).visitors++
-			if v.ArticleID != 0 {
-				dims[communique.AnalyticsDim{Day: v.Day, ArticleID: v.ArticleID, Dim: communique.DimDevice, Value: v.Device}]++
-				dims[communique.AnalyticsDim{Day: v.Day, ArticleID: v.ArticleID, Dim: communique.DimBrowser, Value: v.Browser}]++
+		slices.SortFunc(keys, func(a, b seen) int {
+			return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.scope, b.scope), cmp.Compare(a.hash, b.hash))
+		})
+		return inChunks(keys, func(chunk []seen) error {
+			args := make([]any, 0, 3*len(chunk))
+			for _, k := range chunk {
+				args = append(args, k.day, k.scope, k.hash)
 			}
-		}
+			rows, err := w.query(ctx, `INSERT INTO analytics_seen (day, scope, hash) VALUES `+valuesList(len(chunk), 3)+`
+				ON CONFLICT (day, scope, hash) DO NOTHING RETURNING day, scope, hash`, args...)
+			if err != nil {
+				return fmt.Errorf("analytics visitors: %w", err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var k seen
+				if err := rows.Scan(&k.day, &k.scope, &k.hash); err != nil {
+					return fmt.Errorf("analytics visitors: %w", err)
+				}
+				fresh(set[k])
+			}
+			return rows.Err()
+		})
 	}
-	return nil
+	err := insert(site, func(v communique.AnalyticsVisitor) {
+		page(communique.AnalyticsHit{Day: v.Day, Hour: v.Hour, Path: communique.SitePath, Kind: communique.PageSite}).visitors++
+		dims[communique.AnalyticsDim{Day: v.Day, Dim: communique.DimDevice, Value: v.Device}]++
+		dims[communique.AnalyticsDim{Day: v.Day, Dim: communique.DimBrowser, Value: v.Browser}]++
+	})
+	if err != nil {
+		return err
+	}
+	return insert(paths, func(v communique.AnalyticsVisitor) {
+		page(v.AnalyticsHit).visitors++
+		if v.ArticleID != 0 {
+			dims[communique.AnalyticsDim{Day: v.Day, ArticleID: v.ArticleID, Dim: communique.DimDevice, Value: v.Device}]++
+			dims[communique.AnalyticsDim{Day: v.Day, ArticleID: v.ArticleID, Dim: communique.DimBrowser, Value: v.Browser}]++
+		}
+	})
 }
 
 func (tx *Tx) upsertPages(ctx context.Context, pages map[communique.AnalyticsHit]*pageCount) error {
@@ -150,15 +190,23 @@ func (tx *Tx) upsertPages(ctx context.Context, pages map[communique.AnalyticsHit
 		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Hour, b.Hour), cmp.Compare(a.Path, b.Path))
 	})
 	w := tx.w()
-	for _, p := range rows {
-		if _, err := w.exec(ctx, `INSERT INTO analytics_hours (day, hour, path, kind, article_id, views, visitors, entries)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	err := inChunks(rows, func(chunk []*pageCount) error {
+		args := make([]any, 0, 8*len(chunk))
+		for _, p := range chunk {
+			args = append(args, p.Day, p.Hour, p.Path, string(p.Kind), p.ArticleID, p.views, p.visitors, p.entries)
+		}
+		_, err := w.exec(ctx, `INSERT INTO analytics_hours (day, hour, path, kind, article_id, views, visitors, entries)
+			VALUES `+valuesList(len(chunk), 8)+`
 			ON CONFLICT (day, hour, path) DO UPDATE SET views = analytics_hours.views + excluded.views,
 				visitors = analytics_hours.visitors + excluded.visitors, entries = analytics_hours.entries + excluded.entries,
-				kind = excluded.kind, article_id = excluded.article_id`,
-			p.Day, p.Hour, p.Path, string(p.Kind), p.ArticleID, p.views, p.visitors, p.entries); err != nil {
+				kind = excluded.kind, article_id = excluded.article_id`, args...)
+		if err != nil {
 			return fmt.Errorf("analytics hours: %w", err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	// Then the days, again in key order (hours of one day fold into one).
 	days := map[[2]string]*pageCount{}
@@ -173,18 +221,22 @@ func (tx *Tx) upsertPages(ctx context.Context, pages map[communique.AnalyticsHit
 		d.views, d.visitors, d.entries = d.views+p.views, d.visitors+p.visitors, d.entries+p.entries
 	}
 	slices.SortFunc(keys, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
-	for _, k := range keys {
-		d := days[k]
-		if _, err := w.exec(ctx, `INSERT INTO analytics_days (day, path, kind, article_id, views, visitors, entries)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
+	return inChunks(keys, func(chunk [][2]string) error {
+		args := make([]any, 0, 7*len(chunk))
+		for _, k := range chunk {
+			d := days[k]
+			args = append(args, d.Day, d.Path, string(d.Kind), d.ArticleID, d.views, d.visitors, d.entries)
+		}
+		_, err := w.exec(ctx, `INSERT INTO analytics_days (day, path, kind, article_id, views, visitors, entries)
+			VALUES `+valuesList(len(chunk), 7)+`
 			ON CONFLICT (day, path) DO UPDATE SET views = analytics_days.views + excluded.views,
 				visitors = analytics_days.visitors + excluded.visitors, entries = analytics_days.entries + excluded.entries,
-				kind = excluded.kind, article_id = excluded.article_id`,
-			d.Day, d.Path, string(d.Kind), d.ArticleID, d.views, d.visitors, d.entries); err != nil {
+				kind = excluded.kind, article_id = excluded.article_id`, args...)
+		if err != nil {
 			return fmt.Errorf("analytics days: %w", err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (tx *Tx) upsertDims(ctx context.Context, dims map[communique.AnalyticsDim]int64) error {
@@ -196,14 +248,17 @@ func (tx *Tx) upsertDims(ctx context.Context, dims map[communique.AnalyticsDim]i
 		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.ArticleID, b.ArticleID), cmp.Compare(a.Dim, b.Dim), cmp.Compare(a.Value, b.Value))
 	})
 	w := tx.w()
-	for _, k := range keys {
-		if _, err := w.exec(ctx, `INSERT INTO analytics_dims (day, article_id, dim, value, count) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (day, article_id, dim, value) DO UPDATE SET count = analytics_dims.count + excluded.count`,
-			k.Day, k.ArticleID, k.Dim, k.Value, dims[k]); err != nil {
+	return inChunks(keys, func(chunk []communique.AnalyticsDim) error {
+		args := make([]any, 0, 5*len(chunk))
+		for _, k := range chunk {
+			args = append(args, k.Day, k.ArticleID, k.Dim, k.Value, dims[k])
+		}
+		if _, err := w.exec(ctx, `INSERT INTO analytics_dims (day, article_id, dim, value, count) VALUES `+valuesList(len(chunk), 5)+`
+			ON CONFLICT (day, article_id, dim, value) DO UPDATE SET count = analytics_dims.count + excluded.count`, args...); err != nil {
 			return fmt.Errorf("analytics dims: %w", err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (tx *Tx) upsertMinutes(ctx context.Context, minutes map[time.Time]int64) error {
@@ -213,12 +268,19 @@ func (tx *Tx) upsertMinutes(ctx context.Context, minutes map[time.Time]int64) er
 	}
 	slices.SortFunc(keys, func(a, b time.Time) int { return a.Compare(b) })
 	w := tx.w()
-	for _, k := range keys {
-		if _, err := w.exec(ctx, `INSERT INTO analytics_minutes (minute, views) VALUES (?, ?)
-			ON CONFLICT (minute) DO UPDATE SET views = analytics_minutes.views + excluded.views`,
-			k.UTC().Format(minuteText), minutes[k]); err != nil {
+	err := inChunks(keys, func(chunk []time.Time) error {
+		args := make([]any, 0, 2*len(chunk))
+		for _, k := range chunk {
+			args = append(args, k.UTC().Format(minuteText), minutes[k])
+		}
+		if _, err := w.exec(ctx, `INSERT INTO analytics_minutes (minute, views) VALUES `+valuesList(len(chunk), 2)+`
+			ON CONFLICT (minute) DO UPDATE SET views = analytics_minutes.views + excluded.views`, args...); err != nil {
 			return fmt.Errorf("analytics minutes: %w", err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	// The realtime count looks 30 minutes back; an hour is plenty.
 	if _, err := w.exec(ctx, `DELETE FROM analytics_minutes WHERE minute < ?`, tx.now.Add(-time.Hour).Format(minuteText)); err != nil {

@@ -182,9 +182,24 @@ func (tx *Tx) countVisitors(ctx context.Context, vs []communique.AnalyticsVisito
 }
 
 func (tx *Tx) upsertPages(ctx context.Context, pages map[communique.AnalyticsHit]*pageCount) error {
+	// One row per (day, hour, path), the table's key, whatever kinds the
+	// counts came under: a statement may not touch a row twice.
+	type hourKey struct {
+		day  string
+		hour int
+		path string
+	}
+	byKey := map[hourKey]*pageCount{}
 	rows := make([]*pageCount, 0, len(pages))
 	for _, p := range pages {
-		rows = append(rows, p)
+		k := hourKey{p.Day, p.Hour, p.Path}
+		if r := byKey[k]; r != nil {
+			r.views, r.visitors, r.entries = r.views+p.views, r.visitors+p.visitors, r.entries+p.entries
+			continue
+		}
+		r := *p
+		byKey[k] = &r
+		rows = append(rows, &r)
 	}
 	slices.SortFunc(rows, func(a, b *pageCount) int {
 		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Hour, b.Hour), cmp.Compare(a.Path, b.Path))

@@ -111,6 +111,21 @@ func testAnalyticsFlush(t *testing.T, db *sqlstore.DB) {
 	}
 }
 
+// testAnalyticsSamePath: counts of one path under two kinds in a batch
+// (a page that changed what it shows) land on its one row.
+func testAnalyticsSamePath(t *testing.T, db *sqlstore.DB) {
+	b := emptyBatch()
+	b.Views[hitOn("2026-12-07", 9, "/x/", communique.PageArchive, 0)] = 2
+	b.Views[hitOn("2026-12-07", 9, "/x/", communique.PageArticle, 7)] = 3
+	if err := db.FlushAnalytics(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	var views int64
+	if err := db.ReadPool().QueryRowContext(context.Background(), `SELECT views FROM analytics_hours WHERE path = '/x/'`).Scan(&views); err != nil || views != 5 {
+		t.Errorf("views = %d (%v), want 5", views, err)
+	}
+}
+
 // testAnalyticsRollUp: hourly rows go after their days are kept; daily
 // rows fold into months with their totals.
 func testAnalyticsRollUp(t *testing.T, db *sqlstore.DB) {

@@ -75,6 +75,7 @@ func Run(t *testing.T, open Opener) {
 		{"CommentsPublishedOnly", testCommentsPublishedOnly},
 		{"AnalyticsSalt", testAnalyticsSalt},
 		{"AnalyticsFlush", testAnalyticsFlush},
+		{"AnalyticsSamePath", testAnalyticsSamePath},
 		{"AnalyticsRollUp", testAnalyticsRollUp},
 		{"CommentDecisions", testCommentDecisions},
 	}

@@ -72,17 +72,19 @@ type Counter struct {
 	hourlyDays atomic.Int64
 	dailyDays  atomic.Int64
 
-	mu   sync.Mutex
-	hits []hit
+	mu    sync.Mutex
+	hits  []hit
+	spare []hit // the last drained buffer, emptied, for the next swap
 
 	// What drain makes of the hits, until flush takes it.
 	aggMu   sync.Mutex
 	batch   *communique.AnalyticsBatch
 	agent   *classifier
-	day     string           // the day of salt
-	salt    []byte           // that day's salt
-	sent    map[sentKey]bool // visitors already in a batch today
-	mac     hash.Hash        // keyed with today's salt
+	day     string               // the day of salt
+	salt    []byte               // that day's salt
+	hashes  map[[3]string]string // during a drain: (site, address, browser) -> hash
+	sent    map[sentKey]bool     // visitors already in a batch today
+	mac     hash.Hash            // keyed with today's salt
 	values  map[communique.AnalyticsDim]bool
 	distinc map[dimScope]int
 
@@ -195,19 +197,26 @@ func first(values []string) string {
 
 // drain folds the waiting hits into the batch and forgets them.
 func (c *Counter) drain(ctx context.Context) {
+	c.aggMu.Lock()
+	defer c.aggMu.Unlock()
 	c.mu.Lock()
 	hits := c.hits
-	c.hits = make([]hit, 0, max(64, len(hits)))
+	c.hits, c.spare = c.spare[:0], nil
 	c.mu.Unlock()
 	if len(hits) == 0 {
 		return
 	}
-	c.aggMu.Lock()
-	defer c.aggMu.Unlock()
+	// One hash per reader of the drain: the memory of (address, browser)
+	// lives exactly as long as the hits.
+	c.hashes = make(map[[3]string]string, len(hits)/4)
 	for i := range hits {
 		c.fold(ctx, &hits[i])
 	}
-	clear(hits) // addresses and user agents go with the slice
+	c.hashes = nil
+	clear(hits) // addresses and user agents go with the drain
+	c.mu.Lock()
+	c.spare = hits[:0]
+	c.mu.Unlock()
 }
 
 // fold adds one hit to the batch. Caller holds aggMu.
@@ -334,8 +343,10 @@ func (c *Counter) visitorHash(x *hit) string {
 	if c.mac == nil {
 		return ""
 	}
-	// No memory of (address, browser) -> hash is kept: addresses live
-	// only in the hits, until their drain.
+	who := [3]string{x.host, x.ip, x.ua}
+	if h, ok := c.hashes[who]; ok {
+		return h
+	}
 	var buf [sha256.Size]byte
 	c.mac.Reset()
 	c.mac.Write([]byte(hostOnly(x.host))) // the site, whichever node or port answered
@@ -343,7 +354,11 @@ func (c *Counter) visitorHash(x *hit) string {
 	c.mac.Write([]byte(x.ip))
 	c.mac.Write([]byte{0})
 	c.mac.Write([]byte(x.ua))
-	return hex.EncodeToString(c.mac.Sum(buf[:0])[:16])
+	h := hex.EncodeToString(c.mac.Sum(buf[:0])[:16])
+	if c.hashes != nil {
+		c.hashes[who] = h
+	}
+	return h
 }
 
 func randomSalt() string {

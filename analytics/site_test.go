@@ -54,6 +54,7 @@ func TestDashboardCountsWhatWasSent(t *testing.T) {
 			t.Fatalf("HEAD: %d", res.Status)
 		}
 		n.get(t, r2, pathB, 200, "Sec-Purpose", "prefetch")
+		n.get(t, r1, "/sitemap-posts-1.xml", 200) // no page for readers
 		n.get(t, reader{IP: "198.51.100.99", UA: firefox}, pathA, 200, "Cookie", staff)
 		// Feeds are subscribers' fetches; invented paths one line.
 		n.get(t, reader{IP: "203.0.113.8", UA: feedly}, "/feed/", 200)

@@ -26,6 +26,7 @@ type countingWriter struct {
 	status int
 	tags   []string
 	feed   bool
+	skip   bool // not a page for readers (a sitemap)
 }
 
 func (cw *countingWriter) WriteHeader(status int) {
@@ -56,7 +57,9 @@ func (s *Server) counted(next http.HandlerFunc) http.HandlerFunc {
 		}
 		cw := &countingWriter{ResponseWriter: w}
 		next(cw, r)
-		s.counter.Count(r, cw.status, pageKind(r, cw), articleOf(cw.tags))
+		if !cw.skip {
+			s.counter.Count(r, cw.status, pageKind(r, cw), articleOf(cw.tags))
+		}
 	}
 }
 
@@ -72,6 +75,14 @@ func notePage(w http.ResponseWriter, tags []string) {
 func noteFeed(w http.ResponseWriter) {
 	if cw, ok := w.(*countingWriter); ok {
 		cw.feed = true
+	}
+}
+
+// noteNotPage tells the counting writer that the answer is no page for
+// readers, such as a sitemap.
+func noteNotPage(w http.ResponseWriter) {
+	if cw, ok := w.(*countingWriter); ok {
+		cw.skip = true
 	}
 }
 

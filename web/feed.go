@@ -394,6 +394,7 @@ func (s *Server) documents(next http.HandlerFunc) http.HandlerFunc {
 		w.Header().Add("Link", "<"+webmentionPath+`>; rel="webmention"`)
 		p := r.URL.Path
 		if strings.HasPrefix(p, "/sitemap-posts-") {
+			noteNotPage(w)
 			s.handleSitemapPosts(w, r)
 			return
 		}

@@ -88,7 +88,10 @@ func (s *Server) serveAnalytics(w http.ResponseWriter, r *http.Request, rq *requ
 		rng.Name = "custom"
 	}
 	rep, err := s.reports.Report(r.Context(), rq.User, rng, articleID)
-	if err != nil {
+	if communique.ErrorCode(err) == communique.EFORBIDDEN {
+		s.forbid(w, r, rq)
+		return
+	} else if err != nil {
 		s.fail(w, r, rq, err)
 		return
 	}
@@ -163,7 +166,10 @@ func (s *Server) handleAnalyticsExport(w http.ResponseWriter, r *http.Request, r
 		return
 	}
 	rep, err := s.reports.Report(r.Context(), rq.User, rng, articleID)
-	if err != nil {
+	if communique.ErrorCode(err) == communique.EFORBIDDEN {
+		s.forbid(w, r, rq)
+		return
+	} else if err != nil {
 		s.fail(w, r, rq, err)
 		return
 	}

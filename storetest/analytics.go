@@ -51,6 +51,8 @@ func testAnalyticsSalt(t *testing.T, db *sqlstore.DB) {
 // counts once; the report reads what was written.
 func testAnalyticsFlush(t *testing.T, db *sqlstore.DB) {
 	ctx := context.Background()
+	// The realtime minutes are kept an hour from the store's clock.
+	fixedClock(db, time.Date(2026, 12, 7, 10, 20, 0, 0, time.UTC))
 	author := MustCreateUser(t, db, "writer", communique.RoleAuthor)
 	a := MustCreateArticle(t, db, author, "Counted", "Body.")
 	day := "2026-12-07"

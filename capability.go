@@ -22,6 +22,7 @@ const (
 	// pending, scheduled, trashed): its title, author and status. Embargoed
 	// stories are for the desk, not every freelancer with a login.
 	ActionReadUnpublished Action = "read_unpublished"
+	ActionViewAnalytics   Action = "view_analytics" // readers' figures: the site's, or an article's
 )
 
 // Can reports whether u may perform action, on article a when the action
@@ -48,6 +49,13 @@ func Can(u *User, action Action, a *Article) bool {
 		return editor
 	case ActionUploadMedia:
 		return editor || role == RoleAuthor
+	case ActionViewAnalytics:
+		// Editors see the whole site; authors and contributors see the
+		// figures of their own articles only.
+		if a == nil {
+			return editor
+		}
+		return editor || (own && (role == RoleAuthor || role == RoleContributor))
 	case ActionManageUsers, ActionManageSettings:
 		return role == RoleAdministrator
 	case ActionReadUnpublished:

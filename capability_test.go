@@ -83,6 +83,7 @@ var matrix = []struct {
 	{communique.RoleAdministrator, communique.ActionManageUsers, all},
 	{communique.RoleAdministrator, communique.ActionManageSettings, all},
 	{communique.RoleAdministrator, communique.ActionReadUnpublished, all},
+	{communique.RoleAdministrator, communique.ActionViewAnalytics, all},
 
 	{communique.RoleEditor, communique.ActionReadAdmin, all},
 	{communique.RoleEditor, communique.ActionCreateArticle, all},
@@ -96,6 +97,7 @@ var matrix = []struct {
 	{communique.RoleEditor, communique.ActionManageUsers, none},
 	{communique.RoleEditor, communique.ActionManageSettings, none},
 	{communique.RoleEditor, communique.ActionReadUnpublished, all},
+	{communique.RoleEditor, communique.ActionViewAnalytics, all},
 
 	//                                                      n ownposts others' pages
 	{communique.RoleAuthor, communique.ActionReadAdmin, all},
@@ -110,6 +112,7 @@ var matrix = []struct {
 	{communique.RoleAuthor, communique.ActionManageUsers, none},
 	{communique.RoleAuthor, communique.ActionManageSettings, none},
 	{communique.RoleAuthor, communique.ActionReadUnpublished, ".yyyyy....yy."},
+	{communique.RoleAuthor, communique.ActionViewAnalytics, ".yyyyy....yy."},
 
 	{communique.RoleContributor, communique.ActionReadAdmin, all},
 	{communique.RoleContributor, communique.ActionCreateArticle, all},
@@ -123,6 +126,7 @@ var matrix = []struct {
 	{communique.RoleContributor, communique.ActionManageUsers, none},
 	{communique.RoleContributor, communique.ActionManageSettings, none},
 	{communique.RoleContributor, communique.ActionReadUnpublished, ".yyyyy....yy."},
+	{communique.RoleContributor, communique.ActionViewAnalytics, ".yyyyy....yy."},
 
 	{communique.RoleSubscriber, communique.ActionReadAdmin, all},
 	{communique.RoleSubscriber, communique.ActionCreateArticle, none},
@@ -136,6 +140,7 @@ var matrix = []struct {
 	{communique.RoleSubscriber, communique.ActionManageUsers, none},
 	{communique.RoleSubscriber, communique.ActionManageSettings, none},
 	{communique.RoleSubscriber, communique.ActionReadUnpublished, none},
+	{communique.RoleSubscriber, communique.ActionViewAnalytics, none},
 }
 
 func TestCan(t *testing.T) {

@@ -339,6 +339,18 @@ var SettingDefs = []SettingDef{
 		in(GroupEmail, "Email authors about comments"),
 	shapedSetting("mail_from", "Communiqué <noreply@localhost>", checkMailFrom, "Sender of the site's emails, such as Newsroom <news@example.com>", func(s *Settings) *string { return &s.MailFrom }).
 		in(GroupEmail, "Sender of emails"),
+
+	// Analytics: first-party, cookie-free counting (package analytics).
+	boolSetting("analytics_enabled", true, "Count page views and visitors on the server, without cookies or stored addresses", func(s *Settings) *bool { return &s.AnalyticsEnabled }).
+		in(GroupPrivacy, "Count readers (analytics)"),
+	boolSetting("analytics_respect_gpc", true, "Do not count readers who send Global Privacy Control or Do Not Track as visitors (their page views still count)", func(s *Settings) *bool { return &s.AnalyticsRespectGPC }).
+		in(GroupPrivacy, "Respect Global Privacy Control and Do Not Track"),
+	boolSetting("analytics_beacon", true, "Add a few lines of first-party JavaScript that tell when a reader reached the comments", func(s *Settings) *bool { return &s.AnalyticsBeacon }).
+		in(GroupPrivacy, "Measure who reaches the comments"),
+	intSetting("analytics_hourly_days", 30, 2, 366, "Keep hourly analytics counters this many days, then only daily totals", func(s *Settings) *int { return &s.AnalyticsHourlyDays }).
+		in(GroupPrivacy, "Days of hourly figures kept"),
+	intSetting("analytics_daily_days", 730, 31, 36500, "Keep daily analytics totals this many days, then only monthly totals", func(s *Settings) *int { return &s.AnalyticsDailyDays }).
+		in(GroupPrivacy, "Days of daily figures kept"),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -415,6 +427,12 @@ type Settings struct {
 	FeedFullText   bool
 	FeedItems      int
 	SearchLanguage string
+
+	AnalyticsEnabled    bool
+	AnalyticsRespectGPC bool
+	AnalyticsBeacon     bool
+	AnalyticsHourlyDays int
+	AnalyticsDailyDays  int
 
 	NotifyModerators bool
 	NotifyAuthors    bool

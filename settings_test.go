@@ -51,7 +51,7 @@ func TestValidateSetting(t *testing.T) {
 		{"MailFromOK", "mail_from", "Newsroom <news@example.com>", ""},
 		{"MailFromBad", "mail_from", "newsroom", "mail_from: must be an address such as news@example.com"},
 		{"MailFromHeaderInjection", "mail_from", "a@example.com\r\nBcc: b@example.com", "mail_from: must be an address"},
-		{"UnknownKey", "comment_colour", "red", `"comment_colour": unknown setting (known: close_comments_days_old, comment_edit_minutes,`},
+		{"UnknownKey", "comment_colour", "red", `"comment_colour": unknown setting (known: analytics_beacon, analytics_daily_days, analytics_enabled,`},
 		{"UnknownKeyOneLine", "a\nb", "red", `"a b": unknown setting`},
 		{"Secret", "secret.site", "x", `"secret.site": unknown setting`},
 	}
@@ -123,7 +123,8 @@ func TestSettingDefs(t *testing.T) {
 		"comments_open_default", "comment_require_name_email", "thread_comments_depth", "comment_order", "comments_per_page", "comment_moderation",
 		"comment_previously_approved", "comment_max_links", "moderation_keys", "disallowed_keys", "disallowed_status", "close_comments_days_old",
 		"comment_edit_minutes", "comment_flood_seconds", "comment_min_seconds", "spam_threshold", "ip_retention_days",
-		"feed_full_text", "feed_items", "search_language", "notify_moderators", "notify_authors", "mail_from"}
+		"feed_full_text", "feed_items", "search_language", "notify_moderators", "notify_authors", "mail_from",
+		"analytics_enabled", "analytics_respect_gpc", "analytics_beacon", "analytics_hourly_days", "analytics_daily_days"}
 	var got []string
 	defaults := communique.ParseSettings(nil)
 	for _, def := range communique.SettingDefs {
@@ -149,7 +150,8 @@ func TestSettingDefs(t *testing.T) {
 		"moderation_keys": "a\nb", "disallowed_keys": "c", "disallowed_status": "spam", "close_comments_days_old": "14",
 		"comment_edit_minutes": "5", "comment_flood_seconds": "30", "comment_min_seconds": "1", "spam_threshold": "0.8",
 		"ip_retention_days": "60", "feed_full_text": "false", "feed_items": "25", "search_language": "french",
-		"notify_moderators": "false", "notify_authors": "false", "mail_from": "News <news@n.example>"}
+		"notify_moderators": "false", "notify_authors": "false", "mail_from": "News <news@n.example>",
+		"analytics_enabled": "false", "analytics_respect_gpc": "false", "analytics_beacon": "false", "analytics_hourly_days": "7", "analytics_daily_days": "365"}
 	for _, def := range communique.SettingDefs {
 		v, ok := other[def.Key]
 		if !ok || v == def.Default {

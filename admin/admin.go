@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/analytics"
 	"communique/discussion"
 	"communique/health"
 	"communique/internal/httpkit"
@@ -75,6 +76,9 @@ type Server struct {
 	// privacy exports and erases personal data; nil: no privacy page.
 	privacy *privacy.Service
 
+	// reports answers the analytics pages; nil: they answer 404.
+	reports *analytics.Reports
+
 	// Health follows the store's reachability, so that requests failing
 	// because it is gone get 503 with Retry-After rather than 500; nil:
 	// every internal error is a 500.
@@ -101,6 +105,9 @@ type Config struct {
 	MediaLimits media.Limits
 	// Privacy, when set, gives administrators the privacy requests page.
 	Privacy *privacy.Service
+	// Analytics reads readers' figures; nil: built on Store when it keeps
+	// them.
+	Analytics *analytics.Reports
 	// Articles changes articles; nil: a service over Store telling Notify.
 	Articles *newsroom.Service
 }
@@ -115,7 +122,7 @@ const (
 
 var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit",
 	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
-	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins"}
+	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics"}
 
 // New parses the admin templates and loads its secret.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -135,6 +142,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{store: cfg.Store, discussion: cfg.Discussion, logger: cfg.Logger, secret: []byte(key),
 		storage: cfg.MediaStorage, mediaLimits: cfg.MediaLimits,
 		secure: cfg.SecureCookies, notify: cfg.Notify, Now: time.Now}
+	s.reports = cfg.Analytics
+	if rs, ok := cfg.Store.(analytics.ReportStore); ok && s.reports == nil {
+		s.reports = analytics.NewReports(rs)
+		s.reports.Now = func() time.Time { return s.Now() }
+	}
 	if s.privacy, s.articles = cfg.Privacy, articleService(cfg); s.articles == nil {
 		return nil, errors.New("admin: an article service is required (Config.Articles)")
 	}
@@ -142,12 +154,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{
-		"trusted": func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
-		"asset":   s.assets.URL,
-		"date":    showDate,
-		"plural":  plural,
-		"excerpt": func(html string) string { return markup.Excerpt(html, 16) },
-		"list":    func(v ...string) []string { return v },
+		"trusted":  func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
+		"asset":    s.assets.URL,
+		"date":     showDate,
+		"plural":   plural,
+		"excerpt":  func(html string) string { return markup.Excerpt(html, 16) },
+		"list":     func(v ...string) []string { return v },
+		"duration": durationText,
 		"contains": func(list []int64, id int64) bool {
 			for _, x := range list {
 				if x == id {
@@ -230,6 +243,9 @@ func (s *Server) Handler() http.Handler {
 	auth("GET /admin/media/{id}", s.handleMediaEdit)
 	auth("POST /admin/media/{id}", s.handleMediaEditPost)
 	auth("POST /admin/media/{id}/delete", s.handleMediaDelete)
+	auth("GET /admin/analytics", s.handleAnalytics)
+	auth("GET /admin/analytics/export", s.handleAnalyticsExport)
+	auth("GET /admin/analytics/articles/{id}", s.handleArticleAnalytics)
 	auth("GET /admin/privacy", s.handlePrivacy)
 	auth("POST /admin/privacy/export", s.handlePrivacyExport)
 	auth("POST /admin/privacy/erase", s.handlePrivacyErase)
@@ -394,6 +410,7 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 			communique.ActionManageUsers, communique.ActionManageSettings, communique.ActionCreateArticle, communique.ActionUploadMedia} {
 			b.Can[string(a)] = communique.Can(rq.User, a, nil)
 		}
+		b.Can["analytics"] = s.reports != nil && canSeeAnalytics(rq.User)
 		if b.Can[string(communique.ActionModerateComment)] {
 			if counts, err := s.store.CountComments(r.Context()); err == nil {
 				b.Pending = counts[communique.CommentPending]

@@ -175,6 +175,10 @@ var routes = []routeCase{
 	{name: "EditUser", method: "GET", allowed: onlyAdmins, target: aUser("/admin/users/%d", nil)},
 	{name: "Settings", method: "GET", allowed: onlyAdmins, target: path("/admin/settings")},
 	{name: "Privacy", method: "GET", allowed: onlyAdmins, target: path("/admin/privacy")},
+	{name: "Analytics", method: "GET", allowed: writers, target: path("/admin/analytics?range=7d")},
+	{name: "AnalyticsExport", method: "GET", allowed: writers, target: path("/admin/analytics/export?range=30d")},
+	{name: "AnalyticsOwnArticle", method: "GET", allowed: writers, target: ownArticle(communique.StatusPublished, "/admin/analytics/articles/%d", nil)},
+	{name: "AnalyticsOthersArticle", method: "GET", allowed: editors, target: othersArticle(communique.StatusPublished, "/admin/analytics/articles/%d", nil)},
 
 	// Actions.
 	{name: "CreateDraft", method: "POST", allowed: writers, changes: true, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {

@@ -128,8 +128,9 @@ func (s *Server) attention(r *http.Request, rq *request, data *dashboardPage) er
 // postRow is an article in the admin list.
 type postRow struct {
 	*communique.Article
-	CanEdit bool
-	URL     string
+	CanEdit      bool
+	CanAnalytics bool
+	URL          string
 }
 
 type postsPage struct {
@@ -210,7 +211,8 @@ func (s *Server) handlePosts(w http.ResponseWriter, r *http.Request, rq *request
 		return
 	}
 	for _, a := range list {
-		data.Rows = append(data.Rows, postRow{Article: a, CanEdit: communique.Can(rq.User, communique.ActionEditArticle, a), URL: s.publicPath(r, rq, a)})
+		data.Rows = append(data.Rows, postRow{Article: a, CanEdit: communique.Can(rq.User, communique.ActionEditArticle, a), URL: s.publicPath(r, rq, a),
+			CanAnalytics: s.reports != nil && communique.Can(rq.User, communique.ActionViewAnalytics, a)})
 	}
 	data.Pages = max(1, (data.Total+postsPerPage-1)/postsPerPage)
 	page := func(n int) string {
@@ -346,6 +348,7 @@ type editorPage struct {
 	Statuses     []statusChoice
 	Errors       map[string]string
 	PublicURL    string
+	CanAnalytics bool // the article has figures this user may see
 	Autosave     *communique.Revision
 	Revisions    int
 	Action       string
@@ -412,6 +415,7 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, rq *requ
 	data.Tags = strings.Join(tags, ", ")
 	if a.Status != communique.StatusTrash {
 		data.PublicURL = s.publicPath(r, rq, a)
+		data.CanAnalytics = s.reports != nil && communique.Can(rq.User, communique.ActionViewAnalytics, a)
 	}
 	if revs, err := s.store.FindRevisions(r.Context(), a.ID); err == nil {
 		data.Revisions = len(revs)

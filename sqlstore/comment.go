@@ -243,6 +243,13 @@ func (db *Comments) SetCommentStatus(ctx context.Context, id int64, status commu
 	if err != nil {
 		return err
 	}
+	// A held comment's first decision is kept for the moderation queue
+	// time (analytics).
+	if _, err := tx.w().exec(ctx, `INSERT INTO comment_decisions (comment_id, article_id, posted_at, decided_at)
+		SELECT id, article_id, created_at, ? FROM comments WHERE id = ? AND status = 'pending' AND ? <> 'pending'
+		ON CONFLICT (comment_id) DO NOTHING`, tx.w().t(tx.now), id, string(status)); err != nil {
+		return fmt.Errorf("comment decision: %w", err)
+	}
 	if _, err := tx.w().exec(ctx, `UPDATE comments SET status = ? WHERE id = ?`, string(status), id); err != nil {
 		return fmt.Errorf("set comment status: %w", err)
 	}

@@ -18,6 +18,7 @@ type DB struct {
 	*Privacy
 	*WordPress
 	*RateLimits
+	*Analytics
 }
 
 func newDB(c *core) *DB {
@@ -35,6 +36,7 @@ func newDB(c *core) *DB {
 		Privacy:      &Privacy{c},
 		WordPress:    &WordPress{c},
 		RateLimits:   &RateLimits{c},
+		Analytics:    &Analytics{c},
 	}
 }
 
@@ -83,6 +85,10 @@ type WordPress struct{ *core }
 
 // RateLimits is the fixed-window counters behind rate limiting.
 type RateLimits struct{ *core }
+
+// Analytics is the readers' counters: pages by hour and day, dimensions,
+// the realtime minutes, and the day's salt and visitor hashes.
+type Analytics struct{ *core }
 
 // Sibling parts, for the few calls that cross aggregates inside the
 // store (privacy reads comments, people and subscriptions; the importer

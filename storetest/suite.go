@@ -79,6 +79,11 @@ func Run(t *testing.T, open Opener) {
 		{"ArticleListFilters", testArticleListFilters},
 		{"UsersHasPublished", testUsersHasPublished},
 		{"CommentsPublishedOnly", testCommentsPublishedOnly},
+		{"AnalyticsSalt", testAnalyticsSalt},
+		{"AnalyticsFlush", testAnalyticsFlush},
+		{"AnalyticsSamePath", testAnalyticsSamePath},
+		{"AnalyticsRollUp", testAnalyticsRollUp},
+		{"CommentDecisions", testCommentDecisions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -78,6 +78,7 @@ type discussionView struct {
 	Closed   bool
 	Depth    int
 	Awaiting bool
+	Beacon   int64 // the article whose readers' reaching the comments is counted; 0: no beacon
 }
 
 // ownerKey returns the hash of this browser's commenter key, or "".

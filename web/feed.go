@@ -394,6 +394,7 @@ func (s *Server) documents(next http.HandlerFunc) http.HandlerFunc {
 		w.Header().Add("Link", "<"+webmentionPath+`>; rel="webmention"`)
 		p := r.URL.Path
 		if strings.HasPrefix(p, "/sitemap-posts-") {
+			noteNotPage(w)
 			s.handleSitemapPosts(w, r)
 			return
 		}
@@ -405,6 +406,7 @@ func (s *Server) documents(next http.HandlerFunc) http.HandlerFunc {
 					s.renderError(w, r, err)
 					return
 				}
+				noteFeed(w)
 				s.handleFeed(w, r, st, format, rest)
 				return
 			}

@@ -368,6 +368,7 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 			gen = s.cache.gen.Load()
 		}
 		rec, pt := renderAsGet(next, w, r)
+		notePage(w, pt.tags)
 		if rec.status != http.StatusOK || w.Header().Get("Location") != "" {
 			rec.passOn(w, r)
 			return
@@ -389,6 +390,7 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 
 // serveHit answers from a cached entry.
 func (s *Server) serveHit(w http.ResponseWriter, r *http.Request, e *cacheEntry) {
+	notePage(w, e.tags)
 	s.cache.Hits.Add(1)
 	w.Header()["X-Cache"] = hitValue
 	writeEntry(w, r, e, publicValue)

@@ -62,6 +62,7 @@ type Server struct {
 	searchSlots chan struct{}        // searches under way (searchLimited)
 	searchWait  time.Duration        // how long a search waits for a slot
 	health      *health.Monitor      // tells a store outage (503) from a bug (500)
+	counter     Counter              // counts readers (analytics); nil: nobody is counted
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -101,6 +102,9 @@ type Config struct {
 	// Discussion is the comment service every door shares; nil: the
 	// server builds its own on Store, with Notify as its notifier.
 	Discussion *discussion.Service
+	// Analytics, when set, counts every public page answered, from the
+	// cache or rendered (analytics.Counter).
+	Analytics Counter
 }
 
 // NewServer parses the templates (failing if a view is missing) and loads
@@ -127,6 +131,9 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	s.searchSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	s.searchWait = 3 * time.Second
 	s.health = cfg.Health
+	if cfg.Analytics != nil {
+		s.counter = cfg.Analytics
+	}
 	if s.health == nil {
 		s.health = health.New(cfg.Store.Ping)
 		s.health.Logger = cfg.Logger
@@ -184,8 +191,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /subscriptions/manage", s.handleManagePost)
 	mux.HandleFunc("GET /media/{key}", s.handleMedia)
 	mux.HandleFunc("GET /media/{key}/{width}", s.handleMedia)
-	mux.HandleFunc("GET /search", s.handleSearch)
-	mux.HandleFunc("GET /search/{$}", s.handleSearch)
+	mux.HandleFunc("GET /search", s.counted(s.handleSearch))
+	mux.HandleFunc("GET /search/{$}", s.counted(s.handleSearch))
+	mux.HandleFunc("POST "+beaconPath, s.handleReached)
 	mux.HandleFunc("GET /robots.txt", s.handleRobots)
 	mux.HandleFunc("GET /sitemap.xml", s.handleSitemapIndex)
 	mux.HandleFunc("GET /sitemap-pages.xml", s.handleSitemapPages)
@@ -195,7 +203,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /webmention", s.handleWebmention)
 	mux.HandleFunc("GET /webmention/{id}", s.handleWebmentionStatus)
 	// Feeds and /sitemap-posts-N.xml end paths the mux cannot match.
-	mux.HandleFunc("GET /", s.documents(s.cached(s.handleSite)))
+	mux.HandleFunc("GET /", s.counted(s.documents(s.cached(s.handleSite))))
 	return s.recoverer(httpkit.SiteHeaders.Handler(mux))
 }
 

@@ -662,6 +662,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		s.notFound(w, r)
 		return
 	}
+	if s.counter != nil && st.settings.AnalyticsEnabled && st.settings.AnalyticsBeacon {
+		d.Beacon = a.ID
+	}
 	data.Discussion = d
 	data.Mentions = s.mentionsFor(ctx, st, a)
 	data.Description = a.Summary

@@ -55,6 +55,7 @@ func (s *Server) register() {
 	m.HandleFunc("GET /wp-json/wp/v2/settings", s.handleSettingsGet)
 	m.HandleFunc("GET /wp-json/communique/v1/rest-nonce", s.handleNonce)
 	s.registerDiscovery(m)
+	m.HandleFunc("GET /wp-json/communique/v1/analytics", s.handleAnalytics)
 	m.HandleFunc("/wp-json/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, notFound("rest_no_route", "No route was found matching the URL and request method."))
 	})
@@ -205,6 +206,9 @@ func routes() []route {
 		route{path: `/wp/v2/statuses/(?P<status>[\w-]+)`, namespace: "wp/v2", get: args("status", argString, "context", argContext)},
 		route{path: "/communique/v1", namespace: "communique/v1", get: args("context", argContext)},
 		route{path: "/communique/v1/rest-nonce", namespace: "communique/v1", get: args()},
+		route{path: "/communique/v1/analytics", namespace: "communique/v1", get: args(
+			"range", arg{Description: "The days: today, 7d, 30d, 12m or custom (with from and to).", Type: "string", Enum: []string{"today", "7d", "30d", "12m", "custom"}},
+			"from", argDate, "to", argDate, "article", argID)},
 	)
 	return out
 }

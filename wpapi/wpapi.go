@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/analytics"
 	"communique/discussion"
 	"communique/health"
 	"communique/internal/httpkit"
@@ -110,6 +111,9 @@ type Config struct {
 	// rate through. Set it with several nodes; one node needs no writes
 	// per request to know its own counts.
 	SharedLimits communique.RateLimitService
+	// Analytics reads readers' figures; nil: built on Store when it keeps
+	// them.
+	Analytics *analytics.Reports
 }
 
 // Server serves the REST API.
@@ -128,6 +132,8 @@ type Server struct {
 	checking chan struct{}
 
 	routes *http.ServeMux // the API's routes, after authentication
+
+	reports *analytics.Reports // readers' figures; nil: no analytics route
 
 	// Health follows the store's reachability, so that requests failing
 	// because it is gone get 503 with Retry-After rather than 500; nil:
@@ -165,6 +171,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.signins = newLimiter(signinRate, now)
 	for name, l := range map[string]*limiter{"api-anon": s.anonymous, "api-account": s.account, "api-comment": s.comments, "api-signin": s.signins} {
 		l.shared, l.name = cfg.SharedLimits, name
+	}
+	s.reports = cfg.Analytics
+	if rs, ok := cfg.Store.(analytics.ReportStore); ok && s.reports == nil {
+		s.reports = analytics.NewReports(rs)
+		s.reports.Now = now
 	}
 	s.checking = make(chan struct{}, maxChecks)
 	s.routes = http.NewServeMux()

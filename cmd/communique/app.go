@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"communique/analytics"
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
@@ -30,6 +31,8 @@ type app struct {
 	// talk is the one discussion service of every door.
 	talk    *discussion.Service
 	privacy *privacy.Service
+	// counter counts readers; serve sets it, commands have none.
+	counter *analytics.Counter
 }
 
 // The pieces fit, checked at compile time.

@@ -15,6 +15,7 @@ import (
 
 	"communique"
 	"communique/admin"
+	"communique/analytics"
 	"communique/media"
 	"communique/metrics"
 	"communique/outbound"
@@ -75,6 +76,13 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	// Readers are counted until the listener has shut down, then the
+	// counter writes what it holds: a clean shutdown loses no count.
+	services.counter = analytics.New(db, logger)
+	countCtx, stopCounting := context.WithCancel(context.WithoutCancel(ctx))
+	counted := make(chan struct{})
+	defer func() { stopCounting(); <-counted }()
+	go func() { defer close(counted); services.counter.Run(countCtx) }()
 	srv, handler, err := p.site(ctx, opt, services, o, replicas)
 	if err != nil {
 		return err
@@ -169,6 +177,9 @@ func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o 
 	}
 	cfg := web.Config{Store: db, Logger: logger, ThemeDir: opt.theme, MediaStorage: images, Notify: services.notifier,
 		Discussion: services.talk, Health: o.health}
+	if services.counter != nil {
+		cfg.Analytics = services.counter
+	}
 	if opt.pageCache && opt.cacheMB > 0 {
 		cfg.PageCacheBytes = opt.cacheMB << 20
 	}

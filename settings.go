@@ -214,6 +214,7 @@ var SettingDefs = []SettingDef{
 	boolSetting("notify_moderators", true, "Email everyone who may moderate when a comment awaits moderation", func(s *Settings) *bool { return &s.NotifyModerators }),
 	boolSetting("notify_authors", true, "Email an article's author when a comment appears on it", func(s *Settings) *bool { return &s.NotifyAuthors }),
 	shapedSetting("mail_from", "Communiqué <noreply@localhost>", checkMailFrom, "Sender of the site's emails, such as Newsroom <news@example.com>", func(s *Settings) *string { return &s.MailFrom }),
+	intSetting("comment_report_threshold", 3, 0, 100, "Hold a comment once this many distinct readers reported it (0 = never)", func(s *Settings) *int { return &s.CommentReportThreshold }),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -286,6 +287,7 @@ type Settings struct {
 	CommentMinSeconds         int
 	SpamThreshold             float64
 	IPRetentionDays           int
+	CommentReportThreshold    int
 
 	FeedFullText   bool
 	FeedItems      int

@@ -51,6 +51,10 @@ type Service struct {
 	// Invalidate, when set, drops cached pages carrying these tags after
 	// a change; other nodes learn of it through the store's cache tags.
 	Invalidate func(tags ...string)
+	// Reports, when the store keeps them, takes readers' reports.
+	Reports communique.ReportStore
+	// Limits, when set, counts reports per reader and address.
+	Limits communique.RateLimitService
 	// Logger hears of side effects that failed after a change stood.
 	Logger *slog.Logger
 	// Now is the clock; tests replace it.
@@ -71,7 +75,11 @@ type Subscriber interface {
 
 // New returns a Service.
 func New(store Store, avatars *avatar.Generator, tokens *formtoken.Signer) *Service {
-	return &Service{Store: store, Avatars: avatars, Tokens: tokens, Now: time.Now}
+	s := &Service{Store: store, Avatars: avatars, Tokens: tokens, Now: time.Now}
+	// A SQL store keeps reports and counts limits; a fake may not.
+	s.Reports, _ = store.(communique.ReportStore)
+	s.Limits, _ = store.(communique.RateLimitService)
+	return s
 }
 
 // Refusal kinds, which the web layer maps to statuses.

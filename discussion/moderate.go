@@ -61,7 +61,11 @@ func (s *Service) Moderate(ctx context.Context, by *communique.User, id int64, s
 	if err := s.Store.SetCommentStatus(ctx, id, status); err != nil {
 		return err
 	}
-	return s.moved(ctx, c, status)
+	if err := s.moved(ctx, c, status); err != nil {
+		return err
+	}
+	// Any verdict answers the readers who reported the comment.
+	return s.closeReports(ctx, by, c, status, "")
 }
 
 // moved raises the side effects of c moving to status: the classifier

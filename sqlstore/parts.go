@@ -18,6 +18,7 @@ type DB struct {
 	*Privacy
 	*WordPress
 	*RateLimits
+	*Reports
 }
 
 func newDB(c *core) *DB {
@@ -35,6 +36,7 @@ func newDB(c *core) *DB {
 		Privacy:      &Privacy{c},
 		WordPress:    &WordPress{c},
 		RateLimits:   &RateLimits{c},
+		Reports:      &Reports{c},
 	}
 }
 
@@ -92,3 +94,6 @@ func (c *core) comments() *Comments { return &Comments{c} }
 func (c *core) outbox() *Outbox     { return &Outbox{c} }
 func (c *core) people() *People     { return &People{c} }
 func (c *core) search() *Search     { return &Search{c} }
+
+// Reports is readers' reports on comments and the decisions on them.
+type Reports struct{ *core }

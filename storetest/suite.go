@@ -74,6 +74,7 @@ func Run(t *testing.T, open Opener) {
 		{"ArticleListFilters", testArticleListFilters},
 		{"UsersHasPublished", testUsersHasPublished},
 		{"CommentsPublishedOnly", testCommentsPublishedOnly},
+		{"CommentReports", testCommentReports},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,54 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"communique"
+	"communique/mail"
+)
+
+// decisionWords says what each status means to the reader who reported.
+var decisionWords = map[communique.CommentStatus]string{
+	communique.CommentApproved: "The comment stays published: the moderators found it within the site's rules.",
+	communique.CommentPending:  "The comment is held from publication while the moderators review it further.",
+	communique.CommentSpam:     "The comment was removed as spam.",
+	communique.CommentTrash:    "The comment was removed.",
+}
+
+// ReportDecided tells a reader who reported a comment (and left their
+// address) what the moderators decided and why, as the EU Digital
+// Services Act asks of a decision on a notice. English only for now.
+func (s *Service) ReportDecided(ctx context.Context, c *communique.Comment, r *communique.CommentReport) {
+	s.fail("report decided", s.reportDecided(ctx, c, r), "comment", c.ID, "report", r.ID)
+}
+
+func (s *Service) reportDecided(ctx context.Context, c *communique.Comment, r *communique.CommentReport) error {
+	if !communique.ValidEmail(r.NotifyEmail) {
+		return nil
+	}
+	x, err := s.site(ctx)
+	if err != nil {
+		return err
+	}
+	reason := r.DecisionReason
+	if reason == "" {
+		reason = "No further reason was given."
+	}
+	body := content{
+		Intro: []string{
+			fmt.Sprintf("You reported a comment on %s as “%s” on %s. A moderator has decided.", x.title, r.Reason.Label(), r.CreatedAt.Format("2 January 2006")),
+			decisionWords[r.Decision],
+		},
+		Quote:   c.Text,
+		Details: []detail{{"Decision", string(r.Decision)}, {"Reason", reason}, {"Decided", r.DecidedAt.Format("2 January 2006 15:04 MST")}},
+		Notes:   []string{"You receive this message once, because you left your address with your report."},
+	}
+	th := thread{id: "report-" + strconv.FormatInt(r.ID, 10), references: []string{articleRef(x, c.ArticleID)}}
+	m, err := s.email(x, mail.Address{Address: r.NotifyEmail}, fmt.Sprintf("[%s] Decision on your report", x.title), &body, th, nil)
+	if err != nil {
+		return err
+	}
+	return s.enqueue(ctx, []*communique.OutboxMessage{m})
+}

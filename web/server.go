@@ -175,6 +175,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /comments/{id}/edit", s.handleCommentEdit)
 	mux.HandleFunc("POST /comments/{id}/edit", s.handleCommentEditPost)
 	mux.HandleFunc("POST /comments/{id}/delete", s.handleCommentDelete)
+	mux.HandleFunc("GET /comments/{id}/report", s.handleCommentReport)
+	mux.HandleFunc("POST /comments/{id}/report", s.handleCommentReportPost)
 	mux.HandleFunc("GET /avatar/{file}", s.handleAvatar)
 	mux.HandleFunc("GET /subscriptions/confirm", s.handleConfirm)
 	mux.HandleFunc("POST /subscriptions/confirm", s.handleConfirmPost)

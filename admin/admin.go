@@ -108,7 +108,7 @@ const (
 	maxFormBytes  = 8 << 20
 )
 
-var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit",
+var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit", "reported",
 	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
 	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm"}
 
@@ -202,6 +202,7 @@ func (s *Server) Handler() http.Handler {
 	auth("GET /admin/comments/{id}/edit", s.handleCommentEdit)
 	auth("POST /admin/comments/{id}/edit", s.handleCommentEditPost)
 	auth("POST /admin/comments/{id}/reply", s.handleCommentReply)
+	auth("POST /admin/comments/{id}/decide", s.handleCommentDecide)
 	auth("GET /admin/users", s.handleUsers)
 	auth("GET /admin/users/new", s.handleUserNew)
 	auth("POST /admin/users/new", s.handleUserSave)
@@ -372,7 +373,7 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 
 var flashes = map[string]string{
 	"saved": "Saved.", "published": "Published.", "scheduled": "Scheduled.", "submitted": "Submitted for review.",
-	"restored": "Revision restored.", "moderated": "Comments updated.", "replied": "Reply published.",
+	"restored": "Revision restored.", "moderated": "Comments updated.", "replied": "Reply published.", "decided": "Decision recorded.",
 	"created": "User created.", "deleted": "Deleted.", "uploaded": "Image uploaded.", "signedout": "Other sessions signed out.", "bulk": "Articles updated.",
 	"retried": "The message is queued again.", "revoked": "Application password revoked.", "reset": "Your password was changed. Sign in with the new one.",
 	"emailsent":    "Saved. Open the link we sent to the new address to confirm it; until then your address stays as it was.",

@@ -41,6 +41,10 @@ func (s *Server) handleComments(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
+	if q.Get("status") == reportedTab {
+		s.handleReported(w, r, rq)
+		return
+	}
 	status := communique.CommentStatus(q.Get("status"))
 	if !status.Valid() {
 		status = communique.CommentPending

@@ -216,3 +216,63 @@ func (s *Service) closeReports(ctx context.Context, by *communique.User, c *comm
 	}
 	return nil
 }
+
+// ReportedItem is a comment in the reported queue: its open reports and
+// what they say, counted by reason.
+type ReportedItem struct {
+	Comment *communique.Comment
+	Reports []*communique.CommentReport
+	Reasons []ReasonCount
+	// Addresses is how many distinct addresses reported it: far fewer
+	// than reports shows one person behind many.
+	Addresses int
+}
+
+// ReasonCount is how many open reports gave one reason.
+type ReasonCount struct {
+	Reason communique.ReportReason
+	Count  int
+}
+
+// ReportedQueue returns the comments with open reports, most reported
+// first when byReports, else oldest report first, and their total.
+// EFORBIDDEN.
+func (s *Service) ReportedQueue(ctx context.Context, by *communique.User, byReports bool, offset, limit int) ([]*ReportedItem, int, error) {
+	if err := mayModerate(by); err != nil {
+		return nil, 0, err
+	}
+	if s.Reports == nil {
+		return nil, 0, nil
+	}
+	list, total, err := s.Reports.FindReportedComments(ctx, byReports, offset, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	items := make([]*ReportedItem, 0, len(list))
+	for _, rc := range list {
+		c, err := s.Store.FindCommentByID(ctx, rc.CommentID)
+		if communique.ErrorCode(err) == communique.ENOTFOUND {
+			continue // deleted meanwhile
+		} else if err != nil {
+			return nil, 0, err
+		}
+		items = append(items, summarise(c, rc.Reports))
+	}
+	return items, total, nil
+}
+
+func summarise(c *communique.Comment, reports []*communique.CommentReport) *ReportedItem {
+	it := &ReportedItem{Comment: c, Reports: reports}
+	counts, ips := map[communique.ReportReason]int{}, map[string]bool{}
+	for _, r := range reports {
+		counts[r.Reason]++
+		ips[r.ReporterIP] = true
+	}
+	for _, reason := range communique.ReportReasons {
+		if n := counts[reason]; n > 0 {
+			it.Reasons = append(it.Reasons, ReasonCount{reason, n})
+		}
+	}
+	it.Addresses = len(ips)
+	return it
+}

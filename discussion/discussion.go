@@ -53,6 +53,9 @@ type Service struct {
 	Invalidate func(tags ...string)
 	// Reports, when the store keeps them, takes readers' reports.
 	Reports communique.ReportStore
+	// Community, when the store keeps them, holds commenters' standings,
+	// moderators' notes and the audit log.
+	Community communique.CommunityStore
 	// Limits, when set, counts reports per reader and address.
 	Limits communique.RateLimitService
 	// Logger hears of side effects that failed after a change stood.
@@ -79,6 +82,7 @@ func New(store Store, avatars *avatar.Generator, tokens *formtoken.Signer) *Serv
 	// A SQL store keeps reports and counts limits; a fake may not.
 	s.Reports, _ = store.(communique.ReportStore)
 	s.Limits, _ = store.(communique.RateLimitService)
+	s.Community, _ = store.(communique.CommunityStore)
 	return s
 }
 
@@ -262,6 +266,15 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 		return nil, &Error{Kind: KindInvalid, Message: "Please check the highlighted fields.", Fields: fields}
 	}
 	c.AuthorURL = communique.NormalizeWebsite(c.AuthorURL)
+	standing := communique.StandingNone
+	if !trusted {
+		// Banned and suspended commenters are refused with the reason
+		// before anything else is checked or stored.
+		var err error
+		if standing, err = s.checkStanding(ctx, c.AuthorEmail); err != nil {
+			return nil, err
+		}
+	}
 	if sub.Honeypot != "" {
 		return nil, refuse(KindRejected, "Your comment could not be accepted.")
 	}
@@ -294,7 +307,7 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	}
 	c.HTML = markup.Comment(c.Text)
 	c.AvatarHash = s.avatarHash(c)
-	if c.Status, c.SpamScore, err = s.judge(ctx, st, c, sub.Trusted); err != nil {
+	if c.Status, c.SpamScore, err = s.judge(ctx, st, c, sub.Trusted, standing); err != nil {
 		return nil, err
 	}
 	judged := c.Status
@@ -355,7 +368,11 @@ func (s *Service) checkParent(ctx context.Context, st *communique.Settings, c *c
 
 // judge decides the status of a new or edited comment with WordPress's
 // rules, then the classifier's score.
-func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communique.Comment, trusted bool) (communique.CommentStatus, float64, error) {
+//
+// A commenter's standing weighs after the word lists and the classifier:
+// always-held holds, trusted skips pre-moderation, neither overrules a
+// disallowed word or spam.
+func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communique.Comment, trusted bool, standing communique.Standing) (communique.CommentStatus, float64, error) {
 	score, err := s.score(ctx, c)
 	if err != nil {
 		return "", 0, err
@@ -369,6 +386,12 @@ func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communi
 	}
 	if threshold := st.SpamThreshold; threshold < 1 && score >= threshold {
 		return communique.CommentSpam, score, nil
+	}
+	switch standing {
+	case communique.StandingPremoderated:
+		return communique.CommentPending, score, nil
+	case communique.StandingTrusted:
+		return communique.CommentApproved, score, nil
 	}
 	if st.CommentModeration ||
 		strings.Count(c.HTML, "<a ") > st.CommentMaxLinks ||
@@ -441,7 +464,11 @@ func (s *Service) Edit(ctx context.Context, st *communique.Settings, id int64, o
 		return nil, &Error{Kind: KindInvalid, Message: "Please check your comment.", Fields: map[string]string{"comment": fields["comment"]}}
 	}
 	c.HTML = markup.Comment(c.Text)
-	status, score, err := s.judge(ctx, st, c, false)
+	standing, err := s.checkStanding(ctx, c.AuthorEmail)
+	if err != nil {
+		return nil, err
+	}
+	status, score, err := s.judge(ctx, st, c, false, standing)
 	if err != nil {
 		return nil, err
 	}

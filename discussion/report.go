@@ -189,6 +189,9 @@ func (s *Service) Decide(ctx context.Context, by *communique.User, id int64, sta
 			return err
 		}
 	}
+	if err := s.audit(ctx, by, "decide "+string(status), c.ID, communique.CommenterKey(c.AuthorEmail), reason); err != nil {
+		return err
+	}
 	return s.closeReports(ctx, by, c, status, reason)
 }
 

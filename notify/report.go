@@ -52,3 +52,29 @@ func (s *Service) reportDecided(ctx context.Context, c *communique.Comment, r *c
 	}
 	return s.enqueue(ctx, []*communique.OutboxMessage{m})
 }
+
+// CommenterSanctioned tells a commenter they were suspended or banned,
+// with the reason and, for a suspension, its end. English only for now.
+func (s *Service) CommenterSanctioned(ctx context.Context, email string, st *communique.CommenterStanding) {
+	s.fail("commenter sanctioned", s.commenterSanctioned(ctx, email, st), "standing", st.Standing)
+}
+
+func (s *Service) commenterSanctioned(ctx context.Context, email string, st *communique.CommenterStanding) error {
+	if !communique.ValidEmail(email) {
+		return nil
+	}
+	x, err := s.site(ctx)
+	if err != nil {
+		return err
+	}
+	intro := fmt.Sprintf("The moderators of %s have stopped accepting your comments.", x.title)
+	if st.Standing == communique.StandingSuspended {
+		intro = fmt.Sprintf("The moderators of %s have suspended your comments until %s.", x.title, st.Until.UTC().Format("2 January 2006 15:04 UTC"))
+	}
+	body := content{Intro: []string{intro}, Details: []detail{{"Reason", st.Reason}}}
+	m, err := s.email(x, mail.Address{Address: email}, fmt.Sprintf("[%s] About your comments", x.title), &body, thread{}, nil)
+	if err != nil {
+		return err
+	}
+	return s.enqueue(ctx, []*communique.OutboxMessage{m})
+}

@@ -19,6 +19,7 @@ type DB struct {
 	*WordPress
 	*RateLimits
 	*Reports
+	*Community
 }
 
 func newDB(c *core) *DB {
@@ -37,6 +38,7 @@ func newDB(c *core) *DB {
 		WordPress:    &WordPress{c},
 		RateLimits:   &RateLimits{c},
 		Reports:      &Reports{c},
+		Community:    &Community{c},
 	}
 }
 
@@ -97,3 +99,7 @@ func (c *core) search() *Search     { return &Search{c} }
 
 // Reports is readers' reports on comments and the decisions on them.
 type Reports struct{ *core }
+
+// Community is what moderators decide about people: standings, notes
+// and the audit log of their actions.
+type Community struct{ *core }

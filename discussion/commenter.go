@@ -194,7 +194,7 @@ type CommenterRecord struct {
 	Email    string
 	Comments []*communique.Comment // newest first, every status, every article
 	Total    int
-	Counts   map[communique.CommentStatus]int
+	Counts   map[string]int // by status
 	// Standing is the address's own; DomainBan a ban of its domain.
 	Standing  *communique.CommenterStanding
 	DomainBan *communique.CommenterStanding
@@ -215,7 +215,7 @@ func (s *Service) Commenter(ctx context.Context, by *communique.User, email stri
 	if !communique.ValidEmail(key) {
 		return nil, communique.Errorf(communique.EINVALID, "Please give the commenter's email address.")
 	}
-	rec := &CommenterRecord{Email: key, Counts: map[communique.CommentStatus]int{}}
+	rec := &CommenterRecord{Email: key, Counts: map[string]int{}}
 	var err error
 	if rec.Comments, rec.Total, err = s.Store.FindComments(ctx, communique.CommentFilter{Email: &key, Private: true, Newest: true, Limit: 200}); err != nil {
 		return nil, err
@@ -225,7 +225,7 @@ func (s *Service) Commenter(ctx context.Context, by *communique.User, email stri
 		return nil, err
 	}
 	for _, c := range all {
-		rec.Counts[c.Status]++
+		rec.Counts[string(c.Status)]++
 	}
 	if s.Community == nil {
 		return rec, nil

@@ -144,7 +144,7 @@ func TestCommenterStandings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rec.Total != 2 || rec.Comments[0].ID != second.ID || rec.Counts[communique.CommentApproved] != 2 ||
+			if rec.Total != 2 || rec.Comments[0].ID != second.ID || rec.Counts[string(communique.CommentApproved)] != 2 ||
 				len(rec.Notes) != 1 || rec.Notes[0].Text != "Warned by email on 1 June." || rec.Notes[0].ByName != mod.Name() ||
 				len(rec.ReportsAgainst) != 1 || rec.ReportsAgainst[0].Reason != communique.ReportAbuse {
 				t.Errorf("record = %+v", rec)

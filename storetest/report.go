@@ -58,6 +58,18 @@ func testCommentReports(t *testing.T, db *sqlstore.DB) {
 	if got, err := report(b, "k4", "192.0.2.4"); err != nil || got != (communique.ReportTally{Reports: 1, Readers: 1}) {
 		t.Errorf("report after a decision: %+v, %v", got, err)
 	}
+	// Erasing a reporter keeps the report, not their address.
+	f.tick(1)
+	if _, err := db.CreateCommentReport(ctx, &communique.CommentReport{CommentID: a.ID, Reason: communique.ReportIllegal, Explanation: "x",
+		ReporterKey: "k9", ReporterIP: "192.0.2.9", NotifyEmail: "Notice@Example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ErasePersonalData(ctx, "notice@example.org", communique.Erasure{}); err != nil {
+		t.Fatal(err)
+	}
+	if reps, _ := db.FindCommentReports(ctx, a.ID); len(reps) != 2 || reps[1].NotifyEmail != "" {
+		t.Errorf("after erasure the reports are %+v, want both kept without the address", reps)
+	}
 	if err := db.DeleteComment(ctx, b.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -76,6 +76,12 @@ type Comment struct {
 	// browser see its held comment and edit it for a while.
 	OwnerKey string `json:"-"`
 
+	// Featured is an editor's pick; Badge names a staff commenter's role
+	// ("Reporter", "Editor") or "Author" under their own article. Both are
+	// set when a page of the discussion is assembled.
+	Featured bool   `json:"-"`
+	Badge    string `json:"-"`
+
 	// Depth is the comment's level in its thread (1 at the top); set when
 	// threads are assembled.
 	Depth   int        `json:"-"`

@@ -101,3 +101,14 @@ type CommunityStore interface {
 	// and those the subject sent leaving their address, newest first.
 	FindCommenterReports(ctx context.Context, subject string) (against, by []*CommentReport, err error)
 }
+
+// FeatureStore keeps editors' picks.
+type FeatureStore interface {
+	// SetCommentFeatured features or unfeatures a comment. ENOTFOUND.
+	SetCommentFeatured(ctx context.Context, commentID int64, featured bool, by int64) error
+	// FindFeaturedComments returns an article's featured comments that
+	// are approved, in the order they were featured, public fields only.
+	FindFeaturedComments(ctx context.Context, articleID int64) ([]*Comment, error)
+	// FindUserRoles returns the roles of these users, for staff badges.
+	FindUserRoles(ctx context.Context, ids []int64) (map[int64]Role, error)
+}

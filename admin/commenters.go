@@ -24,6 +24,10 @@ type commenterPage struct {
 }
 
 func (s *Server) handleCommenter(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
+		s.forbid(w, r, rq)
+		return
+	}
 	s.renderCommenter(w, r, rq, &commenterPage{Days: 1}, http.StatusOK)
 }
 
@@ -66,6 +70,10 @@ func (s *Server) refusedCommenter(w http.ResponseWriter, r *http.Request, rq *re
 }
 
 func (s *Server) handleCommenterNote(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
+		s.forbid(w, r, rq)
+		return
+	}
 	email, note := r.PostFormValue("email"), r.PostFormValue("note")
 	if err := s.discussion.AddNote(r.Context(), rq.User, email, note); err != nil {
 		s.refusedCommenter(w, r, rq, &commenterPage{Note: note, Days: 1}, err)
@@ -77,6 +85,10 @@ func (s *Server) handleCommenterNote(w http.ResponseWriter, r *http.Request, rq 
 // handleCommenterStanding trusts, holds, suspends for a number of days
 // or bans a commenter (or their whole domain), or clears their standing.
 func (s *Server) handleCommenterStanding(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
+		s.forbid(w, r, rq)
+		return
+	}
 	email := r.PostFormValue("email")
 	p := &commenterPage{Chosen: r.PostFormValue("standing"), Reason: r.PostFormValue("reason"), WholeDomain: r.PostFormValue("whole_domain") != ""}
 	p.Days, _ = strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
@@ -101,6 +113,10 @@ func (s *Server) handleCommenterStanding(w http.ResponseWriter, r *http.Request,
 }
 
 func (s *Server) handleCommenterRemove(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
+		s.forbid(w, r, rq)
+		return
+	}
 	email := r.PostFormValue("email")
 	if _, err := s.discussion.RemoveAll(r.Context(), rq.User, email); err != nil {
 		s.refusedCommenter(w, r, rq, &commenterPage{Days: 1}, err)
@@ -120,6 +136,10 @@ type moderationLogPage struct {
 
 // handleModerationLog shows administrators every moderator action.
 func (s *Server) handleModerationLog(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !communique.Can(rq.User, communique.ActionManageSettings, nil) {
+		s.forbid(w, r, rq)
+		return
+	}
 	p := moderationLogPage{base: s.base(r, rq, "Moderation log", "moderation-log")}
 	p.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
 	p.Page = max(1, min(p.Page, 100000))

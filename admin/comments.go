@@ -106,6 +106,12 @@ func (s *Server) handleCommentsBulk(w http.ResponseWriter, r *http.Request, rq *
 	actions := map[string]func(ctx context.Context, by *communique.User, id int64) error{
 		"approve": s.discussion.Approve, "unapprove": s.discussion.Unapprove,
 		"spam": s.discussion.Spam, "trash": s.discussion.Trash, "delete": s.discussion.Delete,
+		"feature": func(ctx context.Context, by *communique.User, id int64) error {
+			return s.discussion.Feature(ctx, by, id, true)
+		},
+		"unfeature": func(ctx context.Context, by *communique.User, id int64) error {
+			return s.discussion.Feature(ctx, by, id, false)
+		},
 	}
 	act := actions[action]
 	for _, v := range ids {

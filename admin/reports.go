@@ -83,6 +83,10 @@ func (s *Server) handleReported(w http.ResponseWriter, r *http.Request, rq *requ
 // handleCommentDecide records a moderator's decision on a reported
 // comment with its reason, which reporters who asked are told.
 func (s *Server) handleCommentDecide(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !communique.Can(rq.User, communique.ActionModerateComment, nil) {
+		s.forbid(w, r, rq)
+		return
+	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.fail(w, r, rq, communique.Errorf(communique.ENOTFOUND, "Comment not found."))

@@ -56,6 +56,8 @@ type Service struct {
 	// Community, when the store keeps them, holds commenters' standings,
 	// moderators' notes and the audit log.
 	Community communique.CommunityStore
+	// Features, when the store keeps them, holds editors' picks.
+	Features communique.FeatureStore
 	// Limits, when set, counts reports per reader and address.
 	Limits communique.RateLimitService
 	// Logger hears of side effects that failed after a change stood.
@@ -83,6 +85,7 @@ func New(store Store, avatars *avatar.Generator, tokens *formtoken.Signer) *Serv
 	s.Reports, _ = store.(communique.ReportStore)
 	s.Limits, _ = store.(communique.RateLimitService)
 	s.Community, _ = store.(communique.CommunityStore)
+	s.Features, _ = store.(communique.FeatureStore)
 	return s
 }
 
@@ -215,6 +218,20 @@ func (s *Service) posted(ctx context.Context, c *communique.Comment, sub Submiss
 		}
 	}
 	s.changed(c.ArticleID)
+	s.staffReplied(ctx, c, sub.By)
+}
+
+// staffReplied tells the reader a newsroom member answered.
+func (s *Service) staffReplied(ctx context.Context, c *communique.Comment, by *communique.User) {
+	tell, ok := s.Notify.(StaffReplyNotifier)
+	if !ok || by == nil || Badge(by.Role) == "" || c.ParentID == 0 || c.Status != communique.CommentApproved {
+		return
+	}
+	parent, err := s.Store.FindCommentByID(ctx, c.ParentID)
+	if err != nil || parent.UserID == by.ID || !communique.ValidEmail(parent.AuthorEmail) {
+		return
+	}
+	tell.StaffReplied(ctx, c, parent)
 }
 
 // changed drops the cached pages that show an article's comments.
@@ -501,9 +518,11 @@ func (s *Service) Withdraw(ctx context.Context, st *communique.Settings, id int6
 
 // Page is one page of an article's discussion.
 type Page struct {
-	Threads    []*communique.Comment // top-level comments with Replies filled
-	Page       int
-	Pages      int
+	Threads []*communique.Comment // top-level comments with Replies filled
+	Page    int
+	Pages   int
+	// Featured are the article's editors' picks, shown above the thread.
+	Featured   []*communique.Comment
 	TopLevel   int // approved top-level comments on all pages
 	Visible    int // comments shown on this page
 	OwnPending int // this browser's held comments on this page
@@ -526,7 +545,7 @@ func (s *Service) Thread(ctx context.Context, st *communique.Settings, articleID
 	}
 	p := &Page{Page: page, Pages: max(1, (total+per-1)/per), TopLevel: total, Threads: roots}
 	if len(roots) == 0 {
-		return p, nil
+		return p, s.decorate(ctx, p, articleID, nil)
 	}
 	ids := make([]int64, len(roots))
 	for i, r := range roots {
@@ -539,6 +558,9 @@ func (s *Service) Thread(ctx context.Context, st *communique.Settings, articleID
 		return nil, err
 	}
 	assemble(roots, replies, st.ThreadCommentsDepth)
+	if err := s.decorate(ctx, p, articleID, append(append([]*communique.Comment{}, roots...), replies...)); err != nil {
+		return nil, err
+	}
 	for _, c := range append(roots, replies...) {
 		p.Visible++
 		if c.Status == communique.CommentPending {

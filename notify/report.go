@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"communique"
 	"communique/mail"
@@ -73,6 +74,73 @@ func (s *Service) commenterSanctioned(ctx context.Context, email string, st *com
 	}
 	body := content{Intro: []string{intro}, Details: []detail{{"Reason", st.Reason}}}
 	m, err := s.email(x, mail.Address{Address: email}, fmt.Sprintf("[%s] About your comments", x.title), &body, thread{}, nil)
+	if err != nil {
+		return err
+	}
+	return s.enqueue(ctx, []*communique.OutboxMessage{m})
+}
+
+// CommentFeatured tells a commenter their comment was featured, when
+// they follow the article's comments (they asked for notifications).
+func (s *Service) CommentFeatured(ctx context.Context, c *communique.Comment) {
+	s.fail("comment featured", s.commentFeatured(ctx, c), "comment", c.ID)
+}
+
+func (s *Service) commentFeatured(ctx context.Context, c *communique.Comment) error {
+	if !communique.ValidEmail(c.AuthorEmail) {
+		return nil
+	}
+	subs, err := s.Store.FindSubscriptions(ctx, communique.SubscriptionFilter{Topic: communique.TopicComments, ArticleID: c.ArticleID, Status: communique.SubscriptionActive})
+	if err != nil {
+		return err
+	}
+	asked := false
+	for _, sub := range subs {
+		asked = asked || strings.EqualFold(sub.Email, c.AuthorEmail)
+	}
+	if !asked {
+		return nil
+	}
+	x, err := s.site(ctx)
+	if err != nil {
+		return err
+	}
+	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
+	if err != nil {
+		return err
+	}
+	body := content{
+		Intro:  []string{fmt.Sprintf("The editors featured your comment on “%s”: it now shows above the discussion.", oneLine(a.Title))},
+		Quote:  c.Text,
+		Action: link{x.t.ViewComment, s.articleURL(ctx, x, a) + "#comment-" + strconv.FormatInt(c.ID, 10)},
+	}
+	m, err := s.email(x, mail.Address{Name: c.AuthorName, Address: c.AuthorEmail}, fmt.Sprintf("[%s] Your comment was featured", x.title), &body, commentThread(x, c), nil)
+	if err != nil {
+		return err
+	}
+	return s.enqueue(ctx, []*communique.OutboxMessage{m})
+}
+
+// StaffReplied tells a reader that a newsroom member answered them.
+func (s *Service) StaffReplied(ctx context.Context, reply, parent *communique.Comment) {
+	s.fail("staff replied", s.staffReplied(ctx, reply, parent), "comment", reply.ID)
+}
+
+func (s *Service) staffReplied(ctx context.Context, reply, parent *communique.Comment) error {
+	x, err := s.site(ctx)
+	if err != nil {
+		return err
+	}
+	a, err := s.Store.FindArticleByID(ctx, reply.ArticleID)
+	if err != nil {
+		return err
+	}
+	body := content{
+		Intro:  []string{fmt.Sprintf("%s, of the newsroom, replied to your comment on “%s”:", commentName(reply), oneLine(a.Title))},
+		Quote:  reply.Text,
+		Action: link{x.t.ViewComment, s.articleURL(ctx, x, a) + "#comment-" + strconv.FormatInt(reply.ID, 10)},
+	}
+	m, err := s.email(x, mail.Address{Name: parent.AuthorName, Address: parent.AuthorEmail}, fmt.Sprintf("[%s] The newsroom replied to you", x.title), &body, commentThread(x, parent), nil)
 	if err != nil {
 		return err
 	}

@@ -151,3 +151,71 @@ func (db *Community) FindCommenterReports(ctx context.Context, subject string) (
 	by, err = read(`SELECT ` + cols + ` FROM comment_reports r WHERE LOWER(r.notify_email) = ? ORDER BY r.id DESC LIMIT 500`)
 	return against, by, err
 }
+
+var _ communique.FeatureStore = (*Community)(nil)
+
+// SetCommentFeatured features or unfeatures a comment.
+func (db *Community) SetCommentFeatured(ctx context.Context, commentID int64, featured bool, by int64) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	articleID, err := tx.commentArticle(ctx, commentID)
+	if err != nil {
+		return err
+	}
+	w := tx.w()
+	if _, err := w.exec(ctx, `DELETE FROM comment_features WHERE comment_id = ?`, commentID); err != nil {
+		return fmt.Errorf("unfeature: %w", err)
+	}
+	if featured {
+		if _, err := w.exec(ctx, `INSERT INTO comment_features (comment_id, article_id, featured_at, featured_by) VALUES (?, ?, ?, ?)`,
+			commentID, articleID, w.t(tx.now), nullID(by)); err != nil {
+			return fmt.Errorf("feature: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// FindFeaturedComments returns an article's approved featured comments.
+func (db *Community) FindFeaturedComments(ctx context.Context, articleID int64) ([]*communique.Comment, error) {
+	rows, err := db.r().query(ctx, `SELECT `+commentPublicColumns+` FROM comment_features f JOIN comments c ON c.id = f.comment_id
+		WHERE f.article_id = ? AND c.status = 'approved' ORDER BY f.featured_at, c.id`, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("find featured comments: %w", err)
+	}
+	defer rows.Close()
+	var list []*communique.Comment
+	for rows.Next() {
+		c, err := scanComment(rows, false)
+		if err != nil {
+			return nil, err
+		}
+		c.Featured = true
+		list = append(list, c)
+	}
+	return list, rows.Err()
+}
+
+// FindUserRoles returns the roles of these users.
+func (db *Community) FindUserRoles(ctx context.Context, ids []int64) (map[int64]communique.Role, error) {
+	roles := map[int64]communique.Role{}
+	if len(ids) == 0 {
+		return roles, nil
+	}
+	rows, err := db.r().query(ctx, `SELECT id, role FROM users WHERE id IN (`+Placeholders(len(ids))+`)`, Int64Args(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("find user roles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var role communique.Role
+		if err := rows.Scan(&id, &role); err != nil {
+			return nil, fmt.Errorf("scan user role: %w", err)
+		}
+		roles[id] = role
+	}
+	return roles, rows.Err()
+}

@@ -331,6 +331,12 @@ var Tables = []Table{
 		{"decided_at", Time, ""},
 		{"decided_by", Int, "users"},
 	}},
+	{Name: "comment_features", Key: []string{"comment_id"}, Columns: []Column{
+		{"comment_id", Int, "comments"},
+		{"article_id", Int, "articles"},
+		{"featured_at", Time, ""},
+		{"featured_by", Int, "users"},
+	}},
 	{Name: "commenter_standings", Key: []string{"subject"}, Columns: []Column{
 		{"subject", Text, ""},
 		{"standing", Text, ""},

@@ -64,11 +64,15 @@ type commentView struct {
 	ReplyURL   string
 	Type       string
 	Replies    []*commentView
+	// Featured is an editor's pick; Badge a staff commenter's role.
+	Featured bool
+	Badge    string
 }
 
 // discussionView is the whole comment section of an article page.
 type discussionView struct {
 	Count    int
+	Featured []*commentView // editors' picks, above the thread
 	Threads  []*commentView
 	Page     int
 	Pages    int
@@ -156,12 +160,13 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	conv = func(c *communique.Comment) *commentView {
 		v := &commentView{
 			ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type,
-			Avatar:  "/avatar/" + c.AvatarHash + ".svg",
-			Date:    communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
-			DateISO: c.CreatedAt.Format(time.RFC3339),
-			Pending: c.Status == communique.CommentPending,
-			Edited:  !c.EditedAt.IsZero(),
-			CanEdit: discussion.CanEdit(c, key, st.settings, now),
+			Avatar:   "/avatar/" + c.AvatarHash + ".svg",
+			Date:     communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
+			DateISO:  c.CreatedAt.Format(time.RFC3339),
+			Pending:  c.Status == communique.CommentPending,
+			Edited:   !c.EditedAt.IsZero(),
+			CanEdit:  discussion.CanEdit(c, key, st.settings, now),
+			Featured: c.Featured, Badge: c.Badge,
 		}
 		if v.AuthorName == "" {
 			v.AuthorName = "Anonymous"
@@ -178,6 +183,10 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	}
 	for _, c := range p.Threads {
 		d.Threads = append(d.Threads, conv(c))
+	}
+	for _, c := range p.Featured {
+		c.Depth = 1
+		d.Featured = append(d.Featured, conv(c))
 	}
 	// Without JavaScript, ?replytocom=ID turns the form into a reply.
 	if d.Form != nil && d.Form.ParentID == 0 {

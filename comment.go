@@ -81,6 +81,8 @@ type Comment struct {
 	// set when a page of the discussion is assembled.
 	Featured bool   `json:"-"`
 	Badge    string `json:"-"`
+	// Reactions counts readers' appreciations; set with the page.
+	Reactions int `json:"-"`
 
 	// Depth is the comment's level in its thread (1 at the top); set when
 	// threads are assembled.
@@ -192,8 +194,11 @@ type CommentFilter struct {
 	// false so those never leave the store.
 	Private bool
 	Newest  bool
-	Offset  int
-	Limit   int
+	// Sort orders by most reactions ("reactions") or most approved
+	// replies in the thread ("replies") before time; "" by time only.
+	Sort   string
+	Offset int
+	Limit  int
 }
 
 // CommentRevision is an earlier text of an edited comment.

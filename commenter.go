@@ -112,3 +112,12 @@ type FeatureStore interface {
 	// FindUserRoles returns the roles of these users, for staff badges.
 	FindUserRoles(ctx context.Context, ids []int64) (map[int64]Role, error)
 }
+
+// ReactionStore keeps readers' reactions to comments.
+type ReactionStore interface {
+	// CreateCommentReaction counts a reader's reaction once; created is
+	// false when this reader had reacted already.
+	CreateCommentReaction(ctx context.Context, commentID int64, readerKey, ip string) (created bool, err error)
+	// CountCommentReactions returns the reactions of these comments.
+	CountCommentReactions(ctx context.Context, ids []int64) (map[int64]int, error)
+}

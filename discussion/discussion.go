@@ -58,6 +58,8 @@ type Service struct {
 	Community communique.CommunityStore
 	// Features, when the store keeps them, holds editors' picks.
 	Features communique.FeatureStore
+	// Reactions, when the store keeps them, counts readers' reactions.
+	Reactions communique.ReactionStore
 	// Limits, when set, counts reports per reader and address.
 	Limits communique.RateLimitService
 	// Logger hears of side effects that failed after a change stood.
@@ -86,6 +88,7 @@ func New(store Store, avatars *avatar.Generator, tokens *formtoken.Signer) *Serv
 	s.Limits, _ = store.(communique.RateLimitService)
 	s.Community, _ = store.(communique.CommunityStore)
 	s.Features, _ = store.(communique.FeatureStore)
+	s.Reactions, _ = store.(communique.ReactionStore)
 	return s
 }
 
@@ -531,14 +534,30 @@ type Page struct {
 // Thread loads one page of an article's threads: approved comments, plus
 // the browser's own held ones.
 func (s *Service) Thread(ctx context.Context, st *communique.Settings, articleID int64, page int, ownerKey string) (*Page, error) {
+	return s.SortedThread(ctx, st, articleID, page, ownerKey, "")
+}
+
+// SortedThread is Thread in the order a reader chose (see Sorts; "" is
+// the site's comment_order). Replies stay oldest first under their
+// thread.
+func (s *Service) SortedThread(ctx context.Context, st *communique.Settings, articleID int64, page int, ownerKey, order string) (*Page, error) {
 	per := st.CommentsPerPage
+	newest, by := st.CommentOrder == "desc", ""
+	switch order {
+	case SortOldest:
+		newest = false
+	case SortNewest:
+		newest = true
+	case SortReactions, SortReplies:
+		newest, by = false, order
+	}
 	if page < 1 {
 		page = 1
 	}
 	visible := []communique.CommentStatus{communique.CommentApproved}
 	roots, total, err := s.Store.FindComments(ctx, communique.CommentFilter{
 		ArticleID: &articleID, Status: visible, OwnerKey: ownerKey, TopLevel: true,
-		Newest: st.CommentOrder == "desc", Offset: (page - 1) * per, Limit: per,
+		Newest: newest, Sort: by, Offset: (page - 1) * per, Limit: per,
 	})
 	if err != nil {
 		return nil, err
@@ -558,7 +577,11 @@ func (s *Service) Thread(ctx context.Context, st *communique.Settings, articleID
 		return nil, err
 	}
 	assemble(roots, replies, st.ThreadCommentsDepth)
-	if err := s.decorate(ctx, p, articleID, append(append([]*communique.Comment{}, roots...), replies...)); err != nil {
+	all := append(append([]*communique.Comment{}, roots...), replies...)
+	if err := s.decorate(ctx, p, articleID, all); err != nil {
+		return nil, err
+	}
+	if err := s.countReactions(ctx, append(all, p.Featured...)); err != nil {
 		return nil, err
 	}
 	for _, c := range append(roots, replies...) {

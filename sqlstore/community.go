@@ -219,3 +219,40 @@ func (db *Community) FindUserRoles(ctx context.Context, ids []int64) (map[int64]
 	}
 	return roles, rows.Err()
 }
+
+var _ communique.ReactionStore = (*Community)(nil)
+
+// CreateCommentReaction counts a reader's reaction once.
+func (db *Community) CreateCommentReaction(ctx context.Context, commentID int64, readerKey, ip string) (bool, error) {
+	w := db.wr()
+	res, err := w.exec(ctx, `INSERT INTO comment_reactions (comment_id, reader_key, ip, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (comment_id, reader_key) DO NOTHING`, commentID, readerKey, ip, w.t(db.Now().UTC()))
+	if err != nil {
+		return false, db.wrap(err, "Reaction")
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// CountCommentReactions returns the reactions of these comments.
+func (db *Community) CountCommentReactions(ctx context.Context, ids []int64) (map[int64]int, error) {
+	counts := map[int64]int{}
+	if len(ids) == 0 {
+		return counts, nil
+	}
+	rows, err := db.r().query(ctx, `SELECT comment_id, COUNT(*) FROM comment_reactions WHERE comment_id IN (`+Placeholders(len(ids))+`)
+		GROUP BY comment_id`, Int64Args(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("count reactions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("scan reactions: %w", err)
+		}
+		counts[id] = n
+	}
+	return counts, rows.Err()
+}

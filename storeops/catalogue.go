@@ -337,6 +337,12 @@ var Tables = []Table{
 		{"featured_at", Time, ""},
 		{"featured_by", Int, "users"},
 	}},
+	{Name: "comment_reactions", Key: []string{"comment_id", "reader_key"}, Columns: []Column{
+		{"comment_id", Int, "comments"},
+		{"reader_key", Text, ""},
+		{"ip", Text, ""},
+		{"created_at", Time, ""},
+	}},
 	{Name: "commenter_standings", Key: []string{"subject"}, Columns: []Column{
 		{"subject", Text, ""},
 		{"standing", Text, ""},

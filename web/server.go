@@ -177,6 +177,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /comments/{id}/delete", s.handleCommentDelete)
 	mux.HandleFunc("GET /comments/{id}/report", s.handleCommentReport)
 	mux.HandleFunc("POST /comments/{id}/report", s.handleCommentReportPost)
+	mux.HandleFunc("POST /comments/{id}/react", s.handleCommentReact)
 	mux.HandleFunc("GET /avatar/{file}", s.handleAvatar)
 	mux.HandleFunc("GET /subscriptions/confirm", s.handleConfirm)
 	mux.HandleFunc("POST /subscriptions/confirm", s.handleConfirmPost)

@@ -22,6 +22,7 @@ import (
 	articles "communique/newsroom"
 	"communique/password"
 	"communique/proxy"
+	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"
 )
@@ -33,6 +34,7 @@ type communitySite struct {
 	URL     string
 	Article *communique.Article
 	Path    string
+	DB      *sqlstore.DB
 }
 
 func startCommunity(t *testing.T, place storetest.Place) (*communitySite, func(string) *communique.Comment) {
@@ -93,7 +95,7 @@ func startCommunity(t *testing.T, place storetest.Place) (*communitySite, func(s
 		t.Fatalf("no comment says %q", text)
 		return nil
 	}
-	return &communitySite{URL: ts.URL, Article: a, Path: communique.ArticlePath(a, settings(t, db), nil)}, find
+	return &communitySite{URL: ts.URL, Article: a, Path: communique.ArticlePath(a, settings(t, db), nil), DB: db}, find
 }
 
 // readerTab is a new person in the browser, coming from address ip.
@@ -114,7 +116,9 @@ func readerTab(t *testing.T, browser context.Context, ip string) context.Context
 // it leaves the page; the moderator finds it in the reported queue with
 // the reasons, reads the commenter's history, writes a note and suspends
 // them for a day; the commenter's next comment is refused with the
-// reason, and what they typed stays in the form.
+// reason, and what they typed stays in the form; a featured comment
+// shows above the thread; reactions count once per reader; sorting by
+// reactions reorders the thread. (Live updates are not built yet.)
 func TestCommunityDesk(t *testing.T) {
 	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
 		browser := newBrowser(t)
@@ -214,6 +218,57 @@ func TestCommunityDesk(t *testing.T) {
 		}
 		if kept := eval[string](t, troll, `document.getElementById('comment').value`); kept != again {
 			t.Errorf("the form kept %q, want %q", kept, again)
+		}
+
+		// Two earlier readers' comments: the moderator features the
+		// second, which then shows above the thread.
+		for _, c := range []*communique.Comment{
+			{AuthorName: "Pia", AuthorEmail: "pia@mail.example", Text: "Ferry users pay twice already."},
+			{AuthorName: "Tom", AuthorEmail: "tom@mail.example", Text: "The toll funds the repairs."},
+		} {
+			c.ArticleID, c.HTML, c.Status = site.Article.ID, "<p>"+c.Text+"</p>", communique.CommentApproved
+			if err := site.DB.CreateComment(context.Background(), c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pia, tom := find("pay twice"), find("funds the repairs")
+		do(t, mod,
+			chromedp.Navigate(site.URL+"/admin/comments?status=approved"),
+			chromedp.Click(chromedp.CSS(fmt.Sprintf(`button[value="feature:%d"]`, tom.ID))),
+			chromedp.WaitVisible(chromedp.CSS("p.flash")),
+		)
+		do(t, stranger, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(".featured-comments")))
+		if got := run(t, stranger, chromedp.Text(chromedp.CSS(".featured-list"))); !strings.Contains(got, "The toll funds the repairs.") || strings.Contains(got, "pay twice") {
+			t.Errorf("featured section = %q", got)
+		}
+		if above := eval[bool](t, stranger, `document.querySelector('.featured-comments').compareDocumentPosition(document.querySelector('.comment-list')) === Node.DOCUMENT_POSITION_FOLLOWING`); !above {
+			t.Error("the featured comments are not above the thread")
+		}
+
+		// Reactions count once per reader: one reader presses twice,
+		// another once.
+		respect := fmt.Sprintf("#comment-%d .reaction-button", tom.ID)
+		countSel := fmt.Sprintf("#comment-%d .reaction-count", tom.ID)
+		for i, tab := range []context.Context{stranger, stranger, readerTab(t, browser, "203.0.113.77")} {
+			do(t, tab, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(respect)), chromedp.Click(chromedp.CSS(respect)),
+				chromedp.WaitVisible(chromedp.CSS(countSel)))
+			want := []string{"1", "1", "2"}[i]
+			if got := run(t, tab, chromedp.Text(chromedp.CSS(countSel))); got != want {
+				t.Errorf("after press %d the count is %q, want %s", i+1, got, want)
+			}
+		}
+
+		// Sorting by reactions is a link, and reorders the thread.
+		first := func() string {
+			return eval[string](t, stranger, `document.querySelector('.comment-list > li.comment').id`)
+		}
+		do(t, stranger, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(".comment-list")))
+		if got := first(); got != fmt.Sprintf("comment-%d", pia.ID) {
+			t.Fatalf("before sorting the first comment is %s, want Pia's (the oldest)", got)
+		}
+		do(t, stranger, chromedp.Click(chromedp.CSS(`.thread-sort a[href*="sort=reactions"]`)), chromedp.WaitVisible(chromedp.CSS(`.thread-sort a[aria-current][href*="sort=reactions"]`)))
+		if got := first(); got != fmt.Sprintf("comment-%d", tom.ID) {
+			t.Errorf("sorted by reactions, the first comment is %s, want Tom's", got)
 		}
 	})
 }

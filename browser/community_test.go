@@ -127,7 +127,7 @@ func TestCommunityDesk(t *testing.T) {
 
 		// A commenter writes something nasty; it is published at once.
 		troll := readerTab(t, browser, "198.51.100.66")
-		do(t, troll,
+		each(t, troll,
 			chromedp.Navigate(articleURL),
 			chromedp.SendKeys(chromedp.ID("comment"), "Anyone voting for the toll is an idiot."),
 			chromedp.SendKeys(chromedp.ID("author"), "Rex Rude"),
@@ -145,7 +145,7 @@ func TestCommunityDesk(t *testing.T) {
 		reasons := []string{"abuse", "abuse", "off_topic"}
 		for i, reason := range reasons {
 			reader := readerTab(t, browser, fmt.Sprintf("203.0.113.%d", i+1))
-			do(t, reader,
+			each(t, reader,
 				chromedp.Navigate(articleURL),
 				chromedp.Click(chromedp.CSS(commentSel+" .comment-report-link")),
 				chromedp.WaitVisible(chromedp.ID("reason-"+reason)),
@@ -160,7 +160,7 @@ func TestCommunityDesk(t *testing.T) {
 			}
 		}
 		stranger := readerTab(t, browser, "203.0.113.99")
-		do(t, stranger, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.ID("commentform")))
+		each(t, stranger, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.ID("commentform")))
 		if n := eval[int](t, stranger, fmt.Sprintf(`document.querySelectorAll(%q).length`, commentSel)); n != 0 {
 			t.Fatal("the comment is still on the page after three reports")
 		}
@@ -175,14 +175,14 @@ func TestCommunityDesk(t *testing.T) {
 			}
 		}
 		// The commenter's record: history, a note, a day's suspension.
-		do(t, mod,
+		each(t, mod,
 			chromedp.Click(chromedp.CSS(fmt.Sprintf("#c%d a[href^='/admin/commenters']", nasty.ID))),
 			chromedp.WaitVisible(chromedp.CSS(".commenter-history")),
 		)
 		if history := run(t, mod, chromedp.Text(chromedp.CSS(".commenter-history"))); !strings.Contains(history, "is an idiot") || !strings.Contains(history, "pending") {
 			t.Errorf("the history lacks the held comment: %q", history)
 		}
-		do(t, mod,
+		each(t, mod,
 			chromedp.SendKeys(chromedp.ID("note"), "Third complaint this month."),
 			chromedp.Click(chromedp.CSS(`form[action="/admin/commenters/note"] button`)),
 			chromedp.WaitVisible(chromedp.CSS("p.flash")),
@@ -190,7 +190,7 @@ func TestCommunityDesk(t *testing.T) {
 		if notes := run(t, mod, chromedp.Text(chromedp.CSS("ul.notes"))); !strings.Contains(notes, "Third complaint this month.") {
 			t.Errorf("notes = %q", notes)
 		}
-		do(t, mod,
+		each(t, mod,
 			chromedp.Click(chromedp.CSS(`input[name="standing"][value="suspended"]`)),
 			chromedp.SetValue(chromedp.ID("days"), "1"),
 			chromedp.SendKeys(chromedp.ID("reason"), "Name-calling in the toll debate."),
@@ -204,7 +204,7 @@ func TestCommunityDesk(t *testing.T) {
 		// The commenter's next comment is refused, with the reason, and
 		// nothing they typed is lost.
 		const again = "I stand by every word."
-		do(t, troll,
+		each(t, troll,
 			chromedp.Navigate(articleURL),
 			chromedp.SendKeys(chromedp.ID("comment"), again),
 			chromedp.SetValue(chromedp.ID("author"), "Rex Rude"),
@@ -232,12 +232,12 @@ func TestCommunityDesk(t *testing.T) {
 			}
 		}
 		pia, tom := find("pay twice"), find("funds the repairs")
-		do(t, mod,
+		each(t, mod,
 			chromedp.Navigate(site.URL+"/admin/comments?status=approved"),
 			chromedp.Click(chromedp.CSS(fmt.Sprintf(`button[value="feature:%d"]`, tom.ID))),
 			chromedp.WaitVisible(chromedp.CSS("p.flash")),
 		)
-		do(t, stranger, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(".featured-comments")))
+		each(t, stranger, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(".featured-comments")))
 		if got := run(t, stranger, chromedp.Text(chromedp.CSS(".featured-list"))); !strings.Contains(got, "The toll funds the repairs.") || strings.Contains(got, "pay twice") {
 			t.Errorf("featured section = %q", got)
 		}
@@ -250,7 +250,7 @@ func TestCommunityDesk(t *testing.T) {
 		respect := fmt.Sprintf("#comment-%d .reaction-button", tom.ID)
 		countSel := fmt.Sprintf("#comment-%d .reaction-count", tom.ID)
 		for i, tab := range []context.Context{stranger, stranger, readerTab(t, browser, "203.0.113.77")} {
-			do(t, tab, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(respect)), chromedp.Click(chromedp.CSS(respect)),
+			each(t, tab, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(respect)), chromedp.Click(chromedp.CSS(respect)),
 				chromedp.WaitVisible(chromedp.CSS(countSel)))
 			want := []string{"1", "1", "2"}[i]
 			if got := run(t, tab, chromedp.Text(chromedp.CSS(countSel))); got != want {
@@ -262,13 +262,22 @@ func TestCommunityDesk(t *testing.T) {
 		first := func() string {
 			return eval[string](t, stranger, `document.querySelector('.comment-list > li.comment').id`)
 		}
-		do(t, stranger, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(".comment-list")))
+		each(t, stranger, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(".comment-list")))
 		if got := first(); got != fmt.Sprintf("comment-%d", pia.ID) {
 			t.Fatalf("before sorting the first comment is %s, want Pia's (the oldest)", got)
 		}
-		do(t, stranger, chromedp.Click(chromedp.CSS(`.thread-sort a[href*="sort=reactions"]`)), chromedp.WaitVisible(chromedp.CSS(`.thread-sort a[aria-current][href*="sort=reactions"]`)))
+		each(t, stranger, chromedp.Click(chromedp.CSS(`.thread-sort a[href*="sort=reactions"]`)), chromedp.WaitVisible(chromedp.CSS(`.thread-sort a[aria-current][href*="sort=reactions"]`)))
 		if got := first(); got != fmt.Sprintf("comment-%d", tom.ID) {
 			t.Errorf("sorted by reactions, the first comment is %s, want Tom's", got)
 		}
 	})
+}
+
+// each runs actions one by one, each with do's time limit, so a loaded
+// machine slows the walk without failing it.
+func each(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	for _, step := range steps {
+		do(t, ctx, step)
+	}
 }

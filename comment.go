@@ -76,6 +76,14 @@ type Comment struct {
 	// browser see its held comment and edit it for a while.
 	OwnerKey string `json:"-"`
 
+	// Featured is an editor's pick; Badge names a staff commenter's role
+	// ("Reporter", "Editor") or "Author" under their own article. Both are
+	// set when a page of the discussion is assembled.
+	Featured bool   `json:"-"`
+	Badge    string `json:"-"`
+	// Reactions counts readers' appreciations; set with the page.
+	Reactions int `json:"-"`
+
 	// Depth is the comment's level in its thread (1 at the top); set when
 	// threads are assembled.
 	Depth   int        `json:"-"`
@@ -186,8 +194,11 @@ type CommentFilter struct {
 	// false so those never leave the store.
 	Private bool
 	Newest  bool
-	Offset  int
-	Limit   int
+	// Sort orders by most reactions ("reactions") or most approved
+	// replies in the thread ("replies") before time; "" by time only.
+	Sort   string
+	Offset int
+	Limit  int
 }
 
 // CommentRevision is an earlier text of an edited comment.

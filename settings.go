@@ -351,6 +351,8 @@ var SettingDefs = []SettingDef{
 		in(GroupPrivacy, "Days of hourly figures kept"),
 	intSetting("analytics_daily_days", 730, 31, 36500, "Keep daily analytics totals this many days, then only monthly totals", func(s *Settings) *int { return &s.AnalyticsDailyDays }).
 		in(GroupPrivacy, "Days of daily figures kept"),
+	intSetting("comment_report_threshold", 3, 0, 100, "Hold a comment once this many distinct readers reported it (0 = never)", func(s *Settings) *int { return &s.CommentReportThreshold }).
+		in(GroupDiscussion, "Reports before a comment is held"),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -423,6 +425,7 @@ type Settings struct {
 	CommentMinSeconds         int
 	SpamThreshold             float64
 	IPRetentionDays           int
+	CommentReportThreshold    int
 
 	FeedFullText   bool
 	FeedItems      int

@@ -120,7 +120,7 @@ const (
 	maxFormBytes  = 8 << 20
 )
 
-var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit",
+var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit", "reported", "commenter", "moderation_log",
 	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
 	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics"}
 
@@ -154,13 +154,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{
-		"trusted":  func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
-		"asset":    s.assets.URL,
-		"date":     showDate,
-		"plural":   plural,
-		"excerpt":  func(html string) string { return markup.Excerpt(html, 16) },
-		"list":     func(v ...string) []string { return v },
-		"duration": durationText,
+		"trusted":   func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
+		"asset":     s.assets.URL,
+		"date":      showDate,
+		"plural":    plural,
+		"excerpt":   func(html string) string { return markup.Excerpt(html, 16) },
+		"list":      func(v ...string) []string { return v },
+		"duration":  durationText,
+		"hasPrefix": strings.HasPrefix,
 		"contains": func(list []int64, id int64) bool {
 			for _, x := range list {
 				if x == id {
@@ -217,6 +218,12 @@ func (s *Server) Handler() http.Handler {
 	auth("GET /admin/comments/{id}/edit", s.handleCommentEdit)
 	auth("POST /admin/comments/{id}/edit", s.handleCommentEditPost)
 	auth("POST /admin/comments/{id}/reply", s.handleCommentReply)
+	auth("POST /admin/comments/{id}/decide", s.handleCommentDecide)
+	auth("GET /admin/commenters", s.handleCommenter)
+	auth("POST /admin/commenters/note", s.handleCommenterNote)
+	auth("POST /admin/commenters/standing", s.handleCommenterStanding)
+	auth("POST /admin/commenters/remove", s.handleCommenterRemove)
+	auth("GET /admin/moderation-log", s.handleModerationLog)
 	auth("GET /admin/users", s.handleUsers)
 	auth("GET /admin/users/new", s.handleUserNew)
 	auth("POST /admin/users/new", s.handleUserSave)
@@ -423,7 +430,7 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 
 var flashes = map[string]string{
 	"saved": "Saved.", "published": "Published.", "scheduled": "Scheduled.", "submitted": "Submitted for review.",
-	"restored": "Revision restored.", "moderated": "Comments updated.", "replied": "Reply published.",
+	"restored": "Revision restored.", "moderated": "Comments updated.", "replied": "Reply published.", "decided": "Decision recorded.", "noted": "Note added.", "standing": "Standing saved.", "removed": "Their comments are in the trash.",
 	"created": "User created.", "deleted": "Deleted.", "uploaded": "Image uploaded.", "signedout": "Other sessions signed out.", "bulk": "Articles updated.",
 	"retried": "The message is queued again.", "revoked": "Application password revoked.", "reset": "Your password was changed. Sign in with the new one.",
 	"emailsent":    "Saved. Open the link we sent to the new address to confirm it; until then your address stays as it was.",

@@ -249,6 +249,12 @@ var routes = []routeCase{
 	{name: "BulkDeleteComment", method: "POST", allowed: editors, changes: true, target: aComment("/admin/comments/bulk", url.Values{"action": {"delete"}, "ids": {"{id}"}})},
 	{name: "EditComment", method: "POST", allowed: editors, changes: true, target: aComment("/admin/comments/{id}/edit", url.Values{"comment": {"Edited by the desk."}})},
 	{name: "ReplyToComment", method: "POST", allowed: editors, changes: true, target: aComment("/admin/comments/{id}/reply", url.Values{"comment": {"Thank you, we fixed it."}})},
+	{name: "DecideReported", method: "POST", allowed: editors, changes: true, target: aComment("/admin/comments/{id}/decide", url.Values{"decision": {"trash"}, "reason": {"Abusive."}})},
+	{name: "Commenter", method: "GET", allowed: editors, target: path("/admin/commenters?email=reader@mail.example")},
+	{name: "CommenterNote", method: "POST", allowed: editors, changes: true, target: aComment("/admin/commenters/note", url.Values{"email": {"reader@mail.example"}, "note": {"Warned."}})},
+	{name: "CommenterSuspend", method: "POST", allowed: editors, changes: true, target: aComment("/admin/commenters/standing", url.Values{"email": {"reader@mail.example"}, "standing": {"suspended"}, "days": {"2"}, "reason": {"Insults."}})},
+	{name: "CommenterRemoveAll", method: "POST", allowed: editors, changes: true, target: aComment("/admin/commenters/remove", url.Values{"email": {"reader@mail.example"}})},
+	{name: "ModerationLog", method: "GET", allowed: onlyAdmins, target: path("/admin/moderation-log")},
 	{name: "CreateUser", method: "POST", allowed: onlyAdmins, changes: true, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
 		login := strings.ReplaceAll(unique("new"), " ", "")
 		return "/admin/users/new", url.Values{"login": {login}, "email": {login + "@newsroom.example"}, "role": {"author"}, "password": {"a long enough password"}}

@@ -54,6 +54,10 @@ func (s *Server) handleComments(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	ctx := r.Context()
 	q := r.URL.Query()
+	if q.Get("status") == reportedTab {
+		s.handleReported(w, r, rq)
+		return
+	}
 	status := communique.CommentStatus(q.Get("status"))
 	if !status.Valid() {
 		status = communique.CommentPending
@@ -116,6 +120,12 @@ func (s *Server) handleCommentsBulk(w http.ResponseWriter, r *http.Request, rq *
 	actions := map[string]func(ctx context.Context, by *communique.User, id int64) error{
 		"approve": s.discussion.Approve, "unapprove": s.discussion.Unapprove,
 		"spam": s.discussion.Spam, "trash": s.discussion.Trash, "delete": s.discussion.Delete,
+		"feature": func(ctx context.Context, by *communique.User, id int64) error {
+			return s.discussion.Feature(ctx, by, id, true)
+		},
+		"unfeature": func(ctx context.Context, by *communique.User, id int64) error {
+			return s.discussion.Feature(ctx, by, id, false)
+		},
 	}
 	act := actions[action]
 	for _, v := range ids {

@@ -326,6 +326,14 @@ func (n *newsroom) Snapshot(tb testing.TB) string {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "setting %s=%q\n", k, values[k])
 	}
+	// Every moderator action, on comments or people, is logged.
+	log, _, err := n.DB.FindModerationLog(ctx, "", 0, 1000)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range log {
+		fmt.Fprintf(&b, "moderation %d %s by %d on %d %s %q\n", e.ID, e.Action, e.UserID, e.CommentID, e.Subject, e.Detail)
+	}
 	return b.String()
 }
 

@@ -51,6 +51,17 @@ type Service struct {
 	// Invalidate, when set, drops cached pages carrying these tags after
 	// a change; other nodes learn of it through the store's cache tags.
 	Invalidate func(tags ...string)
+	// Reports, when the store keeps them, takes readers' reports.
+	Reports communique.ReportStore
+	// Community, when the store keeps them, holds commenters' standings,
+	// moderators' notes and the audit log.
+	Community communique.CommunityStore
+	// Features, when the store keeps them, holds editors' picks.
+	Features communique.FeatureStore
+	// Reactions, when the store keeps them, counts readers' reactions.
+	Reactions communique.ReactionStore
+	// Limits, when set, counts reports per reader and address.
+	Limits communique.RateLimitService
 	// Logger hears of side effects that failed after a change stood.
 	Logger *slog.Logger
 	// Now is the clock; tests replace it.
@@ -71,7 +82,14 @@ type Subscriber interface {
 
 // New returns a Service.
 func New(store Store, avatars *avatar.Generator, tokens *formtoken.Signer) *Service {
-	return &Service{Store: store, Avatars: avatars, Tokens: tokens, Now: time.Now}
+	s := &Service{Store: store, Avatars: avatars, Tokens: tokens, Now: time.Now}
+	// A SQL store keeps reports and counts limits; a fake may not.
+	s.Reports, _ = store.(communique.ReportStore)
+	s.Limits, _ = store.(communique.RateLimitService)
+	s.Community, _ = store.(communique.CommunityStore)
+	s.Features, _ = store.(communique.FeatureStore)
+	s.Reactions, _ = store.(communique.ReactionStore)
+	return s
 }
 
 // Refusal kinds, which the web layer maps to statuses.
@@ -203,6 +221,20 @@ func (s *Service) posted(ctx context.Context, c *communique.Comment, sub Submiss
 		}
 	}
 	s.changed(c.ArticleID)
+	s.staffReplied(ctx, c, sub.By)
+}
+
+// staffReplied tells the reader a newsroom member answered.
+func (s *Service) staffReplied(ctx context.Context, c *communique.Comment, by *communique.User) {
+	tell, ok := s.Notify.(StaffReplyNotifier)
+	if !ok || by == nil || Badge(by.Role) == "" || c.ParentID == 0 || c.Status != communique.CommentApproved {
+		return
+	}
+	parent, err := s.Store.FindCommentByID(ctx, c.ParentID)
+	if err != nil || parent.UserID == by.ID || !communique.ValidEmail(parent.AuthorEmail) {
+		return
+	}
+	tell.StaffReplied(ctx, c, parent)
 }
 
 // changed drops the cached pages that show an article's comments.
@@ -254,6 +286,15 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 		return nil, &Error{Kind: KindInvalid, Message: "Please check the highlighted fields.", Fields: fields}
 	}
 	c.AuthorURL = communique.NormalizeWebsite(c.AuthorURL)
+	standing := communique.StandingNone
+	if !trusted {
+		// Banned and suspended commenters are refused with the reason
+		// before anything else is checked or stored.
+		var err error
+		if standing, err = s.checkStanding(ctx, c.AuthorEmail); err != nil {
+			return nil, err
+		}
+	}
 	if sub.Honeypot != "" {
 		return nil, refuse(KindRejected, "Your comment could not be accepted.")
 	}
@@ -286,7 +327,7 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	}
 	c.HTML = markup.Comment(c.Text)
 	c.AvatarHash = s.avatarHash(c)
-	if c.Status, c.SpamScore, err = s.judge(ctx, st, c, sub.Trusted); err != nil {
+	if c.Status, c.SpamScore, err = s.judge(ctx, st, c, sub.Trusted, standing); err != nil {
 		return nil, err
 	}
 	judged := c.Status
@@ -347,7 +388,11 @@ func (s *Service) checkParent(ctx context.Context, st *communique.Settings, c *c
 
 // judge decides the status of a new or edited comment with WordPress's
 // rules, then the classifier's score.
-func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communique.Comment, trusted bool) (communique.CommentStatus, float64, error) {
+//
+// A commenter's standing weighs after the word lists and the classifier:
+// always-held holds, trusted skips pre-moderation, neither overrules a
+// disallowed word or spam.
+func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communique.Comment, trusted bool, standing communique.Standing) (communique.CommentStatus, float64, error) {
 	score, err := s.score(ctx, c)
 	if err != nil {
 		return "", 0, err
@@ -361,6 +406,12 @@ func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communi
 	}
 	if threshold := st.SpamThreshold; threshold < 1 && score >= threshold {
 		return communique.CommentSpam, score, nil
+	}
+	switch standing {
+	case communique.StandingPremoderated:
+		return communique.CommentPending, score, nil
+	case communique.StandingTrusted:
+		return communique.CommentApproved, score, nil
 	}
 	if st.CommentModeration ||
 		strings.Count(c.HTML, "<a ") > st.CommentMaxLinks ||
@@ -433,7 +484,11 @@ func (s *Service) Edit(ctx context.Context, st *communique.Settings, id int64, o
 		return nil, &Error{Kind: KindInvalid, Message: "Please check your comment.", Fields: map[string]string{"comment": fields["comment"]}}
 	}
 	c.HTML = markup.Comment(c.Text)
-	status, score, err := s.judge(ctx, st, c, false)
+	standing, err := s.checkStanding(ctx, c.AuthorEmail)
+	if err != nil {
+		return nil, err
+	}
+	status, score, err := s.judge(ctx, st, c, false, standing)
 	if err != nil {
 		return nil, err
 	}
@@ -466,9 +521,11 @@ func (s *Service) Withdraw(ctx context.Context, st *communique.Settings, id int6
 
 // Page is one page of an article's discussion.
 type Page struct {
-	Threads    []*communique.Comment // top-level comments with Replies filled
-	Page       int
-	Pages      int
+	Threads []*communique.Comment // top-level comments with Replies filled
+	Page    int
+	Pages   int
+	// Featured are the article's editors' picks, shown above the thread.
+	Featured   []*communique.Comment
 	TopLevel   int // approved top-level comments on all pages
 	Visible    int // comments shown on this page
 	OwnPending int // this browser's held comments on this page
@@ -477,21 +534,37 @@ type Page struct {
 // Thread loads one page of an article's threads: approved comments, plus
 // the browser's own held ones.
 func (s *Service) Thread(ctx context.Context, st *communique.Settings, articleID int64, page int, ownerKey string) (*Page, error) {
+	return s.SortedThread(ctx, st, articleID, page, ownerKey, "")
+}
+
+// SortedThread is Thread in the order a reader chose (see Sorts; "" is
+// the site's comment_order). Replies stay oldest first under their
+// thread.
+func (s *Service) SortedThread(ctx context.Context, st *communique.Settings, articleID int64, page int, ownerKey, order string) (*Page, error) {
 	per := st.CommentsPerPage
+	newest, by := st.CommentOrder == "desc", ""
+	switch order {
+	case SortOldest:
+		newest = false
+	case SortNewest:
+		newest = true
+	case SortReactions, SortReplies:
+		newest, by = false, order
+	}
 	if page < 1 {
 		page = 1
 	}
 	visible := []communique.CommentStatus{communique.CommentApproved}
 	roots, total, err := s.Store.FindComments(ctx, communique.CommentFilter{
 		ArticleID: &articleID, Status: visible, OwnerKey: ownerKey, TopLevel: true,
-		Newest: st.CommentOrder == "desc", Offset: (page - 1) * per, Limit: per,
+		Newest: newest, Sort: by, Offset: (page - 1) * per, Limit: per,
 	})
 	if err != nil {
 		return nil, err
 	}
 	p := &Page{Page: page, Pages: max(1, (total+per-1)/per), TopLevel: total, Threads: roots}
 	if len(roots) == 0 {
-		return p, nil
+		return p, s.decorate(ctx, p, articleID, nil)
 	}
 	ids := make([]int64, len(roots))
 	for i, r := range roots {
@@ -504,6 +577,13 @@ func (s *Service) Thread(ctx context.Context, st *communique.Settings, articleID
 		return nil, err
 	}
 	assemble(roots, replies, st.ThreadCommentsDepth)
+	all := append(append([]*communique.Comment{}, roots...), replies...)
+	if err := s.decorate(ctx, p, articleID, all); err != nil {
+		return nil, err
+	}
+	if err := s.countReactions(ctx, append(all, p.Featured...)); err != nil {
+		return nil, err
+	}
 	for _, c := range append(roots, replies...) {
 		p.Visible++
 		if c.Status == communique.CommentPending {

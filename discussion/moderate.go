@@ -61,7 +61,14 @@ func (s *Service) Moderate(ctx context.Context, by *communique.User, id int64, s
 	if err := s.Store.SetCommentStatus(ctx, id, status); err != nil {
 		return err
 	}
-	return s.moved(ctx, c, status)
+	if err := s.moved(ctx, c, status); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, by, string(status), c.ID, communique.CommenterKey(c.AuthorEmail), ""); err != nil {
+		return err
+	}
+	// Any verdict answers the readers who reported the comment.
+	return s.closeReports(ctx, by, c, status, "")
 }
 
 // moved raises the side effects of c moving to status: the classifier
@@ -104,7 +111,7 @@ func (s *Service) Delete(ctx context.Context, by *communique.User, id int64) err
 		return err
 	}
 	s.changed(c.ArticleID)
-	return nil
+	return s.audit(ctx, by, "delete", c.ID, communique.CommenterKey(c.AuthorEmail), "")
 }
 
 // Amend replaces a comment's text as a moderator: the status and score
@@ -130,6 +137,9 @@ func (s *Service) Amend(ctx context.Context, by *communique.User, id int64, text
 		return nil, err
 	}
 	s.changed(c.ArticleID)
+	if err := s.audit(ctx, by, "edit", c.ID, communique.CommenterKey(c.AuthorEmail), ""); err != nil {
+		return nil, err
+	}
 	return s.Store.FindCommentByID(ctx, id)
 }
 

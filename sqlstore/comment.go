@@ -99,6 +99,12 @@ func (db *Comments) FindComments(ctx context.Context, f communique.CommentFilter
 	if f.Newest {
 		order = "c.created_at DESC, c.id DESC"
 	}
+	switch f.Sort {
+	case "reactions":
+		order = "(SELECT COUNT(*) FROM comment_reactions x WHERE x.comment_id = c.id) DESC, " + order
+	case "replies":
+		order = "(SELECT COUNT(*) FROM comments x WHERE x.thread_id = c.id AND x.id <> c.id AND x.status = 'approved') DESC, " + order
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 10000 {
 		limit = 10000

@@ -19,6 +19,8 @@ type DB struct {
 	*WordPress
 	*RateLimits
 	*Analytics
+	*Reports
+	*Community
 }
 
 func newDB(c *core) *DB {
@@ -37,6 +39,8 @@ func newDB(c *core) *DB {
 		WordPress:    &WordPress{c},
 		RateLimits:   &RateLimits{c},
 		Analytics:    &Analytics{c},
+		Reports:      &Reports{c},
+		Community:    &Community{c},
 	}
 }
 
@@ -98,3 +102,10 @@ func (c *core) comments() *Comments { return &Comments{c} }
 func (c *core) outbox() *Outbox     { return &Outbox{c} }
 func (c *core) people() *People     { return &People{c} }
 func (c *core) search() *Search     { return &Search{c} }
+
+// Reports is readers' reports on comments and the decisions on them.
+type Reports struct{ *core }
+
+// Community is what moderators decide about people: standings, notes
+// and the audit log of their actions.
+type Community struct{ *core }

@@ -144,6 +144,14 @@ func (db *Privacy) ErasePersonalData(ctx context.Context, email string, e commun
 	if _, err := w.exec(ctx, `DELETE FROM login_failures WHERE LOWER(login) = ?`, email); err != nil {
 		return nil, fmt.Errorf("erase sign-in failures: %w", err)
 	}
+	// Reports stay (a decision's record), without the reporter's address;
+	// moderators' notes about the person go.
+	if _, err := w.exec(ctx, `UPDATE comment_reports SET notify_email = '' WHERE LOWER(notify_email) = ?`, email); err != nil {
+		return nil, fmt.Errorf("erase report addresses: %w", err)
+	}
+	if _, err := w.exec(ctx, `DELETE FROM commenter_notes WHERE subject = ?`, email); err != nil {
+		return nil, fmt.Errorf("erase commenter notes: %w", err)
+	}
 	if err := w.row(ctx, `SELECT COUNT(*) FROM users WHERE LOWER(email) = ?`, email).Scan(&res.Users); err != nil {
 		return nil, err
 	}
@@ -165,6 +173,9 @@ func (db *Privacy) ForgetCommenterIPs(ctx context.Context, before time.Time) (in
 		return 0, fmt.Errorf("forget IPs: %w", err)
 	}
 	n, _ := res.RowsAffected()
+	if _, err := w.exec(ctx, `UPDATE comment_reports SET reporter_ip = '' WHERE created_at < ? AND reporter_ip <> ''`, w.t(before)); err != nil {
+		return 0, fmt.Errorf("forget reporters' IPs: %w", err)
+	}
 	if _, err := w.exec(ctx, `DELETE FROM login_failures WHERE created_at < ?`, w.t(before)); err != nil {
 		return 0, fmt.Errorf("forget sign-in failures: %w", err)
 	}

@@ -84,6 +84,7 @@ func Run(t *testing.T, open Opener) {
 		{"AnalyticsSamePath", testAnalyticsSamePath},
 		{"AnalyticsRollUp", testAnalyticsRollUp},
 		{"CommentDecisions", testCommentDecisions},
+		{"CommentReports", testCommentReports},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

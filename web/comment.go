@@ -64,11 +64,31 @@ type commentView struct {
 	ReplyURL   string
 	Type       string
 	Replies    []*commentView
+	// Featured is an editor's pick; Badge a staff commenter's role.
+	Featured bool
+	Badge    string
+	// Reactions is the count; ArticleID and Sort go with the reaction
+	// form, back to the same order.
+	Reactions int
+	ArticleID int64
+	Sort      string
 }
+
+// sortLink is one thread order a reader can choose.
+type sortLink struct {
+	Label   string
+	URL     string
+	Current bool
+}
+
+var sortLabels = map[string]string{discussion.SortOldest: "Oldest", discussion.SortNewest: "Newest",
+	discussion.SortReactions: "Most respected", discussion.SortReplies: "Most replies"}
 
 // discussionView is the whole comment section of an article page.
 type discussionView struct {
 	Count    int
+	Featured []*commentView // editors' picks, above the thread
+	Sorts    []sortLink     // thread orders, as links
 	Threads  []*commentView
 	Page     int
 	Pages    int
@@ -125,7 +145,8 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	ctx := r.Context()
 	now := s.Now()
 	key := ownerKey(r)
-	p, err := s.discussion.Thread(ctx, st.settings, a.ID, page, key)
+	order := sortQuery(r)
+	p, err := s.discussion.SortedThread(ctx, st.settings, a.ID, page, key, order)
 	if err != nil {
 		return nil, err
 	}
@@ -141,11 +162,25 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 		}
 		d.Form = form
 	}
+	query := ""
+	if order != "" {
+		query = "?sort=" + order
+	}
 	pageURL := func(n int) string {
 		if n <= 1 {
-			return articleURL
+			return articleURL + query
 		}
-		return articleURL + "comment-page-" + strconv.Itoa(n) + "/"
+		return articleURL + "comment-page-" + strconv.Itoa(n) + "/" + query
+	}
+	current := order
+	if current == "" {
+		current = discussion.SortOldest
+		if st.settings.CommentOrder == "desc" {
+			current = discussion.SortNewest
+		}
+	}
+	for _, o := range discussion.Sorts {
+		d.Sorts = append(d.Sorts, sortLink{Label: sortLabels[o], URL: articleURL + "?sort=" + o + "#comments", Current: o == current})
 	}
 	if p.Page > 1 {
 		d.PrevURL = pageURL(p.Page-1) + "#comments"
@@ -157,12 +192,14 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	conv = func(c *communique.Comment) *commentView {
 		v := &commentView{
 			ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type,
-			Avatar:  "/avatar/" + c.AvatarHash + ".svg",
-			Date:    communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
-			DateISO: c.CreatedAt.Format(time.RFC3339),
-			Pending: c.Status == communique.CommentPending,
-			Edited:  !c.EditedAt.IsZero(),
-			CanEdit: discussion.CanEdit(c, key, st.settings, now),
+			Avatar:   "/avatar/" + c.AvatarHash + ".svg",
+			Date:     communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
+			DateISO:  c.CreatedAt.Format(time.RFC3339),
+			Pending:  c.Status == communique.CommentPending,
+			Edited:   !c.EditedAt.IsZero(),
+			CanEdit:  discussion.CanEdit(c, key, st.settings, now),
+			Featured: c.Featured, Badge: c.Badge,
+			Reactions: c.Reactions, ArticleID: a.ID, Sort: order,
 		}
 		if v.AuthorName == "" {
 			v.AuthorName = "Anonymous"
@@ -179,6 +216,10 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	}
 	for _, c := range p.Threads {
 		d.Threads = append(d.Threads, conv(c))
+	}
+	for _, c := range p.Featured {
+		c.Depth = 1
+		d.Featured = append(d.Featured, conv(c))
 	}
 	// Without JavaScript, ?replytocom=ID turns the form into a reply.
 	if d.Form != nil && d.Form.ParentID == 0 {

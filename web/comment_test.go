@@ -333,7 +333,7 @@ func formValues(form *html.Node) url.Values {
 			continue
 		}
 		typ, _ := attr(n, "type")
-		if typ == "checkbox" {
+		if typ == "checkbox" || typ == "radio" {
 			if _, checked := attr(n, "checked"); !checked {
 				continue
 			}

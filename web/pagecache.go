@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+
+	"communique/discussion"
 )
 
 // pageCache keeps rendered public pages, shared by every reader, with
@@ -312,14 +314,14 @@ func (rec *recorder) Write(b []byte) (int, error) {
 // (lookup) and be one that every reader shares (shareable). Only a GET
 // stores what it renders (see cached).
 func (s *Server) cacheable(r *http.Request) (lookup, shareable bool) {
-	cacheable := s.cache != nil && r.URL.RawQuery == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+	cacheable := s.cache != nil && (r.URL.RawQuery == "" || sortOnly(r)) && (r.Method == http.MethodGet || r.Method == http.MethodHead)
 	return cacheable && !hasCookie(r, freshCookie, sessionCookie), cacheable && !hasCookie(r, personalCookies...)
 }
 
 // cachedPage returns the cached answer to r, without counting a hit.
 func (s *Server) cachedPage(r *http.Request) *cacheEntry {
 	if lookup, _ := s.cacheable(r); lookup {
-		return s.cache.peek(r.Host + r.URL.Path)
+		return s.cache.peek(cacheKey(r))
 	}
 	return nil
 }
@@ -338,7 +340,7 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		lookup, shareable := s.cacheable(r)
 		storable := shareable && r.Method == http.MethodGet
-		key := r.Host + r.URL.Path
+		key := cacheKey(r)
 		s.syncWithStore(r.Context())
 		var gen uint64 // the cache generation when this render began
 		led := false
@@ -702,4 +704,20 @@ func (s *Server) invalidate(tags ...string) {
 			s.snapshot.Store(nil)
 		}
 	}
+}
+
+// sortOnly reports whether the query is only a thread order readers may
+// choose (?sort=reactions): such a page is the same for everyone, so it
+// is cached under its own key.
+func sortOnly(r *http.Request) bool {
+	v, ok := strings.CutPrefix(r.URL.RawQuery, "sort=")
+	return ok && discussion.ValidSort(v)
+}
+
+// cacheKey is the page's key in the cache: host, path and a valid order.
+func cacheKey(r *http.Request) string {
+	if r.URL.RawQuery != "" && sortOnly(r) {
+		return r.Host + r.URL.Path + "?" + r.URL.RawQuery
+	}
+	return r.Host + r.URL.Path
 }

@@ -16,7 +16,7 @@ var embedded embed.FS
 
 // pageViews are the templates each page is made of, besides the layout.
 // They are parsed at start so a missing or broken view fails the boot.
-var pageViews = []string{"list", "article", "page", "notfound", "error", "setup", "comment_edit", "search", "subscription"}
+var pageViews = []string{"list", "article", "page", "notfound", "error", "setup", "comment_edit", "search", "subscription", "comment_report"}
 
 // partialViews are templates shared by several pages.
 var partialViews = []string{"discussion", "webmentions"}

@@ -332,6 +332,8 @@ func commentRefusal(e *discussion.Error) *apiError {
 		return &apiError{Status: http.StatusConflict, Code: "comment_duplicate", Message: e.Message}
 	case discussion.KindForbidden:
 		return &apiError{Status: http.StatusForbidden, Code: "rest_forbidden", Message: e.Message}
+	case discussion.KindBanned:
+		return &apiError{Status: http.StatusForbidden, Code: "rest_comment_author_blocked", Message: e.Message}
 	case discussion.KindInvalid:
 		names := map[string]string{"author": "author_name", "email": "author_email", "url": "author_url", "comment": "content", "comment_parent": "parent"}
 		params := map[string]string{}

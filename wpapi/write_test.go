@@ -246,6 +246,17 @@ func TestCommentWrites(t *testing.T) {
 		wantError(t, a.do(t, "POST", "/wp-json/wp/v2/comments", "", map[string]any{"post": bridge, "author_name": "Fast", "author_email": "fast@example.net", "content": "Again"}, nil), 429, "comment_flood")
 		db.SetSetting(ctx, "comment_flood_seconds", "0")
 
+		// A banned commenter (here a signed-in reader, by their address)
+		// is refused with the reason, as on the form.
+		if err := db.SetCommenterStanding(ctx, &communique.CommenterStanding{Subject: communique.CommenterKey(f.Users["reader"].Email), Standing: communique.StandingBanned, Reason: "Spam links."}); err != nil {
+			t.Fatal(err)
+		}
+		res = a.do(t, "POST", "/wp-json/wp/v2/comments", "reader", map[string]any{"post": bridge, "content": "Buy now"}, nil)
+		wantError(t, res, 403, "rest_comment_author_blocked")
+		if !strings.Contains(res.Body, "Spam links.") {
+			t.Errorf("the refusal does not give the reason: %s", res.Body)
+		}
+
 		// Moderation: approving teaches the classifier "ham", spam "spam".
 		before, _ := db.SpamCounts(ctx, nil)
 		res = a.do(t, "PUT", "/wp-json/wp/v2/comments/"+strconv.FormatInt(f.Comments["quinn"].ID, 10), "editor", map[string]any{"status": "approved"}, nil)

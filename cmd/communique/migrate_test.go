@@ -34,7 +34,8 @@ import (
 // knownTables are the tables fillSite puts rows in. A table a later
 // migration adds is copied and checked all the same; the test only says
 // that this fixture does not cover it yet.
-var knownTables = []string{"app_passwords", "article_terms", "articles", "attachments", "comment_revisions", "comments",
+var knownTables = []string{"app_passwords", "article_terms", "articles", "attachments", "comment_features", "comment_reactions",
+	"comment_reports", "comment_revisions", "commenter_notes", "commenter_standings", "comments", "moderation_log",
 	"delivery_attempts", "login_failures", "media", "menu_items", "menus", "outbox", "password_resets", "rate_limits", "redirects",
 	"revisions", "sessions", "settings", "slug_history", "spam_tokens", "subscribers", "subscriptions", "terms", "users",
 	"webhooks", "webmention_sends", "webmentions", "wp_ids"}
@@ -112,6 +113,21 @@ func fillSite(t *testing.T, dir string) {
 		Text: "buy pills", HTML: "<p>buy pills</p>", Status: communique.CommentSpam, CreatedAt: time.Now()}
 	must(db.CreateComment(ctx, spam))
 	must(db.TrainComment(ctx, spam.ID, []string{"buy", "pills"}, true))
+
+	// The community desk: a report with its decision, a standing, a note,
+	// the log, a pick and a reaction.
+	_, err = db.CreateCommentReport(ctx, &communique.CommentReport{CommentID: c.ID, Reason: communique.ReportIllegal, Explanation: "Defames a neighbour.",
+		ReporterKey: "reader-key", ReporterIP: "192.0.2.12", NotifyEmail: "notice@example.com"})
+	must(err)
+	_, err = db.DecideCommentReports(ctx, c.ID, communique.CommentApproved, "Fair comment.", admin.ID)
+	must(err)
+	must(db.SetCommenterStanding(ctx, &communique.CommenterStanding{Subject: "pills@example.com", Standing: communique.StandingSuspended,
+		Reason: "Spam.", Until: time.Now().Add(24 * time.Hour), By: admin.ID}))
+	must(db.CreateCommenterNote(ctx, &communique.CommenterNote{Subject: "pills@example.com", Text: "Sells pills.", By: admin.ID}))
+	must(db.LogModeration(ctx, &communique.ModerationEntry{UserID: admin.ID, Action: "suspended", Subject: "pills@example.com", Detail: "Spam."}))
+	must(db.SetCommentFeatured(ctx, c.ID, true, admin.ID))
+	_, err = db.CreateCommentReaction(ctx, c.ID, "reader-key", "192.0.2.12")
+	must(err)
 
 	// The newsroom's sessions, throttling, application passwords.
 	must(db.CreateSession(ctx, &communique.Session{ID: "session-hash", UserID: admin.ID, ExpiresAt: time.Now().Add(time.Hour), IP: "192.0.2.9"}))
@@ -311,8 +327,9 @@ func siteHandler(t *testing.T, db *sqlstore.DB, files media.Storage) http.Handle
 	return srv.Handler()
 }
 
-// variable parts of a page: form tokens carry the time they were made.
-var tokenValue = regexp.MustCompile(`name="comment_token" value="[^"]*"`)
+// variable parts of a page: form tokens carry the time they were made,
+// CSRF tokens a random cookie of each visit.
+var tokenValue = regexp.MustCompile(`name="(?:comment_token|csrf_token)" value="[^"]*"`)
 
 // comparePages crawls the site from its front page on a, and asks b for
 // every page found: the answers must be the same.
@@ -322,7 +339,7 @@ func comparePages(t *testing.T, a, b http.Handler) {
 		r := httptest.NewRequest("GET", "http://news.example.com"+path, nil)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
-		return w.Code, tokenValue.ReplaceAllString(w.Body.String(), `name="comment_token" value=""`)
+		return w.Code, tokenValue.ReplaceAllString(w.Body.String(), `name="token" value=""`)
 	}
 	links := regexp.MustCompile(`(?:href|src)="(/[^"#?]*)"`)
 	seen := map[string]bool{"/": true}

@@ -33,6 +33,7 @@ var statusOfRefusal = map[string]int{
 	discussion.KindDuplicate: http.StatusConflict,
 	discussion.KindRejected:  http.StatusBadRequest,
 	discussion.KindForbidden: http.StatusForbidden,
+	discussion.KindBanned:    http.StatusForbidden,
 }
 
 // Status is the HTTP status that answers err: by its error code, or by

@@ -1,0 +1,8 @@
+-- Editors' picks: comments a moderator lifted above the thread.
+CREATE TABLE comment_features (
+	comment_id  BIGINT PRIMARY KEY REFERENCES comments (id) ON DELETE CASCADE,
+	article_id  BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+	featured_at TIMESTAMPTZ NOT NULL,
+	featured_by BIGINT REFERENCES users (id) ON DELETE SET NULL
+);
+CREATE INDEX comment_features_article ON comment_features (article_id, featured_at);

@@ -1,0 +1,10 @@
+-- Readers' appreciation of a comment ("Respect"), one per reader: the
+-- reader is a signed first-party cookie, the address is kept for the
+-- per-address limit and to see a pattern.
+CREATE TABLE comment_reactions (
+	comment_id INTEGER NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
+	reader_key TEXT NOT NULL,
+	ip         TEXT NOT NULL DEFAULT '',
+	created_at TEXT NOT NULL,
+	PRIMARY KEY (comment_id, reader_key)
+);

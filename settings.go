@@ -339,6 +339,10 @@ var SettingDefs = []SettingDef{
 		in(GroupEmail, "Email authors about comments"),
 	shapedSetting("mail_from", "Communiqué <noreply@localhost>", checkMailFrom, "Sender of the site's emails, such as Newsroom <news@example.com>", func(s *Settings) *string { return &s.MailFrom }).
 		in(GroupEmail, "Sender of emails"),
+
+	// Added later, so scripts reading 'settings list' by position keep working.
+	intSetting("comment_flood_address_limit", 5, 1, 1000, "Most comments from one IP address within comment_flood_seconds (readers behind one office or carrier address share it)", func(s *Settings) *int { return &s.CommentFloodAddressLimit }).
+		in(GroupDiscussion, "Comments per address in that time"),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -408,6 +412,7 @@ type Settings struct {
 	CloseCommentsDaysOld      int
 	CommentEditMinutes        int
 	CommentFloodSeconds       int
+	CommentFloodAddressLimit  int
 	CommentMinSeconds         int
 	SpamThreshold             float64
 	IPRetentionDays           int

@@ -123,7 +123,7 @@ func TestSettingDefs(t *testing.T) {
 		"comments_open_default", "comment_require_name_email", "thread_comments_depth", "comment_order", "comments_per_page", "comment_moderation",
 		"comment_previously_approved", "comment_max_links", "moderation_keys", "disallowed_keys", "disallowed_status", "close_comments_days_old",
 		"comment_edit_minutes", "comment_flood_seconds", "comment_min_seconds", "spam_threshold", "ip_retention_days",
-		"feed_full_text", "feed_items", "search_language", "notify_moderators", "notify_authors", "mail_from"}
+		"feed_full_text", "feed_items", "search_language", "notify_moderators", "notify_authors", "mail_from", "comment_flood_address_limit"}
 	var got []string
 	defaults := communique.ParseSettings(nil)
 	for _, def := range communique.SettingDefs {
@@ -149,7 +149,7 @@ func TestSettingDefs(t *testing.T) {
 		"moderation_keys": "a\nb", "disallowed_keys": "c", "disallowed_status": "spam", "close_comments_days_old": "14",
 		"comment_edit_minutes": "5", "comment_flood_seconds": "30", "comment_min_seconds": "1", "spam_threshold": "0.8",
 		"ip_retention_days": "60", "feed_full_text": "false", "feed_items": "25", "search_language": "french",
-		"notify_moderators": "false", "notify_authors": "false", "mail_from": "News <news@n.example>"}
+		"notify_moderators": "false", "notify_authors": "false", "mail_from": "News <news@n.example>", "comment_flood_address_limit": "20"}
 	for _, def := range communique.SettingDefs {
 		v, ok := other[def.Key]
 		if !ok || v == def.Default {

@@ -652,6 +652,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		return
 	}
 	tagPage(r, "article:"+strconv.FormatInt(a.ID, 10))
+	if opts.form == nil {
+		opts.form, opts.status = s.refusedFormFor(w, r, a)
+	}
 	data := articlePage{Article: v}
 	d, err := s.discussionFor(r, st, a, v.URL, opts.commentPage, opts.form)
 	if err != nil {
@@ -691,6 +694,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	if opts.status != 0 {
 		status = opts.status
 		data.NoIndex = true
+	}
+	if f := opts.form; f != nil && (f.Message != "" || len(f.Errors) > 0) {
+		data.Title = "Error: " + data.Title // what a screen reader hears first
 	}
 	s.render(w, r, status, view, data)
 }

@@ -79,6 +79,9 @@ type discussionView struct {
 	Closed   bool
 	Depth    int
 	Awaiting bool
+	// First shows the reply form under the article's heading: it comes
+	// back refused, and its error summary must be in the first screen.
+	First bool
 }
 
 // ownerKey returns the hash of this browser's commenter key, or "".
@@ -276,7 +279,8 @@ type refusedForm struct {
 
 // commentRefused answers a refused comment with Post/Redirect/Get: the
 // form is kept in the store and the browser sent to the article's page
-// showing it, where it lands on the error summary. Reloading that page or
+// showing it, where the reply form comes first and its error summary
+// takes the focus. Reloading that page or
 // coming back to it posts nothing; a flood refusal says, in Retry-After
 // too, how long to wait. Should the form not be kept, the page is the
 // answer itself, so nothing typed is lost either way.
@@ -299,7 +303,8 @@ func (s *Server) commentRefused(w http.ResponseWriter, r *http.Request, st *site
 		s.article(w, r, st, a, articleOptions{form: form, status: kept.Status, noRedirect: true})
 		return
 	}
-	target := s.articleURL(r.Context(), st, a) + "?" + refusedParam + "=" + url.QueryEscape(id) + "#error-summary"
+	// No #fragment: a browser ignores autofocus on a page opened at one.
+	target := s.articleURL(r.Context(), st, a) + "?" + refusedParam + "=" + url.QueryEscape(id)
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 

@@ -666,6 +666,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		return
 	}
 	data.Discussion = d
+	if f := opts.form; f != nil && (f.Message != "" || len(f.Errors) > 0) {
+		d.First = true
+	}
 	data.Mentions = s.mentionsFor(ctx, st, a)
 	data.Description = a.Summary
 	if a.Type == communique.TypePost {
@@ -686,6 +689,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	}
 	s.articleHead(ctx, st, &data.pageData, v)
 	s.fillPageFrom(r, st, &data.pageData, a.Title, want)
+	if d.First {
+		data.Title = "Error: " + a.Title // what a screen reader hears first
+	}
 	view := "article"
 	if a.Type == communique.TypePage {
 		view = "page"
@@ -694,9 +700,6 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	if opts.status != 0 {
 		status = opts.status
 		data.NoIndex = true
-	}
-	if f := opts.form; f != nil && (f.Message != "" || len(f.Errors) > 0) {
-		data.Title = "Error: " + data.Title // what a screen reader hears first
 	}
 	s.render(w, r, status, view, data)
 }

@@ -123,6 +123,7 @@ var Tables = []Table{
 		{"role", Text, ""},
 		{"password_hash", Text, ""},
 		{"created_at", Time, ""},
+		{"bio", Text, ""},
 	}},
 	{Name: "webhooks", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},

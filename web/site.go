@@ -575,7 +575,7 @@ func (s *Server) authorArchive(w http.ResponseWriter, r *http.Request, st *site,
 		return
 	}
 	s.list(w, r, st, page, "/author/"+u.Slug+"/", communique.ArticleFilter{AuthorID: &u.ID},
-		listPage{Kicker: "Author", Heading: u.Name()})
+		listPage{Kicker: "Author", Heading: u.Name(), Intro: u.Bio})
 }
 
 // list renders a page of published articles matching f.

@@ -148,7 +148,15 @@ func (s *demoSeeder) addArticles(ctx context.Context) error {
 	if err := s.articles.PrepareImport(ctx, b); err != nil {
 		return err
 	}
-	return s.talk.Import(ctx, b, discussion.ImportOptions{})
+	if err := s.talk.Import(ctx, b, discussion.ImportOptions{}); err != nil {
+		return err
+	}
+	// An import counts comments once at its end, as the WordPress one does.
+	var ids []int64
+	for _, ia := range b.Articles {
+		ids = append(ids, ia.Article.ID)
+	}
+	return s.db.RefreshCommentCounts(ctx, ids)
 }
 
 // comment is the j-th demo comment of the article with the source id.

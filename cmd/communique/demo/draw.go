@@ -103,7 +103,7 @@ func bridge() canvas {
 	c.waves(430, hex(0x1f5f86), hex(0x4d8fb8))
 	stone := hex(0x6b5b4e)
 	c.rect(0, 300, w, 330, stone)
-	for i := 0; i < 4; i++ {
+	for i := -1; i < 4; i++ {
 		cx := 150 + i*300
 		c.rect(cx-30, 330, cx+30, 470, stone)
 		// The arches between the piers.

@@ -228,6 +228,20 @@ func refusals(t *testing.T, site *refusalSite, tab, other context.Context, tag, 
 			t.Errorf("%s: %d comments after reloading the refusal, want %d: the reload posted", what, n, count)
 		}
 	}
+	// back goes back from a refusal's page, and forward again: the history
+	// holds only pages fetched with GET, so neither posts.
+	back := func(what string) {
+		t.Helper()
+		count := countRefusalComments(t, site)
+		do(t, tab, chromedp.NavigateBack(), chromedp.WaitVisible(chromedp.CSS("#commentform")))
+		if loc := run(t, tab, chromedp.Location()); loc != article {
+			t.Errorf("%s: back went to %s, want the article", what, loc)
+		}
+		do(t, tab, chromedp.NavigateForward(), chromedp.WaitVisible(chromedp.CSS("#error-summary")))
+		if n := countRefusalComments(t, site); n != count {
+			t.Errorf("%s: %d comments after going back and forward, want %d", what, n, count)
+		}
+	}
 
 	// 1. The email is missing.
 	open(tab)
@@ -235,6 +249,7 @@ func refusals(t *testing.T, site *refusalSite, tab, other context.Context, tag, 
 	fill(tab, "Ann Reader", "", "The detour added forty minutes to my day.")
 	refused("missing email", submit(tab), http.StatusBadRequest, "Please enter your email address.", "email",
 		"Ann Reader", "", "The detour added forty minutes to my day.")
+	back("missing email")
 	if axe != "" {
 		checkAxe(t, tab, axe)
 	}

@@ -36,19 +36,21 @@ func TestDemoScreens(t *testing.T) {
 		name, path string
 		check      string // JavaScript returning "" when the page shows what it must
 	}{
-		{"front", "/", `(() => {
+		{"front", "/", `(async () => {
 			const imgs = [...document.querySelectorAll('.card img[srcset][width][height]')];
 			const sections = new Set([...document.querySelectorAll('.card .kicker a')].map(a => a.getAttribute('href')));
 			const first = imgs[0];
 			if (imgs.length < 6) return imgs.length + ' card pictures with srcset, width and height';
+			await loaded(first);
 			if (!first.complete || first.naturalWidth === 0) return 'the first picture did not load';
 			if (imgs.slice(1).some(i => i.loading !== 'lazy')) return 'pictures below the lead are not lazy';
 			if (sections.size < 5) return sections.size + ' sections';
 			return '';
 		})()`},
-		{"article", article[1], `(() => {
+		{"article", article[1], `(async () => {
 			const img = document.querySelector('.featured-image img[srcset]');
 			const cap = document.querySelector('.featured-image figcaption');
+			if (img) await loaded(img);
 			if (!img || !img.complete || img.naturalWidth === 0) return 'no featured picture';
 			if (!cap || !cap.textContent.includes('CC0')) return 'no caption with its credit';
 			if (document.querySelectorAll('.comment-list .children .children li.comment').length === 0) return 'no thread three deep';
@@ -78,7 +80,7 @@ func TestDemoScreens(t *testing.T) {
 			t.Run(vp.name+"/"+p.name, func(t *testing.T) {
 				demoDo(t, ctx, chromedp.EmulateViewport(vp.width, vp.height, opts...), chromedp.Navigate(s.URL+p.path),
 					chromedp.WaitReady(chromedp.CSS("footer")))
-				if problem := demoEval[string](t, ctx, p.check); problem != "" {
+				if problem := demoEval[string](t, ctx, loadedJS+p.check); problem != "" {
 					t.Errorf("%s: %s", p.path, problem)
 				}
 				shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
@@ -103,6 +105,12 @@ func TestDemoScreens(t *testing.T) {
 		}
 	}
 }
+
+// loadedJS waits for an image to load or fail, so a check does not race
+// the network of a busy machine.
+const loadedJS = `const loaded = img => img.complete ? Promise.resolve() :
+	new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); });
+`
 
 // demoChromium finds Debian's Chromium, as the browser tests do.
 func demoChromium(t *testing.T) string {

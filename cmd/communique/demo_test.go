@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,6 +201,6 @@ func demoScreenshot(t *testing.T, name string, png []byte) {
 		if err := os.WriteFile(filepath.Join(d, name), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		t.Log(fmt.Sprintf("screenshot: %s", filepath.Join(d, name)))
+		t.Logf("screenshot: %s", filepath.Join(d, name))
 	}
 }

@@ -280,10 +280,10 @@ type refusedForm struct {
 // commentRefused answers a refused comment with Post/Redirect/Get: the
 // form is kept in the store and the browser sent to the article's page
 // showing it, where the reply form comes first and its error summary
-// takes the focus. Reloading that page or
-// coming back to it posts nothing; a flood refusal says, in Retry-After
-// too, how long to wait. Should the form not be kept, the page is the
-// answer itself, so nothing typed is lost either way.
+// takes the focus. Reloading that page or coming back to it posts
+// nothing; a flood refusal says, in Retry-After too, how long to wait.
+// Should the form not be kept, the page is the answer itself, so nothing
+// typed is lost either way.
 func (s *Server) commentRefused(w http.ResponseWriter, r *http.Request, st *site, a *communique.Article, form *commentForm, refusal *discussion.Error, key string) {
 	kept := refusedForm{Author: form.Author, Email: form.Email, URL: form.URL, Text: form.Text, ParentID: form.ParentID,
 		Remember: form.Remember, SubscribeComments: form.SubscribeComments, SubscribePosts: form.SubscribePosts,

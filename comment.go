@@ -214,6 +214,29 @@ type SpamCounts struct {
 	Tokens    map[string][2]int64 // token -> {spam, ham}
 }
 
+// CommentPace is how recently a commenter and their address commented.
+type CommentPace struct {
+	// LastByCommenter is the newest comment with the email or the browser
+	// key, the zero time when none.
+	LastByCommenter time.Time
+	// FromAddress counts the comments from the IP address since the time
+	// asked; FirstFromAddress is the oldest of them.
+	FromAddress      int
+	FirstFromAddress time.Time
+}
+
+// CommentDraft is a refused comment kept for a while, so that the page
+// telling its writer what to fix can be reloaded without posting again
+// (Post/Redirect/Get) and still hold every word typed. Data is the door's
+// own encoding of the form; only the browser with OwnerKey may read it.
+type CommentDraft struct {
+	ID        string
+	OwnerKey  string
+	ArticleID int64
+	Data      string
+	CreatedAt time.Time
+}
+
 // CommentStore is what the discussion rules need from a store.
 type CommentStore interface {
 	// FindCommentByID returns a comment with its private fields. ENOTFOUND.
@@ -235,9 +258,14 @@ type CommentStore interface {
 	FindCommentRevisions(ctx context.Context, id int64) ([]*CommentRevision, error)
 	// CountComments counts comments by status.
 	CountComments(ctx context.Context) (map[CommentStatus]int, error)
-	// LastCommentAt returns the newest comment time from the IP or the
-	// email (zero time when none), for flood control.
-	LastCommentAt(ctx context.Context, ip, email string) (time.Time, error)
+	// CommentPace tells how recently a commenter (by email or browser
+	// key) and their IP address have commented, for flood control.
+	CommentPace(ctx context.Context, ip, email, ownerKey string, since time.Time) (CommentPace, error)
+	// SaveCommentDraft keeps a refused comment for its writer, replacing
+	// nothing, and forgets drafts older than forgetBefore.
+	SaveCommentDraft(ctx context.Context, d *CommentDraft, forgetBefore time.Time) error
+	// FindCommentDraft returns a kept refused comment. ENOTFOUND.
+	FindCommentDraft(ctx context.Context, id string) (*CommentDraft, error)
 	// HasApprovedComment reports whether name and email have an approved
 	// comment.
 	HasApprovedComment(ctx context.Context, name, email string) (bool, error)

@@ -70,4 +70,5 @@ type UserUpdate struct {
 	Email        *string
 	Role         *Role
 	PasswordHash *string
+	Bio          *string
 }

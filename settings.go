@@ -353,6 +353,8 @@ var SettingDefs = []SettingDef{
 		in(GroupPrivacy, "Days of daily figures kept"),
 	intSetting("comment_report_threshold", 3, 0, 100, "Hold a comment once this many distinct readers reported it (0 = never)", func(s *Settings) *int { return &s.CommentReportThreshold }).
 		in(GroupDiscussion, "Reports before a comment is held"),
+	intSetting("comment_flood_address_limit", 5, 1, 1000, "Most comments from one IP address within comment_flood_seconds (readers behind one office or carrier address share it)", func(s *Settings) *int { return &s.CommentFloodAddressLimit }).
+		in(GroupDiscussion, "Comments per address in that time"),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -422,6 +424,7 @@ type Settings struct {
 	CloseCommentsDaysOld      int
 	CommentEditMinutes        int
 	CommentFloodSeconds       int
+	CommentFloodAddressLimit  int
 	CommentMinSeconds         int
 	SpamThreshold             float64
 	IPRetentionDays           int

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Role is a user's role; capabilities follow WordPress's defaults.
@@ -40,13 +41,19 @@ type User struct {
 	Login       string `json:"login"`
 	Slug        string `json:"slug"` // the author archive's URL segment
 	DisplayName string `json:"display_name"`
-	Email       string `json:"-"`
-	Role        Role   `json:"role"`
+	// Bio is a few plain-text lines about the author, shown on their
+	// author page.
+	Bio   string `json:"bio,omitempty"`
+	Email string `json:"-"`
+	Role  Role   `json:"role"`
 	// PasswordHash is an argon2id PHC string; empty for imported authors
 	// who have not set a password yet and so cannot sign in.
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 }
+
+// MaxBioLength bounds an author's biography.
+const MaxBioLength = 2000
 
 var loginPattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,60}$`)
 
@@ -63,6 +70,10 @@ func (u *User) Validate() error {
 		return Errorf(EINVALID, "The display name must be valid UTF-8, without NUL characters.")
 	case len(u.DisplayName) > 250:
 		return Errorf(EINVALID, "Display name is too long (at most 250 characters).")
+	case !ValidText(u.Bio):
+		return Errorf(EINVALID, "The biography must be valid UTF-8, without NUL characters.")
+	case utf8.RuneCountInString(u.Bio) > MaxBioLength:
+		return Errorf(EINVALID, "The biography is too long (at most %d characters).", MaxBioLength)
 	}
 	return nil
 }

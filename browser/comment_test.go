@@ -238,6 +238,7 @@ func walk(t *testing.T, ctx context.Context, site *discussionSite) {
 	if status := submit(t); status != http.StatusBadRequest {
 		t.Errorf("empty form answered %d, want 400", status)
 	}
+	waitSummaryFocus(t, ctx)
 	for _, field := range []string{"author", "email", "comment"} {
 		got := run(t, ctx, chromedp.Text(chromedp.CSS("#"+field+"-error")))
 		if got == "" {
@@ -261,6 +262,7 @@ func walk(t *testing.T, ctx context.Context, site *discussionSite) {
 	if status := submit(t); status != http.StatusBadRequest {
 		t.Errorf("bad email answered %d, want 400", status)
 	}
+	waitSummaryFocus(t, ctx)
 	if got := run(t, ctx, chromedp.Text(chromedp.CSS("#email-error"))); got != "Please enter a valid email address, such as name@example.com." {
 		t.Errorf("email message = %q", got)
 	}

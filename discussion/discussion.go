@@ -6,6 +6,8 @@ package discussion
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"sort"
@@ -110,6 +112,9 @@ type Error struct {
 	Kind    string
 	Message string
 	Fields  map[string]string
+	// RetryAfter, for a flood refusal, is how long until the same
+	// comment would be taken.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return "discussion: " + e.Kind + ": " + e.Message }
@@ -310,14 +315,8 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 		return nil, err
 	}
 	if !sub.Trusted {
-		if flood := time.Duration(st.CommentFloodSeconds) * time.Second; flood > 0 {
-			last, err := s.Store.LastCommentAt(ctx, c.AuthorIP, c.AuthorEmail)
-			if err != nil {
-				return nil, err
-			}
-			if !last.IsZero() && now.Sub(last) < flood {
-				return nil, refuse(KindFlood, MsgFlood)
-			}
+		if err := s.checkPace(ctx, st, c, now); err != nil {
+			return nil, err
 		}
 	}
 	if dup, err := s.Store.IsDuplicateComment(ctx, a.ID, c.AuthorName, c.AuthorEmail, c.Text); err != nil {
@@ -344,6 +343,45 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 		}
 	}
 	return c, nil
+}
+
+// checkPace is flood control: a commenter (the same email or the same
+// browser) waits comment_flood_seconds between two comments, and one IP
+// address may post comment_flood_address_limit comments in that time, so
+// readers sharing an office or mobile-carrier address do not block each
+// other while a flood from one address is still held back.
+func (s *Service) checkPace(ctx context.Context, st *communique.Settings, c *communique.Comment, now time.Time) error {
+	flood := time.Duration(st.CommentFloodSeconds) * time.Second
+	if flood <= 0 {
+		return nil
+	}
+	p, err := s.Store.CommentPace(ctx, c.AuthorIP, c.AuthorEmail, c.OwnerKey, now.Add(-flood))
+	if err != nil {
+		return err
+	}
+	var wait time.Duration
+	if !p.LastByCommenter.IsZero() {
+		wait = p.LastByCommenter.Add(flood).Sub(now)
+	}
+	if p.FromAddress >= max(1, st.CommentFloodAddressLimit) && !p.FirstFromAddress.IsZero() {
+		wait = max(wait, p.FirstFromAddress.Add(flood).Sub(now))
+	}
+	if wait <= 0 {
+		return nil
+	}
+	return FloodError(wait)
+}
+
+// FloodError is the refusal of a comment posted too soon, saying how long
+// to wait in whole seconds.
+func FloodError(wait time.Duration) *Error {
+	secs := int((wait + time.Second - 1) / time.Second)
+	unit := "seconds"
+	if secs == 1 {
+		unit = "second"
+	}
+	return &Error{Kind: KindFlood, RetryAfter: time.Duration(secs) * time.Second,
+		Message: MsgFlood + " Please wait " + strconv.Itoa(secs) + " " + unit + ", then post your comment again."}
 }
 
 func (s *Service) avatarHash(c *communique.Comment) string {
@@ -458,6 +496,37 @@ func (s *Service) score(ctx context.Context, c *communique.Comment) (float64, er
 		m[tok] = spam.TokenCounts{Spam: n[0], Ham: n[1]}
 	}
 	return spam.Score(spam.Counts{Spam: counts.Spam, Ham: counts.Ham}, tokens, m), nil
+}
+
+// DraftKeep is how long a refused comment is kept for its writer.
+const DraftKeep = time.Hour
+
+// KeepRefused keeps a refused comment's form, in the door's own encoding,
+// for the browser with ownerKey, and returns the id it is found by.
+func (s *Service) KeepRefused(ctx context.Context, articleID int64, ownerKey, data string) (string, error) {
+	d := &communique.CommentDraft{ID: rand.Text(), OwnerKey: ownerKey, ArticleID: articleID, Data: data}
+	if err := s.Store.SaveCommentDraft(ctx, d, s.Now().Add(-DraftKeep)); err != nil {
+		return "", err
+	}
+	return d.ID, nil
+}
+
+// Refused returns a refused comment kept for the browser with ownerKey.
+// ENOTFOUND for anyone else (it holds an email address), and once it is
+// older than DraftKeep.
+func (s *Service) Refused(ctx context.Context, id, ownerKey string) (*communique.CommentDraft, error) {
+	notFound := communique.Errorf(communique.ENOTFOUND, "That comment is no longer kept.")
+	if id == "" || len(id) > 64 || ownerKey == "" {
+		return nil, notFound
+	}
+	d, err := s.Store.FindCommentDraft(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(d.OwnerKey), []byte(ownerKey)) != 1 || s.Now().Sub(d.CreatedAt) > DraftKeep {
+		return nil, notFound
+	}
+	return d, nil
 }
 
 // CanEdit reports whether the browser with ownerKey may still edit or

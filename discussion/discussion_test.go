@@ -423,54 +423,73 @@ func TestPostRefusals(t *testing.T) {
 	})
 }
 
-// TestFlood checks the interval between comments from one IP or one email.
+// TestFlood checks the interval between two comments of one commenter
+// (the same email or the same browser) and the looser limit per address.
 func TestFlood(t *testing.T) {
 	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db)
-		st := settings(t)
+		st := settings(t, "comment_flood_address_limit", "3", "comment_min_seconds", "0")
 		first := e.person("Fast Typist")
-		e.mustPost(t, st, first)
-
-		t.Run("SameIPOtherEmail", func(t *testing.T) {
+		e.mustPost(t, st, first) // at T0; the flood interval is 15 s
+		refused := func(t *testing.T, sub discussion.Submission, after, wantWait time.Duration) {
+			t.Helper()
 			before := e.total(t)
-			sub := e.person("Same Desk")
+			c, err := e.postAfter(st, sub, after)
+			wantRefused(t, e, before, c, err, discussion.KindFlood, "", "")
+			r := discussion.AsError(err)
+			if r == nil {
+				return
+			}
+			secs := int(wantWait / time.Second)
+			if want := fmt.Sprintf("Please wait %d seconds", secs); !strings.HasPrefix(r.Message, discussion.MsgFlood) || !strings.Contains(r.Message, want) {
+				t.Errorf("message = %q, want %q and %q", r.Message, discussion.MsgFlood, want)
+			}
+			if r.RetryAfter != wantWait {
+				t.Errorf("RetryAfter = %v, want %v", r.RetryAfter, wantWait)
+			}
+		}
+		accepted := func(t *testing.T, sub discussion.Submission, after time.Duration) {
+			t.Helper()
+			if _, err := e.postAfter(st, sub, after); err != nil {
+				t.Fatalf("%s was refused: %v", sub.Author, err)
+			}
+		}
+		sameDesk := func(name string) discussion.Submission {
+			sub := e.person(name)
 			sub.IP = first.IP
-			c, err := e.postAfter(st, sub, 5*time.Second)
-			wantRefused(t, e, before, c, err, discussion.KindFlood, "", discussion.MsgFlood)
-		})
-		t.Run("SameEmailOtherIP", func(t *testing.T) {
-			before := e.total(t)
+			return sub
+		}
+		t.Run("SameEmailOtherAddressAndBrowser", func(t *testing.T) {
 			sub := e.person("Fast Typist")
 			sub.Email = strings.ToUpper(first.Email)
-			sub.Text = "Something else entirely."
-			c, err := e.postAfter(st, sub, 5*time.Second)
-			wantRefused(t, e, before, c, err, discussion.KindFlood, "", discussion.MsgFlood)
+			refused(t, sub, 5*time.Second, 10*time.Second) // T0+5
 		})
-		t.Run("OtherCommenterMeanwhile", func(t *testing.T) {
-			if _, err := e.postAfter(st, e.person("Someone Else"), 5*time.Second); err != nil {
-				t.Fatalf("a commenter with another IP and email was refused: %v", err)
-			}
+		t.Run("SameBrowserOtherEmail", func(t *testing.T) {
+			sub := e.person("Fast Typist Again")
+			sub.OwnerKey = first.OwnerKey
+			refused(t, sub, time.Second, 9*time.Second) // T0+6
 		})
-		t.Run("AfterFifteenSeconds", func(t *testing.T) {
-			// Fifteen seconds after the first comment from this IP (the
-			// refused attempts do not count as comments).
-			sub := e.person("Same Desk Later")
-			sub.IP = first.IP
-			if _, err := e.postAfter(st, sub, 15*time.Second); err != nil {
-				t.Fatalf("refused 15 s after the last comment: %v", err)
-			}
+		t.Run("OthersAtTheSameAddress", func(t *testing.T) {
+			accepted(t, sameDesk("Same Desk"), time.Second)                // T0+7: 2 from the address
+			accepted(t, sameDesk("Next Desk"), time.Second)                // T0+8: 3 from the address
+			refused(t, sameDesk("Third Desk"), time.Second, 6*time.Second) // T0+9: the 4th waits for T0+15
+		})
+		t.Run("OtherAddressMeanwhile", func(t *testing.T) {
+			accepted(t, e.person("Someone Else"), time.Second) // T0+10
+		})
+		t.Run("AfterTheInterval", func(t *testing.T) {
+			accepted(t, sameDesk("Third Desk"), 6*time.Second) // T0+16: T0 left the window
+			sub := e.person("Fast Typist")
+			sub.Email, sub.OwnerKey, sub.Text = first.Email, first.OwnerKey, "A second thought, later."
+			accepted(t, sub, 0)
 		})
 		t.Run("TrustedSkipFlood", func(t *testing.T) {
-			sub := e.person("Editor")
-			sub.IP, sub.Trusted = first.IP, true
-			if _, err := e.postAfter(st, sub, 5*time.Second); err != nil {
-				t.Fatalf("a trusted user was flood-limited: %v", err)
-			}
+			sub := sameDesk("Editor")
+			sub.Trusted = true
+			accepted(t, sub, 0)
 		})
 		t.Run("FloodOff", func(t *testing.T) {
-			sub := e.person("No Limits")
-			sub.IP = first.IP
-			if _, err := e.postAfter(settings(t, "comment_flood_seconds", "0"), sub, 5*time.Second); err != nil {
+			if _, err := e.postAfter(settings(t, "comment_flood_seconds", "0", "comment_min_seconds", "0"), sameDesk("No Limits"), 0); err != nil {
 				t.Fatalf("refused with flood control off: %v", err)
 			}
 		})

@@ -97,6 +97,10 @@ func commentForm(t *testing.T, s *site, pages *stored) {
 			}
 			form.Set(field, p.Text)
 			res := reader.post(t, "/comments", form)
+			if loc := res.Header.Get("Location"); res.Status == http.StatusSeeOther && strings.Contains(loc, "comment_refused=") {
+				// Refused, and sent to the page that shows the refusal.
+				res = reader.get(t, loc)
+			}
 			switch {
 			case res.Status == http.StatusSeeOther:
 				storedHere++

@@ -374,16 +374,56 @@ func (db *Comments) CountComments(ctx context.Context) (map[communique.CommentSt
 	return m, rows.Err()
 }
 
-// LastCommentAt returns when the IP or the email last commented. It reads
-// through the writer so a comment just committed is seen.
-func (db *Comments) LastCommentAt(ctx context.Context, ip, email string) (time.Time, error) {
-	var t time.Time
+// CommentPace tells when the email or the browser key last commented and
+// how many comments came from the IP since since. It reads through the
+// writer, so that a comment committed an instant ago counts.
+func (db *Comments) CommentPace(ctx context.Context, ip, email, ownerKey string, since time.Time) (communique.CommentPace, error) {
+	var p communique.CommentPace
 	x := db.wr()
 	err := x.row(ctx, `SELECT MAX(created_at) FROM (
-			SELECT MAX(created_at) AS created_at FROM comments WHERE ? <> '' AND author_ip = ?
-			UNION ALL SELECT MAX(created_at) FROM comments WHERE ? <> '' AND LOWER(author_email) = LOWER(?)
-		) last`, ip, ip, email, email).Scan(scanTime{&t})
-	return t, err
+			SELECT MAX(created_at) AS created_at FROM comments WHERE ? <> '' AND LOWER(author_email) = LOWER(?)
+			UNION ALL SELECT MAX(created_at) FROM comments WHERE ? <> '' AND owner_key = ?
+		) last`, email, email, ownerKey, ownerKey).Scan(scanTime{&p.LastByCommenter})
+	if err != nil {
+		return p, fmt.Errorf("comment pace: %w", err)
+	}
+	err = x.row(ctx, `SELECT COUNT(*), MIN(created_at) FROM comments WHERE ? <> '' AND author_ip = ? AND created_at >= ?`,
+		ip, ip, x.t(since)).Scan(&p.FromAddress, scanTime{&p.FirstFromAddress})
+	if err != nil {
+		return p, fmt.Errorf("comment pace: %w", err)
+	}
+	return p, nil
+}
+
+// SaveCommentDraft keeps a refused comment and forgets old ones.
+func (db *Comments) SaveCommentDraft(ctx context.Context, d *communique.CommentDraft, forgetBefore time.Time) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	d.CreatedAt = tx.now
+	if _, err := w.exec(ctx, `DELETE FROM comment_drafts WHERE created_at < ?`, w.t(forgetBefore)); err != nil {
+		return fmt.Errorf("forget comment drafts: %w", err)
+	}
+	if _, err := w.exec(ctx, `INSERT INTO comment_drafts (id, owner_key, article_id, data, created_at) VALUES (?, ?, ?, ?, ?)`,
+		d.ID, d.OwnerKey, d.ArticleID, d.Data, w.t(d.CreatedAt)); err != nil {
+		return db.wrap(err, "Comment draft")
+	}
+	return tx.Commit()
+}
+
+// FindCommentDraft returns a kept refused comment. It reads through the
+// writer: the page showing it is asked for right after it was kept.
+func (db *Comments) FindCommentDraft(ctx context.Context, id string) (*communique.CommentDraft, error) {
+	d := &communique.CommentDraft{}
+	err := db.wr().row(ctx, `SELECT id, owner_key, article_id, data, created_at FROM comment_drafts WHERE id = ?`, id).
+		Scan(&d.ID, &d.OwnerKey, &d.ArticleID, &d.Data, scanTime{&d.CreatedAt})
+	if err != nil {
+		return nil, db.wrap(err, "Comment draft")
+	}
+	return d, nil
 }
 
 // HasApprovedComment reports whether name and email have an approved comment.

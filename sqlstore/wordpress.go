@@ -307,11 +307,14 @@ func (tx *Tx) importedParent(ctx context.Context, source string, ia *communique.
 
 func (tx *Tx) insertImported(ctx context.Context, ia *communique.ImportedArticle) error {
 	a, w := ia.Article, tx.w()
+	// A featured image already in the library (the demo's) comes along;
+	// WordPress's come later, with the attachments.
 	err := w.row(ctx, `INSERT INTO articles (type, title, slug, format, source, html, excerpt, summary, author_id, status,
-			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, guid)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, guid, featured_media_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
-		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, ia.GUID).Scan(&a.ID)
+		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, ia.GUID,
+		nullID(a.FeaturedMediaID)).Scan(&a.ID)
 	if err != nil {
 		return tx.db.wrap(err, "Article")
 	}

@@ -54,6 +54,13 @@ var Tables = []Table{
 		{"version", Int, ""},
 		{"updated_at", Time, ""},
 	}},
+	{Name: "comment_drafts", Local: "refused comments kept an hour for their writers", Key: []string{"id"}, Columns: []Column{
+		{"id", Text, ""},
+		{"owner_key", Text, ""},
+		{"article_id", Int, ""},
+		{"data", Text, ""},
+		{"created_at", Time, ""},
+	}},
 	{Name: "login_failures", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},
 		{"login", Text, ""},
@@ -164,6 +171,7 @@ var Tables = []Table{
 		{"role", Text, ""},
 		{"password_hash", Text, ""},
 		{"created_at", Time, ""},
+		{"bio", Text, ""},
 	}},
 	{Name: "webhooks", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},

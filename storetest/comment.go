@@ -422,41 +422,75 @@ func testCommentDelete(t *testing.T, db *sqlstore.DB) {
 func testCommentLookups(t *testing.T, db *sqlstore.DB) {
 	ctx := context.Background()
 	f := newCommentFixture(t, db)
-	t.Run("LastCommentAt", func(t *testing.T) {
-		if got, err := db.LastCommentAt(ctx, "192.0.2.1", "ann@example.com"); err != nil || !got.IsZero() {
-			t.Fatalf("before any comment = %v (%v), want the zero time", got, err)
+	t.Run("CommentPace", func(t *testing.T) {
+		epoch := f.now
+		if got, err := db.CommentPace(ctx, "192.0.2.1", "ann@example.com", "key-ann", epoch); err != nil || !got.LastByCommenter.IsZero() || got.FromAddress != 0 {
+			t.Fatalf("before any comment = %+v (%v), want nothing", got, err)
 		}
-		byIP := f.add(t, communique.Comment{AuthorName: "Ann", AuthorEmail: "ann@example.com", AuthorIP: "192.0.2.1", Text: "one"})
+		byIP := f.add(t, communique.Comment{AuthorName: "Ann", AuthorEmail: "ann@example.com", AuthorIP: "192.0.2.1", OwnerKey: "key-ann", Text: "one"})
 		byEmail := f.add(t, communique.Comment{AuthorName: "Ann", AuthorEmail: "Ann@Example.COM", AuthorIP: "198.51.100.7", Text: "two"})
-		f.add(t, communique.Comment{AuthorName: "Bob", AuthorEmail: "bob@example.com", AuthorIP: "203.0.113.9", Text: "three"})
+		byKey := f.add(t, communique.Comment{AuthorName: "Bob", AuthorEmail: "bob@example.com", AuthorIP: "192.0.2.1", OwnerKey: "key-bob", Text: "three"})
 		tests := []struct {
-			name      string
-			ip, email string
-			want      time.Time
+			name            string
+			ip, email, key  string
+			since           time.Time
+			wantLast        time.Time
+			wantN           int
+			wantFirstFromIP time.Time
 		}{
-			{"ByIP", "192.0.2.1", "", byIP.CreatedAt},
-			{"ByEmailCaseInsensitive", "", "ANN@example.com", byEmail.CreatedAt},
-			{"NewestOfBoth", "192.0.2.1", "ann@example.com", byEmail.CreatedAt},
-			{"OtherIPSameEmail", "10.0.0.1", "ann@EXAMPLE.com", byEmail.CreatedAt},
-			{"Unknown", "10.0.0.1", "nobody@example.com", time.Time{}},
-			{"EmptyMatchesNothing", "", "", time.Time{}},
+			{"ByEmailCaseInsensitive", "", "ANN@example.com", "", epoch, byEmail.CreatedAt, 0, time.Time{}},
+			{"ByBrowserKey", "", "", "key-bob", epoch, byKey.CreatedAt, 0, time.Time{}},
+			{"NewestOfEmailAndKey", "", "ann@example.com", "key-ann", epoch, byEmail.CreatedAt, 0, time.Time{}},
+			{"AddressCountsEveryone", "192.0.2.1", "carol@example.com", "key-carol", epoch, time.Time{}, 2, byIP.CreatedAt},
+			{"AddressSinceLimits", "192.0.2.1", "", "", byIP.CreatedAt.Add(time.Second), time.Time{}, 1, byKey.CreatedAt},
+			{"AddressIsNotACommenter", "198.51.100.7", "nobody@example.com", "", epoch, time.Time{}, 1, byEmail.CreatedAt},
+			{"Unknown", "10.0.0.1", "nobody@example.com", "key-nobody", epoch, time.Time{}, 0, time.Time{}},
+			{"EmptyMatchesNothing", "", "", "", epoch, time.Time{}, 0, time.Time{}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				got, err := db.LastCommentAt(ctx, tt.ip, tt.email)
+				got, err := db.CommentPace(ctx, tt.ip, tt.email, tt.key, tt.since)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !got.Equal(tt.want) {
-					t.Errorf("LastCommentAt(%q, %q) = %v, want %v", tt.ip, tt.email, got, tt.want)
+				if !got.LastByCommenter.Equal(tt.wantLast) || got.FromAddress != tt.wantN || !got.FirstFromAddress.Equal(tt.wantFirstFromIP) {
+					t.Errorf("CommentPace(%q, %q, %q) = %+v, want last %v, %d from the address since %v",
+						tt.ip, tt.email, tt.key, got, tt.wantLast, tt.wantN, tt.wantFirstFromIP)
 				}
 			})
 		}
-		// Comments without an email or IP (imported, pingbacks) are not
-		// "the last comment" of an empty email.
+		// Comments without an email, key or IP (imported, pingbacks) are
+		// not "the last comment" of an empty commenter.
 		f.add(t, communique.Comment{AuthorName: "Ping", Text: "pingback", Type: communique.CommentTypePingback})
-		if got, err := db.LastCommentAt(ctx, "", ""); err != nil || !got.IsZero() {
-			t.Errorf("LastCommentAt of empty IP and email = %v (%v), want the zero time", got, err)
+		if got, err := db.CommentPace(ctx, "", "", "", epoch); err != nil || !got.LastByCommenter.IsZero() || got.FromAddress != 0 {
+			t.Errorf("CommentPace of nobody = %+v (%v), want nothing", got, err)
+		}
+	})
+
+	t.Run("CommentDrafts", func(t *testing.T) {
+		old := &communique.CommentDraft{ID: "old-draft", OwnerKey: "key-ann", ArticleID: f.article.ID, Data: `{"text":"first"}`}
+		if err := db.SaveCommentDraft(ctx, old, f.now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.FindCommentDraft(ctx, "old-draft")
+		if err != nil || got.OwnerKey != "key-ann" || got.ArticleID != f.article.ID || got.Data != old.Data || !got.CreatedAt.Equal(f.now) {
+			t.Fatalf("FindCommentDraft = %+v (%v), want the draft saved at %v", got, err, f.now)
+		}
+		if _, err := db.FindCommentDraft(ctx, "no-such-draft"); communique.ErrorCode(err) != communique.ENOTFOUND {
+			t.Errorf("an unknown draft = %v, want ENOTFOUND", err)
+		}
+		if err := db.SaveCommentDraft(ctx, &communique.CommentDraft{ID: "old-draft", Data: "{}"}, f.now.Add(-time.Hour)); communique.ErrorCode(err) != communique.ECONFLICT {
+			t.Errorf("a second draft with the same id = %v, want ECONFLICT", err)
+		}
+		f.tick(2 * time.Hour)
+		if err := db.SaveCommentDraft(ctx, &communique.CommentDraft{ID: "new-draft", Data: "{}"}, f.now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.FindCommentDraft(ctx, "old-draft"); communique.ErrorCode(err) != communique.ENOTFOUND {
+			t.Errorf("a draft older than an hour = %v, want it forgotten", err)
+		}
+		if _, err := db.FindCommentDraft(ctx, "new-draft"); err != nil {
+			t.Errorf("the new draft: %v", err)
 		}
 	})
 

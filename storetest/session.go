@@ -485,12 +485,14 @@ func testUserChangesUpdateFields(t *testing.T, s *userStaff) {
 	ctx := context.Background()
 	db := s.db
 	writer := s.writer
-	u, err := db.UpdateUser(ctx, writer.ID, communique.UserUpdate{DisplayName: ptr("  W. Riter "), Email: ptr(" w@example.org "), PasswordHash: ptr("$argon2id$fake")})
+	u, err := db.UpdateUser(ctx, writer.ID, communique.UserUpdate{DisplayName: ptr("  W. Riter "), Email: ptr(" w@example.org "), PasswordHash: ptr("$argon2id$fake"),
+		Bio: ptr(" Covers the harbour and the courts. ")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := s.find(t, writer.ID)
-	if got.DisplayName != "W. Riter" || got.Email != "w@example.org" || got.PasswordHash != "$argon2id$fake" || got.Role != communique.RoleAuthor || got.Login != "writer" {
+	if got.DisplayName != "W. Riter" || got.Email != "w@example.org" || got.PasswordHash != "$argon2id$fake" || got.Role != communique.RoleAuthor || got.Login != "writer" ||
+		got.Bio != "Covers the harbour and the courts." {
 		t.Fatalf("after update: %+v", got)
 	}
 	if u.DisplayName != got.DisplayName || u.Email != got.Email {

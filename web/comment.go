@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -99,6 +100,9 @@ type discussionView struct {
 	Depth    int
 	Awaiting bool
 	Beacon   int64 // the article whose readers' reaching the comments is counted; 0: no beacon
+	// First shows the reply form under the article's heading: it comes
+	// back refused, and its error summary must be in the first screen.
+	First bool
 }
 
 // ownerKey returns the hash of this browser's commenter key, or "".
@@ -284,8 +288,7 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	})
 	if refusal := discussion.AsError(err); refusal != nil {
 		form.Errors, form.Message = refusal.Fields, refusal.Message
-		form.Token = s.discussion.IssueToken(a.ID)
-		s.article(w, r, st, a, articleOptions{form: form, status: httpkit.Status(refusal), noRedirect: true})
+		s.commentRefused(w, r, st, a, form, refusal, key)
 		return
 	} else if err != nil {
 		s.renderError(w, r, err)
@@ -300,6 +303,103 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		target += "comment-page-" + strconv.Itoa(page) + "/"
 	}
 	http.Redirect(w, r, target+"#comment-"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+}
+
+// refusedForm is a refused comment as kept for its writer: every field
+// typed, and what to fix.
+type refusedForm struct {
+	Author, Email, URL, Text          string
+	ParentID                          int64
+	Remember                          bool
+	SubscribeComments, SubscribePosts bool
+	Errors                            map[string]string
+	Message                           string
+	Kind                              string
+	Status                            int
+	RetryAt                           time.Time `json:",omitzero"`
+}
+
+// commentRefused answers a refused comment with Post/Redirect/Get: the
+// form is kept in the store and the browser sent to the article's page
+// showing it, where the reply form comes first and its error summary
+// takes the focus. Reloading that page or coming back to it posts
+// nothing; a flood refusal says, in Retry-After too, how long to wait.
+// Should the form not be kept, the page is the answer itself, so nothing
+// typed is lost either way.
+func (s *Server) commentRefused(w http.ResponseWriter, r *http.Request, st *site, a *communique.Article, form *commentForm, refusal *discussion.Error, key string) {
+	kept := refusedForm{Author: form.Author, Email: form.Email, URL: form.URL, Text: form.Text, ParentID: form.ParentID,
+		Remember: form.Remember, SubscribeComments: form.SubscribeComments, SubscribePosts: form.SubscribePosts,
+		Errors: form.Errors, Message: form.Message, Kind: refusal.Kind, Status: httpkit.Status(refusal)}
+	if refusal.RetryAfter > 0 {
+		kept.RetryAt = s.Now().Add(refusal.RetryAfter)
+		w.Header().Set("Retry-After", strconv.Itoa(int(refusal.RetryAfter/time.Second)))
+	}
+	data, err := json.Marshal(kept)
+	var id string
+	if err == nil {
+		id, err = s.discussion.KeepRefused(r.Context(), a.ID, key, string(data))
+	}
+	if err != nil {
+		s.logger.Warn("keep refused comment", "article", a.ID, "err", err)
+		form.Token = s.discussion.IssueToken(a.ID)
+		s.article(w, r, st, a, articleOptions{form: form, status: kept.Status, noRedirect: true})
+		return
+	}
+	// No #fragment: a browser ignores autofocus on a page opened at one.
+	target := s.articleURL(r.Context(), st, a) + "?" + refusedParam + "=" + url.QueryEscape(id)
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// refusedParam names the kept refused comment in an article's URL.
+const refusedParam = "comment_refused"
+
+// refusedFormFor returns the refused comment this browser was sent back
+// to show, with a new token and, for a flood, the wait that remains, or
+// nil when the URL names none it may see.
+func (s *Server) refusedFormFor(w http.ResponseWriter, r *http.Request, a *communique.Article) (*commentForm, int) {
+	id := r.URL.Query().Get(refusedParam)
+	if id == "" {
+		return nil, 0
+	}
+	d, err := s.discussion.Refused(r.Context(), id, ownerKey(r))
+	if err != nil || d.ArticleID != a.ID {
+		return nil, 0
+	}
+	var kept refusedForm
+	if json.Unmarshal([]byte(d.Data), &kept) != nil {
+		return nil, 0
+	}
+	f := &commentForm{Open: true, Token: s.discussion.IssueToken(a.ID), Notify: s.notify != nil,
+		Author: kept.Author, Email: kept.Email, URL: kept.URL, Text: kept.Text, ParentID: kept.ParentID,
+		Remember: kept.Remember, SubscribeComments: kept.SubscribeComments, SubscribePosts: kept.SubscribePosts,
+		Errors: kept.Errors, Message: kept.Message}
+	if kept.Kind == discussion.KindFlood {
+		if wait := kept.RetryAt.Sub(s.Now()); wait > 0 {
+			e := discussion.FloodError(wait)
+			f.Message = e.Message
+			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter/time.Second)))
+		} else {
+			f.Message = "You can post your comment now."
+		}
+	}
+	return f, kept.Status
+}
+
+// fieldError is one line of the error summary, linking to its field.
+type fieldError struct {
+	ID      string
+	Message string
+}
+
+// ErrorList is the summary's lines in the order of the form's fields.
+func (f *commentForm) ErrorList() []fieldError {
+	var list []fieldError
+	for _, k := range [...]struct{ field, id string }{{"comment", "comment"}, {"author", "author"}, {"email", "email"}, {"url", "url"}, {"comment_parent", "comment"}} {
+		if msg := f.Errors[k.field]; msg != "" {
+			list = append(list, fieldError{ID: k.id, Message: msg})
+		}
+	}
+	return list
 }
 
 // commentNotPosted answers a comment that has no article page to come

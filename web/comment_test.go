@@ -168,6 +168,53 @@ func (r *reader) post(t *testing.T, path string, form url.Values) response {
 	return res
 }
 
+// wantSummary checks the error summary of a refused comment: focused on
+// arrival, with the message, and a link to the field at fault.
+func wantSummary(t *testing.T, doc *html.Node, field, msg string) {
+	t.Helper()
+	sum := byID(doc, "error-summary")
+	if sum == nil {
+		t.Fatal("no error summary")
+	}
+	if _, ok := attr(sum, "autofocus"); !ok {
+		t.Error("the error summary does not take the focus")
+	}
+	if v, _ := attr(sum, "tabindex"); v != "-1" {
+		t.Errorf("the error summary's tabindex = %q, want -1", v)
+	}
+	if !strings.Contains(text(sum), msg) {
+		t.Errorf("the error summary says %q, want %q", text(sum), msg)
+	}
+	if field != "" {
+		found := false
+		for _, a := range findAll(sum, func(n *html.Node) bool { return n.Data == "a" }) {
+			if href, _ := attr(a, "href"); href == "#"+field {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("the error summary has no link to #%s", field)
+		}
+	}
+	if title := findAll(doc, func(n *html.Node) bool { return n.Data == "title" }); len(title) == 0 || !strings.HasPrefix(text(title[0]), "Error: ") {
+		t.Error("the page title does not start with Error:")
+	}
+}
+
+// followRefusal checks that a refused comment was answered with a
+// redirect to the article page that shows it, and returns that page.
+func (r *reader) followRefusal(t *testing.T, res response) response {
+	t.Helper()
+	loc, err := url.Parse(res.Header.Get("Location"))
+	if res.Status != http.StatusSeeOther || err != nil || loc.Query().Get("comment_refused") == "" {
+		t.Fatalf("refused comment answered %d to %q, want 303 to the article with comment_refused\n%s",
+			res.Status, res.Header.Get("Location"), excerpt(res.Body))
+	}
+	page := r.get(t, loc.RequestURI())
+	page.URL = loc.RequestURI() // what a reload asks for
+	return page
+}
+
 // cookie returns the value of a cookie the browser holds for the site.
 func (r *reader) cookie(name string) (string, bool) {
 	u, _ := url.Parse(r.ds.URL)
@@ -770,6 +817,9 @@ func TestCommentRefusals(t *testing.T) {
 					ds.clock.Add(20 * time.Second)
 				}
 				res := r.post(t, "/comments", form)
+				if tt.wantForm {
+					res = r.followRefusal(t, res)
+				}
 				if res.Status != tt.wantStatus {
 					t.Errorf("status = %d, want %d\n%s", res.Status, tt.wantStatus, excerpt(res.Body))
 				}
@@ -813,6 +863,15 @@ func TestCommentRefusals(t *testing.T) {
 							t.Errorf("%s came back as %.80q, want %.80q", k, got, want)
 						}
 					}
+					wantSummary(t, doc, tt.wantField, tt.wantMsg)
+					again := r.get(t, res.URL)
+					if again.Status != res.Status || again.Body != res.Body || ds.total(t) != before {
+						t.Errorf("reloading the refusal = %d (page changed: %v, %d comments), want the same page and nothing posted",
+							again.Status, again.Body != res.Body, ds.total(t))
+					}
+					if other := ds.newReader(t).get(t, res.URL); strings.Contains(other.Body, email) || byID(parseHTML(t, other.Body), "error-summary") != nil {
+						t.Error("another browser sees the refused comment")
+					}
 				} else {
 					page := text(doc)
 					for _, k := range []string{"author", "email", "url", "comment"} {
@@ -837,15 +896,52 @@ func TestCommentRefusals(t *testing.T) {
 				form[k] = v
 			}
 			ds.clock.Add(5 * time.Second)
-			res := r.post(t, "/comments", form)
-			if res.Status != http.StatusTooManyRequests || !strings.Contains(res.Body, discussion.MsgFlood) {
-				t.Errorf("second comment after 5 s = %d, want 429 with %q", res.Status, discussion.MsgFlood)
+			post := r.post(t, "/comments", form)
+			if got := post.Header.Get("Retry-After"); got != "10" {
+				t.Errorf("flood refusal Retry-After = %q, want 10", got)
 			}
-			if got := formValues(byID(parseHTML(t, res.Body), "commentform")).Get("comment"); got != "Second thought, too soon." {
+			res := r.followRefusal(t, post)
+			if res.Status != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "10" {
+				t.Errorf("the refusal's page = %d with Retry-After %q, want 429 with 10", res.Status, res.Header.Get("Retry-After"))
+			}
+			doc := parseHTML(t, res.Body)
+			wantSummary(t, doc, "", discussion.MsgFlood+" Please wait 10 seconds, then post your comment again.")
+			if got := formValues(byID(doc, "commentform")).Get("comment"); got != "Second thought, too soon." {
 				t.Errorf("the flood refusal lost the comment: %q", got)
 			}
 			if ds.total(t) != before {
 				t.Error("a flood refusal stored the comment")
+			}
+			// Reloading later tells the time left, and when it is over.
+			ds.clock.Add(4 * time.Second)
+			if res := r.get(t, res.URL); res.Header.Get("Retry-After") != "6" || !strings.Contains(res.Body, "Please wait 6 seconds") {
+				t.Errorf("reloaded 4 s later: Retry-After %q, want 6 and the message saying so", res.Header.Get("Retry-After"))
+			}
+			ds.clock.Add(6 * time.Second)
+			if res := r.get(t, res.URL); res.Header.Get("Retry-After") != "" || !strings.Contains(res.Body, "You can post your comment now.") {
+				t.Errorf("reloaded after the wait: Retry-After %q, want none and a message saying it can be posted", res.Header.Get("Retry-After"))
+			}
+			if ds.total(t) != before {
+				t.Error("reloading the refusal posted the comment")
+			}
+		})
+
+		t.Run("ReadersSharingAnAddress", func(t *testing.T) {
+			// Every reader here comes from 127.0.0.1, as from one office.
+			ds.clock.Add(time.Minute)
+			for _, p := range []url.Values{
+				person("Desk One", "one@example.com", "", "From the first desk."),
+				person("Desk Two", "two@example.com", "", "From the second desk."),
+				person("Desk Three", "three@example.com", "", "From the third desk."),
+			} {
+				r := ds.newReader(t)
+				page := r.get(t, ds.path)
+				form := formValues(byID(parseHTML(t, page.Body), "commentform"))
+				for k, v := range p {
+					form[k] = v
+				}
+				ds.clock.Add(4 * time.Second) // past the fill time, within the flood interval
+				posted(t, r.post(t, "/comments", form))
 			}
 		})
 	}, atFixedNow)

@@ -575,7 +575,7 @@ func (s *Server) authorArchive(w http.ResponseWriter, r *http.Request, st *site,
 		return
 	}
 	s.list(w, r, st, page, "/author/"+u.Slug+"/", communique.ArticleFilter{AuthorID: &u.ID},
-		listPage{Kicker: "Author", Heading: u.Name()})
+		listPage{Kicker: "Author", Heading: u.Name(), Intro: u.Bio})
 }
 
 // list renders a page of published articles matching f.
@@ -652,6 +652,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		return
 	}
 	tagPage(r, "article:"+strconv.FormatInt(a.ID, 10))
+	if opts.form == nil {
+		opts.form, opts.status = s.refusedFormFor(w, r, a)
+	}
 	data := articlePage{Article: v}
 	d, err := s.discussionFor(r, st, a, v.URL, opts.commentPage, opts.form)
 	if err != nil {
@@ -666,6 +669,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		d.Beacon = a.ID
 	}
 	data.Discussion = d
+	if f := opts.form; f != nil && (f.Message != "" || len(f.Errors) > 0) {
+		d.First = true
+	}
 	data.Mentions = s.mentionsFor(ctx, st, a)
 	data.Description = a.Summary
 	if a.Type == communique.TypePost {
@@ -686,6 +692,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	}
 	s.articleHead(ctx, st, &data.pageData, v)
 	s.fillPageFrom(r, st, &data.pageData, a.Title, want)
+	if d.First {
+		data.Title = "Error: " + a.Title // what a screen reader hears first
+	}
 	view := "article"
 	if a.Type == communique.TypePage {
 		view = "page"

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"communique"
 	"communique/discussion"
@@ -101,6 +103,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if !errors.As(err, &e) {
 		if refusal := discussion.AsError(err); refusal != nil {
 			e = commentRefusal(refusal)
+			if refusal.RetryAfter > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(int(refusal.RetryAfter/time.Second)))
+			}
 		} else {
 			errs := httpkit.Errors{Logger: s.logger, Health: s.Health, Door: "wpapi"}
 			status, msg, answered := errs.Explain(w, r, err)

@@ -38,7 +38,7 @@ func avatarURLs(c *caller, hash string) map[string]string {
 }
 
 func (s *Server) userOut(c *caller, u *communique.User, context string) *userJSON {
-	out := &userJSON{ID: u.ID, Name: u.Name(), Link: c.Base + "/author/" + u.Slug + "/", Slug: u.Slug,
+	out := &userJSON{ID: u.ID, Name: u.Name(), Description: u.Bio, Link: c.Base + "/author/" + u.Slug + "/", Slug: u.Slug,
 		AvatarURLs: avatarURLs(c, s.talk.Avatars.Hash(u.Email)),
 		Links: links{
 			"self":       {{Href: c.api("/wp/v2/users/" + itoa(u.ID))}},

@@ -239,11 +239,18 @@ func TestCommentWrites(t *testing.T) {
 			t.Errorf("moderator's reply: %d %s", res.Status, res.Body)
 		}
 
-		// Flood control applies to the API as to the form.
-		if err := db.SetSetting(ctx, "comment_flood_seconds", "60"); err != nil {
-			t.Fatal(err)
+		// Flood control applies to the API as to the form: one comment a
+		// minute from this address, as the address limit is set to one.
+		for k, v := range map[string]string{"comment_flood_seconds": "60", "comment_flood_address_limit": "1"} {
+			if err := db.SetSetting(ctx, k, v); err != nil {
+				t.Fatal(err)
+			}
 		}
-		wantError(t, a.do(t, "POST", "/wp-json/wp/v2/comments", "", map[string]any{"post": bridge, "author_name": "Fast", "author_email": "fast@example.net", "content": "Again"}, nil), 429, "comment_flood")
+		res = a.do(t, "POST", "/wp-json/wp/v2/comments", "", map[string]any{"post": bridge, "author_name": "Fast", "author_email": "fast@example.net", "content": "Again"}, nil)
+		wantError(t, res, 429, "comment_flood")
+		if s, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || s < 1 || s > 60 {
+			t.Errorf("flood refusal Retry-After = %q, want 1 to 60 seconds", res.Header.Get("Retry-After"))
+		}
 		db.SetSetting(ctx, "comment_flood_seconds", "0")
 
 		// A banned commenter (here a signed-in reader, by their address)

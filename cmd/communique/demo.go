@@ -2,131 +2,202 @@ package main
 
 import (
 	"context"
+	"embed"
+	"fmt"
 	"time"
 
 	"communique"
+	"communique/discussion"
 	"communique/newsroom"
 	"communique/sqlstore"
+	"communique/upload"
 )
 
-// demoArticle is one sample story; the texts are written for Communiqué.
-type demoArticle struct {
-	title, category, body string
-	tags                  []string
-	sticky                bool
-	hoursAgo              int
+// demoArt holds the demo's pictures, drawn for the project (demo/LICENSE.md).
+//
+//go:embed demo/*.png
+var demoArt embed.FS
+
+// demoSource names the demo's records as an import's source, so its
+// comments keep their dates, threads and statuses.
+const demoSource = "communique-demo"
+
+// demoSeeder writes the demo newsroom through the services.
+type demoSeeder struct {
+	db       *sqlstore.DB
+	articles *newsroom.Service
+	talk     *discussion.Service
+	library  *upload.Library
+	now      time.Time
+	users    map[string]*communique.User
+	pictures map[string]int64
 }
 
-var demoArticles = []demoArticle{
-	{
-		title: "Harbour bridge reopens after two years of repairs", category: "Local", sticky: true, hoursAgo: 3,
-		tags: []string{"Transport", "Infrastructure"},
-		body: `The old harbour bridge opened to traffic again at six this morning, ending twenty-six months of detours for the 14,000 people who cross it each day.
-
-Engineers replaced all 212 deck panels and the two main bearings, which had been found cracked during a routine inspection in the autumn of the year before last. "We took it down to the bones," said the project's lead engineer. "What you drive on now is, for practical purposes, a new bridge on old stone."
-
-## What changes for commuters
-
-- Buses 4 and 11 return to their old routes from Monday.
-- The bridge now has a protected cycle lane on its seaward side.
-- The weight limit rises from 7.5 to 40 tonnes, so lorries for the port no longer need to pass through the old town.
-
-> "My daughter was born the week it closed. She has never seen it open." — a resident of the north shore
-
-The council says the work came in 4% under its budget of 38 million. A public walk across the bridge is planned for Sunday afternoon.`,
-	},
-	{
-		title: "Council votes to keep the night library open all year", category: "Politics", hoursAgo: 20,
-		tags: []string{"Council", "Libraries"},
-		body: `After a debate that ran past midnight, the city council voted 23 to 18 to fund the night library's opening hours for another full year.
-
-The library, which stays open until two in the morning from Thursday to Saturday, began as a six-month trial. Its visitors are mostly students, shift workers and, in the words of one councillor, "people who simply have nowhere quiet to be."
-
-| Month | Night visits | Loans |
-|---|---:|---:|
-| January | 3,120 | 1,455 |
-| February | 3,480 | 1,602 |
-| March | 4,010 | 1,918 |
-
-Opponents argued that the money -- about 410,000 a year -- would do more good in daytime branches on the city's edge. The council asked for a report on those branches before next year's budget.`,
-	},
-	{
-		title: "Why the river ran green on Tuesday", category: "Science", hoursAgo: 45,
-		tags: []string{"Environment", "Explainer"},
-		body: `Walkers along the river on Tuesday morning found it a bright, almost luminous green. By the afternoon the colour was gone. Here is what happened.
-
-It was a dye test. The water authority added a small amount of **fluorescein**, a harmless tracer used since the nineteenth century, at a storm drain two kilometres upstream. Downstream sensors timed how long the dye took to arrive and how much it spread, which tells engineers how quickly anything else spilled into that drain would travel.[^1]
-
-The test had been announced, but only on a notice fixed to the drain itself, which, as one reader pointed out, "is not where people look."
-
-[^1]: Fluorescein glows under daylight at concentrations of a few parts per billion, which is why so little is needed.`,
-	},
-	{
-		title: "A festival of small theatres fills the old market hall", category: "Culture", hoursAgo: 70,
-		tags: []string{"Theatre", "Weekend"},
-		body: `Eleven companies, none with more than six actors, share a single stage in the old market hall this week. Performances start every ninety minutes from noon, and tickets cost what you choose to pay.
-
-The festival's director says the format came from necessity: "None of us could fill a real theatre for a week. Together we can fill this hall for a day."
-
-Highlights include a one-woman *Odyssey* told entirely from the point of view of the ship, and a comedy about a lighthouse keeper who has never seen the sea.`,
-	},
-	{
-		title: "Corrections and clarifications: how we fix our mistakes", category: "From the newsroom", hoursAgo: 100,
-		tags: []string{"Standards"},
-		body: `When we get something wrong, we say so, on the article itself and on this page.
-
-A correction is added at the end of an article when we have published a fact that was wrong. A clarification is added when what we wrote was accurate but could be read in a misleading way. We never quietly edit a published article to remove an error.
-
-If you think we have made a mistake, reply below or write to the newsroom. Every message is read by an editor.`,
-	},
-}
-
-// addDemo fills an empty store with sample articles and pages, and returns
+// addDemo fills an empty store with a small living news site: authors
+// with biographies, a few dozen articles over five weeks in several
+// sections with pictures and tags, threaded discussions (a held comment,
+// staff replies, a pingback), pages and a scheduled article. It returns
 // how many articles it added (0 when the store already had content).
-// addDemo writes the sample articles through articles, as the system.
-func addDemo(ctx context.Context, db *sqlstore.DB, articles *newsroom.Service) (int, error) {
+func addDemo(ctx context.Context, db *sqlstore.DB, articles *newsroom.Service, talk *discussion.Service, library *upload.Library) (int, error) {
 	if _, n, err := db.FindArticles(ctx, communique.ArticleFilter{Limit: 1}); err != nil || n > 0 {
 		return 0, err
 	}
-	login := "newsroom"
-	author := &communique.User{Login: login, DisplayName: "The Newsroom", Email: "newsroom@example.invalid", Role: communique.RoleEditor}
-	if users, err := db.FindUsers(ctx, communique.UserFilter{Login: &login}); err == nil && len(users) == 1 {
-		author = users[0]
-	} else if err := db.CreateUser(ctx, author); err != nil {
-		return 0, err
+	s := &demoSeeder{db: db, articles: articles, talk: talk, library: library, now: db.Clock(),
+		users: map[string]*communique.User{}, pictures: map[string]int64{}}
+	steps := []struct {
+		what string
+		run  func(context.Context) error
+	}{
+		{"authors", s.addAuthors}, {"pictures", s.addPictures}, {"articles", s.addArticles},
+		{"scheduled article", s.addScheduled}, {"pages", s.addPages},
 	}
-	now := time.Now()
-	for _, d := range demoArticles {
-		cat, err := db.EnsureTerm(ctx, communique.TaxonomyCategory, d.category)
+	for _, step := range steps {
+		if err := step.run(ctx); err != nil {
+			return 0, fmt.Errorf("%s: %w", step.what, err)
+		}
+	}
+	return len(demoArticles) + 1, nil
+}
+
+func (s *demoSeeder) addAuthors(ctx context.Context) error {
+	for _, d := range demoAuthors {
+		login := d.login
+		if users, err := s.db.FindUsers(ctx, communique.UserFilter{Login: &login}); err == nil && len(users) == 1 {
+			s.users[d.login] = users[0]
+			continue
+		}
+		role := communique.RoleAuthor
+		if d.editor {
+			role = communique.RoleEditor
+		}
+		u := &communique.User{Login: d.login, DisplayName: d.name, Bio: d.bio, Email: d.login + "@example.invalid", Role: role}
+		if err := s.db.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		s.users[d.login] = u
+	}
+	return nil
+}
+
+// addPictures puts each drawing in the media library, as an upload would,
+// so it gets its renditions for srcset.
+func (s *demoSeeder) addPictures(ctx context.Context) error {
+	if s.library == nil || s.library.Storage == nil {
+		return nil // a store without media storage shows the demo without pictures
+	}
+	for name, p := range demoPictures {
+		f, err := demoArt.Open("demo/" + p.file)
 		if err != nil {
-			return 0, err
+			return err
 		}
-		var tagIDs []int64
-		for _, name := range d.tags {
-			t, err := db.EnsureTerm(ctx, communique.TaxonomyTag, name)
-			if err != nil {
-				return 0, err
-			}
-			tagIDs = append(tagIDs, t.ID)
+		m, err := s.library.Image(ctx, f, p.file, upload.Fields{AltText: p.alt, Caption: p.caption + demoCredit, UploaderID: s.users["newsroom"].ID})
+		f.Close()
+		if err != nil {
+			return err
 		}
-		a := &communique.Article{
-			Title: d.title, Source: d.body, AuthorID: author.ID, Status: communique.StatusPublished,
-			PublishedAt: now.Add(-time.Duration(d.hoursAgo) * time.Hour), Sticky: d.sticky, CommentsOpen: true,
+		s.pictures[name] = m.ID
+	}
+	return nil
+}
+
+// terms returns the ids of an article's category and tags.
+func (s *demoSeeder) terms(ctx context.Context, d demoArticle) (cats, tags []int64, err error) {
+	cat, err := s.db.EnsureTerm(ctx, communique.TaxonomyCategory, d.category)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, name := range d.tags {
+		t, err := s.db.EnsureTerm(ctx, communique.TaxonomyTag, name)
+		if err != nil {
+			return nil, nil, err
 		}
-		if err := articles.Create(ctx, newsroom.System, a, []int64{cat.ID}, tagIDs); err != nil {
-			return 0, err
+		tags = append(tags, t.ID)
+	}
+	return []int64{cat.ID}, tags, nil
+}
+
+func (s *demoSeeder) article(d demoArticle) *communique.Article {
+	return &communique.Article{Type: communique.TypePost, Title: d.title, Source: d.body, Format: communique.FormatMarkdown, AuthorID: s.users[d.author].ID,
+		Status: communique.StatusPublished, PublishedAt: s.ago(d.hoursAgo, 0), Sticky: d.sticky, CommentsOpen: true,
+		FeaturedMediaID: s.pictures[d.picture]}
+}
+
+// ago is hours before the demo started, plus minutes to keep an order.
+func (s *demoSeeder) ago(hours, minutes int) time.Time {
+	return s.now.Add(-time.Duration(hours)*time.Hour + time.Duration(minutes)*time.Minute).Truncate(time.Second)
+}
+
+// addArticles stores the published articles and their discussions as one
+// import batch: the article service prepares the articles, the discussion
+// service checks the comments, which keep their dates and statuses.
+func (s *demoSeeder) addArticles(ctx context.Context) error {
+	b := &communique.ImportBatch{Source: demoSource}
+	for i, d := range demoArticles {
+		cats, tags, err := s.terms(ctx, d)
+		if err != nil {
+			return err
+		}
+		a := s.article(d)
+		id := int64(i + 1)
+		b.Articles = append(b.Articles, &communique.ImportedArticle{Article: a, SourceID: id, CategoryIDs: cats, TagIDs: tags,
+			CreatedAt: a.PublishedAt, ModifiedAt: a.PublishedAt})
+		for j, c := range d.comments {
+			b.Comments = append(b.Comments, s.comment(id, j, c))
 		}
 	}
-	pages := []struct{ title, body string }{
-		{"About", "We are a small, independent newsroom covering the city and the region.\n\nOur reporting is free to read and free of trackers: this site loads nothing from anyone else."},
-		{"Contact", "Write to the newsroom at **newsroom@example.invalid**.\n\nFor corrections, reply under the article concerned; an editor reads every comment."},
+	if err := s.articles.PrepareImport(ctx, b); err != nil {
+		return err
 	}
-	for i, p := range pages {
-		a := &communique.Article{Type: communique.TypePage, Title: p.title, Source: p.body, AuthorID: author.ID,
-			Status: communique.StatusPublished, MenuOrder: i, PublishedAt: now.Add(-200 * time.Hour)}
-		if err := articles.Create(ctx, newsroom.System, a, nil, nil); err != nil {
-			return 0, err
+	if err := s.talk.Import(ctx, b, discussion.ImportOptions{}); err != nil {
+		return err
+	}
+	// An import counts comments once at its end, as the WordPress one does.
+	var ids []int64
+	for _, ia := range b.Articles {
+		ids = append(ids, ia.Article.ID)
+	}
+	return s.db.RefreshCommentCounts(ctx, ids)
+}
+
+// comment is the j-th demo comment of the article with the source id.
+func (s *demoSeeder) comment(article int64, j int, d demoComment) *communique.ImportedComment {
+	c := &communique.Comment{AuthorName: d.author, AuthorEmail: d.email, Text: d.text,
+		Status: communique.CommentApproved, Type: communique.CommentTypeComment, CreatedAt: s.ago(d.hoursAgo, j)}
+	if d.held {
+		c.Status = communique.CommentPending
+	}
+	if u := s.users[d.staff]; d.staff != "" && u != nil {
+		c.UserID, c.AuthorName, c.AuthorEmail = u.ID, u.Name(), u.Email
+	}
+	if d.pingback != "" {
+		c.Type, c.AuthorURL, c.AuthorEmail = communique.CommentTypePingback, d.pingback, ""
+	}
+	ic := &communique.ImportedComment{Comment: c, SourceID: article*100 + int64(j) + 1, ArticleSourceID: article}
+	if d.parent >= 0 {
+		ic.ParentSourceID = article*100 + int64(d.parent) + 1
+	}
+	return ic
+}
+
+// addScheduled schedules an article for the day after, which the
+// scheduler publishes then.
+func (s *demoSeeder) addScheduled(ctx context.Context) error {
+	cats, tags, err := s.terms(ctx, demoScheduled)
+	if err != nil {
+		return err
+	}
+	a := s.article(demoScheduled)
+	a.Status = communique.StatusScheduled
+	return s.articles.Create(ctx, newsroom.System, a, cats, tags)
+}
+
+func (s *demoSeeder) addPages(ctx context.Context) error {
+	for i, p := range demoPages {
+		a := &communique.Article{Type: communique.TypePage, Title: p.title, Source: p.body, Format: communique.FormatMarkdown,
+			AuthorID: s.users["newsroom"].ID, Status: communique.StatusPublished, MenuOrder: i, PublishedAt: s.ago(900, 0), CommentsOpen: false}
+		if err := s.articles.Create(ctx, newsroom.System, a, nil, nil); err != nil {
+			return err
 		}
 	}
-	return len(demoArticles), nil
+	return nil
 }

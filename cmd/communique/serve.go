@@ -22,6 +22,7 @@ import (
 	"communique/postgres"
 	"communique/privacy"
 	"communique/sqlstore"
+	"communique/upload"
 	"communique/web"
 	"communique/webmention"
 	"communique/wpapi"
@@ -72,7 +73,7 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 	}
 	services.notifier.Wake = worker.Wake
 	if opt.demo {
-		if err := addDemoContent(ctx, services, logger); err != nil {
+		if err := addDemoContent(ctx, services, opt, logger); err != nil {
 			return err
 		}
 	}
@@ -139,8 +140,17 @@ func (p *Program) serveFlagSet() (*flag.FlagSet, *serveOptions) {
 
 // addDemoContent fills an empty store with samples. Sample content is
 // not news: it is written without announcements.
-func addDemoContent(ctx context.Context, services *app, logger *slog.Logger) error {
-	n, err := addDemo(ctx, services.db, services.quietArticles())
+func addDemoContent(ctx context.Context, services *app, opt *serveOptions, logger *slog.Logger) error {
+	st, err := siteFor(opt.store)
+	if err != nil {
+		return err
+	}
+	images, err := st.MediaStorage(services.db)
+	if err != nil {
+		return err
+	}
+	library := &upload.Library{Storage: images, Store: services.db, Logger: logger}
+	n, err := addDemo(ctx, services.db, services.quietArticles(), services.talk, library)
 	if err != nil {
 		return fmt.Errorf("demo content: %w", err)
 	}

@@ -3,6 +3,20 @@
 // which the server turns into the same reply form.
 (function () {
   "use strict";
+  // A refused comment's page opens on its error summary; browsers that
+  // ignore autofocus get the focus moved here, and each link of the
+  // summary puts the caret in its field rather than merely scrolling.
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    if (document.activeElement !== summary) summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      field.focus();
+    });
+  }
   // Fill the form from the remember-me cookies: the page may come from
   // the shared cache, which never holds anyone's name.
   var fields = { author: "comment_author", email: "comment_author_email", url: "comment_author_url" };

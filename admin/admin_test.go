@@ -175,6 +175,7 @@ var routes = []routeCase{
 	{name: "EditUser", method: "GET", allowed: onlyAdmins, target: aUser("/admin/users/%d", nil)},
 	{name: "Settings", method: "GET", allowed: onlyAdmins, target: path("/admin/settings")},
 	{name: "Privacy", method: "GET", allowed: onlyAdmins, target: path("/admin/privacy")},
+	{name: "Signins", method: "GET", allowed: onlyAdmins, target: path("/admin/signins")},
 	{name: "Analytics", method: "GET", allowed: writers, target: path("/admin/analytics?range=7d")},
 	{name: "AnalyticsExport", method: "GET", allowed: writers, target: path("/admin/analytics/export?range=30d")},
 	{name: "AnalyticsOwnArticle", method: "GET", allowed: writers, target: ownArticle(communique.StatusPublished, "/admin/analytics/articles/%d", nil)},
@@ -292,6 +293,9 @@ var routes = []routeCase{
 	}},
 	{name: "PrivacyExport", method: "POST", allowed: onlyAdmins, okStatus: http.StatusOK, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
 		return "/admin/privacy/export", url.Values{"email": {"reader@mail.example"}}
+	}},
+	{name: "SigninsClear", method: "POST", allowed: onlyAdmins, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
+		return "/admin/signins/clear", url.Values{"account": {"user:1"}, "ip": {"192.0.2.9"}}
 	}},
 	{name: "PrivacyErase", method: "POST", allowed: onlyAdmins, okStatus: http.StatusOK, changes: true, target: aComment("/admin/privacy/erase", url.Values{"email": {"reader@mail.example"}, "mode": {"delete"}})},
 }

@@ -616,7 +616,7 @@ func TestUnpublishedIsPrivate(t *testing.T) {
 		t.Run("DashboardCounts", func(t *testing.T) {
 			// Olive's pending pitch is the only one: a contributor's
 			// dashboard counts none, an editor's one.
-			pending := regexp.MustCompile(`(?s)status=pending[^>]*>[^0-9<]*([0-9]+)`)
+			pending := regexp.MustCompile(`(?s)/admin/posts\?status=pending[^>]*>[^0-9<]*([0-9]+)`)
 			for role, want := range map[communique.Role]string{communique.RoleContributor: "0", communique.RoleEditor: "1"} {
 				body := n.SignIn(t, role).Get(t, "/admin/").Body
 				if m := pending.FindStringSubmatch(body); m == nil || m[1] != want {

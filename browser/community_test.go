@@ -190,6 +190,9 @@ func TestCommunityDesk(t *testing.T) {
 		if notes := run(t, mod, chromedp.Text(chromedp.CSS("ul.notes"))); !strings.Contains(notes, "Third complaint this month.") {
 			t.Errorf("notes = %q", notes)
 		}
+		// The note's flash is still on this page: remove it, so that the
+		// wait below is for the page the suspension answers with.
+		eval[bool](t, mod, `document.querySelectorAll("p.flash").forEach(e => e.remove()); true`)
 		each(t, mod,
 			chromedp.Click(chromedp.CSS(`input[name="standing"][value="suspended"]`)),
 			chromedp.SetValue(chromedp.ID("days"), "1"),

@@ -79,7 +79,12 @@ func (s *Server) handleLoginPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := clientIP(r)
-	found := s.findSigninUser(ctx, login)
+	found, err := s.findSigninUser(ctx, login)
+	if err != nil {
+		status = 0
+		s.fail(w, r, nil, err)
+		return
+	}
 	account := communique.SigninAccountKey(found, login)
 	now := s.Now()
 	failures, err := s.store.SigninFailures(ctx, account, ip, now.Add(-signinPolicy.Window))
@@ -136,15 +141,20 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user *comm
 
 // findSigninUser finds the user a sign-in names by login or email; nil
 // when none does.
-func (s *Server) findSigninUser(ctx context.Context, login string) *communique.User {
+func (s *Server) findSigninUser(ctx context.Context, login string) (*communique.User, error) {
 	f := communique.UserFilter{Login: &login}
 	if strings.Contains(login, "@") {
 		f = communique.UserFilter{Email: &login}
 	}
-	if users, err := s.store.FindUsers(ctx, f); err == nil && len(users) == 1 {
-		return users[0]
+	users, err := s.store.FindUsers(ctx, f)
+	if err != nil {
+		// A store that cannot be read is not a wrong password.
+		return nil, err
 	}
-	return nil
+	if len(users) == 1 {
+		return users[0], nil
+	}
+	return nil, nil
 }
 
 // waitText says a wait in words: "12 seconds", "3 minutes".

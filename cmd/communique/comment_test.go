@@ -329,7 +329,7 @@ func TestSettingsCLI(t *testing.T) {
 			{"BadFloat", []string{"settings", "set", "spam_threshold", "0.2"}, "spam_threshold: must be a number from 0.5 to 1"},
 			{"BadTimeZone", []string{"settings", "set", "timezone", "Mars/Olympus"}, "timezone: must be an IANA time zone such as Europe/Paris or UTC"},
 			{"TooLong", []string{"settings", "set", "title", strings.Repeat("x", 201)}, "title: must be at most 200 characters"},
-			{"UnknownKey", []string{"settings", "set", "comment_colour", "red"}, `"comment_colour": unknown setting (known: close_comments_days_old,`},
+			{"UnknownKey", []string{"settings", "set", "comment_colour", "red"}, `"comment_colour": unknown setting (known: analytics_beacon,`},
 			{"MissingValue", []string{"settings", "set", "thread_comments_depth"}, "settings set: give KEY VALUE"},
 			{"ListWithArgument", []string{"settings", "list", "extra"}, `settings list: unexpected argument "extra"`},
 			{"UnknownAction", []string{"settings", "get", "title"}, `unknown command "settings get"`},

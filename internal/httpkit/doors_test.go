@@ -43,8 +43,8 @@ func (brokenStore) FindArticles(context.Context, communique.ArticleFilter) ([]*c
 	return nil, 0, errBroken
 }
 
-func (brokenStore) CountLoginFailures(context.Context, string, string, time.Time) (int, int, error) {
-	return 0, 0, errBroken
+func (brokenStore) SigninFailures(context.Context, string, string, time.Time) (communique.SigninFailures, error) {
+	return communique.SigninFailures{}, errBroken
 }
 
 // TestInternalErrorsStayInTheLog forces an internal store error through

@@ -109,6 +109,35 @@ func discoveryContext(c *caller, r *http.Request) (string, error) {
 	return ctx, nil
 }
 
+// answerDiscovery answers a discovery collection, a map by slug, or with
+// want set the one item of that slug. build makes the item at index i; an
+// error from it leaves the item out of the map and is the answer for that
+// item alone (a status the caller may not see).
+func answerDiscovery[T any](s *Server, w http.ResponseWriter, r *http.Request, want string, slugs []string, build func(i int) (*T, error), missing error) {
+	out := map[string]*T{}
+	for i, slug := range slugs {
+		if want != "" && want != slug {
+			continue
+		}
+		j, err := build(i)
+		switch {
+		case want != "" && err != nil:
+			s.fail(w, r, err)
+			return
+		case want != "":
+			writeJSON(w, http.StatusOK, j)
+			return
+		case err == nil:
+			out[slug] = j
+		}
+	}
+	if want != "" {
+		s.fail(w, r, missing)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) handleTypes(w http.ResponseWriter, r *http.Request) {
 	c := callerFrom(r.Context())
 	ctx, err := discoveryContext(c, r)
@@ -116,12 +145,12 @@ func (s *Server) handleTypes(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := map[string]*typeJSON{}
-	want := r.PathValue("type")
-	for _, pt := range postTypes {
-		if want != "" && want != pt.slug {
-			continue
-		}
+	slugs := make([]string, len(postTypes))
+	for i, pt := range postTypes {
+		slugs[i] = pt.slug
+	}
+	answerDiscovery(s, w, r, r.PathValue("type"), slugs, func(i int) (*typeJSON, error) {
+		pt := postTypes[i]
 		j := &typeJSON{Name: pt.name, Slug: pt.slug, Icon: pt.icon, Hierarchical: pt.hierarchical, Taxonomies: pt.taxonomies,
 			RestBase: pt.base, RestNamespace: "wp/v2",
 			Links: links{"collection": {{Href: c.api("/wp/v2/types")}}, "wp:items": {{Href: c.api("/wp/v2/" + pt.base)}}, "curies": curies}}
@@ -133,17 +162,8 @@ func (s *Server) handleTypes(w http.ResponseWriter, r *http.Request) {
 			j.Supports = map[string]bool{"title": true, "editor": true, "author": true, "thumbnail": pt.slug != "attachment",
 				"excerpt": pt.slug == communique.TypePost, "comments": true, "revisions": false}
 		}
-		if want != "" {
-			writeJSON(w, http.StatusOK, j)
-			return
-		}
-		out[pt.slug] = j
-	}
-	if want != "" {
-		s.fail(w, r, notFound("rest_type_invalid", "Invalid post type."))
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+		return j, nil
+	}, notFound("rest_type_invalid", "Invalid post type."))
 }
 
 func (s *Server) handleTaxonomies(w http.ResponseWriter, r *http.Request) {
@@ -153,12 +173,12 @@ func (s *Server) handleTaxonomies(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := map[string]*taxonomyJSON{}
-	want := r.PathValue("taxonomy")
-	for _, tx := range taxonomies {
-		if want != "" && want != tx.slug {
-			continue
-		}
+	slugs := make([]string, len(taxonomies))
+	for i, tx := range taxonomies {
+		slugs[i] = tx.slug
+	}
+	answerDiscovery(s, w, r, r.PathValue("taxonomy"), slugs, func(i int) (*taxonomyJSON, error) {
+		tx := taxonomies[i]
 		j := &taxonomyJSON{Name: tx.name, Slug: tx.slug, Types: []string{communique.TypePost}, Hierarchical: tx.hierarchical,
 			RestBase: tx.base, RestNamespace: "wp/v2",
 			Links: links{"collection": {{Href: c.api("/wp/v2/taxonomies")}}, "wp:items": {{Href: c.api("/wp/v2/" + tx.base)}}, "curies": curies}}
@@ -171,17 +191,8 @@ func (s *Server) handleTaxonomies(w http.ResponseWriter, r *http.Request) {
 			j.Visibility = map[string]bool{"public": true, "publicly_queryable": true, "show_admin_column": true,
 				"show_in_nav_menus": true, "show_in_quick_edit": true, "show_ui": true}
 		}
-		if want != "" {
-			writeJSON(w, http.StatusOK, j)
-			return
-		}
-		out[tx.slug] = j
-	}
-	if want != "" {
-		s.fail(w, r, notFound("rest_taxonomy_invalid", "Invalid taxonomy."))
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+		return j, nil
+	}, notFound("rest_taxonomy_invalid", "Invalid taxonomy."))
 }
 
 func (s *Server) handleStatuses(w http.ResponseWriter, r *http.Request) {
@@ -192,18 +203,14 @@ func (s *Server) handleStatuses(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writer := communique.Can(c.User, communique.ActionCreateArticle, nil)
-	out := map[string]*statusJSON{}
-	want := r.PathValue("status")
-	for _, st := range statuses {
-		if want != "" && want != st.slug {
-			continue
-		}
+	slugs := make([]string, len(statuses))
+	for i, st := range statuses {
+		slugs[i] = st.slug
+	}
+	answerDiscovery(s, w, r, r.PathValue("status"), slugs, func(i int) (*statusJSON, error) {
+		st := statuses[i]
 		if !st.public && !writer {
-			if want != "" {
-				s.fail(w, r, forbidden(c, "rest_cannot_read_status", "Cannot view status."))
-				return
-			}
-			continue
+			return nil, forbidden(c, "rest_cannot_read_status", "Cannot view status.")
 		}
 		archive := c.api("/wp/v2/posts")
 		if !st.public {
@@ -215,15 +222,6 @@ func (s *Server) handleStatuses(w http.ResponseWriter, r *http.Request) {
 			private, protected, list := false, !st.public && st.slug != "trash", st.slug != "trash"
 			j.Private, j.Protected, j.ShowInList = &private, &protected, &list
 		}
-		if want != "" {
-			writeJSON(w, http.StatusOK, j)
-			return
-		}
-		out[st.slug] = j
-	}
-	if want != "" {
-		s.fail(w, r, notFound("rest_status_invalid", "Invalid status."))
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+		return j, nil
+	}, notFound("rest_status_invalid", "Invalid status."))
 }

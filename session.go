@@ -33,12 +33,6 @@ type SessionService interface {
 	DeleteUserSessions(ctx context.Context, userID int64, keepID string) error
 	// FindUserSessions lists a user's live sessions, newest first.
 	FindUserSessions(ctx context.Context, userID int64) ([]*Session, error)
-	// RecordLoginFailure notes a failed sign-in for the login and the IP.
-	RecordLoginFailure(ctx context.Context, login, ip string) error
-	// CountLoginFailures counts failures since a time, by login and by IP.
-	CountLoginFailures(ctx context.Context, login, ip string, since time.Time) (byLogin, byIP int, err error)
-	// ClearLoginFailures forgets the failures of a login after a success.
-	ClearLoginFailures(ctx context.Context, login string) error
 }
 
 // Revision is a saved state of an article's text.

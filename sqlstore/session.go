@@ -115,25 +115,6 @@ func (db *People) RecordLoginFailure(ctx context.Context, login, ip string) erro
 	return tx.Commit()
 }
 
-// CountLoginFailures counts recent failures by login and by IP. It reads
-// through the writer so a failure just recorded counts.
-func (db *People) CountLoginFailures(ctx context.Context, login, ip string, since time.Time) (int, int, error) {
-	x := db.wr()
-	var byLogin, byIP int
-	if err := x.row(ctx, `SELECT COUNT(*) FROM login_failures WHERE login = LOWER(?) AND created_at > ?`, login, x.t(since)).Scan(&byLogin); err != nil {
-		return 0, 0, err
-	}
-	if err := x.row(ctx, `SELECT COUNT(*) FROM login_failures WHERE ip = ? AND created_at > ?`, ip, x.t(since)).Scan(&byIP); err != nil {
-		return 0, 0, err
-	}
-	return byLogin, byIP, nil
-}
-
-// ClearLoginFailures forgets a login's failures.
-func (db *People) ClearLoginFailures(ctx context.Context, login string) error {
-	return db.execOne(ctx, `DELETE FROM login_failures WHERE login = LOWER(?)`, login)
-}
-
 const revisionColumns = `id, article_id, COALESCE(user_id, 0), title, source, excerpt, autosave, created_at`
 
 func scanRevision(sc interface{ Scan(...any) error }) (*communique.Revision, error) {

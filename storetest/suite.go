@@ -45,7 +45,6 @@ func Run(t *testing.T, open Opener) {
 		{"MediaAltText", testMediaAltText},
 		{"MediaBlobs", testMediaBlobs},
 		{"Sessions", testSessions},
-		{"LoginFailures", testLoginFailures},
 		{"SigninFailures", testSigninFailures},
 		{"Revisions", testRevisions},
 		{"UserChanges", testUserChanges},

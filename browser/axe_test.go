@@ -3,8 +3,6 @@ package browser_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,38 +12,15 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"communique"
+	"communique/internal/chromium"
 	articles "communique/newsroom"
 	"communique/storetest"
 )
 
-// axeScript finds axe-core's axe.min.js: $COMMUNIQUE_AXE_JS, or where
-// .ci/run installs it. Without it the test skips, saying how to install
-// it, or fails under COMMUNIQUE_TEST_STRICT=1.
+// axeScript reads axe-core, or skips saying how to install it.
 func axeScript(t *testing.T) string {
 	t.Helper()
-	candidates := []string{os.Getenv("COMMUNIQUE_AXE_JS")}
-	if dir, err := os.Getwd(); err == nil {
-		for d := dir; ; d = filepath.Dir(d) {
-			candidates = append(candidates, filepath.Join(d, ".ci", "node", "node_modules", "axe-core", "axe.min.js"))
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		if b, err := os.ReadFile(c); err == nil && len(b) > 1000 {
-			return string(b)
-		}
-	}
-	const msg = `accessibility tests need axe-core: run  npm install --no-save --prefix "$PWD/.ci/node" axe-core@4  in the repository (as .ci/run does), or set COMMUNIQUE_AXE_JS to an axe.min.js`
-	if storetest.Strict() {
-		t.Fatal(msg + " (COMMUNIQUE_TEST_STRICT=1 forbids skipping)")
-	}
-	t.Skip(msg)
-	return ""
+	return chromium.AxeScript(t)
 }
 
 // axeViolation is one rule a page breaks, as axe reports it.

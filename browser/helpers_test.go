@@ -5,72 +5,24 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"communique"
+	"communique/internal/chromium"
 	articles "communique/newsroom"
 	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"
 )
 
-// chromiumPath finds Debian's chromium. Without it the tests skip, or fail
-// under COMMUNIQUE_TEST_STRICT=1.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	const msg = "browser tests need Chromium: install Debian's chromium: apt-get install chromium"
-	if storetest.Strict() {
-		t.Fatal(msg + " (COMMUNIQUE_TEST_STRICT=1 forbids skipping)")
-	}
-	t.Skip(msg)
-	return ""
-}
-
-// newBrowser starts a headless Chromium with a fresh profile that makes no
-// requests of its own, and returns a tab's context. The browser stops when
-// the test ends.
+// newBrowser starts a headless Chromium that makes no requests of its
+// own and returns a tab's context; it stops when the test ends.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	path := chromiumPath(t)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter"),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
-	// The first run starts the browser; it must not carry a timeout, which
-	// would stop the browser with it.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
+	return chromium.Start(t, "browser tests")
 }
 
 // do runs actions with a time limit.

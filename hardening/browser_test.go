@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -18,26 +16,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"communique/storetest"
+	"communique/internal/chromium"
 )
-
-// chromiumPath finds Debian's chromium. Without it the browser proof
-// skips, or fails under COMMUNIQUE_TEST_STRICT=1.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	const msg = "the corpus's browser proof needs Chromium: apt-get install chromium"
-	if storetest.Strict() {
-		t.Fatal(msg + " (COMMUNIQUE_TEST_STRICT=1 forbids skipping)")
-	}
-	t.Skip(msg)
-	return ""
-}
 
 // sightings are what the browser did because of a payload.
 type sightings struct {
@@ -107,19 +87,7 @@ func renderInBrowser(t *testing.T, s *site, pages stored) {
 // because of a case: any dialog, any console call or script error naming
 // a case, any request for a URL a case names or for another host.
 func browse(t *testing.T, baseURL string, cookies []*http.Cookie, paths []string) []string {
-	exe := chromiumPath(t)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-extensions", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter"), chromedp.UserDataDir(t.TempDir()))
-	defer cancelAlloc()
-	browser, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	browser := chromium.Start(t, "the corpus's browser proof")
 	base, err := url.Parse(baseURL)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"communique/storetest"
+	"communique/internal/chromium"
 )
 
 // TestDemoScreens is issue 26's demo "done when": a fresh data folder
@@ -22,15 +21,14 @@ import (
 // biography, and axe-core finds no serious violation on any of them.
 // The screenshots go to $COMMUNIQUE_SCREENSHOTS (and /tmp outside CI).
 func TestDemoScreens(t *testing.T) {
-	chromium := demoChromium(t)
-	axe := demoAxe(t)
+	axe := chromium.AxeScript(t)
 	s := startServe(t, nil, "--data", t.TempDir(), "--demo")
 	_, front := get(t, s.URL, "/")
 	article := regexp.MustCompile(`href="(/\d{4}/\d\d/\d\d/harbour-bridge-reopens-after-two-years-of-repairs/)"`).FindStringSubmatch(front)
 	if article == nil {
 		t.Fatal("the front page does not link the lead article")
 	}
-	ctx := demoBrowser(t, chromium)
+	ctx := chromium.Start(t, "the demo screens")
 	pages := []struct {
 		name, path string
 		check      string // JavaScript returning "" when the page shows what it must
@@ -110,56 +108,6 @@ func TestDemoScreens(t *testing.T) {
 const loadedJS = `const loaded = img => img.complete ? Promise.resolve() :
 	new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); });
 `
-
-// demoChromium finds Debian's Chromium, as the browser tests do.
-func demoChromium(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	const msg = "the demo screens need Chromium: apt-get install chromium"
-	if storetest.Strict() {
-		t.Fatal(msg + " (COMMUNIQUE_TEST_STRICT=1 forbids skipping)")
-	}
-	t.Skip(msg)
-	return ""
-}
-
-// demoAxe reads axe-core from $COMMUNIQUE_AXE_JS or where .ci/run puts it.
-func demoAxe(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("COMMUNIQUE_AXE_JS"), "../../.ci/node/node_modules/axe-core/axe.min.js"} {
-		if b, err := os.ReadFile(p); p != "" && err == nil {
-			return string(b)
-		}
-	}
-	const msg = "the demo screens need axe-core: npm install --no-save --prefix .ci/node axe-core@4, or set COMMUNIQUE_AXE_JS"
-	if storetest.Strict() {
-		t.Fatal(msg + " (COMMUNIQUE_TEST_STRICT=1 forbids skipping)")
-	}
-	t.Skip(msg)
-	return ""
-}
-
-// demoBrowser starts a headless Chromium with a fresh profile that makes
-// no requests of its own; it stops when the test ends.
-func demoBrowser(t *testing.T, path string) context.Context {
-	t.Helper()
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(path), chromedp.Headless,
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-extensions", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()))
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
 
 func demoDo(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()

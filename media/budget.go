@@ -50,7 +50,7 @@ const (
 )
 
 // NewBudget returns a budget of size bytes for decoding, shared by
-// GOMAXPROCS decodes at a time, with perUploader uploads in flight per
+// DecodeSlots decodes at a time, with perUploader uploads in flight per
 // person (0: DefaultPerUploader) and waits of at most wait (0:
 // DefaultBudgetWait).
 func NewBudget(size int64, perUploader int, wait time.Duration) *Budget {
@@ -60,9 +60,14 @@ func NewBudget(size int64, perUploader int, wait time.Duration) *Budget {
 	if wait <= 0 {
 		wait = DefaultBudgetWait
 	}
-	return &Budget{size: size, bytes: semaphore.NewWeighted(size), slots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+	return &Budget{size: size, bytes: semaphore.NewWeighted(size), slots: make(chan struct{}, DecodeSlots()),
 		wait: wait, perUser: perUploader, inFlight: map[int64]int{}}
 }
+
+// DecodeSlots is how many images decode at once: one per core but one,
+// so that a burst of uploads leaves a core to the readers (an image takes
+// seconds of CPU; a page milliseconds), and at least one.
+func DecodeSlots() int { return max(1, runtime.GOMAXPROCS(0)-1) }
 
 // Size is the number of bytes all decodes in progress may hold.
 func (b *Budget) Size() int64 { return b.size }

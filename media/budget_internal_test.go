@@ -3,7 +3,6 @@ package media
 import (
 	"context"
 	"errors"
-	"runtime"
 	"testing"
 	"time"
 )
@@ -28,7 +27,7 @@ func TestBudgetWaits(t *testing.T) {
 		r()
 	}
 	var held []func()
-	for range runtime.GOMAXPROCS(0) {
+	for range DecodeSlots() {
 		r, err := b.acquire(ctx, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -36,7 +35,7 @@ func TestBudgetWaits(t *testing.T) {
 		held = append(held, r)
 	}
 	if _, err := b.acquire(ctx, 1); !errors.Is(err, ErrBusy) {
-		t.Fatalf("a decode beyond one per core: %v, want ErrBusy", err)
+		t.Fatalf("a decode beyond DecodeSlots: %v, want ErrBusy", err)
 	}
 	for _, r := range held {
 		r()

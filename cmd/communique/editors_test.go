@@ -42,8 +42,9 @@ func buildBinary(t *testing.T) string {
 // articles sharing five sections and ten tags through the REST API of
 // any node, all at once: no request may get a 5xx (a deadlock used to
 // abort one now and then), and every term's stored count must match a
-// recount at the end. Bounded to a few seconds of load: every request
-// contends, so the proof does not need a minute.
+// recount at the end. The load runs for a minute, as the issue asks (a
+// minute meets rarer interleavings than a few seconds); eight seconds
+// under the race detector, which slows every request several times.
 func TestConcurrentEditors(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
@@ -135,7 +136,11 @@ func TestConcurrentEditors(t *testing.T) {
 	type tally struct{ ok, refused, failed int }
 	results := make([]tally, len(editors))
 	failures := make(chan string, 100)
-	deadline := time.Now().Add(8 * time.Second)
+	load := time.Minute
+	if raceEnabled {
+		load = 8 * time.Second
+	}
+	deadline := time.Now().Add(load)
 	for e, editor := range editors {
 		wg.Add(1)
 		go func() {

@@ -102,6 +102,14 @@ func TestUploadsUnderMemoryBudget(t *testing.T) {
 			peak := peakMemory(t, n.cmd.Process.Pid)
 			t.Logf("%s (%d bytes): %d reads meanwhile, p50 %v, p99 %v; server peak memory %d MB",
 				tc.file, len(tc.body), len(reads), reads[len(reads)/2], p99, peak>>20)
+			// The figure is 100 ms at p99 (62-124 ms measured here
+			// with one core left to readers); a timed assertion that tight
+			// flakes on a shared 2-core machine, so the test holds a bound
+			// five times looser, which a reader queued behind the decodes
+			// still breaks, and logs the figure.
+			if p99 > 500*time.Millisecond {
+				t.Errorf("a reader's p99 during the uploads was %v, over 500 ms", p99)
+			}
 			if peak >= 256<<20 {
 				t.Errorf("the server's peak memory reached %d MB (VmHWM), over 256 MB", peak>>20)
 			}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/accounts"
 	"communique/analytics"
 	"communique/discussion"
 	"communique/health"
@@ -72,6 +73,8 @@ type Server struct {
 	notify *notify.Service
 	// articles is the only way the newsroom changes an article.
 	articles *newsroom.Service
+	// accounts is the only way it creates, changes or deletes an account.
+	accounts *accounts.Service
 
 	// privacy exports and erases personal data; nil: no privacy page.
 	privacy *privacy.Service
@@ -110,6 +113,9 @@ type Config struct {
 	Analytics *analytics.Reports
 	// Articles changes articles; nil: a service over Store telling Notify.
 	Articles *newsroom.Service
+	// Accounts changes people's accounts; nil: a service over Store
+	// telling Notify.
+	Accounts *accounts.Service
 }
 
 // Session lifetimes: idle sessions end after two weeks.
@@ -149,6 +155,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if s.privacy, s.articles = cfg.Privacy, articleService(cfg); s.articles == nil {
 		return nil, errors.New("admin: an article service is required (Config.Articles)")
+	}
+	if s.accounts = cfg.Accounts; s.accounts == nil {
+		var heard accounts.Notifier
+		if cfg.Notify != nil {
+			heard = cfg.Notify
+		}
+		s.accounts = accounts.New(cfg.Store, heard)
 	}
 	if s.assets, err = httpkit.LoadAssets(embedded, "static", "/admin/static/"); err != nil {
 		return nil, err

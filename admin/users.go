@@ -1,12 +1,13 @@
 package admin
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"communique"
-	"communique/password"
+	"communique/accounts"
 )
 
 type usersPage struct {
@@ -73,9 +74,9 @@ func (s *Server) others(r *http.Request, data *userEditPage) {
 	}
 }
 
-// handleUserSave creates a user or changes one (role, names, password).
-// A role change signs the user out everywhere, so new rights start from a
-// fresh session.
+// handleUserSave creates a user or changes one (role, names, password)
+// through the account service. A role or password change signs the user
+// out everywhere, so new rights start from a fresh session.
 func (s *Server) handleUserSave(w http.ResponseWriter, r *http.Request, rq *request) {
 	if !communique.Can(rq.User, communique.ActionManageUsers, nil) {
 		s.forbid(w, r, rq)
@@ -86,59 +87,39 @@ func (s *Server) handleUserSave(w http.ResponseWriter, r *http.Request, rq *requ
 	data := userEditPage{base: s.base(r, rq, "User", "users"), Login: strings.TrimSpace(f.Get("login")), DisplayName: f.Get("display_name"),
 		Email: strings.TrimSpace(f.Get("email")), Role: f.Get("role"), Roles: communique.Roles, Errors: map[string]string{}}
 	data.ID, _ = strconv.ParseInt(r.PathValue("id"), 10, 64)
-	pw := f.Get("password")
-	var hash *string
-	if pw != "" || data.ID == 0 {
-		if err := password.Validate(pw); err != nil {
-			data.Errors["password"] = "The " + err.Error() + "."
-		} else if h, err := password.Hash(pw); err == nil {
-			hash = &h
-		}
+	var pw *string
+	if p := f.Get("password"); p != "" || data.ID == 0 {
+		pw = &p
 	}
 	role := communique.Role(data.Role)
-	if len(data.Errors) == 0 {
-		var err error
-		if data.ID == 0 {
-			u := &communique.User{Login: data.Login, DisplayName: data.DisplayName, Email: data.Email, Role: role, PasswordHash: *hash}
-			err = s.store.CreateUser(ctx, u)
-		} else {
-			var before *communique.User
-			if before, err = s.store.FindUserByID(ctx, data.ID); err == nil {
-				data.Login = before.Login
-				if data.ID == rq.User.ID && !strings.EqualFold(data.Email, before.Email) {
-					// One's own address changes with the current password and
-					// a confirmation from the new address (handleProfilePost).
-					err = communique.Errorf(communique.EINVALID, "Change your own email address on your profile page: the new address is confirmed by email.")
-				} else {
-					_, err = s.store.UpdateUser(ctx, data.ID, communique.UserUpdate{DisplayName: &data.DisplayName, Email: &data.Email, Role: &role, PasswordHash: hash})
-				}
-				if err == nil && s.notify != nil && !strings.EqualFold(data.Email, before.Email) {
-					// The person whose address an administrator changed hears of
-					// it where they still read.
-					s.notify.EmailChanged(ctx, &communique.User{ID: before.ID, Login: before.Login, DisplayName: before.DisplayName, Email: data.Email}, before.Email)
-				}
-				switch {
-				case err != nil || (before.Role == role && hash == nil):
-				case data.ID != rq.User.ID:
-					s.store.DeleteUserSessions(ctx, data.ID, "")
-				case before.Role != role:
-					// Changing one's own role rotates the session too: new
-					// rights under a new ID, every other browser signed out.
-					if err = s.store.DeleteUserSessions(ctx, data.ID, ""); err == nil {
-						err = s.startSession(w, r, rq.User)
-					}
-				}
-			}
+	var err error
+	if data.ID == 0 {
+		u := &communique.User{Login: data.Login, DisplayName: data.DisplayName, Email: data.Email, Role: role}
+		err = s.accounts.Create(ctx, accounts.As(rq.User), u, *pw)
+	} else {
+		var signedOut bool
+		_, signedOut, err = s.accounts.Update(ctx, accounts.As(rq.User), data.ID,
+			accounts.Change{DisplayName: &data.DisplayName, Email: &data.Email, Role: &role, Password: pw})
+		if err == nil && signedOut && data.ID == rq.User.ID {
+			// One's own new role or password: carry on under a new session.
+			err = s.startSession(w, r, rq.User)
 		}
-		if err == nil {
-			http.Redirect(w, r, "/admin/users?done=saved", http.StatusSeeOther)
-			return
-		}
-		if communique.ErrorCode(err) == communique.EINTERNAL {
-			s.fail(w, r, rq, err)
-			return
-		}
+	}
+	var weak *accounts.PasswordError
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/admin/users?done=saved", http.StatusSeeOther)
+		return
+	case communique.ErrorCode(err) == communique.EINTERNAL:
+		s.fail(w, r, rq, err)
+		return
+	case errors.As(err, &weak):
+		data.Errors["password"] = communique.ErrorMessage(err)
+	default:
 		data.Errors["form"] = communique.ErrorMessage(err)
+	}
+	if u, err := s.store.FindUserByID(ctx, data.ID); err == nil {
+		data.Login = u.Login
 	}
 	s.others(r, &data)
 	s.render(w, r, http.StatusBadRequest, "user_edit", data)
@@ -152,11 +133,7 @@ func (s *Server) handleUserDelete(w http.ResponseWriter, r *http.Request, rq *re
 	}
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	to, _ := strconv.ParseInt(r.PostFormValue("reassign"), 10, 64)
-	if id == rq.User.ID {
-		s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "You cannot delete yourself."))
-		return
-	}
-	if err := s.store.DeleteUser(r.Context(), id, to); err != nil {
+	if err := s.accounts.Delete(r.Context(), accounts.As(rq.User), id, to); err != nil {
 		s.fail(w, r, rq, err)
 		return
 	}

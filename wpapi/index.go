@@ -38,6 +38,13 @@ func (s *Server) register() {
 	m.HandleFunc("GET /wp-json/wp/v2/users", s.handleUserList)
 	m.HandleFunc("GET /wp-json/wp/v2/users/me", s.handleUserMe)
 	m.HandleFunc("GET /wp-json/wp/v2/users/{id}", s.handleUserGet)
+	m.HandleFunc("POST /wp-json/wp/v2/users", s.handleUserCreate)
+	for _, method := range []string{"POST", "PUT", "PATCH"} {
+		m.HandleFunc(method+" /wp-json/wp/v2/users/{id}", s.handleUserUpdate)
+		m.HandleFunc(method+" /wp-json/wp/v2/users/me", s.handleUserUpdate)
+	}
+	m.HandleFunc("DELETE /wp-json/wp/v2/users/{id}", s.handleUserDelete)
+	m.HandleFunc("DELETE /wp-json/wp/v2/users/me", s.handleUserDelete)
 	m.HandleFunc("GET /wp-json/wp/v2/comments", s.handleCommentList)
 	m.HandleFunc("POST /wp-json/wp/v2/comments", s.handleCommentCreate)
 	m.HandleFunc("GET /wp-json/wp/v2/comments/{id}", s.handleCommentGet)
@@ -121,6 +128,17 @@ func listArgs(extra ...any) map[string]arg {
 	return args(append([]any{"context", argContext, "page", argPage, "per_page", argPerPage, "search", argSearch}, extra...)...)
 }
 
+// userWrite is the arguments of a user's create (with the required
+// username, email and password) or update.
+func userWrite(create bool) map[string]arg {
+	m := args("name", argString, "description", argString, "roles", argIDs,
+		"email", arg{Type: "string", Required: create}, "password", arg{Type: "string", Required: create})
+	if create {
+		m["username"] = arg{Type: "string", Required: true}
+	}
+	return m
+}
+
 // routes is the index.
 func routes() []route {
 	postStatus := arg{Description: "Limit result set to posts assigned one or more statuses.", Type: "array", Enum: []string{"publish", "future", "draft", "pending", "private", "trash", "any"}}
@@ -174,10 +192,14 @@ func routes() []route {
 				write: itemWrite, delete: args("id", argID, "force", argForce)})
 	}
 	out = append(out,
-		route{path: "/wp/v2/users", namespace: "wp/v2", get: listArgs("include", argIDs, "order", argOrder,
-			"orderby", arg{Type: "string", Enum: []string{"id", "name", "slug"}}, "slug", argIDs)},
-		route{path: `/wp/v2/users/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID, "context", argContext)},
-		route{path: "/wp/v2/users/me", namespace: "wp/v2", get: args("context", argContext)},
+		route{path: "/wp/v2/users", namespace: "wp/v2", get: listArgs("include", argIDs, "exclude", argIDs, "offset", argOffset,
+			"order", argOrder, "orderby", arg{Type: "string", Enum: []string{"id", "name", "slug"}}, "slug", argIDs,
+			"roles", argIDs, "who", arg{Type: "string", Enum: []string{"authors"}}, "has_published_posts", argBool),
+			write: userWrite(true)},
+		route{path: `/wp/v2/users/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID, "context", argContext),
+			write: userWrite(false), delete: args("id", argID, "force", argForce, "reassign", arg{Type: "integer", Required: true})},
+		route{path: "/wp/v2/users/me", namespace: "wp/v2", get: args("context", argContext),
+			write: userWrite(false), delete: args("force", argForce, "reassign", arg{Type: "integer", Required: true})},
 		route{path: "/wp/v2/comments", namespace: "wp/v2",
 			get: listArgs("after", argDate, "before", argDate, "order", argOrder,
 				"orderby", arg{Type: "string", Enum: []string{"date", "date_gmt", "id"}}, "post", argIDs,
@@ -221,7 +243,7 @@ func (rt route) json(c *caller) routeJSON {
 	}
 	if rt.write != nil {
 		methods := []string{"POST"}
-		if strings.Contains(rt.path, "(?P<id>") || rt.path == "/wp/v2/settings" {
+		if strings.Contains(rt.path, "(?P<id>") || rt.path == "/wp/v2/settings" || rt.path == "/wp/v2/users/me" {
 			methods = []string{"POST", "PUT", "PATCH"}
 		}
 		j.Methods = append(j.Methods, methods...)

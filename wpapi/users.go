@@ -71,17 +71,31 @@ func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request) {
 	include, _ := in.ints("include", bad)
 	orderby, _ := in.choice("orderby", bad, "id", "name", "slug")
 	order, _ := in.choice("order", bad, "asc", "desc")
-	in.unsupported(bad, "exclude", "offset", "roles", "capabilities", "who", "has_published_posts")
+	exclude, _ := in.ints("exclude", bad)
+	roles, _ := in.strs("roles", bad)
+	who, _ := in.choice("who", bad, "authors")
+	// has_published_posts is true, or a list of post types: either way,
+	// authors of something published.
+	hp, published := in.get("has_published_posts")
+	published = published && hp != false && hp != "false" && hp != "0"
+	in.unsupported(bad, "capabilities")
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	admin := communique.Can(c.User, communique.ActionManageUsers, nil)
-	if context == contextEdit && !admin {
+	switch {
+	case context == contextEdit && !admin:
 		s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to list users."))
 		return
+	case len(roles) > 0 && !admin:
+		s.fail(w, r, forbidden(c, "rest_user_cannot_view", "Sorry, you are not allowed to filter users by role."))
+		return
+	case who != "" && !communique.Can(c.User, communique.ActionCreateArticle, nil):
+		s.fail(w, r, forbidden(c, "rest_forbidden_who", "Sorry, you are not allowed to query users by this parameter."))
+		return
 	}
-	users, err := s.store.FindUsers(r.Context(), communique.UserFilter{HasPublished: !admin})
+	users, err := s.store.FindUsers(r.Context(), communique.UserFilter{HasPublished: !admin || published})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -95,6 +109,9 @@ func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request) {
 		case q != "" && !strings.Contains(strings.ToLower(u.Name()), q) && !strings.Contains(u.Slug, q):
 		case len(slugs) > 0 && !contains(slugs, u.Slug):
 		case len(include) > 0 && !containsID(include, u.ID):
+		case containsID(exclude, u.ID):
+		case len(roles) > 0 && !contains(roles, string(u.Role)):
+		case who == "authors" && !communique.Can(u, communique.ActionCreateArticle, nil):
 		default:
 			list = append(list, u)
 		}

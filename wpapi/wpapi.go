@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/accounts"
 	"communique/analytics"
 	"communique/discussion"
 	"communique/health"
@@ -100,6 +101,9 @@ type Config struct {
 	Notify ArticleNotifier
 	// Articles changes articles; nil: a service over Store telling Notify.
 	Articles *newsroom.Service
+	// Accounts changes people's accounts; nil: a service over Store
+	// telling Notify when it hears of changed addresses.
+	Accounts *accounts.Service
 	// Rates per IP for anonymous requests, per account for authenticated
 	// ones, and per IP for anonymous comments; zero takes the default, a
 	// negative Burst turns the limit off.
@@ -124,6 +128,7 @@ type Server struct {
 	library  *upload.Library
 	sessions Sessions
 	articles *newsroom.Service
+	accounts *accounts.Service
 	secret   []byte // nonces for cookie authentication
 
 	anonymous, account, comments, signins *limiter
@@ -164,6 +169,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		secret:   []byte(key),
 		library:  &upload.Library{Storage: cfg.MediaStorage, Store: cfg.Store, Limits: cfg.MediaLimits, Logger: cfg.Logger},
 		verified: newCredentialCache(), Now: time.Now}
+	if s.accounts = cfg.Accounts; s.accounts == nil {
+		heard, _ := cfg.Notify.(accounts.Notifier)
+		s.accounts = accounts.New(cfg.Store, heard)
+	}
 	now := func() time.Time { return s.Now() }
 	s.anonymous = newLimiter(rateOr(cfg.AnonymousRate, DefaultAnonymousRate), now)
 	s.account = newLimiter(rateOr(cfg.AccountRate, DefaultAccountRate), now)

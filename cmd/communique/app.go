@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"communique/accounts"
 	"communique/analytics"
 	"communique/avatar"
 	"communique/discussion"
@@ -31,6 +32,8 @@ type app struct {
 	// talk is the one discussion service of every door.
 	talk    *discussion.Service
 	privacy *privacy.Service
+	// accounts creates, changes and deletes people's accounts.
+	accounts *accounts.Service
 	// counter counts readers; serve sets it, commands have none.
 	counter *analytics.Counter
 }
@@ -41,6 +44,8 @@ var (
 	_ newsroom.Notifier    = (*notify.Service)(nil)
 	_ newsroom.Invalidator = (*web.Server)(nil)
 	_ wordpress.Articles   = (*newsroom.Service)(nil)
+	_ accounts.Store       = (*sqlstore.DB)(nil)
+	_ accounts.Notifier    = (*notify.Service)(nil)
 )
 
 // openApp opens the store sf names and builds the services on it; the
@@ -76,7 +81,8 @@ func newApp(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) (*app, er
 	}
 	articles := newsroom.New(db)
 	articles.Notifier = notifier
-	return &app{db: db, logger: logger, notifier: notifier, articles: articles, talk: talk, privacy: forget}, nil
+	return &app{db: db, logger: logger, notifier: notifier, articles: articles, talk: talk, privacy: forget,
+		accounts: accounts.New(db, notifier)}, nil
 }
 
 // quietArticles is the article service for what is not news (the demo's

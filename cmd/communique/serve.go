@@ -211,12 +211,12 @@ func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o 
 	// One budget for every upload of the process, through either door.
 	limits := media.Limits{Budget: media.NewBudget(decodeBudget(opt.memMB), 0, 0)}
 	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: services.talk, Logger: logger, SecureCookies: opt.secure,
-		MediaStorage: images, Notify: services.notifier, Privacy: services.privacy, Articles: services.articles, MediaLimits: limits})
+		MediaStorage: images, Notify: services.notifier, Privacy: services.privacy, Articles: services.articles, Accounts: services.accounts, MediaLimits: limits})
 	if err != nil {
 		return nil, nil, err
 	}
 	apiCfg := wpapi.Config{Store: db, Discussion: services.talk, Logger: logger, MediaStorage: images, Sessions: newsroom,
-		Notify: services.notifier, Articles: services.articles, MediaLimits: limits}
+		Notify: services.notifier, Articles: services.articles, Accounts: services.accounts, MediaLimits: limits}
 	if st.Shared() {
 		// Several nodes may share this database: share the API's quotas.
 		apiCfg.SharedLimits = db

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"communique"
+	"communique/accounts"
 	"communique/password"
 )
 
@@ -39,19 +40,13 @@ func (p *Program) userCreate(ctx context.Context, args []string) error {
 	if pw == "" && err != nil {
 		return fmt.Errorf("user create: no password on standard input")
 	}
-	if err := password.Validate(pw); err != nil {
-		return fmt.Errorf("user create: %w", err)
-	}
-	if u.PasswordHash, err = password.Hash(pw); err != nil {
-		return err
-	}
-	db, err := openStore(ctx, sf)
+	a, err := p.openApp(ctx, sf)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.CreateUser(ctx, u); err != nil {
-		return err
+	defer a.db.Close()
+	if err := a.accounts.Create(ctx, accounts.System, u, pw); err != nil {
+		return fmt.Errorf("user create: %w", err)
 	}
 	fmt.Fprintf(p.Stdout, "created %s %s (id %d)\n", u.Role, u.Login, u.ID)
 	return nil

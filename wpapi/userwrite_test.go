@@ -1,0 +1,132 @@
+package wpapi_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"communique"
+	"communique/sqlstore"
+	"communique/storetest"
+	"communique/wpapi"
+)
+
+// TestUserWrites: users created, changed and deleted through the API as
+// WordPress's clients do it, within the capability table, on both stores;
+// and the list's who, roles, exclude and offset.
+func TestUserWrites(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		a := serve(t, f, wpapi.Config{})
+		ctx := context.Background()
+		author := "/wp-json/wp/v2/users/" + itoa(f.Users["author"].ID)
+		newUser := map[string]any{"username": "reporter", "email": "reporter@example.com", "password": "a long enough secret",
+			"name": "Rita Reporter", "roles": []string{"author"}, "description": "Covers the port.", "first_name": "Rita"}
+
+		refusals := []struct {
+			name, method, path, login string
+			body                      map[string]any
+			status                    int
+			code                      string
+		}{
+			{"CreateAnonymous", "POST", "/wp-json/wp/v2/users", "", newUser, 401, "rest_cannot_create_user"},
+			{"CreateEditor", "POST", "/wp-json/wp/v2/users", "editor", newUser, 403, "rest_cannot_create_user"},
+			{"CreateMissing", "POST", "/wp-json/wp/v2/users", "admin", map[string]any{"username": "x"}, 400, "rest_missing_callback_param"},
+			{"CreateWeak", "POST", "/wp-json/wp/v2/users", "admin", map[string]any{"username": "weak", "email": "weak@example.com", "password": "short"}, 400, "rest_invalid_param"},
+			{"CreateTakenLogin", "POST", "/wp-json/wp/v2/users", "admin", map[string]any{"username": "editor", "email": "new@example.com", "password": "a long enough secret"}, 400, "existing_user_login"},
+			{"CreateBadRole", "POST", "/wp-json/wp/v2/users", "admin", map[string]any{"username": "boss", "email": "boss@example.com", "password": "a long enough secret", "roles": []string{"owner"}}, 400, "rest_invalid_param"},
+			{"UpdateOther", "POST", author, "author2", map[string]any{"name": "Mallory"}, 403, "rest_cannot_edit"},
+			{"UpdateAnonymous", "POST", author, "", map[string]any{"name": "Mallory"}, 401, "rest_not_logged_in"},
+			{"OwnRole", "POST", "/wp-json/wp/v2/users/me", "author", map[string]any{"roles": []string{"administrator"}}, 403, "rest_cannot_edit_roles"},
+			{"OwnEmail", "PATCH", "/wp-json/wp/v2/users/me", "author", map[string]any{"email": "elsewhere@example.com"}, 400, "rest_invalid_param"},
+			{"Username", "PUT", author, "admin", map[string]any{"username": "renamed"}, 400, "rest_invalid_param"},
+			{"UpdateMissing", "POST", "/wp-json/wp/v2/users/999999", "admin", map[string]any{"name": "Nobody"}, 404, "rest_user_invalid_id"},
+			{"DeleteEditor", "DELETE", author + "?force=true&reassign=" + itoa(f.Users["editor"].ID), "editor", nil, 403, "rest_user_cannot_delete"},
+			{"DeleteNoForce", "DELETE", author + "?reassign=" + itoa(f.Users["editor"].ID), "admin", nil, 501, "rest_trash_not_supported"},
+			{"DeleteNoReassign", "DELETE", author + "?force=true", "admin", nil, 400, "rest_missing_callback_param"},
+			{"DeleteSelf", "DELETE", "/wp-json/wp/v2/users/me?force=true&reassign=" + itoa(f.Users["editor"].ID), "admin", nil, 400, "rest_invalid_param"},
+			{"ListWhoAnonymous", "GET", "/wp-json/wp/v2/users?who=authors", "", nil, 401, "rest_forbidden_who"},
+			{"ListRolesEditor", "GET", "/wp-json/wp/v2/users?roles=author", "editor", nil, 403, "rest_user_cannot_view"},
+		}
+		for _, tc := range refusals {
+			t.Run(tc.name, func(t *testing.T) {
+				var body any
+				if tc.body != nil {
+					body = tc.body
+				}
+				wantError(t, a.do(t, tc.method, tc.path, tc.login, body, nil), tc.status, tc.code)
+			})
+		}
+		if u, err := db.FindUserByID(ctx, f.Users["author"].ID); err != nil || u.DisplayName != "Aria Author" || u.Role != communique.RoleAuthor {
+			t.Fatalf("after the refusals the author is %+v, %v; want unchanged", u, err)
+		}
+
+		t.Run("Create", func(t *testing.T) {
+			res := a.do(t, "POST", "/wp-json/wp/v2/users", "admin", newUser, nil)
+			for _, want := range []string{`"username":"reporter"`, `"name":"Rita Reporter"`, `"roles":["author"]`, `"email":"reporter@example.com"`, `"description":"Covers the port."`} {
+				if res.Status != 201 || !strings.Contains(res.Body, want) {
+					t.Fatalf("%d, lacks %s: %s", res.Status, want, res.Body)
+				}
+			}
+			users, err := db.FindUsers(ctx, communique.UserFilter{Login: ptr("reporter")})
+			if err != nil || len(users) != 1 || users[0].PasswordHash == "" || strings.Contains(users[0].PasswordHash, "long enough") {
+				t.Fatalf("stored: %+v, %v; want one user with a hashed password", users, err)
+			}
+		})
+		t.Run("UpdateOwn", func(t *testing.T) {
+			res := a.do(t, "PATCH", "/wp-json/wp/v2/users/me", "contrib", map[string]any{"name": "Cora C.", "description": "Freelance."}, nil)
+			if res.Status != 200 || !strings.Contains(res.Body, `"name":"Cora C."`) || !strings.Contains(res.Body, `"description":"Freelance."`) {
+				t.Fatalf("%d %s", res.Status, res.Body)
+			}
+		})
+		t.Run("AdminChangesRoleAndSignsOut", func(t *testing.T) {
+			id := f.Users["author2"].ID
+			if err := db.CreateSession(ctx, &communique.Session{ID: "hash-otto", UserID: id, ExpiresAt: f.clock.Now().Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+			res := a.do(t, "POST", "/wp-json/wp/v2/users/"+itoa(id), "admin", map[string]any{"roles": []string{"editor"}}, nil)
+			if res.Status != 200 || !strings.Contains(res.Body, `"roles":["editor"]`) {
+				t.Fatalf("%d %s", res.Status, res.Body)
+			}
+			if sessions, _ := db.FindUserSessions(ctx, id); len(sessions) != 0 {
+				t.Errorf("after a role change %d sessions remain; want every one signed out", len(sessions))
+			}
+		})
+		t.Run("Lists", func(t *testing.T) {
+			res := a.do(t, "GET", "/wp-json/wp/v2/users?who=authors&per_page=100&context=edit", "admin", nil, nil)
+			if res.Status != 200 || strings.Contains(res.Body, `"username":"reader"`) || !strings.Contains(res.Body, `"username":"contrib"`) {
+				t.Errorf("who=authors: %d %s", res.Status, res.Body)
+			}
+			res = a.do(t, "GET", "/wp-json/wp/v2/users?roles=subscriber&context=edit", "admin", nil, nil)
+			if res.Status != 200 || !strings.Contains(res.Body, `"username":"reader"`) || strings.Contains(res.Body, `"username":"admin"`) {
+				t.Errorf("roles=subscriber: %d %s", res.Status, res.Body)
+			}
+			res = a.do(t, "GET", "/wp-json/wp/v2/users?orderby=id&exclude="+itoa(f.Users["admin"].ID)+"&context=edit&per_page=100", "admin", nil, nil)
+			if res.Status != 200 || strings.Contains(res.Body, `"username":"admin"`) || !strings.Contains(res.Body, `"username":"editor"`) {
+				t.Errorf("exclude: %d %s", res.Status, res.Body)
+			}
+			all := a.do(t, "GET", "/wp-json/wp/v2/users?orderby=id&context=edit&per_page=100", "admin", nil, nil)
+			skipped := a.do(t, "GET", "/wp-json/wp/v2/users?orderby=id&context=edit&per_page=100&offset=1", "admin", nil, nil)
+			if strings.Count(all.Body, `"username"`) != strings.Count(skipped.Body, `"username"`)+1 || strings.Contains(skipped.Body, `"username":"admin"`) {
+				t.Errorf("offset=1 does not skip the first user:\n%s\n%s", all.Body, skipped.Body)
+			}
+		})
+		t.Run("Delete", func(t *testing.T) {
+			res := a.do(t, "DELETE", author+"?force=true&reassign="+itoa(f.Users["editor"].ID), "admin", nil, nil)
+			if res.Status != 200 || !strings.Contains(res.Body, `"deleted":true`) || !strings.Contains(res.Body, `"username":"author"`) {
+				t.Fatalf("%d %s", res.Status, res.Body)
+			}
+			if _, err := db.FindUserByID(ctx, f.Users["author"].ID); communique.ErrorCode(err) != communique.ENOTFOUND {
+				t.Errorf("the deleted user is still found: %v", err)
+			}
+			bridge, err := db.FindArticleByID(ctx, f.Articles["bridge"].ID)
+			if err != nil || bridge.AuthorID != f.Users["editor"].ID {
+				t.Errorf("the deleted author's article belongs to %d (%v); want the editor", bridge.AuthorID, err)
+			}
+		})
+	})
+}
+
+func ptr[T any](v T) *T { return &v }

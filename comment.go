@@ -182,6 +182,10 @@ type CommentFilter struct {
 	// replies in those threads.
 	TopLevel  bool
 	ThreadIDs []int64
+	// ParentIDs selects replies to these comments (0: top-level ones);
+	// Types selects comments of these types ("comment", "pingback", …).
+	ParentIDs []int64
+	Types     []string
 	// CreatedBefore selects comments older than this time, to find the
 	// page a comment is on.
 	CreatedBefore *time.Time

@@ -1,6 +1,7 @@
 // Package accounts is the account service: the one way for the newsroom,
 // the REST API and the command line to create, change and delete the
-// accounts of the people who work on a site. It checks who may do what
+// accounts of the people who work on a site, and their application
+// passwords. It checks who may do what
 // (the capability table), hashes passwords, and raises the side effects
 // once: a changed role or password signs the account out everywhere, and
 // an address changed by an administrator is told to the old address.
@@ -21,6 +22,9 @@ type Store interface {
 	UpdateUser(ctx context.Context, id int64, upd communique.UserUpdate) (*communique.User, error)
 	DeleteUser(ctx context.Context, id, reassignTo int64) error
 	DeleteUserSessions(ctx context.Context, userID int64, keepID string) error
+	CreateAppPassword(ctx context.Context, p *communique.AppPassword) error
+	FindAppPasswords(ctx context.Context, userID int64) ([]*communique.AppPassword, error)
+	DeleteAppPassword(ctx context.Context, userID, id int64) error
 }
 
 // Notifier tells an old address that an account's address changed.
@@ -161,4 +165,48 @@ func (s *Service) Delete(ctx context.Context, by Actor, id, reassignTo int64) er
 		return communique.Errorf(communique.EINVALID, "You cannot delete yourself.")
 	}
 	return s.store.DeleteUser(ctx, id, reassignTo)
+}
+
+// mayManage reports whether the actor may act on account id's
+// application passwords: their own, or anyone's for an administrator.
+func (a Actor) mayManage(id int64) bool { return a.is(id) || a.manages() }
+
+// CreateAppPassword makes an application password named name for the
+// program of account userID and returns it with its plain text, which is
+// shown once: only its hash is kept.
+func (s *Service) CreateAppPassword(ctx context.Context, by Actor, userID int64, name string) (*communique.AppPassword, string, error) {
+	if !by.mayManage(userID) {
+		return nil, "", forbidden("Sorry, you are not allowed to create application passwords for this user.")
+	}
+	plain := password.NewApplication()
+	h, err := password.Hash(password.NormalizeApplication(plain))
+	if err != nil {
+		return nil, "", err
+	}
+	p := &communique.AppPassword{UserID: userID, Name: strings.TrimSpace(name), Hash: h}
+	if err := s.store.CreateAppPassword(ctx, p); err != nil {
+		return nil, "", err
+	}
+	return p, plain, nil
+}
+
+// AppPasswords lists account userID's application passwords, newest
+// first.
+func (s *Service) AppPasswords(ctx context.Context, by Actor, userID int64) ([]*communique.AppPassword, error) {
+	if !by.mayManage(userID) {
+		return nil, forbidden("Sorry, you are not allowed to list application passwords for this user.")
+	}
+	if _, err := s.store.FindUserByID(ctx, userID); err != nil {
+		return nil, err
+	}
+	return s.store.FindAppPasswords(ctx, userID)
+}
+
+// RevokeAppPassword revokes one of account userID's application
+// passwords; the program using it is refused from its next request.
+func (s *Service) RevokeAppPassword(ctx context.Context, by Actor, userID, id int64) error {
+	if !by.mayManage(userID) {
+		return forbidden("Sorry, you are not allowed to delete application passwords for this user.")
+	}
+	return s.store.DeleteAppPassword(ctx, userID, id)
 }

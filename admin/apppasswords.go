@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"communique"
-	"communique/password"
+	"communique/accounts"
 )
 
 // Application passwords, on the profile page: each program that reaches
@@ -35,15 +35,9 @@ func (s *Server) SessionUser(r *http.Request) (*communique.User, string, bool) {
 // once: only its hash is kept.
 func (s *Server) handleAppPasswordCreate(w http.ResponseWriter, r *http.Request, rq *request) {
 	name := strings.TrimSpace(r.PostFormValue("app_password_name"))
-	plain := password.NewApplication()
-	hash, err := password.Hash(password.NormalizeApplication(plain))
-	if err != nil {
-		s.fail(w, r, rq, err)
-		return
-	}
-	p := &communique.AppPassword{UserID: rq.User.ID, Name: name, Hash: hash}
 	data := profilePage{DisplayName: rq.User.DisplayName, Email: rq.User.Email, AppPasswordName: name}
-	if err := s.store.CreateAppPassword(r.Context(), p); err != nil {
+	p, plain, err := s.accounts.CreateAppPassword(r.Context(), accounts.As(rq.User), rq.User.ID, name)
+	if err != nil {
 		if communique.ErrorCode(err) == communique.EINTERNAL {
 			s.fail(w, r, rq, err)
 			return
@@ -64,7 +58,7 @@ func (s *Server) handleAppPasswordRevoke(w http.ResponseWriter, r *http.Request,
 		s.fail(w, r, rq, communique.Errorf(communique.ENOTFOUND, "Application password not found."))
 		return
 	}
-	if err := s.store.DeleteAppPassword(r.Context(), rq.User.ID, id); err != nil {
+	if err := s.accounts.RevokeAppPassword(r.Context(), accounts.As(rq.User), rq.User.ID, id); err != nil {
 		s.fail(w, r, rq, err)
 		return
 	}

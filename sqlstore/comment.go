@@ -87,6 +87,15 @@ func (db *Comments) FindComments(ctx context.Context, f communique.CommentFilter
 	if f.PublishedOnly {
 		where = append(where, "EXISTS (SELECT 1 FROM articles a WHERE a.id = c.article_id AND a.status = 'published')")
 	}
+	if f.ParentIDs != nil {
+		where, args = append(where, "COALESCE(c.parent_id, 0) IN ("+Placeholders(len(f.ParentIDs))+")"), append(args, Int64Args(f.ParentIDs)...)
+	}
+	if f.Types != nil {
+		where = append(where, "c.type IN ("+Placeholders(len(f.Types))+")")
+		for _, t := range f.Types {
+			args = append(args, t)
+		}
+	}
 	if f.ThreadIDs != nil {
 		where = append(where, "c.thread_id IN ("+Placeholders(len(f.ThreadIDs))+") AND c.parent_id IS NOT NULL")
 		args = append(args, Int64Args(f.ThreadIDs)...)

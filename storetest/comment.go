@@ -261,6 +261,10 @@ func testCommentFilters(t *testing.T, db *sqlstore.DB) {
 		{"Offset", communique.CommentFilter{ArticleID: &f.article.ID, Offset: 6, Limit: 3}, []int64{bReply.ID, deep.ID}, 8},
 		{"OffsetPastTheEnd", communique.CommentFilter{ArticleID: &f.article.ID, Offset: 50, Limit: 3}, nil, 8},
 		{"ByID", communique.CommentFilter{ID: &b.ID}, []int64{b.ID}, 1},
+		{"ParentIDs", communique.CommentFilter{ParentIDs: []int64{a.ID, aReply.ID}}, []int64{aReply.ID, heldReply.ID, deep.ID}, 3},
+		{"ParentZeroIsTopLevel", communique.CommentFilter{ArticleID: &f.article.ID, Status: approved, ParentIDs: []int64{0}}, []int64{a.ID, b.ID}, 2},
+		{"TypesComment", communique.CommentFilter{ArticleID: &f.other.ID, Types: []string{communique.CommentTypeComment}}, []int64{elsewhere.ID}, 1},
+		{"TypesPingback", communique.CommentFilter{Types: []string{communique.CommentTypePingback}}, nil, 0},
 		{"NoMatch", communique.CommentFilter{Email: ptr("nobody@example.com")}, nil, 0},
 	}
 	for _, tt := range tests {

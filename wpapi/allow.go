@@ -98,6 +98,7 @@ func (s *Server) mayWrite(r *http.Request, c *caller, method string) bool {
 	case "media":
 		return communique.Can(u, communique.ActionUploadMedia, nil)
 	case "users":
+		id, _, _ = strings.Cut(id, "/") // and their application passwords
 		if id == "me" {
 			return method != "DELETE"
 		}

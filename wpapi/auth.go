@@ -27,10 +27,12 @@ var errBadCredentials = &apiError{Status: http.StatusUnauthorized, Code: "incorr
 // application password, or by the newsroom's session cookie with a
 // nonce; nil for anonymous callers. Wrong credentials are an error
 // (errBadCredentials), which serve turns into anonymous for reads.
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ip string) (*communique.User, error) {
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, c *caller) (*communique.User, error) {
 	if login, pw, ok := r.BasicAuth(); ok {
 		w.Header().Set("WWW-Authenticate", `Basic realm="WordPress REST API"`)
-		return s.checkAppPassword(r.Context(), login, pw, ip)
+		u, app, err := s.checkAppPassword(r.Context(), login, pw, c.IP)
+		c.App = app
+		return u, err
 	}
 	nonce := r.Header.Get("X-WP-Nonce")
 	if nonce == "" {
@@ -49,8 +51,9 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ip string)
 }
 
 // checkAppPassword finds the user by login or email and checks the
-// password against each of their application passwords.
-func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*communique.User, error) {
+// password against each of their application passwords; it returns the
+// one that matched.
+func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*communique.User, *communique.AppPassword, error) {
 	login = strings.TrimSpace(login)
 	pw = password.NormalizeApplication(pw)
 	var user, found *communique.User // found: named by the login, whatever their role
@@ -61,7 +64,7 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 	if login != "" && len(login) <= 100 {
 		users, err := s.store.FindUsers(ctx, f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(users) == 1 {
 			found = users[0]
@@ -74,7 +77,7 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 	if user != nil {
 		var err error
 		if apps, err = s.store.FindAppPasswords(ctx, user.ID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	// A password this node checked lately skips argon2 and the throttle:
@@ -82,17 +85,17 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 	for _, app := range apps {
 		if s.verified.has(app.Hash, pw) {
 			s.used(ctx, app, ip)
-			return user, nil
+			return user, app, nil
 		}
 	}
 	account := communique.SigninAccountKey(found, login)
 	now := s.Now()
 	failures, err := s.store.SigninFailures(ctx, account, ip, now.Add(-signinPolicy.Window))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if wait := signinPolicy.Wait(failures, now); wait > 0 {
-		return nil, &apiError{Status: http.StatusTooManyRequests, Code: "too_many_login_attempts",
+		return nil, nil, &apiError{Status: http.StatusTooManyRequests, Code: "too_many_login_attempts",
 			Message: "Too many failed sign-in attempts from here. Please try again in " + itoa(seconds(wait)) + " seconds."}
 	}
 	// Counted as a failure before the check, and forgiven after: tries
@@ -104,7 +107,7 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 	if len(pw) == password.ApplicationLength {
 		// A check costs argon2: a few per IP, a few at a time.
 		if ok, wait := s.signins.allow("ip:" + ip); !ok {
-			return nil, &apiError{Status: http.StatusTooManyRequests, Code: "rest_too_many_requests",
+			return nil, nil, &apiError{Status: http.StatusTooManyRequests, Code: "rest_too_many_requests",
 				Message: "Too many sign-in attempts. Please try again in " + itoa(seconds(wait)) + " seconds."}
 		}
 		s.checking <- struct{}{}
@@ -120,12 +123,12 @@ func (s *Server) checkAppPassword(ctx context.Context, login, pw, ip string) (*c
 		}
 	}
 	if match == nil {
-		return nil, errBadCredentials
+		return nil, nil, errBadCredentials
 	}
 	s.store.ClearSigninFailures(ctx, account, ip)
 	s.verified.add(match.Hash, pw)
 	s.used(ctx, match, ip)
-	return user, nil
+	return user, match, nil
 }
 
 // used records a use of an application password, at most once a minute
@@ -136,7 +139,9 @@ func (s *Server) used(ctx context.Context, app *communique.AppPassword, ip strin
 	}
 	if err := s.store.TouchAppPassword(ctx, app.ID, ip); err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
 		s.logger.Warn("record application password use", "err", err)
+		return
 	}
+	app.LastUsedAt, app.LastIP = s.Now(), ip // as introspection shows it
 }
 
 // credentialCache remembers application passwords this node verified,

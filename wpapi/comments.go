@@ -142,7 +142,13 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
 	if order, ok := in.choice("order", bad, "asc", "desc"); ok {
 		f.Newest = order == "desc"
 	}
-	in.unsupported(bad, "search", "after", "author", "author_exclude", "parent", "parent_exclude", "include", "exclude", "type", "password")
+	if ids, ok := in.ints("parent", bad); ok {
+		f.ParentIDs = ids
+	}
+	if v, ok := in.str("type", bad); ok {
+		f.Types = []string{v}
+	}
+	in.unsupported(bad, "search", "after", "author", "author_exclude", "parent_exclude", "include", "exclude", "password")
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return

@@ -62,6 +62,7 @@ func (s *Server) register() {
 	m.HandleFunc("GET /wp-json/wp/v2/settings", s.handleSettingsGet)
 	m.HandleFunc("GET /wp-json/communique/v1/rest-nonce", s.handleNonce)
 	s.registerDiscovery(m)
+	s.registerAppPasswords(m)
 	m.HandleFunc("GET /wp-json/communique/v1/analytics", s.handleAnalytics)
 	m.HandleFunc("/wp-json/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, notFound("rest_no_route", "No route was found matching the URL and request method."))
@@ -200,10 +201,16 @@ func routes() []route {
 			write: userWrite(false), delete: args("id", argID, "force", argForce, "reassign", arg{Type: "integer", Required: true})},
 		route{path: "/wp/v2/users/me", namespace: "wp/v2", get: args("context", argContext),
 			write: userWrite(false), delete: args("force", argForce, "reassign", arg{Type: "integer", Required: true})},
+		route{path: `/wp/v2/users/(?P<user_id>(?:[\d]+|me))/application-passwords`, namespace: "wp/v2", get: args("context", argContext),
+			write: args("app_id", argString, "name", arg{Type: "string", Required: true}), delete: args()},
+		route{path: `/wp/v2/users/(?P<user_id>(?:[\d]+|me))/application-passwords/introspect`, namespace: "wp/v2", get: args("context", argContext)},
+		route{path: `/wp/v2/users/(?P<user_id>(?:[\d]+|me))/application-passwords/(?P<uuid>[\w\-]+)`, namespace: "wp/v2",
+			get: args("context", argContext), delete: args()},
 		route{path: "/wp/v2/comments", namespace: "wp/v2",
 			get: listArgs("after", argDate, "before", argDate, "order", argOrder,
 				"orderby", arg{Type: "string", Enum: []string{"date", "date_gmt", "id"}}, "post", argIDs,
-				"status", arg{Type: "string", Enum: []string{"approve", "hold", "spam", "trash", "all"}}, "author_email", argString),
+				"status", arg{Type: "string", Enum: []string{"approve", "hold", "spam", "trash", "all"}}, "author_email", argString,
+				"parent", argIDs, "type", argString),
 			write: args("post", arg{Type: "integer", Required: true}, "parent", argInt, "author_name", argString,
 				"author_email", argString, "author_url", argString, "content", argString, "status", argString)},
 		route{path: `/wp/v2/comments/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID, "context", argContext),
@@ -214,8 +221,8 @@ func routes() []route {
 		route{path: `/wp/v2/media/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID, "context", argContext),
 			write: args("id", argID, "alt_text", argString, "caption", argString), delete: args("id", argID, "force", argForce)},
 		route{path: "/wp/v2/search", namespace: "wp/v2", get: args("context", argContext, "page", argPage, "per_page", argPerPage,
-			"search", argSearch, "type", arg{Type: "string", Enum: []string{"post"}},
-			"subtype", arg{Type: "array", Enum: []string{"post", "page", "any"}})},
+			"search", argSearch, "type", arg{Type: "string", Enum: []string{"post", "term"}},
+			"subtype", arg{Type: "array", Enum: []string{"post", "page", "category", "post_tag", "any"}})},
 		route{path: "/wp/v2/settings", namespace: "wp/v2", get: args(),
 			write: args("title", argString, "description", argString, "url", argString, "timezone", argString,
 				"date_format", argString, "time_format", argString, "language", argString, "posts_per_page", argInt,

@@ -278,7 +278,7 @@ func TestErrors(t *testing.T) {
 			{"MediaNotFound", "GET", "media/99", "", nil, 404, "rest_post_invalid_id"},
 			{"BadJSON", "POST", "posts", "editor", "{nope", 400, "rest_invalid_json"},
 			{"BadType", "POST", "posts", "editor", map[string]any{"title": 5, "sticky": "maybe"}, 400, "rest_invalid_param"},
-			{"SearchTerms", "GET", "search?type=term", "", nil, 400, "rest_invalid_param"},
+			{"SearchUnknownType", "GET", "search?type=attachment", "", nil, 400, "rest_invalid_param"},
 			{"SearchTooLong", "GET", "search?search=" + strings.Repeat("a", 600), "", nil, 400, "rest_invalid_param"},
 		}
 		for _, tc := range cases {

@@ -3,6 +3,7 @@ package wpapi
 import (
 	"html"
 	"net/http"
+	"strings"
 
 	"communique"
 )
@@ -30,7 +31,10 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	readContext(in, bad)
 	pg := readPaging(in, bad)
 	query, _ := in.str("search", bad)
-	in.choice("type", bad, "post")
+	if kind, _ := in.choice("type", bad, "post", "term"); kind == "term" {
+		s.searchTerms(w, r, c, in, bad, query, pg)
+		return
+	}
 	var typ *string
 	if subs, ok := in.strs("subtype", bad); ok {
 		posts, pages := false, false
@@ -101,4 +105,76 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		out = append(out, j)
 	}
 	writeList(s, w, r, out)
+}
+
+// searchTerms is type=term: categories and tags whose name holds the
+// words, by name, as WordPress's term search handler finds them.
+func (s *Server) searchTerms(w http.ResponseWriter, r *http.Request, c *caller, in *input, bad invalid, query string, pg paging) {
+	want := map[string]bool{}
+	if subs, ok := in.strs("subtype", bad); ok {
+		for _, sub := range subs {
+			switch sub {
+			case "category":
+				want[communique.TaxonomyCategory] = true
+			case "post_tag":
+				want[communique.TaxonomyTag] = true
+			case "any":
+				want[communique.TaxonomyCategory], want[communique.TaxonomyTag] = true, true
+			default:
+				bad["subtype"] = "subtype[0] is not one of category, post_tag, any."
+			}
+		}
+	}
+	in.unsupported(bad, "exclude", "include")
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	terms, err := s.store.FindTerms(r.Context(), communique.TermFilter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := strings.ToLower(strings.TrimSpace(query))
+	var found []*communique.Term
+	for _, t := range terms {
+		if (len(want) == 0 || want[t.Taxonomy]) && strings.Contains(strings.ToLower(t.Name), q) {
+			found = append(found, t)
+		}
+	}
+	total := len(found)
+	if err := setPaging(w, r, c, pg, total, "rest_search_invalid_page_number"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	found = found[min(pg.start(), total):min(pg.start()+pg.PerPage, total)]
+	out := make([]*searchJSON, 0, len(found))
+	for _, t := range found {
+		sub, base := "category", "categories"
+		if t.Taxonomy == communique.TaxonomyTag {
+			sub, base = "post_tag", "tags"
+		}
+		out = append(out, &searchJSON{ID: t.ID, Title: html.EscapeString(t.Name), URL: termLink(c, t, terms), Type: "term", Subtype: sub,
+			Links: links{
+				"self":       {{Href: c.api("/wp/v2/" + base + "/" + itoa(t.ID)), Embeddable: true}},
+				"about":      {{Href: c.api("/wp/v2/taxonomies/" + sub)}},
+				"collection": {{Href: c.api("/wp/v2/search")}},
+			}})
+	}
+	writeList(s, w, r, out)
+}
+
+// termLink is a term's page on the site; a category's path holds its
+// parents, found among terms.
+func termLink(c *caller, t *communique.Term, terms []*communique.Term) string {
+	if t.Taxonomy == communique.TaxonomyTag {
+		return c.Base + "/tag/" + t.Slug + "/"
+	}
+	cats := map[int64]*communique.Term{}
+	for _, x := range terms {
+		if x.Taxonomy == communique.TaxonomyCategory {
+			cats[x.ID] = x
+		}
+	}
+	return c.Base + "/category/" + strings.Join(communique.TermPath(t, cats), "/") + "/"
 }

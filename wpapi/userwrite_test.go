@@ -2,6 +2,7 @@ package wpapi_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -130,3 +131,112 @@ func TestUserWrites(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestAppPasswordRoutes: a user lists, makes, reads, introspects and
+// revokes application passwords through the API, an administrator does
+// it for anyone, nobody else can, and a revoked password stops working.
+func TestAppPasswordRoutes(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		a := serve(t, f, wpapi.Config{})
+		own := "/wp-json/wp/v2/users/me/application-passwords"
+		authors := "/wp-json/wp/v2/users/" + itoa(f.Users["author"].ID) + "/application-passwords"
+		for _, tc := range []struct {
+			name, method, path, login string
+			status                    int
+			code                      string
+		}{
+			{"ListAnonymous", "GET", authors, "", 401, "rest_cannot_list_application_passwords"},
+			{"ListOther", "GET", authors, "author2", 403, "rest_cannot_list_application_passwords"},
+			{"CreateOther", "POST", authors, "editor", 403, "rest_cannot_create_application_passwords"},
+			{"CreateNoName", "POST", own, "author", 400, "rest_missing_callback_param"},
+			{"Missing", "GET", own + "/00000000-0000-4000-8000-00000000ffff", "author", 404, "rest_application_password_not_found"},
+			{"NotAUUID", "DELETE", own + "/nonsense", "author", 404, "rest_application_password_not_found"},
+			{"UnknownUser", "GET", "/wp-json/wp/v2/users/999999/application-passwords", "admin", 404, "rest_user_invalid_id"},
+			{"IntrospectOther", "GET", authors + "/introspect", "admin", 403, "rest_cannot_introspect_app_password_for_non_authenticated_user"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var body any
+				if tc.method == "POST" {
+					body = map[string]any{}
+				}
+				wantError(t, a.do(t, tc.method, tc.path, tc.login, body, nil), tc.status, tc.code)
+			})
+		}
+
+		res := a.do(t, "POST", own, "author", map[string]any{"name": "Newsroom phone"}, nil)
+		if res.Status != 201 || !strings.Contains(res.Body, `"name":"Newsroom phone"`) {
+			t.Fatalf("create: %d %s", res.Status, res.Body)
+		}
+		created := decode(t, res)
+		made := struct{ UUID, Password string }{fmt.Sprint(created["uuid"]), fmt.Sprint(created["password"])}
+		if len(strings.ReplaceAll(made.Password, " ", "")) != 24 || !strings.HasPrefix(made.UUID, "00000000-") {
+			t.Fatalf("create answered password %q, uuid %q", made.Password, made.UUID)
+		}
+		// The new password signs in, and introspection names it.
+		f.Passwords["author"] = made.Password
+		res = a.do(t, "GET", own+"/introspect", "author", nil, nil)
+		if res.Status != 200 || !strings.Contains(res.Body, `"uuid":"`+made.UUID+`"`) || !strings.Contains(res.Body, `"last_used":"`) {
+			t.Fatalf("introspect with the new password: %d %s", res.Status, res.Body)
+		}
+		res = a.do(t, "GET", authors, "admin", nil, nil)
+		if res.Status != 200 || strings.Count(res.Body, `"uuid"`) != 2 || strings.Contains(res.Body, `"password"`) {
+			t.Fatalf("an administrator's list: %d %s; want both passwords, neither shown", res.Status, res.Body)
+		}
+		res = a.do(t, "GET", authors+"/"+made.UUID, "admin", nil, nil)
+		if res.Status != 200 || !strings.Contains(res.Body, `"name":"Newsroom phone"`) {
+			t.Fatalf("one password: %d %s", res.Status, res.Body)
+		}
+		res = a.do(t, "DELETE", own+"/"+made.UUID, "author", nil, nil)
+		if res.Status != 200 || !strings.Contains(res.Body, `"deleted":true`) {
+			t.Fatalf("revoke: %d %s", res.Status, res.Body)
+		}
+		wantError(t, a.do(t, "GET", "/wp-json/wp/v2/users/me", "author", nil, nil), 401, "rest_not_logged_in")
+		res = a.do(t, "DELETE", authors, "admin", nil, nil)
+		if res.Status != 200 || !strings.Contains(res.Body, `"count":1`) {
+			t.Fatalf("revoke all: %d %s", res.Status, res.Body)
+		}
+		if list, _ := db.FindAppPasswords(context.Background(), f.Users["author"].ID); len(list) != 0 {
+			t.Errorf("%d application passwords remain after revoking all", len(list))
+		}
+	})
+}
+
+// TestCommentAndTermFilters: comments by parent and type, and the search
+// route's type=term, on both stores.
+func TestCommentAndTermFilters(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		a := serve(t, f, wpapi.Config{})
+		for _, tc := range []struct {
+			name, path        string
+			contains, absents []string
+		}{
+			{"Parent", "/wp-json/wp/v2/comments?parent=" + itoa(f.Comments["walker"].ID), []string{`"author_name":"Rita"`}, []string{`"author_name":"Walker"`}},
+			{"ParentZero", "/wp-json/wp/v2/comments?parent=0&post=" + itoa(f.Articles["bridge"].ID), []string{`"author_name":"Walker"`}, []string{`"author_name":"Rita"`}},
+			{"TypeComment", "/wp-json/wp/v2/comments?type=comment", []string{`"author_name":"Rita"`}, nil},
+			{"TypePingback", "/wp-json/wp/v2/comments?type=pingback", []string{`[]`}, []string{`"author_name"`}},
+			{"TermSearch", "/wp-json/wp/v2/search?search=foot&type=term", []string{`"title":"Football"`, `"type":"term"`, `"subtype":"category"`, `/category/sport/football/`}, []string{`"Harbour"`}},
+			{"TermSearchTags", "/wp-json/wp/v2/search?search=r&type=term&subtype=post_tag", []string{`"title":"Harbour"`, `"title":"Ferries"`, `/tag/harbour/`}, []string{`"subtype":"category"`}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				res := a.do(t, "GET", tc.path, "", nil, nil)
+				if res.Status != 200 {
+					t.Fatalf("%d %s", res.Status, res.Body)
+				}
+				for _, want := range tc.contains {
+					if !strings.Contains(res.Body, want) {
+						t.Errorf("lacks %s: %s", want, res.Body)
+					}
+				}
+				for _, absent := range tc.absents {
+					if strings.Contains(res.Body, absent) {
+						t.Errorf("holds %s: %s", absent, res.Body)
+					}
+				}
+			})
+		}
+	})
+}

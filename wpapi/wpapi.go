@@ -216,6 +216,9 @@ type caller struct {
 	Settings *communique.Settings
 	Base     string // scheme://host of the site, for absolute links
 	IP       string
+	// App is the application password the caller signed in with; nil
+	// for a newsroom session or an anonymous caller.
+	App *communique.AppPassword
 }
 
 type callerKey struct{}
@@ -256,7 +259,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	c := &caller{IP: clientIP(r)}
-	user, err := s.authenticate(w, r, c.IP)
+	user, err := s.authenticate(w, r, c)
 	if err == errBadCredentials && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		// A wrong or stale password on a read is served as anonymous, as
 		// WordPress serves it: the failure still counts towards the

@@ -8,7 +8,6 @@ import (
 
 	"communique"
 	"communique/accounts"
-	"communique/password"
 )
 
 func (p *Program) userCreate(ctx context.Context, args []string) error {
@@ -67,23 +66,19 @@ func (p *Program) userAppPassword(ctx context.Context, args []string) error {
 	case strings.TrimSpace(*name) == "":
 		return usagef("user app-password: --name is required (the program that will use it)")
 	}
-	db, err := openStore(ctx, sf)
+	a, err := p.openApp(ctx, sf)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	users, err := db.FindUsers(ctx, communique.UserFilter{Login: login})
+	defer a.db.Close()
+	users, err := a.db.FindUsers(ctx, communique.UserFilter{Login: login})
 	if err != nil {
 		return err
 	} else if len(users) != 1 {
 		return communique.Errorf(communique.ENOTFOUND, "No user has the login %q.", *login)
 	}
-	plain := password.NewApplication()
-	hash, err := password.Hash(password.NormalizeApplication(plain))
+	_, plain, err := a.accounts.CreateAppPassword(ctx, accounts.System, users[0].ID, *name)
 	if err != nil {
-		return err
-	}
-	if err := db.CreateAppPassword(ctx, &communique.AppPassword{UserID: users[0].ID, Name: *name, Hash: hash}); err != nil {
 		return err
 	}
 	fmt.Fprintf(p.Stdout, "%s\n", plain)

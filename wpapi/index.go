@@ -63,6 +63,7 @@ func (s *Server) register() {
 	m.HandleFunc("GET /wp-json/communique/v1/rest-nonce", s.handleNonce)
 	s.registerDiscovery(m)
 	s.registerAppPasswords(m)
+	s.registerRevisions(m)
 	m.HandleFunc("GET /wp-json/communique/v1/analytics", s.handleAnalytics)
 	m.HandleFunc("/wp-json/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, notFound("rest_no_route", "No route was found matching the URL and request method."))
@@ -176,7 +177,13 @@ func routes() []route {
 		out = append(out,
 			route{path: base, namespace: "wp/v2", get: get, write: postWrite(typ)},
 			route{path: base + `/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID, "context", argContext),
-				write: postWrite(typ), delete: args("id", argID, "force", argForce)})
+				write: postWrite(typ), delete: args("id", argID, "force", argForce)},
+			route{path: base + `/(?P<parent>[\d]+)/revisions`, namespace: "wp/v2", get: args("parent", argInt, "context", argContext)},
+			route{path: base + `/(?P<parent>[\d]+)/revisions/(?P<id>[\d]+)`, namespace: "wp/v2",
+				get: args("parent", argInt, "id", argID, "context", argContext)},
+			route{path: base + `/(?P<id>[\d]+)/autosaves`, namespace: "wp/v2", get: args("parent", argInt, "context", argContext)},
+			route{path: base + `/(?P<parent>[\d]+)/autosaves/(?P<id>[\d]+)`, namespace: "wp/v2",
+				get: args("parent", argInt, "id", argID, "context", argContext)})
 	}
 	for _, base := range []string{"categories", "tags"} {
 		get := listArgs("include", argIDs, "order", argOrder,

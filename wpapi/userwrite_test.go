@@ -2,6 +2,7 @@ package wpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -237,6 +238,54 @@ func TestCommentAndTermFilters(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+}
+
+// TestRevisionRoutes: an article's revisions and autosaves, read by those
+// who may edit it, on both stores.
+func TestRevisionRoutes(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		a := serve(t, f, wpapi.Config{})
+		bridge := f.Articles["bridge"]
+		base := "/wp-json/wp/v2/posts/" + itoa(bridge.ID)
+		res := a.do(t, "POST", base, "author", map[string]any{"content": "<p>The <strong>bridge</strong> is open again, with a toll.</p>"}, nil)
+		if res.Status != 200 {
+			t.Fatalf("edit: %d %s", res.Status, res.Body)
+		}
+		if err := db.Autosave(context.Background(), &communique.Revision{ArticleID: bridge.ID, UserID: f.Users["author"].ID,
+			Title: bridge.Title, Source: "Unsaved words.", Autosave: true}); err != nil {
+			t.Fatal(err)
+		}
+		wantError(t, a.do(t, "GET", base+"/revisions", "", nil, nil), 401, "rest_cannot_read")
+		wantError(t, a.do(t, "GET", base+"/revisions", "author2", nil, nil), 403, "rest_cannot_read")
+		wantError(t, a.do(t, "GET", base+"/revisions/999999", "author", nil, nil), 404, "rest_post_invalid_id")
+
+		res = a.do(t, "GET", base+"/revisions?context=edit", "author", nil, nil)
+		if res.Status != 200 || !strings.Contains(res.Body, `"parent":`+itoa(bridge.ID)) ||
+			!strings.Contains(res.Body, `with a toll.`) || strings.Contains(res.Body, "Unsaved words") {
+			t.Fatalf("revisions: %d %s", res.Status, res.Body)
+		}
+		var first []map[string]any
+		if err := json.Unmarshal([]byte(res.Body), &first); err != nil || len(first) == 0 {
+			t.Fatalf("revisions do not decode: %v", err)
+		}
+		one := a.do(t, "GET", base+"/revisions/"+fmt.Sprint(first[0]["id"]), "editor", nil, nil)
+		var rev struct {
+			Content struct {
+				Raw      *string
+				Rendered string
+			}
+		}
+		if err := json.Unmarshal([]byte(one.Body), &rev); one.Status != 200 || err != nil ||
+			rev.Content.Rendered != "<p>The <strong>bridge</strong> is open again, with a toll.</p>" || rev.Content.Raw != nil {
+			t.Errorf("one revision, rendered, without raw in view context: %d %s", one.Status, one.Body)
+		}
+		res = a.do(t, "GET", base+"/autosaves", "author", nil, nil)
+		if res.Status != 200 || !strings.Contains(res.Body, "Unsaved words") || !strings.Contains(res.Body, `-autosave-v1"`) {
+			t.Errorf("autosaves: %d %s", res.Status, res.Body)
 		}
 	})
 }

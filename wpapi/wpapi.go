@@ -45,6 +45,7 @@ type Store interface {
 	communique.SessionService
 	communique.SigninThrottleService
 	communique.AppPasswordService
+	communique.RevisionService
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
 }
 

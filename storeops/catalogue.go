@@ -276,6 +276,13 @@ var Tables = []Table{
 		{"body_text", Text, ""},
 		{"guid", Text, ""},
 		{"featured_media_id", Int, "media"},
+		{"version", Int, ""},
+	}},
+	{Name: "article_locks", Local: "who has an article open, for minutes", Key: []string{"article_id"}, Columns: []Column{
+		{"article_id", Int, "articles"},
+		{"user_id", Int, "users"},
+		{"since", Time, ""},
+		{"expires_at", Time, ""},
 	}},
 	{Name: "delivery_attempts", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},

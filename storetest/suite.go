@@ -48,6 +48,8 @@ func Run(t *testing.T, open Opener) {
 		{"LoginFailures", testLoginFailures},
 		{"SigninFailures", testSigninFailures},
 		{"Revisions", testRevisions},
+		{"EditLocks", testEditLocks},
+		{"StaleSave", testStaleSave},
 		{"UserChanges", testUserChanges},
 		{"UniqueEmail", testUniqueEmail},
 		{"Search", testSearch},

@@ -1,0 +1,146 @@
+package storetest
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"communique"
+	"communique/newsroom"
+	"communique/sqlstore"
+)
+
+// testEditLocks: the first to open an article holds its lock; a second
+// user sees who and since when until it expires or they take over; the
+// holder's renewal keeps its start; unlocking frees it for the next.
+func testEditLocks(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	start := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	set := fixedClock(db, start)
+	ann := MustCreateUser(t, db, "ann", communique.RoleEditor)
+	bob := MustCreateUser(t, db, "bob", communique.RoleEditor)
+	svc := newsroom.New(db)
+	a := &communique.Article{Title: "Locked", Source: "text", AuthorID: ann.ID, Status: communique.StatusDraft}
+	if err := svc.Create(ctx, newsroom.System, a, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	held := func(by *communique.User, takeOver bool, wantHolder *communique.User, wantSince time.Time) {
+		t.Helper()
+		l, err := svc.OpenForEditing(ctx, newsroom.As(by), a.ID, takeOver)
+		if err != nil {
+			t.Fatalf("%s opens: %v", by.Login, err)
+		}
+		if l.UserID != wantHolder.ID || l.UserName != wantHolder.DisplayName || !l.Since.Equal(wantSince) {
+			t.Fatalf("%s opens: lock %+v, want held by %s since %s", by.Login, l, wantHolder.Login, wantSince)
+		}
+	}
+	held(ann, false, ann, start)
+	set(start.Add(time.Minute))
+	held(bob, false, ann, start) // bob sees ann's lock
+	held(ann, false, ann, start) // ann renews: still since the start
+	set(start.Add(time.Minute + communique.EditLockTTL - time.Second))
+	held(bob, false, ann, start) // renewed a minute in, so not expired yet
+	set(start.Add(time.Minute + communique.EditLockTTL))
+	held(bob, false, bob, start.Add(time.Minute+communique.EditLockTTL)) // expired: bob's now
+	t2 := start.Add(10 * time.Minute)
+	set(t2)
+	held(ann, true, ann, t2) // take over
+	held(bob, false, ann, t2)
+	if err := db.UnlockArticle(ctx, a.ID, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	held(bob, false, ann, t2) // bob cannot free ann's lock
+	if err := svc.StopEditing(ctx, newsroom.As(ann), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	held(bob, false, bob, t2)
+	if _, err := db.LockArticle(ctx, communique.EditLock{ArticleID: a.ID + 1000, UserID: ann.ID, ExpiresAt: t2}, false); communique.ErrorCode(err) != communique.ENOTFOUND {
+		t.Errorf("lock of a missing article: %v, want ENOTFOUND", err)
+	}
+	// Two users racing for a free lock: exactly one gets it.
+	set(t2.Add(time.Hour))
+	var wg sync.WaitGroup
+	got := make([]int64, 2)
+	for i, u := range []*communique.User{ann, bob} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l, err := svc.OpenForEditing(ctx, newsroom.As(u), a.ID, false)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got[i] = l.UserID
+		}()
+	}
+	wg.Wait()
+	if got[0] != got[1] {
+		t.Errorf("racing opens saw holders %v: both got the lock", got)
+	}
+}
+
+// testStaleSave: a save based on the version the writer opened succeeds
+// and counts a version; one based on an older version is refused with
+// ErrStale and changes nothing, even when the two race.
+func testStaleSave(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	ann := MustCreateUser(t, db, "ann", communique.RoleEditor)
+	svc := newsroom.New(db)
+	a := &communique.Article{Title: "Versions", Source: "first", AuthorID: ann.ID, Status: communique.StatusPublished}
+	if err := svc.Create(ctx, newsroom.System, a, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	opened := a.Version
+	mine, theirs := "mine", "theirs"
+	after, err := svc.Update(ctx, newsroom.As(ann), a.ID, communique.ArticleUpdate{Source: &theirs, BaseVersion: opened})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Version != opened+1 {
+		t.Fatalf("version after a save = %d, want %d", after.Version, opened+1)
+	}
+	_, err = svc.Update(ctx, newsroom.As(ann), a.ID, communique.ArticleUpdate{Source: &mine, BaseVersion: opened})
+	if !newsroom.IsStale(err) || communique.ErrorCode(err) != communique.ECONFLICT {
+		t.Fatalf("save on version %d after %d: %v, want a stale conflict", opened, after.Version, err)
+	}
+	if now, _ := db.FindArticleByID(ctx, a.ID); now.Source != theirs || now.Version != after.Version {
+		t.Fatalf("after the refused save: %q v%d", now.Source, now.Version)
+	}
+	// The store's own check: a write told to expect an old version.
+	now, _ := db.FindArticleByID(ctx, a.ID)
+	now.Source = mine
+	err = db.SaveArticle(ctx, now, communique.ArticleSave{Slug: communique.SettleSlug, IfVersion: opened})
+	if communique.ErrorCode(err) != communique.ECONFLICT {
+		t.Fatalf("store write on an old version: %v, want ECONFLICT", err)
+	}
+	// Racing saves from the same version: one wins, the other is refused.
+	base := after.Version
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			text := string(rune('a' + i))
+			_, errs[i] = svc.Update(ctx, newsroom.As(ann), a.ID, communique.ArticleUpdate{Source: &text, BaseVersion: base})
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !newsroom.IsStale(err):
+			t.Errorf("racing save: %v", err)
+		}
+	}
+	if final, _ := db.FindArticleByID(ctx, a.ID); won != 1 || final.Version != base+1 {
+		t.Errorf("racing saves from v%d: %d won, final v%d", base, won, final.Version)
+	}
+	// Without a base version a save is unconditional, as before.
+	if _, err := svc.Update(ctx, newsroom.As(ann), a.ID, communique.ArticleUpdate{Source: &mine}); err != nil {
+		t.Errorf("save without a base version: %v", err)
+	}
+}

@@ -209,6 +209,8 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/posts/{id}/edit", s.handlePostSave)
 	auth("POST /admin/posts/autosave", s.handleAutosave)
 	auth("POST /admin/posts/{id}/autosave", s.handleAutosave)
+	auth("POST /admin/posts/{id}/lock", s.handleLock)
+	auth("POST /admin/posts/{id}/takeover", s.handleTakeOver)
 	auth("POST /admin/preview", s.handlePreview)
 	auth("GET /admin/posts/{id}/revisions", s.handleRevisions)
 	auth("GET /admin/revisions/{id}", s.handleRevisionDiff)

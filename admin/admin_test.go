@@ -241,6 +241,9 @@ var routes = []routeCase{
 	{name: "AutosaveOthers", method: "POST", allowed: editors, okStatus: http.StatusOK, changes: true, target: othersArticle(communique.StatusDraft, "/admin/posts/%d/autosave", func(a *communique.Article) url.Values {
 		return url.Values{"title": {a.Title}, "body": {"typing over olive's shoulder"}}
 	})},
+	{name: "LockOwnDraft", method: "POST", allowed: writers, okStatus: http.StatusOK, target: ownArticle(communique.StatusDraft, "/admin/posts/%d/lock", nil)},
+	{name: "LockOthers", method: "POST", allowed: editors, okStatus: http.StatusOK, target: othersArticle(communique.StatusDraft, "/admin/posts/%d/lock", nil)},
+	{name: "TakeOverOthers", method: "POST", allowed: editors, target: othersArticle(communique.StatusDraft, "/admin/posts/%d/takeover", nil)},
 	{name: "Preview", method: "POST", allowed: writers, okStatus: http.StatusOK, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
 		return "/admin/preview", url.Values{"title": {"Preview"}, "body": {"*Seen* before saving"}}
 	}},

@@ -90,7 +90,6 @@ func TestTwoEditors(t *testing.T) {
 	})
 }
 
-
 // saved waits for the editor to come back after a save, with done in its
 // address (the page before it has the same form, so waiting for the form
 // would not wait for the save).

@@ -29,3 +29,37 @@ type EditLocks interface {
 	// UnlockArticle frees the article when userID holds its lock.
 	UnlockArticle(ctx context.Context, articleID, userID int64) error
 }
+
+// Kinds of note on a published article.
+const (
+	NoteCorrection = "correction"
+	NoteUpdate     = "update"
+)
+
+// MaxNoteLength bounds a correction or update, in characters.
+const MaxNoteLength = 2000
+
+// ArticleNote is a dated correction or update appended to a published
+// article in the open. Text is plain text.
+type ArticleNote struct {
+	ID        int64
+	ArticleID int64
+	UserID    int64
+	Kind      string
+	Text      string
+	CreatedAt time.Time
+	// Article is the noted article, filled by FindCorrections.
+	Article *Article
+}
+
+// ArticleNotes keeps corrections and updates.
+type ArticleNotes interface {
+	// AddArticleNote stores a note and marks the article modified at the
+	// note's time (a new version), in one transaction. ENOTFOUND.
+	AddArticleNote(ctx context.Context, n *ArticleNote) error
+	// FindArticleNotes returns the notes of these articles, oldest first.
+	FindArticleNotes(ctx context.Context, articleIDs []int64) ([]*ArticleNote, error)
+	// FindCorrections returns the latest corrections of public articles,
+	// newest first, each with its article.
+	FindCorrections(ctx context.Context, limit int) ([]*ArticleNote, error)
+}

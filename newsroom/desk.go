@@ -3,6 +3,8 @@ package newsroom
 import (
 	"context"
 	"errors"
+	"strings"
+	"unicode/utf8"
 
 	"communique"
 )
@@ -73,4 +75,41 @@ func (s *Service) Autosave(ctx context.Context, by Actor, rev *communique.Revisi
 		return nil, err
 	}
 	return lock, nil
+}
+
+// AddNote appends a dated correction or update to a published article,
+// in the open: the article's pages, JSON-LD, feeds and the corrections
+// page show it, and subscribers' webhooks hear post.updated.
+// EFORBIDDEN, ENOTFOUND, EINVALID (not published, empty, too long).
+func (s *Service) AddNote(ctx context.Context, by Actor, articleID int64, kind, text string) (*communique.ArticleNote, error) {
+	before, err := s.Store.FindArticleByID(ctx, articleID)
+	if err != nil {
+		return nil, err
+	}
+	if !by.can(communique.ActionEditArticle, before) {
+		return nil, forbidden("correct this")
+	}
+	text = strings.TrimSpace(text)
+	switch {
+	case kind != communique.NoteCorrection && kind != communique.NoteUpdate:
+		return nil, communique.Errorf(communique.EINVALID, "A note is a correction or an update.")
+	case !before.IsPublic(s.Store.Clock()):
+		return nil, communique.Errorf(communique.EINVALID, "Corrections and updates are for published articles; edit a draft instead.")
+	case text == "":
+		return nil, communique.Errorf(communique.EINVALID, "Say what was corrected or updated.")
+	case !communique.ValidText(text):
+		return nil, communique.Errorf(communique.EINVALID, "Text must be valid UTF-8, without NUL characters.")
+	case utf8.RuneCountInString(text) > communique.MaxNoteLength:
+		return nil, communique.Errorf(communique.EINVALID, "A note is at most %d characters.", communique.MaxNoteLength)
+	}
+	n := &communique.ArticleNote{ArticleID: articleID, UserID: by.userID(), Kind: kind, Text: text}
+	if err := s.Store.AddArticleNote(ctx, n); err != nil {
+		return nil, err
+	}
+	after, err := s.Store.FindArticleByID(ctx, articleID)
+	if err != nil {
+		return nil, err
+	}
+	s.changed(ctx, before, after)
+	return n, nil
 }

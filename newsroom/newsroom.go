@@ -47,6 +47,7 @@ type Store interface {
 	// previous autosave of it; the article itself is untouched.
 	Autosave(ctx context.Context, r *communique.Revision) error
 	communique.EditLocks
+	communique.ArticleNotes
 }
 
 // Notifier queues in the outbox what an article's change tells the

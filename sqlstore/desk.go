@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"communique"
 )
@@ -59,4 +60,94 @@ func (db *Articles) UnlockArticle(ctx context.Context, articleID, userID int64) 
 		return fmt.Errorf("unlock article: %w", err)
 	}
 	return tx.Commit()
+}
+
+var _ communique.ArticleNotes = (*Articles)(nil)
+
+// AddArticleNote stores a correction or update and moves the article's
+// modification time and version with it, so feeds and sitemaps show the
+// change, the cache triggers drop its pages on every node, and an editor
+// with the article open is told it changed before they save over it.
+func (db *Articles) AddArticleNote(ctx context.Context, n *communique.ArticleNote) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	n.CreatedAt = tx.now
+	res, err := w.exec(ctx, `UPDATE articles SET modified_at = ?, version = version + 1 WHERE id = ?`, w.t(n.CreatedAt), n.ArticleID)
+	if err != nil {
+		return fmt.Errorf("note: %w", err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return communique.Errorf(communique.ENOTFOUND, "Article not found.")
+	}
+	if err := w.row(ctx, `INSERT INTO article_notes (article_id, user_id, kind, body, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		n.ArticleID, nullID(n.UserID), n.Kind, n.Text, w.t(n.CreatedAt)).Scan(&n.ID); err != nil {
+		return db.wrap(err, "Note")
+	}
+	return tx.Commit()
+}
+
+// FindArticleNotes returns the notes of the articles, oldest first.
+func (db *Articles) FindArticleNotes(ctx context.Context, articleIDs []int64) ([]*communique.ArticleNote, error) {
+	if len(articleIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(articleIDs))
+	for i, id := range articleIDs {
+		args[i] = id
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
+	return db.scanNotes(ctx, `SELECT id, article_id, COALESCE(user_id, 0), kind, body, created_at FROM article_notes
+		WHERE article_id IN (`+marks+`) ORDER BY created_at, id`, args...)
+}
+
+// FindCorrections returns the latest corrections of public articles.
+func (db *Articles) FindCorrections(ctx context.Context, limit int) ([]*communique.ArticleNote, error) {
+	r := db.r()
+	notes, err := db.scanNotes(ctx, `SELECT n.id, n.article_id, COALESCE(n.user_id, 0), n.kind, n.body, n.created_at
+		FROM article_notes n JOIN articles a ON a.id = n.article_id
+		WHERE n.kind = ? AND a.status = 'published' AND a.published_at <= ?
+		ORDER BY n.created_at DESC, n.id DESC LIMIT ?`, communique.NoteCorrection, r.t(db.Now()), limit)
+	if err != nil || len(notes) == 0 {
+		return notes, err
+	}
+	var ids []int64
+	for _, n := range notes {
+		ids = append(ids, n.ArticleID)
+	}
+	list, _, err := db.FindArticles(ctx, communique.ArticleFilter{IDs: ids, Status: []communique.Status{communique.StatusPublished}, Limit: len(ids), SkipTotal: true})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*communique.Article{}
+	for _, a := range list {
+		byID[a.ID] = a
+	}
+	out := notes[:0]
+	for _, n := range notes {
+		if n.Article = byID[n.ArticleID]; n.Article != nil {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+func (db *Articles) scanNotes(ctx context.Context, query string, args ...any) ([]*communique.ArticleNote, error) {
+	rows, err := db.r().query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("notes: %w", err)
+	}
+	defer rows.Close()
+	var out []*communique.ArticleNote
+	for rows.Next() {
+		n := &communique.ArticleNote{}
+		if err := rows.Scan(&n.ID, &n.ArticleID, &n.UserID, &n.Kind, &n.Text, scanTime{&n.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("notes: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }

@@ -284,6 +284,14 @@ var Tables = []Table{
 		{"since", Time, ""},
 		{"expires_at", Time, ""},
 	}},
+	{Name: "article_notes", Key: []string{"id"}, Identity: "id", Columns: []Column{
+		{"id", Int, ""},
+		{"article_id", Int, "articles"},
+		{"user_id", Int, "users"},
+		{"kind", Text, ""},
+		{"body", Text, ""},
+		{"created_at", Time, ""},
+	}},
 	{Name: "delivery_attempts", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},
 		{"message_id", Int, "outbox"},

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -142,5 +143,71 @@ func testStaleSave(t *testing.T, db *sqlstore.DB) {
 	// Without a base version a save is unconditional, as before.
 	if _, err := svc.Update(ctx, newsroom.As(ann), a.ID, communique.ArticleUpdate{Source: &mine}); err != nil {
 		t.Errorf("save without a base version: %v", err)
+	}
+}
+
+// testArticleNotes: a correction or update is kept with its date and
+// moves the article's modification time and version; a draft cannot be
+// corrected in public; the corrections list shows public articles only,
+// newest first.
+func testArticleNotes(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	start := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	set := fixedClock(db, start)
+	ann := MustCreateUser(t, db, "ann", communique.RoleEditor)
+	svc := newsroom.New(db)
+	pub := &communique.Article{Title: "Bridge", Source: "The bridge cost 38 million.", AuthorID: ann.ID, Status: communique.StatusPublished, PublishedAt: start.Add(-time.Hour)}
+	draft := &communique.Article{Title: "Draft", Source: "x", AuthorID: ann.ID, Status: communique.StatusDraft}
+	for _, a := range []*communique.Article{pub, draft} {
+		if err := svc.Create(ctx, newsroom.System, a, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(start.Add(time.Hour))
+	c, err := svc.AddNote(ctx, newsroom.As(ann), pub.ID, communique.NoteCorrection, "  It cost 36 million, not 38.  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set(start.Add(2 * time.Hour))
+	if _, err := svc.AddNote(ctx, newsroom.As(ann), pub.ID, communique.NoteUpdate, "The bridge opened at six."); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []struct {
+		id         int64
+		kind, text string
+	}{
+		{draft.ID, communique.NoteCorrection, "Not yet public"}, {pub.ID, "retraction", "x"}, {pub.ID, communique.NoteUpdate, "   "},
+		{pub.ID, communique.NoteUpdate, strings.Repeat("x", communique.MaxNoteLength+1)}, {pub.ID, communique.NoteUpdate, "nul\x00"},
+	} {
+		if _, err := svc.AddNote(ctx, newsroom.As(ann), bad.id, bad.kind, bad.text); communique.ErrorCode(err) != communique.EINVALID {
+			t.Errorf("note %q of kind %q on %d: %v, want EINVALID", bad.text, bad.kind, bad.id, err)
+		}
+	}
+	if _, err := svc.AddNote(ctx, newsroom.As(ann), pub.ID+draft.ID+100, communique.NoteUpdate, "x"); communique.ErrorCode(err) != communique.ENOTFOUND {
+		t.Errorf("note on a missing article: %v", err)
+	}
+	notes, err := db.FindArticleNotes(ctx, []int64{pub.ID, draft.ID})
+	if err != nil || len(notes) != 2 || notes[0].ID != c.ID || notes[0].Text != "It cost 36 million, not 38." || notes[0].UserID != ann.ID ||
+		!notes[0].CreatedAt.Equal(start.Add(time.Hour)) || notes[1].Kind != communique.NoteUpdate {
+		t.Fatalf("notes = %+v, %v", notes, err)
+	}
+	after, _ := db.FindArticleByID(ctx, pub.ID)
+	if !after.ModifiedAt.Equal(start.Add(2*time.Hour)) || after.Version != pub.Version+2 || after.Source != pub.Source {
+		t.Errorf("after two notes: modified %s v%d (was v%d), source %q", after.ModifiedAt, after.Version, pub.Version, after.Source)
+	}
+	later := &communique.Article{Title: "Later", Source: "y", AuthorID: ann.ID, Status: communique.StatusPublished, PublishedAt: start}
+	if err := svc.Create(ctx, newsroom.System, later, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	set(start.Add(3 * time.Hour))
+	if _, err := svc.AddNote(ctx, newsroom.As(ann), later.ID, communique.NoteCorrection, "A name was misspelt."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Unpublish(ctx, newsroom.As(ann), later.ID, communique.StatusDraft); err != nil {
+		t.Fatal(err)
+	}
+	list, err := db.FindCorrections(ctx, 10)
+	if err != nil || len(list) != 1 || list[0].ID != c.ID || list[0].Article == nil || list[0].Article.Title != "Bridge" {
+		t.Fatalf("corrections of public articles = %+v, %v", list, err)
 	}
 }

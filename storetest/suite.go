@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"Revisions", testRevisions},
 		{"EditLocks", testEditLocks},
 		{"StaleSave", testStaleSave},
+		{"ArticleNotes", testArticleNotes},
 		{"UserChanges", testUserChanges},
 		{"UniqueEmail", testUniqueEmail},
 		{"Search", testSearch},

@@ -53,6 +53,8 @@ type Store interface {
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
 	// CountArticles counts articles by type (post, page) and status.
 	CountArticles(ctx context.Context) (map[string]map[communique.Status]int, error)
+	// FindArticleNotes reads articles' corrections and updates.
+	FindArticleNotes(ctx context.Context, articleIDs []int64) ([]*communique.ArticleNote, error)
 }
 
 // Server serves the admin.
@@ -211,6 +213,7 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/posts/{id}/autosave", s.handleAutosave)
 	auth("POST /admin/posts/{id}/lock", s.handleLock)
 	auth("POST /admin/posts/{id}/takeover", s.handleTakeOver)
+	auth("POST /admin/posts/{id}/notes", s.handleNoteAdd)
 	auth("POST /admin/preview", s.handlePreview)
 	auth("GET /admin/posts/{id}/revisions", s.handleRevisions)
 	auth("GET /admin/revisions/{id}", s.handleRevisionDiff)
@@ -431,6 +434,7 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 }
 
 var flashes = map[string]string{
+	"takenover": "You are editing this article now; the other editor's open page says so.", "correction": "Correction published.", "update": "Update published.",
 	"saved": "Saved.", "published": "Published.", "scheduled": "Scheduled.", "submitted": "Submitted for review.",
 	"restored": "Revision restored.", "moderated": "Comments updated.", "replied": "Reply published.", "decided": "Decision recorded.", "noted": "Note added.", "standing": "Standing saved.", "removed": "Their comments are in the trash.",
 	"created": "User created.", "deleted": "Deleted.", "uploaded": "Image uploaded.", "signedout": "Other sessions signed out.", "bulk": "Articles updated.",

@@ -244,6 +244,12 @@ var routes = []routeCase{
 	{name: "LockOwnDraft", method: "POST", allowed: writers, okStatus: http.StatusOK, target: ownArticle(communique.StatusDraft, "/admin/posts/%d/lock", nil)},
 	{name: "LockOthers", method: "POST", allowed: editors, okStatus: http.StatusOK, target: othersArticle(communique.StatusDraft, "/admin/posts/%d/lock", nil)},
 	{name: "TakeOverOthers", method: "POST", allowed: editors, target: othersArticle(communique.StatusDraft, "/admin/posts/%d/takeover", nil)},
+	{name: "CorrectOwnPublished", method: "POST", allowed: publishers, changes: true, target: ownArticle(communique.StatusPublished, "/admin/posts/%d/notes", func(*communique.Article) url.Values {
+		return url.Values{"kind": {"correction"}, "text": {"The vote was 7 to 2."}}
+	})},
+	{name: "UpdateOthersPublished", method: "POST", allowed: editors, changes: true, target: othersArticle(communique.StatusPublished, "/admin/posts/%d/notes", func(*communique.Article) url.Values {
+		return url.Values{"kind": {"update"}, "text": {"The council met again."}}
+	})},
 	{name: "Preview", method: "POST", allowed: writers, okStatus: http.StatusOK, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
 		return "/admin/preview", url.Values{"title": {"Preview"}, "body": {"*Seen* before saving"}}
 	}},

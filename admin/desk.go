@@ -89,3 +89,46 @@ func lockJSON(resp map[string]any, lock *communique.EditLock, rq *request) {
 		resp["lock_since"] = lock.Since.In(rq.Settings.Location).Format("15:04")
 	}
 }
+
+// noteForm is the form adding a correction or update, with what was typed
+// and why it was refused.
+type noteForm struct {
+	Text  string
+	Error string
+}
+
+// editorNotes fills the article's corrections and updates, and the form
+// to add one when the article is public.
+func (s *Server) editorNotes(r *http.Request, rq *request, data *editorPage, a *communique.Article, note *noteForm) error {
+	notes, err := s.store.FindArticleNotes(r.Context(), []int64{a.ID})
+	if err != nil {
+		return err
+	}
+	data.Notes = notes
+	if a.IsPublic(s.Now()) {
+		data.Note = note
+		if note == nil {
+			data.Note = &noteForm{}
+		}
+	}
+	return nil
+}
+
+// handleNoteAdd publishes a correction or an update on the article; a
+// refused one comes back in the editor with its text and the reason.
+func (s *Server) handleNoteAdd(w http.ResponseWriter, r *http.Request, rq *request) {
+	a, ok := s.loadArticleToEdit(w, r, rq)
+	if !ok {
+		return
+	}
+	kind, text := r.PostFormValue("kind"), r.PostFormValue("text")
+	_, err := s.articles.AddNote(r.Context(), newsroom.As(rq.User), a.ID, kind, text)
+	switch communique.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(a.ID, 10)+"/edit?done="+kind+"#notes", http.StatusSeeOther)
+	case communique.EINVALID:
+		s.editArticle(w, r, rq, &noteForm{Text: text, Error: communique.ErrorMessage(err)})
+	default:
+		s.fail(w, r, rq, err)
+	}
+}

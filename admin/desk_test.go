@@ -140,3 +140,50 @@ func TestAutosaveLeavesPublishedAlone(t *testing.T) {
 		}
 	})
 }
+
+// TestCorrections: the editor of a published article adds a correction
+// and an update, dated, listed in the editor and the revision history; a
+// refused note comes back with its text and reason; drafts offer none.
+func TestCorrections(t *testing.T) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
+		edna := n.SignIn(t, communique.RoleEditor)
+		art := n.Article(t, n.Users[communique.RoleAuthor], "Harbour vote", communique.StatusPublished)
+		notes := "/admin/posts/" + id(art.ID) + "/notes"
+		res := edna.Post(t, notes, url.Values{"kind": {"correction"}, "text": {"The vote was 7 to 2, not 6 to 3."}})
+		if res.Status != http.StatusSeeOther || res.Location != editPath(art.ID)+"?done=correction#notes" {
+			t.Fatalf("add a correction: %d %q %q", res.Status, res.Location, res.Message())
+		}
+		n.Clock.Advance(time.Minute)
+		if res := edna.Post(t, notes, url.Values{"kind": {"update"}, "text": {"The port opens in May."}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("add an update: %d %q", res.Status, res.Message())
+		}
+		page := edna.Get(t, editPath(art.ID))
+		body := html.UnescapeString(page.Body)
+		if !strings.Contains(body, "<strong>Correction</strong>") || !strings.Contains(body, ": The vote was 7 to 2, not 6 to 3.</p>") ||
+			!strings.Contains(body, "<strong>Update</strong>") || !strings.Contains(body, ">Add a correction</button>") {
+			t.Errorf("the editor does not list the notes:\n%s", excerpt(page.Body))
+		}
+		if revs := html.UnescapeString(edna.Get(t, "/admin/posts/"+id(art.ID)+"/revisions").Body); !strings.Contains(revs, "<td>correction</td><td>The vote was 7 to 2, not 6 to 3.</td>") {
+			t.Errorf("the revision history lacks the correction")
+		}
+		before := n.Snapshot(t)
+		res = edna.Post(t, notes, url.Values{"kind": {"update"}, "text": {strings.Repeat("long ", 500)}})
+		if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "A note is at most 2000 characters.") || !strings.Contains(res.Body, "long long long") {
+			t.Errorf("a too long note: %d\n%s", res.Status, excerpt(res.Body))
+		}
+		if res := edna.Post(t, notes, url.Values{"kind": {"retraction"}, "text": {"x"}}); res.Status != http.StatusBadRequest {
+			t.Errorf("an unknown kind: %d", res.Status)
+		}
+		if after := n.Snapshot(t); after != before {
+			t.Errorf("refused notes changed the store:\n%s", diffLines(before, after))
+		}
+		draft := n.Article(t, n.Users[communique.RoleEditor], "Not yet", communique.StatusDraft)
+		if page := edna.Get(t, editPath(draft.ID)); strings.Contains(page.Body, "Add a correction") {
+			t.Error("a draft offers corrections")
+		}
+		if res := edna.Post(t, "/admin/posts/"+id(draft.ID)+"/notes", url.Values{"kind": {"correction"}, "text": {"x"}}); res.Status != http.StatusBadRequest {
+			t.Errorf("a correction on a draft: %d", res.Status)
+		}
+	})
+}

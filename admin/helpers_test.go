@@ -283,6 +283,13 @@ func (n *newsroom) Snapshot(tb testing.TB) string {
 		for _, r := range n.Revisions(tb, a.ID) {
 			fmt.Fprintf(&b, "\n  revision %d by %d autosave=%v %q %q", r.ID, r.UserID, r.Autosave, r.Title, r.Source)
 		}
+		notes, err := n.DB.FindArticleNotes(ctx, []int64{a.ID})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, note := range notes {
+			fmt.Fprintf(&b, "\n  %s %d by %d %q", note.Kind, note.ID, note.UserID, note.Text)
+		}
 		b.WriteString("\n")
 	}
 	comments, _, err := n.DB.FindComments(ctx, communique.CommentFilter{Private: true, Limit: 1000,

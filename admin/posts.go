@@ -359,6 +359,10 @@ type editorPage struct {
 	Lock *communique.EditLock
 	// Conflict is the stored version that refused this form's save.
 	Conflict *conflictView
+	// Notes are the article's corrections and updates; Note is the form
+	// to add one, offered on public articles only.
+	Notes []*communique.ArticleNote
+	Note  *noteForm
 	featuredPicker
 }
 
@@ -400,6 +404,12 @@ func (s *Server) canCreate(rq *request, typ string) bool {
 }
 
 func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, rq *request) {
+	s.editArticle(w, r, rq, nil)
+}
+
+// editArticle shows the editor of the route's article; note, when set, is
+// a correction or update that was refused, shown again with its reason.
+func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, rq *request, note *noteForm) {
 	a, ok := s.loadArticleToEdit(w, r, rq)
 	if !ok {
 		return
@@ -443,7 +453,14 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, rq *requ
 			}
 		}
 	}
-	s.renderEditor(w, r, rq, &data, a, http.StatusOK)
+	status := http.StatusOK
+	if err := s.editorNotes(r, rq, &data, a, note); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	} else if note != nil {
+		status = http.StatusBadRequest
+	}
+	s.renderEditor(w, r, rq, &data, a, status)
 }
 
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, rq *request, data *editorPage, a *communique.Article, status int) {
@@ -746,6 +763,7 @@ type revisionsPage struct {
 	base
 	Article   *communique.Article
 	Revisions []*communique.Revision
+	Notes     []*communique.ArticleNote // corrections and updates, in the open
 	Users     map[int64]string
 }
 
@@ -759,15 +777,26 @@ func (s *Server) handleRevisions(w http.ResponseWriter, r *http.Request, rq *req
 		s.fail(w, r, rq, err)
 		return
 	}
+	notes, err := s.store.FindArticleNotes(r.Context(), []int64{a.ID})
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
 	users := map[int64]string{}
-	for _, rev := range revs {
-		if _, ok := users[rev.UserID]; !ok {
-			if u, err := s.store.FindUserByID(r.Context(), rev.UserID); err == nil {
-				users[rev.UserID] = u.Name()
+	who := func(id int64) {
+		if _, ok := users[id]; !ok {
+			if u, err := s.store.FindUserByID(r.Context(), id); err == nil {
+				users[id] = u.Name()
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "revisions", revisionsPage{base: s.base(r, rq, "Revisions of “"+a.Title+"”", "posts"), Article: a, Revisions: revs, Users: users})
+	for _, rev := range revs {
+		who(rev.UserID)
+	}
+	for _, n := range notes {
+		who(n.UserID)
+	}
+	s.render(w, r, http.StatusOK, "revisions", revisionsPage{base: s.base(r, rq, "Revisions of “"+a.Title+"”", "posts"), Article: a, Revisions: revs, Notes: notes, Users: users})
 }
 
 // diffPage names the title's lines TitleLines: a field named Title would

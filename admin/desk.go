@@ -105,7 +105,7 @@ func (s *Server) editorNotes(r *http.Request, rq *request, data *editorPage, a *
 		return err
 	}
 	data.Notes = notes
-	if a.IsPublic(s.Now()) {
+	if a.Type == communique.TypePost && a.IsPublic(s.Now()) {
 		data.Note = note
 		if note == nil {
 			data.Note = &noteForm{}

@@ -93,6 +93,8 @@ func (s *Service) AddNote(ctx context.Context, by Actor, articleID int64, kind, 
 	switch {
 	case kind != communique.NoteCorrection && kind != communique.NoteUpdate:
 		return nil, communique.Errorf(communique.EINVALID, "A note is a correction or an update.")
+	case before.Type != communique.TypePost:
+		return nil, communique.Errorf(communique.EINVALID, "Corrections and updates are for articles, not pages.")
 	case !before.IsPublic(s.Store.Clock()):
 		return nil, communique.Errorf(communique.EINVALID, "Corrections and updates are for published articles; edit a draft instead.")
 	case text == "":

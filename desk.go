@@ -63,3 +63,51 @@ type ArticleNotes interface {
 	// newest first, each with its article.
 	FindCorrections(ctx context.Context, limit int) ([]*ArticleNote, error)
 }
+
+// MaxEditorialNoteLength bounds an internal note, in characters.
+const MaxEditorialNoteLength = 5000
+
+// EditorialNote is the desk's internal note on an article: a review
+// remark, why it went back to its writer. Never shown to readers.
+type EditorialNote struct {
+	ID        int64
+	ArticleID int64
+	UserID    int64
+	UserName  string // as the store read it
+	Text      string
+	CreatedAt time.Time
+}
+
+// PreviewLink lets someone without an account read an unpublished
+// article until it expires or is revoked. The store keeps a hash of the
+// token only.
+type PreviewLink struct {
+	ID        int64
+	ArticleID int64
+	UserID    int64
+	TokenHash string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	Revoked   bool
+}
+
+// Usable reports whether the link still opens its preview at now.
+func (l *PreviewLink) Usable(now time.Time) bool {
+	return !l.Revoked && now.Before(l.ExpiresAt)
+}
+
+// ReviewStore keeps the desk's internal notes and preview links.
+type ReviewStore interface {
+	// AddEditorialNote stores an internal note. ENOTFOUND.
+	AddEditorialNote(ctx context.Context, n *EditorialNote) error
+	// FindEditorialNotes lists an article's internal notes, oldest first.
+	FindEditorialNotes(ctx context.Context, articleID int64) ([]*EditorialNote, error)
+	// AddPreviewLink stores a link (its hash). ENOTFOUND.
+	AddPreviewLink(ctx context.Context, l *PreviewLink) error
+	// FindPreviewLinks lists an article's links, newest first.
+	FindPreviewLinks(ctx context.Context, articleID int64) ([]*PreviewLink, error)
+	// FindPreviewLink returns the link with this token hash. ENOTFOUND.
+	FindPreviewLink(ctx context.Context, tokenHash string) (*PreviewLink, error)
+	// RevokePreviewLink ends a link for good. ENOTFOUND.
+	RevokePreviewLink(ctx context.Context, id int64) (*PreviewLink, error)
+}

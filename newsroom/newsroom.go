@@ -48,6 +48,7 @@ type Store interface {
 	Autosave(ctx context.Context, r *communique.Revision) error
 	communique.EditLocks
 	communique.ArticleNotes
+	communique.ReviewStore
 }
 
 // Notifier queues in the outbox what an article's change tells the

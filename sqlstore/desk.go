@@ -151,3 +151,107 @@ func (db *Articles) scanNotes(ctx context.Context, query string, args ...any) ([
 	}
 	return out, rows.Err()
 }
+
+var _ communique.ReviewStore = (*Articles)(nil)
+
+// AddEditorialNote stores the desk's internal note on an article.
+func (db *Articles) AddEditorialNote(ctx context.Context, n *communique.EditorialNote) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	n.CreatedAt = tx.now
+	if err := w.row(ctx, `INSERT INTO editorial_notes (article_id, user_id, body, created_at)
+		SELECT id, ?, ?, ? FROM articles WHERE id = ? RETURNING id`, nullID(n.UserID), n.Text, w.t(n.CreatedAt), n.ArticleID).Scan(&n.ID); err != nil {
+		return db.wrap(err, "Article")
+	}
+	return tx.Commit()
+}
+
+// FindEditorialNotes lists an article's internal notes, oldest first.
+func (db *Articles) FindEditorialNotes(ctx context.Context, articleID int64) ([]*communique.EditorialNote, error) {
+	rows, err := db.r().query(ctx, `SELECT n.id, n.article_id, COALESCE(n.user_id, 0), COALESCE(u.display_name, ''), COALESCE(u.login, ''), n.body, n.created_at
+		FROM editorial_notes n LEFT JOIN users u ON u.id = n.user_id WHERE n.article_id = ? ORDER BY n.created_at, n.id`, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("editorial notes: %w", err)
+	}
+	defer rows.Close()
+	var out []*communique.EditorialNote
+	for rows.Next() {
+		n, u := &communique.EditorialNote{}, &communique.User{}
+		if err := rows.Scan(&n.ID, &n.ArticleID, &n.UserID, &u.DisplayName, &u.Login, &n.Text, scanTime{&n.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("editorial notes: %w", err)
+		}
+		n.UserName = u.Name()
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+const previewColumns = `id, article_id, COALESCE(user_id, 0), token_hash, created_at, expires_at, revoked`
+
+func scanPreview(sc interface{ Scan(...any) error }) (*communique.PreviewLink, error) {
+	l := &communique.PreviewLink{}
+	return l, sc.Scan(&l.ID, &l.ArticleID, &l.UserID, &l.TokenHash, scanTime{&l.CreatedAt}, scanTime{&l.ExpiresAt}, &l.Revoked)
+}
+
+// AddPreviewLink stores a preview link by the hash of its token.
+func (db *Articles) AddPreviewLink(ctx context.Context, l *communique.PreviewLink) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	l.CreatedAt = tx.now
+	if err := w.row(ctx, `INSERT INTO preview_links (token_hash, article_id, user_id, created_at, expires_at, revoked)
+		SELECT ?, id, ?, ?, ?, ? FROM articles WHERE id = ? RETURNING id`,
+		l.TokenHash, nullID(l.UserID), w.t(l.CreatedAt), w.t(l.ExpiresAt), false, l.ArticleID).Scan(&l.ID); err != nil {
+		return db.wrap(err, "Article")
+	}
+	return tx.Commit()
+}
+
+// FindPreviewLinks lists an article's preview links, newest first.
+func (db *Articles) FindPreviewLinks(ctx context.Context, articleID int64) ([]*communique.PreviewLink, error) {
+	rows, err := db.r().query(ctx, `SELECT `+previewColumns+` FROM preview_links WHERE article_id = ? ORDER BY id DESC`, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("preview links: %w", err)
+	}
+	defer rows.Close()
+	var out []*communique.PreviewLink
+	for rows.Next() {
+		l, err := scanPreview(rows)
+		if err != nil {
+			return nil, fmt.Errorf("preview links: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// FindPreviewLink reads a link by its token's hash, on the primary: a
+// link just revoked must stop working at once.
+func (db *Articles) FindPreviewLink(ctx context.Context, tokenHash string) (*communique.PreviewLink, error) {
+	l, err := scanPreview(db.primary().row(ctx, `SELECT `+previewColumns+` FROM preview_links WHERE token_hash = ?`, tokenHash))
+	if err != nil {
+		return nil, db.wrap(err, "Preview link")
+	}
+	return l, nil
+}
+
+// RevokePreviewLink ends a preview link.
+func (db *Articles) RevokePreviewLink(ctx context.Context, id int64) (*communique.PreviewLink, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	l, err := scanPreview(tx.w().row(ctx, `UPDATE preview_links SET revoked = ? WHERE id = ? RETURNING `+previewColumns, true, id))
+	if err != nil {
+		return nil, db.wrap(err, "Preview link")
+	}
+	return l, tx.Commit()
+}

@@ -292,6 +292,22 @@ var Tables = []Table{
 		{"body", Text, ""},
 		{"created_at", Time, ""},
 	}},
+	{Name: "editorial_notes", Key: []string{"id"}, Identity: "id", Columns: []Column{
+		{"id", Int, ""},
+		{"article_id", Int, "articles"},
+		{"user_id", Int, "users"},
+		{"body", Text, ""},
+		{"created_at", Time, ""},
+	}},
+	{Name: "preview_links", Key: []string{"id"}, Identity: "id", Columns: []Column{
+		{"id", Int, ""},
+		{"token_hash", Text, ""},
+		{"article_id", Int, "articles"},
+		{"user_id", Int, "users"},
+		{"created_at", Time, ""},
+		{"expires_at", Time, ""},
+		{"revoked", Bool, ""},
+	}},
 	{Name: "delivery_attempts", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},
 		{"message_id", Int, "outbox"},

@@ -211,3 +211,87 @@ func testArticleNotes(t *testing.T, db *sqlstore.DB) {
 		t.Fatalf("corrections of public articles = %+v, %v", list, err)
 	}
 }
+
+// testReview: internal notes are kept in order with their writer; an
+// editor returns a submitted article with a note, a contributor cannot; a
+// preview link opens its draft until it expires or is revoked, and only
+// with the exact token.
+func testReview(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	start := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	set := fixedClock(db, start)
+	ed := MustCreateUser(t, db, "ed", communique.RoleEditor)
+	con := MustCreateUser(t, db, "con", communique.RoleContributor)
+	svc := newsroom.New(db)
+	a := &communique.Article{Title: "Pitch", Source: "draft text", AuthorID: con.ID, Status: communique.StatusPending}
+	if err := svc.Create(ctx, newsroom.As(con), a, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddEditorialNote(ctx, newsroom.As(con), a.ID, "Ready for a look."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ReturnToWriter(ctx, newsroom.As(con), a.ID, "x"); communique.ErrorCode(err) != communique.EFORBIDDEN {
+		t.Errorf("a contributor returns their own article: %v", err)
+	}
+	set(start.Add(time.Minute))
+	back, err := svc.ReturnToWriter(ctx, newsroom.As(ed), a.ID, "Needs a second source.")
+	if err != nil || back.Status != communique.StatusDraft {
+		t.Fatalf("return: %v %v", back, err)
+	}
+	if _, err := svc.ReturnToWriter(ctx, newsroom.As(ed), a.ID, "again"); communique.ErrorCode(err) != communique.EINVALID {
+		t.Errorf("returning a draft: %v", err)
+	}
+	notes, err := db.FindEditorialNotes(ctx, a.ID)
+	if err != nil || len(notes) != 2 || notes[0].UserName != "Con" || notes[1].Text != "Returned: Needs a second source." || notes[1].UserID != ed.ID {
+		t.Fatalf("notes = %+v, %v", notes, err)
+	}
+	if _, err := svc.AddEditorialNote(ctx, newsroom.As(ed), a.ID, "  "); communique.ErrorCode(err) != communique.EINVALID {
+		t.Errorf("an empty note: %v", err)
+	}
+
+	token, link, err := svc.CreatePreviewLink(ctx, newsroom.As(ed), a.ID, 24*time.Hour)
+	if err != nil || len(token) < 30 || link.TokenHash == token {
+		t.Fatalf("preview link: %q %+v %v", token, link, err)
+	}
+	if got, err := svc.OpenPreview(ctx, token); err != nil || got.ID != a.ID {
+		t.Fatalf("open preview: %v %v", got, err)
+	}
+	for _, bad := range []string{"", token[:len(token)-1], token + "x", strings.Repeat("a", 200)} {
+		if _, err := svc.OpenPreview(ctx, bad); communique.ErrorCode(err) != communique.ENOTFOUND {
+			t.Errorf("token %q opens: %v", bad, err)
+		}
+	}
+	set(start.Add(25 * time.Hour))
+	if _, err := svc.OpenPreview(ctx, token); communique.ErrorCode(err) != communique.ENOTFOUND {
+		t.Errorf("an expired link opens: %v", err)
+	}
+	set(start)
+	other, _, err := svc.CreatePreviewLink(ctx, newsroom.As(ed), a.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, _ := db.FindPreviewLinks(ctx, a.ID)
+	if len(links) != 2 {
+		t.Fatalf("links = %d", len(links))
+	}
+	if err := svc.RevokePreviewLink(ctx, newsroom.As(ed), a.ID, links[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.OpenPreview(ctx, other); communique.ErrorCode(err) != communique.ENOTFOUND {
+		t.Errorf("a revoked link opens: %v", err)
+	}
+	if _, err := svc.OpenPreview(ctx, token); err != nil {
+		t.Errorf("revoking one link closed another: %v", err)
+	}
+	for _, ttl := range []time.Duration{time.Minute, 31 * 24 * time.Hour} {
+		if _, _, err := svc.CreatePreviewLink(ctx, newsroom.As(ed), a.ID, ttl); communique.ErrorCode(err) != communique.EINVALID {
+			t.Errorf("a link for %v: %v", ttl, err)
+		}
+	}
+	if _, err := svc.Publish(ctx, newsroom.As(ed), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.CreatePreviewLink(ctx, newsroom.As(ed), a.ID, time.Hour); communique.ErrorCode(err) != communique.EINVALID {
+		t.Errorf("a preview link of a published article: %v", err)
+	}
+}

@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 		{"EditLocks", testEditLocks},
 		{"StaleSave", testStaleSave},
 		{"ArticleNotes", testArticleNotes},
+		{"Review", testReview},
 		{"UserChanges", testUserChanges},
 		{"UniqueEmail", testUniqueEmail},
 		{"Search", testSearch},

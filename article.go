@@ -297,7 +297,7 @@ var reservedSlugs = map[string]bool{
 	"wp-content": true, "wp-includes": true, "wp-json": true, "wp-login.php": true,
 	"login": true, "logout": true, "media": true, "sitemap.xml": true, "robots.txt": true,
 	"comment-page": true, "embed": true, "trackback": true, "webmention": true,
-	"subscriptions": true, "wp-comments-post.php": true, "corrections": true,
+	"subscriptions": true, "wp-comments-post.php": true, "corrections": true, "preview": true,
 }
 
 // ReservedSlug reports whether an article may not use slug: a path the

@@ -187,3 +187,49 @@ func TestCorrections(t *testing.T) {
 		}
 	})
 }
+
+// TestReviewAndHandover: a contributor submits; the editor finds it in the
+// review queue, leaves an internal note and returns it with a note the
+// contributor then reads in the editor; the contributor makes a preview
+// link, shown once, and revokes it.
+func TestReviewAndHandover(t *testing.T) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
+		connie, edna := n.SignIn(t, communique.RoleContributor), n.SignIn(t, communique.RoleEditor)
+		artID := savedID(t, connie.Post(t, "/admin/posts/new", articleForm("Marina plans", "pending")), "submitted")
+		queue := edna.Get(t, "/admin/review")
+		if queue.Status != http.StatusOK || !strings.Contains(queue.Body, `<a href="/admin/posts/`+id(artID)+`/edit">Marina plans</a>`) {
+			t.Fatalf("the review queue: %d\n%s", queue.Status, excerpt(queue.Body))
+		}
+		if res := connie.Get(t, "/admin/review"); res.Status != http.StatusForbidden {
+			t.Errorf("a contributor sees the review queue: %d", res.Status)
+		}
+		if res := edna.Post(t, "/admin/posts/"+id(artID)+"/editorial-notes", url.Values{"text": {"Legal has read it."}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("internal note: %d %q", res.Status, res.Message())
+		}
+		if res := edna.Post(t, "/admin/posts/"+id(artID)+"/return", url.Values{"text": {""}}); res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "Say what the writer should change.") {
+			t.Errorf("a return without a note: %d", res.Status)
+		}
+		if res := edna.Post(t, "/admin/posts/"+id(artID)+"/return", url.Values{"text": {"Ask the harbour master."}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("return: %d %q", res.Status, res.Message())
+		}
+		if got := n.FindArticle(t, artID); got.Status != communique.StatusDraft {
+			t.Fatalf("after the return: %s", got.Status)
+		}
+		page := html.UnescapeString(connie.Get(t, editPath(artID)).Body)
+		if !strings.Contains(page, "<strong>Edna</strong>") || !strings.Contains(page, ": Returned: Ask the harbour master.</p>") || !strings.Contains(page, ": Legal has read it.</p>") {
+			t.Errorf("the writer does not see the desk's notes:\n%s", excerpt(page))
+		}
+		res := connie.Post(t, "/admin/posts/"+id(artID)+"/previews", url.Values{"ttl": {"7d"}})
+		m := regexp.MustCompile(`id="new-preview-url">(http://[^<]+/preview/[A-Za-z0-9_-]{32})<`).FindStringSubmatch(res.Body)
+		if res.Status != http.StatusOK || m == nil {
+			t.Fatalf("make a preview link: %d\n%s", res.Status, excerpt(res.Body))
+		}
+		if again := connie.Get(t, editPath(artID)); strings.Contains(again.Body, m[1]) || !strings.Contains(again.Body, "/revoke") {
+			t.Errorf("the link is shown again, or cannot be revoked")
+		}
+		if res := connie.Post(t, "/admin/posts/"+id(artID)+"/previews", url.Values{"ttl": {"forever"}}); res.Status != http.StatusBadRequest {
+			t.Errorf("a link for ever: %d", res.Status)
+		}
+	})
+}

@@ -363,6 +363,8 @@ type editorPage struct {
 	// to add one, offered on public articles only.
 	Notes []*communique.ArticleNote
 	Note  *noteForm
+	// Desk is the review section: internal notes, return, preview links.
+	Desk *deskView
 	featuredPicker
 }
 
@@ -409,7 +411,9 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, rq *requ
 
 // editArticle shows the editor of the route's article; note, when set, is
 // a correction or update that was refused, shown again with its reason.
-func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, rq *request, note *noteForm) {
+// desk, when given, changes what the desk's section shows (a refusal, a
+// new preview link).
+func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, rq *request, note *noteForm, desk ...func(*deskView)) {
 	a, ok := s.loadArticleToEdit(w, r, rq)
 	if !ok {
 		return
@@ -458,6 +462,16 @@ func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, rq *request
 		s.fail(w, r, rq, err)
 		return
 	} else if note != nil {
+		status = http.StatusBadRequest
+	}
+	if err := s.editorDesk(r, rq, &data, a); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	for _, f := range desk {
+		f(data.Desk)
+	}
+	if data.Desk.Error != "" {
 		status = http.StatusBadRequest
 	}
 	s.renderEditor(w, r, rq, &data, a, status)

@@ -112,3 +112,40 @@ func (s *Server) corrections(w http.ResponseWriter, r *http.Request, st *site) {
 	s.fillPageFrom(r, st, &data.pageData, "Corrections", "/corrections/")
 	s.render(w, r, http.StatusOK, "corrections_page", data)
 }
+
+// handlePreviewLink shows an unpublished article to whoever holds its
+// secret preview link, while the link is usable: never cached, never
+// indexed, never in a sitemap or feed, and the token never sent on as a
+// referrer. A wrong, expired or revoked link is the site's 404.
+func (s *Server) handlePreviewLink(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Robots-Tag", "noindex, nofollow")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	if s.articles == nil {
+		s.notFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	st, err := s.loadSite(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	a, err := s.articles.OpenPreview(ctx, r.PathValue("token"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := s.view(ctx, st, a)
+	s.attachImages(ctx, []*articleView{v})
+	v.Notes = s.notesOf(ctx, st, []int64{a.ID})[a.ID]
+	data := articlePage{Article: v}
+	data.NoIndex = true
+	s.fillPageFrom(r, st, &data.pageData, "Preview: "+a.Title, "")
+	view := "article"
+	if a.Type == communique.TypePage {
+		view = "page"
+	}
+	s.render(w, r, http.StatusOK, view, data)
+}

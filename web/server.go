@@ -52,7 +52,7 @@ type Server struct {
 	errs        httpkit.Errors // errors to statuses, pages and the log
 	secret      []byte         // signs CSRF tokens; shared by every node through the store
 	discussion  *discussion.Service
-	articles    *newsroom.Service // nil when the store keeps no articles' desk
+	articles    *newsroom.Service    // nil when the store keeps no articles' desk
 	notify      *notify.Service      // nil: no subscriptions, /subscriptions/ answers 404
 	media       media.Storage        // library images; nil: /media/ answers 404
 	cache       *pageCache           // nil when the page cache is off

@@ -87,3 +87,48 @@ func TestCorrectionsInTheOpen(t *testing.T) {
 		}
 	})
 }
+
+// TestPreviewLink is the issue's "a preview link works until revoked and
+// never appears in any sitemap or feed", on both stores.
+func TestPreviewLink(t *testing.T) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		db.Now = func() time.Time { return fixedNow }
+		ed := storetest.MustCreateUser(t, db, "desk", communique.RoleEditor)
+		svc := articles.New(db)
+		MustCreate(t, db, &communique.Article{Title: "Published piece", Source: "Out.", AuthorID: ed.ID, Status: communique.StatusPublished, PublishedAt: fixedNow.Add(-time.Hour)}, nil, nil)
+		draft := MustCreate(t, db, &communique.Article{Title: "Lawyer's read", Source: "Allegedly, the council knew.", AuthorID: ed.ID, Status: communique.StatusDraft}, nil, nil)
+		token, _, err := svc.CreatePreviewLink(ctx, articles.As(ed), draft.ID, 24*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := MustServe(t, db, "")
+		res := s.Get(t, "/preview/"+token)
+		if res.Status != 200 || !strings.Contains(res.Body, "Allegedly, the council knew.") || res.Header.Get("X-Robots-Tag") != "noindex, nofollow" ||
+			!strings.Contains(res.Header.Get("Cache-Control"), "no-store") || res.Header.Get("Referrer-Policy") != "no-referrer" ||
+			!strings.Contains(res.Body, `<meta name="robots" content="noindex`) {
+			t.Fatalf("preview: %d %v\n%s", res.Status, res.Header, excerpt(res.Body))
+		}
+		for _, p := range []string{"/sitemap.xml", "/sitemap-pages.xml", "/news-sitemap.xml", "/feed/", "/feed/atom/", "/", "/corrections/"} {
+			body := s.Get(t, p).Body
+			if strings.Contains(body, "/preview/") || strings.Contains(body, "Lawyer") {
+				t.Errorf("%s shows the preview or the draft", p)
+			}
+		}
+		for _, sm := range regexp.MustCompile(`<loc>[^<]*(/sitemap-[^<]+)</loc>`).FindAllStringSubmatch(s.Get(t, "/sitemap.xml").Body, -1) {
+			if body := s.Get(t, sm[1]).Body; strings.Contains(body, "/preview/") || strings.Contains(body, "lawyer") {
+				t.Errorf("%s lists the preview or the draft", sm[1])
+			}
+		}
+		links, _ := db.FindPreviewLinks(ctx, draft.ID)
+		if err := svc.RevokePreviewLink(ctx, articles.As(ed), draft.ID, links[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if res := s.Get(t, "/preview/"+token); res.Status != 404 || strings.Contains(res.Body, "Allegedly") {
+			t.Errorf("a revoked link: %d", res.Status)
+		}
+		if res := s.Get(t, "/preview/not-a-token"); res.Status != 404 {
+			t.Errorf("a made-up link: %d", res.Status)
+		}
+	})
+}

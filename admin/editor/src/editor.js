@@ -86,6 +86,20 @@ const Embed = Node.create({
   },
 });
 
+// clean drops what the editor adds for its own display (column widths,
+// single-cell spans, empty paragraphs), so the stored HTML is plain.
+function clean(html) {
+  const t = document.createElement("template");
+  t.innerHTML = html;
+  const all = (sel) => Array.from(t.content.querySelectorAll(sel));
+  all("[style]").forEach((e) => e.removeAttribute("style"));
+  all("colgroup").forEach((e) => e.remove());
+  all('[colspan="1"]').forEach((e) => e.removeAttribute("colspan"));
+  all('[rowspan="1"]').forEach((e) => e.removeAttribute("rowspan"));
+  all("p:empty").forEach((e) => e.remove());
+  return t.innerHTML;
+}
+
 function button(label, run, isActive) {
   const b = document.createElement("button");
   b.type = "button";
@@ -121,14 +135,14 @@ function mount(form, textarea, format) {
   const editor = new Editor({
     element: area,
     injectCSS: false, // the admin's CSP allows only its own style sheet (admin.css)
-    extensions: [StarterKit.configure({ link: { openOnClick: false, protocols: ["http", "https", "mailto"] } }), TableKit, CharacterCount, Figure, Embed],
+    extensions: [StarterKit.configure({ link: { openOnClick: false, protocols: ["http", "https", "mailto"], HTMLAttributes: { target: null, rel: null } } }), TableKit, CharacterCount, Figure, Embed],
     content: textarea.value,
     editorProps: { attributes: { class: "rich-body", role: "textbox", "aria-multiline": "true", "aria-label": "Body", id: "rich-body" } },
     onUpdate() { sync(); },
     onSelectionUpdate() { pressed(); },
   });
   function sync() {
-    textarea.value = editor.isEmpty ? "" : editor.getHTML();
+    textarea.value = editor.isEmpty ? "" : clean(editor.getHTML());
     const c = editor.storage.characterCount;
     count.textContent = c.words() + " words, " + c.characters() + " characters";
     pressed();
@@ -159,13 +173,13 @@ function mount(form, textarea, format) {
       if (alt === null) return;
       const caption = ask("Caption (optional)") || "";
       const credit = ask("Credit (optional)") || "";
-      chain().insertContent({ type: "figure", attrs: { src, alt, caption, credit } }).run();
+      chain().insertContent([{ type: "figure", attrs: { src, alt, caption, credit } }, { type: "paragraph" }]).run();
     }),
     button("Embed", () => {
       const url = ask("Address of the video or post to embed (https://…)");
       const kind = url && embedKind(url);
       if (!kind) return;
-      chain().insertContent({ type: "embed", attrs: { url, type: kind.type, provider: kind.provider } }).run();
+      chain().insertContent([{ type: "embed", attrs: { url, type: kind.type, provider: kind.provider } }, { type: "paragraph" }]).run();
     }),
     button("Undo", () => chain().undo().run()),
     button("Redo", () => chain().redo().run()),

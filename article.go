@@ -86,6 +86,10 @@ type Article struct {
 	// FeaturedMediaID is the library image shown with the article; 0 for none.
 	FeaturedMediaID int64 `json:"featured_media"`
 
+	// Version counts the article's saves: a save based on an older
+	// version than the stored one is refused (ArticleUpdate.BaseVersion).
+	Version int64 `json:"version"`
+
 	Categories []*Term `json:"-"`
 	Tags       []*Term `json:"-"`
 }
@@ -220,6 +224,9 @@ type ArticleUpdate struct {
 	TagIDs       *[]int64
 	// FeaturedMediaID sets the featured image; 0 removes it.
 	FeaturedMediaID *int64
+	// BaseVersion, when not 0, is the version the writer started from:
+	// the save is refused (ECONFLICT) if someone saved since.
+	BaseVersion int64
 }
 
 // ArticleFinder reads articles and pages. Every change to one goes
@@ -275,6 +282,10 @@ type ArticleSave struct {
 	RevisionBy int64
 	// Slug settles a.Slug, the wanted base, into a free slug.
 	Slug SlugSettler
+	// IfVersion, when not 0, makes the write happen only while the stored
+	// version is still this one, checked in the write's own transaction;
+	// otherwise the store answers ECONFLICT and writes nothing.
+	IfVersion int64
 }
 
 // reservedSlugs are first path segments the site itself uses; an article
@@ -286,7 +297,7 @@ var reservedSlugs = map[string]bool{
 	"wp-content": true, "wp-includes": true, "wp-json": true, "wp-login.php": true,
 	"login": true, "logout": true, "media": true, "sitemap.xml": true, "robots.txt": true,
 	"comment-page": true, "embed": true, "trackback": true, "webmention": true,
-	"subscriptions": true, "wp-comments-post.php": true,
+	"subscriptions": true, "wp-comments-post.php": true, "corrections": true, "preview": true,
 }
 
 // ReservedSlug reports whether an article may not use slug: a path the

@@ -54,6 +54,10 @@ type Store interface {
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
 	// CountArticles counts articles by type (post, page) and status.
 	CountArticles(ctx context.Context) (map[string]map[communique.Status]int, error)
+	// FindArticleNotes reads articles' corrections and updates.
+	FindArticleNotes(ctx context.Context, articleIDs []int64) ([]*communique.ArticleNote, error)
+	FindEditorialNotes(ctx context.Context, articleID int64) ([]*communique.EditorialNote, error)
+	FindPreviewLinks(ctx context.Context, articleID int64) ([]*communique.PreviewLink, error)
 }
 
 // Server serves the admin.
@@ -128,7 +132,7 @@ const (
 
 var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit", "reported", "commenter", "moderation_log",
 	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
-	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics"}
+	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics", "review"}
 
 // New parses the admin templates and loads its secret.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -222,6 +226,14 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/posts/{id}/edit", s.handlePostSave)
 	auth("POST /admin/posts/autosave", s.handleAutosave)
 	auth("POST /admin/posts/{id}/autosave", s.handleAutosave)
+	auth("POST /admin/posts/{id}/lock", s.handleLock)
+	auth("POST /admin/posts/{id}/takeover", s.handleTakeOver)
+	auth("POST /admin/posts/{id}/notes", s.handleNoteAdd)
+	auth("GET /admin/review", s.handleReview)
+	auth("POST /admin/posts/{id}/editorial-notes", s.handleEditorialNote)
+	auth("POST /admin/posts/{id}/return", s.handleReturn)
+	auth("POST /admin/posts/{id}/previews", s.handlePreviewCreate)
+	auth("POST /admin/posts/{id}/previews/{link}/revoke", s.handlePreviewRevoke)
 	auth("POST /admin/preview", s.handlePreview)
 	auth("GET /admin/posts/{id}/revisions", s.handleRevisions)
 	auth("GET /admin/revisions/{id}", s.handleRevisionDiff)
@@ -431,6 +443,7 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 			b.Can[string(a)] = communique.Can(rq.User, a, nil)
 		}
 		b.Can["analytics"] = s.reports != nil && canSeeAnalytics(rq.User)
+		b.Can["review"] = reviewer(rq.User)
 		if b.Can[string(communique.ActionModerateComment)] {
 			if counts, err := s.store.CountComments(r.Context()); err == nil {
 				b.Pending = counts[communique.CommentPending]
@@ -442,6 +455,8 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 }
 
 var flashes = map[string]string{
+	"returned": "Returned to the writer with your note.", "previewrevoked": "The preview link no longer works.",
+	"takenover": "You are editing this article now; the other editor's open page says so.", "correction": "Correction published.", "update": "Update published.",
 	"saved": "Saved.", "published": "Published.", "scheduled": "Scheduled.", "submitted": "Submitted for review.",
 	"restored": "Revision restored.", "moderated": "Comments updated.", "replied": "Reply published.", "decided": "Decision recorded.", "noted": "Note added.", "standing": "Standing saved.", "removed": "Their comments are in the trash.",
 	"created": "User created.", "deleted": "Deleted.", "uploaded": "Image uploaded.", "signedout": "Other sessions signed out.", "bulk": "Articles updated.",

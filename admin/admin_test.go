@@ -241,6 +241,39 @@ var routes = []routeCase{
 	{name: "AutosaveOthers", method: "POST", allowed: editors, okStatus: http.StatusOK, changes: true, target: othersArticle(communique.StatusDraft, "/admin/posts/%d/autosave", func(a *communique.Article) url.Values {
 		return url.Values{"title": {a.Title}, "body": {"typing over olive's shoulder"}}
 	})},
+	{name: "LockOwnDraft", method: "POST", allowed: writers, okStatus: http.StatusOK, target: ownArticle(communique.StatusDraft, "/admin/posts/%d/lock", nil)},
+	{name: "LockOthers", method: "POST", allowed: editors, okStatus: http.StatusOK, target: othersArticle(communique.StatusDraft, "/admin/posts/%d/lock", nil)},
+	{name: "TakeOverOthers", method: "POST", allowed: editors, target: othersArticle(communique.StatusDraft, "/admin/posts/%d/takeover", nil)},
+	{name: "CorrectOwnPublished", method: "POST", allowed: publishers, changes: true, target: ownArticle(communique.StatusPublished, "/admin/posts/%d/notes", func(*communique.Article) url.Values {
+		return url.Values{"kind": {"correction"}, "text": {"The vote was 7 to 2."}}
+	})},
+	{name: "UpdateOthersPublished", method: "POST", allowed: editors, changes: true, target: othersArticle(communique.StatusPublished, "/admin/posts/%d/notes", func(*communique.Article) url.Values {
+		return url.Values{"kind": {"update"}, "text": {"The council met again."}}
+	})},
+	{name: "ReviewQueue", method: "GET", allowed: editors, target: path("/admin/review")},
+	{name: "DeskNoteOwnDraft", method: "POST", allowed: writers, changes: true, target: ownArticle(communique.StatusDraft, "/admin/posts/%d/editorial-notes", func(*communique.Article) url.Values {
+		return url.Values{"text": {"Checked the quotes."}}
+	})},
+	{name: "DeskNoteOthers", method: "POST", allowed: editors, changes: true, target: othersArticle(communique.StatusPending, "/admin/posts/%d/editorial-notes", func(*communique.Article) url.Values {
+		return url.Values{"text": {"Needs a photo."}}
+	})},
+	{name: "ReturnOthersPending", method: "POST", allowed: editors, changes: true, target: othersArticle(communique.StatusPending, "/admin/posts/%d/return", func(*communique.Article) url.Values {
+		return url.Values{"text": {"Add the council's answer."}}
+	})},
+	{name: "PreviewLinkOwnDraft", method: "POST", allowed: writers, okStatus: http.StatusOK, changes: true, target: ownArticle(communique.StatusDraft, "/admin/posts/%d/previews", func(*communique.Article) url.Values {
+		return url.Values{"ttl": {"3d"}}
+	})},
+	{name: "PreviewRevokeOthers", method: "POST", allowed: editors, changes: true, target: func(t *testing.T, n *newsroom, u *communique.User) (string, url.Values) {
+		a := n.Article(t, n.Olive, unique("Olive's preview"), communique.StatusDraft)
+		if _, _, err := articles.New(n.DB).CreatePreviewLink(context.Background(), articles.As(n.Olive), a.ID, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		links, err := n.DB.FindPreviewLinks(context.Background(), a.ID)
+		if err != nil || len(links) != 1 {
+			t.Fatal(links, err)
+		}
+		return fmt.Sprintf("/admin/posts/%d/previews/%d/revoke", a.ID, links[0].ID), url.Values{}
+	}},
 	{name: "Preview", method: "POST", allowed: writers, okStatus: http.StatusOK, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
 		return "/admin/preview", url.Values{"title": {"Preview"}, "body": {"*Seen* before saving"}}
 	}},

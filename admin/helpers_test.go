@@ -283,6 +283,27 @@ func (n *newsroom) Snapshot(tb testing.TB) string {
 		for _, r := range n.Revisions(tb, a.ID) {
 			fmt.Fprintf(&b, "\n  revision %d by %d autosave=%v %q %q", r.ID, r.UserID, r.Autosave, r.Title, r.Source)
 		}
+		notes, err := n.DB.FindArticleNotes(ctx, []int64{a.ID})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, note := range notes {
+			fmt.Fprintf(&b, "\n  %s %d by %d %q", note.Kind, note.ID, note.UserID, note.Text)
+		}
+		desk, err := n.DB.FindEditorialNotes(ctx, a.ID)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, note := range desk {
+			fmt.Fprintf(&b, "\n  desk note %d by %d %q", note.ID, note.UserID, note.Text)
+		}
+		links, err := n.DB.FindPreviewLinks(ctx, a.ID)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, l := range links {
+			fmt.Fprintf(&b, "\n  preview %d revoked=%v until %s", l.ID, l.Revoked, l.ExpiresAt.UTC().Format(time.RFC3339))
+		}
 		b.WriteString("\n")
 	}
 	comments, _, err := n.DB.FindComments(ctx, communique.CommentFilter{Private: true, Limit: 1000,

@@ -352,6 +352,19 @@ type editorPage struct {
 	Autosave     *communique.Revision
 	Revisions    int
 	Action       string
+	// BaseVersion is the article's version this form started from: a
+	// save is refused when someone saved since (see Conflict).
+	BaseVersion int64
+	// Lock is someone else's edit lock on the article, shown with "take over".
+	Lock *communique.EditLock
+	// Conflict is the stored version that refused this form's save.
+	Conflict *conflictView
+	// Notes are the article's corrections and updates; Note is the form
+	// to add one, offered on public articles only.
+	Notes []*communique.ArticleNote
+	Note  *noteForm
+	// Desk is the review section: internal notes, return, preview links.
+	Desk *deskView
 	featuredPicker
 }
 
@@ -393,6 +406,14 @@ func (s *Server) canCreate(rq *request, typ string) bool {
 }
 
 func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, rq *request) {
+	s.editArticle(w, r, rq, nil)
+}
+
+// editArticle shows the editor of the route's article; note, when set, is
+// a correction or update that was refused, shown again with its reason.
+// desk, when given, changes what the desk's section shows (a refusal, a
+// new preview link).
+func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, rq *request, note *noteForm, desk ...func(*deskView)) {
 	a, ok := s.loadArticleToEdit(w, r, rq)
 	if !ok {
 		return
@@ -401,7 +422,17 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, rq *requ
 	data := editorPage{base: s.base(r, rq, "Edit “"+a.Title+"”", "posts"), ID: a.ID, Type: a.Type, ArticleTitle: a.Title, Slug: a.Slug,
 		Format: a.Format, Source: a.Source, Excerpt: a.Excerpt, Status: string(a.Status), Sticky: a.Sticky,
 		CommentsOpen: a.CommentsOpen, ParentID: a.ParentID, MenuOrder: a.MenuOrder, Action: "/admin/posts/" + strconv.FormatInt(a.ID, 10) + "/edit",
-		featuredPicker: featuredPicker{FeaturedMediaID: a.FeaturedMediaID}}
+		BaseVersion: a.Version, featuredPicker: featuredPicker{FeaturedMediaID: a.FeaturedMediaID}}
+	if a.Status != communique.StatusTrash {
+		lock, err := s.articles.OpenForEditing(r.Context(), newsroom.As(rq.User), a.ID, false)
+		if err != nil {
+			s.fail(w, r, rq, err)
+			return
+		}
+		if lock.UserID != rq.User.ID {
+			data.Lock = lock
+		}
+	}
 	if !a.PublishedAt.IsZero() {
 		data.Date, data.Time = a.PublishedAt.In(loc).Format("2006-01-02"), a.PublishedAt.In(loc).Format("15:04")
 	}
@@ -426,7 +457,24 @@ func (s *Server) handlePostEdit(w http.ResponseWriter, r *http.Request, rq *requ
 			}
 		}
 	}
-	s.renderEditor(w, r, rq, &data, a, http.StatusOK)
+	status := http.StatusOK
+	if err := s.editorNotes(r, rq, &data, a, note); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	} else if note != nil {
+		status = http.StatusBadRequest
+	}
+	if err := s.editorDesk(r, rq, &data, a); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	for _, f := range desk {
+		f(data.Desk)
+	}
+	if data.Desk.Error != "" {
+		status = http.StatusBadRequest
+	}
+	s.renderEditor(w, r, rq, &data, a, status)
 }
 
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, rq *request, data *editorPage, a *communique.Article, status int) {
@@ -477,6 +525,7 @@ func (s *Server) formArticle(r *http.Request, rq *request, data *editorPage) {
 	data.Date, data.Time = f.Get("date"), f.Get("time")
 	data.Sticky, data.CommentsOpen = f.Get("sticky") != "", f.Get("comments_open") != ""
 	data.ParentID, _ = strconv.ParseInt(f.Get("parent"), 10, 64)
+	data.BaseVersion, _ = strconv.ParseInt(f.Get("base_version"), 10, 64)
 	data.MenuOrder, _ = strconv.Atoi(f.Get("menu_order"))
 	data.NewCats, data.Tags = f.Get("new_categories"), f.Get("tags")
 	data.CategoryIDs = nil
@@ -566,7 +615,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 		} else {
 			upd := communique.ArticleUpdate{Title: &data.ArticleTitle, Slug: &data.Slug, Format: &data.Format, Source: &data.Source,
 				Excerpt: &data.Excerpt, Status: &status, Sticky: &data.Sticky, CommentsOpen: &data.CommentsOpen,
-				CategoryIDs: &cats, TagIDs: &tags, FeaturedMediaID: &data.FeaturedMediaID}
+				CategoryIDs: &cats, TagIDs: &tags, FeaturedMediaID: &data.FeaturedMediaID, BaseVersion: max(data.BaseVersion, 0)}
 			if !when.IsZero() || status == communique.StatusDraft || status == communique.StatusPending {
 				upd.PublishedAt = &when
 			}
@@ -585,6 +634,10 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 		}
 		if communique.ErrorCode(err) == communique.EINTERNAL {
 			s.fail(w, r, rq, err)
+			return
+		}
+		if newsroom.IsStale(err) {
+			s.renderConflict(w, r, rq, &data, existing.ID, err)
 			return
 		}
 		data.Errors["form"] = communique.ErrorMessage(err)
@@ -675,12 +728,22 @@ func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request, rq *requ
 		resp["edit_url"] = "/admin/posts/" + strconv.FormatInt(id, 10) + "/edit"
 		resp["autosave_url"] = "/admin/posts/" + strconv.FormatInt(id, 10) + "/autosave"
 	}
-	rev := &communique.Revision{ArticleID: id, UserID: rq.User.ID, Title: title, Source: body, Excerpt: excerpt}
-	if err := s.store.Autosave(ctx, rev); err != nil {
+	rev := &communique.Revision{ArticleID: id, Title: title, Source: body, Excerpt: excerpt}
+	lock, err := s.articles.Autosave(ctx, newsroom.As(rq.User), rev)
+	if err != nil {
 		s.jsonError(w, r, err)
 		return
 	}
+	if resp["edit_url"] != nil {
+		a, err := s.store.FindArticleByID(ctx, id)
+		if err != nil {
+			s.jsonError(w, r, err)
+			return
+		}
+		resp["version"] = a.Version // the new draft's, for the form's next save
+	}
 	resp["id"], resp["saved_at"] = id, rev.CreatedAt.In(rq.Settings.Location).Format("15:04:05")
+	lockJSON(resp, lock, rq)
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(resp)
 }
@@ -714,6 +777,7 @@ type revisionsPage struct {
 	base
 	Article   *communique.Article
 	Revisions []*communique.Revision
+	Notes     []*communique.ArticleNote // corrections and updates, in the open
 	Users     map[int64]string
 }
 
@@ -727,15 +791,26 @@ func (s *Server) handleRevisions(w http.ResponseWriter, r *http.Request, rq *req
 		s.fail(w, r, rq, err)
 		return
 	}
+	notes, err := s.store.FindArticleNotes(r.Context(), []int64{a.ID})
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
 	users := map[int64]string{}
-	for _, rev := range revs {
-		if _, ok := users[rev.UserID]; !ok {
-			if u, err := s.store.FindUserByID(r.Context(), rev.UserID); err == nil {
-				users[rev.UserID] = u.Name()
+	who := func(id int64) {
+		if _, ok := users[id]; !ok {
+			if u, err := s.store.FindUserByID(r.Context(), id); err == nil {
+				users[id] = u.Name()
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "revisions", revisionsPage{base: s.base(r, rq, "Revisions of “"+a.Title+"”", "posts"), Article: a, Revisions: revs, Users: users})
+	for _, rev := range revs {
+		who(rev.UserID)
+	}
+	for _, n := range notes {
+		who(n.UserID)
+	}
+	s.render(w, r, http.StatusOK, "revisions", revisionsPage{base: s.base(r, rq, "Revisions of “"+a.Title+"”", "posts"), Article: a, Revisions: revs, Notes: notes, Users: users})
 }
 
 // diffPage names the title's lines TitleLines: a field named Title would

@@ -228,6 +228,11 @@ func TestNewsroomDay(t *testing.T) {
 			t.Fatal(err)
 		}
 		signIn(t, editor, n.URL, "marta", "/admin/posts/new", chromedp.CSS("#title"))
+		// She writes Markdown: choosing it puts the plain textarea back
+		// in place of the visual editor (editor_test.go drives that one).
+		do(t, editor, chromedp.WaitVisible(chromedp.ID("rich-body")),
+			chromedp.Evaluate[chromedp.Void](`(() => { const f = document.getElementById('format'); f.value = 'markdown'; f.dispatchEvent(new Event('change')); })()`),
+			chromedp.WaitVisible(chromedp.ID("body")))
 		do(t, editor,
 			chromedp.SendKeys(chromedp.ID("title"), title),
 			chromedp.SendKeys(chromedp.ID("body"), body),

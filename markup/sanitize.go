@@ -74,6 +74,13 @@ func newArticlePolicy() *bluemonday.Policy {
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnotes$`)).OnElements("div")
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-endnotes$`)).OnElements("div")
 
+	// Embeds in WordPress's block shape, as the newsroom's editor and
+	// WordPress write them: the figure's classes name the kind and the
+	// provider, the wrapper holds the URL, and the site renders it as a
+	// click-to-load placeholder.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^wp-block-embed(?: is-type-[a-z]+)?(?: is-provider-[a-z0-9-]+)?$`)).OnElements("figure")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^wp-block-embed__wrapper$`)).OnElements("div")
+
 	return p
 }
 

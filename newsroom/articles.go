@@ -185,9 +185,18 @@ func (s *Service) change(ctx context.Context, by Actor, id int64, upd communique
 	if err := s.prepare(ctx, &a, now); err != nil {
 		return nil, err
 	}
+	if upd.BaseVersion != 0 && upd.BaseVersion != before.Version {
+		return nil, staleSave(upd.BaseVersion)
+	}
 	save := communique.ArticleSave{CategoryIDs: upd.CategoryIDs, TagIDs: upd.TagIDs, Slug: SettleSlug,
-		Revision: textOf(&a) != textOf(before), RevisionBy: by.userID()}
+		Revision: textOf(&a) != textOf(before), RevisionBy: by.userID(), IfVersion: upd.BaseVersion}
 	if err := s.Store.SaveArticle(ctx, &a, save); err != nil {
+		if save.IfVersion != 0 && communique.ErrorCode(err) == communique.ECONFLICT {
+			// Saved by someone else between the read above and the write.
+			if now, ferr := s.Store.FindArticleByID(ctx, id); ferr == nil && now.Version != save.IfVersion {
+				return nil, staleSave(save.IfVersion)
+			}
+		}
 		return nil, err
 	}
 	after, err := s.Store.FindArticleByID(ctx, id)

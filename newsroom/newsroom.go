@@ -43,6 +43,12 @@ type Store interface {
 	// SetArticleBody replaces a body and its rendering, keeping the
 	// article's dates. ENOTFOUND.
 	SetArticleBody(ctx context.Context, id int64, source, html, summary string) error
+	// Autosave keeps a user's unsaved text of an article, replacing their
+	// previous autosave of it; the article itself is untouched.
+	Autosave(ctx context.Context, r *communique.Revision) error
+	communique.EditLocks
+	communique.ArticleNotes
+	communique.ReviewStore
 }
 
 // Notifier queues in the outbox what an article's change tells the

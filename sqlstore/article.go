@@ -14,14 +14,14 @@ import (
 
 const articleColumns = `a.id, a.type, a.title, a.slug, a.format, a.source, a.html, a.excerpt, a.summary,
 	a.author_id, a.status, a.published_at, a.created_at, a.modified_at, a.sticky, a.comments_open,
-	COALESCE(a.parent_id, 0), a.menu_order, a.comment_count, COALESCE(a.featured_media_id, 0),
+	COALESCE(a.parent_id, 0), a.menu_order, a.comment_count, COALESCE(a.featured_media_id, 0), a.version,
 	u.id, u.login, u.slug, u.display_name, u.role`
 
 func scanArticle(sc interface{ Scan(...any) error }, extra ...any) (*communique.Article, error) {
 	a := &communique.Article{Author: &communique.User{}}
 	dest := []any{&a.ID, &a.Type, &a.Title, &a.Slug, &a.Format, &a.Source, &a.HTML, &a.Excerpt, &a.Summary,
 		&a.AuthorID, &a.Status, scanTime{&a.PublishedAt}, scanTime{&a.CreatedAt}, scanTime{&a.ModifiedAt}, &a.Sticky, &a.CommentsOpen,
-		&a.ParentID, &a.MenuOrder, &a.CommentCount, &a.FeaturedMediaID,
+		&a.ParentID, &a.MenuOrder, &a.CommentCount, &a.FeaturedMediaID, &a.Version,
 		&a.Author.ID, &a.Author.Login, &a.Author.Slug, &a.Author.DisplayName, &a.Author.Role}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
@@ -544,14 +544,19 @@ func (db *Articles) saveArticle(ctx context.Context, a *communique.Article, save
 		return fmt.Errorf("lock terms: %w", err)
 	}
 	w := tx.w()
-	_, err = w.exec(ctx, `UPDATE articles SET title = ?, slug = ?, format = ?, source = ?, html = ?, excerpt = ?, summary = ?,
+	res, err := w.exec(ctx, `UPDATE articles SET title = ?, slug = ?, format = ?, source = ?, html = ?, excerpt = ?, summary = ?,
 			author_id = ?, status = ?, published_at = ?, modified_at = ?, sticky = ?, comments_open = ?, parent_id = ?, menu_order = ?,
-			featured_media_id = ?
-		WHERE id = ?`,
+			featured_media_id = ?, version = version + 1
+		WHERE id = ? AND (? = 0 OR version = ?)`,
 		a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
-		w.t(a.PublishedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, nullMediaID(a.FeaturedMediaID), a.ID)
+		w.t(a.PublishedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, nullMediaID(a.FeaturedMediaID), a.ID,
+		save.IfVersion, save.IfVersion)
 	if err != nil {
 		return db.wrap(err, "Article")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		// The row exists (its slug was read above): it changed meanwhile.
+		return communique.Errorf(communique.ECONFLICT, "The article was saved by someone else since version %d.", save.IfVersion)
 	}
 	if err := tx.rememberSlug(ctx, a.ID, oldSlug, a.Slug); err != nil {
 		return err

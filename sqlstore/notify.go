@@ -630,7 +630,7 @@ func (db *Articles) publishDueIDs(ctx context.Context) ([]int64, error) {
 		WHERE a.status = 'scheduled' AND a.published_at <= ?)`, w.t(tx.now)); err != nil {
 		return nil, fmt.Errorf("publish due: lock terms: %w", err)
 	}
-	rows, err := w.query(ctx, `UPDATE articles SET status = 'published', modified_at = ?
+	rows, err := w.query(ctx, `UPDATE articles SET status = 'published', modified_at = ?, version = version + 1
 		WHERE status = 'scheduled' AND published_at <= ? RETURNING id`, w.t(tx.now), w.t(tx.now))
 	if err != nil {
 		return nil, fmt.Errorf("publish due: %w", err)

@@ -326,7 +326,7 @@ func (tx *Tx) updateImported(ctx context.Context, ia *communique.ImportedArticle
 	a, w := ia.Article, tx.w()
 	_, err := w.exec(ctx, `UPDATE articles SET type = ?, title = ?, slug = ?, format = ?, source = ?, html = ?, excerpt = ?, summary = ?,
 			author_id = ?, status = ?, published_at = ?, created_at = ?, modified_at = ?, sticky = ?, comments_open = ?,
-			parent_id = ?, menu_order = ?, guid = ?
+			parent_id = ?, menu_order = ?, guid = ?, version = version + 1
 		WHERE id = ?`,
 		a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
 		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, ia.GUID, a.ID)
@@ -681,7 +681,7 @@ func (db *WordPress) SetArticleBody(ctx context.Context, id int64, source, html,
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.w().exec(ctx, `UPDATE articles SET source = ?, html = ?, summary = ? WHERE id = ?`, source, html, summary, id)
+	res, err := tx.w().exec(ctx, `UPDATE articles SET source = ?, html = ?, summary = ?, version = version + 1 WHERE id = ?`, source, html, summary, id)
 	if err != nil {
 		return fmt.Errorf("set article body: %w", err)
 	}

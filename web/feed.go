@@ -184,11 +184,18 @@ func (s *Server) addArticles(ctx context.Context, st *site, f *feed.Feed, filter
 		return err
 	}
 	now := s.Now()
+	var ids []int64
+	for _, a := range list {
+		ids = append(ids, a.ID)
+	}
+	notes := s.notesOf(ctx, st, ids)
 	for _, a := range list {
 		if !a.IsPublic(now) {
 			continue
 		}
-		f.Items = append(f.Items, s.articleItem(ctx, st, a, full, guids))
+		it := s.articleItem(ctx, st, a, full, guids)
+		notesInFeed(it, notes[a.ID])
+		f.Items = append(f.Items, it)
 	}
 	return nil
 }

@@ -16,10 +16,10 @@ var embedded embed.FS
 
 // pageViews are the templates each page is made of, besides the layout.
 // They are parsed at start so a missing or broken view fails the boot.
-var pageViews = []string{"list", "article", "page", "notfound", "error", "setup", "comment_edit", "search", "subscription", "comment_report"}
+var pageViews = []string{"list", "article", "page", "notfound", "error", "setup", "comment_edit", "search", "subscription", "comment_report", "corrections_page"}
 
 // partialViews are templates shared by several pages.
-var partialViews = []string{"discussion", "webmentions"}
+var partialViews = []string{"discussion", "webmentions", "corrections"}
 
 // loadViews parses the pages and reads the static files, from the theme
 // folder where it has them and from the embedded default theme otherwise.

@@ -206,6 +206,9 @@ func (s *Server) articleHead(ctx context.Context, st *site, p *pageData, v *arti
 		}
 		ld["keywords"] = tags
 	}
+	if c := correctionLD(v.Notes); c != nil {
+		ld["correction"] = c
+	}
 	p.Head.JSONLD = ld
 }
 

@@ -19,6 +19,7 @@ import (
 	"communique/internal/httpkit"
 	"communique/internal/recovery"
 	"communique/media"
+	"communique/newsroom"
 	"communique/notify"
 	"communique/proxy"
 	"communique/webmention"
@@ -51,6 +52,7 @@ type Server struct {
 	errs        httpkit.Errors // errors to statuses, pages and the log
 	secret      []byte         // signs CSRF tokens; shared by every node through the store
 	discussion  *discussion.Service
+	articles    *newsroom.Service    // nil when the store keeps no articles' desk
 	notify      *notify.Service      // nil: no subscriptions, /subscriptions/ answers 404
 	media       media.Storage        // library images; nil: /media/ answers 404
 	cache       *pageCache           // nil when the page cache is off
@@ -131,6 +133,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	s.searchSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	s.searchWait = 3 * time.Second
 	s.health = cfg.Health
+	s.articles = newsroom.ServiceOr(nil, cfg.Store, nil) // reads preview links
 	if cfg.Analytics != nil {
 		s.counter = cfg.Analytics
 	}
@@ -205,6 +208,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /news-sitemap.xml", s.handleNewsSitemap)
 	mux.HandleFunc("POST /webmention", s.handleWebmention)
 	mux.HandleFunc("GET /webmention/{id}", s.handleWebmentionStatus)
+	mux.HandleFunc("GET /preview/{token}", s.handlePreviewLink) // never cached nor counted
 	// Feeds and /sitemap-posts-N.xml end paths the mux cannot match.
 	mux.HandleFunc("GET /", s.counted(s.documents(s.cached(s.handleSite))))
 	return s.recoverer(httpkit.SiteHeaders.Handler(mux))

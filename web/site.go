@@ -242,6 +242,7 @@ type articleView struct {
 	Categories []link
 	Tags       []link
 	Image      *imageView // the featured image; nil for none (media.go)
+	Notes      []noteView // corrections and updates, oldest first (desk.go)
 }
 
 type link struct{ Label, URL string }
@@ -374,6 +375,9 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 		return
 	case segs[0] == "author" && len(segs) == 2:
 		s.authorArchive(w, r, st, segs[1], page)
+		return
+	case segs[0] == "corrections" && len(segs) == 1 && page == 1:
+		s.corrections(w, r, st)
 		return
 	}
 	if from, to, heading, ok := dateArchive(segs, st.settings.Location); ok {
@@ -652,6 +656,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		return
 	}
 	tagPage(r, "article:"+strconv.FormatInt(a.ID, 10))
+	v.Notes = s.notesOf(ctx, st, []int64{a.ID})[a.ID]
 	if opts.form == nil {
 		opts.form, opts.status = s.refusedFormFor(w, r, a)
 	}

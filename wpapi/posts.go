@@ -433,6 +433,7 @@ func (s *Server) handlePostGet(typ string) http.HandlerFunc {
 		}
 		p := s.postOut(r.Context(), c, a, context)
 		s.embed(r, []embedding{p})
+		tagVersion(w, c, a)
 		writeJSON(w, http.StatusOK, p)
 	}
 }
@@ -592,6 +593,7 @@ func (s *Server) handlePostCreate(typ string) http.HandlerFunc {
 		}
 		p := s.postOut(r.Context(), c, a, contextEdit)
 		w.Header().Set("Location", p.Links["self"][0].Href)
+		tagVersion(w, c, a)
 		writeJSON(w, http.StatusCreated, p)
 	}
 }
@@ -627,11 +629,16 @@ func (s *Server) handlePostUpdate(typ string) http.HandlerFunc {
 		}
 		upd := pw.upd
 		upd.CategoryIDs, upd.TagIDs = pw.categories, pw.tags
-		updated, err := s.articles.Update(r.Context(), newsroom.As(c.User), a.ID, upd)
-		if err != nil {
+		if upd.BaseVersion, err = ifMatchBase(r, a); err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		updated, err := s.articles.Update(r.Context(), newsroom.As(c.User), a.ID, upd)
+		if err != nil {
+			s.fail(w, r, staleOr(err))
+			return
+		}
+		tagVersion(w, c, updated)
 		writeJSON(w, http.StatusOK, s.postOut(r.Context(), c, updated, contextEdit))
 	}
 }

@@ -29,14 +29,41 @@
             form.action = res.body.edit_url;
             url = res.body.autosave_url;
             form.setAttribute("data-autosave", url);
+            form.setAttribute("data-lock", res.body.edit_url.replace(/edit$/, "lock"));
+            if (form.elements.base_version) form.elements.base_version.value = res.body.version;
             history.replaceState(null, "", res.body.edit_url);
           }
+          showLock(res.body);
           status.textContent = "Draft autosaved at " + res.body.saved_at + ".";
         })
         .catch(function (e) { status.textContent = "Not autosaved: " + e.message; })
         .then(function () { busy = false; });
     }
     setInterval(save, 15000);
+
+    // Edit lock: renewed every minute while the editor is open, so others
+    // see who is editing; when someone takes over, say so at once.
+    var lockStatus = document.createElement("p");
+    lockStatus.className = "notice";
+    lockStatus.id = "lock-status";
+    lockStatus.setAttribute("role", "status");
+    lockStatus.hidden = true;
+    form.parentNode.insertBefore(lockStatus, form);
+    function showLock(body) {
+      if (!body || body.lock_mine === undefined) return;
+      lockStatus.hidden = body.lock_mine;
+      if (!body.lock_mine) lockStatus.textContent = body.lock_holder + " is editing this article since " + body.lock_since +
+        ". Your save is still checked against their version: nothing is overwritten.";
+    }
+    function renewLock() {
+      var lockURL = form.getAttribute("data-lock");
+      if (!lockURL) return;
+      var data = new FormData();
+      data.append("csrf_token", form.elements.csrf_token.value);
+      fetch(lockURL, { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (r) { return r.json(); }).then(showLock).catch(function () {});
+    }
+    setInterval(renewLock, 60000);
     window.addEventListener("beforeunload", function (e) {
       if (snapshot() !== last && !form.submitting) { save(); e.preventDefault(); e.returnValue = ""; }
     });

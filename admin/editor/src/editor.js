@@ -1,0 +1,214 @@
+// The newsroom's rich-text editor: Tiptap over the editor form's body
+// textarea, which it keeps in step (autosave and Save read the textarea),
+// so without JavaScript the textarea is the editor, as before. What it
+// writes is HTML the server sanitises anyway; pasted text goes through
+// the editor's schema, which keeps only what the nodes below describe.
+import { Editor, Node } from "@tiptap/core";
+import StarterKit from "@tiptap/starter-kit";
+import { TableKit } from "@tiptap/extension-table";
+import { CharacterCount } from "@tiptap/extensions";
+
+// Figure is a library image with its alt text, caption and credit.
+const Figure = Node.create({
+  name: "figure",
+  group: "block",
+  atom: true,
+  draggable: true,
+  addAttributes() {
+    return { src: { default: null }, alt: { default: "" }, caption: { default: "" }, credit: { default: "" } };
+  },
+  parseHTML() {
+    return [{
+      tag: "figure",
+      getAttrs(el) {
+        const img = el.querySelector("img");
+        if (!img || el.classList.contains("wp-block-embed")) return false;
+        const cap = el.querySelector("figcaption");
+        const credit = cap && cap.querySelector("small");
+        let caption = cap ? cap.textContent : "";
+        if (credit) caption = caption.slice(0, caption.length - credit.textContent.length);
+        return { src: img.getAttribute("src"), alt: img.getAttribute("alt") || "", caption: caption.trim(), credit: credit ? credit.textContent.trim() : "" };
+      },
+    }];
+  },
+  renderHTML({ node }) {
+    const a = node.attrs;
+    const cap = [];
+    if (a.caption) cap.push(a.caption);
+    if (a.credit) cap.push(" ", ["small", {}, a.credit]);
+    return cap.length ? ["figure", {}, ["img", { src: a.src, alt: a.alt }], ["figcaption", {}, ...cap]] : ["figure", {}, ["img", { src: a.src, alt: a.alt }]];
+  },
+});
+
+// providers names the embeds the site knows by the URL's host.
+const providers = [
+  [/(^|\.)(youtube\.com|youtu\.be)$/, "video", "youtube"],
+  [/(^|\.)vimeo\.com$/, "video", "vimeo"],
+  [/(^|\.)(twitter\.com|x\.com)$/, "rich", "twitter"],
+  [/(^|\.)instagram\.com$/, "rich", "instagram"],
+  [/(^|\.)tiktok\.com$/, "video", "tiktok"],
+  [/(^|\.)soundcloud\.com$/, "rich", "soundcloud"],
+];
+
+export function embedKind(url) {
+  let host;
+  try { host = new URL(url).hostname.toLowerCase(); } catch (e) { return null; }
+  for (const [re, type, provider] of providers) if (re.test(host)) return { type, provider };
+  return { type: "rich", provider: host.replace(/^www\./, "").replace(/[^a-z0-9]+/g, "-") };
+}
+
+// Embed is a video or social post by URL, stored in WordPress's block
+// shape so the site's one renderer turns it into a click-to-load
+// placeholder: nothing is fetched from the other site until a reader asks.
+const Embed = Node.create({
+  name: "embed",
+  group: "block",
+  atom: true,
+  draggable: true,
+  addAttributes() {
+    return { url: { default: "" }, type: { default: "rich" }, provider: { default: "" } };
+  },
+  parseHTML() {
+    return [{
+      tag: "figure.wp-block-embed",
+      getAttrs(el) {
+        const w = el.querySelector(".wp-block-embed__wrapper") || el;
+        const url = w.textContent.trim();
+        const kind = embedKind(url);
+        return kind ? { url, type: kind.type, provider: kind.provider } : false;
+      },
+    }];
+  },
+  renderHTML({ node }) {
+    const a = node.attrs;
+    return ["figure", { class: "wp-block-embed is-type-" + a.type + " is-provider-" + a.provider },
+      ["div", { class: "wp-block-embed__wrapper" }, a.url]];
+  },
+});
+
+// clean drops what the editor adds for its own display (column widths,
+// single-cell spans, empty paragraphs), so the stored HTML is plain.
+function clean(html) {
+  const t = document.createElement("template");
+  t.innerHTML = html;
+  const all = (sel) => Array.from(t.content.querySelectorAll(sel));
+  all("[style]").forEach((e) => e.removeAttribute("style"));
+  all("colgroup").forEach((e) => e.remove());
+  all('[colspan="1"]').forEach((e) => e.removeAttribute("colspan"));
+  all('[rowspan="1"]').forEach((e) => e.removeAttribute("rowspan"));
+  all("p:empty").forEach((e) => e.remove());
+  return t.innerHTML;
+}
+
+function button(label, run, isActive) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = label;
+  b.className = "secondary";
+  b.dataset.command = label;
+  b.addEventListener("click", (e) => { e.preventDefault(); run(); });
+  b.isActive = isActive;
+  return b;
+}
+
+function ask(question, fallback) {
+  const v = window.prompt(question, fallback || "");
+  return v === null ? null : v.trim();
+}
+
+function mount(form, textarea, format) {
+  const wrap = document.createElement("div");
+  wrap.className = "rich-editor";
+  const bar = document.createElement("div");
+  bar.className = "rich-toolbar";
+  bar.setAttribute("role", "toolbar");
+  bar.setAttribute("aria-label", "Formatting");
+  const area = document.createElement("div");
+  const count = document.createElement("p");
+  count.className = "muted rich-count";
+  count.id = "rich-count";
+  count.setAttribute("aria-live", "polite");
+  wrap.append(bar, area, count);
+  textarea.parentNode.insertBefore(wrap, textarea);
+  textarea.hidden = true;
+
+  const editor = new Editor({
+    element: area,
+    injectCSS: false, // the admin's CSP allows only its own style sheet (admin.css)
+    extensions: [StarterKit.configure({ link: { openOnClick: false, protocols: ["http", "https", "mailto"], HTMLAttributes: { target: null, rel: null } } }), TableKit, CharacterCount, Figure, Embed],
+    content: textarea.value,
+    editorProps: { attributes: { class: "rich-body", role: "textbox", "aria-multiline": "true", "aria-label": "Body", id: "rich-body" } },
+    onUpdate() { sync(); },
+    onSelectionUpdate() { pressed(); },
+  });
+  function sync() {
+    textarea.value = editor.isEmpty ? "" : clean(editor.getHTML());
+    const c = editor.storage.characterCount;
+    count.textContent = c.words() + " words, " + c.characters() + " characters";
+    pressed();
+  }
+  const chain = () => editor.chain().focus();
+  const tools = [
+    button("Paragraph", () => chain().setParagraph().run(), () => editor.isActive("paragraph")),
+    button("Heading", () => chain().toggleHeading({ level: 2 }).run(), () => editor.isActive("heading", { level: 2 })),
+    button("Subheading", () => chain().toggleHeading({ level: 3 }).run(), () => editor.isActive("heading", { level: 3 })),
+    button("Bold", () => chain().toggleBold().run(), () => editor.isActive("bold")),
+    button("Italic", () => chain().toggleItalic().run(), () => editor.isActive("italic")),
+    button("Link", () => {
+      const url = ask("Link address (https://…); empty removes the link", editor.getAttributes("link").href);
+      if (url === null) return;
+      if (url === "") chain().extendMarkRange("link").unsetLink().run();
+      else chain().extendMarkRange("link").setLink({ href: url }).run();
+    }, () => editor.isActive("link")),
+    button("Bulleted list", () => chain().toggleBulletList().run(), () => editor.isActive("bulletList")),
+    button("Numbered list", () => chain().toggleOrderedList().run(), () => editor.isActive("orderedList")),
+    button("Quote", () => chain().toggleBlockquote().run(), () => editor.isActive("blockquote")),
+    button("Code", () => chain().toggleCodeBlock().run(), () => editor.isActive("codeBlock")),
+    button("Table", () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()),
+    button("Rule", () => chain().setHorizontalRule().run()),
+    button("Image", () => {
+      const src = ask("Image address from the media library (/media/…)");
+      if (!src) return;
+      const alt = ask("Alt text: what the image shows, for readers who cannot see it");
+      if (alt === null) return;
+      const caption = ask("Caption (optional)") || "";
+      const credit = ask("Credit (optional)") || "";
+      chain().insertContent([{ type: "figure", attrs: { src, alt, caption, credit } }, { type: "paragraph" }]).run();
+    }),
+    button("Embed", () => {
+      const url = ask("Address of the video or post to embed (https://…)");
+      const kind = url && embedKind(url);
+      if (!kind) return;
+      chain().insertContent([{ type: "embed", attrs: { url, type: kind.type, provider: kind.provider } }, { type: "paragraph" }]).run();
+    }),
+    button("Undo", () => chain().undo().run()),
+    button("Redo", () => chain().redo().run()),
+  ];
+  function pressed() {
+    for (const b of tools) if (b.isActive) b.setAttribute("aria-pressed", b.isActive() ? "true" : "false");
+  }
+  bar.append(...tools);
+  // Markdown chosen again: back to the textarea, with the HTML written so far.
+  format.addEventListener("change", () => {
+    if (format.value === "html") return;
+    editor.destroy();
+    wrap.remove();
+    textarea.hidden = false;
+  }, { once: true });
+  sync();
+  window.communiqueEditor = editor; // for the browser test and the curious
+  return editor;
+}
+
+function start() {
+  const form = document.getElementById("editor");
+  const textarea = document.getElementById("body");
+  const format = document.getElementById("format");
+  if (!form || !textarea || !format) return;
+  if (format.value !== "html" && textarea.value.trim() !== "") return; // Markdown articles keep the textarea
+  format.value = "html";
+  mount(form, textarea, format);
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();

@@ -1,0 +1,163 @@
+package browser_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"communique"
+	"communique/storetest"
+)
+
+// answerPrompts makes window.prompt answer from window.promptAnswers, in
+// order, as a reporter typing into the editor's questions would.
+const answerPrompts = `window.promptAnswers = []; window.prompt = () => window.promptAnswers.length ? window.promptAnswers.shift() : null;`
+
+// pasteWordTable pastes a table as Word puts it on the clipboard: styles,
+// classes, Office tags and a script the editor's schema must drop.
+const pasteWordTable = `(() => {
+  const html = '<table class="MsoTableGrid" style="mso-yfti-tbllook:1184"><tr><td style="mso-border-alt:solid"><p class="MsoNormal">Month<o:p></o:p></p></td><td><p class="MsoNormal">Crossings</p></td></tr>' +
+    '<tr><td><p class="MsoNormal"><span style="font-family:Calibri">January</span></p></td><td><p class="MsoNormal">312,400</p></td></tr></table><script>window.pwned = 1</script>';
+  const dt = new DataTransfer();
+  dt.setData('text/html', html);
+  dt.setData('text/plain', 'Month Crossings January 312,400');
+  document.getElementById('rich-body').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+})()`
+
+// TestRichEditor is the issue's reporter in Chromium, on both stores:
+// write with the visual editor (a heading, a link, a pasted Word table, a
+// library image with alt, caption and credit, an embed), publish; the
+// stored body is clean HTML, the public page shows it all and asks
+// nothing of another site; axe finds no serious problem in the editor.
+func TestRichEditor(t *testing.T) {
+	axe := axeScript(t)
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		browser := newBrowser(t)
+		n := startNewsroom(t, place)
+		ctx := context.Background()
+		pic := &communique.Media{Key: "0123456789abcdef0123456789abcdef.png", Filename: "ferry.png", MimeType: "image/png", Width: 640, Height: 480,
+			Size: 1000, AltText: "The night ferry at the quay", UploaderID: n.Users[communique.RoleEditor].ID}
+		if err := n.DB.CreateMedia(ctx, pic); err != nil {
+			t.Fatal(err)
+		}
+		tab := newTab(t, browser)
+		if _, err := chromedp.Call(tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: answerPrompts}); err != nil {
+			t.Fatal(err)
+		}
+		signIn(t, tab, n.URL, "marta", "/admin/posts/new", chromedp.CSS("#rich-body"))
+		if eval[bool](t, tab, `!document.getElementById('body').hidden`) || eval[string](t, tab, `document.getElementById('format').value`) != "html" {
+			t.Fatal("the visual editor did not replace the textarea")
+		}
+		checkAxe(t, tab, axe)
+
+		tool := func(name string) chromedp.Action[chromedp.Void] {
+			return chromedp.Click(chromedp.CSS(`.rich-toolbar button[data-command="` + name + `"]`))
+		}
+		answers := func(a ...string) chromedp.Action[chromedp.Void] {
+			js := `window.promptAnswers = ` + jsonList(a)
+			return chromedp.Evaluate[chromedp.Void](js)
+		}
+		do(t, tab,
+			chromedp.SendKeys(chromedp.ID("title"), "Ferry timetable for the winter"),
+			chromedp.Click(chromedp.ID("rich-body")),
+			tool("Heading"), chromedp.SendKeys(chromedp.ID("rich-body"), "What changes\r"),
+			chromedp.SendKeys(chromedp.ID("rich-body"), "Read the report"),
+			chromedp.Evaluate[chromedp.Void](`(() => { const e = window.communiqueEditor; const end = e.state.selection.from; e.commands.setTextSelection({ from: end - 10, to: end }); })()`),
+			answers("https://example.org/report"), tool("Link"),
+			chromedp.Evaluate[chromedp.Void](`window.communiqueEditor.commands.focus('end')`),
+			chromedp.Evaluate[chromedp.Void](pasteWordTable),
+			chromedp.Evaluate[chromedp.Void](`window.communiqueEditor.commands.focus('end')`),
+			answers(pic.URL(), "The night ferry at the quay", "The ferry leaves at dusk.", "Photo: Marta"), tool("Image"),
+			answers("https://www.youtube.com/watch?v=abc123"), tool("Embed"),
+		)
+		if got := eval[string](t, tab, `document.getElementById('rich-count').textContent`); !strings.Contains(got, "words,") {
+			t.Errorf("word count = %q", got)
+		}
+		if eval[bool](t, tab, `window.pwned === 1`) {
+			t.Fatal("the pasted script ran")
+		}
+		do(t, tab, chromedp.SetValue(chromedp.ID("status"), "published"), chromedp.Click(chromedp.CSS(updateButton)))
+		saved(t, tab, "done=published")
+		path := eval[string](t, tab, `location.pathname`)
+		var id int64
+		for _, f := range strings.Split(path, "/") {
+			if v, err := parseID(f); err == nil {
+				id = v
+			}
+		}
+		art, err := n.DB.FindArticleByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"<h2>What changes</h2>", `<a href="https://example.org/report">the report</a>`, "<table", "<td", "January", "312,400",
+			`<figure><img src="` + pic.URL() + `" alt="The night ferry at the quay"><figcaption>The ferry leaves at dusk. <small>Photo: Marta</small></figcaption></figure>`,
+			`<figure class="wp-block-embed is-type-video is-provider-youtube"><div class="wp-block-embed__wrapper">https://www.youtube.com/watch?v=abc123</div></figure>`} {
+			if !strings.Contains(art.Source, want) {
+				t.Errorf("the stored body lacks %q:\n%s", want, art.Source)
+			}
+		}
+		for _, unwanted := range []string{"Mso", "mso-", "<o:p", "<script", "style="} {
+			if strings.Contains(art.Source, unwanted) {
+				t.Errorf("the stored body keeps %q from the paste:\n%s", unwanted, art.Source)
+			}
+		}
+		if art.Format != communique.FormatHTML || art.Status != communique.StatusPublished {
+			t.Fatalf("stored as %s, %s", art.Format, art.Status)
+		}
+
+		// The public page shows it all and asks nothing of another site.
+		reader := newTab(t, browser)
+		var mu sync.Mutex
+		var requests []string
+		if err := chromedp.Listen(reader, func(ev any) {
+			if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+				mu.Lock()
+				requests = append(requests, e.Request.URL)
+				mu.Unlock()
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(reader, network.Enable, network.EnableParams{}); err != nil {
+			t.Fatal(err)
+		}
+		settings := settings(t, n.DB)
+		do(t, reader, chromedp.Navigate(n.URL+communique.ArticlePath(art, settings, nil)))
+		html := eval[string](t, reader, `document.querySelector('.prose').innerHTML`)
+		for _, want := range []string{"<h2>What changes</h2>", "<table", "<figcaption>", "wp-block-embed"} {
+			if !strings.Contains(html, want) {
+				t.Errorf("the public article lacks %q:\n%s", want, html)
+			}
+		}
+		time.Sleep(300 * time.Millisecond)
+		host := strings.TrimPrefix(n.URL, "http://")
+		mu.Lock()
+		got := slices.Clone(requests)
+		mu.Unlock()
+		if len(got) == 0 {
+			t.Fatal("no request seen: the listener misses them")
+		}
+		for _, raw := range got {
+			if u, err := url.Parse(raw); err != nil || u.Scheme != "data" && u.Host != host {
+				t.Errorf("the public page asked another site: %s", raw)
+			}
+		}
+	})
+}
+
+func jsonList(items []string) string {
+	b, _ := json.Marshal(items)
+	return string(b)
+}
+
+func parseID(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }

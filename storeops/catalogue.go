@@ -429,6 +429,20 @@ var Tables = []Table{
 		{"subject", Text, ""},
 		{"detail", Text, ""},
 	}},
+	{Name: "front_zones", Key: []string{"id"}, Identity: "id", Columns: []Column{
+		{"id", Int, ""},
+		{"position", Int, ""},
+		{"kind", Text, ""},
+		{"title", Text, ""},
+		{"section_id", Int, "terms"},
+		{"size", Int, ""},
+		{"fill", Bool, ""},
+	}},
+	{Name: "front_zone_articles", Key: []string{"zone_id", "article_id"}, Columns: []Column{
+		{"zone_id", Int, "front_zones"},
+		{"article_id", Int, "articles"},
+		{"position", Int, ""},
+	}},
 }
 
 // FindTable returns the catalogue's table called name.

@@ -364,6 +364,9 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 			s.search(w, r, st, q[0]) // WordPress's search URL
 			return
 		}
+		if page == 1 && s.editedFront(w, r, st) {
+			return // the zones an editor arranged (front.go)
+		}
 		s.list(w, r, st, page, "/", communique.ArticleFilter{StickyFirst: true}, listPage{Heading: "Latest news"})
 		return
 	case segs[0] == "category" && len(segs) >= 2:

@@ -100,6 +100,9 @@ type FrontPageStore interface {
 	// SetFrontZoneOrder places the zones in this order. EINVALID unless
 	// ids are exactly the zones.
 	SetFrontZoneOrder(ctx context.Context, ids []int64) error
+	// SetBreakingNews switches the banner on, changes it or, given the
+	// zero value, switches it off. EINVALID.
+	SetBreakingNews(ctx context.Context, b BreakingNews) error
 	// MostDiscussed returns the published posts with the most approved
 	// comments among those published since, most first.
 	MostDiscussed(ctx context.Context, since time.Time, limit int) ([]int64, error)

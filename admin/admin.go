@@ -261,6 +261,7 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/privacy/export", s.handlePrivacyExport)
 	auth("POST /admin/privacy/erase", s.handlePrivacyErase)
 	auth("GET /admin/front", s.handleFront)
+	auth("POST /admin/front/breaking", s.handleFrontBreaking)
 	auth("POST /admin/front/zones", s.handleFrontZoneAdd)
 	auth("POST /admin/front/zones/{id}", s.handleFrontZoneSave)
 	auth("POST /admin/front/zones/{id}/move", s.handleFrontZoneMove)

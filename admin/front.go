@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"communique"
 	"communique/newsroom"
@@ -24,6 +25,11 @@ type frontDeskPage struct {
 	SearchZone int64
 	Query      string
 	Results    []*communique.Article
+	// Breaking is the banner as stored; BreakingUntil its end for a
+	// datetime-local field, in the site's time zone.
+	Breaking      communique.BreakingNews
+	BreakingOn    bool
+	BreakingUntil string
 }
 
 // zoneFieldsData is a zone's settings form: a zone's, or a new one's.
@@ -61,6 +67,13 @@ func (s *Server) handleFront(w http.ResponseWriter, r *http.Request, rq *request
 		return
 	}
 	data := frontDeskPage{base: s.base(r, rq, "Front page", "front"), Kinds: communique.ZoneKinds, MaxSize: communique.MaxZoneSize}
+	if st := rq.Settings; st != nil {
+		data.Breaking = st.Breaking()
+		data.BreakingOn = data.Breaking.ShownAt(s.Now())
+		if !data.Breaking.Until.IsZero() {
+			data.BreakingUntil = data.Breaking.Until.In(st.Location).Format(localMinute)
+		}
+	}
 	var ids []int64
 	for _, z := range zones {
 		ids = append(ids, z.ArticleIDs...)
@@ -167,6 +180,38 @@ func (s *Server) handleFrontPickMove(w http.ResponseWriter, r *http.Request, rq 
 func (s *Server) handleFrontPickRemove(w http.ResponseWriter, r *http.Request, rq *request) {
 	id := pathID(r, "id")
 	s.frontDone(w, r, rq, s.articles.Unpick(r.Context(), newsroom.As(rq.User), id, pathID(r, "article")), id)
+}
+
+// localMinute is the value of a datetime-local field.
+const localMinute = "2006-01-02T15:04"
+
+// handleFrontBreaking switches the breaking-news banner on or off.
+func (s *Server) handleFrontBreaking(w http.ResponseWriter, r *http.Request, rq *request) {
+	var b communique.BreakingNews
+	if r.PostFormValue("action") != "off" {
+		b = communique.BreakingNews{Text: r.PostFormValue("text"), URL: r.PostFormValue("url")}
+		if until := strings.TrimSpace(r.PostFormValue("until")); until != "" {
+			loc := time.UTC
+			if rq.Settings != nil {
+				loc = rq.Settings.Location
+			}
+			t, err := time.ParseInLocation(localMinute, until, loc)
+			if err != nil {
+				s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "The end of the banner must be a date and time, such as 2026-12-07T18:00."))
+				return
+			}
+			if !t.After(s.Now()) {
+				s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "The end of the banner must be in the future."))
+				return
+			}
+			b.Until = t
+		}
+		if strings.TrimSpace(b.Text) == "" {
+			s.fail(w, r, rq, communique.Errorf(communique.EINVALID, "Write the banner's text to switch it on."))
+			return
+		}
+	}
+	s.frontDone(w, r, rq, s.articles.SetBreaking(r.Context(), newsroom.As(rq.User), b), 0)
 }
 
 // pathID is a numeric path value; 0 (found nowhere) when it is not one.

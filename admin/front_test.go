@@ -194,3 +194,52 @@ func inOrder(s string, words ...string) bool {
 	}
 	return true
 }
+
+// TestBreakingBanner: an editor switches the banner on from the front
+// page desk with an end time; a cached page on another node shows it at
+// once and drops it when the time comes, without any change to the store.
+func TestBreakingBanner(t *testing.T) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		n := newNewsroom(t, place)
+		n.Clock.Stop()
+		n.Article(t, n.Users[communique.RoleAuthor], "Count begins", communique.StatusPublished)
+		other := secondNode(t, place, n)
+		if body := other.get(t); strings.Contains(body, `class="breaking"`) {
+			t.Fatal("a banner shows before any was switched on")
+		}
+		editor := n.SignIn(t, communique.RoleEditor)
+		n.Set(t, "timezone", "Europe/Paris") // the form's time is the site's
+		paris, _ := time.LoadLocation("Europe/Paris")
+		until := n.Clock.Now().Add(90 * time.Minute).In(paris).Format("2006-01-02T15:04")
+		res := editor.Post(t, "/admin/front/breaking", url.Values{"action": {"on"}, "text": {"Polls <closed>"}, "url": {"/live/"}, "until": {until}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("switching the banner on: status %d: %s", res.Status, res.Message())
+		}
+		other.await(t, []string{`<aside class="breaking"`, `<a href="/live/">Polls &lt;closed&gt;</a>`}, "")
+		if page := editor.Get(t, "/admin/front"); !strings.Contains(page.Body, `value="`+until+`"`) || !strings.Contains(page.Body, "Update banner") {
+			t.Errorf("the desk does not show the banner's end %s:\n%s", until, excerpt(page.Body))
+		}
+		for _, bad := range []url.Values{
+			{"action": {"on"}, "text": {"Late"}, "until": {n.Clock.Now().Add(-time.Hour).In(paris).Format("2006-01-02T15:04")}},
+			{"action": {"on"}, "text": {"Odd"}, "until": {"soon"}},
+			{"action": {"on"}, "text": {"Script"}, "url": {"javascript:alert(1)"}},
+			{"action": {"on"}, "text": {""}, "url": {"/live/"}},
+		} {
+			if res := editor.Post(t, "/admin/front/breaking", bad); res.Status != http.StatusBadRequest {
+				t.Errorf("banner %v: status %d, want 400", bad, res.Status)
+			}
+		}
+		if res := n.SignIn(t, communique.RoleAuthor).Post(t, "/admin/front/breaking", url.Values{"action": {"off"}}); res.Status != http.StatusForbidden {
+			t.Errorf("an author switching the banner off: status %d, want 403", res.Status)
+		}
+		// The page is in the other node's cache; past the banner's end it
+		// is drawn again, without the banner.
+		if res, err := other.client.Get(other.url + "/"); err != nil || res.Header.Get("X-Cache") != "HIT" {
+			t.Fatalf("the front page is not served from the other node's cache (%v, %v)", res.Header.Get("X-Cache"), err)
+		}
+		n.Clock.Advance(2 * time.Hour)
+		if body := other.get(t); strings.Contains(body, "Polls") || !strings.Contains(body, "Count begins") {
+			t.Fatalf("past its end the banner still shows:\n%s", excerpt(body))
+		}
+	})
+}

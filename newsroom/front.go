@@ -123,6 +123,15 @@ func (s *Service) Unpick(ctx context.Context, by Actor, zoneID, articleID int64)
 	})
 }
 
+// SetBreaking switches the breaking-news banner on, changes it or, with
+// the zero value, switches it off. EFORBIDDEN, EINVALID.
+func (s *Service) SetBreaking(ctx context.Context, by Actor, b communique.BreakingNews) error {
+	if err := s.mayArrange(by); err != nil {
+		return err
+	}
+	return s.frontChanged(s.Front.SetBreakingNews(ctx, b))
+}
+
 // editZone reads a zone, lets edit change it, validates and stores it.
 func (s *Service) editZone(ctx context.Context, by Actor, id int64, edit func(*communique.FrontZone) error) error {
 	if err := s.mayArrange(by); err != nil {

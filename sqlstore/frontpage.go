@@ -207,3 +207,24 @@ func (db *FrontPage) MostDiscussed(ctx context.Context, since time.Time, limit i
 	}
 	return ids, rows.Err()
 }
+
+// SetBreakingNews stores the banner's settings together, so no reader
+// sees the new text with the old link.
+func (db *FrontPage) SetBreakingNews(ctx context.Context, b communique.BreakingNews) error {
+	values, err := b.Values()
+	if err != nil {
+		return err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for key, value := range values {
+		if _, err := tx.w().exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+			return fmt.Errorf("set breaking news: %w", err)
+		}
+	}
+	return tx.Commit()
+}

@@ -86,6 +86,8 @@ type pageData struct {
 	Head        headData // feeds, sharing tags, structured data (seo.go)
 	// SearchPage leaves out the header's search box: the page has its own.
 	SearchPage bool
+	// Breaking is the breaking-news banner while it is on; nil otherwise.
+	Breaking *communique.BreakingNews
 }
 
 type navItem struct {
@@ -113,6 +115,12 @@ func (s *Server) fillPageFrom(r *http.Request, st *site, p *pageData, title, can
 		p.Canonical = st.base + canonicalPath
 	}
 	p.Nav = markCurrent(st.nav, r.URL.Path)
+	if b := st.settings.Breaking(); b.ShownAt(s.Now()) {
+		p.Breaking = &b
+		if !b.Until.IsZero() {
+			expirePage(r.Context(), b.Until) // no cache shows it after
+		}
+	}
 	s.fillHead(st, p)
 }
 

@@ -297,6 +297,7 @@ type listPage struct {
 type articlePage struct {
 	pageData
 	Article    *articleView
+	Extras     articleExtras // deck, update, reading time, share, more (article.go)
 	Prev, Next *link
 	Discussion *discussionView
 	Mentions   []mentionView // approved webmentions (webmention.go)
@@ -686,21 +687,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	data.Mentions = s.mentionsFor(ctx, st, a)
 	data.Description = a.Summary
 	if a.Type == communique.TypePost {
-		post := communique.TypePost
-		before := a.PublishedAt
-		after := a.PublishedAt.Add(time.Microsecond)
-		older, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedTo: &before, Limit: 1, SkipTotal: true})
-		if err == nil && len(older) == 1 {
-			data.Prev = &link{older[0].Title, s.articleURL(ctx, st, older[0])}
-		}
-		newer, _, err2 := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedFrom: &after, Oldest: true, Limit: 1, SkipTotal: true})
-		if err2 == nil && len(newer) == 1 && newer[0].IsPublic(s.Now()) {
-			data.Next = &link{newer[0].Title, s.articleURL(ctx, st, newer[0])}
-		}
-		if err != nil || err2 != nil {
-			incomplete(ctx) // the page reads without its neighbours, once
-		}
+		data.Prev, data.Next = s.neighbours(ctx, st, a)
 	}
+	data.Extras = s.articleExtras(ctx, st, v, st.base+want)
 	s.articleHead(ctx, st, &data.pageData, v)
 	s.fillPageFrom(r, st, &data.pageData, a.Title, want)
 	if d.First {

@@ -1,0 +1,68 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"communique"
+	"communique/sqlstore"
+	"communique/storetest"
+)
+
+// TestArticlePageParts: the article page carries its deck, update time,
+// reading time, plain share links, more from its section, related
+// stories by shared tags, and neighbours within its section.
+func TestArticlePageParts(t *testing.T) {
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		db.Now = func() time.Time { return fixedNow }
+		author := storetest.MustCreateUser(t, db, "ada", communique.RoleAuthor)
+		world := MustCreateTerm(t, db, communique.TaxonomyCategory, "World", nil)
+		sport := MustCreateTerm(t, db, communique.TaxonomyCategory, "Sport", nil)
+		ports := MustCreateTerm(t, db, communique.TaxonomyTag, "Ports", nil)
+		at := func(h int) time.Time { return fixedNow.Add(-time.Duration(100-h) * time.Hour) }
+		post := func(title string, h int, cat *communique.Term, tags ...*communique.Term) *communique.Article {
+			return MustCreate(t, db, &communique.Article{Title: title, Source: strings.Repeat("word ", 700), AuthorID: author.ID,
+				Status: communique.StatusPublished, PublishedAt: at(h)}, []*communique.Term{cat}, tags)
+		}
+		older := post("Older world story", 1, world)
+		sporty := post("Sporting harbour news", 2, sport, ports)
+		between := post("A sports story in between", 3, sport)
+		a := MustCreate(t, db, &communique.Article{Title: "Harbour reopens", Excerpt: "Ships sail again after a week.", Source: strings.Repeat("word ", 700),
+			AuthorID: author.ID, Status: communique.StatusPublished, PublishedAt: at(4)}, []*communique.Term{world}, []*communique.Term{ports})
+		newer := post("Newer world story", 5, world)
+		s := MustServe(t, db, "")
+		res := s.Get(t, communique.ArticlePath(a, communique.ParseSettings(nil), nil))
+		body := res.Body
+		for _, want := range []string{
+			`<p class="standfirst">Ships sail again after a week.</p>`,
+			"3 min read", // 700 words
+			// Stored four days after its publication date: updated then.
+			`<span class="updated">Updated <time datetime="2026-06-01T12:00:00Z">June 1, 2026 12:00 pm</time></span>`,
+			`href="mailto:?subject=Harbour%20reopens&amp;body=`,
+			`https://bsky.app/intent/compose?text=Harbour&#43;reopens`,
+			`More from <a href="/category/world/">World</a>`,
+			">" + older.Title + "<", ">" + newer.Title + "<", // more from World
+			`<h2 id="related" class="zone-title">Related</h2>`, ">" + sporty.Title + "<",
+			`aria-label="More in World"`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the article page lacks %q", want)
+			}
+		}
+		if strings.Contains(body, between.Title) {
+			t.Errorf("a story of another section without a shared tag shows on the page")
+		}
+		// The neighbours are the World stories, not the Sport one between.
+		nav := body[strings.Index(body, `class="post-nav"`):]
+		if !strings.Contains(nav, older.Title) || !strings.Contains(nav, newer.Title) {
+			t.Errorf("previous and next are not the section's neighbours:\n%s", excerpt(nav))
+		}
+		if strings.Contains(body, "<script src=") {
+			t.Errorf("the article page loads a script")
+		}
+		if t.Failed() {
+			t.Log(excerpt(body))
+		}
+	})
+}

@@ -88,6 +88,8 @@ type Article struct {
 
 	Categories []*Term `json:"-"`
 	Tags       []*Term `json:"-"`
+	// Bylines are the people credited, in order; empty: the author alone.
+	Bylines []Byline `json:"bylines,omitempty"`
 }
 
 // IsPublic reports whether readers may see the article.
@@ -134,6 +136,11 @@ type ArticleFilter struct {
 	PublishedFrom *time.Time
 	PublishedTo   *time.Time
 
+	// BylineUserID and BylineGuestID select the articles credited to a
+	// user (by their bylines, or as author of an article without any) or
+	// to a guest contributor.
+	BylineUserID  *int64
+	BylineGuestID *int64
 	// AuthorIDs selects articles by any of these authors.
 	AuthorIDs []int64
 	// CategoryIDs and TagIDs select articles with any of these terms,
@@ -220,6 +227,9 @@ type ArticleUpdate struct {
 	TagIDs       *[]int64
 	// FeaturedMediaID sets the featured image; 0 removes it.
 	FeaturedMediaID *int64
+	// Bylines replaces the people credited; an empty list credits the
+	// author alone.
+	Bylines *[]Byline
 }
 
 // ArticleFinder reads articles and pages. Every change to one goes
@@ -275,6 +285,9 @@ type ArticleSave struct {
 	RevisionBy int64
 	// Slug settles a.Slug, the wanted base, into a free slug.
 	Slug SlugSettler
+	// Bylines replaces the people credited; nil keeps them. A byline with
+	// a name alone is a guest, found by the name's slug or created.
+	Bylines *[]Byline
 }
 
 // reservedSlugs are first path segments the site itself uses; an article

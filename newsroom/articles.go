@@ -29,6 +29,10 @@ func (s *Service) Create(ctx context.Context, by Actor, a *communique.Article, c
 	}
 	// The first revision is the author's text.
 	save := communique.ArticleSave{CategoryIDs: &categoryIDs, TagIDs: &tagIDs, Revision: true, RevisionBy: a.AuthorID, Slug: SettleSlug}
+	if a.Bylines != nil {
+		bylines := a.Bylines
+		save.Bylines = &bylines
+	}
 	if err := s.Store.InsertArticle(ctx, a, save); err != nil {
 		return err
 	}
@@ -186,7 +190,7 @@ func (s *Service) change(ctx context.Context, by Actor, id int64, upd communique
 		return nil, err
 	}
 	save := communique.ArticleSave{CategoryIDs: upd.CategoryIDs, TagIDs: upd.TagIDs, Slug: SettleSlug,
-		Revision: textOf(&a) != textOf(before), RevisionBy: by.userID()}
+		Revision: textOf(&a) != textOf(before), RevisionBy: by.userID(), Bylines: upd.Bylines}
 	if err := s.Store.SaveArticle(ctx, &a, save); err != nil {
 		return nil, err
 	}

@@ -65,8 +65,9 @@ func TestQueryCounts(t *testing.T) {
 		front, archive := cost("/"), cost("/category/news/")
 		page2 := cost("/page/2/")
 		t.Logf("front page: %d, category: %d, page 2: %d queries", front, archive, page2)
-		// A full page also counts all matches for its pagination: one more.
-		if front-page2 > 1 || page2 > front {
+		// A full page also counts all matches for its pagination, and the
+		// front page reads the zones an editor may have arranged: two more.
+		if front-page2 > 2 || page2 > front {
 			t.Errorf("front page %d queries, page 2 %d: listing cost depends on the page", front, page2)
 		}
 		if front > 12 || archive > 12 {

@@ -36,6 +36,7 @@ func loadViews(themeDir string) (*httpkit.Views, *httpkit.Assets, error) {
 		"asset":   assets.URL,
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitized before storage
 		"year":    func() int { return time.Now().Year() },
+		"inc":     func(i int) int { return i + 1 },
 		"cardFor": func(v *articleView, lead, eager bool) cardData { return cardData{v, lead, eager} },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {

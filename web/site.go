@@ -245,14 +245,23 @@ type articleView struct {
 	Date       string
 	DateISO    string
 	Modified   string
-	AuthorName string
-	AuthorURL  string
+	AuthorName string // every name credited, "A, B and C"
+	AuthorURL  string // the first one's page
+	Bylines    []link // each person credited, in order, with their page
 	Categories []link
 	Tags       []link
 	Image      *imageView // the featured image; nil for none (media.go)
 }
 
 type link struct{ Label, URL string }
+
+// joinNames writes names as a byline does: "A", "A and B", "A, B and C".
+func joinNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
 
 func (s *Server) view(ctx context.Context, st *site, a *communique.Article) *articleView {
 	loc := st.settings.Location
@@ -266,6 +275,16 @@ func (s *Server) view(ctx context.Context, st *site, a *communique.Article) *art
 	if a.Author != nil {
 		v.AuthorName = a.Author.Name()
 		v.AuthorURL = "/author/" + a.Author.Slug + "/"
+		v.Bylines = []link{{v.AuthorName, v.AuthorURL}}
+	}
+	if len(a.Bylines) > 0 {
+		v.Bylines = v.Bylines[:0]
+		names := make([]string, len(a.Bylines))
+		for i, b := range a.Bylines {
+			v.Bylines = append(v.Bylines, link{b.Name, "/author/" + b.Slug + "/"})
+			names[i] = b.Name
+		}
+		v.AuthorName, v.AuthorURL = joinNames(names), v.Bylines[0].URL
 	}
 	for _, c := range a.Categories {
 		if full, ok := st.cats[c.ID]; ok {
@@ -571,23 +590,48 @@ func (s *Server) authorArchive(w http.ResponseWriter, r *http.Request, st *site,
 	if err != nil {
 		s.renderError(w, r, err)
 		return
-	} else if len(users) == 0 {
+	}
+	var f communique.ArticleFilter
+	data := listPage{Kicker: "Author"}
+	if len(users) > 0 {
+		u := users[0]
+		f.BylineUserID = &u.ID
+		data.Heading, data.Intro = u.Name(), u.Bio
+	} else if g, ok := s.guestAuthor(r, slug); ok {
+		f.BylineGuestID = &g.ID
+		data.Heading, data.Intro = g.Name, g.Bio
+	} else {
 		s.notFound(w, r)
 		return
 	}
-	u := users[0]
-	// Only someone with a published article has a public archive: a 404
-	// for everyone else, so /author/{login}/ reveals no staff account.
+	// Only someone credited on a published article has a public archive:
+	// a 404 for everyone else, so /author/{login}/ reveals no staff account.
 	post := communique.TypePost
-	if list, _, err := s.store.FindArticles(r.Context(), communique.ArticleFilter{AuthorID: &u.ID, Type: &post, Status: published, Limit: 1, SkipTotal: true}); err != nil {
+	probe := f
+	probe.Type, probe.Status, probe.Limit, probe.SkipTotal = &post, published, 1, true
+	if list, _, err := s.store.FindArticles(r.Context(), probe); err != nil {
 		s.renderError(w, r, err)
 		return
 	} else if len(list) == 0 {
 		s.notFound(w, r)
 		return
 	}
-	s.list(w, r, st, page, "/author/"+u.Slug+"/", communique.ArticleFilter{AuthorID: &u.ID},
-		listPage{Kicker: "Author", Heading: u.Name(), Intro: u.Bio})
+	s.list(w, r, st, page, "/author/"+slug+"/", f, data)
+}
+
+// guestAuthor finds a guest contributor by slug, when the store keeps them.
+func (s *Server) guestAuthor(r *http.Request, slug string) (*communique.GuestAuthor, bool) {
+	gs, ok := s.store.(interface {
+		FindGuestAuthorBySlug(ctx context.Context, slug string) (*communique.GuestAuthor, error)
+	})
+	if !ok {
+		return nil, false
+	}
+	g, err := gs.FindGuestAuthorBySlug(r.Context(), slug)
+	if err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
+		incomplete(r.Context())
+	}
+	return g, err == nil
 }
 
 // list renders a page of published articles matching f.

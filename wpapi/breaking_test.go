@@ -3,6 +3,8 @@ package wpapi_test
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,6 +67,46 @@ func TestBreakingNews(t *testing.T) {
 		}
 		if b := read(""); b.Active || b.Text != "" || b.URL != "" || b.Until != nil {
 			t.Errorf("after switching off: %+v", b)
+		}
+	})
+}
+
+// TestPostAuthors: authors lists everyone credited, users and guests, in
+// order beside author; a client sets it by user id or a guest's name.
+func TestPostAuthors(t *testing.T) {
+	t.Parallel()
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		a := serve(t, f, wpapi.Config{})
+		author2 := f.Users["author2"]
+		res := a.do(t, "POST", "/wp-json/wp/v2/posts", "editor", map[string]any{"title": "Shared", "content": "<p>Two hands.</p>", "status": "publish",
+			"authors": []any{author2.ID, map[string]any{"name": "Jo Freelance"}}}, nil)
+		if res.Status != http.StatusCreated {
+			t.Fatalf("create with authors: status %d: %s", res.Status, res.Body)
+		}
+		var post struct {
+			ID      int64 `json:"id"`
+			Author  int64 `json:"author"`
+			Authors []struct {
+				ID         int64
+				Type, Name string
+				Slug       string
+			} `json:"authors"`
+		}
+		if err := json.Unmarshal([]byte(res.Body), &post); err != nil {
+			t.Fatal(err)
+		}
+		if len(post.Authors) != 2 || post.Authors[0].ID != author2.ID || post.Authors[0].Type != "user" || post.Authors[0].Name != "Otto Other" ||
+			post.Authors[1].Type != "guest" || post.Authors[1].Name != "Jo Freelance" || post.Authors[1].Slug != "jo-freelance" ||
+			post.Author != f.Users["editor"].ID {
+			t.Fatalf("authors = %+v (author %d)", post.Authors, post.Author)
+		}
+		path := "/wp-json/wp/v2/posts/" + strconv.FormatInt(post.ID, 10)
+		wantError(t, a.do(t, "POST", path, "editor", map[string]any{"authors": []any{"nobody"}}, nil), http.StatusBadRequest, "rest_invalid_param")
+		wantError(t, a.do(t, "POST", path, "editor", map[string]any{"authors": []any{987654}}, nil), http.StatusBadRequest, "rest_invalid_param")
+		res = a.do(t, "GET", path, "", nil, nil)
+		if !strings.Contains(res.Body, `"authors":[{"id":`+strconv.FormatInt(author2.ID, 10)+`,"type":"user","name":"Otto Other"`) {
+			t.Errorf("a refused change or a reader's view lost the authors: %s", res.Body)
 		}
 	})
 }

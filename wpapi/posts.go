@@ -45,7 +45,7 @@ type postJSON struct {
 	// Authors is everyone credited, in order (posts only): users, and
 	// guest contributors without a login; author stays the owner.
 	Authors *[]bylineJSON `json:"authors,omitempty"`
-	Meta          *[]any    `json:"meta,omitempty"`
+	Meta    *[]any        `json:"meta,omitempty"`
 	// Edit context: the slug WordPress would make from the title, and the
 	// link with the slug as a placeholder.
 	GeneratedSlug     *string `json:"generated_slug,omitempty"`

@@ -293,6 +293,23 @@ func (b BreakingNews) Values() (map[string]string, error) {
 	return v, nil
 }
 
+func checkLogo(v string) error {
+	if v == "" || (strings.HasPrefix(v, "/media/") && !strings.ContainsAny(v, " \t\r\n\"'<>\\?#") && !strings.Contains(v, "..")) {
+		return nil
+	}
+	return fmt.Errorf("must be empty or a library image's address such as /media/KEY")
+}
+
+func checkColour(v string) error {
+	if v == "" {
+		return nil
+	}
+	if len(v) == 7 && v[0] == '#' && strings.Trim(strings.ToLower(v[1:]), "0123456789abcdef") == "" {
+		return nil
+	}
+	return fmt.Errorf("must be empty or a colour such as #1d4f91")
+}
+
 func checkBannerURL(v string) error {
 	if v == "" || (strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//")) {
 		if !strings.ContainsAny(v, " \t\r\n\"'<>\\") {
@@ -423,6 +440,14 @@ var SettingDefs = []SettingDef{
 		in(GroupReading, "Breaking news link"),
 	shapedSetting("breaking_until", "", checkOptionalTime, "When the banner goes away, as RFC 3339 (2026-12-07T18:00:00Z; empty: until switched off)", func(s *Settings) *string { return &s.BreakingUntil }).
 		in(GroupReading, "Breaking news until"),
+	// The theme: the public site's logo, accent colour and type, from
+	// system font stacks only (no web font from another site).
+	shapedSetting("theme_logo", "", checkLogo, "Site logo shown in the masthead: a library image's address such as /media/KEY (empty: the title in type)", func(s *Settings) *string { return &s.ThemeLogo }).
+		in(GroupSite, "Logo"),
+	shapedSetting("theme_accent", "", checkColour, "Accent colour of kickers, rules and the banner, as #rrggbb (empty: the theme's red); keep it dark enough for white text", func(s *Settings) *string { return &s.ThemeAccent }).
+		in(GroupSite, "Accent colour"),
+	choiceSetting("theme_font", "serif", []string{"serif", "sans", "humanist"}, "Type of headlines and text: serif, sans or humanist (system fonts)", func(s *Settings) *string { return &s.ThemeFont }).
+		in(GroupSite, "Type").offering(named("serif", "Serif (Charter, Georgia…)", "sans", "Sans serif (the system's)", "humanist", "Humanist sans (Seravek, Segoe UI, Gill Sans…)")),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -515,6 +540,10 @@ type Settings struct {
 	BreakingText  string
 	BreakingURL   string
 	BreakingUntil string // RFC 3339, or empty
+
+	ThemeLogo   string
+	ThemeAccent string // #rrggbb, or empty
+	ThemeFont   string // serif, sans or humanist
 }
 
 // ParseSettings builds Settings from stored values, falling back to the

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -65,4 +67,33 @@ func TestArticlePageParts(t *testing.T) {
 			t.Log(excerpt(body))
 		}
 	})
+}
+
+// TestThemeSettings: the logo, accent colour and type from the settings reach
+// every page through a versioned stylesheet of the site's own (the CSP
+// allows no inline style); bad values are refused.
+func TestThemeSettings(t *testing.T) {
+	db := storetest.SQLite.Open(t)
+	s := MustServe(t, db, "")
+	if body := s.Get(t, "/").Body; strings.Contains(body, "/theme.css") {
+		t.Fatal("a site with the default theme links a theme stylesheet")
+	}
+	MustSet(t, db, "theme_accent", "#1d4f91")
+	MustSet(t, db, "theme_font", "sans")
+	MustSet(t, db, "theme_logo", "/media/0123456789abcdef0123456789abcdef.png")
+	body := s.Get(t, "/").Body
+	m := regexp.MustCompile(`<link rel="stylesheet" href="(/theme\.css\?v=[0-9a-f]+)">`).FindStringSubmatch(body)
+	if m == nil || !strings.Contains(body, `<img class="site-logo" src="/media/0123456789abcdef0123456789abcdef.png" alt="Communiqué" height="64">`) {
+		t.Fatalf("the page lacks the theme stylesheet or the logo:\n%s", excerpt(body))
+	}
+	res := s.Get(t, m[1])
+	if res.Status != 200 || !strings.Contains(res.Body, "--accent: #1d4f91;") || !strings.Contains(res.Body, "--font-text: system-ui") ||
+		res.Header.Get("Content-Type") != "text/css; charset=utf-8" || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("theme stylesheet: %d %q %q\n%s", res.Status, res.Header.Get("Content-Type"), res.Header.Get("Cache-Control"), res.Body)
+	}
+	for key, bad := range map[string]string{"theme_accent": "red; } body { display: none", "theme_font": "Comic Sans", "theme_logo": "https://elsewhere.example/logo.png"} {
+		if err := db.SetSetting(context.Background(), key, bad); communique.ErrorCode(err) != communique.EINVALID {
+			t.Errorf("%s=%q: %v, want EINVALID", key, bad, err)
+		}
+	}
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"slices"
 	"time"
 
 	"communique"
@@ -72,7 +71,9 @@ func (s *Server) editedFront(w http.ResponseWriter, r *http.Request, st *site) b
 			zv.Title = z.Kind.Label()
 		}
 		for _, a := range list {
-			used[a.ID] = true
+			if z.Kind != communique.ZoneDiscussed {
+				used[a.ID] = true
+			}
 			v := s.view(ctx, st, a)
 			zv.Articles = append(zv.Articles, v)
 			all = append(all, v)
@@ -118,14 +119,13 @@ func (s *Server) pickedArticles(ctx context.Context, zones []*communique.FrontZo
 func (s *Server) zoneArticles(ctx context.Context, fr frontReader, z *communique.FrontZone, picked map[int64]*communique.Article, used map[int64]bool) ([]*communique.Article, error) {
 	var out []*communique.Article
 	if z.Kind == communique.ZoneDiscussed {
-		ids, err := fr.MostDiscussed(ctx, s.Now().Add(-communique.DiscussedWindow), z.Size+len(used))
+		// A ranking, as readers know it from a sidebar: a story may be
+		// both a card above and here.
+		ids, err := fr.MostDiscussed(ctx, s.Now().Add(-communique.DiscussedWindow), z.Size)
 		if err != nil {
 			return nil, err
 		}
-		ids = slices.DeleteFunc(ids, func(id int64) bool { return used[id] })
-		ids = ids[:min(len(ids), z.Size)]
-		more, err := s.articlesByIDs(ctx, ids)
-		return more, err
+		return s.articlesByIDs(ctx, ids)
 	}
 	for _, id := range z.ArticleIDs {
 		if a := picked[id]; a != nil && !used[id] && len(out) < z.Size {

@@ -88,6 +88,8 @@ type pageData struct {
 	SearchPage bool
 	// Breaking is the breaking-news banner while it is on; nil otherwise.
 	Breaking *communique.BreakingNews
+	// ThemeCSS is the site's own stylesheet (accent, type); "" for none.
+	ThemeCSS string
 }
 
 type navItem struct {
@@ -115,6 +117,7 @@ func (s *Server) fillPageFrom(r *http.Request, st *site, p *pageData, title, can
 		p.Canonical = st.base + canonicalPath
 	}
 	p.Nav = markCurrent(st.nav, r.URL.Path)
+	p.ThemeCSS = themeURL(st.settings)
 	if b := st.settings.Breaking(); b.ShownAt(s.Now()) {
 		p.Breaking = &b
 		if !b.Until.IsZero() {

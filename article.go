@@ -187,6 +187,9 @@ type ArticleFilter struct {
 
 	Offset int
 	Limit  int
+	// Bare leaves out the articles' terms and bylines, for links that
+	// need only titles and addresses (neighbours, short lists).
+	Bare bool
 	// SkipTotal spares the count of all matches when the caller needs only
 	// the items (a lookup, the previous and next article); the total
 	// returned is then only a lower bound.
@@ -300,6 +303,7 @@ var reservedSlugs = map[string]bool{
 	"login": true, "logout": true, "media": true, "sitemap.xml": true, "robots.txt": true,
 	"comment-page": true, "embed": true, "trackback": true, "webmention": true,
 	"subscriptions": true, "wp-comments-post.php": true,
+	"share": true, "theme.css": true,
 }
 
 // ReservedSlug reports whether an article may not use slug: a path the

@@ -91,6 +91,9 @@ func (db *Articles) FindArticles(ctx context.Context, f communique.ArticleFilter
 			return nil, 0, err
 		}
 	}
+	if f.Bare {
+		return list, total, nil
+	}
 	if err := db.attachBylines(ctx, list); err != nil {
 		return nil, 0, err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -45,7 +46,7 @@ func (s *Server) articleExtras(ctx context.Context, st *site, v *articleView, ca
 	}
 	words := len(strings.Fields(markup.PlainText(a.HTML)))
 	x.ReadingTime = max(1, (words+wordsPerMinute/2)/wordsPerMinute)
-	x.Share = shareLinks(canonical, a.Title)
+	x.Share = shareLinks(canonical)
 	if a.Type != communique.TypePost {
 		return x
 	}
@@ -55,7 +56,7 @@ func (s *Server) articleExtras(ctx context.Context, st *site, v *articleView, ca
 			c = full
 		}
 		x.Section = &link{c.Name, s.termURL(st, c)}
-		x.MoreSection = s.storyList(ctx, st, communique.ArticleFilter{TermID: &c.ID, ExcludeIDs: []int64{a.ID}, Limit: 4})
+		x.MoreSection = s.storyList(ctx, st, communique.ArticleFilter{CategoryIDs: []int64{c.ID}, ExcludeIDs: []int64{a.ID}, Limit: 4})
 	}
 	if len(a.Tags) > 0 {
 		var tags []int64
@@ -75,7 +76,7 @@ func (s *Server) articleExtras(ctx context.Context, st *site, v *articleView, ca
 // lookup leaves the list out of this answer and out of the cache.
 func (s *Server) storyList(ctx context.Context, st *site, f communique.ArticleFilter) []*articleView {
 	post := communique.TypePost
-	f.Type, f.Status, f.SkipTotal = &post, published, true
+	f.Type, f.Status, f.SkipTotal, f.Bare = &post, published, true, true
 	list, _, err := s.store.FindArticles(ctx, f)
 	if err != nil {
 		incomplete(ctx)
@@ -90,35 +91,62 @@ func (s *Server) storyList(ctx context.Context, st *site, f communique.ArticleFi
 	return out
 }
 
-// shareLinks are plain links to share the article: no script, no
-// request to anyone until the reader follows one.
-func shareLinks(pageURL, title string) []link {
-	u, t := url.QueryEscape(pageURL), url.QueryEscape(title)
-	return []link{
-		{"Email", "mailto:?subject=" + url.PathEscape(title) + "&body=" + url.PathEscape(pageURL)},
-		{"Bluesky", "https://bsky.app/intent/compose?text=" + t + "%20" + u},
-		{"Mastodon", "https://mastodonshare.com/?text=" + t + "&url=" + u},
-		{"LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url=" + u},
-		{"Facebook", "https://www.facebook.com/sharer/sharer.php?u=" + u},
-		{"X", "https://x.com/intent/post?text=" + t + "&url=" + u},
-	}
+// shareServices are where share links lead, each given the page's
+// address. Links go through /share/ on the site, so a page names no other
+// site and nothing is asked of one until a reader follows a link.
+var shareServices = []struct{ id, label, prefix string }{
+	{"email", "Email", "mailto:?body="},
+	{"bluesky", "Bluesky", "https://bsky.app/intent/compose?text="},
+	{"mastodon", "Mastodon", "https://mastodonshare.com/?url="},
+	{"linkedin", "LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url="},
+	{"facebook", "Facebook", "https://www.facebook.com/sharer/sharer.php?u="},
+	{"x", "X", "https://x.com/intent/post?url="},
 }
 
-// neighbours are the previous and next posts, in the article's section
-// when it has one, else among all posts.
+// shareLinks are the article's share links, on the site's own /share/.
+func shareLinks(path string) []link {
+	out := make([]link, len(shareServices))
+	for i, sv := range shareServices {
+		out[i] = link{sv.label, "/share/" + sv.id + "?p=" + url.QueryEscape(path)}
+	}
+	return out
+}
+
+// handleShare sends a reader who chose to share a page on to the service,
+// with the page's address on this site; an unknown service or a path that
+// is not the site's own is a 404, so this is no open redirect.
+func (s *Server) handleShare(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Query().Get("p")
+	st, err := s.loadSite(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") || !communique.ValidText(p) || len(p) > 2048 {
+		s.notFound(w, r)
+		return
+	}
+	for _, sv := range shareServices {
+		if sv.id == r.PathValue("service") {
+			w.Header().Set("Cache-Control", "public, max-age=86400")
+			w.Header().Set("Referrer-Policy", "no-referrer")
+			http.Redirect(w, r, sv.prefix+url.QueryEscape(st.base+p), http.StatusFound)
+			return
+		}
+	}
+	s.notFound(w, r)
+}
+
+// neighbours are the previous and next posts of the site.
 func (s *Server) neighbours(ctx context.Context, st *site, a *communique.Article) (prev, next *link) {
 	post := communique.TypePost
-	var section *int64
-	if len(a.Categories) > 0 {
-		section = &a.Categories[0].ID
-	}
 	before := a.PublishedAt
 	after := a.PublishedAt.Add(time.Microsecond)
-	older, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, TermID: section, PublishedTo: &before, Limit: 1, SkipTotal: true})
+	older, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedTo: &before, Limit: 1, SkipTotal: true, Bare: true})
 	if err == nil && len(older) == 1 {
 		prev = &link{older[0].Title, s.articleURL(ctx, st, older[0])}
 	}
-	newer, _, err2 := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, TermID: section, PublishedFrom: &after, Oldest: true, Limit: 1, SkipTotal: true})
+	newer, _, err2 := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedFrom: &after, Oldest: true, Limit: 1, SkipTotal: true, Bare: true})
 	if err2 == nil && len(newer) == 1 && newer[0].IsPublic(s.Now()) {
 		next = &link{newer[0].Title, s.articleURL(ctx, st, newer[0])}
 	}

@@ -736,7 +736,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	if a.Type == communique.TypePost {
 		data.Prev, data.Next = s.neighbours(ctx, st, a)
 	}
-	data.Extras = s.articleExtras(ctx, st, v, st.base+want)
+	data.Extras = s.articleExtras(ctx, st, v, want)
 	s.articleHead(ctx, st, &data.pageData, v)
 	s.fillPageFrom(r, st, &data.pageData, a.Title, want)
 	if d.First {

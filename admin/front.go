@@ -50,7 +50,7 @@ type frontZoneRow struct {
 
 func (s *Server) mayArrange(w http.ResponseWriter, r *http.Request, rq *request) bool {
 	if !communique.Can(rq.User, communique.ActionArrangeFront, nil) {
-		s.fail(w, r, rq, communique.Errorf(communique.EFORBIDDEN, "Sorry, you are not allowed to arrange the front page."))
+		s.forbid(w, r, rq)
 		return false
 	}
 	return true
@@ -146,38 +146,59 @@ func zoneForm(r *http.Request) *communique.FrontZone {
 }
 
 func (s *Server) handleFrontZoneAdd(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !s.mayArrange(w, r, rq) {
+		return
+	}
 	z := zoneForm(r)
 	err := s.articles.AddFrontZone(r.Context(), newsroom.As(rq.User), z)
 	s.frontDone(w, r, rq, err, z.ID)
 }
 
 func (s *Server) handleFrontZoneSave(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !s.mayArrange(w, r, rq) {
+		return
+	}
 	z := zoneForm(r)
 	z.ID = pathID(r, "id")
 	s.frontDone(w, r, rq, s.articles.SetFrontZone(r.Context(), newsroom.As(rq.User), z), z.ID)
 }
 
 func (s *Server) handleFrontZoneMove(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !s.mayArrange(w, r, rq) {
+		return
+	}
 	id := pathID(r, "id")
 	s.frontDone(w, r, rq, s.articles.MoveFrontZone(r.Context(), newsroom.As(rq.User), id, delta(r)), id)
 }
 
 func (s *Server) handleFrontZoneDelete(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !s.mayArrange(w, r, rq) {
+		return
+	}
 	s.frontDone(w, r, rq, s.articles.RemoveFrontZone(r.Context(), newsroom.As(rq.User), pathID(r, "id")), 0)
 }
 
 func (s *Server) handleFrontPick(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !s.mayArrange(w, r, rq) {
+		return
+	}
 	id := pathID(r, "id")
 	article, _ := strconv.ParseInt(r.PostFormValue("article"), 10, 64)
 	s.frontDone(w, r, rq, s.articles.PickForZone(r.Context(), newsroom.As(rq.User), id, article), id)
 }
 
 func (s *Server) handleFrontPickMove(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !s.mayArrange(w, r, rq) {
+		return
+	}
 	id := pathID(r, "id")
 	s.frontDone(w, r, rq, s.articles.MovePick(r.Context(), newsroom.As(rq.User), id, pathID(r, "article"), delta(r)), id)
 }
 
 func (s *Server) handleFrontPickRemove(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !s.mayArrange(w, r, rq) {
+		return
+	}
 	id := pathID(r, "id")
 	s.frontDone(w, r, rq, s.articles.Unpick(r.Context(), newsroom.As(rq.User), id, pathID(r, "article")), id)
 }
@@ -187,6 +208,9 @@ const localMinute = "2006-01-02T15:04"
 
 // handleFrontBreaking switches the breaking-news banner on or off.
 func (s *Server) handleFrontBreaking(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !s.mayArrange(w, r, rq) {
+		return
+	}
 	var b communique.BreakingNews
 	if r.PostFormValue("action") != "off" {
 		b = communique.BreakingNews{Text: r.PostFormValue("text"), URL: r.PostFormValue("url")}

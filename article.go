@@ -92,6 +92,8 @@ type Article struct {
 
 	Categories []*Term `json:"-"`
 	Tags       []*Term `json:"-"`
+	// Bylines are the people credited, in order; empty: the author alone.
+	Bylines []Byline `json:"bylines,omitempty"`
 }
 
 // IsPublic reports whether readers may see the article.
@@ -138,6 +140,11 @@ type ArticleFilter struct {
 	PublishedFrom *time.Time
 	PublishedTo   *time.Time
 
+	// BylineUserID and BylineGuestID select the articles credited to a
+	// user (by their bylines, or as author of an article without any) or
+	// to a guest contributor.
+	BylineUserID  *int64
+	BylineGuestID *int64
 	// AuthorIDs selects articles by any of these authors.
 	AuthorIDs []int64
 	// CategoryIDs and TagIDs select articles with any of these terms,
@@ -184,6 +191,9 @@ type ArticleFilter struct {
 
 	Offset int
 	Limit  int
+	// Bare leaves out the articles' terms and bylines, for links that
+	// need only titles and addresses (neighbours, short lists).
+	Bare bool
 	// SkipTotal spares the count of all matches when the caller needs only
 	// the items (a lookup, the previous and next article); the total
 	// returned is then only a lower bound.
@@ -227,6 +237,9 @@ type ArticleUpdate struct {
 	// BaseVersion, when not 0, is the version the writer started from:
 	// the save is refused (ECONFLICT) if someone saved since.
 	BaseVersion int64
+	// Bylines replaces the people credited; an empty list credits the
+	// author alone.
+	Bylines *[]Byline
 }
 
 // ArticleFinder reads articles and pages. Every change to one goes
@@ -286,6 +299,9 @@ type ArticleSave struct {
 	// version is still this one, checked in the write's own transaction;
 	// otherwise the store answers ECONFLICT and writes nothing.
 	IfVersion int64
+	// Bylines replaces the people credited; nil keeps them. A byline with
+	// a name alone is a guest, found by the name's slug or created.
+	Bylines *[]Byline
 }
 
 // reservedSlugs are first path segments the site itself uses; an article
@@ -298,6 +314,7 @@ var reservedSlugs = map[string]bool{
 	"login": true, "logout": true, "media": true, "sitemap.xml": true, "robots.txt": true,
 	"comment-page": true, "embed": true, "trackback": true, "webmention": true,
 	"subscriptions": true, "wp-comments-post.php": true, "corrections": true, "preview": true,
+	"share": true, "theme.css": true,
 }
 
 // ReservedSlug reports whether an article may not use slug: a path the

@@ -23,6 +23,7 @@ const (
 	// stories are for the desk, not every freelancer with a login.
 	ActionReadUnpublished Action = "read_unpublished"
 	ActionViewAnalytics   Action = "view_analytics" // readers' figures: the site's, or an article's
+	ActionArrangeFront    Action = "arrange_front"  // the edited front page and the breaking-news banner
 )
 
 // Can reports whether u may perform action, on article a when the action
@@ -45,7 +46,7 @@ func Can(u *User, action Action, a *Article) bool {
 		return role.Valid()
 	case ActionCreateArticle:
 		return editor || role == RoleAuthor || role == RoleContributor
-	case ActionCreatePage, ActionModerateComment, ActionManageTerms:
+	case ActionCreatePage, ActionModerateComment, ActionManageTerms, ActionArrangeFront:
 		return editor
 	case ActionUploadMedia:
 		return editor || role == RoleAuthor

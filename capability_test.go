@@ -84,6 +84,7 @@ var matrix = []struct {
 	{communique.RoleAdministrator, communique.ActionManageSettings, all},
 	{communique.RoleAdministrator, communique.ActionReadUnpublished, all},
 	{communique.RoleAdministrator, communique.ActionViewAnalytics, all},
+	{communique.RoleAdministrator, communique.ActionArrangeFront, all},
 
 	{communique.RoleEditor, communique.ActionReadAdmin, all},
 	{communique.RoleEditor, communique.ActionCreateArticle, all},
@@ -98,6 +99,7 @@ var matrix = []struct {
 	{communique.RoleEditor, communique.ActionManageSettings, none},
 	{communique.RoleEditor, communique.ActionReadUnpublished, all},
 	{communique.RoleEditor, communique.ActionViewAnalytics, all},
+	{communique.RoleEditor, communique.ActionArrangeFront, all},
 
 	//                                                      n ownposts others' pages
 	{communique.RoleAuthor, communique.ActionReadAdmin, all},
@@ -113,6 +115,7 @@ var matrix = []struct {
 	{communique.RoleAuthor, communique.ActionManageSettings, none},
 	{communique.RoleAuthor, communique.ActionReadUnpublished, ".yyyyy....yy."},
 	{communique.RoleAuthor, communique.ActionViewAnalytics, ".yyyyy....yy."},
+	{communique.RoleAuthor, communique.ActionArrangeFront, none},
 
 	{communique.RoleContributor, communique.ActionReadAdmin, all},
 	{communique.RoleContributor, communique.ActionCreateArticle, all},
@@ -127,6 +130,7 @@ var matrix = []struct {
 	{communique.RoleContributor, communique.ActionManageSettings, none},
 	{communique.RoleContributor, communique.ActionReadUnpublished, ".yyyyy....yy."},
 	{communique.RoleContributor, communique.ActionViewAnalytics, ".yyyyy....yy."},
+	{communique.RoleContributor, communique.ActionArrangeFront, none},
 
 	{communique.RoleSubscriber, communique.ActionReadAdmin, all},
 	{communique.RoleSubscriber, communique.ActionCreateArticle, none},
@@ -141,6 +145,7 @@ var matrix = []struct {
 	{communique.RoleSubscriber, communique.ActionManageSettings, none},
 	{communique.RoleSubscriber, communique.ActionReadUnpublished, none},
 	{communique.RoleSubscriber, communique.ActionViewAnalytics, none},
+	{communique.RoleSubscriber, communique.ActionArrangeFront, none},
 }
 
 func TestCan(t *testing.T) {

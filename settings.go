@@ -255,6 +255,83 @@ func checkMailFrom(v string) error {
 	return nil
 }
 
+// BreakingNews is the breaking-news banner: its text, where it leads and
+// when it goes away (zero: when switched off).
+type BreakingNews struct {
+	Text  string
+	URL   string
+	Until time.Time
+}
+
+// Breaking returns the banner the settings hold.
+func (s *Settings) Breaking() BreakingNews {
+	b := BreakingNews{Text: s.BreakingText, URL: s.BreakingURL}
+	b.Until, _ = time.Parse(time.RFC3339, s.BreakingUntil)
+	return b
+}
+
+// ShownAt reports whether the banner shows at now.
+func (b BreakingNews) ShownAt(now time.Time) bool {
+	return b.Text != "" && (b.Until.IsZero() || now.Before(b.Until))
+}
+
+// Values are the banner as settings, key by key, validated; switching
+// it off is the zero BreakingNews. EINVALID.
+func (b BreakingNews) Values() (map[string]string, error) {
+	v := map[string]string{"breaking_text": strings.TrimSpace(b.Text), "breaking_url": strings.TrimSpace(b.URL), "breaking_until": ""}
+	if !b.Until.IsZero() {
+		v["breaking_until"] = b.Until.UTC().Format(time.RFC3339)
+	}
+	for k, val := range v {
+		if err := ValidateSetting(k, val); err != nil {
+			return nil, err
+		}
+	}
+	if v["breaking_text"] == "" && v["breaking_url"] != "" {
+		return nil, Errorf(EINVALID, "breaking_text: a banner with a link needs its text")
+	}
+	return v, nil
+}
+
+func checkLogo(v string) error {
+	if v == "" || (strings.HasPrefix(v, "/media/") && !strings.ContainsAny(v, " \t\r\n\"'<>\\?#") && !strings.Contains(v, "..")) {
+		return nil
+	}
+	return fmt.Errorf("must be empty or a library image's address such as /media/KEY")
+}
+
+func checkColour(v string) error {
+	if v == "" {
+		return nil
+	}
+	if len(v) == 7 && v[0] == '#' && strings.Trim(strings.ToLower(v[1:]), "0123456789abcdef") == "" {
+		return nil
+	}
+	return fmt.Errorf("must be empty or a colour such as #1d4f91")
+}
+
+func checkBannerURL(v string) error {
+	if v == "" || (strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//")) {
+		if !strings.ContainsAny(v, " \t\r\n\"'<>\\") {
+			return nil
+		}
+	}
+	if err := checkSiteURL(v); err != nil {
+		return fmt.Errorf("must be empty, a path starting with / or an http:// or https:// URL")
+	}
+	return nil
+}
+
+func checkOptionalTime(v string) error {
+	if v == "" {
+		return nil
+	}
+	if _, err := time.Parse(time.RFC3339, v); err != nil {
+		return fmt.Errorf("must be empty or a time such as 2026-12-07T18:00:00Z")
+	}
+	return nil
+}
+
 func checkSiteURL(v string) error {
 	if v == "" {
 		return nil
@@ -355,6 +432,22 @@ var SettingDefs = []SettingDef{
 		in(GroupDiscussion, "Reports before a comment is held"),
 	intSetting("comment_flood_address_limit", 5, 1, 1000, "Most comments from one IP address within comment_flood_seconds (readers behind one office or carrier address share it)", func(s *Settings) *int { return &s.CommentFloodAddressLimit }).
 		in(GroupDiscussion, "Comments per address in that time"),
+	// The breaking-news banner above every page, switched on from the
+	// newsroom's front page desk or the REST API (communique/v1/breaking).
+	textSetting("breaking_text", "", 200, "Breaking-news banner shown above every page (empty: none)", func(s *Settings) *string { return &s.BreakingText }).
+		in(GroupReading, "Breaking news"),
+	shapedSetting("breaking_url", "", checkBannerURL, "Where the banner leads: a path on this site such as /2026/12/07/story/, or an http(s) URL (empty: no link)", func(s *Settings) *string { return &s.BreakingURL }).
+		in(GroupReading, "Breaking news link"),
+	shapedSetting("breaking_until", "", checkOptionalTime, "When the banner goes away, as RFC 3339 (2026-12-07T18:00:00Z; empty: until switched off)", func(s *Settings) *string { return &s.BreakingUntil }).
+		in(GroupReading, "Breaking news until"),
+	// The theme: the public site's logo, accent colour and type, from
+	// system font stacks only (no web font from another site).
+	shapedSetting("theme_logo", "", checkLogo, "Site logo shown in the masthead: a library image's address such as /media/KEY (empty: the title in type)", func(s *Settings) *string { return &s.ThemeLogo }).
+		in(GroupSite, "Logo"),
+	shapedSetting("theme_accent", "", checkColour, "Accent colour of kickers, rules and the banner, as #rrggbb (empty: the theme's red); keep it dark enough for white text", func(s *Settings) *string { return &s.ThemeAccent }).
+		in(GroupSite, "Accent colour"),
+	choiceSetting("theme_font", "serif", []string{"serif", "sans", "humanist"}, "Type of headlines and text: serif, sans or humanist (system fonts)", func(s *Settings) *string { return &s.ThemeFont }).
+		in(GroupSite, "Type").offering(named("serif", "Serif (Charter, Georgia…)", "sans", "Sans serif (the system's)", "humanist", "Humanist sans (Seravek, Segoe UI, Gill Sans…)")),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -443,6 +536,14 @@ type Settings struct {
 	NotifyModerators bool
 	NotifyAuthors    bool
 	MailFrom         string
+
+	BreakingText  string
+	BreakingURL   string
+	BreakingUntil string // RFC 3339, or empty
+
+	ThemeLogo   string
+	ThemeAccent string // #rrggbb, or empty
+	ThemeFont   string // serif, sans or humanist
 }
 
 // ParseSettings builds Settings from stored values, falling back to the

@@ -132,7 +132,7 @@ const (
 
 var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit", "reported", "commenter", "moderation_log",
 	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
-	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics", "review"}
+	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics", "review", "front"}
 
 // New parses the admin templates and loads its secret.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -179,6 +179,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		"list":      func(v ...string) []string { return v },
 		"duration":  durationText,
 		"hasPrefix": strings.HasPrefix,
+		"inc":       func(i int) int { return i + 1 },
+		"zoneFields": func(p frontDeskPage, z *communique.FrontZone) zoneFieldsData {
+			return zoneFieldsData{Zone: z, Sections: p.Sections, Max: p.MaxSize, Fill: z == nil || z.Fill}
+		},
 		"contains": func(list []int64, id int64) bool {
 			for _, x := range list {
 				if x == id {
@@ -281,6 +285,15 @@ func (s *Server) Handler() http.Handler {
 	auth("GET /admin/privacy", s.handlePrivacy)
 	auth("POST /admin/privacy/export", s.handlePrivacyExport)
 	auth("POST /admin/privacy/erase", s.handlePrivacyErase)
+	auth("GET /admin/front", s.handleFront)
+	auth("POST /admin/front/breaking", s.handleFrontBreaking)
+	auth("POST /admin/front/zones", s.handleFrontZoneAdd)
+	auth("POST /admin/front/zones/{id}", s.handleFrontZoneSave)
+	auth("POST /admin/front/zones/{id}/move", s.handleFrontZoneMove)
+	auth("POST /admin/front/zones/{id}/delete", s.handleFrontZoneDelete)
+	auth("POST /admin/front/zones/{id}/pick", s.handleFrontPick)
+	auth("POST /admin/front/zones/{id}/picks/{article}/move", s.handleFrontPickMove)
+	auth("POST /admin/front/zones/{id}/picks/{article}/remove", s.handleFrontPickRemove)
 	auth("GET /admin/signins", s.handleSignins)
 	auth("POST /admin/signins/clear", s.handleSigninsClear)
 	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
@@ -439,7 +452,7 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 		}
 		b.Can = map[string]bool{}
 		for _, a := range []communique.Action{communique.ActionCreatePage, communique.ActionModerateComment,
-			communique.ActionManageUsers, communique.ActionManageSettings, communique.ActionCreateArticle, communique.ActionUploadMedia} {
+			communique.ActionManageUsers, communique.ActionManageSettings, communique.ActionCreateArticle, communique.ActionUploadMedia, communique.ActionArrangeFront} {
 			b.Can[string(a)] = communique.Can(rq.User, a, nil)
 		}
 		b.Can["analytics"] = s.reports != nil && canSeeAnalytics(rq.User)

@@ -56,6 +56,35 @@ func path(p string) target {
 
 func id(v int64) string { return strconv.FormatInt(v, 10) }
 
+// aZone is a new front page zone, second of two so it can move up.
+func aZone(format string, form url.Values) target {
+	return func(t *testing.T, n *newsroom, _ *communique.User) (string, url.Values) {
+		for i := 0; i < 2; i++ {
+			z := &communique.FrontZone{Kind: communique.ZoneTop, Size: 3}
+			if err := n.DB.CreateFrontZone(context.Background(), z); err != nil {
+				t.Fatal(err)
+			}
+			if i == 1 {
+				return fmt.Sprintf(format, z.ID), form
+			}
+		}
+		return "", nil
+	}
+}
+
+// aPick is a zone with two picked stories, at the first one's suffix.
+func aPick(suffix string, form url.Values) target {
+	return func(t *testing.T, n *newsroom, _ *communique.User) (string, url.Values) {
+		a := n.Article(t, n.Olive, unique("Picked"), communique.StatusPublished)
+		b := n.Article(t, n.Olive, unique("Picked"), communique.StatusPublished)
+		z := &communique.FrontZone{Kind: communique.ZoneTop, Size: 3, ArticleIDs: []int64{a.ID, b.ID}}
+		if err := n.DB.CreateFrontZone(context.Background(), z); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("/admin/front/zones/%d/picks/%d", z.ID, a.ID) + suffix, form
+	}
+}
+
 // ownArticle is an article by the signed-in user; othersArticle one by olive.
 func ownArticle(st communique.Status, format string, form func(*communique.Article) url.Values) target {
 	return func(t *testing.T, n *newsroom, u *communique.User) (string, url.Values) {
@@ -330,6 +359,22 @@ var routes = []routeCase{
 	{name: "SigninsClear", method: "POST", allowed: onlyAdmins, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
 		return "/admin/signins/clear", url.Values{"account": {"user:1"}, "ip": {"192.0.2.9"}}
 	}},
+	{name: "FrontPageDesk", method: "GET", allowed: editors, target: path("/admin/front")},
+	{name: "BreakingOn", method: "POST", allowed: editors, changes: true, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
+		return "/admin/front/breaking", url.Values{"action": {"on"}, "text": {unique("Breaking")}}
+	}},
+	{name: "FrontZoneAdd", method: "POST", allowed: editors, changes: true, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
+		return "/admin/front/zones", url.Values{"kind": {"top"}, "size": {"3"}, "title": {unique("Zone")}}
+	}},
+	{name: "FrontZoneSave", method: "POST", allowed: editors, changes: true, target: aZone("/admin/front/zones/%d", url.Values{"size": {"5"}, "title": {"Retitled"}})},
+	{name: "FrontZoneMove", method: "POST", allowed: editors, changes: true, target: aZone("/admin/front/zones/%d/move", url.Values{"move": {"up"}})},
+	{name: "FrontZoneDelete", method: "POST", allowed: editors, changes: true, target: aZone("/admin/front/zones/%d/delete", nil)},
+	{name: "FrontPick", method: "POST", allowed: editors, changes: true, target: func(t *testing.T, n *newsroom, u *communique.User) (string, url.Values) {
+		p, _ := aZone("/admin/front/zones/%d/pick", nil)(t, n, u)
+		return p, url.Values{"article": {id(n.Article(t, n.Olive, unique("Pick me"), communique.StatusPublished).ID)}}
+	}},
+	{name: "FrontPickMove", method: "POST", allowed: editors, changes: true, target: aPick("/move", url.Values{"move": {"down"}})},
+	{name: "FrontPickRemove", method: "POST", allowed: editors, changes: true, target: aPick("/remove", nil)},
 	{name: "PrivacyErase", method: "POST", allowed: onlyAdmins, okStatus: http.StatusOK, changes: true, target: aComment("/admin/privacy/erase", url.Values{"email": {"reader@mail.example"}, "mode": {"delete"}})},
 }
 

@@ -347,6 +347,14 @@ func (n *newsroom) Snapshot(tb testing.TB) string {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "setting %s=%q\n", k, values[k])
 	}
+	// The front page's zones and their picks.
+	zones, err := n.DB.FindFrontZones(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, z := range zones {
+		fmt.Fprintf(&b, "zone %d@%d %s %q section %d size %d fill %v picks %v\n", z.ID, z.Position, z.Kind, z.Title, z.SectionID, z.Size, z.Fill, z.ArticleIDs)
+	}
 	// Every moderator action, on comments or people, is logged.
 	log, _, err := n.DB.FindModerationLog(ctx, "", 0, 1000)
 	if err != nil {

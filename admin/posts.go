@@ -343,6 +343,7 @@ type editorPage struct {
 	CategoryIDs  []int64
 	NewCats      string
 	Tags         string
+	Bylines      string // one per line: a user's login, or a guest's name
 	Categories   []*communique.Term
 	Pages        []*communique.Article
 	Statuses     []statusChoice
@@ -444,6 +445,7 @@ func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, rq *request
 		tags = append(tags, t.Name)
 	}
 	data.Tags = strings.Join(tags, ", ")
+	data.Bylines = bylinesText(a)
 	if a.Status != communique.StatusTrash {
 		data.PublicURL = s.publicPath(r, rq, a)
 		data.CanAnalytics = s.reports != nil && communique.Can(rq.User, communique.ActionViewAnalytics, a)
@@ -527,7 +529,7 @@ func (s *Server) formArticle(r *http.Request, rq *request, data *editorPage) {
 	data.ParentID, _ = strconv.ParseInt(f.Get("parent"), 10, 64)
 	data.BaseVersion, _ = strconv.ParseInt(f.Get("base_version"), 10, 64)
 	data.MenuOrder, _ = strconv.Atoi(f.Get("menu_order"))
-	data.NewCats, data.Tags = f.Get("new_categories"), f.Get("tags")
+	data.NewCats, data.Tags, data.Bylines = f.Get("new_categories"), f.Get("tags"), f.Get("bylines")
 	data.CategoryIDs = nil
 	for _, v := range f["categories"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -605,17 +607,28 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 		s.fail(w, r, rq, err)
 		return
 	}
+	var bylines *[]communique.Byline
+	if _, sent := r.PostForm["bylines"]; sent && typ == communique.TypePost {
+		list, err := s.parseBylines(r, data.Bylines)
+		if err != nil {
+			data.Errors["bylines"] = communique.ErrorMessage(err)
+		}
+		bylines = &list
+	}
 	if len(data.Errors) == 0 {
 		var a *communique.Article
 		if existing == nil {
 			a = &communique.Article{Type: typ, Title: data.ArticleTitle, Slug: data.Slug, Format: data.Format, Source: data.Source,
 				Excerpt: data.Excerpt, AuthorID: rq.User.ID, Status: status, PublishedAt: when, Sticky: data.Sticky,
 				CommentsOpen: data.CommentsOpen, ParentID: data.ParentID, MenuOrder: data.MenuOrder, FeaturedMediaID: data.FeaturedMediaID}
+			if bylines != nil {
+				a.Bylines = *bylines
+			}
 			err = s.articles.Create(ctx, newsroom.As(rq.User), a, cats, tags)
 		} else {
 			upd := communique.ArticleUpdate{Title: &data.ArticleTitle, Slug: &data.Slug, Format: &data.Format, Source: &data.Source,
 				Excerpt: &data.Excerpt, Status: &status, Sticky: &data.Sticky, CommentsOpen: &data.CommentsOpen,
-				CategoryIDs: &cats, TagIDs: &tags, FeaturedMediaID: &data.FeaturedMediaID, BaseVersion: max(data.BaseVersion, 0)}
+				CategoryIDs: &cats, TagIDs: &tags, FeaturedMediaID: &data.FeaturedMediaID, BaseVersion: max(data.BaseVersion, 0), Bylines: bylines}
 			if !when.IsZero() || status == communique.StatusDraft || status == communique.StatusPending {
 				upd.PublishedAt = &when
 			}
@@ -872,4 +885,44 @@ func (s *Server) handleRevisionRestore(w http.ResponseWriter, r *http.Request, r
 		return
 	}
 	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(a.ID, 10)+"/edit?done=restored", http.StatusSeeOther)
+}
+
+// bylinesText is the bylines field of an article: one line per person,
+// a user's login or a guest's name.
+func bylinesText(a *communique.Article) string {
+	var lines []string
+	for _, b := range a.Bylines {
+		if b.UserID != 0 {
+			lines = append(lines, b.Slug)
+		} else {
+			lines = append(lines, b.Name)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// parseBylines reads the bylines field: a line naming a user's login or
+// slug credits that user; any other line credits a guest by that name.
+func (s *Server) parseBylines(r *http.Request, text string) ([]communique.Byline, error) {
+	list := []communique.Byline{}
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		b := communique.Byline{Name: line}
+		for _, f := range []communique.UserFilter{{Login: &line}, {Slug: &line}} {
+			f.Limit = 1
+			users, err := s.store.FindUsers(r.Context(), f)
+			if err != nil {
+				return list, err
+			}
+			if len(users) > 0 {
+				b = communique.Byline{UserID: users[0].ID, Name: users[0].Name(), Slug: users[0].Slug}
+				break
+			}
+		}
+		list = append(list, b)
+	}
+	return list, communique.ValidateBylines(list)
 }

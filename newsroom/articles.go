@@ -29,6 +29,10 @@ func (s *Service) Create(ctx context.Context, by Actor, a *communique.Article, c
 	}
 	// The first revision is the author's text.
 	save := communique.ArticleSave{CategoryIDs: &categoryIDs, TagIDs: &tagIDs, Revision: true, RevisionBy: a.AuthorID, Slug: SettleSlug}
+	if a.Bylines != nil {
+		bylines := a.Bylines
+		save.Bylines = &bylines
+	}
 	if err := s.Store.InsertArticle(ctx, a, save); err != nil {
 		return err
 	}
@@ -189,7 +193,7 @@ func (s *Service) change(ctx context.Context, by Actor, id int64, upd communique
 		return nil, staleSave(upd.BaseVersion)
 	}
 	save := communique.ArticleSave{CategoryIDs: upd.CategoryIDs, TagIDs: upd.TagIDs, Slug: SettleSlug,
-		Revision: textOf(&a) != textOf(before), RevisionBy: by.userID(), IfVersion: upd.BaseVersion}
+		Revision: textOf(&a) != textOf(before), RevisionBy: by.userID(), IfVersion: upd.BaseVersion, Bylines: upd.Bylines}
 	if err := s.Store.SaveArticle(ctx, &a, save); err != nil {
 		if save.IfVersion != 0 && communique.ErrorCode(err) == communique.ECONFLICT {
 			// Saved by someone else between the read above and the write.

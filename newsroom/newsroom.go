@@ -72,12 +72,17 @@ type Service struct {
 	Notifier Notifier
 	// Invalidator, when set, hears of every change, imports included.
 	Invalidator Invalidator
+	// Front keeps the edited front page; New sets it when the store
+	// keeps one.
+	Front communique.FrontPageStore
 }
 
 // New returns a service over store that notifies nobody; set Notifier and
 // Invalidator for a serving node.
 func New(store Store) *Service {
-	return &Service{Store: store}
+	s := &Service{Store: store}
+	s.Front, _ = store.(communique.FrontPageStore)
+	return s
 }
 
 // ServiceOr returns svc, or when it is nil a service over store telling

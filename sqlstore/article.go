@@ -91,6 +91,12 @@ func (db *Articles) FindArticles(ctx context.Context, f communique.ArticleFilter
 			return nil, 0, err
 		}
 	}
+	if f.Bare {
+		return list, total, nil
+	}
+	if err := db.attachBylines(ctx, list); err != nil {
+		return nil, 0, err
+	}
 	if err := db.attachTerms(ctx, list); err != nil {
 		return nil, 0, err
 	}
@@ -122,6 +128,13 @@ func (db *Articles) articleWhere(ctx context.Context, f communique.ArticleFilter
 	}
 	if f.AuthorID != nil {
 		add("a.author_id = ?", *f.AuthorID)
+	}
+	if f.BylineUserID != nil {
+		add(`((a.author_id = ? AND NOT EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id))
+			OR EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.user_id = ?))`, *f.BylineUserID, *f.BylineUserID)
+	}
+	if f.BylineGuestID != nil {
+		add("EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.guest_id = ?)", *f.BylineGuestID)
 	}
 	if f.TermID != nil {
 		ids, err := db.termAndDescendants(ctx, *f.TermID)
@@ -451,6 +464,11 @@ func (tx *Tx) afterArticleWrite(ctx context.Context, a *communique.Article, save
 	}
 	if save.TagIDs != nil {
 		if err := tx.setTerms(ctx, a.ID, communique.TaxonomyTag, *save.TagIDs); err != nil {
+			return err
+		}
+	}
+	if save.Bylines != nil {
+		if err := tx.setBylines(ctx, a.ID, *save.Bylines); err != nil {
 			return err
 		}
 	}

@@ -21,6 +21,7 @@ type DB struct {
 	*Analytics
 	*Reports
 	*Community
+	*FrontPage
 }
 
 func newDB(c *core) *DB {
@@ -41,6 +42,7 @@ func newDB(c *core) *DB {
 		Analytics:    &Analytics{c},
 		Reports:      &Reports{c},
 		Community:    &Community{c},
+		FrontPage:    &FrontPage{c},
 	}
 }
 

@@ -460,6 +460,33 @@ var Tables = []Table{
 		{"subject", Text, ""},
 		{"detail", Text, ""},
 	}},
+	{Name: "guest_authors", Key: []string{"id"}, Identity: "id", Columns: []Column{
+		{"id", Int, ""},
+		{"name", Text, ""},
+		{"slug", Text, ""},
+		{"bio", Text, ""},
+		{"created_at", Time, ""},
+	}},
+	{Name: "article_authors", Key: []string{"article_id", "position"}, Columns: []Column{
+		{"article_id", Int, "articles"},
+		{"position", Int, ""},
+		{"user_id", Int, "users"},
+		{"guest_id", Int, "guest_authors"},
+	}},
+	{Name: "front_zones", Key: []string{"id"}, Identity: "id", Columns: []Column{
+		{"id", Int, ""},
+		{"position", Int, ""},
+		{"kind", Text, ""},
+		{"title", Text, ""},
+		{"section_id", Int, "terms"},
+		{"size", Int, ""},
+		{"fill", Bool, ""},
+	}},
+	{Name: "front_zone_articles", Key: []string{"zone_id", "article_id"}, Columns: []Column{
+		{"zone_id", Int, "front_zones"},
+		{"article_id", Int, "articles"},
+		{"position", Int, ""},
+	}},
 }
 
 // FindTable returns the catalogue's table called name.

@@ -81,6 +81,8 @@ func Run(t *testing.T, open Opener) {
 		{"RateLimitsConcurrent", testRateLimitsConcurrent},
 		{"ArticleListFilters", testArticleListFilters},
 		{"UsersHasPublished", testUsersHasPublished},
+		{"Bylines", testBylines},
+		{"FrontZones", testFrontZones},
 		{"CommentsPublishedOnly", testCommentsPublishedOnly},
 		{"AnalyticsSalt", testAnalyticsSalt},
 		{"AnalyticsFlush", testAnalyticsFlush},

@@ -101,3 +101,48 @@ func BenchmarkCommentPost(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFrontPage renders the front page of a site of 2,000 articles,
+// with the page cache off and on, in process: the latest news, and (where
+// the store keeps them) the edited front page of five zones.
+func BenchmarkFrontPage(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.SQLite.Open(b)
+	author := storetest.MustCreateUser(b, db, "bench", communique.RoleAuthor)
+	var ids []int64
+	for i := 0; i < 2000; i++ {
+		a := &communique.Article{Title: fmt.Sprint("Story ", i), Source: "Some *text* for the story.", AuthorID: author.ID,
+			Status: communique.StatusPublished, CommentsOpen: true, PublishedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)}
+		if err := articles.New(db).Create(ctx, articles.System, a, nil, nil); err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	run := func(b *testing.B) {
+		for _, cache := range []int{0, 8 << 20} {
+			b.Run(fmt.Sprintf("cache=%v", cache > 0), func(b *testing.B) {
+				srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PageCacheBytes: cache})
+				if err != nil {
+					b.Fatal(err)
+				}
+				h := srv.Handler()
+				req := httptest.NewRequest(http.MethodGet, "/", nil)
+				before := db.QueryCount()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, req)
+					if rec.Code != http.StatusOK {
+						b.Fatalf("status %d", rec.Code)
+					}
+				}
+				b.ReportMetric(float64(db.QueryCount()-before)/float64(b.N), "queries/op")
+			})
+		}
+	}
+	b.Run("latest", run)
+	if !arrangeFront(ctx, b, db, ids) {
+		return
+	}
+	b.Run("zones", run)
+}

@@ -95,6 +95,7 @@ type cacheEntry struct {
 	// page that a stream of comments re-renders many times a second is
 	// not compressed for encodings nobody asked for before it changed.
 	shared         bool
+	until          time.Time // stale from then on; zero: until a change drops it
 	gzOnce, brOnce sync.Once
 	gz, br         []byte
 	// The header values every answer from this entry carries, made once:
@@ -102,6 +103,9 @@ type cacheEntry struct {
 	typeValue, etagValue []string
 	elem                 *list.Element
 }
+
+// fresh reports whether the entry may still be served at now.
+func (e *cacheEntry) fresh(now time.Time) bool { return e.until.IsZero() || now.Before(e.until) }
 
 // bytes is the entry's share of the cache budget, counted when it is
 // stored: the body, and half as much again for the compressed variants
@@ -223,6 +227,19 @@ type pageTags struct {
 	mu         sync.Mutex
 	tags       []string
 	incomplete bool
+	until      time.Time // when the page goes stale by itself; zero: never
+}
+
+// expirePage records that the answer made under ctx is out of date at t
+// (a banner that ends then), so no cache serves it after.
+func expirePage(ctx context.Context, t time.Time) {
+	if pt, ok := ctx.Value(tagsKey{}).(*pageTags); ok {
+		pt.mu.Lock()
+		if pt.until.IsZero() || t.Before(pt.until) {
+			pt.until = t
+		}
+		pt.mu.Unlock()
+	}
 }
 
 // withPageTags gives ctx a fresh record for the answer made under it.
@@ -321,7 +338,9 @@ func (s *Server) cacheable(r *http.Request) (lookup, shareable bool) {
 // cachedPage returns the cached answer to r, without counting a hit.
 func (s *Server) cachedPage(r *http.Request) *cacheEntry {
 	if lookup, _ := s.cacheable(r); lookup {
-		return s.cache.peek(cacheKey(r))
+		if e := s.cache.peek(cacheKey(r)); e != nil && e.fresh(s.Now()) {
+			return e
+		}
 	}
 	return nil
 }
@@ -346,7 +365,7 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 		led := false
 		var shared *cacheEntry // what the render hands to readers waiting for it
 		if lookup {
-			if e := s.cache.get(key); e != nil {
+			if e := s.cache.get(key); e != nil && e.fresh(s.Now()) {
 				s.serveHit(w, r, e)
 				return
 			}
@@ -376,6 +395,7 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		e := newEntry(key, pt.tags, w.Header().Get("Content-Type"), bytes.Clone(rec.body.Bytes()))
+		e.until = pt.until
 		if shareable && w.Header().Get("Set-Cookie") == "" {
 			e.shared = true
 			if storable && !isIncomplete(r.Context()) && !pt.isIncomplete() {

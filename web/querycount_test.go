@@ -59,14 +59,17 @@ func TestQueryCounts(t *testing.T) {
 			t.Errorf("article page: %d queries with 2 comments, %d with 80: the count grows with comments", smallCost, bigCost)
 		}
 		t.Logf("article page: %d queries", bigCost)
-		if bigCost > 16 {
-			t.Errorf("article page costs %d queries, want at most 16", bigCost)
+		// The budget includes "More from" the section and related stories:
+		// one query each, whatever the site holds.
+		if bigCost > 18 {
+			t.Errorf("article page costs %d queries, want at most 18", bigCost)
 		}
 		front, archive := cost("/"), cost("/category/news/")
 		page2 := cost("/page/2/")
 		t.Logf("front page: %d, category: %d, page 2: %d queries", front, archive, page2)
-		// A full page also counts all matches for its pagination: one more.
-		if front-page2 > 1 || page2 > front {
+		// A full page also counts all matches for its pagination, and the
+		// front page reads the zones an editor may have arranged: two more.
+		if front-page2 > 2 || page2 > front {
 			t.Errorf("front page %d queries, page 2 %d: listing cost depends on the page", front, page2)
 		}
 		if front > 12 || archive > 12 {

@@ -16,10 +16,10 @@ var embedded embed.FS
 
 // pageViews are the templates each page is made of, besides the layout.
 // They are parsed at start so a missing or broken view fails the boot.
-var pageViews = []string{"list", "article", "page", "notfound", "error", "setup", "comment_edit", "search", "subscription", "comment_report", "corrections_page"}
+var pageViews = []string{"front", "list", "article", "page", "notfound", "error", "setup", "comment_edit", "search", "subscription", "comment_report", "corrections_page"}
 
 // partialViews are templates shared by several pages.
-var partialViews = []string{"discussion", "webmentions", "corrections"}
+var partialViews = []string{"discussion", "webmentions", "corrections", "cards"}
 
 // loadViews parses the pages and reads the static files, from the theme
 // folder where it has them and from the embedded default theme otherwise.
@@ -36,6 +36,8 @@ func loadViews(themeDir string) (*httpkit.Views, *httpkit.Assets, error) {
 		"asset":   assets.URL,
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitized before storage
 		"year":    func() int { return time.Now().Year() },
+		"inc":     func(i int) int { return i + 1 },
+		"cardFor": func(v *articleView, lead, eager bool) cardData { return cardData{v, lead, eager} },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return one
@@ -84,4 +86,12 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	s.fillPage(r, &data.pageData, http.StatusText(status))
 	data.NoIndex = true
 	s.render(w, r, status, "error", data)
+}
+
+// cardData is what the "card" template shows: an article, large or not,
+// loaded at once or lazily.
+type cardData struct {
+	View  *articleView
+	Lead  bool
+	Eager bool
 }

@@ -189,10 +189,14 @@ func (s *Server) articleHead(ctx context.Context, st *site, p *pageData, v *arti
 	if img := p.Head.Image; img != nil {
 		ld["image"] = []map[string]any{{"@type": "ImageObject", "url": img.URL, "width": img.Width, "height": img.Height}}
 	}
-	if v.AuthorName != "" {
-		author := st.base + v.AuthorURL
-		ld["author"] = []map[string]any{{"@type": "Person", "name": v.AuthorName, "url": author}}
-		p.Head.Meta = append(p.Head.Meta, metaTag{Property: "article:author", Content: author})
+	if len(v.Bylines) > 0 {
+		var authors []map[string]any
+		for _, b := range v.Bylines {
+			author := st.base + b.URL
+			authors = append(authors, map[string]any{"@type": "Person", "name": b.Label, "url": author})
+			p.Head.Meta = append(p.Head.Meta, metaTag{Property: "article:author", Content: author})
+		}
+		ld["author"] = authors
 	}
 	if len(v.Categories) > 0 {
 		ld["articleSection"] = v.Categories[0].Label

@@ -201,6 +201,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /search/{$}", s.counted(s.handleSearch))
 	mux.HandleFunc("POST "+beaconPath, s.handleReached)
 	mux.HandleFunc("GET /robots.txt", s.handleRobots)
+	mux.HandleFunc("GET /theme.css", s.handleThemeCSS)
+	mux.HandleFunc("GET /share/{service}", s.handleShare)
 	mux.HandleFunc("GET /sitemap.xml", s.handleSitemapIndex)
 	mux.HandleFunc("GET /sitemap-pages.xml", s.handleSitemapPages)
 	mux.HandleFunc("GET /sitemap-categories.xml", s.handleSitemapTerms(communique.TaxonomyCategory))

@@ -86,6 +86,10 @@ type pageData struct {
 	Head        headData // feeds, sharing tags, structured data (seo.go)
 	// SearchPage leaves out the header's search box: the page has its own.
 	SearchPage bool
+	// Breaking is the breaking-news banner while it is on; nil otherwise.
+	Breaking *communique.BreakingNews
+	// ThemeCSS is the site's own stylesheet (accent, type); "" for none.
+	ThemeCSS string
 }
 
 type navItem struct {
@@ -113,6 +117,13 @@ func (s *Server) fillPageFrom(r *http.Request, st *site, p *pageData, title, can
 		p.Canonical = st.base + canonicalPath
 	}
 	p.Nav = markCurrent(st.nav, r.URL.Path)
+	p.ThemeCSS = themeURL(st.settings)
+	if b := st.settings.Breaking(); b.ShownAt(s.Now()) {
+		p.Breaking = &b
+		if !b.Until.IsZero() {
+			expirePage(r.Context(), b.Until) // no cache shows it after
+		}
+	}
 	s.fillHead(st, p)
 }
 
@@ -237,8 +248,9 @@ type articleView struct {
 	Date       string
 	DateISO    string
 	Modified   string
-	AuthorName string
-	AuthorURL  string
+	AuthorName string // every name credited, "A, B and C"
+	AuthorURL  string // the first one's page
+	Bylines    []link // each person credited, in order, with their page
 	Categories []link
 	Tags       []link
 	Image      *imageView // the featured image; nil for none (media.go)
@@ -246,6 +258,14 @@ type articleView struct {
 }
 
 type link struct{ Label, URL string }
+
+// joinNames writes names as a byline does: "A", "A and B", "A, B and C".
+func joinNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
 
 func (s *Server) view(ctx context.Context, st *site, a *communique.Article) *articleView {
 	loc := st.settings.Location
@@ -259,6 +279,16 @@ func (s *Server) view(ctx context.Context, st *site, a *communique.Article) *art
 	if a.Author != nil {
 		v.AuthorName = a.Author.Name()
 		v.AuthorURL = "/author/" + a.Author.Slug + "/"
+		v.Bylines = []link{{v.AuthorName, v.AuthorURL}}
+	}
+	if len(a.Bylines) > 0 {
+		v.Bylines = v.Bylines[:0]
+		names := make([]string, len(a.Bylines))
+		for i, b := range a.Bylines {
+			v.Bylines = append(v.Bylines, link{b.Name, "/author/" + b.Slug + "/"})
+			names[i] = b.Name
+		}
+		v.AuthorName, v.AuthorURL = joinNames(names), v.Bylines[0].URL
 	}
 	for _, c := range a.Categories {
 		if full, ok := st.cats[c.ID]; ok {
@@ -290,6 +320,7 @@ type listPage struct {
 type articlePage struct {
 	pageData
 	Article    *articleView
+	Extras     articleExtras // deck, update, reading time, share, more (article.go)
 	Prev, Next *link
 	Discussion *discussionView
 	Mentions   []mentionView // approved webmentions (webmention.go)
@@ -364,6 +395,9 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 		if q, ok := r.URL.Query()["s"]; ok && page == 1 {
 			s.search(w, r, st, q[0]) // WordPress's search URL
 			return
+		}
+		if page == 1 && s.editedFront(w, r, st) {
+			return // the zones an editor arranged (front.go)
 		}
 		s.list(w, r, st, page, "/", communique.ArticleFilter{StickyFirst: true}, listPage{Heading: "Latest news"})
 		return
@@ -563,23 +597,48 @@ func (s *Server) authorArchive(w http.ResponseWriter, r *http.Request, st *site,
 	if err != nil {
 		s.renderError(w, r, err)
 		return
-	} else if len(users) == 0 {
+	}
+	var f communique.ArticleFilter
+	data := listPage{Kicker: "Author"}
+	if len(users) > 0 {
+		u := users[0]
+		f.BylineUserID = &u.ID
+		data.Heading, data.Intro = u.Name(), u.Bio
+	} else if g, ok := s.guestAuthor(r, slug); ok {
+		f.BylineGuestID = &g.ID
+		data.Heading, data.Intro = g.Name, g.Bio
+	} else {
 		s.notFound(w, r)
 		return
 	}
-	u := users[0]
-	// Only someone with a published article has a public archive: a 404
-	// for everyone else, so /author/{login}/ reveals no staff account.
+	// Only someone credited on a published article has a public archive:
+	// a 404 for everyone else, so /author/{login}/ reveals no staff account.
 	post := communique.TypePost
-	if list, _, err := s.store.FindArticles(r.Context(), communique.ArticleFilter{AuthorID: &u.ID, Type: &post, Status: published, Limit: 1, SkipTotal: true}); err != nil {
+	probe := f
+	probe.Type, probe.Status, probe.Limit, probe.SkipTotal = &post, published, 1, true
+	if list, _, err := s.store.FindArticles(r.Context(), probe); err != nil {
 		s.renderError(w, r, err)
 		return
 	} else if len(list) == 0 {
 		s.notFound(w, r)
 		return
 	}
-	s.list(w, r, st, page, "/author/"+u.Slug+"/", communique.ArticleFilter{AuthorID: &u.ID},
-		listPage{Kicker: "Author", Heading: u.Name(), Intro: u.Bio})
+	s.list(w, r, st, page, "/author/"+slug+"/", f, data)
+}
+
+// guestAuthor finds a guest contributor by slug, when the store keeps them.
+func (s *Server) guestAuthor(r *http.Request, slug string) (*communique.GuestAuthor, bool) {
+	gs, ok := s.store.(interface {
+		FindGuestAuthorBySlug(ctx context.Context, slug string) (*communique.GuestAuthor, error)
+	})
+	if !ok {
+		return nil, false
+	}
+	g, err := gs.FindGuestAuthorBySlug(r.Context(), slug)
+	if err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
+		incomplete(r.Context())
+	}
+	return g, err == nil
 }
 
 // list renders a page of published articles matching f.
@@ -680,21 +739,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	data.Mentions = s.mentionsFor(ctx, st, a)
 	data.Description = a.Summary
 	if a.Type == communique.TypePost {
-		post := communique.TypePost
-		before := a.PublishedAt
-		after := a.PublishedAt.Add(time.Microsecond)
-		older, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedTo: &before, Limit: 1, SkipTotal: true})
-		if err == nil && len(older) == 1 {
-			data.Prev = &link{older[0].Title, s.articleURL(ctx, st, older[0])}
-		}
-		newer, _, err2 := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedFrom: &after, Oldest: true, Limit: 1, SkipTotal: true})
-		if err2 == nil && len(newer) == 1 && newer[0].IsPublic(s.Now()) {
-			data.Next = &link{newer[0].Title, s.articleURL(ctx, st, newer[0])}
-		}
-		if err != nil || err2 != nil {
-			incomplete(ctx) // the page reads without its neighbours, once
-		}
+		data.Prev, data.Next = s.neighbours(ctx, st, a)
 	}
+	data.Extras = s.articleExtras(ctx, st, v, want)
 	s.articleHead(ctx, st, &data.pageData, v)
 	s.fillPageFrom(r, st, &data.pageData, a.Title, want)
 	if d.First {

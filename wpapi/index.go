@@ -65,6 +65,8 @@ func (s *Server) register() {
 	s.registerAppPasswords(m)
 	s.registerRevisions(m)
 	m.HandleFunc("GET /wp-json/communique/v1/analytics", s.handleAnalytics)
+	m.HandleFunc("GET /wp-json/communique/v1/breaking", s.handleBreakingGet)
+	m.HandleFunc("POST /wp-json/communique/v1/breaking", s.handleBreakingSet)
 	m.HandleFunc("/wp-json/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, notFound("rest_no_route", "No route was found matching the URL and request method."))
 	})
@@ -245,6 +247,10 @@ func routes() []route {
 		route{path: "/communique/v1/analytics", namespace: "communique/v1", get: args(
 			"range", arg{Description: "The days: today, 7d, 30d, 12m or custom (with from and to).", Type: "string", Enum: []string{"today", "7d", "30d", "12m", "custom"}},
 			"from", argDate, "to", argDate, "article", argID)},
+		route{path: "/communique/v1/breaking", namespace: "communique/v1", get: args(), write: args(
+			"text", arg{Description: "The banner's text; empty switches it off.", Type: "string"},
+			"url", arg{Description: "Where it leads: a path on this site or an http(s) URL.", Type: "string"},
+			"until", arg{Description: "When it goes away, RFC 3339; empty or null: when switched off.", Type: "string"})},
 	)
 	return out
 }

@@ -42,7 +42,10 @@ type postJSON struct {
 	Format        string    `json:"format,omitempty"`
 	Categories    *[]int64  `json:"categories,omitempty"`
 	Tags          *[]int64  `json:"tags,omitempty"`
-	Meta          *[]any    `json:"meta,omitempty"`
+	// Authors is everyone credited, in order (posts only): users, and
+	// guest contributors without a login; author stays the owner.
+	Authors *[]bylineJSON `json:"authors,omitempty"`
+	Meta    *[]any        `json:"meta,omitempty"`
 	// Edit context: the slug WordPress would make from the title, and the
 	// link with the slug as a placeholder.
 	GeneratedSlug     *string `json:"generated_slug,omitempty"`
@@ -170,6 +173,8 @@ func (s *Server) postOut(ctx context.Context, c *caller, a *communique.Article, 
 		p.Sticky, p.Format = &sticky, "standard"
 		cats, tags := termIDs(a.Categories), termIDs(a.Tags)
 		p.Categories, p.Tags = &cats, &tags
+		authors := bylinesOut(a)
+		p.Authors = &authors
 	}
 	p.Links["wp:term"] = []link{
 		{Href: c.api("/wp/v2/categories?post=" + itoa(a.ID)), Embeddable: true, Taxonomy: "category"},
@@ -483,6 +488,9 @@ func readPostWrite(c *caller, in *input, typ string, current *communique.Article
 	if v, ok := in.int("author", bad); ok {
 		u.AuthorID = &v
 	}
+	if typ == communique.TypePost {
+		u.Bylines = readBylines(in, bad)
+	}
 	if v, ok := in.choice("comment_status", bad, "open", "closed"); ok {
 		open := v == "open"
 		u.CommentsOpen = &open
@@ -584,6 +592,7 @@ func (s *Server) handlePostCreate(typ string) http.HandlerFunc {
 		setIf(&a.Sticky, u.Sticky)
 		setIf(&a.ParentID, u.ParentID)
 		setIf(&a.MenuOrder, u.MenuOrder)
+		setIf(&a.Bylines, u.Bylines)
 		var cats, tags []int64
 		setIf(&cats, pw.categories)
 		setIf(&tags, pw.tags)

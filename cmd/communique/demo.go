@@ -49,7 +49,7 @@ func addDemo(ctx context.Context, db *sqlstore.DB, articles *newsroom.Service, t
 		run  func(context.Context) error
 	}{
 		{"authors", s.addAuthors}, {"pictures", s.addPictures}, {"articles", s.addArticles},
-		{"scheduled article", s.addScheduled}, {"pages", s.addPages},
+		{"scheduled article", s.addScheduled}, {"pages", s.addPages}, {"front page", s.addFrontPage},
 	}
 	for _, step := range steps {
 		if err := step.run(ctx); err != nil {

@@ -41,7 +41,14 @@ func TestDemoScreens(t *testing.T) {
 			await loaded(first);
 			if (!first.complete || first.naturalWidth === 0) return 'the first picture did not load';
 			if (imgs.slice(1).some(i => i.loading !== 'lazy')) return 'pictures below the lead are not lazy';
-			if (sections.size < 5) return sections.size + ' sections';
+			if (sections.size < 3) return sections.size + ' sections';
+			const zones = [...document.querySelectorAll('.zone')].map(z => z.className.replace('zone zone-', ''));
+			if (zones.join(' ') !== 'lead top section section discussed') return 'zones: ' + zones.join(' ');
+			if (!document.querySelector('.zone-lead .card-title a').href.includes('harbour-bridge')) return 'the lead is not the editor\'s pick';
+			if (document.querySelectorAll('.zone-discussed li').length < 3) return 'few most discussed';
+			if (document.documentElement.scrollWidth > window.innerWidth) return 'the page scrolls sideways';
+			const nav = [...document.querySelectorAll('.site-nav a')];
+			if (nav.some(a => { const r = a.getBoundingClientRect(); return r.right > window.innerWidth || (r.height < 44 && window.innerWidth < 500); })) return 'a menu item is cut off or too small to tap';
 			return '';
 		})()`},
 		{"article", article[1], `(async () => {
@@ -54,6 +61,22 @@ func TestDemoScreens(t *testing.T) {
 			if (![...document.querySelectorAll('.comment .badge')].some(b => b.textContent === 'pingback')) return 'no pingback';
 			if (document.body.textContent.includes('Halvard')) return 'a held comment shows';
 			if (!/^\d+ comments on/.test(document.getElementById('comments-title').textContent)) return 'the discussion is not counted';
+			const names = [...document.querySelectorAll('.byline a[rel=author]')].map(a => a.textContent);
+			if (names.join(', ') !== 'Inès Moreau, Kofi Mensah, Mara Lindqvist') return 'bylines: ' + names.join(', ');
+			if (!document.querySelector('.byline .updated time[datetime]')) return 'no Updated time';
+			if (document.querySelectorAll('.share-links a').length < 3 || !document.querySelector('.read-next')) return 'no share links or nothing to read next';
+			if (document.documentElement.scrollWidth > window.innerWidth) return 'the page scrolls sideways';
+			return '';
+		})()`},
+		{"section", "/category/local/", `(() => {
+			if (document.querySelector('h1').textContent.trim() !== 'Local') return 'heading ' + document.querySelector('h1').textContent;
+			if (document.querySelectorAll('.card').length < 5) return 'few articles';
+			if (document.documentElement.scrollWidth > window.innerWidth) return 'the page scrolls sideways';
+			return '';
+		})()`},
+		{"guest", "/author/mara-lindqvist/", `(() => {
+			if (document.querySelector('h1').textContent.trim() !== 'Mara Lindqvist') return 'heading ' + document.querySelector('h1').textContent;
+			if (!document.querySelector('.card-title a').href.includes('harbour-bridge')) return 'the guest\'s article is not listed';
 			return '';
 		})()`},
 		{"author", "/author/ines/", `(() => {

@@ -111,10 +111,11 @@ const (
 	GroupDiscussion SettingGroup = "Discussion"
 	GroupEmail      SettingGroup = "Email"
 	GroupPrivacy    SettingGroup = "Privacy"
+	GroupFediverse  SettingGroup = "Fediverse"
 )
 
 // SettingGroups are the groups in the order they are shown.
-var SettingGroups = []SettingGroup{GroupSite, GroupReading, GroupDiscussion, GroupEmail, GroupPrivacy}
+var SettingGroups = []SettingGroup{GroupSite, GroupReading, GroupDiscussion, GroupEmail, GroupPrivacy, GroupFediverse}
 
 // SettingOption is a value a setting may take, with its name for people.
 type SettingOption struct {
@@ -355,6 +356,14 @@ var SettingDefs = []SettingDef{
 		in(GroupDiscussion, "Reports before a comment is held"),
 	intSetting("comment_flood_address_limit", 5, 1, 1000, "Most comments from one IP address within comment_flood_seconds (readers behind one office or carrier address share it)", func(s *Settings) *int { return &s.CommentFloodAddressLimit }).
 		in(GroupDiscussion, "Comments per address in that time"),
+
+	// The fediverse (package activitypub): off until the site chooses.
+	boolSetting("federation_enabled", false, "Join the fediverse: answer ActivityPub, accept followers and send them new articles", func(s *Settings) *bool { return &s.FederationEnabled }).
+		in(GroupFediverse, "Federate with the fediverse"),
+	choiceSetting("federation_actors", "both", []string{"site", "authors", "both"}, "Who the fediverse follows: the site's actor (@news), each author, or both", func(s *Settings) *string { return &s.FederationActors }).
+		in(GroupFediverse, "Fediverse accounts").offering(named("site", "The site only", "authors", "Each author only", "both", "The site and each author")),
+	linesSetting("federation_categories", "Slugs of the categories whose articles are federated, one per line (empty: every category)", func(s *Settings) *[]string { return &s.FederationCategories }).
+		in(GroupFediverse, "Categories sent to the fediverse"),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -443,6 +452,10 @@ type Settings struct {
 	NotifyModerators bool
 	NotifyAuthors    bool
 	MailFrom         string
+
+	FederationEnabled    bool
+	FederationActors     string // site, authors or both
+	FederationCategories []string
 }
 
 // ParseSettings builds Settings from stored values, falling back to the

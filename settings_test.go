@@ -124,7 +124,8 @@ func TestSettingDefs(t *testing.T) {
 		"comment_previously_approved", "comment_max_links", "moderation_keys", "disallowed_keys", "disallowed_status", "close_comments_days_old",
 		"comment_edit_minutes", "comment_flood_seconds", "comment_min_seconds", "spam_threshold", "ip_retention_days",
 		"feed_full_text", "feed_items", "search_language", "notify_moderators", "notify_authors", "mail_from",
-		"analytics_enabled", "analytics_respect_gpc", "analytics_beacon", "analytics_hourly_days", "analytics_daily_days", "comment_report_threshold", "comment_flood_address_limit"}
+		"analytics_enabled", "analytics_respect_gpc", "analytics_beacon", "analytics_hourly_days", "analytics_daily_days", "comment_report_threshold", "comment_flood_address_limit",
+		"federation_enabled", "federation_actors", "federation_categories"}
 	var got []string
 	defaults := communique.ParseSettings(nil)
 	for _, def := range communique.SettingDefs {
@@ -151,7 +152,8 @@ func TestSettingDefs(t *testing.T) {
 		"comment_edit_minutes": "5", "comment_flood_seconds": "30", "comment_min_seconds": "1", "spam_threshold": "0.8",
 		"ip_retention_days": "60", "feed_full_text": "false", "feed_items": "25", "search_language": "french",
 		"notify_moderators": "false", "notify_authors": "false", "mail_from": "News <news@n.example>",
-		"analytics_enabled": "false", "analytics_respect_gpc": "false", "analytics_beacon": "false", "analytics_hourly_days": "7", "analytics_daily_days": "365", "comment_report_threshold": "5", "comment_flood_address_limit": "20"}
+		"analytics_enabled": "false", "analytics_respect_gpc": "false", "analytics_beacon": "false", "analytics_hourly_days": "7", "analytics_daily_days": "365", "comment_report_threshold": "5", "comment_flood_address_limit": "20",
+		"federation_enabled": "true", "federation_actors": "site", "federation_categories": "world\npolitics"}
 	for _, def := range communique.SettingDefs {
 		v, ok := other[def.Key]
 		if !ok || v == def.Default {

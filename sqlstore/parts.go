@@ -21,6 +21,7 @@ type DB struct {
 	*Analytics
 	*Reports
 	*Community
+	*Federation
 }
 
 func newDB(c *core) *DB {
@@ -41,6 +42,7 @@ func newDB(c *core) *DB {
 		Analytics:    &Analytics{c},
 		Reports:      &Reports{c},
 		Community:    &Community{c},
+		Federation:   &Federation{c},
 	}
 }
 

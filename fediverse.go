@@ -1,0 +1,82 @@
+package communique
+
+import (
+	"context"
+	"time"
+)
+
+// MessageActivityPub is an outbox message carrying one signed ActivityPub
+// delivery: Sender names the local actor that signs it ("site" or
+// "user:ID"), Recipient is the remote inbox, Body the activity's JSON.
+const MessageActivityPub = "activitypub"
+
+// Follower is a remote actor following one of the site's actors.
+type Follower struct {
+	ID int64
+	// LocalActor is "site" or "user:ID".
+	LocalActor string
+	// ActorID is the follower's actor URL; Inbox and SharedInbox where
+	// deliveries to it go (SharedInbox when its server has one).
+	ActorID     string
+	Inbox       string
+	SharedInbox string
+	// FollowID is the id of the Follow activity, which Accept and Undo name.
+	FollowID  string
+	Status    string // FollowerAccepted or FollowerPending
+	CreatedAt time.Time
+}
+
+// Follower statuses.
+const (
+	FollowerAccepted = "accepted"
+	FollowerPending  = "pending"
+)
+
+// DeliveryInbox is where one delivery goes: a shared inbox, or an inbox.
+func (f *Follower) DeliveryInbox() string {
+	if f.SharedInbox != "" {
+		return f.SharedInbox
+	}
+	return f.Inbox
+}
+
+// RemoteActor is what the site keeps of a fediverse actor it heard from:
+// its key, to verify signatures without fetching it every time, and what
+// a page or the newsroom shows of it.
+type RemoteActor struct {
+	ID                string // the actor's URL
+	KeyID             string
+	PublicKeyPEM      string
+	Inbox             string
+	SharedInbox       string
+	PreferredUsername string
+	Name              string
+	URL               string // its profile page
+	FetchedAt         time.Time
+}
+
+// InboxItem is a signed activity received and waiting to be processed.
+type InboxItem struct {
+	ID         int64
+	Body       string
+	Signer     string // the verified key's actor
+	Attempts   int
+	ClaimToken string
+	ReceivedAt time.Time
+}
+
+// FederationStore keeps the fediverse's state: followers, known remote
+// actors and the queue of received activities.
+type FederationStore interface {
+	SaveFollower(ctx context.Context, f *Follower) error
+	RemoveFollower(ctx context.Context, localActor, actorID string) error
+	FindFollowers(ctx context.Context, localActor string) ([]*Follower, error)
+	CountFollowers(ctx context.Context, localActor string) (int, error)
+
+	SaveRemoteActor(ctx context.Context, a *RemoteActor) error
+	FindRemoteActor(ctx context.Context, idOrKeyID string) (*RemoteActor, error)
+
+	EnqueueInbox(ctx context.Context, item *InboxItem) error
+	ClaimInbox(ctx context.Context, limit int, lease time.Duration) ([]*InboxItem, error)
+	FinishInbox(ctx context.Context, id int64, claimToken, failure string, retryAt time.Time) error
+}

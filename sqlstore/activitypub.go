@@ -1,0 +1,217 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"communique"
+)
+
+// Federation is the fediverse aggregate: followers of the site's actors,
+// the remote actors it heard from, and the queue of received activities.
+type Federation struct{ *core }
+
+var _ communique.FederationStore = (*Federation)(nil)
+
+const followerColumns = `id, local_actor, actor_id, inbox, shared_inbox, follow_id, status, created_at`
+
+// SaveFollower records a follower, or updates the one already known for
+// the same local and remote actor (a Follow sent again).
+func (db *Federation) SaveFollower(ctx context.Context, f *communique.Follower) error {
+	if f.LocalActor == "" || f.ActorID == "" || f.Inbox == "" {
+		return communique.Errorf(communique.EINVALID, "A follower needs a local actor, an actor and an inbox.")
+	}
+	if f.Status == "" {
+		f.Status = communique.FollowerAccepted
+	}
+	if f.Status != communique.FollowerAccepted && f.Status != communique.FollowerPending {
+		return communique.Errorf(communique.EINVALID, "Unknown follower status %q.", f.Status)
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	err = w.row(ctx, `INSERT INTO ap_followers (local_actor, actor_id, inbox, shared_inbox, follow_id, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (local_actor, actor_id) DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox,
+			follow_id = excluded.follow_id, status = excluded.status
+		RETURNING id, created_at`,
+		f.LocalActor, f.ActorID, f.Inbox, f.SharedInbox, f.FollowID, f.Status, w.t(tx.now)).Scan(&f.ID, scanTime{&f.CreatedAt})
+	if err != nil {
+		return db.wrap(err, "Follower")
+	}
+	return tx.Commit()
+}
+
+// RemoveFollower forgets a follower; ENOTFOUND when it was not one.
+func (db *Federation) RemoveFollower(ctx context.Context, localActor, actorID string) error {
+	res, err := db.wr().exec(ctx, `DELETE FROM ap_followers WHERE local_actor = ? AND actor_id = ?`, localActor, actorID)
+	if err != nil {
+		return db.wrap(err, "Follower")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return communique.Errorf(communique.ENOTFOUND, "Follower not found.")
+	}
+	return nil
+}
+
+// FindFollowers lists the followers of localActor ("" for every local
+// actor), oldest first.
+func (db *Federation) FindFollowers(ctx context.Context, localActor string) ([]*communique.Follower, error) {
+	rows, err := db.primary().query(ctx, `SELECT `+followerColumns+` FROM ap_followers
+		WHERE local_actor = ? OR ? = '' ORDER BY created_at, id`, localActor, localActor)
+	if err != nil {
+		return nil, fmt.Errorf("find followers: %w", err)
+	}
+	defer rows.Close()
+	var list []*communique.Follower
+	for rows.Next() {
+		f := &communique.Follower{}
+		if err := rows.Scan(&f.ID, &f.LocalActor, &f.ActorID, &f.Inbox, &f.SharedInbox, &f.FollowID, &f.Status, scanTime{&f.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("scan follower: %w", err)
+		}
+		list = append(list, f)
+	}
+	return list, rows.Err()
+}
+
+// CountFollowers counts the accepted followers of localActor.
+func (db *Federation) CountFollowers(ctx context.Context, localActor string) (int, error) {
+	var n int
+	err := db.r().row(ctx, `SELECT COUNT(*) FROM ap_followers WHERE local_actor = ? AND status = 'accepted'`, localActor).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count followers: %w", err)
+	}
+	return n, nil
+}
+
+// SaveRemoteActor keeps (or refreshes) what the site knows of an actor.
+func (db *Federation) SaveRemoteActor(ctx context.Context, a *communique.RemoteActor) error {
+	if a.ID == "" || a.KeyID == "" || a.PublicKeyPEM == "" {
+		return communique.Errorf(communique.EINVALID, "A remote actor needs an id and a public key.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	a.FetchedAt = tx.now
+	_, err = w.exec(ctx, `INSERT INTO ap_actors (id, key_id, public_key_pem, inbox, shared_inbox, preferred_username, name, url, fetched_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, public_key_pem = excluded.public_key_pem,
+			inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, preferred_username = excluded.preferred_username,
+			name = excluded.name, url = excluded.url, fetched_at = excluded.fetched_at`,
+		a.ID, a.KeyID, a.PublicKeyPEM, a.Inbox, a.SharedInbox, a.PreferredUsername, a.Name, a.URL, w.t(tx.now))
+	if err != nil {
+		return db.wrap(err, "Remote actor")
+	}
+	return tx.Commit()
+}
+
+// FindRemoteActor finds a known actor by its id or its key's id.
+func (db *Federation) FindRemoteActor(ctx context.Context, idOrKeyID string) (*communique.RemoteActor, error) {
+	a := &communique.RemoteActor{}
+	err := db.primary().row(ctx, `SELECT id, key_id, public_key_pem, inbox, shared_inbox, preferred_username, name, url, fetched_at
+		FROM ap_actors WHERE id = ? OR key_id = ? ORDER BY fetched_at DESC LIMIT 1`, idOrKeyID, idOrKeyID).
+		Scan(&a.ID, &a.KeyID, &a.PublicKeyPEM, &a.Inbox, &a.SharedInbox, &a.PreferredUsername, &a.Name, &a.URL, scanTime{&a.FetchedAt})
+	if err != nil {
+		return nil, db.wrap(err, "Remote actor")
+	}
+	return a, nil
+}
+
+// EnqueueInbox queues a verified activity for the inbox worker.
+func (db *Federation) EnqueueInbox(ctx context.Context, item *communique.InboxItem) error {
+	if item.Body == "" || item.Signer == "" {
+		return communique.Errorf(communique.EINVALID, "An inbox item needs a body and a signer.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	item.ReceivedAt = tx.now
+	if err := w.row(ctx, `INSERT INTO ap_inbox (body, signer, next_attempt_at, received_at) VALUES (?, ?, ?, ?) RETURNING id`,
+		item.Body, item.Signer, w.t(tx.now), w.t(tx.now)).Scan(&item.ID); err != nil {
+		return db.wrap(err, "Inbox item")
+	}
+	return tx.Commit()
+}
+
+// ClaimInbox claims due items as ClaimMessages claims the outbox's: each
+// by one worker however many nodes run one; an item whose lease ended is
+// due again.
+func (db *Federation) ClaimInbox(ctx context.Context, limit int, lease time.Duration) ([]*communique.InboxItem, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	token := newClaimToken()
+	rows, err := w.query(ctx, `UPDATE ap_inbox SET status = 'working', attempts = attempts + 1, claimed_until = ?, claim_token = ?
+		WHERE id IN (SELECT id FROM ap_inbox
+			WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'working' AND claimed_until <= ?)
+			ORDER BY next_attempt_at, id LIMIT ?`+db.dialect.SkipLocked+`)
+		RETURNING id, body, signer, attempts, claim_token, received_at`,
+		w.t(tx.now.Add(lease)), token, w.t(tx.now), w.t(tx.now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim inbox: %w", err)
+	}
+	defer rows.Close()
+	var list []*communique.InboxItem
+	for rows.Next() {
+		it := &communique.InboxItem{}
+		if err := rows.Scan(&it.ID, &it.Body, &it.Signer, &it.Attempts, &it.ClaimToken, scanTime{&it.ReceivedAt}); err != nil {
+			return nil, fmt.Errorf("scan inbox item: %w", err)
+		}
+		list = append(list, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("claim inbox: %w", err)
+	}
+	rows.Close()
+	return list, tx.Commit()
+}
+
+// FinishInbox records an item's outcome: done when failure is empty,
+// else due again at retryAt, or failed for good when retryAt is zero.
+// Done items are deleted: the activity's effects are what the site keeps.
+func (db *Federation) FinishInbox(ctx context.Context, id int64, claimToken, failure string, retryAt time.Time) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	var query string
+	var args []any
+	switch {
+	case failure == "":
+		query = `DELETE FROM ap_inbox WHERE id = ? AND claim_token = ?`
+		args = []any{id, claimToken}
+	case retryAt.IsZero():
+		query = `UPDATE ap_inbox SET status = 'failed', last_error = ?, claimed_until = NULL, claim_token = '' WHERE id = ? AND claim_token = ?`
+		args = []any{truncateText(failure, 2000), id, claimToken}
+	default:
+		query = `UPDATE ap_inbox SET status = 'pending', last_error = ?, next_attempt_at = ?, claimed_until = NULL, claim_token = ''
+			WHERE id = ? AND claim_token = ?`
+		args = []any{truncateText(failure, 2000), w.t(retryAt), id, claimToken}
+	}
+	res, err := w.exec(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("finish inbox item: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return communique.Errorf(communique.ECONFLICT, "The inbox item is no longer claimed by this worker.")
+	}
+	return tx.Commit()
+}

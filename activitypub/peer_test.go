@@ -1,0 +1,170 @@
+package activitypub_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"communique/activitypub"
+	"communique/outbound"
+
+	"github.com/go-fed/httpsig"
+)
+
+// peer is a small fediverse server written for the tests: one actor
+// (alice) with a key, a personal and a shared inbox that record what
+// they receive and verify each delivery's signature against the key the
+// sending actor publishes, fetched from the site as Mastodon would.
+type peer struct {
+	t      *testing.T
+	srv    *httptest.Server
+	key    *rsa.PrivateKey
+	client *http.Client
+
+	mu       sync.Mutex
+	received []delivery
+}
+
+// delivery is one POST the peer received.
+type delivery struct {
+	Path     string
+	Verified bool
+	Err      string
+	Activity map[string]any
+}
+
+func newPeer(t *testing.T) *peer {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &peer{t: t, key: key, client: outbound.NewClient(outbound.Policy{AllowPrivate: true})}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /users/alice", p.handleActor)
+	mux.HandleFunc("POST /users/alice/inbox", p.handleInbox)
+	mux.HandleFunc("POST /inbox", p.handleInbox)
+	p.srv = httptest.NewServer(mux)
+	t.Cleanup(p.srv.Close)
+	return p
+}
+
+func (p *peer) actorID() string { return p.srv.URL + "/users/alice" }
+func (p *peer) keyID() string   { return p.actorID() + "#main-key" }
+
+func (p *peer) handleActor(w http.ResponseWriter, r *http.Request) {
+	der, _ := x509.MarshalPKIXPublicKey(&p.key.PublicKey)
+	w.Header().Set("Content-Type", activitypub.ContentType)
+	json.NewEncoder(w).Encode(map[string]any{
+		"@context": []string{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
+		"id":       p.actorID(), "type": "Person", "preferredUsername": "alice", "name": "Alice",
+		"url": p.srv.URL + "/@alice", "inbox": p.actorID() + "/inbox",
+		"endpoints": map[string]string{"sharedInbox": p.srv.URL + "/inbox"},
+		"publicKey": map[string]string{"id": p.keyID(), "owner": p.actorID(),
+			"publicKeyPem": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))},
+	})
+}
+
+// handleInbox records a delivery and whether its signature verifies
+// against the key its keyId names.
+func (p *peer) handleInbox(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	d := delivery{Path: r.URL.Path}
+	json.Unmarshal(body, &d.Activity)
+	if err := p.verify(r, body); err != nil {
+		d.Err = err.Error()
+	} else {
+		d.Verified = true
+	}
+	p.mu.Lock()
+	p.received = append(p.received, d)
+	p.mu.Unlock()
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (p *peer) verify(r *http.Request, body []byte) error {
+	v, err := httpsig.NewVerifier(r)
+	if err != nil {
+		return err
+	}
+	req, _ := http.NewRequest(http.MethodGet, strings.SplitN(v.KeyId(), "#", 2)[0], nil)
+	req.Header.Set("Accept", activitypub.ContentType)
+	res, err := p.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	var doc struct {
+		ID        string `json:"id"`
+		PublicKey struct {
+			ID, Owner, PublicKeyPem string
+		} `json:"publicKey"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&doc); err != nil {
+		return err
+	}
+	block, _ := pem.Decode([]byte(doc.PublicKey.PublicKeyPem))
+	if block == nil || doc.PublicKey.ID != v.KeyId() {
+		return errString("no such key in the actor document")
+	}
+	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return err
+	}
+	return v.Verify(pub, httpsig.RSA_SHA256)
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+// deliveries returns what the peer received so far.
+func (p *peer) deliveries() []delivery {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]delivery(nil), p.received...)
+}
+
+// signed is a POST of body to url signed by alice, as Mastodon sends it;
+// tamper, when set, changes the request after signing.
+func (p *peer) post(t *testing.T, url string, act map[string]any, tamper func(*http.Request, *[]byte)) *http.Response {
+	t.Helper()
+	body, _ := json.Marshal(act)
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", activitypub.ContentType)
+	req.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	req.Header.Set("Host", req.URL.Host)
+	signer, _, err := httpsig.NewSigner([]httpsig.Algorithm{httpsig.RSA_SHA256}, httpsig.DigestSha256,
+		[]string{httpsig.RequestTarget, "host", "date", "digest"}, httpsig.Signature, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := signer.SignRequest(p.key, p.keyID(), req, body); err != nil {
+		t.Fatal(err)
+	}
+	if tamper != nil {
+		tamper(req, &body)
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
+
+var _ = context.Background

@@ -5,12 +5,15 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -168,3 +171,10 @@ func (p *peer) post(t *testing.T, url string, act map[string]any, tamper func(*h
 }
 
 var _ = context.Background
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return "SHA-256=" + base64.StdEncoding.EncodeToString(sum[:])
+}

@@ -2,11 +2,13 @@ package notify
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -139,6 +141,11 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// PostgreSQL's UPDATE … RETURNING keeps no order: deliveries to one
+	// inbox go in the order they were queued (a Create before its Delete).
+	slices.SortFunc(msgs, func(a, b *communique.OutboxMessage) int {
+		return cmp.Or(a.NextAttemptAt.Compare(b.NextAttemptAt), cmp.Compare(a.ID, b.ID))
+	})
 	for _, m := range msgs {
 		w.deliver(ctx, m)
 	}

@@ -80,3 +80,28 @@ type FederationStore interface {
 	ClaimInbox(ctx context.Context, limit int, lease time.Duration) ([]*InboxItem, error)
 	FinishInbox(ctx context.Context, id int64, claimToken, failure string, retryAt time.Time) error
 }
+
+// RemoteBlock is a remote actor, or a whole domain, the site refuses.
+type RemoteBlock struct {
+	ID        int64
+	Kind      string // BlockActor or BlockDomain
+	Value     string // the actor's URL, or the host in lower case
+	CreatedAt time.Time
+}
+
+// Kinds of block.
+const (
+	BlockActor  = "actor"
+	BlockDomain = "domain"
+)
+
+// FederationBlocks keeps the actors and domains the site refuses.
+type FederationBlocks interface {
+	// BlockRemote stores a block and, in the same transaction, removes
+	// the followers it covers; it returns how many it removed.
+	BlockRemote(ctx context.Context, b *RemoteBlock) (int, error)
+	UnblockRemote(ctx context.Context, id int64) error
+	FindRemoteBlocks(ctx context.Context) ([]*RemoteBlock, error)
+	// IsRemoteBlocked reports whether the actor, or its host, is blocked.
+	IsRemoteBlocked(ctx context.Context, actorID, host string) (bool, error)
+}

@@ -25,6 +25,7 @@ import (
 // Store is what federation needs from a store.
 type Store interface {
 	communique.FederationStore
+	communique.FederationBlocks
 	FindUsers(ctx context.Context, f communique.UserFilter) ([]*communique.User, error)
 	FindUserByID(ctx context.Context, id int64) (*communique.User, error)
 	FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*communique.Article, int, error)

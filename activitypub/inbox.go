@@ -93,6 +93,10 @@ func (s *Service) handleInbox(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not an activity", http.StatusBadRequest)
 		return
 	}
+	if s.blocked(ctx, idOf(act.Actor)) {
+		http.Error(w, "blocked", http.StatusForbidden)
+		return
+	}
 	signer, err := s.verify(ctx, r, body)
 	if err != nil {
 		s.Logger.Info("activitypub: inbox refused", "actor", idOf(act.Actor), "type", act.Type, "err", err)

@@ -163,5 +163,13 @@ func TestInboxRefuses(t *testing.T) {
 		if res := p.post(t, inbox, good, nil); res.StatusCode != http.StatusAccepted {
 			t.Errorf("good activity = %d", res.StatusCode)
 		}
+		// Once its server is blocked, the same is refused.
+		host := strings.TrimPrefix(p.srv.URL, "http://")
+		if _, err := db.BlockRemote(ctx, &communique.RemoteBlock{Kind: communique.BlockDomain, Value: host}); err != nil {
+			t.Fatal(err)
+		}
+		if res := p.post(t, inbox, good, nil); res.StatusCode != http.StatusForbidden {
+			t.Errorf("blocked server's activity = %d", res.StatusCode)
+		}
 	})
 }

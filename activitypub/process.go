@@ -93,7 +93,7 @@ func (s *Service) process(ctx context.Context, it *communique.InboxItem) error {
 		return errors.Join(errIgnored, err)
 	}
 	x, on := s.enabled(ctx)
-	if !on {
+	if !on || s.blocked(ctx, it.Signer) {
 		return errIgnored
 	}
 	switch act.Type {

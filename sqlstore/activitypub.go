@@ -215,3 +215,74 @@ func (db *Federation) FinishInbox(ctx context.Context, id int64, claimToken, fai
 	}
 	return tx.Commit()
 }
+
+var _ communique.FederationBlocks = (*Federation)(nil)
+
+// BlockRemote stores a block and removes the followers it covers.
+func (db *Federation) BlockRemote(ctx context.Context, b *communique.RemoteBlock) (int, error) {
+	if (b.Kind != communique.BlockActor && b.Kind != communique.BlockDomain) || b.Value == "" {
+		return 0, communique.Errorf(communique.EINVALID, "A block is of an actor or a domain, with its value.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	b.CreatedAt = tx.now
+	if err := w.row(ctx, `INSERT INTO ap_blocks (kind, value, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (kind, value) DO UPDATE SET kind = excluded.kind RETURNING id, created_at`,
+		b.Kind, b.Value, w.t(tx.now)).Scan(&b.ID, scanTime{&b.CreatedAt}); err != nil {
+		return 0, db.wrap(err, "Block")
+	}
+	// A domain's actors are the URLs on it, whatever the scheme; the
+	// host was checked to hold no LIKE wildcard.
+	res, err := w.exec(ctx, `DELETE FROM ap_followers WHERE actor_id = ? OR (? = 'domain' AND (actor_id LIKE ? OR actor_id LIKE ?))`,
+		b.Value, b.Kind, "https://"+b.Value+"/%", "http://"+b.Value+"/%")
+	if err != nil {
+		return 0, fmt.Errorf("remove blocked followers: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), tx.Commit()
+}
+
+// UnblockRemote lifts a block; ENOTFOUND when there is none.
+func (db *Federation) UnblockRemote(ctx context.Context, id int64) error {
+	res, err := db.wr().exec(ctx, `DELETE FROM ap_blocks WHERE id = ?`, id)
+	if err != nil {
+		return db.wrap(err, "Block")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return communique.Errorf(communique.ENOTFOUND, "Block not found.")
+	}
+	return nil
+}
+
+// FindRemoteBlocks lists the blocks, newest first.
+func (db *Federation) FindRemoteBlocks(ctx context.Context) ([]*communique.RemoteBlock, error) {
+	rows, err := db.primary().query(ctx, `SELECT id, kind, value, created_at FROM ap_blocks ORDER BY created_at DESC, id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("find blocks: %w", err)
+	}
+	defer rows.Close()
+	var list []*communique.RemoteBlock
+	for rows.Next() {
+		b := &communique.RemoteBlock{}
+		if err := rows.Scan(&b.ID, &b.Kind, &b.Value, scanTime{&b.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("scan block: %w", err)
+		}
+		list = append(list, b)
+	}
+	return list, rows.Err()
+}
+
+// IsRemoteBlocked reports whether actorID or host is blocked.
+func (db *Federation) IsRemoteBlocked(ctx context.Context, actorID, host string) (bool, error) {
+	var n int
+	err := db.primary().row(ctx, `SELECT COUNT(*) FROM ap_blocks WHERE (kind = 'actor' AND value = ?) OR (kind = 'domain' AND value = ?)`,
+		actorID, host).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("check block: %w", err)
+	}
+	return n > 0, nil
+}

@@ -218,7 +218,8 @@ func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o 
 	// One budget for every upload of the process, through either door.
 	limits := media.Limits{Budget: media.NewBudget(decodeBudget(opt.memMB), 0, 0)}
 	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: services.talk, Logger: logger, SecureCookies: opt.secure,
-		MediaStorage: images, Notify: services.notifier, Privacy: services.privacy, Articles: services.articles, MediaLimits: limits})
+		MediaStorage: images, Notify: services.notifier, Privacy: services.privacy, Articles: services.articles, MediaLimits: limits,
+		Fediverse: services.fed})
 	if err != nil {
 		return nil, nil, err
 	}

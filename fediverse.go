@@ -105,3 +105,31 @@ type FederationBlocks interface {
 	// IsRemoteBlocked reports whether the actor, or its host, is blocked.
 	IsRemoteBlocked(ctx context.Context, actorID, host string) (bool, error)
 }
+
+// RemoteComment ties a comment to the fediverse object it came from, so
+// that the object's Update and Delete find it.
+type RemoteComment struct {
+	CommentID int64
+	ObjectID  string
+	ActorID   string
+	Handle    string // @user@host
+}
+
+// Kinds of remote reactions to an article.
+const (
+	ReactionLike     = "like"
+	ReactionAnnounce = "announce"
+)
+
+// RemoteCommentStore keeps the fediverse's replies and reactions.
+type RemoteCommentStore interface {
+	SaveRemoteComment(ctx context.Context, rc *RemoteComment) error
+	FindRemoteComment(ctx context.Context, objectID string) (*RemoteComment, error)
+	// FindRemoteHandles returns the handles of those of ids that came
+	// from the fediverse.
+	FindRemoteHandles(ctx context.Context, ids []int64) (map[int64]string, error)
+	// SaveRemoteReaction counts a Like or an Announce once per actor.
+	SaveRemoteReaction(ctx context.Context, articleID int64, actorID, kind, activityID string) error
+	RemoveRemoteReaction(ctx context.Context, actorID, activityID string) error
+	CountRemoteReactions(ctx context.Context, articleID int64) (map[string]int, error)
+}

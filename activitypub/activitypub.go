@@ -30,7 +30,9 @@ type Store interface {
 	FindUserByID(ctx context.Context, id int64) (*communique.User, error)
 	FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*communique.Article, int, error)
 	FindArticleByID(ctx context.Context, id int64) (*communique.Article, error)
+	communique.RemoteCommentStore
 	FindMediaByID(ctx context.Context, id int64) (*communique.Media, error)
+	FindCommentByID(ctx context.Context, id int64) (*communique.Comment, error)
 	Settings(ctx context.Context) (map[string]string, error)
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
 	EnqueueMessages(ctx context.Context, msgs []*communique.OutboxMessage) error
@@ -52,6 +54,8 @@ type Service struct {
 	// KeyTTL is how long a remote actor's key is trusted before it is
 	// fetched again.
 	KeyTTL time.Duration
+	// Discussion turns replies into comments; nil: replies are ignored.
+	Discussion Discussion
 	// Wake, when set, makes the outbox worker look at once.
 	Wake func()
 	// Now is the clock; tests replace it.

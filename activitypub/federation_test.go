@@ -12,6 +12,9 @@ import (
 
 	"communique"
 	"communique/activitypub"
+	"communique/avatar"
+	"communique/discussion"
+	"communique/formtoken"
 	"communique/internal/testlog"
 	"communique/newsroom"
 	"communique/notify"
@@ -31,6 +34,7 @@ type site struct {
 	worker   *notify.Worker
 	author   *communique.User
 	tag      *communique.Term
+	talk     *discussion.Service
 }
 
 func newSite(t *testing.T, db *sqlstore.DB) *site {
@@ -41,7 +45,9 @@ func newSite(t *testing.T, db *sqlstore.DB) *site {
 	s.fed = activitypub.New(db, logger)
 	// The peer is on loopback: allowed for the test only.
 	s.fed.HTTP = outbound.NewClient(outbound.Policy{AllowPrivate: true, MaxRedirects: 3})
-	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, Federation: s.fed, PageCacheBytes: 1 << 20})
+	s.talk = discussion.New(db, avatar.New([]byte("avatar-key")), formtoken.NewSigner([]byte("form-key")))
+	s.fed.Discussion = s.talk
+	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, Federation: s.fed, PageCacheBytes: 1 << 20, Discussion: s.talk})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,6 +101,16 @@ func (s *Service) process(ctx context.Context, it *communique.InboxItem) error {
 		return s.follow(ctx, x, it.Signer, &act, []byte(it.Body))
 	case "Undo":
 		return s.undo(ctx, x, it.Signer, &act)
+	case "Create":
+		return s.reply(ctx, x, it.Signer, &act)
+	case "Update":
+		return s.editReply(ctx, x, it.Signer, &act)
+	case "Delete":
+		return s.deleteReply(ctx, it.Signer, &act)
+	case "Like":
+		return s.react(ctx, x, it.Signer, communique.ReactionLike, &act)
+	case "Announce":
+		return s.react(ctx, x, it.Signer, communique.ReactionAnnounce, &act)
 	}
 	return errIgnored
 }
@@ -137,6 +147,11 @@ func (s *Service) follow(ctx context.Context, x *site, signer string, act *activ
 // undo handles Undo of a Follow: the follower is forgotten.
 func (s *Service) undo(ctx context.Context, x *site, signer string, act *activity) error {
 	inner, full := embedded(act.Object)
+	if err := s.Store.RemoveRemoteReaction(ctx, signer, idOf(act.Object)); err == nil {
+		return nil // an unliked or unboosted article
+	} else if communique.ErrorCode(err) != communique.ENOTFOUND {
+		return err
+	}
 	if full && inner.Type != "Follow" {
 		return errIgnored
 	}

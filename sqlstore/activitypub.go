@@ -243,6 +243,33 @@ func (db *Federation) BlockRemote(ctx context.Context, b *communique.RemoteBlock
 		return 0, fmt.Errorf("remove blocked followers: %w", err)
 	}
 	n, _ := res.RowsAffected()
+	// Their past replies go with them, to the trash where moderators can
+	// still see them; the reactions they counted too.
+	match := `actor_id = ? OR (? = 'domain' AND (actor_id LIKE ? OR actor_id LIKE ?))`
+	args := []any{b.Value, b.Kind, "https://" + b.Value + "/%", "http://" + b.Value + "/%"}
+	rows, err := w.query(ctx, `UPDATE comments SET status = 'trash' WHERE status <> 'trash'
+		AND id IN (SELECT comment_id FROM ap_comments WHERE `+match+`) RETURNING article_id`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("remove blocked comments: %w", err)
+	}
+	articles := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("remove blocked comments: %w", err)
+		}
+		articles[id] = true
+	}
+	rows.Close()
+	for id := range articles {
+		if err := tx.refreshCommentCount(ctx, id); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := w.exec(ctx, `DELETE FROM ap_reactions WHERE `+match, args...); err != nil {
+		return 0, fmt.Errorf("remove blocked reactions: %w", err)
+	}
 	return int(n), tx.Commit()
 }
 
@@ -285,4 +312,103 @@ func (db *Federation) IsRemoteBlocked(ctx context.Context, actorID, host string)
 		return false, fmt.Errorf("check block: %w", err)
 	}
 	return n > 0, nil
+}
+
+var _ communique.RemoteCommentStore = (*Federation)(nil)
+
+// SaveRemoteComment ties a comment to its fediverse object.
+func (db *Federation) SaveRemoteComment(ctx context.Context, rc *communique.RemoteComment) error {
+	if rc.CommentID == 0 || rc.ObjectID == "" || rc.ActorID == "" {
+		return communique.Errorf(communique.EINVALID, "A remote comment needs a comment, an object and an actor.")
+	}
+	_, err := db.wr().exec(ctx, `INSERT INTO ap_comments (comment_id, object_id, actor_id, handle) VALUES (?, ?, ?, ?)`,
+		rc.CommentID, rc.ObjectID, rc.ActorID, rc.Handle)
+	return db.wrap(err, "Remote comment")
+}
+
+// FindRemoteComment finds the comment an object became.
+func (db *Federation) FindRemoteComment(ctx context.Context, objectID string) (*communique.RemoteComment, error) {
+	rc := &communique.RemoteComment{}
+	err := db.primary().row(ctx, `SELECT comment_id, object_id, actor_id, handle FROM ap_comments WHERE object_id = ?`, objectID).
+		Scan(&rc.CommentID, &rc.ObjectID, &rc.ActorID, &rc.Handle)
+	if err != nil {
+		return nil, db.wrap(err, "Remote comment")
+	}
+	return rc, nil
+}
+
+// FindRemoteHandles returns the handles of the fediverse's comments among ids.
+func (db *Federation) FindRemoteHandles(ctx context.Context, ids []int64) (map[int64]string, error) {
+	m := map[int64]string{}
+	if len(ids) == 0 {
+		return m, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.r().query(ctx, `SELECT comment_id, handle FROM ap_comments WHERE comment_id IN (`+Placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find handles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var h string
+		if err := rows.Scan(&id, &h); err != nil {
+			return nil, fmt.Errorf("scan handle: %w", err)
+		}
+		m[id] = h
+	}
+	return m, rows.Err()
+}
+
+// SaveRemoteReaction counts a Like or an Announce, once per actor.
+func (db *Federation) SaveRemoteReaction(ctx context.Context, articleID int64, actorID, kind, activityID string) error {
+	if kind != communique.ReactionLike && kind != communique.ReactionAnnounce {
+		return communique.Errorf(communique.EINVALID, "Unknown reaction %q.", kind)
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	if _, err := w.exec(ctx, `INSERT INTO ap_reactions (article_id, actor_id, kind, activity_id, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (article_id, actor_id, kind) DO UPDATE SET activity_id = excluded.activity_id`,
+		articleID, actorID, kind, activityID, w.t(tx.now)); err != nil {
+		return db.wrap(err, "Reaction")
+	}
+	return tx.Commit()
+}
+
+// RemoveRemoteReaction forgets the reaction an activity made (its Undo).
+func (db *Federation) RemoveRemoteReaction(ctx context.Context, actorID, activityID string) error {
+	res, err := db.wr().exec(ctx, `DELETE FROM ap_reactions WHERE actor_id = ? AND activity_id = ?`, actorID, activityID)
+	if err != nil {
+		return db.wrap(err, "Reaction")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return communique.Errorf(communique.ENOTFOUND, "Reaction not found.")
+	}
+	return nil
+}
+
+// CountRemoteReactions counts an article's likes and announces.
+func (db *Federation) CountRemoteReactions(ctx context.Context, articleID int64) (map[string]int, error) {
+	rows, err := db.r().query(ctx, `SELECT kind, COUNT(*) FROM ap_reactions WHERE article_id = ? GROUP BY kind`, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("count reactions: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, fmt.Errorf("scan reactions: %w", err)
+		}
+		m[k] = n
+	}
+	return m, rows.Err()
 }

@@ -25,10 +25,10 @@ func TestFollowPublishUndo(t *testing.T) {
 		s.publish(t, "First story") // the author has a public page, so an actor
 		inbox := s.srv.URL + "/activitypub/inbox"
 		authorID := s.srv.URL + "/author/ada/"
-		follow := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": p.srv.URL + "/follows/1",
-			"type": "Follow", "actor": p.actorID(), "object": authorID}
+		follow := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": p.Server.URL + "/follows/1",
+			"type": "Follow", "actor": p.ActorID(), "object": authorID}
 
-		if res := p.post(t, inbox, follow, nil); res.StatusCode != http.StatusAccepted {
+		if res := p.Post(t, inbox, follow, nil); res.StatusCode != http.StatusAccepted {
 			t.Fatalf("follow answered %s", res.Status)
 		}
 		if list, _ := db.FindFollowers(ctx, ""); len(list) != 0 {
@@ -38,11 +38,11 @@ func TestFollowPublishUndo(t *testing.T) {
 			t.Fatalf("processed %d, %v", n, err)
 		}
 		list, err := db.FindFollowers(ctx, "user:"+itoa(s.author.ID))
-		if err != nil || len(list) != 1 || list[0].ActorID != p.actorID() || list[0].SharedInbox != p.srv.URL+"/inbox" {
+		if err != nil || len(list) != 1 || list[0].ActorID != p.ActorID() || list[0].SharedInbox != p.Server.URL+"/inbox" {
 			t.Fatalf("followers = %+v, %v", list, err)
 		}
 		s.deliver(t)
-		got := p.deliveries()
+		got := p.Deliveries()
 		if len(got) != 1 || got[0].Path != "/users/alice/inbox" || got[0].Activity["type"] != "Accept" {
 			t.Fatalf("deliveries = %+v", got)
 		}
@@ -66,7 +66,7 @@ func TestFollowPublishUndo(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.deliver(t)
-		got = p.deliveries()[1:]
+		got = p.Deliveries()[1:]
 		var kinds []string
 		for _, d := range got {
 			kinds = append(kinds, d.Activity["type"].(string))
@@ -98,9 +98,9 @@ func TestFollowPublishUndo(t *testing.T) {
 		}
 
 		// Unfollowing forgets her.
-		undo := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": p.srv.URL + "/follows/1/undo",
-			"type": "Undo", "actor": p.actorID(), "object": follow}
-		if res := p.post(t, inbox, undo, nil); res.StatusCode != http.StatusAccepted {
+		undo := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": p.Server.URL + "/follows/1/undo",
+			"type": "Undo", "actor": p.ActorID(), "object": follow}
+		if res := p.Post(t, inbox, undo, nil); res.StatusCode != http.StatusAccepted {
 			t.Fatalf("undo answered %s", res.Status)
 		}
 		if _, err := s.fed.ProcessInbox(ctx); err != nil {
@@ -125,7 +125,7 @@ func TestInboxRefuses(t *testing.T) {
 			return map[string]any{"id": id + "/activity", "type": "Create", "actor": actor,
 				"object": map[string]any{"id": id, "type": "Note", "attributedTo": actor, "content": "<p>Hello</p>"}}
 		}
-		good := note(p.srv.URL+"/notes/1", p.actorID())
+		good := note(p.Server.URL+"/notes/1", p.ActorID())
 		tests := []struct {
 			name   string
 			act    map[string]any
@@ -144,13 +144,13 @@ func TestInboxRefuses(t *testing.T) {
 				r.Header.Set("Date", time.Now().Add(-48*time.Hour).UTC().Format(http.TimeFormat))
 			}, 401},
 			{"NoSignature", good, func(r *http.Request, _ *[]byte) { r.Header.Del("Signature") }, 401},
-			{"ActorOnAnotherHost", note(p.srv.URL+"/notes/2", "https://elsewhere.example/users/mallory"), nil, 403},
-			{"ObjectOnAnotherHost", note("https://elsewhere.example/notes/3", p.actorID()), nil, 403},
+			{"ActorOnAnotherHost", note(p.Server.URL+"/notes/2", "https://elsewhere.example/users/mallory"), nil, 403},
+			{"ObjectOnAnotherHost", note("https://elsewhere.example/notes/3", p.ActorID()), nil, 403},
 			{"NotJSON", good, func(_ *http.Request, b *[]byte) { *b = []byte("<html>") }, 400},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				if res := p.post(t, inbox, tt.act, tt.tamper); res.StatusCode != tt.status {
+				if res := p.Post(t, inbox, tt.act, tt.tamper); res.StatusCode != tt.status {
 					t.Errorf("status = %d, want %d", res.StatusCode, tt.status)
 				}
 			})
@@ -160,15 +160,15 @@ func TestInboxRefuses(t *testing.T) {
 		}
 		// The same activity, untouched, is accepted: the refusals above
 		// were for what was changed.
-		if res := p.post(t, inbox, good, nil); res.StatusCode != http.StatusAccepted {
+		if res := p.Post(t, inbox, good, nil); res.StatusCode != http.StatusAccepted {
 			t.Errorf("good activity = %d", res.StatusCode)
 		}
 		// Once its server is blocked, the same is refused.
-		host := strings.TrimPrefix(p.srv.URL, "http://")
+		host := strings.TrimPrefix(p.Server.URL, "http://")
 		if _, err := db.BlockRemote(ctx, &communique.RemoteBlock{Kind: communique.BlockDomain, Value: host}); err != nil {
 			t.Fatal(err)
 		}
-		if res := p.post(t, inbox, good, nil); res.StatusCode != http.StatusForbidden {
+		if res := p.Post(t, inbox, good, nil); res.StatusCode != http.StatusForbidden {
 			t.Errorf("blocked server's activity = %d", res.StatusCode)
 		}
 	})

@@ -38,18 +38,18 @@ func TestRepliesBecomeComments(t *testing.T) {
 		}
 		send := func(act map[string]any) {
 			t.Helper()
-			if res := p.post(t, inbox, act, nil); res.StatusCode != http.StatusAccepted {
+			if res := p.Post(t, inbox, act, nil); res.StatusCode != http.StatusAccepted {
 				t.Fatalf("%s answered %s", act["type"], res.Status)
 			}
 			if _, err := s.fed.ProcessInbox(ctx); err != nil {
 				t.Fatal(err)
 			}
 		}
-		noteID := p.srv.URL + "/users/alice/statuses/1"
-		reply := map[string]any{"id": noteID, "type": "Note", "attributedTo": p.actorID(), "inReplyTo": pageURL + "#comment-" + itoa(local.ID),
+		noteID := p.Server.URL + "/users/alice/statuses/1"
+		reply := map[string]any{"id": noteID, "type": "Note", "attributedTo": p.ActorID(), "inReplyTo": pageURL + "#comment-" + itoa(local.ID),
 			"content": `<p><span class="h-card"><a href="` + s.srv.URL + `/author/ada/" class="u-url mention">@<span>ada</span></a></span> Colder than in 1963!</p><p>Stay safe<script>alert(1)</script></p>`,
-			"to": []string{"https://www.w3.org/ns/activitystreams#Public"}}
-		send(map[string]any{"id": noteID + "/activity", "type": "Create", "actor": p.actorID(), "object": reply})
+			"to":      []string{"https://www.w3.org/ns/activitystreams#Public"}}
+		send(map[string]any{"id": noteID + "/activity", "type": "Create", "actor": p.ActorID(), "object": reply})
 
 		list, _, err := db.FindComments(ctx, communique.CommentFilter{ArticleID: &a.ID})
 		if err != nil {
@@ -62,7 +62,7 @@ func TestRepliesBecomeComments(t *testing.T) {
 			}
 		}
 		if c == nil || c.Status != communique.CommentPending || c.ParentID != local.ID || c.AuthorName != "Alice" ||
-			c.AuthorURL != p.srv.URL+"/@alice" || c.AuthorEmail != "" {
+			c.AuthorURL != p.Server.URL+"/@alice" || c.AuthorEmail != "" {
 			t.Fatalf("remote reply = %+v", c)
 		}
 		if strings.Contains(c.HTML, "<script") || !strings.Contains(c.HTML, "Colder than in 1963!") {
@@ -75,50 +75,50 @@ func TestRepliesBecomeComments(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, body := get(t, pageURL, "text/html")
-		for _, want := range []string{"I saw it from the pier.", "Colder than in 1963!", "@alice@" + strings.TrimPrefix(p.srv.URL, "http://"),
-			"via the fediverse", `href="` + p.srv.URL + `/@alice"`} {
+		for _, want := range []string{"I saw it from the pier.", "Colder than in 1963!", "@alice@" + strings.TrimPrefix(p.Server.URL, "http://"),
+			"via the fediverse", `href="` + p.Server.URL + `/@alice"`} {
 			if !strings.Contains(html.UnescapeString(body), want) {
 				t.Errorf("article page lacks %q", want)
 			}
 		}
 
 		// The same Create delivered again makes no second comment.
-		send(map[string]any{"id": noteID + "/activity", "type": "Create", "actor": p.actorID(), "object": reply})
+		send(map[string]any{"id": noteID + "/activity", "type": "Create", "actor": p.ActorID(), "object": reply})
 		if n, _, _ := db.FindComments(ctx, communique.CommentFilter{ArticleID: &a.ID}); len(n) != 2 {
 			t.Errorf("comments after a second delivery = %d", len(n))
 		}
 
 		// Edited on her server: the text changes and is judged again.
-		edited := map[string]any{"id": noteID, "type": "Note", "attributedTo": p.actorID(), "content": "<p>Colder than in 1947, actually.</p>"}
-		send(map[string]any{"id": noteID + "#updates/1", "type": "Update", "actor": p.actorID(), "object": edited})
+		edited := map[string]any{"id": noteID, "type": "Note", "attributedTo": p.ActorID(), "content": "<p>Colder than in 1947, actually.</p>"}
+		send(map[string]any{"id": noteID + "#updates/1", "type": "Update", "actor": p.ActorID(), "object": edited})
 		if got, _ := db.FindCommentByID(ctx, c.ID); !strings.Contains(got.HTML, "1947") {
 			t.Errorf("after Update: %s", got.HTML)
 		}
 
 		// Likes and boosts of the article are counted once per actor; an
 		// Undo takes one back.
-		like := map[string]any{"id": p.srv.URL + "/likes/1", "type": "Like", "actor": p.actorID(), "object": pageURL}
+		like := map[string]any{"id": p.Server.URL + "/likes/1", "type": "Like", "actor": p.ActorID(), "object": pageURL}
 		send(like)
-		send(map[string]any{"id": p.srv.URL + "/boosts/1", "type": "Announce", "actor": p.actorID(), "object": pageURL})
+		send(map[string]any{"id": p.Server.URL + "/boosts/1", "type": "Announce", "actor": p.ActorID(), "object": pageURL})
 		send(like)
 		if n, _ := db.CountRemoteReactions(ctx, a.ID); n[communique.ReactionLike] != 1 || n[communique.ReactionAnnounce] != 1 {
 			t.Errorf("reactions = %v", n)
 		}
-		send(map[string]any{"id": p.srv.URL + "/likes/1/undo", "type": "Undo", "actor": p.actorID(), "object": like})
+		send(map[string]any{"id": p.Server.URL + "/likes/1/undo", "type": "Undo", "actor": p.ActorID(), "object": like})
 		if n, _ := db.CountRemoteReactions(ctx, a.ID); n[communique.ReactionLike] != 0 || n[communique.ReactionAnnounce] != 1 {
 			t.Errorf("reactions after Undo = %v", n)
 		}
 
 		// Deleted on her server: gone from the thread.
-		send(map[string]any{"id": noteID + "#delete", "type": "Delete", "actor": p.actorID(),
+		send(map[string]any{"id": noteID + "#delete", "type": "Delete", "actor": p.ActorID(),
 			"object": map[string]any{"id": noteID, "type": "Tombstone"}})
 		if got, _ := db.FindCommentByID(ctx, c.ID); got.Status != communique.CommentTrash {
 			t.Errorf("after Delete: %s", got.Status)
 		}
 
 		// A second reply, approved, goes when her server is blocked.
-		second := map[string]any{"id": noteID + "2", "type": "Note", "attributedTo": p.actorID(), "inReplyTo": pageURL, "content": "<p>Another thought.</p>"}
-		send(map[string]any{"id": noteID + "2/activity", "type": "Create", "actor": p.actorID(), "object": second})
+		second := map[string]any{"id": noteID + "2", "type": "Note", "attributedTo": p.ActorID(), "inReplyTo": pageURL, "content": "<p>Another thought.</p>"}
+		send(map[string]any{"id": noteID + "2/activity", "type": "Create", "actor": p.ActorID(), "object": second})
 		rc, err := db.FindRemoteComment(ctx, noteID+"2")
 		if err != nil {
 			t.Fatal(err)
@@ -129,7 +129,7 @@ func TestRepliesBecomeComments(t *testing.T) {
 		if err := s.talk.Approve(ctx, admin, rc.CommentID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.fed.Block(ctx, admin, strings.TrimPrefix(p.srv.URL, "http://")); err != nil {
+		if _, err := s.fed.Block(ctx, admin, strings.TrimPrefix(p.Server.URL, "http://")); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := db.FindCommentByID(ctx, rc.CommentID); got.Status != communique.CommentTrash {

@@ -1,8 +1,12 @@
-package activitypub_test
+// Package aptest is a small fediverse server for tests: one actor
+// (alice) whose inboxes record every delivery and verify its HTTP
+// signature against the key the sender publishes, and who posts signed
+// activities as Mastodon does. It signs and verifies with the same
+// library as package activitypub, on loopback only.
+package aptest
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -10,10 +14,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -25,64 +29,68 @@ import (
 	"github.com/go-fed/httpsig"
 )
 
-// peer is a small fediverse server written for the tests: one actor
-// (alice) with a key, a personal and a shared inbox that record what
-// they receive and verify each delivery's signature against the key the
-// sending actor publishes, fetched from the site as Mastodon would.
-type peer struct {
-	t      *testing.T
-	srv    *httptest.Server
+// Peer is a small fediverse server: one actor (alice) with a key, a
+// personal and a shared inbox that record what they receive and verify
+// each delivery's signature against the key the sending actor publishes,
+// fetched from the site as Mastodon would.
+type Peer struct {
+	t      testing.TB
+	Server *httptest.Server
 	key    *rsa.PrivateKey
 	client *http.Client
 
 	mu       sync.Mutex
-	received []delivery
+	received []Delivery
 }
 
-// delivery is one POST the peer received.
-type delivery struct {
+// Delivery is one POST the peer received.
+type Delivery struct {
 	Path     string
 	Verified bool
 	Err      string
 	Activity map[string]any
 }
 
-func newPeer(t *testing.T) *peer {
+// NewPeer starts a peer on loopback until the test ends.
+func NewPeer(t testing.TB) *Peer {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &peer{t: t, key: key, client: outbound.NewClient(outbound.Policy{AllowPrivate: true})}
+	p := &Peer{t: t, key: key, client: outbound.NewClient(outbound.Policy{AllowPrivate: true})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /users/alice", p.handleActor)
 	mux.HandleFunc("POST /users/alice/inbox", p.handleInbox)
 	mux.HandleFunc("POST /inbox", p.handleInbox)
-	p.srv = httptest.NewServer(mux)
-	t.Cleanup(p.srv.Close)
+	p.Server = httptest.NewServer(mux)
+	t.Cleanup(p.Server.Close)
 	return p
 }
 
-func (p *peer) actorID() string { return p.srv.URL + "/users/alice" }
-func (p *peer) keyID() string   { return p.actorID() + "#main-key" }
+// ActorID is alice's id.
+func (p *Peer) ActorID() string { return p.Server.URL + "/users/alice" }
 
-func (p *peer) handleActor(w http.ResponseWriter, r *http.Request) {
+// KeyID names alice's key.
+func (p *Peer) KeyID() string { return p.ActorID() + "#main-key" }
+
+func (p *Peer) handleActor(w http.ResponseWriter, r *http.Request) {
 	der, _ := x509.MarshalPKIXPublicKey(&p.key.PublicKey)
 	w.Header().Set("Content-Type", activitypub.ContentType)
 	json.NewEncoder(w).Encode(map[string]any{
 		"@context": []string{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
-		"id":       p.actorID(), "type": "Person", "preferredUsername": "alice", "name": "Alice",
-		"url": p.srv.URL + "/@alice", "inbox": p.actorID() + "/inbox",
-		"endpoints": map[string]string{"sharedInbox": p.srv.URL + "/inbox"},
-		"publicKey": map[string]string{"id": p.keyID(), "owner": p.actorID(),
+		"id":       p.ActorID(), "type": "Person", "preferredUsername": "alice", "name": "Alice",
+		"url": p.Server.URL + "/@alice", "inbox": p.ActorID() + "/inbox",
+		"endpoints": map[string]string{"sharedInbox": p.Server.URL + "/inbox"},
+		"publicKey": map[string]string{"id": p.KeyID(), "owner": p.ActorID(),
 			"publicKeyPem": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))},
 	})
 }
 
 // handleInbox records a delivery and whether its signature verifies
 // against the key its keyId names.
-func (p *peer) handleInbox(w http.ResponseWriter, r *http.Request) {
+func (p *Peer) handleInbox(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	d := delivery{Path: r.URL.Path}
+	d := Delivery{Path: r.URL.Path}
 	json.Unmarshal(body, &d.Activity)
 	if err := p.verify(r, body); err != nil {
 		d.Err = err.Error()
@@ -95,7 +103,7 @@ func (p *peer) handleInbox(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (p *peer) verify(r *http.Request, body []byte) error {
+func (p *Peer) verify(r *http.Request, body []byte) error {
 	v, err := httpsig.NewVerifier(r)
 	if err != nil {
 		return err
@@ -118,7 +126,7 @@ func (p *peer) verify(r *http.Request, body []byte) error {
 	}
 	block, _ := pem.Decode([]byte(doc.PublicKey.PublicKeyPem))
 	if block == nil || doc.PublicKey.ID != v.KeyId() {
-		return errString("no such key in the actor document")
+		return errors.New("no such key in the actor document")
 	}
 	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
 	if err != nil {
@@ -127,20 +135,16 @@ func (p *peer) verify(r *http.Request, body []byte) error {
 	return v.Verify(pub, httpsig.RSA_SHA256)
 }
 
-type errString string
-
-func (e errString) Error() string { return string(e) }
-
-// deliveries returns what the peer received so far.
-func (p *peer) deliveries() []delivery {
+// Deliveries returns what the peer received so far.
+func (p *Peer) Deliveries() []Delivery {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return append([]delivery(nil), p.received...)
+	return append([]Delivery(nil), p.received...)
 }
 
-// signed is a POST of body to url signed by alice, as Mastodon sends it;
-// tamper, when set, changes the request after signing.
-func (p *peer) post(t *testing.T, url string, act map[string]any, tamper func(*http.Request, *[]byte)) *http.Response {
+// Post sends act to url signed by alice, as Mastodon sends it; tamper,
+// when set, changes the request (or the body) after signing.
+func (p *Peer) Post(t testing.TB, url string, act map[string]any, tamper func(*http.Request, *[]byte)) *http.Response {
 	t.Helper()
 	body, _ := json.Marshal(act)
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
@@ -155,7 +159,7 @@ func (p *peer) post(t *testing.T, url string, act map[string]any, tamper func(*h
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := signer.SignRequest(p.key, p.keyID(), req, body); err != nil {
+	if err := signer.SignRequest(p.key, p.KeyID(), req, body); err != nil {
 		t.Fatal(err)
 	}
 	if tamper != nil {
@@ -170,11 +174,8 @@ func (p *peer) post(t *testing.T, url string, act map[string]any, tamper func(*h
 	return res
 }
 
-var _ = context.Background
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func digest(b []byte) string {
+// Digest is the Digest header of b.
+func Digest(b []byte) string {
 	sum := sha256.Sum256(b)
 	return "SHA-256=" + base64.StdEncoding.EncodeToString(sum[:])
 }

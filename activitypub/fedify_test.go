@@ -181,7 +181,10 @@ func TestFedifyInterop(t *testing.T) {
 		}
 
 		peer.do("update", map[string]any{"actor": authorID, "id": "/notes/1", "inReplyTo": articleURL, "content": "<p>Seen from the night ferry.</p>"}, nil)
-		eventually(t, "the edit", func() bool { c, _ := db.FindCommentByID(ctx, rc.CommentID); return strings.Contains(c.HTML, "night ferry") })
+		eventually(t, "the edit", func() bool {
+			c, _ := db.FindCommentByID(ctx, rc.CommentID)
+			return strings.Contains(c.HTML, "night ferry")
+		})
 
 		peer.do("like", map[string]any{"actor": authorID, "object": articleURL}, nil)
 		peer.do("announce", map[string]any{"actor": authorID, "object": articleURL}, nil)

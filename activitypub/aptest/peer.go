@@ -39,6 +39,10 @@ type Peer struct {
 	key    *rsa.PrivateKey
 	client *http.Client
 
+	// ActorDocument, when set, rewrites alice's actor document before it
+	// is served: hostile servers for the tests.
+	ActorDocument func(doc map[string]any) any
+
 	mu       sync.Mutex
 	received []Delivery
 }
@@ -76,14 +80,19 @@ func (p *Peer) KeyID() string { return p.ActorID() + "#main-key" }
 func (p *Peer) handleActor(w http.ResponseWriter, r *http.Request) {
 	der, _ := x509.MarshalPKIXPublicKey(&p.key.PublicKey)
 	w.Header().Set("Content-Type", activitypub.ContentType)
-	json.NewEncoder(w).Encode(map[string]any{
+	doc := map[string]any{
 		"@context": []string{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
 		"id":       p.ActorID(), "type": "Person", "preferredUsername": "alice", "name": "Alice",
 		"url": p.Server.URL + "/@alice", "inbox": p.ActorID() + "/inbox",
 		"endpoints": map[string]string{"sharedInbox": p.Server.URL + "/inbox"},
 		"publicKey": map[string]string{"id": p.KeyID(), "owner": p.ActorID(),
 			"publicKeyPem": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))},
-	})
+	}
+	var out any = doc
+	if p.ActorDocument != nil {
+		out = p.ActorDocument(doc)
+	}
+	json.NewEncoder(w).Encode(out)
 }
 
 // handleInbox records a delivery and whether its signature verifies

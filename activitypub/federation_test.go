@@ -37,7 +37,7 @@ type site struct {
 	talk     *discussion.Service
 }
 
-func newSite(t *testing.T, db *sqlstore.DB) *site {
+func newSite(t testing.TB, db *sqlstore.DB) *site {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(&testlog.Buffer{}, nil))
@@ -73,7 +73,7 @@ func newSite(t *testing.T, db *sqlstore.DB) *site {
 }
 
 // publish creates a published article by the author.
-func (s *site) publish(t *testing.T, title string) *communique.Article {
+func (s *site) publish(t testing.TB, title string) *communique.Article {
 	t.Helper()
 	a := &communique.Article{Title: title, Source: "The harbour froze overnight.", Format: communique.FormatMarkdown,
 		AuthorID: s.author.ID, Status: communique.StatusPublished, CommentsOpen: true, Type: communique.TypePost}

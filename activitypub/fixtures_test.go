@@ -96,7 +96,7 @@ func TestFixtures(t *testing.T) {
 					t.Errorf("reactions = %v", n)
 				}
 			}},
-			{"mastodon-flag.json", nil}, // accepted and ignored: reports are not taken yet
+			{"mastodon-flag.json", nil}, // names the author and the article, no comment: nothing to report
 			{"mastodon-delete.json", func(t *testing.T) {
 				if c := comment(p.Server.URL + "/users/alice/statuses/111"); c.Status != communique.CommentTrash {
 					t.Errorf("after Delete: %s", c.Status)

@@ -111,6 +111,8 @@ func (s *Service) process(ctx context.Context, it *communique.InboxItem) error {
 		return s.react(ctx, x, it.Signer, communique.ReactionLike, &act)
 	case "Announce":
 		return s.react(ctx, x, it.Signer, communique.ReactionAnnounce, &act)
+	case "Flag":
+		return s.flag(ctx, x, it.Signer, &act, []byte(it.Body))
 	}
 	return errIgnored
 }

@@ -19,6 +19,7 @@ type Discussion interface {
 	Post(ctx context.Context, st *communique.Settings, sub discussion.Submission) (*communique.Comment, error)
 	EditRemote(ctx context.Context, st *communique.Settings, id int64, text string) (*communique.Comment, error)
 	WithdrawRemote(ctx context.Context, id int64) error
+	Report(ctx context.Context, st *communique.Settings, sub discussion.ReportSubmission) (*discussion.ReportResult, error)
 }
 
 // note is what the site reads of a reply.
@@ -209,6 +210,64 @@ func remoteText(h string) string {
 			case "b", "strong", "em", "i", "code", "blockquote", "del", "s":
 				b.WriteString("</" + t.Data + ">")
 			}
+		}
+	}
+}
+
+// flag turns a report (Flag) from another server into reports on the
+// site's comments it names, in the newsroom's reported queue beside
+// readers' reports: its server counts as one reader.
+func (s *Service) flag(ctx context.Context, x *site, signer string, act *activity, raw []byte) error {
+	if s.Discussion == nil {
+		return errIgnored
+	}
+	var extra struct {
+		Content string `json:"content"`
+	}
+	json.Unmarshal(raw, &extra)
+	var objects []json.RawMessage
+	if json.Unmarshal(act.Object, &objects) != nil {
+		objects = []json.RawMessage{act.Object}
+	}
+	why := "Reported from " + hostOf(signer)
+	if text := strings.TrimSpace(markupText(extra.Content)); text != "" {
+		why += ": " + text
+	}
+	if r := []rune(why); len(r) > communique.MaxReportExplanation {
+		why = string(r[:communique.MaxReportExplanation-1]) + "…"
+	}
+	reported := 0
+	for _, o := range objects {
+		articleID, commentID, ok := s.target(ctx, x, idOf(o))
+		if !ok || commentID == 0 {
+			continue
+		}
+		_, err := s.Discussion.Report(ctx, x.st, discussion.ReportSubmission{ArticleID: articleID, CommentID: commentID,
+			Reason: communique.ReportOther, Explanation: why, ReporterKey: "activitypub:" + activityToken(signer), IP: "fediverse:" + hostOf(signer)})
+		if err != nil && discussion.AsError(err) == nil && communique.ErrorCode(err) != communique.ENOTFOUND {
+			return err
+		}
+		if err == nil {
+			reported++
+		}
+	}
+	if reported == 0 {
+		return errIgnored
+	}
+	return nil
+}
+
+// markupText is the text of a report's HTML, for the moderators' queue.
+func markupText(h string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(h))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.Join(strings.Fields(b.String()), " ")
+		case html.TextToken:
+			b.Write(z.Text())
+			b.WriteByte(' ')
 		}
 	}
 }

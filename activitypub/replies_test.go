@@ -88,6 +88,16 @@ func TestRepliesBecomeComments(t *testing.T) {
 			t.Errorf("comments after a second delivery = %d", len(n))
 		}
 
+		// Her server reports the form comment: it lands in the reported
+		// queue with the server's words, counted as one reader.
+		send(map[string]any{"id": p.Server.URL + "/flags/1", "type": "Flag", "actor": p.ActorID(),
+			"content": "<p>Off topic, and rude.</p>", "object": []string{s.srv.URL + "/users/nobody", pageURL + "#comment-" + itoa(local.ID)}})
+		reports, err := db.FindCommentReports(ctx, local.ID)
+		if err != nil || len(reports) != 1 || !strings.Contains(reports[0].Explanation, "Off topic, and rude.") ||
+			!strings.Contains(reports[0].Explanation, strings.TrimPrefix(p.Server.URL, "http://")) {
+			t.Fatalf("reports = %+v, %v", reports, err)
+		}
+
 		// Edited on her server: the text changes and is judged again.
 		edited := map[string]any{"id": noteID, "type": "Note", "attributedTo": p.ActorID(), "content": "<p>Colder than in 1947, actually.</p>"}
 		send(map[string]any{"id": noteID + "#updates/1", "type": "Update", "actor": p.ActorID(), "object": edited})

@@ -12,18 +12,18 @@ const MessageActivityPub = "activitypub"
 
 // Follower is a remote actor following one of the site's actors.
 type Follower struct {
-	ID int64
+	ID int64 `json:"id"`
 	// LocalActor is "site" or "user:ID".
-	LocalActor string
+	LocalActor string `json:"follows"`
 	// ActorID is the follower's actor URL; Inbox and SharedInbox where
 	// deliveries to it go (SharedInbox when its server has one).
-	ActorID     string
-	Inbox       string
-	SharedInbox string
+	ActorID     string `json:"actor"`
+	Inbox       string `json:"inbox"`
+	SharedInbox string `json:"shared_inbox,omitempty"`
 	// FollowID is the id of the Follow activity, which Accept and Undo name.
-	FollowID  string
-	Status    string // FollowerAccepted or FollowerPending
-	CreatedAt time.Time
+	FollowID  string    `json:"follow_id"`
+	Status    string    `json:"status"` // FollowerAccepted or FollowerPending
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Follower statuses.
@@ -44,15 +44,15 @@ func (f *Follower) DeliveryInbox() string {
 // its key, to verify signatures without fetching it every time, and what
 // a page or the newsroom shows of it.
 type RemoteActor struct {
-	ID                string // the actor's URL
-	KeyID             string
-	PublicKeyPEM      string
-	Inbox             string
-	SharedInbox       string
-	PreferredUsername string
-	Name              string
-	URL               string // its profile page
-	FetchedAt         time.Time
+	ID                string    `json:"id"` // the actor's URL
+	KeyID             string    `json:"key_id"`
+	PublicKeyPEM      string    `json:"public_key"`
+	Inbox             string    `json:"inbox"`
+	SharedInbox       string    `json:"shared_inbox,omitempty"`
+	PreferredUsername string    `json:"username"`
+	Name              string    `json:"name"`
+	URL               string    `json:"profile_url"` // its profile page
+	FetchedAt         time.Time `json:"fetched_at"`
 }
 
 // InboxItem is a signed activity received and waiting to be processed.
@@ -132,4 +132,34 @@ type RemoteCommentStore interface {
 	SaveRemoteReaction(ctx context.Context, articleID int64, actorID, kind, activityID string) error
 	RemoveRemoteReaction(ctx context.Context, actorID, activityID string) error
 	CountRemoteReactions(ctx context.Context, articleID int64) (map[string]int, error)
+}
+
+// ActorData is everything the site keeps about one fediverse actor, for
+// a privacy request: what the site knows of them, their follows, their
+// replies and their reactions.
+type ActorData struct {
+	Actor     *RemoteActor
+	Follows   []*Follower
+	Comments  []*Comment // Private: with everything stored
+	Reactions []ActorReaction
+}
+
+// ActorReaction is one Like or Announce an actor made.
+type ActorReaction struct {
+	ArticleID int64     `json:"article_id"`
+	Kind      string    `json:"kind"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ActorErasure counts what erasing an actor removed.
+type ActorErasure struct {
+	Comments, Follows, Reactions int
+}
+
+// FederationPrivacy finds and erases an actor's data.
+type FederationPrivacy interface {
+	FindActorData(ctx context.Context, actorID string) (*ActorData, error)
+	// EraseActorData deletes the actor's replies, follows, reactions and
+	// the copy of their profile, in one transaction.
+	EraseActorData(ctx context.Context, actorID string) (*ActorErasure, error)
 }

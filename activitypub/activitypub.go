@@ -26,6 +26,7 @@ import (
 type Store interface {
 	communique.FederationStore
 	communique.FederationBlocks
+	communique.FederationPrivacy
 	FindUsers(ctx context.Context, f communique.UserFilter) ([]*communique.User, error)
 	FindUserByID(ctx context.Context, id int64) (*communique.User, error)
 	FindArticles(ctx context.Context, f communique.ArticleFilter) ([]*communique.Article, int, error)

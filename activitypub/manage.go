@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"communique"
 )
@@ -133,4 +134,31 @@ func (s *Service) Blocks(ctx context.Context, by *communique.User) ([]*communiqu
 func (s *Service) blocked(ctx context.Context, actorID string) bool {
 	b, err := s.Store.IsRemoteBlocked(ctx, actorID, hostOf(actorID))
 	return err != nil || b
+}
+
+// ActorExport is the copy of what the site keeps about a fediverse
+// actor, written as JSON for a privacy request.
+type ActorExport struct {
+	Actor      string                     `json:"actor"`
+	ExportedAt time.Time                  `json:"exported_at"`
+	Profile    *communique.RemoteActor    `json:"profile,omitempty"`
+	Follows    []*communique.Follower     `json:"follows"`
+	Comments   []*communique.Comment      `json:"comments"`
+	Reactions  []communique.ActorReaction `json:"reactions"`
+}
+
+// ExportActor returns what the site keeps about an actor (by its URL).
+func (s *Service) ExportActor(ctx context.Context, actorID string) (*ActorExport, error) {
+	d, err := s.Store.FindActorData(ctx, strings.TrimSpace(actorID))
+	if err != nil {
+		return nil, err
+	}
+	return &ActorExport{Actor: actorID, ExportedAt: s.now().UTC(), Profile: d.Actor, Follows: d.Follows,
+		Comments: d.Comments, Reactions: d.Reactions}, nil
+}
+
+// EraseActor deletes what the site keeps about an actor: their replies
+// (as a deleted comment goes), follows, reactions and profile copy.
+func (s *Service) EraseActor(ctx context.Context, actorID string) (*communique.ActorErasure, error) {
+	return s.Store.EraseActorData(ctx, strings.TrimSpace(actorID))
 }

@@ -412,3 +412,121 @@ func (db *Federation) CountRemoteReactions(ctx context.Context, articleID int64)
 	}
 	return m, rows.Err()
 }
+
+var _ communique.FederationPrivacy = (*Federation)(nil)
+
+// FindActorData returns what the store keeps about an actor.
+func (db *Federation) FindActorData(ctx context.Context, actorID string) (*communique.ActorData, error) {
+	if actorID == "" {
+		return nil, communique.Errorf(communique.EINVALID, "An actor's address is required.")
+	}
+	d := &communique.ActorData{}
+	if a, err := db.FindRemoteActor(ctx, actorID); err == nil && a.ID == actorID {
+		d.Actor = a
+	} else if err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
+		return nil, err
+	}
+	all, err := db.FindFollowers(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range all {
+		if f.ActorID == actorID {
+			d.Follows = append(d.Follows, f)
+		}
+	}
+	rows, err := db.primary().query(ctx, `SELECT comment_id FROM ap_comments WHERE actor_id = ? ORDER BY comment_id`, actorID)
+	if err != nil {
+		return nil, fmt.Errorf("find actor's comments: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		list, _, err := db.comments().FindComments(ctx, communique.CommentFilter{ID: &id, Private: true})
+		if err != nil {
+			return nil, err
+		}
+		d.Comments = append(d.Comments, list...)
+	}
+	rrows, err := db.primary().query(ctx, `SELECT article_id, kind, created_at FROM ap_reactions WHERE actor_id = ? ORDER BY id`, actorID)
+	if err != nil {
+		return nil, fmt.Errorf("find actor's reactions: %w", err)
+	}
+	defer rrows.Close()
+	for rrows.Next() {
+		var r communique.ActorReaction
+		if err := rrows.Scan(&r.ArticleID, &r.Kind, scanTime{&r.CreatedAt}); err != nil {
+			return nil, err
+		}
+		d.Reactions = append(d.Reactions, r)
+	}
+	return d, rrows.Err()
+}
+
+// EraseActorData deletes an actor's replies, follows, reactions and the
+// kept copy of their profile, in one transaction.
+func (db *Federation) EraseActorData(ctx context.Context, actorID string) (*communique.ActorErasure, error) {
+	if actorID == "" {
+		return nil, communique.Errorf(communique.EINVALID, "An actor's address is required.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	res := &communique.ActorErasure{}
+	// Each reply goes as a deleted comment goes: its own replies move up.
+	rows, err := w.query(ctx, `SELECT comment_id FROM ap_comments WHERE actor_id = ?`, actorID)
+	if err != nil {
+		return nil, fmt.Errorf("erase actor's comments: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	articles := map[int64]bool{}
+	for _, id := range ids {
+		articleID, err := tx.deleteComment(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		articles[articleID] = true
+		res.Comments++
+	}
+	for id := range articles {
+		if err := tx.refreshCommentCount(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	for _, del := range []struct {
+		query string
+		n     *int
+	}{
+		{`DELETE FROM ap_followers WHERE actor_id = ?`, &res.Follows},
+		{`DELETE FROM ap_reactions WHERE actor_id = ?`, &res.Reactions},
+		{`DELETE FROM ap_actors WHERE id = ?`, new(int)},
+	} {
+		r, err := w.exec(ctx, del.query, actorID)
+		if err != nil {
+			return nil, fmt.Errorf("erase actor: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		*del.n = int(n)
+	}
+	return res, tx.Commit()
+}

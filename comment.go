@@ -33,6 +33,8 @@ const (
 	CommentTypeComment   = "comment"
 	CommentTypePingback  = "pingback"
 	CommentTypeTrackback = "trackback"
+	// CommentTypeActivityPub is a reply from the fediverse.
+	CommentTypeActivityPub = "activitypub"
 )
 
 // Field limits, as WordPress has them.
@@ -83,6 +85,9 @@ type Comment struct {
 	Badge    string `json:"-"`
 	// Reactions counts readers' appreciations; set with the page.
 	Reactions int `json:"-"`
+	// Handle is a fediverse reply's author as @user@host; set with the
+	// page.
+	Handle string `json:"-"`
 
 	// Depth is the comment's level in its thread (1 at the top); set when
 	// threads are assembled.

@@ -111,10 +111,11 @@ const (
 	GroupDiscussion SettingGroup = "Discussion"
 	GroupEmail      SettingGroup = "Email"
 	GroupPrivacy    SettingGroup = "Privacy"
+	GroupFediverse  SettingGroup = "Fediverse"
 )
 
 // SettingGroups are the groups in the order they are shown.
-var SettingGroups = []SettingGroup{GroupSite, GroupReading, GroupDiscussion, GroupEmail, GroupPrivacy}
+var SettingGroups = []SettingGroup{GroupSite, GroupReading, GroupDiscussion, GroupEmail, GroupPrivacy, GroupFediverse}
 
 // SettingOption is a value a setting may take, with its name for people.
 type SettingOption struct {
@@ -448,6 +449,14 @@ var SettingDefs = []SettingDef{
 		in(GroupSite, "Accent colour"),
 	choiceSetting("theme_font", "serif", []string{"serif", "sans", "humanist"}, "Type of headlines and text: serif, sans or humanist (system fonts)", func(s *Settings) *string { return &s.ThemeFont }).
 		in(GroupSite, "Type").offering(named("serif", "Serif (Charter, Georgia…)", "sans", "Sans serif (the system's)", "humanist", "Humanist sans (Seravek, Segoe UI, Gill Sans…)")),
+
+	// The fediverse (package activitypub): off until the site chooses.
+	boolSetting("federation_enabled", false, "Join the fediverse: answer ActivityPub, accept followers and send them new articles", func(s *Settings) *bool { return &s.FederationEnabled }).
+		in(GroupFediverse, "Federate with the fediverse"),
+	choiceSetting("federation_actors", "both", []string{"site", "authors", "both"}, "Who the fediverse follows: the site's actor (@news), each author, or both", func(s *Settings) *string { return &s.FederationActors }).
+		in(GroupFediverse, "Fediverse accounts").offering(named("site", "The site only", "authors", "Each author only", "both", "The site and each author")),
+	linesSetting("federation_categories", "Slugs of the categories whose articles are federated, one per line (empty: every category)", func(s *Settings) *[]string { return &s.FederationCategories }).
+		in(GroupFediverse, "Categories sent to the fediverse"),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -541,9 +550,12 @@ type Settings struct {
 	BreakingURL   string
 	BreakingUntil string // RFC 3339, or empty
 
-	ThemeLogo   string
-	ThemeAccent string // #rrggbb, or empty
-	ThemeFont   string // serif, sans or humanist
+	ThemeLogo            string
+	ThemeAccent          string // #rrggbb, or empty
+	ThemeFont            string // serif, sans or humanist
+	FederationEnabled    bool
+	FederationActors     string // site, authors or both
+	FederationCategories []string
 }
 
 // ParseSettings builds Settings from stored values, falling back to the

@@ -125,7 +125,8 @@ func TestSettingDefs(t *testing.T) {
 		"comment_edit_minutes", "comment_flood_seconds", "comment_min_seconds", "spam_threshold", "ip_retention_days",
 		"feed_full_text", "feed_items", "search_language", "notify_moderators", "notify_authors", "mail_from",
 		"analytics_enabled", "analytics_respect_gpc", "analytics_beacon", "analytics_hourly_days", "analytics_daily_days", "comment_report_threshold", "comment_flood_address_limit",
-		"breaking_text", "breaking_url", "breaking_until", "theme_logo", "theme_accent", "theme_font"}
+		"breaking_text", "breaking_url", "breaking_until", "theme_logo", "theme_accent", "theme_font",
+		"federation_enabled", "federation_actors", "federation_categories"}
 	var got []string
 	defaults := communique.ParseSettings(nil)
 	for _, def := range communique.SettingDefs {
@@ -154,7 +155,8 @@ func TestSettingDefs(t *testing.T) {
 		"notify_moderators": "false", "notify_authors": "false", "mail_from": "News <news@n.example>",
 		"analytics_enabled": "false", "analytics_respect_gpc": "false", "analytics_beacon": "false", "analytics_hourly_days": "7", "analytics_daily_days": "365", "comment_report_threshold": "5", "comment_flood_address_limit": "20",
 		"breaking_text": "Polls close", "breaking_url": "/live/", "breaking_until": "2026-12-07T18:00:00Z",
-		"theme_logo": "/media/0123456789abcdef0123456789abcdef.png", "theme_accent": "#1d4f91", "theme_font": "sans"}
+		"theme_logo": "/media/0123456789abcdef0123456789abcdef.png", "theme_accent": "#1d4f91", "theme_font": "sans",
+		"federation_enabled": "true", "federation_actors": "site", "federation_categories": "world\npolitics"}
 	for _, def := range communique.SettingDefs {
 		v, ok := other[def.Key]
 		if !ok || v == def.Default {

@@ -83,6 +83,9 @@ type Server struct {
 	// privacy exports and erases personal data; nil: no privacy page.
 	privacy *privacy.Service
 
+	// fediverse manages followers and blocks; nil: no fediverse page.
+	fediverse Fediverse
+
 	// reports answers the analytics pages; nil: they answer 404.
 	reports *analytics.Reports
 
@@ -120,6 +123,8 @@ type Config struct {
 	// Accounts changes people's accounts; nil: a service over Store
 	// telling Notify.
 	Accounts *accounts.Service
+	// Fediverse, when set, lists followers and blocks at /admin/fediverse.
+	Fediverse Fediverse
 }
 
 // Session lifetimes: idle sessions end after two weeks.
@@ -132,7 +137,7 @@ const (
 
 var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit", "reported", "commenter", "moderation_log",
 	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
-	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics", "review", "front"}
+	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics", "review", "front", "fediverse"}
 
 // New parses the admin templates and loads its secret.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -157,6 +162,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.reports = analytics.NewReports(rs)
 		s.reports.Now = func() time.Time { return s.Now() }
 	}
+	s.fediverse = cfg.Fediverse
 	if s.privacy, s.articles = cfg.Privacy, articleService(cfg); s.articles == nil {
 		return nil, errors.New("admin: an article service is required (Config.Articles)")
 	}
@@ -294,6 +300,10 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/front/zones/{id}/pick", s.handleFrontPick)
 	auth("POST /admin/front/zones/{id}/picks/{article}/move", s.handleFrontPickMove)
 	auth("POST /admin/front/zones/{id}/picks/{article}/remove", s.handleFrontPickRemove)
+	auth("GET /admin/fediverse", s.handleFediverse)
+	auth("POST /admin/fediverse/followers/remove", s.handleFollowerRemove)
+	auth("POST /admin/fediverse/blocks", s.handleBlock)
+	auth("POST /admin/fediverse/blocks/{id}/delete", s.handleUnblock)
 	auth("GET /admin/signins", s.handleSignins)
 	auth("POST /admin/signins/clear", s.handleSigninsClear)
 	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
@@ -457,6 +467,7 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 		}
 		b.Can["analytics"] = s.reports != nil && canSeeAnalytics(rq.User)
 		b.Can["review"] = reviewer(rq.User)
+		b.Can["fediverse"] = s.fediverse != nil && b.Can[string(communique.ActionManageSettings)]
 		if b.Can[string(communique.ActionModerateComment)] {
 			if counts, err := s.store.CountComments(r.Context()); err == nil {
 				b.Pending = counts[communique.CommentPending]
@@ -477,6 +488,7 @@ var flashes = map[string]string{
 	"emailsent":    "Saved. Open the link we sent to the new address to confirm it; until then your address stays as it was.",
 	"emailchanged": "Your email address was changed.",
 	"cleared":      "The sign-in throttle is cleared.",
+	"blocked":      "Blocked. Their follows ended; their deliveries are refused.",
 }
 
 // render answers with a page; one that fails to render is logged and

@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"communique/activitypub"
 	"context"
 	"fmt"
 	"html"
@@ -92,6 +93,8 @@ type newsroom struct {
 type options struct {
 	TLS           bool
 	SecureCookies bool
+	// Fediverse gives the newsroom its fediverse page.
+	Fediverse bool
 }
 
 // roleLogins names the fixture users.
@@ -140,8 +143,12 @@ func newNewsroom(t *testing.T, place storetest.Place, opts ...options) *newsroom
 		t.Fatal(err)
 	}
 	talk.Now = clk.Now
-	n.Admin, err = admin.New(ctx, admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: opt.SecureCookies,
-		Privacy: privacy.New(db, talk.Avatars)})
+	cfg := admin.Config{Store: db, Discussion: talk, Logger: logger, SecureCookies: opt.SecureCookies,
+		Privacy: privacy.New(db, talk.Avatars)}
+	if opt.Fediverse {
+		cfg.Fediverse = activitypub.New(db, logger)
+	}
+	n.Admin, err = admin.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

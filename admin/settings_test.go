@@ -89,7 +89,7 @@ func testSettingsScreen(t *testing.T, n *newsroom, root *agent) {
 	for _, m := range legends {
 		got = append(got, m[1])
 	}
-	if strings.Join(got, ",") != "Site,Reading,Discussion,Email,Privacy" {
+	if strings.Join(got, ",") != "Site,Reading,Discussion,Email,Privacy,Fediverse" {
 		t.Errorf("groups = %q", got)
 	}
 	for key, want := range map[string][]string{

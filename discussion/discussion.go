@@ -62,6 +62,8 @@ type Service struct {
 	Features communique.FeatureStore
 	// Reactions, when the store keeps them, counts readers' reactions.
 	Reactions communique.ReactionStore
+	// Remote, when the store keeps fediverse replies, names their authors.
+	Remote RemoteHandles
 	// Limits, when set, counts reports per reader and address.
 	Limits communique.RateLimitService
 	// Logger hears of side effects that failed after a change stood.
@@ -75,6 +77,11 @@ func (s *Service) logger() *slog.Logger {
 		return slog.Default()
 	}
 	return s.Logger
+}
+
+// RemoteHandles names the authors of fediverse replies (@user@host).
+type RemoteHandles interface {
+	FindRemoteHandles(ctx context.Context, ids []int64) (map[int64]string, error)
 }
 
 // Subscriber records a commenter's wish to hear about follow-ups.
@@ -91,6 +98,7 @@ func New(store Store, avatars *avatar.Generator, tokens *formtoken.Signer) *Serv
 	s.Community, _ = store.(communique.CommunityStore)
 	s.Features, _ = store.(communique.FeatureStore)
 	s.Reactions, _ = store.(communique.ReactionStore)
+	s.Remote, _ = store.(RemoteHandles)
 	return s
 }
 
@@ -177,6 +185,11 @@ type Submission struct {
 	// SubscribeComments and SubscribePosts are the form's boxes: follow
 	// this article's comments, follow new articles.
 	SubscribeComments, SubscribePosts bool
+	// Remote is a reply from the fediverse (package activitypub): no
+	// email, address or form token, its author known by their actor
+	// (blocked there, not by standing). Every other rule applies as to
+	// the form: word lists, links, the classifier, moderation.
+	Remote bool
 }
 
 // TokenScope binds a form token to one article.
@@ -284,15 +297,18 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 		AuthorIP: sub.IP, UserAgent: truncate(sub.UserAgent, 255), OwnerKey: sub.OwnerKey,
 		Type: communique.CommentTypeComment,
 	}
+	if sub.Remote {
+		c.Type = communique.CommentTypeActivityPub
+	}
 	if moderator && !sub.Date.IsZero() {
 		c.CreatedAt = sub.Date.UTC()
 	}
-	if fields := c.Validate(st.CommentRequireNameEmail && !sub.Trusted); len(fields) > 0 {
+	if fields := c.Validate(st.CommentRequireNameEmail && !sub.Trusted && !sub.Remote); len(fields) > 0 {
 		return nil, &Error{Kind: KindInvalid, Message: "Please check the highlighted fields.", Fields: fields}
 	}
 	c.AuthorURL = communique.NormalizeWebsite(c.AuthorURL)
 	standing := communique.StandingNone
-	if !trusted {
+	if !trusted && !sub.Remote {
 		// Banned and suspended commenters are refused with the reason
 		// before anything else is checked or stored.
 		var err error
@@ -314,7 +330,9 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	if err := s.checkParent(ctx, st, c); err != nil {
 		return nil, err
 	}
-	if !sub.Trusted {
+	// A remote reply has no address or email to pace by; its server
+	// paces it, and blocks stop it.
+	if !sub.Trusted && !sub.Remote {
 		if err := s.checkPace(ctx, st, c, now); err != nil {
 			return nil, err
 		}
@@ -456,6 +474,10 @@ func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communi
 		matchesAny(st.ModerationKeys, fields) {
 		return communique.CommentPending, score, nil
 	}
+	if st.CommentPreviouslyApproved && c.Type == communique.CommentTypeActivityPub {
+		// Known by name alone, a remote author could pass for anyone.
+		return communique.CommentPending, score, nil
+	}
 	if st.CommentPreviouslyApproved {
 		ok, err := s.Store.HasApprovedComment(ctx, c.AuthorName, c.AuthorEmail)
 		if err != nil {
@@ -548,14 +570,23 @@ func (s *Service) Edit(ctx context.Context, st *communique.Settings, id int64, o
 	if !CanEdit(c, ownerKey, st, s.Now()) {
 		return nil, refuse(KindForbidden, "This comment can no longer be edited from this browser.")
 	}
+	return s.edit(ctx, st, c, text)
+}
+
+// edit replaces a comment's text and judges it again.
+func (s *Service) edit(ctx context.Context, st *communique.Settings, c *communique.Comment, text string) (*communique.Comment, error) {
+	id := c.ID
 	c.Text = strings.TrimSpace(text)
 	if fields := c.Validate(false); fields["comment"] != "" {
 		return nil, &Error{Kind: KindInvalid, Message: "Please check your comment.", Fields: map[string]string{"comment": fields["comment"]}}
 	}
 	c.HTML = markup.Comment(c.Text)
-	standing, err := s.checkStanding(ctx, c.AuthorEmail)
-	if err != nil {
-		return nil, err
+	standing := communique.StandingNone
+	if c.Type != communique.CommentTypeActivityPub { // remote authors are blocked by actor instead
+		var err error
+		if standing, err = s.checkStanding(ctx, c.AuthorEmail); err != nil {
+			return nil, err
+		}
 	}
 	status, score, err := s.judge(ctx, st, c, false, standing)
 	if err != nil {

@@ -76,6 +76,9 @@ const AuthorBadge = "Author"
 // staff comments. Pages of readers only cost one query more: users are
 // looked up only when a comment has one.
 func (s *Service) decorate(ctx context.Context, p *Page, articleID int64, all []*communique.Comment) error {
+	if err := s.markRemote(ctx, all); err != nil {
+		return err
+	}
 	if s.Features == nil {
 		return nil
 	}

@@ -12,7 +12,8 @@ import (
 //
 // What happens, and where:
 //   - outbox: webhooks post.published / post.updated and the emails to
-//     readers subscribed to new articles (Notifier);
+//     readers subscribed to new articles (Notifier); the fediverse's
+//     Create, Update and Delete to followers (Federator);
 //   - page cache: dropped on this node at once (Invalidator); the store's
 //     triggers bump cache tags in the change's own transaction, which is
 //     how other nodes and processes hear of it;
@@ -28,6 +29,9 @@ func (s *Service) changed(ctx context.Context, before, after *communique.Article
 	}
 	if s.Notifier != nil && after != nil {
 		s.Notifier.ArticleSaved(ctx, before, after)
+	}
+	if s.Federator != nil {
+		s.Federator.ArticleChanged(ctx, before, after)
 	}
 }
 

@@ -58,6 +58,13 @@ type Notifier interface {
 	ArticleSaved(ctx context.Context, before, after *communique.Article)
 }
 
+// Federator sends an article's change to the fediverse's followers
+// (activitypub.Service): Create, Update or Delete, through the outbox.
+// before is nil for a new article, after nil for a deleted one.
+type Federator interface {
+	ArticleChanged(ctx context.Context, before, after *communique.Article)
+}
+
 // Invalidator drops this node's cached pages at once. Other nodes hear of
 // the change through the store (triggers bump cache tags in the change's
 // own transaction), so this only saves the local node its polling delay.
@@ -70,6 +77,8 @@ type Service struct {
 	Store Store
 	// Notifier, when set, hears of every change but imports.
 	Notifier Notifier
+	// Federator, when set, hears of every change but imports.
+	Federator Federator
 	// Invalidator, when set, hears of every change, imports included.
 	Invalidator Invalidator
 	// Front keeps the edited front page; New sets it when the store

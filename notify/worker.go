@@ -2,11 +2,13 @@ package notify
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +31,12 @@ type WorkerStore interface {
 	FindWebhookByID(ctx context.Context, id int64) (*communique.Webhook, error)
 }
 
+// ActivityDeliverer sends one queued ActivityPub delivery, signed
+// (activitypub.Service is one); it returns what the delivery log keeps.
+type ActivityDeliverer interface {
+	DeliverActivity(ctx context.Context, m *communique.OutboxMessage) (string, error)
+}
+
 // Worker delivers the outbox: it claims due messages (each is claimed by
 // one worker however many nodes run one), sends them, and records the
 // outcome. A failure is tried again after an exponential back-off, and
@@ -39,6 +47,8 @@ type Worker struct {
 	Mailer Mailer
 	HTTP   *http.Client
 	Logger *slog.Logger
+	// ActivityPub sends fediverse deliveries; nil: they fail and wait.
+	ActivityPub ActivityDeliverer
 
 	// Batch is how many messages one claim takes; Lease how long a claim
 	// lasts before another worker may take the message again.
@@ -131,6 +141,11 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// PostgreSQL's UPDATE … RETURNING keeps no order: deliveries to one
+	// inbox go in the order they were queued (a Create before its Delete).
+	slices.SortFunc(msgs, func(a, b *communique.OutboxMessage) int {
+		return cmp.Or(a.NextAttemptAt.Compare(b.NextAttemptAt), cmp.Compare(a.ID, b.ID))
+	})
 	for _, m := range msgs {
 		w.deliver(ctx, m)
 	}
@@ -157,6 +172,12 @@ func (w *Worker) deliver(ctx context.Context, m *communique.OutboxMessage) {
 		detail, err = w.sendEmail(sendCtx, m)
 	case communique.MessageWebhook:
 		detail, err = w.callWebhook(sendCtx, m)
+	case communique.MessageActivityPub:
+		if w.ActivityPub == nil {
+			err = errors.New("federation is not running on this node")
+			break
+		}
+		detail, err = w.ActivityPub.DeliverActivity(sendCtx, m)
 	default:
 		err = fmt.Errorf("unknown message kind %q", m.Kind)
 	}
@@ -178,6 +199,10 @@ func (w *Worker) deliver(ctx context.Context, m *communique.OutboxMessage) {
 	retryAt := time.Time{}
 	if m.Attempts < w.MaxAttempts {
 		retryAt = w.Now().Add(w.backoff(m.Attempts))
+	} else if m.Kind == communique.MessageActivityPub && m.Attempts < fediverseAttempts {
+		// A fediverse server may be down for days; its followers still
+		// get the article when it is back.
+		retryAt = w.Now().Add(fediverseBackoff)
 	}
 	level := slog.LevelWarn
 	if retryAt.IsZero() {
@@ -202,6 +227,13 @@ func (w *Worker) sendEmail(ctx context.Context, m *communique.OutboxMessage) (st
 	}
 	return "accepted by the SMTP server", nil
 }
+
+// Fediverse deliveries go on past MaxAttempts, every fediverseBackoff,
+// for about three days in all.
+const (
+	fediverseAttempts = 24
+	fediverseBackoff  = 4 * time.Hour
+)
 
 // excerptChars is how much of a webhook's answer the delivery log keeps.
 const excerptChars = 100

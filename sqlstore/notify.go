@@ -48,7 +48,7 @@ func (db *Outbox) EnqueueMessages(ctx context.Context, msgs []*communique.Outbox
 	defer tx.Rollback()
 	w := tx.w()
 	for _, m := range msgs {
-		if m.Kind != communique.MessageEmail && m.Kind != communique.MessageWebhook {
+		if m.Kind != communique.MessageEmail && m.Kind != communique.MessageWebhook && m.Kind != communique.MessageActivityPub {
 			return communique.Errorf(communique.EINVALID, "Unknown message kind %q.", m.Kind)
 		}
 		m.Status, m.Attempts, m.CreatedAt, m.NextAttemptAt = communique.MessagePending, 0, tx.now, tx.now

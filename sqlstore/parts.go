@@ -22,6 +22,7 @@ type DB struct {
 	*Reports
 	*Community
 	*FrontPage
+	*Federation
 }
 
 func newDB(c *core) *DB {
@@ -43,6 +44,7 @@ func newDB(c *core) *DB {
 		Reports:      &Reports{c},
 		Community:    &Community{c},
 		FrontPage:    &FrontPage{c},
+		Federation:   &Federation{c},
 	}
 }
 

@@ -90,6 +90,7 @@ func Run(t *testing.T, open Opener) {
 		{"AnalyticsRollUp", testAnalyticsRollUp},
 		{"CommentDecisions", testCommentDecisions},
 		{"CommentReports", testCommentReports},
+		{"Federation", testFederation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -64,6 +64,7 @@ type commentView struct {
 	CanReply   bool
 	ReplyURL   string
 	Type       string
+	Handle     string // a fediverse reply's @user@host
 	Replies    []*commentView
 	// Featured is an editor's pick; Badge a staff commenter's role.
 	Featured bool
@@ -195,7 +196,7 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	var conv func(c *communique.Comment) *commentView
 	conv = func(c *communique.Comment) *commentView {
 		v := &commentView{
-			ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type,
+			ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type, Handle: c.Handle,
 			Avatar:   "/avatar/" + c.AvatarHash + ".svg",
 			Date:     communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
 			DateISO:  c.CreatedAt.Format(time.RFC3339),

@@ -475,7 +475,7 @@ var (
 	hitValue     = []string{"HIT"}
 	publicValue  = []string{"public, max-age=0, must-revalidate"}
 	privateValue = []string{"private, no-cache"}
-	varyValue    = []string{"Accept-Encoding", "Cookie"}
+	varyValue    = []string{"Accept-Encoding", "Cookie", "Accept"} // Accept: the same URLs answer ActivityStreams
 	brValue      = []string{"br"}
 	gzipValue    = []string{"gzip"}
 )

@@ -65,6 +65,7 @@ type Server struct {
 	searchWait  time.Duration        // how long a search waits for a slot
 	health      *health.Monitor      // tells a store outage (503) from a bug (500)
 	counter     Counter              // counts readers (analytics); nil: nobody is counted
+	fed         Federation           // the fediverse; nil: pages only
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -107,6 +108,9 @@ type Config struct {
 	// Analytics, when set, counts every public page answered, from the
 	// cache or rendered (analytics.Counter).
 	Analytics Counter
+	// Federation, when set, answers the fediverse: discovery, the inbox,
+	// and ActivityStreams on the site's, authors' and articles' URLs.
+	Federation Federation
 }
 
 // NewServer parses the templates (failing if a view is missing) and loads
@@ -149,6 +153,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.notify = cfg.Notify
+	s.fed = cfg.Federation
 	s.discussion = cfg.Discussion
 	if s.discussion == nil {
 		tokens := formtoken.NewSigner([]byte(keys[2]))
@@ -212,7 +217,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /webmention/{id}", s.handleWebmentionStatus)
 	mux.HandleFunc("GET /preview/{token}", s.handlePreviewLink) // never cached nor counted
 	// Feeds and /sitemap-posts-N.xml end paths the mux cannot match.
-	mux.HandleFunc("GET /", s.counted(s.documents(s.cached(s.handleSite))))
+	if s.fed != nil {
+		s.fed.Register(mux)
+	}
+	mux.HandleFunc("GET /", s.counted(s.documents(s.negotiate(s.cached(s.handleSite)))))
 	return s.recoverer(httpkit.SiteHeaders.Handler(mux))
 }
 

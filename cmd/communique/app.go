@@ -1,6 +1,7 @@
 package main
 
 import (
+	"communique/activitypub"
 	"context"
 	"log/slog"
 
@@ -36,12 +37,18 @@ type app struct {
 	accounts *accounts.Service
 	// counter counts readers; serve sets it, commands have none.
 	counter *analytics.Counter
+	// fed is the fediverse: articles published from any door (the CLI
+	// too) reach followers through the outbox; serve answers and delivers.
+	fed *activitypub.Service
 }
 
 // The pieces fit, checked at compile time.
 var (
 	_ newsroom.Store       = (*sqlstore.DB)(nil)
 	_ newsroom.Notifier    = (*notify.Service)(nil)
+	_ newsroom.Federator   = (*activitypub.Service)(nil)
+	_ web.Federation       = (*activitypub.Service)(nil)
+	_ activitypub.Store    = (*sqlstore.DB)(nil)
 	_ newsroom.Invalidator = (*web.Server)(nil)
 	_ wordpress.Articles   = (*newsroom.Service)(nil)
 	_ accounts.Store       = (*sqlstore.DB)(nil)
@@ -79,9 +86,11 @@ func newApp(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
+	fed := activitypub.New(db, logger)
+	fed.Discussion = talk
 	articles := newsroom.New(db)
-	articles.Notifier = notifier
-	return &app{db: db, logger: logger, notifier: notifier, articles: articles, talk: talk, privacy: forget,
+	articles.Notifier, articles.Federator = notifier, fed
+	return &app{db: db, logger: logger, notifier: notifier, articles: articles, talk: talk, privacy: forget, fed: fed,
 		accounts: accounts.New(db, notifier)}, nil
 }
 

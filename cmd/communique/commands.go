@@ -58,12 +58,14 @@ the site's owner, not for publishing.`, func(p *Program, ctx context.Context, ar
 nodes: every table with its ids, and the media files of the data folder. Then every
 table is compared (rows and a checksum) and the command fails on any difference.
 Stop the site first: what it writes meanwhile is not copied.`, (*Program).migrateCmd},
-	{"privacy export", "--email E [--output FILE]", `Print, as JSON, everything the site holds about an email address: comments (with IP
-addresses, browsers and earlier texts), subscriptions, emails sent to or naming it.`, func(p *Program, ctx context.Context, args []string) error {
+	{"privacy export", "--email E | --actor URL [--output FILE]", `Print, as JSON, everything the site holds about an email address: comments (with IP
+addresses, browsers and earlier texts), subscriptions, emails sent to or naming it.
+With --actor, about a fediverse actor: their profile copy, follows, replies, reactions.`, func(p *Program, ctx context.Context, args []string) error {
 		return p.privacy(ctx, "export", args)
 	}},
-	{"privacy erase", "--email E [--anonymise]", `Delete the address's comments, subscriptions and emails; with --anonymise keep the
-comments but remove the name, email, website, IP address and browser from them.`, func(p *Program, ctx context.Context, args []string) error {
+	{"privacy erase", "--email E [--anonymise] | --actor URL", `Delete the address's comments, subscriptions and emails; with --anonymise keep the
+comments but remove the name, email, website, IP address and browser from them.
+With --actor, delete a fediverse actor's replies, follows, reactions and profile copy.`, func(p *Program, ctx context.Context, args []string) error {
 		return p.privacy(ctx, "erase", args)
 	}},
 	{"backup", "FILE", `Write a consistent snapshot of the site to FILE (a .tar.gz) while it serves: the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -22,12 +23,22 @@ func (p *Program) privacy(ctx context.Context, action string, args []string) err
 	}
 	fs, sf := p.newFlagSet("privacy " + action)
 	email := fs.String("email", "", "the email address")
+	actor := fs.String("actor", "", "a fediverse actor's address (https://…), instead of --email")
 	output := fs.String("output", "", "write the JSON to this file instead of standard output")
 	var anonymise bool
 	fs.BoolVar(&anonymise, "anonymise", false, "keep the comments, without who wrote them")
 	fs.BoolVar(&anonymise, "anonymize", false, "same as --anonymise")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *actor != "" {
+		if *email != "" || anonymise {
+			return usagef("privacy %s: --actor goes alone, without --email or --anonymise", action)
+		}
+		if u, err := url.Parse(*actor); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return usagef("privacy %s: --actor must be an actor's address, https://… (got %q)", action, *actor)
+		}
+		return p.privacyActor(ctx, action, sf, *actor, *output)
 	}
 	if !communique.WellFormedEmail(strings.TrimSpace(*email)) {
 		return usagef("privacy %s: --email must be an email address (got %q)", action, *email)
@@ -75,6 +86,40 @@ func (p *Program) privacy(ctx context.Context, action string, args []string) err
 		fmt.Fprintf(p.Stdout, "%d newsroom account(s) use this address and were kept; delete them in the newsroom's Users page.\n", res.Users)
 	}
 	return nil
+}
+
+// privacyActor answers a fediverse commenter's request, by their actor.
+func (p *Program) privacyActor(ctx context.Context, action string, sf *storeFlags, actor, output string) error {
+	if action == "erase" && output != "" {
+		return usagef("privacy erase: --output goes with export")
+	}
+	a, err := p.openApp(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	if action == "erase" {
+		res, err := a.fed.EraseActor(ctx, actor)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(p.Stdout, "%s: deleted %d comments, %d follows and %d reactions.\n", actor, res.Comments, res.Follows, res.Reactions)
+		return nil
+	}
+	x, err := a.fed.ExportActor(ctx, actor)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(x, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if output != "" {
+		return os.WriteFile(output, b, 0o600)
+	}
+	_, err = p.Stdout.Write(b)
+	return err
 }
 
 // forgetIPs applies the IP retention setting now and then every interval

@@ -72,6 +72,11 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 		logger.Warn("--outbound-private: webhooks and Webmention may reach loopback and private networks")
 	}
 	services.notifier.Wake = worker.Wake
+	// The fediverse: fetches and deliveries under the same outbound
+	// policy as webhooks; deliveries go through the outbox worker.
+	services.fed.HTTP = outbound.NewClient(outbound.Policy{AllowPrivate: opt.outboundPrivate, MaxRedirects: 3, Timeout: 10 * time.Second})
+	services.fed.Wake = worker.Wake
+	worker.ActivityPub = services.fed
 	if opt.demo {
 		if err := addDemoContent(ctx, services, opt, logger); err != nil {
 			return err
@@ -99,7 +104,9 @@ func (p *Program) serve(ctx context.Context, args []string) error {
 			url, p.self(), storeArgs(opt.store))
 	}
 	emailLinks(ctx, db, services.notifier, url, logger)
+	services.fed.SiteURL = url
 	go worker.Run(ctx)
+	go services.fed.RunInbox(ctx)
 	go p.publishScheduled(ctx, services.articles, logger)
 	go sendWebmentions(ctx, srv, time.Minute, logger)
 	go forgetIPs(ctx, db, services.privacy, privacy.RetentionInterval, logger)
@@ -186,7 +193,7 @@ func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o 
 		return nil, nil, err
 	}
 	cfg := web.Config{Store: db, Logger: logger, ThemeDir: opt.theme, MediaStorage: images, Notify: services.notifier,
-		Discussion: services.talk, Health: o.health}
+		Discussion: services.talk, Health: o.health, Federation: services.fed}
 	if services.counter != nil {
 		cfg.Analytics = services.counter
 	}
@@ -211,7 +218,8 @@ func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o 
 	// One budget for every upload of the process, through either door.
 	limits := media.Limits{Budget: media.NewBudget(decodeBudget(opt.memMB), 0, 0)}
 	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: services.talk, Logger: logger, SecureCookies: opt.secure,
-		MediaStorage: images, Notify: services.notifier, Privacy: services.privacy, Articles: services.articles, Accounts: services.accounts, MediaLimits: limits})
+		MediaStorage: images, Notify: services.notifier, Privacy: services.privacy, Articles: services.articles, Accounts: services.accounts,
+		MediaLimits: limits, Fediverse: services.fed})
 	if err != nil {
 		return nil, nil, err
 	}

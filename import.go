@@ -121,4 +121,10 @@ type RedirectService interface {
 	FindImportedID(ctx context.Context, source, kind string, sourceID int64) (int64, error)
 	// FindAttachmentByID returns an attachment. ENOTFOUND.
 	FindAttachmentByID(ctx context.Context, id int64) (*Attachment, error)
+	// OldLinkCeiling returns the largest id the imported sites gave an
+	// item sharing kind's id series (WordPress numbers posts, pages,
+	// attachments and menu items in one series), 0 when none of them was
+	// imported ("" kind: of any item). Ids up to it belong to the old
+	// sites' links; an import makes new articles take ids above it.
+	OldLinkCeiling(ctx context.Context, kind string) (int64, error)
 }

@@ -174,12 +174,21 @@ func (db *WordPress) ImportBatch(ctx context.Context, b *communique.ImportBatch)
 		return err
 	}
 	defer tx.Rollback()
+	if err := tx.setArticleIDFloor(ctx, b); err != nil {
+		return err
+	}
 	articles := map[int64]int64{} // WordPress id → local id, within the batch
 	for _, ia := range b.Articles {
 		if err := tx.importArticle(ctx, b.Source, ia, settle); err != nil {
 			return err
 		}
 		articles[ia.SourceID] = ia.Article.ID
+	}
+	if tx.articleIDFloor > 0 {
+		// Identity sequences (PostgreSQL) continue after the ids given here.
+		if err := tx.db.dialect.Engine.FollowIDs(ctx, tx.Tx, "articles", "id"); err != nil {
+			return err
+		}
 	}
 	articleID := func(sourceID int64) (int64, bool, error) {
 		if id, ok := articles[sourceID]; ok {
@@ -305,14 +314,81 @@ func (tx *Tx) importedParent(ctx context.Context, source string, ia *communique.
 	return nil
 }
 
+// setArticleIDFloor makes the articles this batch creates take ids above
+// every id an old site gave a post, page, attachment or menu item (they
+// share one series in WordPress), so that every article made here later
+// does too: an old /?p=ID and Communiqué's own /?p=ID then never name
+// the same number (see communique.OldLinkCeiling).
+func (tx *Tx) setArticleIDFloor(ctx context.Context, b *communique.ImportBatch) error {
+	var batchMax int64
+	for _, ia := range b.Articles {
+		batchMax = max(batchMax, ia.SourceID)
+	}
+	for _, ia := range b.Attachments {
+		batchMax = max(batchMax, ia.Attachment.SourceID)
+	}
+	var last, ceiling int64
+	if err := tx.w().row(ctx, `SELECT COALESCE(MAX(id), 0) FROM articles`).Scan(&last); err != nil {
+		return fmt.Errorf("article id floor: %w", err)
+	}
+	ceiling, err := tx.oldLinkCeiling(ctx, communique.KindArticle)
+	if err != nil {
+		return err
+	}
+	tx.articleIDFloor = max(last, ceiling, batchMax)
+	return nil
+}
+
+// oldLinkCeiling returns the largest id the imported sites gave items
+// answered by a link of kind's query key, 0 when none was imported.
+func (tx *Tx) oldLinkCeiling(ctx context.Context, kind string) (int64, error) {
+	var ceiling int64
+	err := tx.w().row(ctx, oldLinkCeilingQuery(kind), oldLinkKinds(kind)...).Scan(&ceiling)
+	if err != nil {
+		return 0, fmt.Errorf("old link ceiling: %w", err)
+	}
+	return ceiling, nil
+}
+
+// oldLinkKinds are the kinds of item that share kind's id series on a
+// WordPress site: posts, pages, attachments and menu items are all posts.
+func oldLinkKinds(kind string) []any {
+	if kind == "" {
+		return nil
+	}
+	if kind == communique.KindArticle || kind == communique.KindAttachment || kind == communique.KindMenu {
+		return []any{communique.KindArticle, communique.KindAttachment, communique.KindMenu}
+	}
+	return []any{kind}
+}
+
+func oldLinkCeilingQuery(kind string) string {
+	if kind == "" {
+		return `SELECT COALESCE(MAX(wp_id), 0) FROM wp_ids`
+	}
+	return `SELECT COALESCE(MAX(wp_id), 0) FROM wp_ids WHERE kind IN (` + Placeholders(len(oldLinkKinds(kind))) + `)`
+}
+
+// OldLinkCeiling returns the largest id the imported sites gave items
+// that share kind's id series, 0 when none was imported.
+func (db *WordPress) OldLinkCeiling(ctx context.Context, kind string) (int64, error) {
+	var ceiling int64
+	err := db.r().row(ctx, oldLinkCeilingQuery(kind), oldLinkKinds(kind)...).Scan(&ceiling)
+	if err != nil {
+		return 0, fmt.Errorf("old link ceiling: %w", err)
+	}
+	return ceiling, nil
+}
+
 func (tx *Tx) insertImported(ctx context.Context, ia *communique.ImportedArticle) error {
 	a, w := ia.Article, tx.w()
+	tx.articleIDFloor++
 	// A featured image already in the library (the demo's) comes along;
 	// WordPress's come later, with the attachments.
-	err := w.row(ctx, `INSERT INTO articles (type, title, slug, format, source, html, excerpt, summary, author_id, status,
+	err := w.row(ctx, `INSERT INTO articles (id, type, title, slug, format, source, html, excerpt, summary, author_id, status,
 			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, guid, featured_media_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		tx.articleIDFloor, a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
 		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, ia.GUID,
 		nullID(a.FeaturedMediaID)).Scan(&a.ID)
 	if err != nil {

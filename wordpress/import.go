@@ -12,6 +12,7 @@ import (
 	"html"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -30,6 +31,8 @@ type Store interface {
 	FindMenus(ctx context.Context) ([]*communique.Menu, error)
 	SaveMenu(ctx context.Context, m *communique.Menu) error
 	Settings(ctx context.Context) (map[string]string, error)
+	// SetSetting validates and stores one setting. EINVALID.
+	SetSetting(ctx context.Context, key, value string) error
 
 	// ImportUser matches a user by login or creates it without a password.
 	ImportUser(ctx context.Context, source string, sourceID int64, u *communique.User, oldPaths []string) (bool, error)
@@ -73,6 +76,8 @@ type Summary struct {
 	// changed on the way in, by what was changed.
 	Skipped map[string]int
 	Notes   map[string]int
+	// Settings says what became of each of the old site's settings.
+	Settings []SettingLine
 }
 
 func newSummary(now time.Time) *Summary {
@@ -115,6 +120,16 @@ func (s *Summary) String() string {
 			fmt.Fprintf(&b, "  (%d new, %d updated)", c.Created, c.Updated)
 		}
 		b.WriteByte('\n')
+	}
+	if len(s.Settings) > 0 {
+		b.WriteString("Site settings:\n")
+		for _, l := range s.Settings {
+			v := l.Value
+			if v != "" {
+				v = strconv.Quote(v) + " "
+			}
+			fmt.Fprintf(&b, "  %-20s %s%s\n", l.Key, v, l.Outcome)
+		}
 	}
 	writeReasons(&b, "Skipped", s.Skipped)
 	writeReasons(&b, "Changed on the way in", s.Notes)
@@ -164,6 +179,10 @@ type Importer struct {
 	// PrimaryMenu, when set, is the slug of the imported menu to show as
 	// the site's main navigation.
 	PrimaryMenu string
+	// KeepSettings leaves the site's title, tagline, language, time zone
+	// and permalink structure as they are instead of taking the old
+	// site's.
+	KeepSettings bool
 	// Progress, when set, is called as the import goes, from the
 	// importing goroutine; it must not keep the summary.
 	Progress func(*Summary)
@@ -216,6 +235,8 @@ type run struct {
 
 	galleries    []deferredBody
 	galleryBytes int
+
+	site siteIdentity
 }
 
 // pendingTerm is a term waiting to be stored, with its WordPress slug
@@ -385,6 +406,7 @@ func (ru *run) record(rec any) error {
 		if err := ru.flushTerms(); err != nil {
 			return err
 		}
+		ru.site.item(v)
 		return ru.item(v)
 	case *preparedComment:
 		return ru.comment(v)
@@ -403,6 +425,7 @@ func (ru *run) channel(ch *wxr.Channel) {
 		ru.source = "wordpress"
 	}
 	ru.sum.Source, ru.sum.WXRVersion = ru.source, ch.WXRVersion
+	ru.site.channel(ch)
 	ru.batch = &communique.ImportBatch{Source: ru.source}
 }
 
@@ -463,6 +486,9 @@ func (ru *run) finish() error {
 	}
 	ru.galleries = nil
 	if err := ru.saveMenus(); err != nil {
+		return err
+	}
+	if err := ru.applySite(); err != nil {
 		return err
 	}
 	ids := make([]int64, 0, len(ru.commented))

@@ -16,6 +16,7 @@ import (
 func (p *Program) importCmd(ctx context.Context, args []string) error {
 	fs, sf := p.newFlagSet("import wordpress")
 	menu := fs.String("primary-menu", "", "slug of the imported menu to show as the site's main navigation")
+	keep := fs.Bool("keep-settings", false, "keep this site's title, tagline, language, time zone and permalinks instead of the old site's")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -41,6 +42,7 @@ func (p *Program) importCmd(ctx context.Context, args []string) error {
 	// An import is a move, not news: nothing is announced.
 	im := &wordpress.Importer{
 		Store: a.db, Articles: a.quietArticles(), Comments: a.talk, Avatar: a.talk.Avatars.Hash, PrimaryMenu: *menu, Progress: bar.update,
+		KeepSettings: *keep,
 	}
 	sum, err := im.Import(ctx, f)
 	bar.done()

@@ -14,6 +14,8 @@ const (
 	KindUser       = "user"
 	KindComment    = "comment"
 	KindMenu       = "menu"
+	// KindMedia names a library image an old file address leads to.
+	KindMedia = "media"
 )
 
 // Attachment is a media file of the old site: its record, with the
@@ -29,6 +31,8 @@ type Attachment struct {
 	Caption     string
 	Description string
 	CreatedAt   time.Time
+	// MediaID is the library image its file became, 0 while it has none.
+	MediaID int64
 }
 
 // Redirect sends an old URL path to the item that now lives elsewhere.

@@ -43,6 +43,9 @@ type Store interface {
 	// SetArticleBody replaces a body and its rendering, keeping the
 	// article's dates. ENOTFOUND.
 	SetArticleBody(ctx context.Context, id int64, source, html, summary string) error
+	// SetArticleFeatured sets an article's featured image, keeping its
+	// dates. ENOTFOUND.
+	SetArticleFeatured(ctx context.Context, id, mediaID int64) error
 }
 
 // Notifier queues in the outbox what an article's change tells the

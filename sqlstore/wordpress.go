@@ -767,6 +767,25 @@ func (db *WordPress) SetArticleBody(ctx context.Context, id int64, source, html,
 	return tx.Commit()
 }
 
+// SetArticleFeatured sets an imported article's featured image, without
+// touching its dates: the image comes at the end of an import, once its
+// file is in the library. ENOTFOUND.
+func (db *WordPress) SetArticleFeatured(ctx context.Context, id, mediaID int64) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.w().exec(ctx, `UPDATE articles SET featured_media_id = ? WHERE id = ?`, nullMediaID(mediaID), id)
+	if err != nil {
+		return fmt.Errorf("set featured image: %w", db.wrap(err, "Media"))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return communique.Errorf(communique.ENOTFOUND, "Article not found.")
+	}
+	return tx.Commit()
+}
+
 // RefreshCommentCounts recounts the approved comments of articles, once
 // at the end of an import rather than after every comment.
 func (db *WordPress) RefreshCommentCounts(ctx context.Context, ids []int64) error {
@@ -812,15 +831,39 @@ func (db *WordPress) FindImportedID(ctx context.Context, source, kind string, so
 	return id, nil
 }
 
-const attachmentColumns = `id, wp_id, COALESCE(article_id, 0), title, url, mime_type, alt_text, caption, description, created_at`
+const attachmentColumns = `id, wp_id, COALESCE(article_id, 0), title, url, mime_type, alt_text, caption, description, created_at, COALESCE(media_id, 0)`
+
+// attachmentColumnsOfA is attachmentColumns of the table named a.
+const attachmentColumnsOfA = `a.id, a.wp_id, COALESCE(a.article_id, 0), a.title, a.url, a.mime_type, a.alt_text, a.caption, a.description, a.created_at, COALESCE(a.media_id, 0)`
 
 func scanAttachment(sc interface{ Scan(...any) error }, before ...any) (*communique.Attachment, error) {
 	a := &communique.Attachment{}
 	if err := sc.Scan(append(before, &a.ID, &a.SourceID, &a.ArticleID, &a.Title, &a.URL, &a.MIMEType, &a.AltText, &a.Caption,
-		&a.Description, scanTime{&a.CreatedAt})...); err != nil {
+		&a.Description, scanTime{&a.CreatedAt}, &a.MediaID)...); err != nil {
 		return nil, fmt.Errorf("scan attachment: %w", err)
 	}
 	return a, nil
+}
+
+// SetAttachmentMedia records the library image an attachment's file
+// became, and that the old paths lead to it. ENOTFOUND.
+func (db *WordPress) SetAttachmentMedia(ctx context.Context, id, mediaID int64, oldPaths []string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.w().exec(ctx, `UPDATE attachments SET media_id = ? WHERE id = ?`, mediaID, id)
+	if err != nil {
+		return fmt.Errorf("set attachment media: %w", db.wrap(err, "Media"))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return communique.Errorf(communique.ENOTFOUND, "Attachment not found.")
+	}
+	if err := tx.redirect(ctx, oldPaths, communique.KindMedia, mediaID); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // FindAttachmentByID returns an attachment record.
@@ -858,7 +901,7 @@ func (db *WordPress) FindImportedAttachments(ctx context.Context, source string,
 	for len(sourceIDs) > 0 {
 		chunk := sourceIDs[:min(len(sourceIDs), maxParams)]
 		sourceIDs = sourceIDs[len(chunk):]
-		rows, err := db.r().query(ctx, `SELECT w.wp_id, a.`+strings.ReplaceAll(attachmentColumns, ", ", ", a.")+`
+		rows, err := db.r().query(ctx, `SELECT w.wp_id, `+attachmentColumnsOfA+`
 			FROM wp_ids w JOIN attachments a ON a.id = w.local_id
 			WHERE w.source = ? AND w.kind = 'attachment' AND w.wp_id IN (`+Placeholders(len(chunk))+`)`,
 			append([]any{source}, Int64Args(chunk)...)...)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -177,6 +178,12 @@ func (s *Server) targetURL(ctx context.Context, st *site, kind string, id int64)
 			return ""
 		}
 		return "/author/" + u.Slug + "/"
+	case communique.KindMedia:
+		if ms, ok := s.store.(mediaStore); ok {
+			if m, err := ms.FindMediaByID(ctx, id); err == nil {
+				return m.URL()
+			}
+		}
 	case communique.KindAttachment:
 		rs := s.redirects()
 		if rs == nil {
@@ -226,6 +233,10 @@ func (s *Server) redirectImported(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	ctx := r.Context()
+	if target := s.fileTarget(ctx, st, p); target != "" {
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return true
+	}
 	base, suffix := p, ""
 	for i := 0; i < 3; i++ {
 		if target := s.pathTarget(ctx, st, base); target != "" {
@@ -260,6 +271,39 @@ func (s *Server) redirectImported(w http.ResponseWriter, r *http.Request) bool {
 		base = "/" + strings.Join(segs, "/") + "/"
 	}
 	return false
+}
+
+// sizedFile is an old file path with WordPress's size suffix.
+var sizedFile = regexp.MustCompile(`^(/.*)-([0-9]+)x[0-9]+(\.(?i:jpe?g|png|gif|webp))$`)
+
+// fileTarget is where an old file address leads (/wp-content/uploads/…,
+// any size of it): the imported file, or the narrowest rendition at
+// least as wide as the size asked for. "" when the path names none.
+func (s *Server) fileTarget(ctx context.Context, st *site, p string) string {
+	if !sizedFile.MatchString(p) {
+		return ""
+	}
+	g := sizedFile.FindStringSubmatch(p)
+	rs := s.redirects()
+	rd, err := rs.FindRedirect(ctx, g[1]+g[3])
+	if err != nil || rd.Kind != communique.KindMedia {
+		return ""
+	}
+	ms, ok := s.store.(mediaStore)
+	if !ok {
+		return ""
+	}
+	m, err := ms.FindMediaByID(ctx, rd.TargetID)
+	if err != nil {
+		return ""
+	}
+	w, _ := strconv.Atoi(g[2])
+	for _, v := range m.Variants {
+		if v.Width >= w {
+			return m.VariantURL(v.Width)
+		}
+	}
+	return m.URL()
 }
 
 func isDigits(s string) bool {

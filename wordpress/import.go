@@ -52,6 +52,10 @@ type Store interface {
 	// FindAttachments returns attachments (of one article unless 0) in
 	// id order after afterID.
 	FindAttachments(ctx context.Context, articleID, afterID int64, limit int) ([]*communique.Attachment, error)
+	// SetAttachmentMedia records the library image an attachment's file
+	// became and the old paths that lead to it. ENOTFOUND.
+	SetAttachmentMedia(ctx context.Context, id, mediaID int64, oldPaths []string) error
+	FindMediaByID(ctx context.Context, id int64) (*communique.Media, error)
 }
 
 // Kinds counted in a Summary, in the order it prints them.
@@ -78,6 +82,11 @@ type Summary struct {
 	Notes   map[string]int
 	// Settings says what became of each of the old site's settings.
 	Settings []SettingLine
+	// MediaNew and MediaKept count attachments whose file came into the
+	// library in this run or an earlier one; Featured the featured
+	// images set; MissingFiles the files that could not be had, and why.
+	MediaNew, MediaKept, Featured int
+	MissingFiles                  []MissingFile
 }
 
 func newSummary(now time.Time) *Summary {
@@ -131,6 +140,13 @@ func (s *Summary) String() string {
 			fmt.Fprintf(&b, "  %-20s %s%s\n", l.Key, v, l.Outcome)
 		}
 	}
+	if s.MediaNew+s.MediaKept+len(s.MissingFiles) > 0 {
+		fmt.Fprintf(&b, "Media files: %d in the library (%d new, %d from an earlier import), %d featured images, %d missing\n",
+			s.MediaNew+s.MediaKept, s.MediaNew, s.MediaKept, s.Featured, len(s.MissingFiles))
+		for _, m := range s.MissingFiles {
+			fmt.Fprintf(&b, "  missing  %s: %s\n", m.URL, m.Why)
+		}
+	}
 	writeReasons(&b, "Skipped", s.Skipped)
 	writeReasons(&b, "Changed on the way in", s.Notes)
 	return b.String()
@@ -159,6 +175,8 @@ type Articles interface {
 	PrepareImport(ctx context.Context, b *communique.ImportBatch) error
 	// SetImportedSource replaces a body, keeping the article's dates.
 	SetImportedSource(ctx context.Context, id int64, source string) error
+	// SetImportedFeatured sets the featured image, keeping the dates.
+	SetImportedFeatured(ctx context.Context, id, mediaID int64) error
 }
 
 // Importer reads a WordPress export into a store.
@@ -179,6 +197,10 @@ type Importer struct {
 	// PrimaryMenu, when set, is the slug of the imported menu to show as
 	// the site's main navigation.
 	PrimaryMenu string
+	// Files, when set with Library, is where the attachments' files come
+	// from (UploadsDir or Download); Library takes them in.
+	Files   MediaFiles
+	Library MediaLibrary
 	// KeepSettings leaves the site's title, tagline, language, time zone
 	// and permalink structure as they are instead of taking the old
 	// site's.
@@ -237,6 +259,13 @@ type run struct {
 	galleryBytes int
 
 	site siteIdentity
+
+	// What the media pass at the end needs: this run's articles (local
+	// ids) and attachments (WordPress ids), and posts' featured images
+	// (post's WordPress id → attachment's).
+	articleIDs    []int64
+	attachmentIDs []int64
+	thumbnails    map[int64]int64
 }
 
 // pendingTerm is a term waiting to be stored, with its WordPress slug
@@ -277,7 +306,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (*Summary, error) {
 		users: map[string]int64{}, cats: map[string]int64{}, tags: map[string]int64{}, catParent: map[string]string{},
 		termNames: map[int64]string{},
 		parents:   map[string]map[int64]int64{}, waiting: map[int64][]*communique.ImportedComment{}, commented: map[int64]bool{},
-		menus: map[string]*menuDraft{},
+		menus: map[string]*menuDraft{}, thumbnails: map[int64]int64{},
 	}
 	if ru.BatchSize <= 0 {
 		ru.BatchSize = 2000
@@ -486,6 +515,9 @@ func (ru *run) finish() error {
 	}
 	ru.galleries = nil
 	if err := ru.saveMenus(); err != nil {
+		return err
+	}
+	if err := ru.importFiles(); err != nil {
 		return err
 	}
 	if err := ru.applySite(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"communique"
 	"communique/wxr"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -92,6 +93,9 @@ func (ru *run) article(it *wxr.Item) error {
 		}
 	}
 	ru.batch.Articles = append(ru.batch.Articles, ia)
+	if thumb, err := strconv.ParseInt(strings.TrimSpace(it.MetaValue("_thumbnail_id")), 10, 64); err == nil && thumb > 0 {
+		ru.thumbnails[it.ID] = thumb
+	}
 	ru.current = it.ID
 	return ru.maybeFlush()
 }

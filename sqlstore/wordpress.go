@@ -866,6 +866,62 @@ func (db *WordPress) SetAttachmentMedia(ctx context.Context, id, mediaID int64, 
 	return tx.Commit()
 }
 
+// RecordMediaPaths makes old paths lead to a library image: the files of
+// the old site that its bodies showed without an attachment record.
+func (db *WordPress) RecordMediaPaths(ctx context.Context, mediaID int64, oldPaths []string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.redirect(ctx, oldPaths, communique.KindMedia, mediaID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// RewriteImportedComments applies rewrite to the text and HTML of the
+// comments imported from source that mention marker, and returns how
+// many changed: an import points them at its local files at the end.
+func (db *WordPress) RewriteImportedComments(ctx context.Context, source, marker string, rewrite func(string) string) (int, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.w().query(ctx, `SELECT c.id, c.text, c.html FROM comments c
+		JOIN wp_ids w ON w.kind = 'comment' AND w.local_id = c.id AND w.source = ?
+		WHERE c.html LIKE ?`, source, "%"+marker+"%")
+	if err != nil {
+		return 0, fmt.Errorf("imported comments: %w", err)
+	}
+	type change struct {
+		id         int64
+		text, html string
+	}
+	var changes []change
+	for rows.Next() {
+		var c change
+		if err := rows.Scan(&c.id, &c.text, &c.html); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if text, html := rewrite(c.text), rewrite(c.html); text != c.text || html != c.html {
+			changes = append(changes, change{c.id, text, html})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, c := range changes {
+		if _, err := tx.w().exec(ctx, `UPDATE comments SET text = ?, html = ? WHERE id = ?`, c.text, c.html, c.id); err != nil {
+			return 0, fmt.Errorf("rewrite comment: %w", err)
+		}
+	}
+	return len(changes), tx.Commit()
+}
+
 // FindAttachmentByID returns an attachment record.
 func (db *WordPress) FindAttachmentByID(ctx context.Context, id int64) (*communique.Attachment, error) {
 	a, err := scanAttachment(db.r().row(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE id = ?`, id))

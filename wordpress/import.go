@@ -56,6 +56,13 @@ type Store interface {
 	// became and the old paths that lead to it. ENOTFOUND.
 	SetAttachmentMedia(ctx context.Context, id, mediaID int64, oldPaths []string) error
 	FindMediaByID(ctx context.Context, id int64) (*communique.Media, error)
+	// RecordMediaPaths makes old paths lead to a library image.
+	RecordMediaPaths(ctx context.Context, mediaID int64, oldPaths []string) error
+	// RewriteImportedComments applies rewrite to the comments imported
+	// from source that mention marker.
+	RewriteImportedComments(ctx context.Context, source, marker string, rewrite func(string) string) (int, error)
+	// FindRedirect returns where an old path leads. ENOTFOUND.
+	FindRedirect(ctx context.Context, path string) (*communique.Redirect, error)
 }
 
 // Kinds counted in a Summary, in the order it prints them.

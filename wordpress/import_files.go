@@ -192,7 +192,7 @@ func (ru *run) importFiles() error {
 	if err := ru.fetchAll(todo, local); err != nil {
 		return err
 	}
-	return ru.pointAtLibrary(local)
+	return ru.pointAtLibrary(found, local)
 }
 
 // fetchAll takes the files of todo into the library, a few at a time.
@@ -238,8 +238,21 @@ func (ru *run) fetchAll(todo []*communique.Attachment, local map[int64]*communiq
 // fetchOne brings one file in. why says why a file could not be had;
 // err is a failure of the store, which stops the import.
 func (ru *run) fetchOne(at *communique.Attachment) (m *communique.Media, why string, err error) {
-	rel := uploadsRel(at.URL)
-	f, err := ru.Files.Open(ru.ctx, at.URL, rel)
+	m, why, err = ru.fetchFile(at.URL, *at)
+	if m == nil {
+		return nil, why, err
+	}
+	if err := ru.Store.SetAttachmentMedia(ru.ctx, at.ID, m.ID, fileOldPaths(at.URL)); err != nil {
+		return nil, "", err
+	}
+	return m, "", nil
+}
+
+// fetchFile takes one file into the library with what its attachment
+// says of it. why says why it could not be had.
+func (ru *run) fetchFile(fileURL string, at communique.Attachment) (m *communique.Media, why string, err error) {
+	rel := uploadsRel(fileURL)
+	f, err := ru.Files.Open(ru.ctx, fileURL, rel)
 	if err != nil {
 		return nil, err.Error(), nil
 	}
@@ -251,9 +264,6 @@ func (ru *run) fetchOne(at *communique.Attachment) (m *communique.Media, why str
 			return nil, communique.ErrorMessage(err), nil
 		}
 		return nil, "could not be read: " + err.Error(), nil
-	}
-	if err := ru.Store.SetAttachmentMedia(ru.ctx, at.ID, m.ID, fileOldPaths(at.URL)); err != nil {
-		return nil, "", err
 	}
 	return m, "", nil
 }
@@ -284,10 +294,18 @@ var fileRef = regexp.MustCompile(`(?i)(?:https?:)?//([a-z0-9.-]+(?::[0-9]+)?)(/[
 // fileRewriter maps the old site's file addresses to library images.
 type fileRewriter struct {
 	byAddress map[string]*communique.Media // host and path, without scheme
+	hosts     map[string]string            // the files' hosts → their scheme
+	attached  map[string]bool              // every attachment's address, had or not
 }
 
 func newFileRewriter(found map[int64]*communique.Attachment, local map[int64]*communique.Media) *fileRewriter {
-	fr := &fileRewriter{byAddress: map[string]*communique.Media{}}
+	fr := &fileRewriter{byAddress: map[string]*communique.Media{}, hosts: map[string]string{}, attached: map[string]bool{}}
+	for _, at := range found {
+		if u, err := url.Parse(at.URL); err == nil {
+			fr.hosts[strings.ToLower(u.Host)] = u.Scheme
+			fr.attached[strings.ToLower(u.Host)+u.Path] = true
+		}
+	}
 	for wpID, m := range local {
 		at := found[wpID]
 		if at == nil {
@@ -298,6 +316,62 @@ func newFileRewriter(found map[int64]*communique.Attachment, local map[int64]*co
 		}
 	}
 	return fr
+}
+
+// unknown returns the addresses of files on the attachments' hosts that
+// a body shows but no attachment names (a size the old site made, an
+// image uploaded without a record), as URLs to fetch.
+func (fr *fileRewriter) unknown(body string, into map[string]bool) {
+	for _, g := range fileRef.FindAllStringSubmatch(body, -1) {
+		host, stem, size, ext := strings.ToLower(g[1]), g[2], g[3], g[5]
+		scheme, ok := fr.hosts[host]
+		if !ok || fr.attached[host+stem+size+ext] || fr.byAddress[host+stem+ext] != nil {
+			continue // an attachment's, had or listed missing already
+		}
+		into[scheme+"://"+host+stem+size+ext] = true
+	}
+}
+
+// fetchShown brings in the old site's files that bodies show without an
+// attachment record, so that no page loads them from the old site; an
+// earlier run's copy is used again.
+func (ru *run) fetchShown(fr *fileRewriter) error {
+	want := map[string]bool{}
+	for _, id := range ru.articleIDs {
+		if a, err := ru.Store.FindArticleByID(ru.ctx, id); err == nil {
+			fr.unknown(a.Source, want)
+		}
+	}
+	urls := make([]string, 0, len(want))
+	for u := range want {
+		urls = append(urls, u)
+	}
+	sort.Strings(urls)
+	for _, fileURL := range urls {
+		u, _ := url.Parse(fileURL)
+		key := strings.ToLower(u.Host) + u.Path
+		if rd, err := ru.Store.FindRedirect(ru.ctx, u.Path); err == nil && rd.Kind == communique.KindMedia {
+			if m, err := ru.Store.FindMediaByID(ru.ctx, rd.TargetID); err == nil {
+				fr.byAddress[key] = m
+				ru.sum.MediaKept++
+				continue
+			}
+		}
+		m, why, err := ru.fetchFile(fileURL, communique.Attachment{})
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			ru.missing(fileURL, why+" (shown in a body, not in the export)")
+			continue
+		}
+		if err := ru.Store.RecordMediaPaths(ru.ctx, m.ID, fileOldPaths(fileURL)); err != nil {
+			return err
+		}
+		fr.byAddress[key] = m
+		ru.sum.MediaNew++
+	}
+	return nil
 }
 
 // Rewrite replaces every address of an imported file, any size of it,
@@ -329,16 +403,17 @@ func (fr *fileRewriter) Rewrite(body string) string {
 
 // pointAtLibrary rewrites the bodies of this run's articles to the local
 // files and sets the featured images the old site showed.
-func (ru *run) pointAtLibrary(local map[int64]*communique.Media) error {
-	ids := make([]int64, 0, len(local))
-	for id := range local {
-		ids = append(ids, id)
-	}
-	found, err := ru.Store.FindImportedAttachments(ru.ctx, ru.source, ids)
-	if err != nil {
+func (ru *run) pointAtLibrary(found map[int64]*communique.Attachment, local map[int64]*communique.Media) error {
+	fr := newFileRewriter(found, local)
+	if err := ru.fetchShown(fr); err != nil {
 		return err
 	}
-	fr := newFileRewriter(found, local)
+	// Comments first: the articles' rewrite below drops the cached pages.
+	for host := range fr.hosts {
+		if _, err := ru.Store.RewriteImportedComments(ru.ctx, ru.source, host, fr.Rewrite); err != nil {
+			return err
+		}
+	}
 	for _, id := range ru.articleIDs {
 		a, err := ru.Store.FindArticleByID(ru.ctx, id)
 		if err != nil {

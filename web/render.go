@@ -42,7 +42,7 @@ func loadViews(themeDir string) (*httpkit.Views, *httpkit.Assets, error) {
 		// body is an article's HTML, sanitized before storage, with its
 		// embeds as click-to-load placeholders (embed.go).
 		"body": func(s string) template.HTML { return template.HTML(embedPlaceholders(s, thumb)) },
-		"year":    func() int { return time.Now().Year() },
+		"year": func() int { return time.Now().Year() },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return one

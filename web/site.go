@@ -292,7 +292,7 @@ type articlePage struct {
 	Prev, Next *link
 	// PageLinks lead to the pages of an article split by page breaks
 	// (paging.go); nil for an article of one page.
-	PageLinks []pageLink
+	PageLinks  []pageLink
 	Discussion *discussionView
 	Mentions   []mentionView // approved webmentions (webmention.go)
 }

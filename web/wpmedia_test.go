@@ -214,6 +214,26 @@ func TestWordPressMediaFromUploadsArchive(t *testing.T) {
 		defer files.Close()
 		sum := importWithFiles(t, db, sample, files)
 		checkMediaImport(t, db, sum, images)
+
+		// The export carries the attachments with their local files, the
+		// images bodies showed without one, and the featured images.
+		var out bytes.Buffer
+		ex := &wordpress.Exporter{Store: db, SiteURL: "https://news.example.com"}
+		esum, err := ex.Export(context.Background(), &out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := out.String()
+		local := strings.Count(text, "<wp:attachment_url><![CDATA[https://news.example.com/media/")
+		if local != sum.MediaNew {
+			t.Errorf("export has %d attachments with a local file, want %d", local, sum.MediaNew)
+		}
+		if esum["attachments"] < 37 {
+			t.Errorf("export has %d attachments, the import brought 37 and more files", esum["attachments"])
+		}
+		if n := strings.Count(text, "<wp:meta_key><![CDATA[_thumbnail_id]]></wp:meta_key>"); n != sum.Featured {
+			t.Errorf("export has %d featured images, want %d", n, sum.Featured)
+		}
 	}, atFixedNow)
 }
 

@@ -294,6 +294,7 @@ func checkMediaImport(t *testing.T, db *sqlstore.DB, sum *wordpress.Summary, ima
 	if !strings.Contains(text, ".mp3: not an image the library keeps") {
 		t.Errorf("summary does not list the audio file:\n%s", text)
 	}
+	t.Logf("summary:\n%s", text)
 	if sum.Featured == 0 {
 		t.Errorf("no featured image set:\n%s", text)
 	}
@@ -353,6 +354,7 @@ func checkMediaImport(t *testing.T, db *sqlstore.DB, sum *wordpress.Summary, ima
 	if keptAsWere == 0 {
 		t.Errorf("no reference to the missing file %s found in public pages", missingFile)
 	}
+	t.Logf("%d public pages, %d local media addresses, %d off-site, %d references to the missing file kept as they were", pages, len(local), len(offsite), keptAsWere)
 	if pages < 70 {
 		t.Errorf("only %d public pages checked", pages)
 	}

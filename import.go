@@ -14,6 +14,8 @@ const (
 	KindUser       = "user"
 	KindComment    = "comment"
 	KindMenu       = "menu"
+	// KindMedia names a library image an old file address leads to.
+	KindMedia = "media"
 )
 
 // Attachment is a media file of the old site: its record, with the
@@ -29,6 +31,8 @@ type Attachment struct {
 	Caption     string
 	Description string
 	CreatedAt   time.Time
+	// MediaID is the library image its file became, 0 while it has none.
+	MediaID int64
 }
 
 // Redirect sends an old URL path to the item that now lives elsewhere.
@@ -121,4 +125,10 @@ type RedirectService interface {
 	FindImportedID(ctx context.Context, source, kind string, sourceID int64) (int64, error)
 	// FindAttachmentByID returns an attachment. ENOTFOUND.
 	FindAttachmentByID(ctx context.Context, id int64) (*Attachment, error)
+	// OldLinkCeiling returns the largest id the imported sites gave an
+	// item sharing kind's id series (WordPress numbers posts, pages,
+	// attachments and menu items in one series), 0 when none of them was
+	// imported ("" kind: of any item). Ids up to it belong to the old
+	// sites' links; an import makes new articles take ids above it.
+	OldLinkCeiling(ctx context.Context, kind string) (int64, error)
 }

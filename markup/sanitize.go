@@ -2,6 +2,7 @@ package markup
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 )
@@ -29,7 +30,45 @@ var (
 
 	// Fenced code blocks carry their language for syntax highlighters.
 	codeClassPattern = regexp.MustCompile(`^language-[\w.+#-]+$`)
+
+	// layoutClasses are the classes WordPress's blocks, shortcodes and
+	// themes lay an article out with (alignment, captions, galleries and
+	// their column count, cover, columns, buttons, pull quotes, tables,
+	// embeds), kept so an imported article looks as it did and a site's
+	// theme can be rebuilt on them. Classes only: styles stay out.
+	layoutClass = `(?:align(?:left|right|center|wide|full|none)|wp-block-[a-z0-9_-]+|wp-element-[a-z0-9_-]+|is-[a-z0-9_-]+|has-[a-z0-9_-]+|` +
+		`columns-[a-z0-9-]+|gallery-columns-[0-9]+|size-[a-z0-9_-]+|wp-image-[0-9]+|attachment-[a-z0-9_-]+|wp-caption(?:-text|-dd)?|` +
+		`gallery(?:-item|-icon|-caption)?|blocks-gallery-[a-z0-9_-]+|wp-embed-aspect-[0-9-]+|wp-has-aspect-ratio|screen-reader-text|` +
+		`more-link|page-links|post-page-numbers)`
+	layoutClasses = regexp.MustCompile(`^\s*` + layoutClass + `(?:\s+` + layoutClass + `)*\s*$`)
+	// Footnotes' classes (goldmark) join them on the elements they use.
+	divClasses  = regexp.MustCompile(`^\s*(?:footnotes|` + layoutClass + `(?:\s+` + layoutClass + `)*)\s*$`)
+	linkClasses = regexp.MustCompile(`^\s*(?:footnote-ref|footnote-backref|` + layoutClass + `(?:\s+` + layoutClass + `)*)\s*$`)
+
+	// keptClass is a class token some element may keep; classAttr finds
+	// the class attributes of tags, whose other tokens (a plugin's, a
+	// theme's) go before the allowlist sees them, so that one unknown
+	// token does not cost an element its layout.
+	keptClass = regexp.MustCompile(`^(?:` + layoutClass + `|language-[\w.+#-]+|footnotes|footnote-ref|footnote-backref)$`)
+	classAttr = regexp.MustCompile(`(<[a-zA-Z][a-zA-Z0-9]*\s[^<>]*?\bclass=")([^"<>]*)(")`)
 )
+
+// keepKnownClasses drops the class tokens no element may keep.
+func keepKnownClasses(html string) string {
+	if !strings.Contains(html, "class=") {
+		return html
+	}
+	return classAttr.ReplaceAllStringFunc(html, func(m string) string {
+		g := classAttr.FindStringSubmatch(m)
+		var kept []string
+		for _, c := range strings.Fields(g[2]) {
+			if keptClass.MatchString(c) {
+				kept = append(kept, c)
+			}
+		}
+		return g[1] + strings.Join(kept, " ") + g[3]
+	})
+}
 
 // articlePolicy is built once: a bluemonday.Policy is safe for concurrent
 // use once configured.
@@ -69,17 +108,18 @@ func newArticlePolicy() *bluemonday.Policy {
 
 	// Footnote markup produced by goldmark's Footnote extension, so the
 	// references and back links keep their classes and ARIA roles.
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnote-(?:ref|backref)$`)).OnElements("a")
+	p.AllowAttrs("class").Matching(linkClasses).OnElements("a")
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(?:noteref|backlink)$`)).OnElements("a")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnotes$`)).OnElements("div")
+	p.AllowAttrs("class").Matching(divClasses).OnElements("div")
 	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-endnotes$`)).OnElements("div")
 
-	// Embeds in WordPress's block shape, as the newsroom's editor and
-	// WordPress write them: the figure's classes name the kind and the
-	// provider, the wrapper holds the URL, and the site renders it as a
-	// click-to-load placeholder.
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^wp-block-embed(?: is-type-[a-z]+)?(?: is-provider-[a-z0-9-]+)?$`)).OnElements("figure")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^wp-block-embed__wrapper$`)).OnElements("div")
+	// WordPress's layout classes (see layoutClasses), embeds in its block
+	// shape among them, as the newsroom's editor and WordPress write them:
+	// the figure's classes name the kind and the provider, the wrapper
+	// holds the URL, and the site renders it as a click-to-load placeholder.
+	p.AllowAttrs("class").Matching(layoutClasses).OnElements("figure", "figcaption", "img", "p", "blockquote", "cite",
+		"table", "thead", "tbody", "tfoot", "tr", "td", "th", "ul", "ol", "li", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+		"span", "nav", "pre")
 
 	return p
 }
@@ -91,5 +131,5 @@ func newArticlePolicy() *bluemonday.Policy {
 // handlers and any URL that is not http, https, mailto or relative.
 // Elements nested deeper than MaxDepth lose their tags.
 func Sanitize(html string) string {
-	return limitDepth(articlePolicy.Sanitize(html), MaxDepth)
+	return limitDepth(articlePolicy.Sanitize(keepKnownClasses(html)), MaxDepth)
 }

@@ -73,3 +73,18 @@ func (s *Service) SetImportedSource(ctx context.Context, id int64, source string
 	s.imported(ctx)
 	return nil
 }
+
+// SetImportedFeatured gives an imported article the featured image the
+// old site showed with it, once the import brought the file into the
+// library; it keeps the article's dates and announces nothing.
+// ENOTFOUND.
+func (s *Service) SetImportedFeatured(ctx context.Context, id, mediaID int64) error {
+	if _, err := s.Store.FindMediaByID(ctx, mediaID); err != nil {
+		return err
+	}
+	if err := s.Store.SetArticleFeatured(ctx, id, mediaID); err != nil {
+		return err
+	}
+	s.imported(ctx)
+	return nil
+}

@@ -49,6 +49,9 @@ type Store interface {
 	communique.EditLocks
 	communique.ArticleNotes
 	communique.ReviewStore
+	// SetArticleFeatured sets an article's featured image, keeping its
+	// dates. ENOTFOUND.
+	SetArticleFeatured(ctx context.Context, id, mediaID int64) error
 }
 
 // Notifier queues in the outbox what an article's change tells the

@@ -177,6 +177,9 @@ type Tx struct {
 	*sql.Tx
 	db  *core
 	now time.Time
+	// articleIDFloor is the last id an import gave an article in this
+	// transaction; the next one takes the id after it (wordpress.go).
+	articleIDFloor int64
 }
 
 func (db *core) begin(ctx context.Context) (*Tx, error) {

@@ -174,12 +174,21 @@ func (db *WordPress) ImportBatch(ctx context.Context, b *communique.ImportBatch)
 		return err
 	}
 	defer tx.Rollback()
+	if err := tx.setArticleIDFloor(ctx, b); err != nil {
+		return err
+	}
 	articles := map[int64]int64{} // WordPress id → local id, within the batch
 	for _, ia := range b.Articles {
 		if err := tx.importArticle(ctx, b.Source, ia, settle); err != nil {
 			return err
 		}
 		articles[ia.SourceID] = ia.Article.ID
+	}
+	if tx.articleIDFloor > 0 {
+		// Identity sequences (PostgreSQL) continue after the ids given here.
+		if err := tx.db.dialect.Engine.FollowIDs(ctx, tx.Tx, "articles", "id"); err != nil {
+			return err
+		}
 	}
 	articleID := func(sourceID int64) (int64, bool, error) {
 		if id, ok := articles[sourceID]; ok {
@@ -305,14 +314,81 @@ func (tx *Tx) importedParent(ctx context.Context, source string, ia *communique.
 	return nil
 }
 
+// setArticleIDFloor makes the articles this batch creates take ids above
+// every id an old site gave a post, page, attachment or menu item (they
+// share one series in WordPress), so that every article made here later
+// does too: an old /?p=ID and Communiqué's own /?p=ID then never name
+// the same number (see communique.OldLinkCeiling).
+func (tx *Tx) setArticleIDFloor(ctx context.Context, b *communique.ImportBatch) error {
+	var batchMax int64
+	for _, ia := range b.Articles {
+		batchMax = max(batchMax, ia.SourceID)
+	}
+	for _, ia := range b.Attachments {
+		batchMax = max(batchMax, ia.Attachment.SourceID)
+	}
+	var last, ceiling int64
+	if err := tx.w().row(ctx, `SELECT COALESCE(MAX(id), 0) FROM articles`).Scan(&last); err != nil {
+		return fmt.Errorf("article id floor: %w", err)
+	}
+	ceiling, err := tx.oldLinkCeiling(ctx, communique.KindArticle)
+	if err != nil {
+		return err
+	}
+	tx.articleIDFloor = max(last, ceiling, batchMax)
+	return nil
+}
+
+// oldLinkCeiling returns the largest id the imported sites gave items
+// answered by a link of kind's query key, 0 when none was imported.
+func (tx *Tx) oldLinkCeiling(ctx context.Context, kind string) (int64, error) {
+	var ceiling int64
+	err := tx.w().row(ctx, oldLinkCeilingQuery(kind), oldLinkKinds(kind)...).Scan(&ceiling)
+	if err != nil {
+		return 0, fmt.Errorf("old link ceiling: %w", err)
+	}
+	return ceiling, nil
+}
+
+// oldLinkKinds are the kinds of item that share kind's id series on a
+// WordPress site: posts, pages, attachments and menu items are all posts.
+func oldLinkKinds(kind string) []any {
+	if kind == "" {
+		return nil
+	}
+	if kind == communique.KindArticle || kind == communique.KindAttachment || kind == communique.KindMenu {
+		return []any{communique.KindArticle, communique.KindAttachment, communique.KindMenu}
+	}
+	return []any{kind}
+}
+
+func oldLinkCeilingQuery(kind string) string {
+	if kind == "" {
+		return `SELECT COALESCE(MAX(wp_id), 0) FROM wp_ids`
+	}
+	return `SELECT COALESCE(MAX(wp_id), 0) FROM wp_ids WHERE kind IN (` + Placeholders(len(oldLinkKinds(kind))) + `)`
+}
+
+// OldLinkCeiling returns the largest id the imported sites gave items
+// that share kind's id series, 0 when none was imported.
+func (db *WordPress) OldLinkCeiling(ctx context.Context, kind string) (int64, error) {
+	var ceiling int64
+	err := db.r().row(ctx, oldLinkCeilingQuery(kind), oldLinkKinds(kind)...).Scan(&ceiling)
+	if err != nil {
+		return 0, fmt.Errorf("old link ceiling: %w", err)
+	}
+	return ceiling, nil
+}
+
 func (tx *Tx) insertImported(ctx context.Context, ia *communique.ImportedArticle) error {
 	a, w := ia.Article, tx.w()
+	tx.articleIDFloor++
 	// A featured image already in the library (the demo's) comes along;
 	// WordPress's come later, with the attachments.
-	err := w.row(ctx, `INSERT INTO articles (type, title, slug, format, source, html, excerpt, summary, author_id, status,
+	err := w.row(ctx, `INSERT INTO articles (id, type, title, slug, format, source, html, excerpt, summary, author_id, status,
 			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, guid, featured_media_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		tx.articleIDFloor, a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
 		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, ia.GUID,
 		nullID(a.FeaturedMediaID)).Scan(&a.ID)
 	if err != nil {
@@ -691,6 +767,25 @@ func (db *WordPress) SetArticleBody(ctx context.Context, id int64, source, html,
 	return tx.Commit()
 }
 
+// SetArticleFeatured sets an imported article's featured image, without
+// touching its dates: the image comes at the end of an import, once its
+// file is in the library. ENOTFOUND.
+func (db *WordPress) SetArticleFeatured(ctx context.Context, id, mediaID int64) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.w().exec(ctx, `UPDATE articles SET featured_media_id = ? WHERE id = ?`, nullMediaID(mediaID), id)
+	if err != nil {
+		return fmt.Errorf("set featured image: %w", db.wrap(err, "Media"))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return communique.Errorf(communique.ENOTFOUND, "Article not found.")
+	}
+	return tx.Commit()
+}
+
 // RefreshCommentCounts recounts the approved comments of articles, once
 // at the end of an import rather than after every comment.
 func (db *WordPress) RefreshCommentCounts(ctx context.Context, ids []int64) error {
@@ -736,15 +831,95 @@ func (db *WordPress) FindImportedID(ctx context.Context, source, kind string, so
 	return id, nil
 }
 
-const attachmentColumns = `id, wp_id, COALESCE(article_id, 0), title, url, mime_type, alt_text, caption, description, created_at`
+const attachmentColumns = `id, wp_id, COALESCE(article_id, 0), title, url, mime_type, alt_text, caption, description, created_at, COALESCE(media_id, 0)`
+
+// attachmentColumnsOfA is attachmentColumns of the table named a.
+const attachmentColumnsOfA = `a.id, a.wp_id, COALESCE(a.article_id, 0), a.title, a.url, a.mime_type, a.alt_text, a.caption, a.description, a.created_at, COALESCE(a.media_id, 0)`
 
 func scanAttachment(sc interface{ Scan(...any) error }, before ...any) (*communique.Attachment, error) {
 	a := &communique.Attachment{}
 	if err := sc.Scan(append(before, &a.ID, &a.SourceID, &a.ArticleID, &a.Title, &a.URL, &a.MIMEType, &a.AltText, &a.Caption,
-		&a.Description, scanTime{&a.CreatedAt})...); err != nil {
+		&a.Description, scanTime{&a.CreatedAt}, &a.MediaID)...); err != nil {
 		return nil, fmt.Errorf("scan attachment: %w", err)
 	}
 	return a, nil
+}
+
+// SetAttachmentMedia records the library image an attachment's file
+// became, and that the old paths lead to it. ENOTFOUND.
+func (db *WordPress) SetAttachmentMedia(ctx context.Context, id, mediaID int64, oldPaths []string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.w().exec(ctx, `UPDATE attachments SET media_id = ? WHERE id = ?`, mediaID, id)
+	if err != nil {
+		return fmt.Errorf("set attachment media: %w", db.wrap(err, "Media"))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return communique.Errorf(communique.ENOTFOUND, "Attachment not found.")
+	}
+	if err := tx.redirect(ctx, oldPaths, communique.KindMedia, mediaID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// RecordMediaPaths makes old paths lead to a library image: the files of
+// the old site that its bodies showed without an attachment record.
+func (db *WordPress) RecordMediaPaths(ctx context.Context, mediaID int64, oldPaths []string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.redirect(ctx, oldPaths, communique.KindMedia, mediaID); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// RewriteImportedComments applies rewrite to the text and HTML of the
+// comments imported from source that mention marker, and returns how
+// many changed: an import points them at its local files at the end.
+func (db *WordPress) RewriteImportedComments(ctx context.Context, source, marker string, rewrite func(string) string) (int, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.w().query(ctx, `SELECT c.id, c.text, c.html FROM comments c
+		JOIN wp_ids w ON w.kind = 'comment' AND w.local_id = c.id AND w.source = ?
+		WHERE c.html LIKE ?`, source, "%"+marker+"%")
+	if err != nil {
+		return 0, fmt.Errorf("imported comments: %w", err)
+	}
+	type change struct {
+		id         int64
+		text, html string
+	}
+	var changes []change
+	for rows.Next() {
+		var c change
+		if err := rows.Scan(&c.id, &c.text, &c.html); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if text, html := rewrite(c.text), rewrite(c.html); text != c.text || html != c.html {
+			changes = append(changes, change{c.id, text, html})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, c := range changes {
+		if _, err := tx.w().exec(ctx, `UPDATE comments SET text = ?, html = ? WHERE id = ?`, c.text, c.html, c.id); err != nil {
+			return 0, fmt.Errorf("rewrite comment: %w", err)
+		}
+	}
+	return len(changes), tx.Commit()
 }
 
 // FindAttachmentByID returns an attachment record.
@@ -782,7 +957,7 @@ func (db *WordPress) FindImportedAttachments(ctx context.Context, source string,
 	for len(sourceIDs) > 0 {
 		chunk := sourceIDs[:min(len(sourceIDs), maxParams)]
 		sourceIDs = sourceIDs[len(chunk):]
-		rows, err := db.r().query(ctx, `SELECT w.wp_id, a.`+strings.ReplaceAll(attachmentColumns, ", ", ", a.")+`
+		rows, err := db.r().query(ctx, `SELECT w.wp_id, `+attachmentColumnsOfA+`
 			FROM wp_ids w JOIN attachments a ON a.id = w.local_id
 			WHERE w.source = ? AND w.kind = 'attachment' AND w.wp_id IN (`+Placeholders(len(chunk))+`)`,
 			append([]any{source}, Int64Args(chunk)...)...)

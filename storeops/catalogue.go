@@ -330,6 +330,7 @@ var Tables = []Table{
 		{"caption", Text, ""},
 		{"description", Text, ""},
 		{"created_at", Time, ""},
+		{"media_id", Int, "media"},
 	}},
 	{Name: "comments", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},

@@ -69,10 +69,13 @@ func repoRoot() (string, error) {
 }
 
 // NewImporter returns an importer into db with small batches, so tests
-// cross batch boundaries.
+// cross batch boundaries. It keeps the site's settings (time zone,
+// permalinks, title), which the tests of other things set themselves;
+// tests of the site's identity clear KeepSettings.
 func NewImporter(db *sqlstore.DB, batch int) *wordpress.Importer {
 	avatars := avatar.New([]byte("test avatar key"))
-	return &wordpress.Importer{Store: db, Articles: newsroom.New(db), Comments: discussion.New(db, avatars, nil), Avatar: avatars.Hash, BatchSize: batch, Now: db.Now}
+	return &wordpress.Importer{Store: db, Articles: newsroom.New(db), Comments: discussion.New(db, avatars, nil), Avatar: avatars.Hash,
+		BatchSize: batch, Now: db.Now, KeepSettings: true}
 }
 
 // MustImportFile imports a WXR file into db.

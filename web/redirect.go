@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -10,11 +11,17 @@ import (
 )
 
 // Old links of a site imported from WordPress keep working: its query
-// links (/?p=12, /?page_id=3, /?cat=4, /?tag=news, /?author=2,
-// /?attachment_id=5, /?m=200901, /?feed=rss2) and the permalinks the
-// import recorded (posts, pages, categories, tags, authors, attachments)
-// answer 301 to where the item lives now. The target is worked out on
-// each request, so it follows later slug changes.
+// links (/?p=12, /?page_id=3, /?cat=4, /?tag_ID=5, /?tag=news,
+// /?author=2, /?attachment_id=5, /?m=200901, /?feed=rss2) and the
+// permalinks the import recorded (posts, pages, categories, tags,
+// authors, attachments) answer 301 to where the item lives now. The
+// target is worked out on each request, so it follows later slug changes.
+//
+// An id never lands on the wrong item: an id up to the largest one the
+// old sites used (communique.RedirectService.OldLinkCeiling) is theirs,
+// and one their exports did not hold answers 404; an id above it is
+// Communiqué's own (its feeds' and REST API's /?p=ID), which the import
+// keeps apart by giving new articles ids above the old sites' ones.
 
 // redirects returns the store's record of old links, or nil for a store
 // that keeps none (old links then get the 404 page).
@@ -24,7 +31,7 @@ func (s *Server) redirects() communique.RedirectService {
 }
 
 // wpQueryKeys are the query parameters of WordPress links by id.
-var wpQueryKeys = []string{"p", "page_id", "attachment_id", "cat", "tag", "author", "m", "feed"}
+var wpQueryKeys = []string{"p", "page_id", "attachment_id", "cat", "tag_ID", "tag", "author", "m", "feed"}
 
 // redirectQuery answers a WordPress link by query on the front page. It
 // reports whether it answered; false leaves the request to the front page.
@@ -48,11 +55,17 @@ func (s *Server) redirectQuery(w http.ResponseWriter, r *http.Request, st *site)
 	id, _ := strconv.ParseInt(v, 10, 64)
 	target := ""
 	switch key {
-	case "p", "page_id":
+	case "p":
+		// WordPress answers ?p= for an attachment too: one id series.
+		target = s.importedTarget(ctx, st, communique.KindArticle, id)
+		if target == "" {
+			target = s.importedTarget(ctx, st, communique.KindAttachment, id)
+		}
+	case "page_id":
 		target = s.importedTarget(ctx, st, communique.KindArticle, id)
 	case "attachment_id":
 		target = s.importedTarget(ctx, st, communique.KindAttachment, id)
-	case "cat":
+	case "cat", "tag_ID":
 		target = s.importedTarget(ctx, st, communique.KindTerm, id)
 	case "author":
 		target = s.importedTarget(ctx, st, communique.KindUser, id)
@@ -97,18 +110,29 @@ func monthArchive(v string) string {
 	return ""
 }
 
-// importedTarget is the current URL of the item that had id on the old
-// site; for articles and users a local id is tried too, since
-// Communiqué's own exports link by ?p=ID. "" when there is none.
+// importedTarget is the current URL of the item that had id on an old
+// site, or, for an id above every old site's, of Communiqué's own item
+// with that id (its feeds and exports link by ?p=ID). "" when there is
+// none: an old site's id its export did not hold never falls through to
+// a local item that happens to have the same number.
 func (s *Server) importedTarget(ctx context.Context, st *site, kind string, id int64) string {
 	if id <= 0 {
 		return ""
 	}
 	if rs := s.redirects(); rs != nil {
 		if local, err := rs.FindImportedID(ctx, "", kind, id); err == nil {
-			if t := s.targetURL(ctx, st, kind, local); t != "" {
-				return t
-			}
+			return s.targetURL(ctx, st, kind, local)
+		}
+		// Only articles take ids above the old sites' (the import makes
+		// them so); a category's or an author's id is Communiqué's own
+		// only on a site that imported nothing.
+		of := kind
+		if kind != communique.KindArticle {
+			of = ""
+		}
+		ceiling, err := rs.OldLinkCeiling(ctx, of)
+		if err != nil || (of == "" && ceiling > 0) || id <= ceiling {
+			return ""
 		}
 	}
 	if kind == communique.KindArticle || kind == communique.KindTerm || kind == communique.KindUser {
@@ -154,6 +178,12 @@ func (s *Server) targetURL(ctx context.Context, st *site, kind string, id int64)
 			return ""
 		}
 		return "/author/" + u.Slug + "/"
+	case communique.KindMedia:
+		if ms, ok := s.store.(mediaStore); ok {
+			if m, err := ms.FindMediaByID(ctx, id); err == nil {
+				return m.URL()
+			}
+		}
 	case communique.KindAttachment:
 		rs := s.redirects()
 		if rs == nil {
@@ -203,6 +233,10 @@ func (s *Server) redirectImported(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	ctx := r.Context()
+	if target := s.fileTarget(ctx, st, p); target != "" {
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return true
+	}
 	base, suffix := p, ""
 	for i := 0; i < 3; i++ {
 		if target := s.pathTarget(ctx, st, base); target != "" {
@@ -237,6 +271,39 @@ func (s *Server) redirectImported(w http.ResponseWriter, r *http.Request) bool {
 		base = "/" + strings.Join(segs, "/") + "/"
 	}
 	return false
+}
+
+// sizedFile is an old file path with WordPress's size suffix.
+var sizedFile = regexp.MustCompile(`^(/.*)-([0-9]+)x[0-9]+(\.(?i:jpe?g|png|gif|webp))$`)
+
+// fileTarget is where an old file address leads (/wp-content/uploads/…,
+// any size of it): the imported file, or the narrowest rendition at
+// least as wide as the size asked for. "" when the path names none.
+func (s *Server) fileTarget(ctx context.Context, st *site, p string) string {
+	if !sizedFile.MatchString(p) {
+		return ""
+	}
+	g := sizedFile.FindStringSubmatch(p)
+	rs := s.redirects()
+	rd, err := rs.FindRedirect(ctx, g[1]+g[3])
+	if err != nil || rd.Kind != communique.KindMedia {
+		return ""
+	}
+	ms, ok := s.store.(mediaStore)
+	if !ok {
+		return ""
+	}
+	m, err := ms.FindMediaByID(ctx, rd.TargetID)
+	if err != nil {
+		return ""
+	}
+	w, _ := strconv.Atoi(g[2])
+	for _, v := range m.Variants {
+		if v.Width >= w {
+			return m.VariantURL(v.Width)
+		}
+	}
+	return m.URL()
 }
 
 func isDigits(s string) bool {

@@ -227,3 +227,96 @@ func TestWordPressOldLinks(t *testing.T) {
 		})
 	}, atFixedNow)
 }
+
+// TestWordPressOldLinksMixedSite imports the theme unit test export into
+// a site that already has its own articles, categories and tags, then
+// writes one more article: an old link by an id the export did not hold
+// answers 404 (never a local item that happens to have that number),
+// while the export's ids and Communiqué's own /?p=ID of the article
+// written after the import still lead where they should.
+func TestWordPressOldLinksMixedSite(t *testing.T) {
+	sample := storetest.WXRSample(t)
+	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		ada := storetest.MustCreateUser(t, db, "ada", communique.RoleEditor)
+		var natives []*communique.Article
+		for _, title := range []string{"One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"} {
+			natives = append(natives, MustCreate(t, db, &communique.Article{Title: "Native " + title, Source: "Ours.", AuthorID: ada.ID,
+				Status: communique.StatusPublished, PublishedAt: fixedNow.Add(-time.Hour)}, nil, nil))
+		}
+		for _, name := range []string{"Harbour", "Council", "Weather"} {
+			MustCreateTerm(t, db, communique.TaxonomyCategory, name, nil)
+			MustCreateTerm(t, db, communique.TaxonomyTag, name+" tag", nil)
+		}
+		storetest.MustImportFile(t, db, sample)
+		after := MustCreate(t, db, &communique.Article{Title: "Written after the move", Source: "Ours again.", AuthorID: ada.ID,
+			Status: communique.StatusPublished, PublishedAt: fixedNow.Add(-time.Minute)}, nil, nil)
+		s := MustServe(t, db, "")
+
+		// The ids tested as absent are absent from the export, and each
+		// names a local item, so a fallback to local ids would answer 301.
+		absent := []struct {
+			key  string
+			kind string
+			id   int64
+		}{
+			{"p", communique.KindArticle, 1}, {"p", communique.KindArticle, 3}, {"p", communique.KindArticle, 9},
+			{"page_id", communique.KindArticle, 5}, {"cat", communique.KindTerm, 2}, {"tag_ID", communique.KindTerm, 3},
+			{"author", communique.KindUser, 1},
+		}
+		for _, a := range absent {
+			if _, err := db.FindImportedID(ctx, "", a.kind, a.id); communique.ErrorCode(err) != communique.ENOTFOUND {
+				t.Fatalf("%s %d is in the export (%v); pick another id", a.kind, a.id, err)
+			}
+			local := true
+			switch a.kind {
+			case communique.KindArticle:
+				_, err := db.FindArticleByID(ctx, a.id)
+				local = err == nil
+			case communique.KindTerm:
+				ts, err := db.FindTerms(ctx, communique.TermFilter{ID: &a.id, Limit: 1})
+				local = err == nil && len(ts) == 1
+			case communique.KindUser:
+				_, err := db.FindUserByID(ctx, a.id)
+				local = err == nil
+			}
+			if !local {
+				t.Fatalf("no local %s %d: the test would not tell a fallback", a.kind, a.id)
+			}
+			path := "/?" + a.key + "=" + strconv.FormatInt(a.id, 10)
+			if r := s.Get(t, path); r.Status != http.StatusNotFound {
+				t.Errorf("GET %s = %d → %q, want 404 (the id is not the old site's)", path, r.Status, r.Header.Get("Location"))
+			}
+		}
+
+		// Communiqué's own short link of an article written after the
+		// import is unambiguous: its id is above every old site's id.
+		ceiling, err := db.OldLinkCeiling(ctx, communique.KindArticle)
+		if err != nil || ceiling < 1000 {
+			t.Fatalf("old link ceiling %d, %v", ceiling, err)
+		}
+		if after.ID <= ceiling {
+			t.Errorf("article written after the import has id %d, not above the old ids (%d)", after.ID, ceiling)
+		}
+		own := "/?p=" + strconv.FormatInt(after.ID, 10)
+		if r := s.Get(t, own); r.Status != http.StatusMovedPermanently || !strings.Contains(r.Header.Get("Location"), after.Slug) {
+			t.Errorf("GET %s = %d → %q, want 301 to %s", own, r.Status, r.Header.Get("Location"), after.Slug)
+		}
+		// A native article from before the import keeps its permalink.
+		if r := s.Get(t, "/"+natives[0].Slug+"/"); r.Status != http.StatusOK && r.Status != http.StatusMovedPermanently {
+			t.Errorf("native article's page = %d", r.Status)
+		}
+
+		// The export's own ids still lead to their items.
+		for _, it := range []struct{ path, want string }{
+			{"/?p=555", "/post-format-gallery/"},
+			{"/?p=611", "/post-format-gallery/"}, // an attachment by ?p=, as WordPress answers it
+			{"/?page_id=146", "/lorem-ipsum/"},
+			{"/?tag_ID=695220", "/tag/8bit/"},
+		} {
+			if r := s.Get(t, it.path); r.Status != http.StatusMovedPermanently || !strings.HasSuffix(r.Header.Get("Location"), it.want) {
+				t.Errorf("GET %s = %d → %q, want 301 to %s", it.path, r.Status, r.Header.Get("Location"), it.want)
+			}
+		}
+	}, atFixedNow)
+}

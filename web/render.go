@@ -32,9 +32,16 @@ func loadViews(themeDir string) (*httpkit.Views, *httpkit.Assets, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	thumb, err := assets.URL("embed.svg")
+	if err != nil {
+		return nil, nil, err
+	}
 	funcs := template.FuncMap{
 		"asset":   assets.URL,
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitized before storage
+		// body is an article's HTML, sanitized before storage, with its
+		// embeds as click-to-load placeholders (embed.go).
+		"body":    func(s string) template.HTML { return template.HTML(embedPlaceholders(s, thumb)) },
 		"year":    func() int { return time.Now().Year() },
 		"inc":     func(i int) int { return i + 1 },
 		"cardFor": func(v *articleView, lead, eager bool) cardData { return cardData{v, lead, eager} },

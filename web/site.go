@@ -322,6 +322,9 @@ type articlePage struct {
 	Article    *articleView
 	Extras     articleExtras // deck, update, reading time, share, more (article.go)
 	Prev, Next *link
+	// PageLinks lead to the pages of an article split by page breaks
+	// (paging.go); nil for an article of one page.
+	PageLinks  []pageLink
 	Discussion *discussionView
 	Mentions   []mentionView // approved webmentions (webmention.go)
 }
@@ -720,6 +723,12 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		opts.form, opts.status = s.refusedFormFor(w, r, a)
 	}
 	data := articlePage{Article: v}
+	part, links, ok := splitPages(r, v, want)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	data.PageLinks = links
 	d, err := s.discussionFor(r, st, a, v.URL, opts.commentPage, opts.form)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -743,7 +752,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	}
 	data.Extras = s.articleExtras(ctx, st, v, want)
 	s.articleHead(ctx, st, &data.pageData, v)
-	s.fillPageFrom(r, st, &data.pageData, a.Title, want)
+	s.fillPageFrom(r, st, &data.pageData, a.Title, want+part)
 	if d.First {
 		data.Title = "Error: " + a.Title // what a screen reader hears first
 	}

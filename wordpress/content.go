@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"communique/markup"
 )
 
 // Image is one picture of a [gallery].
@@ -39,6 +41,12 @@ type GalleryFunc func(ids []int64) []Image
 func ConvertBody(content string, gallery GalleryFunc) string {
 	content = strings.ReplaceAll(content, "\r\n", "\n")
 	content = strings.ReplaceAll(content, "\r", "\n")
+	// <!--nextpage--> splits a post into pages, which the site shows one
+	// at a time with page links; <!--more--> ends the teaser, which the
+	// importer takes as the excerpt (Teaser). Comments do not survive
+	// sanitizing, so the page break becomes the block editor's element.
+	content = nextPage.ReplaceAllString(content, "\n\n"+PageBreak+"\n\n")
+	content = moreTag.ReplaceAllString(content, "")
 	blocks := HasBlocks(content)
 	if blocks {
 		content = stripBlocks(content)
@@ -55,7 +63,13 @@ func ConvertBody(content string, gallery GalleryFunc) string {
 // WordPress's has_blocks does; such bodies get no automatic paragraphs.
 func HasBlocks(content string) bool { return strings.Contains(content, "<!-- wp:") }
 
+// PageBreak is the element a page break is stored as.
+const PageBreak = `<hr class="wp-block-nextpage">`
+
 var (
+	nextPage = regexp.MustCompile(`(?:<p>\s*)?<!--nextpage-->(?:\s*</p>)?`)
+	moreTag  = regexp.MustCompile(`(?:<p>\s*)?<!--more(?:[^>]*)?-->(?:\s*</p>)?`)
+
 	// blockDelimiter matches <!-- wp:name {"attrs"} -->, <!-- /wp:name -->
 	// and the void <!-- wp:name /-->, as WordPress's block parser does.
 	blockDelimiter = regexp.MustCompile(`(?s)<!--\s+/?wp:[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?\s+(?:\{.*?\}\s+)?/?-->`)
@@ -77,8 +91,35 @@ func stripBlocks(content string) string {
 func autoEmbed(content string) string {
 	return lineURL.ReplaceAllStringFunc(content, func(m string) string {
 		u := strings.TrimSpace(m)
+		if e := embedBlock(u); e != "" {
+			return e
+		}
 		return link(u, u)
 	})
+}
+
+// embedProviders are the hosts whose URLs WordPress embeds, by the
+// provider slug and type its embed blocks name.
+var embedProviders = map[string][2]string{
+	"youtube.com": {"youtube", "video"}, "youtu.be": {"youtube", "video"}, "vimeo.com": {"vimeo", "video"},
+	"twitter.com": {"twitter", "rich"}, "x.com": {"twitter", "rich"}, "instagram.com": {"instagram", "rich"},
+	"facebook.com": {"facebook", "rich"}, "wordpress.tv": {"wordpress-tv", "video"},
+}
+
+// embedBlock is a classic body's embed (a provider's URL alone on its
+// line, [embed], [youtube]) in the block editor's shape, which the site
+// shows as a click-to-load placeholder; "" for other URLs.
+func embedBlock(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	p, ok := embedProviders[strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")]
+	if !ok {
+		return ""
+	}
+	return `<figure class="wp-block-embed is-type-` + p[1] + ` is-provider-` + p[0] + ` wp-block-embed-` + p[0] +
+		`"><div class="wp-block-embed__wrapper">` + link(u.String(), u.String()) + `</div></figure>`
 }
 
 func link(href, text string) string {
@@ -213,6 +254,9 @@ func render(sc *shortcode, gallery GalleryFunc) string {
 		if u == "" {
 			u = sc.attrs["src"]
 		}
+		if e := embedBlock(u); e != "" {
+			return e
+		}
 		return mediaLink(u, "")
 	case "audio", "video", "youtube", "vimeo":
 		u := sc.attrs["src"]
@@ -223,6 +267,9 @@ func render(sc *shortcode, gallery GalleryFunc) string {
 		}
 		if u == "" && len(sc.pos) > 0 {
 			u = sc.pos[0]
+		}
+		if e := embedBlock(u); e != "" {
+			return e
 		}
 		label := map[string]string{"audio": "Listen", "video": "Watch", "youtube": "Watch on YouTube", "vimeo": "Watch on Vimeo"}[sc.name]
 		return mediaLink(u, label)
@@ -372,4 +419,14 @@ func EscapeShortcodes(s string) string {
 			s = s[1:]
 		}
 	}
+}
+
+// Teaser returns the part of a body before its <!--more--> tag as text,
+// "" when it has none: WordPress shows that part on lists of posts.
+func Teaser(content string) string {
+	loc := moreTag.FindStringIndex(content)
+	if loc == nil {
+		return ""
+	}
+	return strings.TrimSpace(markup.PlainText(ConvertBody(content[:loc[0]], nil)))
 }

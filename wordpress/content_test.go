@@ -49,7 +49,11 @@ func TestConvertBody(t *testing.T) {
 		{"Audio", "[audio https://old.example.com/song.mp3]", []string{`<a href="https://old.example.com/song.mp3">Listen: song.mp3</a>`}, nil},
 		{"VideoSrc", `[video mp4="https://old.example.com/clip.mp4"][/video]`, []string{`Watch: clip.mp4`}, []string{"[/video]"}},
 		{"NoScriptURL", "[embed]javascript:alert(1)[/embed]", nil, []string{"javascript"}},
-		{"URLOnItsLine", "Look:\n\nhttps://www.youtube.com/watch?v=abc\n\nNice.", []string{`<p><a href="https://www.youtube.com/watch?v=abc">`}, nil},
+		// A provider's URL becomes an embed block, which the site shows as a
+		// click-to-load placeholder; another URL a link.
+		{"URLOnItsLine", "Look:\n\nhttps://www.youtube.com/watch?v=abc\n\nNice.", []string{`<figure class="wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube">`,
+			`<div class="wp-block-embed__wrapper"><a href="https://www.youtube.com/watch?v=abc">`}, []string{"<p><figure", "<p><a"}},
+		{"OtherURLOnItsLine", "Look:\n\nhttps://news.example.com/a\n\nNice.", []string{`<p><a href="https://news.example.com/a">`}, []string{"<figure"}},
 		{"PreKept", "<pre>a\n\nb</pre>\n\ntext", []string{"<pre>a\n\nb</pre>", "<p>text</p>"}, []string{"<pre>a<br"}},
 		{"BlockElementsNotWrapped", "<h2>Title</h2>\nText under\n<ul>\n<li>one</li>\n</ul>", []string{"<h2>Title</h2>", "<p>Text under</p>", "<li>one</li>"}, []string{"<p><h2>", "<p><ul>"}},
 		{"Blockquote", "<blockquote>Quoted\n\nTwice</blockquote>", []string{"<blockquote><p>Quoted</p>", "<p>Twice</p></blockquote>"}, nil},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,6 +33,9 @@ type ExportStore interface {
 	ExportTerms(ctx context.Context, afterID int64, limit int) ([]*communique.Term, error)
 	// MaxIDs returns the largest article, attachment, term and menu ids.
 	MaxIDs(ctx context.Context) (articles, attachments, terms, menus int64, err error)
+	// FindMedia returns library images and their total.
+	FindMedia(ctx context.Context, f communique.MediaFilter) ([]*communique.Media, int, error)
+	FindMediaByID(ctx context.Context, id int64) (*communique.Media, error)
 }
 
 // Exporter writes a store's content as a WordPress export (WXR 1.2):
@@ -86,6 +90,11 @@ type export struct {
 	// WordPress keeps posts, attachments and menu items in one table, and
 	// categories, tags and menus in another: offsets keep their ids apart.
 	attachmentBase, menuItemBase, menuTermBase int64
+	// Library images are attachments too, after the menu items; an image
+	// an imported attachment became is that attachment. exported maps a
+	// library image to its attachment's id, for featured images.
+	mediaBase int64
+	exported  map[int64]int64
 }
 
 // Export writes the WXR document to w.
@@ -115,6 +124,9 @@ func (ex *Exporter) Export(ctx context.Context, w io.Writer) (ExportSummary, err
 		return nil, err
 	}
 	e.attachmentBase, e.menuItemBase, e.menuTermBase = maxArticle, maxArticle+maxAttachment, maxTerm
+	if err := e.numberMedia(); err != nil {
+		return nil, err
+	}
 	e.w, err = wxr.NewWriter(w, &wxr.Channel{
 		Title: e.settings.Title, Link: e.base, Description: e.settings.Tagline,
 		PubDate: now().UTC().Format(time.RFC1123Z), Language: e.settings.Language,
@@ -123,7 +135,7 @@ func (ex *Exporter) Export(ctx context.Context, w io.Writer) (ExportSummary, err
 	if err != nil {
 		return nil, err
 	}
-	steps := []func() error{e.authors, e.terms, e.articles, e.attachments, e.menus}
+	steps := []func() error{e.authors, e.terms, e.articles, e.attachments, e.media, e.menus}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return e.sum, err
@@ -260,6 +272,9 @@ func (e *export) article(a *communique.Article, guid string) error {
 	if a.CommentsOpen {
 		it.CommentStatus = "open"
 	}
+	if id := e.exported[a.FeaturedMediaID]; id != 0 {
+		it.Meta = append(it.Meta, wxr.Meta{Key: "_thumbnail_id", Value: strconv.FormatInt(id, 10)})
+	}
 	when := a.PublishedAt
 	if !when.IsZero() {
 		it.PubDate = when.UTC().Format(time.RFC1123Z)
@@ -344,11 +359,18 @@ func (e *export) attachments() error {
 		for _, at := range list {
 			id := e.attachmentBase + at.ID
 			date, gmt := e.dates(at.CreatedAt)
+			fileURL := at.URL
+			if at.MediaID != 0 {
+				// The file is here now: WordPress's importer fetches it from here.
+				if m, err := e.Store.FindMediaByID(e.ctx, at.MediaID); err == nil {
+					fileURL = e.base + m.URL()
+				}
+			}
 			it := &wxr.Item{
-				Title: htmlText(at.Title), Link: e.base + "/?attachment_id=" + strconv.FormatInt(id, 10), GUID: at.URL,
+				Title: htmlText(at.Title), Link: e.base + "/?attachment_id=" + strconv.FormatInt(id, 10), GUID: fileURL,
 				Content: at.Description, Excerpt: htmlText(at.Caption), ID: id, Date: date, DateGMT: gmt, Modified: date, ModifiedGMT: gmt,
 				CommentStatus: "closed", PingStatus: "closed", Name: attachmentName(at), Status: "inherit",
-				Parent: at.ArticleID, Type: "attachment", AttachmentURL: at.URL,
+				Parent: at.ArticleID, Type: "attachment", AttachmentURL: fileURL,
 			}
 			if at.AltText != "" {
 				it.Meta = append(it.Meta, wxr.Meta{Key: "_wp_attachment_image_alt", Value: at.AltText})
@@ -423,4 +445,85 @@ func (e *export) menus() error {
 		}
 	}
 	return nil
+}
+
+// numberMedia gives every library image its attachment id in the file:
+// the imported attachment it came from, or one after the menu items.
+func (e *export) numberMedia() error {
+	e.exported = map[int64]int64{}
+	for after := int64(0); ; {
+		list, err := e.Store.FindAttachments(e.ctx, 0, after, e.BatchSize)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			break
+		}
+		after = list[len(list)-1].ID
+		for _, at := range list {
+			if at.MediaID != 0 {
+				e.exported[at.MediaID] = e.attachmentBase + at.ID
+			}
+		}
+	}
+	menus, err := e.Store.FindMenus(e.ctx)
+	if err != nil {
+		return err
+	}
+	e.mediaBase = e.menuItemBase
+	for _, m := range menus {
+		for _, mi := range m.Items {
+			e.mediaBase = max(e.mediaBase, e.menuItemBase+mi.ID)
+		}
+	}
+	for offset := 0; ; offset += e.BatchSize {
+		list, _, err := e.Store.FindMedia(e.ctx, communique.MediaFilter{Offset: offset, Limit: e.BatchSize})
+		if err != nil {
+			return err
+		}
+		for _, m := range list {
+			if e.exported[m.ID] == 0 {
+				e.exported[m.ID] = e.mediaBase + m.ID
+			}
+		}
+		if len(list) < e.BatchSize {
+			return nil
+		}
+	}
+}
+
+// media writes the library images no imported attachment stands for
+// (uploads), as attachments whose files WordPress's importer fetches
+// from this site.
+func (e *export) media() error {
+	for offset := 0; ; offset += e.BatchSize {
+		list, _, err := e.Store.FindMedia(e.ctx, communique.MediaFilter{Offset: offset, Limit: e.BatchSize})
+		if err != nil {
+			return err
+		}
+		for _, m := range list {
+			id := e.exported[m.ID]
+			if id != e.mediaBase+m.ID {
+				continue // written as its imported attachment
+			}
+			date, gmt := e.dates(m.CreatedAt)
+			fileURL := e.base + m.URL()
+			it := &wxr.Item{
+				Title: htmlText(strings.TrimSuffix(m.Filename, path.Ext(m.Filename))), Link: e.base + "/?attachment_id=" + strconv.FormatInt(id, 10),
+				GUID: fileURL, Excerpt: htmlText(m.Caption), ID: id, Date: date, DateGMT: gmt, Modified: date, ModifiedGMT: gmt,
+				CommentStatus: "closed", PingStatus: "closed", Name: strings.TrimSuffix(m.Key, path.Ext(m.Key)), Status: "inherit",
+				Type: "attachment", AttachmentURL: fileURL,
+			}
+			if m.AltText != "" {
+				it.Meta = append(it.Meta, wxr.Meta{Key: "_wp_attachment_image_alt", Value: m.AltText})
+			}
+			if err := e.w.WriteItem(it); err != nil {
+				return err
+			}
+			e.sum["attachments"]++
+		}
+		if len(list) < e.BatchSize {
+			return nil
+		}
+	}
 }

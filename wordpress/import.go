@@ -12,6 +12,7 @@ import (
 	"html"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -30,6 +31,8 @@ type Store interface {
 	FindMenus(ctx context.Context) ([]*communique.Menu, error)
 	SaveMenu(ctx context.Context, m *communique.Menu) error
 	Settings(ctx context.Context) (map[string]string, error)
+	// SetSetting validates and stores one setting. EINVALID.
+	SetSetting(ctx context.Context, key, value string) error
 
 	// ImportUser matches a user by login or creates it without a password.
 	ImportUser(ctx context.Context, source string, sourceID int64, u *communique.User, oldPaths []string) (bool, error)
@@ -49,6 +52,17 @@ type Store interface {
 	// FindAttachments returns attachments (of one article unless 0) in
 	// id order after afterID.
 	FindAttachments(ctx context.Context, articleID, afterID int64, limit int) ([]*communique.Attachment, error)
+	// SetAttachmentMedia records the library image an attachment's file
+	// became and the old paths that lead to it. ENOTFOUND.
+	SetAttachmentMedia(ctx context.Context, id, mediaID int64, oldPaths []string) error
+	FindMediaByID(ctx context.Context, id int64) (*communique.Media, error)
+	// RecordMediaPaths makes old paths lead to a library image.
+	RecordMediaPaths(ctx context.Context, mediaID int64, oldPaths []string) error
+	// RewriteImportedComments applies rewrite to the comments imported
+	// from source that mention marker.
+	RewriteImportedComments(ctx context.Context, source, marker string, rewrite func(string) string) (int, error)
+	// FindRedirect returns where an old path leads. ENOTFOUND.
+	FindRedirect(ctx context.Context, path string) (*communique.Redirect, error)
 }
 
 // Kinds counted in a Summary, in the order it prints them.
@@ -73,6 +87,13 @@ type Summary struct {
 	// changed on the way in, by what was changed.
 	Skipped map[string]int
 	Notes   map[string]int
+	// Settings says what became of each of the old site's settings.
+	Settings []SettingLine
+	// MediaNew and MediaKept count attachments whose file came into the
+	// library in this run or an earlier one; Featured the featured
+	// images set; MissingFiles the files that could not be had, and why.
+	MediaNew, MediaKept, Featured int
+	MissingFiles                  []MissingFile
 }
 
 func newSummary(now time.Time) *Summary {
@@ -116,6 +137,23 @@ func (s *Summary) String() string {
 		}
 		b.WriteByte('\n')
 	}
+	if len(s.Settings) > 0 {
+		b.WriteString("Site settings:\n")
+		for _, l := range s.Settings {
+			v := l.Value
+			if v != "" {
+				v = strconv.Quote(v) + " "
+			}
+			fmt.Fprintf(&b, "  %-20s %s%s\n", l.Key, v, l.Outcome)
+		}
+	}
+	if s.MediaNew+s.MediaKept+len(s.MissingFiles) > 0 {
+		fmt.Fprintf(&b, "Media files: %d in the library (%d new, %d from an earlier import), %d featured images, %d missing\n",
+			s.MediaNew+s.MediaKept, s.MediaNew, s.MediaKept, s.Featured, len(s.MissingFiles))
+		for _, m := range s.MissingFiles {
+			fmt.Fprintf(&b, "  missing  %s: %s\n", m.URL, m.Why)
+		}
+	}
 	writeReasons(&b, "Skipped", s.Skipped)
 	writeReasons(&b, "Changed on the way in", s.Notes)
 	return b.String()
@@ -144,6 +182,8 @@ type Articles interface {
 	PrepareImport(ctx context.Context, b *communique.ImportBatch) error
 	// SetImportedSource replaces a body, keeping the article's dates.
 	SetImportedSource(ctx context.Context, id int64, source string) error
+	// SetImportedFeatured sets the featured image, keeping the dates.
+	SetImportedFeatured(ctx context.Context, id, mediaID int64) error
 }
 
 // Importer reads a WordPress export into a store.
@@ -164,6 +204,14 @@ type Importer struct {
 	// PrimaryMenu, when set, is the slug of the imported menu to show as
 	// the site's main navigation.
 	PrimaryMenu string
+	// Files, when set with Library, is where the attachments' files come
+	// from (UploadsDir or Download); Library takes them in.
+	Files   MediaFiles
+	Library MediaLibrary
+	// KeepSettings leaves the site's title, tagline, language, time zone
+	// and permalink structure as they are instead of taking the old
+	// site's.
+	KeepSettings bool
 	// Progress, when set, is called as the import goes, from the
 	// importing goroutine; it must not keep the summary.
 	Progress func(*Summary)
@@ -216,6 +264,15 @@ type run struct {
 
 	galleries    []deferredBody
 	galleryBytes int
+
+	site siteIdentity
+
+	// What the media pass at the end needs: this run's articles (local
+	// ids) and attachments (WordPress ids), and posts' featured images
+	// (post's WordPress id → attachment's).
+	articleIDs    []int64
+	attachmentIDs []int64
+	thumbnails    map[int64]int64
 }
 
 // pendingTerm is a term waiting to be stored, with its WordPress slug
@@ -256,7 +313,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (*Summary, error) {
 		users: map[string]int64{}, cats: map[string]int64{}, tags: map[string]int64{}, catParent: map[string]string{},
 		termNames: map[int64]string{},
 		parents:   map[string]map[int64]int64{}, waiting: map[int64][]*communique.ImportedComment{}, commented: map[int64]bool{},
-		menus: map[string]*menuDraft{},
+		menus: map[string]*menuDraft{}, thumbnails: map[int64]int64{},
 	}
 	if ru.BatchSize <= 0 {
 		ru.BatchSize = 2000
@@ -385,6 +442,7 @@ func (ru *run) record(rec any) error {
 		if err := ru.flushTerms(); err != nil {
 			return err
 		}
+		ru.site.item(v)
 		return ru.item(v)
 	case *preparedComment:
 		return ru.comment(v)
@@ -403,6 +461,7 @@ func (ru *run) channel(ch *wxr.Channel) {
 		ru.source = "wordpress"
 	}
 	ru.sum.Source, ru.sum.WXRVersion = ru.source, ch.WXRVersion
+	ru.site.channel(ch)
 	ru.batch = &communique.ImportBatch{Source: ru.source}
 }
 
@@ -463,6 +522,12 @@ func (ru *run) finish() error {
 	}
 	ru.galleries = nil
 	if err := ru.saveMenus(); err != nil {
+		return err
+	}
+	if err := ru.importFiles(); err != nil {
+		return err
+	}
+	if err := ru.applySite(); err != nil {
 		return err
 	}
 	ids := make([]int64, 0, len(ru.commented))

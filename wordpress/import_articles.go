@@ -4,6 +4,7 @@ import (
 	"communique"
 	"communique/wxr"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -73,7 +74,7 @@ func (ru *run) article(it *wxr.Item) error {
 	published, created, modified := ru.articleDates(it, kind, status)
 	a := &communique.Article{
 		Type: typ, Title: title, Slug: unescapePath(it.Name), Format: communique.FormatHTML, Source: body,
-		Excerpt: plain(it.Excerpt), AuthorID: author, Status: status, PublishedAt: published,
+		Excerpt: excerptOf(it), AuthorID: author, Status: status, PublishedAt: published,
 		Sticky: it.Sticky && typ == communique.TypePost, CommentsOpen: it.CommentStatus == "open", MenuOrder: it.MenuOrder,
 	}
 	if err := a.Validate(); err != nil {
@@ -92,6 +93,9 @@ func (ru *run) article(it *wxr.Item) error {
 		}
 	}
 	ru.batch.Articles = append(ru.batch.Articles, ia)
+	if thumb, err := strconv.ParseInt(strings.TrimSpace(it.MetaValue("_thumbnail_id")), 10, 64); err == nil && thumb > 0 {
+		ru.thumbnails[it.ID] = thumb
+	}
 	ru.current = it.ID
 	return ru.maybeFlush()
 }
@@ -211,4 +215,12 @@ func (ru *run) gallery(postSourceID, localID int64) GalleryFunc {
 		}
 		return images
 	}
+}
+
+// excerptOf is an item's excerpt, or the teaser before its <!--more-->.
+func excerptOf(it *wxr.Item) string {
+	if e := plain(it.Excerpt); e != "" {
+		return e
+	}
+	return clip(Teaser(it.Content), 1000)
 }

@@ -129,12 +129,14 @@ func (ru *run) flush() error {
 				kind = "pages"
 			}
 			ru.sum.count(kind, ia.Created)
+			ru.articleIDs = append(ru.articleIDs, ia.Article.ID)
 			if ia.ParentMissing {
 				ru.later(communique.KindArticle, ia.Article.ID, ia.ParentSourceID)
 			}
 		}
 		for _, ia := range b.Attachments {
 			ru.sum.count("attachments", ia.Created)
+			ru.attachmentIDs = append(ru.attachmentIDs, ia.Attachment.SourceID)
 			if ia.ParentMissing {
 				ru.later(communique.KindAttachment, ia.Attachment.ID, ia.ArticleSourceID)
 			}

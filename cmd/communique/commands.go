@@ -44,9 +44,15 @@ var commands = []command{
 	{"settings set", "KEY VALUE", "Change a setting; a bad key or value is refused with what is allowed.", func(p *Program, ctx context.Context, args []string) error {
 		return p.settings(ctx, "set", args)
 	}},
-	{"import wordpress", "FILE.xml [--primary-menu SLUG]", `Read a WordPress export (Tools > Export, WXR 1.0 to 1.2): authors, categories, tags,
+	{"import wordpress", "FILE.xml [--primary-menu SLUG] [--keep-settings] [--uploads DIR|FILE.tar.gz | --fetch-media [--media-host HOST]]", `Read a WordPress export (Tools > Export, WXR 1.0 to 1.2): authors, categories, tags,
 posts, pages, comments, menus and media records. Importing the same file again
-updates what the first import brought in and duplicates nothing.`, func(p *Program, ctx context.Context, args []string) error {
+updates what the first import brought in and duplicates nothing. The site takes
+the old site's title, tagline, language, time zone and permalink structure
+(a line for each in the summary) unless --keep-settings. With --uploads (the old
+site's wp-content/uploads, a folder or a .tar.gz) or --fetch-media (downloads from
+the old site's own host), the attachments' images come into the media library and
+every reference to them points at the local copy; what could not be had is listed.
+Importing again fetches nothing twice.`, func(p *Program, ctx context.Context, args []string) error {
 		return p.importCmd(ctx, args)
 	}},
 	{"export wordpress", "[--output FILE] [--site-url URL]", `Write the site as a WordPress export (WXR 1.2) that WordPress's importer reads.

@@ -30,7 +30,7 @@ var commandCases = map[string]struct {
 	"comment delete":    {nil, []string{"1"}},
 	"settings list":     {nil, nil},
 	"settings set":      {nil, []string{"blogname", "News"}},
-	"import wordpress":  {[]string{"--primary-menu"}, []string{"a.xml"}},
+	"import wordpress":  {[]string{"--primary-menu", "--keep-settings", "--uploads", "--fetch-media", "--media-host"}, []string{"a.xml"}},
 	"export wordpress":  {[]string{"--output", "--site-url"}, nil},
 	"migrate":           {[]string{"--to"}, nil},
 	"privacy export":    {[]string{"--email", "--output", "--actor"}, nil},

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"communique/media"
+	"communique/outbound"
+	"communique/upload"
 	"communique/wordpress"
 	"communique/wxr"
 )
@@ -16,6 +19,12 @@ import (
 func (p *Program) importCmd(ctx context.Context, args []string) error {
 	fs, sf := p.newFlagSet("import wordpress")
 	menu := fs.String("primary-menu", "", "slug of the imported menu to show as the site's main navigation")
+	keep := fs.Bool("keep-settings", false, "keep this site's title, tagline, language, time zone and permalinks instead of the old site's")
+	uploads := fs.String("uploads", "", "the old site's wp-content/uploads, as a folder or a .tar.gz archive, to bring the attachments' files into the media library")
+	fetch := fs.Bool("fetch-media", false, "download the attachments' files from the old site (its own host only, through the outbound policy)")
+	var mediaHosts stringList
+	fs.Var(&mediaHosts, "media-host", "another host --fetch-media may download from (repeatable)")
+	private := fs.Bool("outbound-private", p.env("COMMUNIQUE_OUTBOUND_PRIVATE", "") == "true", "let --fetch-media reach loopback and private networks")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -32,15 +41,24 @@ func (p *Program) importCmd(ctx context.Context, args []string) error {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 	}
+	if *uploads != "" && *fetch {
+		return usagef("import wordpress: give --uploads or --fetch-media, not both")
+	}
 	a, err := p.openApp(ctx, sf)
 	if err != nil {
 		return err
 	}
 	defer a.db.Close()
+	files, library, closeFiles, err := p.mediaSource(ctx, sf, a, *uploads, *fetch, mediaHosts, *private)
+	if err != nil {
+		return fmt.Errorf("import wordpress: %w", err)
+	}
+	defer closeFiles()
 	bar := newProgress(p.Stderr, size)
 	// An import is a move, not news: nothing is announced.
 	im := &wordpress.Importer{
 		Store: a.db, Articles: a.quietArticles(), Comments: a.talk, Avatar: a.talk.Avatars.Hash, PrimaryMenu: *menu, Progress: bar.update,
+		KeepSettings: *keep, Files: files, Library: library,
 	}
 	sum, err := im.Import(ctx, f)
 	bar.done()
@@ -141,4 +159,59 @@ func (pr *progress) line(s *wordpress.Summary, now time.Time) string {
 
 func megabytes(n int64) string {
 	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}
+
+// mediaSource is where an import's files come from: a copy of the old
+// site's uploads (a folder, or an archive unpacked to a temporary
+// folder) or a download through the outbound policy; nil without
+// either flag. close releases what it opened.
+func (p *Program) mediaSource(ctx context.Context, sf *storeFlags, a *app, uploads string, fetch bool, hosts []string,
+	private bool) (wordpress.MediaFiles, wordpress.MediaLibrary, func(), error) {
+	none := func() {}
+	if uploads == "" && !fetch {
+		return nil, nil, none, nil
+	}
+	st, err := siteFor(sf)
+	if err != nil {
+		return nil, nil, none, err
+	}
+	images, err := st.MediaStorage(a.db)
+	if err != nil {
+		return nil, nil, none, err
+	}
+	library := &upload.Library{Storage: images, Store: a.db, Logger: p.logger()}
+	if fetch {
+		d := &wordpress.Download{Hosts: map[string]bool{}, Client: outbound.NewClient(outbound.Policy{
+			AllowPrivate: private, Timeout: 2 * time.Minute, MaxBytes: media.DefaultMaxBytes, MaxRedirects: 3})}
+		for _, h := range hosts {
+			d.Hosts[strings.ToLower(h)] = true
+		}
+		return d, library, none, nil
+	}
+	dir, cleanup := uploads, none
+	if st, err := os.Stat(uploads); err != nil {
+		return nil, nil, none, err
+	} else if !st.IsDir() {
+		tmp, err := os.MkdirTemp("", "communique-uploads-")
+		if err != nil {
+			return nil, nil, none, err
+		}
+		cleanup = func() { os.RemoveAll(tmp) }
+		f, err := os.Open(uploads)
+		if err == nil {
+			err = wordpress.UnpackUploads(f, tmp)
+			f.Close()
+		}
+		if err != nil {
+			cleanup()
+			return nil, nil, none, err
+		}
+		dir = tmp
+	}
+	d, err := wordpress.OpenUploadsDir(dir)
+	if err != nil {
+		cleanup()
+		return nil, nil, none, err
+	}
+	return d, library, func() { d.Close(); cleanup() }, nil
 }

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"errors"
+	"image"
+	pngpkg "image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -161,4 +166,60 @@ func TestImportProgress(t *testing.T) {
 	if got := term.String(); !strings.HasPrefix(got, "\r\033[K[############............]  50%") || !strings.HasSuffix(got, "\r\033[K") {
 		t.Errorf("terminal progress = %q", got)
 	}
+}
+
+// TestWordPressCLIUploads imports a small export with its files from an
+// uploads archive and then from the folder: the image comes into the
+// library once, the body points at it, and what is missing is listed.
+func TestWordPressCLIUploads(t *testing.T) {
+	dir := t.TempDir()
+	export := filepath.Join(dir, "site.xml")
+	os.WriteFile(export, []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/"><channel>
+<title>Old Gazette</title><link>https://old.example.com</link><wp:wxr_version>1.2</wp:wxr_version><wp:base_blog_url>https://old.example.com</wp:base_blog_url>
+<item><title>Harbour</title><dc:creator>ann</dc:creator><link>https://old.example.com/2020/01/02/harbour/</link>
+<content:encoded><![CDATA[<img class="alignleft" src="https://old.example.com/wp-content/uploads/2020/01/boat-300x200.png" srcset="//old.example.com/wp-content/uploads/2020/01/boat.png 700w"> <img src="http://old.example.com/wp-content/uploads/2020/01/gone.png">]]></content:encoded>
+<wp:post_id>10</wp:post_id><wp:post_date>2020-01-02 10:00:00</wp:post_date><wp:post_date_gmt>2020-01-02 10:00:00</wp:post_date_gmt><wp:post_name>harbour</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>11</wp:meta_value></wp:postmeta></item>
+<item><title>Boat</title><wp:post_id>11</wp:post_id><wp:post_parent>10</wp:post_parent><wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type>
+<wp:attachment_url>https://old.example.com/wp-content/uploads/2020/01/boat.png</wp:attachment_url></item>
+<item><title>Gone</title><wp:post_id>12</wp:post_id><wp:status>inherit</wp:status><wp:post_type>attachment</wp:post_type>
+<wp:attachment_url>https://old.example.com/wp-content/uploads/2020/01/gone.png</wp:attachment_url></item>
+</channel></rss>`), 0o600)
+	var png bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 700, 400))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i)
+	}
+	if err := pngpkg.Encode(&png, img); err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(dir, "uploads.tar.gz")
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	tw.WriteHeader(&tar.Header{Name: "wp-content/uploads/2020/01/boat.png", Mode: 0o644, Size: int64(png.Len()), Typeflag: tar.TypeReg})
+	tw.Write(png.Bytes())
+	tw.Close()
+	gz.Close()
+	os.WriteFile(archive, buf.Bytes(), 0o600)
+
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		store := place.Flags()
+		out := mustCLI(t, store, "import", "wordpress", export, "--uploads", archive)
+		for _, want := range []string{"Media files: 1 in the library (1 new, 0 from an earlier import), 1 featured images, 1 missing",
+			"missing  https://old.example.com/wp-content/uploads/2020/01/gone.png: not in the uploads folder"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("summary lacks %q:\n%s", want, out)
+			}
+		}
+		again := mustCLI(t, store, "import", "wordpress", export, "--uploads", archive)
+		if !strings.Contains(again, "(0 new, 1 from an earlier import)") {
+			t.Errorf("second import:\n%s", again)
+		}
+		r := cli(t, store, "import", "wordpress", export, "--uploads", archive, "--fetch-media")
+		if r.err == nil || !strings.Contains(r.err.Error(), "not both") {
+			t.Errorf("--uploads with --fetch-media: %v", r.err)
+		}
+	})
 }

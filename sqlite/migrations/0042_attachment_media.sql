@@ -1,0 +1,5 @@
+-- An imported attachment whose file came into the media library names
+-- its image, so a second import of the same site fetches nothing twice
+-- and its old addresses lead to the local file.
+ALTER TABLE attachments ADD COLUMN media_id INTEGER REFERENCES media (id) ON DELETE SET NULL;
+CREATE INDEX attachments_media ON attachments (media_id);

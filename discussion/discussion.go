@@ -62,6 +62,9 @@ type Service struct {
 	Features communique.FeatureStore
 	// Reactions, when the store keeps them, counts readers' reactions.
 	Reactions communique.ReactionStore
+	// Discussions, when the store keeps them, holds per-article
+	// discussion settings.
+	Discussions communique.ArticleDiscussionStore
 	// Limits, when set, counts reports per reader and address.
 	Limits communique.RateLimitService
 	// Logger hears of side effects that failed after a change stood.
@@ -91,6 +94,7 @@ func New(store Store, avatars *avatar.Generator, tokens *formtoken.Signer) *Serv
 	s.Community, _ = store.(communique.CommunityStore)
 	s.Features, _ = store.(communique.FeatureStore)
 	s.Reactions, _ = store.(communique.ReactionStore)
+	s.Discussions, _ = store.(communique.ArticleDiscussionStore)
 	return s
 }
 
@@ -277,6 +281,12 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	if !CommentsOpen(a, st, now) {
 		return nil, refuse(KindClosed, MsgClosed)
 	}
+	ad, err := s.ArticleDiscussion(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	} else if ad.Hidden {
+		return nil, refuse(KindClosed, MsgClosed)
+	}
 	c := &communique.Comment{
 		ArticleID: a.ID, ParentID: sub.ParentID, UserID: userID,
 		AuthorName: strings.TrimSpace(sub.Author), AuthorEmail: strings.TrimSpace(sub.Email),
@@ -328,6 +338,9 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	c.AvatarHash = s.avatarHash(c)
 	if c.Status, c.SpamScore, err = s.judge(ctx, st, c, sub.Trusted, standing); err != nil {
 		return nil, err
+	}
+	if !sub.Trusted {
+		c.Status = held(ad, c.Status)
 	}
 	judged := c.Status
 	if sub.Status != "" {
@@ -564,6 +577,11 @@ func (s *Service) Edit(ctx context.Context, st *communique.Settings, id int64, o
 	if c.Status == communique.CommentPending && status == communique.CommentApproved {
 		status = communique.CommentPending // an edit never approves a held comment
 	}
+	ad, err := s.ArticleDiscussion(ctx, c.ArticleID)
+	if err != nil {
+		return nil, err
+	}
+	status = held(ad, status)
 	if err := s.Store.UpdateCommentText(ctx, id, c.Text, c.HTML, status, score); err != nil {
 		return nil, err
 	}
@@ -598,6 +616,9 @@ type Page struct {
 	TopLevel   int // approved top-level comments on all pages
 	Visible    int // comments shown on this page
 	OwnPending int // this browser's held comments on this page
+	// Discussion is the article's own settings: a hidden thread has
+	// no comments; a Q&A thread only answered questions.
+	Discussion *communique.ArticleDiscussion
 }
 
 // Thread loads one page of an article's threads: approved comments, plus
@@ -623,6 +644,13 @@ func (s *Service) SortedThread(ctx context.Context, st *communique.Settings, art
 	if page < 1 {
 		page = 1
 	}
+	ad, err := s.ArticleDiscussion(ctx, articleID)
+	if err != nil {
+		return nil, err
+	}
+	if ad.Hidden {
+		return &Page{Page: 1, Pages: 1, Discussion: ad}, nil
+	}
 	visible := []communique.CommentStatus{communique.CommentApproved}
 	roots, total, err := s.Store.FindComments(ctx, communique.CommentFilter{
 		ArticleID: &articleID, Status: visible, OwnerKey: ownerKey, TopLevel: true,
@@ -631,7 +659,7 @@ func (s *Service) SortedThread(ctx context.Context, st *communique.Settings, art
 	if err != nil {
 		return nil, err
 	}
-	p := &Page{Page: page, Pages: max(1, (total+per-1)/per), TopLevel: total, Threads: roots}
+	p := &Page{Page: page, Pages: max(1, (total+per-1)/per), TopLevel: total, Threads: roots, Discussion: ad}
 	if len(roots) == 0 {
 		return p, s.decorate(ctx, p, articleID, nil)
 	}
@@ -652,6 +680,10 @@ func (s *Service) SortedThread(ctx context.Context, st *communique.Settings, art
 	}
 	if err := s.countReactions(ctx, append(all, p.Featured...)); err != nil {
 		return nil, err
+	}
+	if ad.QA {
+		p.Threads = answered(roots)
+		roots, replies = p.Threads, flatten(p.Threads)
 	}
 	for _, c := range append(roots, replies...) {
 		p.Visible++

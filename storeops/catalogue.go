@@ -393,6 +393,13 @@ var Tables = []Table{
 		{"decided_at", Time, ""},
 		{"decided_by", Int, "users"},
 	}},
+	{Name: "article_discussions", Key: []string{"article_id"}, Columns: []Column{
+		{"article_id", Int, "articles"},
+		{"hidden", Bool, ""},
+		{"premoderate", Bool, ""},
+		{"message", Text, ""},
+		{"qa", Bool, ""},
+	}},
 	{Name: "comment_features", Key: []string{"comment_id"}, Columns: []Column{
 		{"comment_id", Int, "comments"},
 		{"article_id", Int, "articles"},

@@ -85,6 +85,7 @@ func Run(t *testing.T, open Opener) {
 		{"AnalyticsRollUp", testAnalyticsRollUp},
 		{"CommentDecisions", testCommentDecisions},
 		{"CommentReports", testCommentReports},
+		{"ArticleDiscussions", testArticleDiscussions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -73,6 +73,8 @@ type commentView struct {
 	Reactions int
 	ArticleID int64
 	Sort      string
+	// Answer marks a newsroom member's reply in a Q&A thread.
+	Answer bool
 }
 
 // sortLink is one thread order a reader can choose.
@@ -97,7 +99,12 @@ type discussionView struct {
 	NextURL  string
 	Form     *commentForm
 	Closed   bool
-	Depth    int
+	// Notice is the editor's message above the form; Hidden a thread
+	// closed from view; QA a thread of answered questions.
+	Notice string
+	Hidden bool
+	QA     bool
+	Depth  int
 	Awaiting bool
 	Beacon   int64 // the article whose readers' reaching the comments is counted; 0: no beacon
 	// First shows the reply form under the article's heading: it comes
@@ -155,7 +162,13 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 		return nil, err
 	}
 	d := &discussionView{Count: a.CommentCount, Page: p.Page, Pages: p.Pages, Depth: st.settings.ThreadCommentsDepth}
-	if !discussion.CommentsOpen(a, st.settings, now) {
+	if ad := p.Discussion; ad != nil {
+		d.Notice, d.Hidden, d.QA = ad.Message, ad.Hidden, ad.QA
+		if ad.Hidden {
+			d.Count = 0
+		}
+	}
+	if !discussion.CommentsOpen(a, st.settings, now) || d.Hidden {
 		d.Closed = true
 		// A comment refused because the article closed comes back with
 		// everything the reader typed, so nothing is lost.
@@ -204,6 +217,7 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 			CanEdit:  discussion.CanEdit(c, key, st.settings, now),
 			Featured: c.Featured, Badge: c.Badge,
 			Reactions: c.Reactions, ArticleID: a.ID, Sort: order,
+			Answer: d.QA && c.Depth > 1 && c.Badge != "",
 		}
 		if v.AuthorName == "" {
 			v.AuthorName = "Anonymous"

@@ -101,10 +101,10 @@ type discussionView struct {
 	Closed   bool
 	// Notice is the editor's message above the form; Hidden a thread
 	// closed from view; QA a thread of answered questions.
-	Notice string
-	Hidden bool
-	QA     bool
-	Depth  int
+	Notice   string
+	Hidden   bool
+	QA       bool
+	Depth    int
 	Awaiting bool
 	Beacon   int64 // the article whose readers' reaching the comments is counted; 0: no beacon
 	// First shows the reply form under the article's heading: it comes

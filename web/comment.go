@@ -77,6 +77,15 @@ type commentView struct {
 	Answer bool
 }
 
+// liveLink is what the page's live script needs: the stream, when the
+// page was made, and where a new top-level comment goes on this page
+// ("end", "start" or "": only replies, edits and removals).
+type liveLink struct {
+	Stream string
+	Since  int64
+	Insert string
+}
+
 // sortLink is one thread order a reader can choose.
 type sortLink struct {
 	Label   string
@@ -101,9 +110,11 @@ type discussionView struct {
 	Closed   bool
 	// Notice is the editor's message above the form; Hidden a thread
 	// closed from view; QA a thread of answered questions.
-	Notice   string
-	Hidden   bool
-	QA       bool
+	Notice string
+	Hidden bool
+	QA     bool
+	// Live, when set, lets JavaScript follow the thread.
+	Live     *liveLink
 	Depth    int
 	Awaiting bool
 	Beacon   int64 // the article whose readers' reaching the comments is counted; 0: no beacon
@@ -196,6 +207,9 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 			current = discussion.SortNewest
 		}
 	}
+	if !d.Hidden {
+		d.Live = liveFor(a.ID, current, p.Page, p.Pages, now)
+	}
 	for _, o := range discussion.Sorts {
 		d.Sorts = append(d.Sorts, sortLink{Label: sortLabels[o], URL: articleURL + "?sort=" + o + "#comments", Current: o == current})
 	}
@@ -207,21 +221,8 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	}
 	var conv func(c *communique.Comment) *commentView
 	conv = func(c *communique.Comment) *commentView {
-		v := &commentView{
-			ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type,
-			Avatar:   "/avatar/" + c.AvatarHash + ".svg",
-			Date:     communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
-			DateISO:  c.CreatedAt.Format(time.RFC3339),
-			Pending:  c.Status == communique.CommentPending,
-			Edited:   !c.EditedAt.IsZero(),
-			CanEdit:  discussion.CanEdit(c, key, st.settings, now),
-			Featured: c.Featured, Badge: c.Badge,
-			Reactions: c.Reactions, ArticleID: a.ID, Sort: order,
-			Answer: d.QA && c.Depth > 1 && c.Badge != "",
-		}
-		if v.AuthorName == "" {
-			v.AuthorName = "Anonymous"
-		}
+		v := newCommentView(c, st, a.ID, order, d.QA)
+		v.CanEdit = discussion.CanEdit(c, key, st.settings, now)
 		if v.Pending {
 			d.Awaiting = true
 		}
@@ -254,6 +255,40 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 		}
 	}
 	return d, nil
+}
+
+// liveFor is the live link of a page of a thread in this order. The
+// page's time is set back a little, for clocks of nodes that differ: a
+// comment sent twice replaces itself.
+func liveFor(articleID int64, order string, page, pages int, now time.Time) *liveLink {
+	l := &liveLink{Stream: "/comments/stream?post=" + strconv.FormatInt(articleID, 10), Since: now.Add(-2 * time.Second).UnixMilli()}
+	switch {
+	case order == discussion.SortOldest && page == pages:
+		l.Insert = "end"
+	case order == discussion.SortNewest && page == 1:
+		l.Insert = "start"
+	}
+	return l
+}
+
+// newCommentView is what every reader sees of a comment; the page adds
+// what depends on the browser (edit links) and the page (reply links).
+func newCommentView(c *communique.Comment, st *site, articleID int64, order string, qa bool) *commentView {
+	v := &commentView{
+		ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type,
+		Avatar:   "/avatar/" + c.AvatarHash + ".svg",
+		Date:     communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
+		DateISO:  c.CreatedAt.Format(time.RFC3339),
+		Pending:  c.Status == communique.CommentPending,
+		Edited:   !c.EditedAt.IsZero(),
+		Featured: c.Featured, Badge: c.Badge,
+		Reactions: c.Reactions, ArticleID: articleID, Sort: order,
+		Answer: qa && c.Depth > 1 && c.Badge != "",
+	}
+	if v.AuthorName == "" {
+		v.AuthorName = "Anonymous"
+	}
+	return v
 }
 
 // handleCommentPost takes a comment from the reply form (also at

@@ -279,12 +279,12 @@ func (s *Server) handleCommentStream(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.streamEvents(w, rc, sub)
+	s.streamEvents(r.Context(), w, rc, sub)
 }
 
 // streamEvents writes the subscription's events until the reader leaves,
 // the hub drops it, or the server shuts down.
-func (s *Server) streamEvents(w http.ResponseWriter, rc *http.ResponseController, sub *live.Subscription) {
+func (s *Server) streamEvents(ctx context.Context, w http.ResponseWriter, rc *http.ResponseController, sub *live.Subscription) {
 	beat := time.NewTicker(liveHeartbeat)
 	defer beat.Stop()
 	for {
@@ -301,6 +301,8 @@ func (s *Server) streamEvents(w http.ResponseWriter, rc *http.ResponseController
 				return
 			}
 		case <-sub.Done():
+			return
+		case <-ctx.Done():
 			return
 		case <-s.life.Done():
 			return

@@ -66,3 +66,13 @@ type ArticleDiscussionStore interface {
 	// when the article does not exist.
 	SaveArticleDiscussion(ctx context.Context, d *ArticleDiscussion) error
 }
+
+// HoldReasonStore keeps why the rules held a comment, for the
+// moderation queue.
+type HoldReasonStore interface {
+	// SetCommentHoldReasons replaces a comment's reasons; none clears
+	// them. ENOTFOUND when the comment does not exist.
+	SetCommentHoldReasons(ctx context.Context, commentID int64, reasons []string) error
+	// FindCommentHoldReasons returns the reasons of these comments.
+	FindCommentHoldReasons(ctx context.Context, ids []int64) (map[int64][]string, error)
+}

@@ -57,11 +57,16 @@ func (s *Service) SetArticleDiscussion(ctx context.Context, by *communique.User,
 // held is the status a reader's comment gets on an article whose editor
 // holds everything (pre-moderation or Q&A): never more visible than the
 // site's rules made it.
-func held(d *communique.ArticleDiscussion, status communique.CommentStatus) communique.CommentStatus {
-	if status == communique.CommentApproved && (d.Premoderate || d.QA) {
-		return communique.CommentPending
+func held(d *communique.ArticleDiscussion, status communique.CommentStatus, why []string) (communique.CommentStatus, []string) {
+	switch {
+	case status != communique.CommentApproved:
+		return status, why
+	case d.QA:
+		return communique.CommentPending, append(why, ReasonQuestion)
+	case d.Premoderate:
+		return communique.CommentPending, append(why, ReasonArticleHeld)
 	}
-	return status
+	return status, why
 }
 
 // answered keeps, for a Q&A thread, the questions a newsroom member

@@ -65,6 +65,9 @@ type Service struct {
 	// Discussions, when the store keeps them, holds per-article
 	// discussion settings.
 	Discussions communique.ArticleDiscussionStore
+	// HoldReasons, when the store keeps them, records why the rules
+	// held a comment, for the moderation queue's labels.
+	HoldReasons communique.HoldReasonStore
 	// Limits, when set, counts reports per reader and address.
 	Limits communique.RateLimitService
 	// Logger hears of side effects that failed after a change stood.
@@ -95,6 +98,7 @@ func New(store Store, avatars *avatar.Generator, tokens *formtoken.Signer) *Serv
 	s.Features, _ = store.(communique.FeatureStore)
 	s.Reactions, _ = store.(communique.ReactionStore)
 	s.Discussions, _ = store.(communique.ArticleDiscussionStore)
+	s.HoldReasons, _ = store.(communique.HoldReasonStore)
 	return s
 }
 
@@ -336,11 +340,12 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	}
 	c.HTML = markup.Comment(c.Text)
 	c.AvatarHash = s.avatarHash(c)
-	if c.Status, c.SpamScore, err = s.judge(ctx, st, c, sub.Trusted, standing); err != nil {
+	var why []string
+	if c.Status, c.SpamScore, why, err = s.judge(ctx, st, c, sub.Trusted, standing); err != nil {
 		return nil, err
 	}
 	if !sub.Trusted {
-		c.Status = held(ad, c.Status)
+		c.Status, why = held(ad, c.Status, why)
 	}
 	judged := c.Status
 	if sub.Status != "" {
@@ -348,6 +353,9 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	}
 	if err := s.Store.CreateComment(ctx, c); err != nil {
 		return nil, err
+	}
+	if c.Status == judged {
+		s.keepReasons(ctx, c.ID, c.Status, why)
 	}
 	if c.Status != judged {
 		// A moderator overruled the rules: that is a verdict to learn from.
@@ -443,42 +451,50 @@ func (s *Service) checkParent(ctx context.Context, st *communique.Settings, c *c
 // A commenter's standing weighs after the word lists and the classifier:
 // always-held holds, trusted skips pre-moderation, neither overrules a
 // disallowed word or spam.
-func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communique.Comment, trusted bool, standing communique.Standing) (communique.CommentStatus, float64, error) {
+func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communique.Comment, trusted bool, standing communique.Standing) (communique.CommentStatus, float64, []string, error) {
 	score, err := s.score(ctx, c)
 	if err != nil {
-		return "", 0, err
+		return "", 0, nil, err
 	}
 	if trusted {
-		return communique.CommentApproved, score, nil
+		return communique.CommentApproved, score, nil, nil
 	}
 	fields := []string{c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Text, c.AuthorIP, c.UserAgent}
 	if matchesAny(st.DisallowedKeys, fields) {
-		return communique.CommentStatus(st.DisallowedStatus), score, nil
+		return communique.CommentStatus(st.DisallowedStatus), score, []string{ReasonDisallowed}, nil
 	}
 	if threshold := st.SpamThreshold; threshold < 1 && score >= threshold {
-		return communique.CommentSpam, score, nil
+		return communique.CommentSpam, score, []string{ReasonSpamScore(score)}, nil
 	}
 	switch standing {
 	case communique.StandingPremoderated:
-		return communique.CommentPending, score, nil
+		return communique.CommentPending, score, []string{ReasonCommenterHeld}, nil
 	case communique.StandingTrusted:
-		return communique.CommentApproved, score, nil
+		return communique.CommentApproved, score, nil, nil
 	}
-	if st.CommentModeration ||
-		strings.Count(c.HTML, "<a ") > st.CommentMaxLinks ||
-		matchesAny(st.ModerationKeys, fields) {
-		return communique.CommentPending, score, nil
+	var why []string
+	if st.CommentModeration {
+		why = append(why, ReasonModerateAll)
 	}
-	if st.CommentPreviouslyApproved {
+	if links := strings.Count(c.HTML, "<a "); links > st.CommentMaxLinks {
+		why = append(why, ReasonLinks(links))
+	}
+	if matchesAny(st.ModerationKeys, fields) {
+		why = append(why, ReasonWordList)
+	}
+	if len(why) == 0 && st.CommentPreviouslyApproved {
 		ok, err := s.Store.HasApprovedComment(ctx, c.AuthorName, c.AuthorEmail)
 		if err != nil {
-			return "", 0, err
+			return "", 0, nil, err
 		}
 		if !ok {
-			return communique.CommentPending, score, nil
+			why = append(why, ReasonFirstComment)
 		}
 	}
-	return communique.CommentApproved, score, nil
+	if len(why) > 0 {
+		return communique.CommentPending, score, why, nil
+	}
+	return communique.CommentApproved, score, nil, nil
 }
 
 func matchesAny(words, fields []string) bool {
@@ -570,7 +586,7 @@ func (s *Service) Edit(ctx context.Context, st *communique.Settings, id int64, o
 	if err != nil {
 		return nil, err
 	}
-	status, score, err := s.judge(ctx, st, c, false, standing)
+	status, score, why, err := s.judge(ctx, st, c, false, standing)
 	if err != nil {
 		return nil, err
 	}
@@ -581,10 +597,14 @@ func (s *Service) Edit(ctx context.Context, st *communique.Settings, id int64, o
 	if err != nil {
 		return nil, err
 	}
-	status = held(ad, status)
+	status, why = held(ad, status, why)
+	if c.Status == communique.CommentApproved && status != communique.CommentApproved {
+		why = append([]string{ReasonEdited}, why...)
+	}
 	if err := s.Store.UpdateCommentText(ctx, id, c.Text, c.HTML, status, score); err != nil {
 		return nil, err
 	}
+	s.keepReasons(ctx, id, status, why)
 	s.changed(c.ArticleID)
 	return s.Store.FindCommentByID(ctx, id)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"communique"
 )
@@ -42,4 +43,51 @@ func (db *Community) SaveArticleDiscussion(ctx context.Context, d *communique.Ar
 		return fmt.Errorf("save article discussion: %w", err)
 	}
 	return tx.Commit()
+}
+
+var _ communique.HoldReasonStore = (*Community)(nil)
+
+// SetCommentHoldReasons replaces why the rules held a comment.
+func (db *Community) SetCommentHoldReasons(ctx context.Context, commentID int64, reasons []string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.commentArticle(ctx, commentID); err != nil {
+		return err
+	}
+	w := tx.w()
+	if _, err := w.exec(ctx, `DELETE FROM comment_hold_reasons WHERE comment_id = ?`, commentID); err != nil {
+		return fmt.Errorf("clear hold reasons: %w", err)
+	}
+	if len(reasons) > 0 {
+		if _, err := w.exec(ctx, `INSERT INTO comment_hold_reasons (comment_id, reasons) VALUES (?, ?)`,
+			commentID, strings.Join(reasons, "\n")); err != nil {
+			return fmt.Errorf("set hold reasons: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// FindCommentHoldReasons returns the hold reasons of these comments.
+func (db *Community) FindCommentHoldReasons(ctx context.Context, ids []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.r().query(ctx, `SELECT comment_id, reasons FROM comment_hold_reasons WHERE comment_id IN (`+Placeholders(len(ids))+`)`, Int64Args(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("find hold reasons: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var reasons string
+		if err := rows.Scan(&id, &reasons); err != nil {
+			return nil, fmt.Errorf("scan hold reasons: %w", err)
+		}
+		out[id] = strings.Split(reasons, "\n")
+	}
+	return out, rows.Err()
 }

@@ -400,6 +400,10 @@ var Tables = []Table{
 		{"message", Text, ""},
 		{"qa", Bool, ""},
 	}},
+	{Name: "comment_hold_reasons", Key: []string{"comment_id"}, Columns: []Column{
+		{"comment_id", Int, "comments"},
+		{"reasons", Text, ""},
+	}},
 	{Name: "comment_features", Key: []string{"comment_id"}, Columns: []Column{
 		{"comment_id", Int, "comments"},
 		{"article_id", Int, "articles"},

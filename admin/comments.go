@@ -38,11 +38,11 @@ type commentsPage struct {
 	// and not-spam: before that every score is the same meaningless 50 %.
 	ShowScore bool
 	// Oldest lists the oldest first (?order=oldest): the longest waiting.
-	Oldest    bool
-	Page      int
-	Pages     int
-	PrevURL   string
-	NextURL   string
+	Oldest  bool
+	Page    int
+	Pages   int
+	PrevURL string
+	NextURL string
 }
 
 // parentExcerptWords is how much of a parent comment the moderation list

@@ -46,7 +46,9 @@ func TestModerationQueue(t *testing.T) {
 				t.Errorf("queue lacks %s\n%s", want, excerpt(page.Body))
 			}
 		}
-		pos := func(body string, c *communique.Comment) int { return strings.Index(body, `id="c`+strconv.FormatInt(c.ID, 10)+`"`) }
+		pos := func(body string, c *communique.Comment) int {
+			return strings.Index(body, `id="c`+strconv.FormatInt(c.ID, 10)+`"`)
+		}
 		if p1, p2 := pos(page.Body, first), pos(page.Body, second); p1 < 0 || p2 < 0 || p2 > p1 {
 			t.Errorf("newest first: positions %d, %d", p1, p2)
 		}

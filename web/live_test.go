@@ -203,3 +203,31 @@ func TestLiveThreadTwoNodes(t *testing.T) {
 		}
 	})
 }
+
+// TestLiveStreamOutlivesTimeouts: a stream served by a server with short
+// read and write timeouts, as serve's are (60 s), still delivers after
+// both; without clearing its write deadline it would end.
+func TestLiveStreamOutlivesTimeouts(t *testing.T) {
+	db := storetest.SQLite.Open(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	ed := storetest.MustCreateUser(t, db, "ed", communique.RoleEditor)
+	art := storetest.MustCreateArticle(t, db, ed, "Slow night", "Body.")
+	talk := discussion.New(db, avatar.New([]byte("k")), formtoken.NewSigner([]byte("k")))
+	srv, err := web.NewServer(ctx, web.Config{Store: db, Discussion: talk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(srv.Handler())
+	ts.Config.ReadTimeout, ts.Config.WriteTimeout = 300*time.Millisecond, 300*time.Millisecond
+	ts.Start()
+	t.Cleanup(func() { cancel(); ts.Close() })
+	events, _ := openStream(t, ts.URL+"/comments/stream?post="+strconv.FormatInt(art.ID, 10)+"&since=0")
+	time.Sleep(time.Second)
+	c, err := talk.Post(context.Background(), communique.ParseSettings(nil), discussion.Submission{ArticleID: art.ID, Text: "Still here.", SkipToken: true, By: ed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := next(t, events, "after the timeouts"); ev.Data.ID != c.ID {
+		t.Errorf("got %+v", ev)
+	}
+}

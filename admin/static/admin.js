@@ -84,9 +84,11 @@
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (counts) {
           if (!counts) return;
-          [].forEach.call(tabs.querySelectorAll(".count[data-status]"), function (el) {
-            var n = counts[el.getAttribute("data-status")];
-            if (typeof n === "number") el.textContent = n;
+          [].forEach.call(tabs.querySelectorAll("a"), function (tab) {
+            var status = /[?&]status=([a-z]+)/.exec(tab.getAttribute("href"));
+            var el = tab.querySelector(".count");
+            var n = status && counts[status[1]];
+            if (el && typeof n === "number") el.textContent = n;
           });
         })
         .catch(function () {});

@@ -77,12 +77,10 @@ type commentView struct {
 	Answer bool
 }
 
-// liveLink is what the page's live script needs: the stream, when the
-// page was made, and where a new top-level comment goes on this page
+// liveLink is what the page's live script needs: the stream and where a new top-level comment goes on this page
 // ("end", "start" or "": only replies, edits and removals).
 type liveLink struct {
 	Stream string
-	Since  int64
 	Insert string
 }
 
@@ -208,7 +206,7 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 		}
 	}
 	if !d.Hidden {
-		d.Live = liveFor(a.ID, current, p.Page, p.Pages, now)
+		d.Live = liveFor(a.ID, current, p.Page, p.Pages)
 	}
 	for _, o := range discussion.Sorts {
 		d.Sorts = append(d.Sorts, sortLink{Label: sortLabels[o], URL: articleURL + "?sort=" + o + "#comments", Current: o == current})
@@ -257,11 +255,10 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	return d, nil
 }
 
-// liveFor is the live link of a page of a thread in this order. The
-// page's time is set back a little, for clocks of nodes that differ: a
-// comment sent twice replaces itself.
-func liveFor(articleID int64, order string, page, pages int, now time.Time) *liveLink {
-	l := &liveLink{Stream: "/comments/stream?post=" + strconv.FormatInt(articleID, 10), Since: now.Add(-2 * time.Second).UnixMilli()}
+// liveFor is the live link of a page of a thread in this order. It holds
+// no time, so every render of a page is the same bytes.
+func liveFor(articleID int64, order string, page, pages int) *liveLink {
+	l := &liveLink{Stream: "/comments/stream?post=" + strconv.FormatInt(articleID, 10)}
 	switch {
 	case order == discussion.SortOldest && page == pages:
 		l.Insert = "end"

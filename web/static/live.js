@@ -9,7 +9,9 @@
   var status = document.getElementById("live-status");
   if (!me || !section || !status || !window.EventSource) return;
   var insert = me.getAttribute("data-insert");
-  var since = me.getAttribute("data-since");
+  // What changed in the last minute is sent first: the page may come
+  // from a cache; a comment the page has already is left as it is.
+  var since = Date.now() - 60000;
   var stream = new EventSource(me.getAttribute("data-stream") + "&since=" + since);
 
   function list() {
@@ -50,7 +52,8 @@
     if (old) {
       // An edit: the text changes, the replies stay.
       var body = child(old, ".comment-body"), fresh = child(li, ".comment-body");
-      if (body && fresh) body.parentNode.replaceChild(fresh, body);
+      if (!body || !fresh || body.outerHTML === fresh.outerHTML) return;
+      body.parentNode.replaceChild(fresh, body);
       announce("The comment by " + author(old) + " was edited.");
       return;
     }

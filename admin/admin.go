@@ -250,6 +250,7 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/revisions/{id}/restore", s.handleRevisionRestore)
 	auth("GET /admin/comments", s.handleComments)
 	auth("POST /admin/comments/bulk", s.handleCommentsBulk)
+	auth("GET /admin/comments/counts", s.handleCommentCounts)
 	auth("GET /admin/comments/{id}/edit", s.handleCommentEdit)
 	auth("POST /admin/comments/{id}/edit", s.handleCommentEditPost)
 	auth("POST /admin/comments/{id}/reply", s.handleCommentReply)

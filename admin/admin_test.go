@@ -198,6 +198,7 @@ var routes = []routeCase{
 	{name: "DiffOthers", method: "GET", allowed: editors, target: othersRevision("/admin/revisions/%d")},
 	{name: "Comments", method: "GET", allowed: editors, target: path("/admin/comments")},
 	{name: "CommentsSpam", method: "GET", allowed: editors, target: path("/admin/comments?status=spam")},
+	{name: "CommentCounts", method: "GET", allowed: editors, target: path("/admin/comments/counts")},
 	{name: "CommentEdit", method: "GET", allowed: editors, target: aComment("/admin/comments/{id}/edit", nil)},
 	{name: "Users", method: "GET", allowed: onlyAdmins, target: path("/admin/users")},
 	{name: "NewUser", method: "GET", allowed: onlyAdmins, target: path("/admin/users/new")},

@@ -22,6 +22,8 @@ type commentRow struct {
 	ScorePercent int
 	// ParentAuthor and ParentExcerpt show which comment a reply answers.
 	ParentAuthor, ParentExcerpt string
+	// Labels say why it is in the queue (discussion.QueueLabels).
+	Labels []string
 }
 
 type commentsPage struct {
@@ -35,10 +37,12 @@ type commentsPage struct {
 	// ShowScore is false until the spam classifier has learnt both spam
 	// and not-spam: before that every score is the same meaningless 50 %.
 	ShowScore bool
-	Page      int
-	Pages     int
-	PrevURL   string
-	NextURL   string
+	// Oldest lists the oldest first (?order=oldest): the longest waiting.
+	Oldest  bool
+	Page    int
+	Pages   int
+	PrevURL string
+	NextURL string
 }
 
 // parentExcerptWords is how much of a parent comment the moderation list
@@ -69,7 +73,8 @@ func (s *Server) handleComments(w http.ResponseWriter, r *http.Request, rq *requ
 		s.fail(w, r, rq, err)
 		return
 	}
-	f := communique.CommentFilter{Status: []communique.CommentStatus{status}, Private: true, Newest: true, Limit: commentsPerPage}
+	data.Oldest = q.Get("order") == "oldest"
+	f := communique.CommentFilter{Status: []communique.CommentStatus{status}, Private: true, Newest: !data.Oldest, Limit: commentsPerPage}
 	if id, err := strconv.ParseInt(q.Get("post"), 10, 64); err == nil && id > 0 {
 		if data.Article, err = s.store.FindArticleByID(ctx, id); err != nil {
 			s.fail(w, r, rq, err)
@@ -86,10 +91,17 @@ func (s *Server) handleComments(w http.ResponseWriter, r *http.Request, rq *requ
 		return
 	}
 	data.Rows = s.commentRows(r, rq, list)
+	if err := s.labelRows(ctx, rq, list, data.Rows); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
 	data.ShowScore = s.classifierLearnt(ctx)
 	data.Pages = max(1, (total+commentsPerPage-1)/commentsPerPage)
 	link := func(n int) string {
 		v := url.Values{"status": {string(status)}, "page": {strconv.Itoa(n)}}
+		if data.Oldest {
+			v.Set("order", "oldest")
+		}
 		if data.Article != nil {
 			v.Set("post", strconv.FormatInt(data.Article.ID, 10))
 		}
@@ -150,6 +162,9 @@ func (s *Server) handleCommentsBulk(w http.ResponseWriter, r *http.Request, rq *
 // and, when it was narrowed to one article, that article.
 func moderationBack(r *http.Request, done string) string {
 	v := url.Values{"done": {done}, "status": {r.PostFormValue("status")}}
+	if r.PostFormValue("order") == "oldest" {
+		v.Set("order", "oldest")
+	}
 	if id, err := strconv.ParseInt(r.PostFormValue("post"), 10, 64); err == nil && id > 0 {
 		v.Set("post", strconv.FormatInt(id, 10))
 	}

@@ -365,7 +365,8 @@ type editorPage struct {
 	Notes []*communique.ArticleNote
 	Note  *noteForm
 	// Desk is the review section: internal notes, return, preview links.
-	Desk *deskView
+	Desk       *deskView
+	Discussion discussionFields
 	featuredPicker
 }
 
@@ -489,6 +490,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	data.TimeZone = rq.Settings.TimeZone
 	data.Statuses = s.statusChoices(rq, a)
+	s.fillDiscussion(ctx, data)
 	s.editorMedia(ctx, rq, &data.featuredPicker)
 	s.render(w, r, status, "editor", data)
 }
@@ -526,6 +528,7 @@ func (s *Server) formArticle(r *http.Request, rq *request, data *editorPage) {
 	data.Format, data.Status = f.Get("format"), f.Get("status")
 	data.Date, data.Time = f.Get("date"), f.Get("time")
 	data.Sticky, data.CommentsOpen = f.Get("sticky") != "", f.Get("comments_open") != ""
+	formDiscussion(f, data)
 	data.ParentID, _ = strconv.ParseInt(f.Get("parent"), 10, 64)
 	data.BaseVersion, _ = strconv.ParseInt(f.Get("base_version"), 10, 64)
 	data.MenuOrder, _ = strconv.Atoi(f.Get("menu_order"))
@@ -636,6 +639,9 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 				upd.ParentID, upd.MenuOrder = &data.ParentID, &data.MenuOrder
 			}
 			a, err = s.articles.Update(ctx, newsroom.As(rq.User), existing.ID, upd)
+		}
+		if err == nil {
+			err = s.saveDiscussion(ctx, rq, a.ID, &data.Discussion)
 		}
 		if err == nil {
 			done := map[communique.Status]string{communique.StatusPublished: "published", communique.StatusScheduled: "scheduled", communique.StatusPending: "submitted"}[a.Status]

@@ -179,7 +179,7 @@ func TestSettings(t *testing.T) {
 			if front := n.Agent(t).Get(t, "/"); !strings.Contains(front.Body, "The Harbour Times") {
 				t.Error("the site does not show the new title")
 			}
-			if page := root.Get(t, "/admin/posts/new"); strings.Contains(page.Body, `name="comments_open" value="1" checked`) {
+			if page := root.Get(t, "/admin/posts/new"); !strings.Contains(page.Body, `name="discussion_mode" value="read-only" checked`) {
 				t.Error("a new article still defaults to open comments")
 			}
 		})

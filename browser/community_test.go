@@ -61,10 +61,15 @@ func startCommunity(t *testing.T, place storetest.Place) (*communitySite, func(s
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	site, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger})
+	// As serve runs it: the site watches the store, so the newsroom's
+	// changes reach its cache and its live threads.
+	siteCtx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	site, err := web.NewServer(siteCtx, web.Config{Store: db, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
+	go site.WatchStore(siteCtx, 200*time.Millisecond)
 	key := func(name string) []byte {
 		v, err := db.Secret(ctx, name, func() string { return fmt.Sprintf("%x", time.Now().UnixNano()) })
 		if err != nil {
@@ -118,7 +123,8 @@ func readerTab(t *testing.T, browser context.Context, ip string) context.Context
 // them for a day; the commenter's next comment is refused with the
 // reason, and what they typed stays in the form; a featured comment
 // shows above the thread; reactions count once per reader; sorting by
-// reactions reorders the thread. (Live updates are not built yet.)
+// reactions reorders the thread; a second browser sees a new approved
+// comment appear live, and go when the moderator trashes it by keyboard.
 func TestCommunityDesk(t *testing.T) {
 	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
 		browser := newBrowser(t)
@@ -272,6 +278,41 @@ func TestCommunityDesk(t *testing.T) {
 		each(t, stranger, chromedp.Click(chromedp.CSS(`.thread-sort a[href*="sort=reactions"]`)), chromedp.WaitVisible(chromedp.CSS(`.thread-sort a[aria-current][href*="sort=reactions"]`)))
 		if got := first(); got != fmt.Sprintf("comment-%d", tom.ID) {
 			t.Errorf("sorted by reactions, the first comment is %s, want Tom's", got)
+		}
+
+		// A second browser, open on the article, sees a new approved
+		// comment appear within a second, without a reload; then, when
+		// the moderator trashes it from the keyboard (j, t), sees it go.
+		watcher := newBrowser(t)
+		each(t, watcher, chromedp.Navigate(articleURL), chromedp.WaitReady(chromedp.ID("live-status")))
+		waitFor(t, "the live script", 5*time.Second, func() bool { return eval[bool](t, watcher, `document.readyState === 'complete'`) })
+		const live = "Live from the council chamber: the vote is tied."
+		each(t, stranger, chromedp.Navigate(articleURL),
+			chromedp.SendKeys(chromedp.ID("comment"), live),
+			chromedp.SendKeys(chromedp.ID("author"), "Vera Live"),
+			chromedp.SendKeys(chromedp.ID("email"), "vera@mail.example"),
+			chromedp.Click(chromedp.ID("submit")),
+			chromedp.WaitVisible(chromedp.CSS(".comment-list")))
+		posted := time.Now()
+		shows := `[...document.querySelectorAll('.comment-list .comment-content')].some(e => e.textContent.includes(` + jsString(live) + `))`
+		for !eval[bool](t, watcher, shows) {
+			if time.Since(posted) > time.Second {
+				t.Fatal("the second browser did not show the new comment within a second")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		vera := find("the vote is tied")
+		each(t, mod, chromedp.Navigate(site.URL+"/admin/comments?status=approved"), chromedp.WaitVisible(chromedp.CSS(".keyboard-help")))
+		if id := eval[string](t, mod, `document.querySelector('.mod-item').id`); id != fmt.Sprintf("c%d", vera.ID) {
+			t.Fatalf("the newest approved comment is %s, want Vera's", id)
+		}
+		each(t, mod, chromedp.KeyEvent("j"), chromedp.KeyEvent("t"), chromedp.WaitVisible(chromedp.CSS("p.flash")))
+		if got, err := site.DB.FindCommentByID(context.Background(), vera.ID); err != nil || got.Status != communique.CommentTrash {
+			t.Fatalf("after j, t the comment is %+v, %v; want trash", got, err)
+		}
+		waitFor(t, "the removal to reach the second browser", 2*time.Second, func() bool { return !eval[bool](t, watcher, shows) })
+		if got := eval[string](t, watcher, `document.getElementById('live-status').textContent`); got != "The comment by Vera Live was removed." {
+			t.Errorf("announcement %q", got)
 		}
 	})
 }

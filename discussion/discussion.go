@@ -64,6 +64,12 @@ type Service struct {
 	Reactions communique.ReactionStore
 	// Remote, when the store keeps fediverse replies, names their authors.
 	Remote RemoteHandles
+	// Discussions, when the store keeps them, holds per-article
+	// discussion settings.
+	Discussions communique.ArticleDiscussionStore
+	// HoldReasons, when the store keeps them, records why the rules
+	// held a comment, for the moderation queue's labels.
+	HoldReasons communique.HoldReasonStore
 	// Limits, when set, counts reports per reader and address.
 	Limits communique.RateLimitService
 	// Logger hears of side effects that failed after a change stood.
@@ -99,6 +105,8 @@ func New(store Store, avatars *avatar.Generator, tokens *formtoken.Signer) *Serv
 	s.Features, _ = store.(communique.FeatureStore)
 	s.Reactions, _ = store.(communique.ReactionStore)
 	s.Remote, _ = store.(RemoteHandles)
+	s.Discussions, _ = store.(communique.ArticleDiscussionStore)
+	s.HoldReasons, _ = store.(communique.HoldReasonStore)
 	return s
 }
 
@@ -290,6 +298,12 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	if !CommentsOpen(a, st, now) {
 		return nil, refuse(KindClosed, MsgClosed)
 	}
+	ad, err := s.ArticleDiscussion(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	} else if ad.Hidden {
+		return nil, refuse(KindClosed, MsgClosed)
+	}
 	c := &communique.Comment{
 		ArticleID: a.ID, ParentID: sub.ParentID, UserID: userID,
 		AuthorName: strings.TrimSpace(sub.Author), AuthorEmail: strings.TrimSpace(sub.Email),
@@ -344,8 +358,12 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	}
 	c.HTML = markup.Comment(c.Text)
 	c.AvatarHash = s.avatarHash(c)
-	if c.Status, c.SpamScore, err = s.judge(ctx, st, c, sub.Trusted, standing); err != nil {
+	var why []string
+	if c.Status, c.SpamScore, why, err = s.judge(ctx, st, c, sub.Trusted, standing); err != nil {
 		return nil, err
+	}
+	if !sub.Trusted {
+		c.Status, why = held(ad, c.Status, why)
 	}
 	judged := c.Status
 	if sub.Status != "" {
@@ -353,6 +371,9 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	}
 	if err := s.Store.CreateComment(ctx, c); err != nil {
 		return nil, err
+	}
+	if c.Status == judged {
+		s.keepReasons(ctx, c.ID, c.Status, why)
 	}
 	if c.Status != judged {
 		// A moderator overruled the rules: that is a verdict to learn from.
@@ -448,46 +469,53 @@ func (s *Service) checkParent(ctx context.Context, st *communique.Settings, c *c
 // A commenter's standing weighs after the word lists and the classifier:
 // always-held holds, trusted skips pre-moderation, neither overrules a
 // disallowed word or spam.
-func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communique.Comment, trusted bool, standing communique.Standing) (communique.CommentStatus, float64, error) {
+func (s *Service) judge(ctx context.Context, st *communique.Settings, c *communique.Comment, trusted bool, standing communique.Standing) (communique.CommentStatus, float64, []string, error) {
 	score, err := s.score(ctx, c)
 	if err != nil {
-		return "", 0, err
+		return "", 0, nil, err
 	}
 	if trusted {
-		return communique.CommentApproved, score, nil
+		return communique.CommentApproved, score, nil, nil
 	}
 	fields := []string{c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Text, c.AuthorIP, c.UserAgent}
 	if matchesAny(st.DisallowedKeys, fields) {
-		return communique.CommentStatus(st.DisallowedStatus), score, nil
+		return communique.CommentStatus(st.DisallowedStatus), score, []string{ReasonDisallowed}, nil
 	}
 	if threshold := st.SpamThreshold; threshold < 1 && score >= threshold {
-		return communique.CommentSpam, score, nil
+		return communique.CommentSpam, score, []string{ReasonSpamScore(score)}, nil
 	}
 	switch standing {
 	case communique.StandingPremoderated:
-		return communique.CommentPending, score, nil
+		return communique.CommentPending, score, []string{ReasonCommenterHeld}, nil
 	case communique.StandingTrusted:
-		return communique.CommentApproved, score, nil
+		return communique.CommentApproved, score, nil, nil
 	}
-	if st.CommentModeration ||
-		strings.Count(c.HTML, "<a ") > st.CommentMaxLinks ||
-		matchesAny(st.ModerationKeys, fields) {
-		return communique.CommentPending, score, nil
+	var why []string
+	if st.CommentModeration {
+		why = append(why, ReasonModerateAll)
 	}
-	if st.CommentPreviouslyApproved && c.Type == communique.CommentTypeActivityPub {
+	if links := strings.Count(c.HTML, "<a "); links > st.CommentMaxLinks {
+		why = append(why, ReasonLinks(links))
+	}
+	if matchesAny(st.ModerationKeys, fields) {
+		why = append(why, ReasonWordList)
+	}
+	if len(why) == 0 && st.CommentPreviouslyApproved && c.Type == communique.CommentTypeActivityPub {
 		// Known by name alone, a remote author could pass for anyone.
-		return communique.CommentPending, score, nil
-	}
-	if st.CommentPreviouslyApproved {
+		why = append(why, ReasonRemote)
+	} else if len(why) == 0 && st.CommentPreviouslyApproved {
 		ok, err := s.Store.HasApprovedComment(ctx, c.AuthorName, c.AuthorEmail)
 		if err != nil {
-			return "", 0, err
+			return "", 0, nil, err
 		}
 		if !ok {
-			return communique.CommentPending, score, nil
+			why = append(why, ReasonFirstComment)
 		}
 	}
-	return communique.CommentApproved, score, nil
+	if len(why) > 0 {
+		return communique.CommentPending, score, why, nil
+	}
+	return communique.CommentApproved, score, nil, nil
 }
 
 func matchesAny(words, fields []string) bool {
@@ -588,16 +616,25 @@ func (s *Service) edit(ctx context.Context, st *communique.Settings, c *communiq
 			return nil, err
 		}
 	}
-	status, score, err := s.judge(ctx, st, c, false, standing)
+	status, score, why, err := s.judge(ctx, st, c, false, standing)
 	if err != nil {
 		return nil, err
 	}
 	if c.Status == communique.CommentPending && status == communique.CommentApproved {
 		status = communique.CommentPending // an edit never approves a held comment
 	}
+	ad, err := s.ArticleDiscussion(ctx, c.ArticleID)
+	if err != nil {
+		return nil, err
+	}
+	status, why = held(ad, status, why)
+	if c.Status == communique.CommentApproved && status != communique.CommentApproved {
+		why = append([]string{ReasonEdited}, why...)
+	}
 	if err := s.Store.UpdateCommentText(ctx, id, c.Text, c.HTML, status, score); err != nil {
 		return nil, err
 	}
+	s.keepReasons(ctx, id, status, why)
 	s.changed(c.ArticleID)
 	return s.Store.FindCommentByID(ctx, id)
 }
@@ -629,6 +666,9 @@ type Page struct {
 	TopLevel   int // approved top-level comments on all pages
 	Visible    int // comments shown on this page
 	OwnPending int // this browser's held comments on this page
+	// Discussion is the article's own settings: a hidden thread has
+	// no comments; a Q&A thread only answered questions.
+	Discussion *communique.ArticleDiscussion
 }
 
 // Thread loads one page of an article's threads: approved comments, plus
@@ -654,6 +694,13 @@ func (s *Service) SortedThread(ctx context.Context, st *communique.Settings, art
 	if page < 1 {
 		page = 1
 	}
+	ad, err := s.ArticleDiscussion(ctx, articleID)
+	if err != nil {
+		return nil, err
+	}
+	if ad.Hidden {
+		return &Page{Page: 1, Pages: 1, Discussion: ad}, nil
+	}
 	visible := []communique.CommentStatus{communique.CommentApproved}
 	roots, total, err := s.Store.FindComments(ctx, communique.CommentFilter{
 		ArticleID: &articleID, Status: visible, OwnerKey: ownerKey, TopLevel: true,
@@ -662,7 +709,7 @@ func (s *Service) SortedThread(ctx context.Context, st *communique.Settings, art
 	if err != nil {
 		return nil, err
 	}
-	p := &Page{Page: page, Pages: max(1, (total+per-1)/per), TopLevel: total, Threads: roots}
+	p := &Page{Page: page, Pages: max(1, (total+per-1)/per), TopLevel: total, Threads: roots, Discussion: ad}
 	if len(roots) == 0 {
 		return p, s.decorate(ctx, p, articleID, nil)
 	}
@@ -683,6 +730,10 @@ func (s *Service) SortedThread(ctx context.Context, st *communique.Settings, art
 	}
 	if err := s.countReactions(ctx, append(all, p.Featured...)); err != nil {
 		return nil, err
+	}
+	if ad.QA {
+		p.Threads = answered(roots)
+		roots, replies = p.Threads, flatten(p.Threads)
 	}
 	for _, c := range append(roots, replies...) {
 		p.Visible++

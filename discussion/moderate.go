@@ -76,6 +76,9 @@ func (s *Service) Moderate(ctx context.Context, by *communique.User, id int64, s
 func (s *Service) moved(ctx context.Context, c *communique.Comment, status communique.CommentStatus) error {
 	before := c.Status
 	s.changed(c.ArticleID)
+	if status == communique.CommentApproved {
+		s.keepReasons(ctx, c.ID, status, nil) // a moderator's verdict answers them
+	}
 	err := s.train(ctx, c, status)
 	if status == communique.CommentApproved && before != communique.CommentApproved && s.Notify != nil {
 		approved := *c

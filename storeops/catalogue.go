@@ -425,6 +425,17 @@ var Tables = []Table{
 		{"decided_at", Time, ""},
 		{"decided_by", Int, "users"},
 	}},
+	{Name: "article_discussions", Key: []string{"article_id"}, Columns: []Column{
+		{"article_id", Int, "articles"},
+		{"hidden", Bool, ""},
+		{"premoderate", Bool, ""},
+		{"message", Text, ""},
+		{"qa", Bool, ""},
+	}},
+	{Name: "comment_hold_reasons", Key: []string{"comment_id"}, Columns: []Column{
+		{"comment_id", Int, "comments"},
+		{"reasons", Text, ""},
+	}},
 	{Name: "comment_features", Key: []string{"comment_id"}, Columns: []Column{
 		{"comment_id", Int, "comments"},
 		{"article_id", Int, "articles"},

@@ -91,6 +91,7 @@ func Run(t *testing.T, open Opener) {
 		{"CommentDecisions", testCommentDecisions},
 		{"CommentReports", testCommentReports},
 		{"Federation", testFederation},
+		{"ArticleDiscussions", testArticleDiscussions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

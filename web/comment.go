@@ -74,6 +74,15 @@ type commentView struct {
 	Reactions int
 	ArticleID int64
 	Sort      string
+	// Answer marks a newsroom member's reply in a Q&A thread.
+	Answer bool
+}
+
+// liveLink is what the page's live script needs: the stream and where a new top-level comment goes on this page
+// ("end", "start" or "": only replies, edits and removals).
+type liveLink struct {
+	Stream string
+	Insert string
 }
 
 // sortLink is one thread order a reader can choose.
@@ -98,6 +107,13 @@ type discussionView struct {
 	NextURL  string
 	Form     *commentForm
 	Closed   bool
+	// Notice is the editor's message above the form; Hidden a thread
+	// closed from view; QA a thread of answered questions.
+	Notice string
+	Hidden bool
+	QA     bool
+	// Live, when set, lets JavaScript follow the thread.
+	Live     *liveLink
 	Depth    int
 	Awaiting bool
 	Beacon   int64 // the article whose readers' reaching the comments is counted; 0: no beacon
@@ -156,7 +172,13 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 		return nil, err
 	}
 	d := &discussionView{Count: a.CommentCount, Page: p.Page, Pages: p.Pages, Depth: st.settings.ThreadCommentsDepth}
-	if !discussion.CommentsOpen(a, st.settings, now) {
+	if ad := p.Discussion; ad != nil {
+		d.Notice, d.Hidden, d.QA = ad.Message, ad.Hidden, ad.QA
+		if ad.Hidden {
+			d.Count = 0
+		}
+	}
+	if !discussion.CommentsOpen(a, st.settings, now) || d.Hidden {
 		d.Closed = true
 		// A comment refused because the article closed comes back with
 		// everything the reader typed, so nothing is lost.
@@ -184,6 +206,9 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 			current = discussion.SortNewest
 		}
 	}
+	if !d.Hidden {
+		d.Live = liveFor(a.ID, current, p.Page, p.Pages)
+	}
 	for _, o := range discussion.Sorts {
 		d.Sorts = append(d.Sorts, sortLink{Label: sortLabels[o], URL: articleURL + "?sort=" + o + "#comments", Current: o == current})
 	}
@@ -195,20 +220,8 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	}
 	var conv func(c *communique.Comment) *commentView
 	conv = func(c *communique.Comment) *commentView {
-		v := &commentView{
-			ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type, Handle: c.Handle,
-			Avatar:   "/avatar/" + c.AvatarHash + ".svg",
-			Date:     communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
-			DateISO:  c.CreatedAt.Format(time.RFC3339),
-			Pending:  c.Status == communique.CommentPending,
-			Edited:   !c.EditedAt.IsZero(),
-			CanEdit:  discussion.CanEdit(c, key, st.settings, now),
-			Featured: c.Featured, Badge: c.Badge,
-			Reactions: c.Reactions, ArticleID: a.ID, Sort: order,
-		}
-		if v.AuthorName == "" {
-			v.AuthorName = "Anonymous"
-		}
+		v := newCommentView(c, st, a.ID, order, d.QA)
+		v.CanEdit = discussion.CanEdit(c, key, st.settings, now)
 		if v.Pending {
 			d.Awaiting = true
 		}
@@ -241,6 +254,39 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 		}
 	}
 	return d, nil
+}
+
+// liveFor is the live link of a page of a thread in this order. It holds
+// no time, so every render of a page is the same bytes.
+func liveFor(articleID int64, order string, page, pages int) *liveLink {
+	l := &liveLink{Stream: "/comments/stream?post=" + strconv.FormatInt(articleID, 10)}
+	switch {
+	case order == discussion.SortOldest && page == pages:
+		l.Insert = "end"
+	case order == discussion.SortNewest && page == 1:
+		l.Insert = "start"
+	}
+	return l
+}
+
+// newCommentView is what every reader sees of a comment; the page adds
+// what depends on the browser (edit links) and the page (reply links).
+func newCommentView(c *communique.Comment, st *site, articleID int64, order string, qa bool) *commentView {
+	v := &commentView{
+		ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type, Handle: c.Handle,
+		Avatar:   "/avatar/" + c.AvatarHash + ".svg",
+		Date:     communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
+		DateISO:  c.CreatedAt.Format(time.RFC3339),
+		Pending:  c.Status == communique.CommentPending,
+		Edited:   !c.EditedAt.IsZero(),
+		Featured: c.Featured, Badge: c.Badge,
+		Reactions: c.Reactions, ArticleID: articleID, Sort: order,
+		Answer: qa && c.Depth > 1 && c.Badge != "",
+	}
+	if v.AuthorName == "" {
+		v.AuthorName = "Anonymous"
+	}
+	return v
 }
 
 // handleCommentPost takes a comment from the reply form (also at

@@ -23,7 +23,8 @@ import (
 // fifth of them replies, reactions on most, staff replies with badges and
 // three featured comments, uncached and cached, beside the reference: the
 // same page from a discussion service with the community desk switched
-// off (no picks, badges or counts: the code path before it). It reports
+// off (no picks, badges, counts or per-article settings: the code path
+// before it). It reports
 // each variant's time per page and the ratios, measured in this run:
 //
 //	go test ./web -run '^$' -bench CommunityArticlePage
@@ -72,7 +73,7 @@ func BenchmarkCommunityArticlePage(b *testing.B) {
 		return func(b *testing.B) {
 			talk := discussion.New(db, avatar.New([]byte("bench")), formtoken.NewSigner([]byte("bench")))
 			if !community {
-				talk.Reports, talk.Community, talk.Features, talk.Reactions = nil, nil, nil, nil
+				talk.Reports, talk.Community, talk.Features, talk.Reactions, talk.Discussions = nil, nil, nil, nil, nil
 			}
 			srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PageCacheBytes: cache, Discussion: talk})
 			if err != nil {

@@ -724,6 +724,9 @@ func (s *Server) invalidate(tags ...string) {
 			s.snapshot.Store(nil)
 		}
 	}
+	if s.live != nil {
+		s.live.changed(tags)
+	}
 }
 
 // sortOnly reports whether the query is only a thread order readers may

@@ -66,6 +66,8 @@ type Server struct {
 	health      *health.Monitor      // tells a store outage (503) from a bug (500)
 	counter     Counter              // counts readers (analytics); nil: nobody is counted
 	fed         Federation           // the fediverse; nil: pages only
+	live        *liveThreads         // open pages' live threads (live.go)
+	life        context.Context      // ends with the server: streams close
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -171,6 +173,8 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	if s.discussion.Invalidate == nil {
 		s.discussion.Invalidate = s.invalidate
 	}
+	s.life, s.live = ctx, newLiveThreads(s)
+	go s.live.run(ctx)
 	s.docs = newDocCache(docCacheTTL)
 	s.Webmention = webmention.NewClient(false)
 	s.verifiers = make(chan struct{}, webmentionVerifiers)
@@ -187,6 +191,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /setup", s.handleSetupPost)
 	mux.HandleFunc("POST /comments", s.handleCommentPost)
 	mux.HandleFunc("POST /wp-comments-post.php", s.handleCommentPost)
+	mux.HandleFunc("GET /comments/stream", s.handleCommentStream)
 	mux.HandleFunc("GET /comments/{id}/edit", s.handleCommentEdit)
 	mux.HandleFunc("POST /comments/{id}/edit", s.handleCommentEditPost)
 	mux.HandleFunc("POST /comments/{id}/delete", s.handleCommentDelete)

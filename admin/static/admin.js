@@ -75,4 +75,50 @@
     var b = e.target.closest && e.target.closest("button.danger");
     if (b && !window.confirm("This cannot be undone. Continue?")) e.preventDefault();
   });
+
+  // The moderation queue: keys for the next item and the usual verdicts
+  // (each presses the row's own button, so the server decides as for a
+  // click), and counts kept current while the page stays open.
+  var queue = document.getElementById("moderation-form");
+  if (queue) {
+    var items = [].slice.call(queue.querySelectorAll(".mod-item"));
+    var help = document.querySelector(".keyboard-help");
+    if (help && items.length) help.hidden = false;
+    var at = -1;
+    function go(i) {
+      if (!items.length) return;
+      at = Math.max(0, Math.min(items.length - 1, i));
+      items[at].focus();
+    }
+    function press(verb) {
+      var item = items[at];
+      var button = item && item.querySelector("button[name=row][value^='" + verb + ":']");
+      if (button) button.click();
+    }
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName)))) return;
+      var keys = { j: function () { go(at + 1); }, k: function () { go(at - 1); },
+        a: function () { press("approve"); }, s: function () { press("spam"); }, t: function () { press("trash"); },
+        x: function () { var box = items[at] && items[at].querySelector("input[name=ids]"); if (box) box.checked = !box.checked; } };
+      if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
+    });
+  }
+  var tabs = document.querySelector("nav.tabs[data-counts]");
+  if (tabs && window.fetch) {
+    window.setInterval(function () {
+      fetch(tabs.getAttribute("data-counts"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (counts) {
+          if (!counts) return;
+          [].forEach.call(tabs.querySelectorAll("a"), function (tab) {
+            var status = /[?&]status=([a-z]+)/.exec(tab.getAttribute("href"));
+            var el = tab.querySelector(".count");
+            var n = status && counts[status[1]];
+            if (el && typeof n === "number") el.textContent = n;
+          });
+        })
+        .catch(function () {});
+    }, 30000);
+  }
 })();

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"strconv"
@@ -85,6 +86,16 @@ func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name 
 	}
 	write(w, status, "text/html; charset=utf-8", buf.Bytes(), r.Method == http.MethodHead)
 	return nil
+}
+
+// Execute runs one template of page's set, such as a partial's single
+// comment, for a fragment sent outside a page (a live update).
+func (v *Views) Execute(w io.Writer, page, name string, data any) error {
+	t, ok := v.pages[page]
+	if !ok {
+		return fmt.Errorf("execute: no view %q", page)
+	}
+	return t.ExecuteTemplate(w, name, data)
 }
 
 // write answers with a whole body, stating its length; head leaves the

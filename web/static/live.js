@@ -1,0 +1,89 @@
+// Live threads: new approved comments, edits and removals appear on an
+// open article page without a reload, from /comments/stream (server-sent
+// events), and are announced politely to screen readers. Without
+// JavaScript, or without EventSource, the page is the page it was.
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var section = document.getElementById("comments");
+  var status = document.getElementById("live-status");
+  if (!me || !section || !status || !window.EventSource) return;
+  var insert = me.getAttribute("data-insert");
+  // What changed in the last minute is sent first: the page may come
+  // from a cache; a comment the page has already is left as it is.
+  var since = Date.now() - 60000;
+  var stream = new EventSource(me.getAttribute("data-stream") + "&since=" + since);
+
+  function list() {
+    var l = section.querySelector("ol.comment-list");
+    if (l) return l;
+    l = document.createElement("ol");
+    l.className = "comment-list";
+    var none = section.querySelector(".no-comments");
+    if (none) none.parentNode.replaceChild(l, none);
+    else section.insertBefore(l, document.getElementById("respond-home") || null);
+    return l;
+  }
+  function element(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html;
+    return t.content.firstElementChild;
+  }
+  function announce(text) {
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 100);
+  }
+  function author(li) {
+    var a = li.querySelector(".comment-author");
+    return a ? a.textContent.trim() : "a reader";
+  }
+  function child(el, selector) {
+    for (var c = el.firstElementChild; c; c = c.nextElementSibling) {
+      if (c.matches(selector)) return c;
+    }
+    return null;
+  }
+
+  stream.addEventListener("comment", function (event) {
+    var c = JSON.parse(event.data);
+    var li = element(c.html);
+    if (!li) return;
+    var old = document.getElementById("comment-" + c.id);
+    if (old) {
+      // An edit: the text changes, the replies stay.
+      var body = child(old, ".comment-body"), fresh = child(li, ".comment-body");
+      if (!body || !fresh || body.outerHTML === fresh.outerHTML) return;
+      body.parentNode.replaceChild(fresh, body);
+      announce("The comment by " + author(old) + " was edited.");
+      return;
+    }
+    if (c.parent) {
+      var parent = document.getElementById("comment-" + c.parent);
+      if (!parent) return;
+      var kids = child(parent, "ol.children");
+      if (!kids) {
+        kids = document.createElement("ol");
+        kids.className = "children";
+        parent.appendChild(kids);
+      }
+      kids.appendChild(li);
+    } else if (insert === "end") {
+      list().appendChild(li);
+    } else if (insert === "start") {
+      list().insertBefore(li, list().firstChild);
+    } else {
+      return;
+    }
+    li.classList.add("comment-live");
+    announce("New comment by " + author(li) + ".");
+  });
+
+  stream.addEventListener("remove", function (event) {
+    var c = JSON.parse(event.data);
+    var old = document.getElementById("comment-" + c.id);
+    if (!old) return;
+    var who = author(old);
+    old.parentNode.removeChild(old);
+    announce("The comment by " + who + " was removed.");
+  });
+})();

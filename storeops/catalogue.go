@@ -499,6 +499,61 @@ var Tables = []Table{
 		{"article_id", Int, "articles"},
 		{"position", Int, ""},
 	}},
+	// The fediverse (migrations 0024-0026): followers, remote actors'
+	// keys, the inbox's queue, blocks, replies and reactions.
+	{Name: "ap_followers", Key: []string{"id"}, Identity: "id", Columns: []Column{
+		{"id", Int, ""},
+		{"local_actor", Text, ""},
+		{"actor_id", Text, ""},
+		{"inbox", Text, ""},
+		{"shared_inbox", Text, ""},
+		{"follow_id", Text, ""},
+		{"status", Text, ""},
+		{"created_at", Time, ""},
+	}},
+	{Name: "ap_actors", Key: []string{"id"}, Columns: []Column{
+		{"id", Text, ""},
+		{"key_id", Text, ""},
+		{"public_key_pem", Text, ""},
+		{"inbox", Text, ""},
+		{"shared_inbox", Text, ""},
+		{"preferred_username", Text, ""},
+		{"name", Text, ""},
+		{"url", Text, ""},
+		{"fetched_at", Time, ""},
+	}},
+	{Name: "ap_inbox", Key: []string{"id"}, Identity: "id", Columns: []Column{
+		{"id", Int, ""},
+		{"body", Text, ""},
+		{"signer", Text, ""},
+		{"status", Text, ""},
+		{"attempts", Int, ""},
+		{"next_attempt_at", Time, ""},
+		{"claimed_until", Time, ""},
+		{"claim_token", Text, ""},
+		{"last_error", Text, ""},
+		{"received_at", Time, ""},
+	}},
+	{Name: "ap_blocks", Key: []string{"id"}, Identity: "id", Columns: []Column{
+		{"id", Int, ""},
+		{"kind", Text, ""},
+		{"value", Text, ""},
+		{"created_at", Time, ""},
+	}},
+	{Name: "ap_comments", Key: []string{"comment_id"}, Columns: []Column{
+		{"comment_id", Int, "comments"},
+		{"object_id", Text, ""},
+		{"actor_id", Text, ""},
+		{"handle", Text, ""},
+	}},
+	{Name: "ap_reactions", Key: []string{"id"}, Identity: "id", Columns: []Column{
+		{"id", Int, ""},
+		{"article_id", Int, "articles"},
+		{"actor_id", Text, ""},
+		{"kind", Text, ""},
+		{"activity_id", Text, ""},
+		{"created_at", Time, ""},
+	}},
 }
 
 // FindTable returns the catalogue's table called name.

@@ -196,8 +196,8 @@ type CommentFilter struct {
 	CreatedBefore *time.Time
 	// OwnerKey also includes this browser's pending comments.
 	OwnerKey string
-	// PublishedOnly selects comments on published articles only, for
-	// readers who may not see the rest.
+	// PublishedOnly selects the comments readers may see: on published
+	// articles whose thread the newsroom has not closed from view.
 	PublishedOnly bool
 	// Private includes email, IP and user agent; public pages leave it
 	// false so those never leave the store.

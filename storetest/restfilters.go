@@ -172,4 +172,15 @@ func testCommentsPublishedOnly(t *testing.T, db *sqlstore.DB) {
 	if total != 1 || len(list) != 1 || list[0].ID != shown.ID {
 		t.Fatalf("comments readers may see = %d of %d, want only %d (not %d)", len(list), total, shown.ID, hidden.ID)
 	}
+	// A thread the newsroom closes from view leaves every reader's list;
+	// reopened, it comes back.
+	for _, closed := range []bool{true, false} {
+		if err := db.SaveArticleDiscussion(ctx, &communique.ArticleDiscussion{ArticleID: f.article.ID, Hidden: closed}); err != nil {
+			t.Fatal(err)
+		}
+		_, total, err := db.FindComments(ctx, communique.CommentFilter{Status: approved, PublishedOnly: true})
+		if want := map[bool]int{true: 0, false: 1}[closed]; err != nil || total != want {
+			t.Fatalf("hidden %v: comments readers may see = %d (%v), want %d", closed, total, err, want)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"communique"
 	"communique/sqlstore"
@@ -59,10 +60,28 @@ func TestArticleDiscussionPage(t *testing.T) {
 			t.Errorf("the answer is not marked\n%s", excerptAround(page, "At six"))
 		}
 
+		if feed := ds.newReader(t).get(t, "/comments/feed/").Body; !strings.Contains(feed, "At six tomorrow morning.") {
+			t.Errorf("the comments feed lacks an open thread's answer:\n%s", feed)
+		}
 		set(communique.ArticleDiscussion{Hidden: true})
 		page = ds.newReader(t).get(t, ds.path).Body
 		if strings.Contains(page, "When does the bridge reopen?") || !strings.Contains(page, "Comments are closed.") || strings.Contains(page, `id="commentform"`) {
 			t.Errorf("a closed thread still shows\n%s", excerptAround(page, "comments"))
+		}
+		// Closed from view means from the feeds too, the site's and the
+		// article's, once the change reaches the feeds' cache (at once on
+		// SQLite; through the store's notification on PostgreSQL).
+		for _, path := range []string{"/comments/feed/", ds.path + "feed/"} {
+			var feed string
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				feed = ds.newReader(t).get(t, path).Body
+				if !strings.Contains(feed, "At six tomorrow morning.") && !strings.Contains(feed, "Is the ferry free?") || time.Now().After(deadline) {
+					break
+				}
+			}
+			if strings.Contains(feed, "At six tomorrow morning.") || strings.Contains(feed, "Is the ferry free?") {
+				t.Errorf("%s still carries a closed thread's comments:\n%s", path, feed)
+			}
 		}
 		n := ds.total(t)
 		form := person("Late Reader", "late@example.com", "", "Too late?")

@@ -291,7 +291,8 @@ func (s *Server) articleItem(ctx context.Context, st *site, a *communique.Articl
 func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communique.Article) error {
 	ctx := r.Context()
 	n := st.settings.FeedItems
-	filter := communique.CommentFilter{Status: []communique.CommentStatus{communique.CommentApproved}, Newest: true, Limit: n}
+	filter := communique.CommentFilter{Status: []communique.CommentStatus{communique.CommentApproved}, Newest: true, Limit: n,
+		PublishedOnly: true} // a thread closed from view leaves the feeds too
 	if a != nil {
 		filter.ArticleID = &a.ID
 	} else {

@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -97,7 +96,8 @@ func startNewsroom(t *testing.T, place storetest.Place) *liveNewsroom {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, MediaStorage: images})
+	siteCtx, stopSite := context.WithCancel(ctx)
+	site, err := web.NewServer(siteCtx, web.Config{Store: db, Logger: logger, MediaStorage: images})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,8 +119,7 @@ func startNewsroom(t *testing.T, place storetest.Place) *liveNewsroom {
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", newsroom.Handler())
 	mux.Handle("/", site.Handler())
-	ts := httptest.NewServer(mux)
-	t.Cleanup(ts.Close)
+	ts := serveSite(t, mux, stopSite)
 	n.URL = ts.URL
 
 	// The ticker of serve, faster, alternating between the two nodes.

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -46,7 +45,8 @@ func TestAnalyticsDashboard(t *testing.T) {
 	art := storetest.MustCreateArticle(t, db, editor, "Harbour bridge reopens", "A short article.")
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	counter := analytics.New(db, logger)
-	site, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, PageCacheBytes: 1 << 20, Analytics: counter})
+	siteCtx, stopSite := context.WithCancel(ctx)
+	site, err := web.NewServer(siteCtx, web.Config{Store: db, Logger: logger, PageCacheBytes: 1 << 20, Analytics: counter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,8 +57,7 @@ func TestAnalyticsDashboard(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", newsroom.Handler())
 	mux.Handle("/", site.Handler())
-	ts := httptest.NewServer(mux)
-	t.Cleanup(ts.Close)
+	ts := serveSite(t, mux, stopSite)
 	path := communique.ArticlePath(art, settings(t, db), nil)
 
 	// A week of figures before today's reader.

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -53,12 +52,12 @@ func newDiscussionSite(t *testing.T, db *sqlstore.DB) *discussionSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	siteCtx, stopSite := context.WithCancel(ctx)
+	srv, err := web.NewServer(siteCtx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	ts := serveSite(t, srv.Handler(), stopSite)
 	return &discussionSite{URL: ts.URL, Path: communique.ArticlePath(a, communique.ParseSettings(values), nil), db: db,
 		mod: discussion.New(db, avatar.New([]byte("moderator")), formtoken.NewSigner([]byte("moderator")))}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +63,6 @@ func startCommunity(t *testing.T, place storetest.Place) (*communitySite, func(s
 	// As serve runs it: the site watches the store, so the newsroom's
 	// changes reach its cache and its live threads.
 	siteCtx, stop := context.WithCancel(ctx)
-	t.Cleanup(stop)
 	site, err := web.NewServer(siteCtx, web.Config{Store: db, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
@@ -85,8 +83,7 @@ func startCommunity(t *testing.T, place storetest.Place) (*communitySite, func(s
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", newsroom.Handler())
 	mux.Handle("/", site.Handler())
-	ts := httptest.NewServer(proxy.MustParse("loopback").Handler(mux))
-	t.Cleanup(ts.Close)
+	ts := serveSite(t, proxy.MustParse("loopback").Handler(mux), stop)
 	find := func(text string) *communique.Comment {
 		list, _, err := db.FindComments(ctx, communique.CommentFilter{Private: true})
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -43,12 +42,12 @@ func TestFediverseReplyInThread(t *testing.T) {
 	fed := activitypub.New(db, logger)
 	fed.HTTP = outbound.NewClient(outbound.Policy{AllowPrivate: true}) // the peer is on loopback
 	fed.Discussion = talk
-	srv, err := web.NewServer(bg, web.Config{Store: db, Logger: logger, Discussion: talk, Federation: fed})
+	siteCtx, stopSite := context.WithCancel(bg)
+	srv, err := web.NewServer(siteCtx, web.Config{Store: db, Logger: logger, Discussion: talk, Federation: fed})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	ts := serveSite(t, srv.Handler(), stopSite)
 	for k, v := range map[string]string{"site_url": ts.URL, "federation_enabled": "true", "comment_min_seconds": "0",
 		"comment_flood_seconds": "0", "comment_require_name_email": "true"} {
 		if err := db.SetSetting(bg, k, v); err != nil {

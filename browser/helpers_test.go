@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -57,6 +58,18 @@ func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// serveSite serves h on loopback until the test ends. stop, the cancel
+// of the site's context, runs first: it ends the live threads' streams
+// that open article pages hold, so closing the server does not wait for
+// a browser the test has not closed yet.
+func serveSite(t *testing.T, h http.Handler, stop context.CancelFunc) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	t.Cleanup(stop) // cleanups run last-in first-out: before Close
+	return ts
 }
 
 // newsroom is a site with the kind of content a real one has: Markdown
@@ -113,12 +126,12 @@ func newNewsroom(t *testing.T) *newsroom {
 			t.Fatal(err)
 		}
 	}
-	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	siteCtx, stop := context.WithCancel(ctx)
+	srv, err := web.NewServer(siteCtx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	ts := serveSite(t, srv.Handler(), stop)
 	return &newsroom{URL: ts.URL, Article: paths[0], ArticleID: ids[0], Page: "/about/", DB: db}
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -46,8 +45,7 @@ func TestLiveThread(t *testing.T) {
 		t.Fatal(err)
 	}
 	go srv.WatchStore(srvCtx, 500*time.Millisecond)
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { stop(); ts.Close() })
+	ts := serveSite(t, srv.Handler(), stop)
 
 	watcher, poster := newBrowser(t), newBrowser(t)
 	do(t, watcher, chromedp.Navigate(ts.URL+path), chromedp.WaitReady(chromedp.CSS("#live-status")))

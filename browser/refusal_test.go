@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -55,13 +54,13 @@ func newRefusalSite(t *testing.T, db *sqlstore.DB) *refusalSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	siteCtx, stopSite := context.WithCancel(ctx)
+	srv, err := web.NewServer(siteCtx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Now = clock.Now
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	ts := serveSite(t, srv.Handler(), stopSite)
 	return &refusalSite{URL: ts.URL, Path: communique.ArticlePath(a, communique.ParseSettings(values), nil), db: db, clock: clock}
 }
 

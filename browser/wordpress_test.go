@@ -10,7 +10,6 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path"
 	"path/filepath"
@@ -98,12 +97,12 @@ func TestWordPressImportedPages(t *testing.T) {
 	if sum, err := im.Import(ctx, f); err != nil || len(sum.MissingFiles) > 2 {
 		t.Fatalf("import: %v\n%s", err, sum)
 	}
-	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MediaStorage: sqlstore.NewDBStorage(db)})
+	siteCtx, stopSite := context.WithCancel(ctx)
+	srv, err := web.NewServer(siteCtx, web.Config{Store: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MediaStorage: sqlstore.NewDBStorage(db)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	ts := serveSite(t, srv.Handler(), stopSite)
 
 	tab := newTab(t, browser)
 	// The injected axe is the test's, not the page's.

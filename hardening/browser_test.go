@@ -87,7 +87,8 @@ func renderInBrowser(t *testing.T, s *site, pages stored) {
 // because of a case: any dialog, any console call or script error naming
 // a case, any request for a URL a case names or for another host.
 func browse(t *testing.T, baseURL string, cookies []*http.Cookie, paths []string) []string {
-	browser := chromium.Start(t, "the corpus's browser proof")
+	browser, stop := chromium.Launch(t, "the corpus's browser proof")
+	defer stop()
 	base, err := url.Parse(baseURL)
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,16 @@ func Path(tb testing.TB, need string) string {
 // stops when the test ends.
 func Start(tb testing.TB, need string) context.Context {
 	tb.Helper()
+	ctx, stop := Launch(tb, need)
+	tb.Cleanup(stop)
+	return ctx
+}
+
+// Launch starts a browser and returns its first tab's context and the
+// function that stops it, for a caller that closes it before the test
+// ends (the test's servers then never wait on a page it left open).
+func Launch(tb testing.TB, need string) (context.Context, func()) {
+	tb.Helper()
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(Path(tb, need)),
 		chromedp.Headless,
@@ -52,16 +62,17 @@ func Start(tb testing.TB, need string) context.Context {
 		chromedp.UserDataDir(tb.TempDir()),
 	)
 	ctx, cancel := chromedp.NewContext(actx)
-	tb.Cleanup(func() {
+	stop := func() {
 		cancel()
 		cancelAlloc()
-	})
+	}
 	// The first run starts the browser; it must not carry a timeout, which
 	// would stop the browser with it.
 	if err := chromedp.Do(ctx); err != nil {
+		stop()
 		tb.Fatalf("start chromium: %v", err)
 	}
-	return ctx
+	return ctx, stop
 }
 
 // AxeScript reads axe-core's axe.min.js from $COMMUNIQUE_AXE_JS or from

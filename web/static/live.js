@@ -12,7 +12,28 @@
   // What changed in the last minute is sent first: the page may come
   // from a cache; a comment the page has already is left as it is.
   var since = Date.now() - 60000;
-  var stream = new EventSource(me.getAttribute("data-stream") + "&since=" + since);
+  var stream = null;
+  // A stream holds one of the six connections a browser keeps to a site
+  // over HTTP/1.1: only a page in sight holds one. A hidden tab, or a
+  // page left for another (kept in the back-forward cache), lets it go,
+  // and asks again for what changed meanwhile when it is shown again.
+  function open() {
+    if (stream || document.visibilityState === "hidden") return;
+    stream = new EventSource(me.getAttribute("data-stream") + "&since=" + since);
+    stream.addEventListener("comment", onComment);
+    stream.addEventListener("remove", onRemove);
+  }
+  function close() {
+    if (!stream) return;
+    stream.close();
+    stream = null;
+    since = Date.now() - 5000;
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") close(); else open();
+  });
+  window.addEventListener("pagehide", close);
+  window.addEventListener("pageshow", open);
 
   function list() {
     var l = section.querySelector("ol.comment-list");
@@ -44,7 +65,7 @@
     return null;
   }
 
-  stream.addEventListener("comment", function (event) {
+  function onComment(event) {
     var c = JSON.parse(event.data);
     var li = element(c.html);
     if (!li) return;
@@ -76,14 +97,16 @@
     }
     li.classList.add("comment-live");
     announce("New comment by " + author(li) + ".");
-  });
+  }
 
-  stream.addEventListener("remove", function (event) {
+  function onRemove(event) {
     var c = JSON.parse(event.data);
     var old = document.getElementById("comment-" + c.id);
     if (!old) return;
     var who = author(old);
     old.parentNode.removeChild(old);
     announce("The comment by " + who + " was removed.");
-  });
+  }
+
+  open();
 })();

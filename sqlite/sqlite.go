@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"modernc.org/sqlite"
@@ -70,7 +71,7 @@ func OpenFile(ctx context.Context, path string) (*sqlstore.DB, error) {
 		v.Add("_pragma", "foreign_keys(1)")
 		v.Add("_pragma", "synchronous(FULL)")
 		v.Set("_txlock", txlock)
-		return "file:" + filepath.ToSlash(path) + "?" + v.Encode()
+		return fileURI(path) + "?" + v.Encode()
 	}
 	// One writer connection: writes queue in Go instead of failing with
 	// "database is locked"; IMMEDIATE takes the lock at BEGIN so a
@@ -120,7 +121,7 @@ func OpenReadOnly(ctx context.Context, path string) (*sqlstore.DB, error) {
 	v := url.Values{}
 	v.Add("_pragma", "busy_timeout(10000)")
 	v.Set("mode", "ro")
-	conn, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?"+v.Encode())
+	conn, err := sql.Open("sqlite", fileURI(path)+"?"+v.Encode())
 	if err != nil {
 		return nil, err
 	}
@@ -130,4 +131,12 @@ func OpenReadOnly(ctx context.Context, path string) (*sqlstore.DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return sqlstore.New(conn, conn, Dialect, nil), nil
+}
+
+// fileURI is path as an SQLite URI filename: a '%', '?' or '#' in a
+// folder's name is escaped, so it stays part of the name instead of
+// starting the query or fragment (a data folder named "site#2" once
+// opened a database called "site" beside it).
+func fileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(filepath.ToSlash(path))
 }

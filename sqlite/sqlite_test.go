@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -36,5 +37,34 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 	}
 	if _, err := filepath.Glob(filepath.Join(dir, sqlite.FileName)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFolderNamesWithURICharacters: a data folder whose name holds '#',
+// '?' or '%' keeps its database inside it, not in a file named by the
+// part of the path before the character.
+func TestFolderNamesWithURICharacters(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"site#2", "what?", "100%"} {
+		t.Run(name, func(t *testing.T) {
+			parent := t.TempDir()
+			dir := filepath.Join(parent, name)
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			db, err := sqlite.Open(ctx, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			storetest.MustCreateUser(t, db, "keeper", "editor")
+			db.Close()
+			if _, err := os.Stat(filepath.Join(dir, sqlite.FileName)); err != nil {
+				t.Errorf("the database is not in %s: %v", dir, err)
+			}
+			entries, _ := os.ReadDir(parent)
+			if len(entries) != 1 {
+				t.Errorf("beside the folder: %d entries, want the folder alone", len(entries))
+			}
+		})
 	}
 }

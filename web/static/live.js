@@ -14,11 +14,11 @@
   var since = Date.now() - 60000;
   var stream = null;
   // A stream holds one of the six connections a browser keeps to a site
-  // over HTTP/1.1: only a page in sight holds one. A hidden tab, or a
-  // page left for another (kept in the back-forward cache), lets it go,
-  // and asks again for what changed meanwhile when it is shown again.
+  // over HTTP/1.1: a page left for another (kept in the back-forward
+  // cache) lets it go, and asks again for what changed meanwhile if the
+  // reader comes back to it.
   function open() {
-    if (stream || document.visibilityState === "hidden") return;
+    if (stream) return;
     stream = new EventSource(me.getAttribute("data-stream") + "&since=" + since);
     stream.addEventListener("comment", onComment);
     stream.addEventListener("remove", onRemove);
@@ -29,11 +29,8 @@
     stream = null;
     since = Date.now() - 5000;
   }
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") close(); else open();
-  });
   window.addEventListener("pagehide", close);
-  window.addEventListener("pageshow", open);
+  window.addEventListener("pageshow", function (event) { if (event.persisted) open(); });
 
   function list() {
     var l = section.querySelector("ol.comment-list");

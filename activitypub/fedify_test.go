@@ -15,38 +15,10 @@ import (
 	"time"
 
 	"communique"
+	"communique/internal/nodetest"
 	"communique/sqlstore"
 	"communique/storetest"
 )
-
-// fedifyModules finds node and the npm folder holding @fedify/fedify:
-// COMMUNIQUE_NODE_MODULES, or .ci/node/node_modules where .ci/run
-// installs it. Without them the test skips, or fails under
-// COMMUNIQUE_TEST_STRICT=1.
-func fedifyModules(t *testing.T) (node, modules string) {
-	t.Helper()
-	missing := func(msg string) {
-		if storetest.Strict() {
-			t.Fatalf("%s, but COMMUNIQUE_TEST_STRICT=1: the Fedify interoperability test must run", msg)
-		}
-		t.Skip(msg + ": skipping the Fedify test (npm install --no-save --prefix .ci/node @fedify/fedify@1.10)")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		missing("node is not installed")
-	}
-	modules = os.Getenv("COMMUNIQUE_NODE_MODULES")
-	if modules == "" {
-		modules = filepath.Join("..", ".ci", "node", "node_modules")
-	}
-	if modules, err = filepath.Abs(modules); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(modules, "@fedify", "fedify", "package.json")); err != nil {
-		missing("the npm package @fedify/fedify is not in " + modules)
-	}
-	return node, modules
-}
 
 // fedify is the running Fedify peer.
 type fedify struct {
@@ -55,7 +27,7 @@ type fedify struct {
 }
 
 func startFedify(t *testing.T) *fedify {
-	node, modules := fedifyModules(t)
+	node, modules := nodetest.Modules(t, "the Fedify interoperability test", "@fedify/fedify@1.10")
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "fedify-peer.mjs"))
 	cmd.Env = append(os.Environ(), "COMMUNIQUE_NODE_MODULES="+modules)

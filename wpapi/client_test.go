@@ -14,40 +14,12 @@ import (
 	"time"
 
 	"communique"
+	"communique/internal/nodetest"
 	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"
 	"communique/wpapi"
 )
-
-// nodeModules finds the npm packages the client test runs: the folder in
-// COMMUNIQUE_NODE_MODULES, or .ci/node/node_modules, where .ci/run
-// installs them. Without node or wpapi the test skips, or fails under
-// COMMUNIQUE_TEST_STRICT=1.
-func nodeModules(t *testing.T) (node, modules string) {
-	t.Helper()
-	missing := func(msg string) {
-		if storetest.Strict() {
-			t.Fatalf("%s, but COMMUNIQUE_TEST_STRICT=1: the npm client test must run", msg)
-		}
-		t.Skip(msg + ": skipping the npm client test (npm install --prefix .ci/node wpapi)")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		missing("node is not installed")
-	}
-	modules = os.Getenv("COMMUNIQUE_NODE_MODULES")
-	if modules == "" {
-		modules = filepath.Join("..", ".ci", "node", "node_modules")
-	}
-	if modules, err = filepath.Abs(modules); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(modules, "wpapi", "package.json")); err != nil {
-		missing("the npm package wpapi is not in " + modules)
-	}
-	return node, modules
-}
 
 // TestNodeClient runs a real WordPress REST client, the npm package
 // wpapi, against the site and its API served on 127.0.0.1: discovery,
@@ -55,7 +27,7 @@ func nodeModules(t *testing.T) (node, modules string) {
 // post and a moderated comment.
 func TestNodeClient(t *testing.T) {
 	t.Parallel()
-	node, modules := nodeModules(t)
+	node, modules := nodetest.Modules(t, "the npm client test", "wpapi@1")
 	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()

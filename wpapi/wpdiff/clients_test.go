@@ -9,45 +9,14 @@ import (
 	"strconv"
 	"testing"
 
-	"communique/storetest"
+	"communique/internal/nodetest"
 )
-
-// nodeModules finds node and the npm packages the client script needs
-// (wpapi and @wordpress/api-fetch): COMMUNIQUE_NODE_MODULES, else
-// .ci/node/node_modules where .ci/run installs them.
-func nodeModules(t *testing.T) (node, modules string) {
-	t.Helper()
-	missing := func(msg string) {
-		t.Helper()
-		if storetest.Strict() {
-			t.Fatalf("%s, but COMMUNIQUE_TEST_STRICT=1: the client scripts must run", msg)
-		}
-		t.Skip(msg + ": skipping the client scripts (npm install --prefix .ci/node wpapi@1 @wordpress/api-fetch@6)")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		missing("node is not installed")
-	}
-	modules = os.Getenv("COMMUNIQUE_NODE_MODULES")
-	if modules == "" {
-		modules = filepath.Join("..", "..", ".ci", "node", "node_modules")
-	}
-	if modules, err = filepath.Abs(modules); err != nil {
-		t.Fatal(err)
-	}
-	for _, pkg := range []string{"wpapi", "@wordpress/api-fetch"} {
-		if _, err := os.Stat(filepath.Join(modules, pkg, "package.json")); err != nil {
-			missing("the npm package " + pkg + " is not in " + modules)
-		}
-	}
-	return node, modules
-}
 
 // compareClients runs testdata/clients.mjs against WordPress and then
 // against Communiqué, and wants the same results: discovery, _fields,
 // sticky, parent, a term update and OPTIONS, through both clients.
 func compareClients(t *testing.T, wp *wordpress, site *site) {
-	node, modules := nodeModules(t)
+	node, modules := nodetest.Modules(t, "the client scripts", "wpapi@1", "@wordpress/api-fetch@6")
 	script, err := filepath.Abs("testdata/clients.mjs")
 	mustDo(t, err)
 	runScript := func(url string, ids map[string]int64, passwords map[string]string) map[string]any {

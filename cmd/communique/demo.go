@@ -49,7 +49,7 @@ func addDemo(ctx context.Context, db *sqlstore.DB, articles *newsroom.Service, t
 		run  func(context.Context) error
 	}{
 		{"authors", s.addAuthors}, {"pictures", s.addPictures}, {"articles", s.addArticles},
-		{"scheduled article", s.addScheduled}, {"pages", s.addPages}, {"front page", s.addFrontPage},
+		{"correction", s.addCorrection}, {"scheduled article", s.addScheduled}, {"pages", s.addPages}, {"front page", s.addFrontPage},
 	}
 	for _, step := range steps {
 		if err := step.run(ctx); err != nil {
@@ -157,6 +157,20 @@ func (s *demoSeeder) addArticles(ctx context.Context) error {
 		ids = append(ids, ia.Article.ID)
 	}
 	return s.db.RefreshCommentCounts(ctx, ids)
+}
+
+// addCorrection corrects the lead story in the open, as a newsroom does,
+// so that the demo shows a correction on the page, in its JSON-LD, on
+// the corrections page and in the feed.
+func (s *demoSeeder) addCorrection(ctx context.Context) error {
+	slug := "harbour-bridge-reopens-after-two-years-of-repairs"
+	found, _, err := s.db.FindArticles(ctx, communique.ArticleFilter{Slug: &slug, Limit: 1})
+	if err != nil || len(found) == 0 {
+		return err
+	}
+	_, err = s.articles.AddNote(ctx, newsroom.As(s.users["ines"]), found[0].ID, communique.NoteCorrection,
+		"An earlier version of this article said the work came in 6% under its budget. It came in 4% under.")
+	return err
 }
 
 // comment is the j-th demo comment of the article with the source id.

@@ -72,7 +72,8 @@ func oldUploads(t *testing.T, sample string) string {
 
 // TestWordPressImportedPages imports the theme unit test export with its
 // files into a fresh site and shows the image-alignment, gallery, cover,
-// embeds and nested-menu pages in Chromium at 1280 and 390 pixels:
+// embeds and nested-menu pages, a threaded discussion, a section and an
+// author in Chromium at 1280 and 390 pixels:
 // screenshots for the record, nothing loaded from another site, the page
 // no wider than the window, and no serious axe-core violation.
 func TestWordPressImportedPages(t *testing.T) {
@@ -115,6 +116,11 @@ func TestWordPressImportedPages(t *testing.T) {
 		{"cover-block", "/2018/11/03/media-category-blocks/"},
 		{"embeds", "/2018/11/03/blocks-embeds/"},
 		{"nested-menu", "/"},
+		// The pages every imported site has: a threaded discussion with
+		// the reply form, a section and an author.
+		{"comments", "/2012/01/03/template-comments/"},
+		{"section", "/category/classic/"},
+		{"author", "/author/themereviewteam/"},
 	}
 	for _, vp := range []struct {
 		name          string
@@ -128,6 +134,19 @@ func TestWordPressImportedPages(t *testing.T) {
 					opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2))
 				}
 				do(t, tab, chromedp.EmulateViewport(vp.width, vp.height, opts...), chromedp.Navigate(ts.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("main")))
+				if pg.name == "comments" {
+					if n := eval[int](t, tab, `document.querySelectorAll(".comment-list .children li.comment").length`); n < 5 {
+						t.Errorf("%d replies shown in the imported thread", n)
+					}
+					if eval[int](t, tab, `document.querySelectorAll("form#commentform textarea").length`) != 1 {
+						t.Errorf("no reply form under the imported thread")
+					}
+				}
+				if pg.name == "section" || pg.name == "author" {
+					if n := eval[int](t, tab, `document.querySelectorAll("main article, main .card").length`); n < 5 {
+						t.Errorf("%s lists %d articles", pg.path, n)
+					}
+				}
 				if pg.name == "nested-menu" {
 					// Open a sub-menu and the sub-menu inside it, as a reader would.
 					do(t, tab, chromedp.Click(chromedp.CSS(`nav.site-nav details.nav-sub:has(details) > summary`)),
@@ -145,7 +164,8 @@ func TestWordPressImportedPages(t *testing.T) {
 					t.Errorf("%s has images that did not load: %v", pg.path, broken)
 				}
 				if w := eval[float64](t, tab, `document.documentElement.scrollWidth`); w > float64(vp.width)+1 {
-					t.Errorf("%s is %vpx wide in a %dpx window", pg.path, w, vp.width)
+					wide := eval[[]string](t, tab, `[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > innerWidth + 1 || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === "visible").slice(-3).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right) + "/" + e.scrollWidth)`)
+					t.Errorf("%s is %vpx wide in a %dpx window: %v", pg.path, w, vp.width, wide)
 				}
 				saveScreenshot(t, "communique-wordpress-"+pg.name+"-"+vp.name+".png", run(t, tab, chromedp.FullScreenshot(100)))
 				checkAxe(t, tab, axe)

@@ -65,4 +65,5 @@ type UserUpdate struct {
 	Role         *Role
 	PasswordHash *string
 	Bio          *string
+	PhotoID      *int64 // a picture in the media library; 0 for none
 }

@@ -43,9 +43,11 @@ type User struct {
 	DisplayName string `json:"display_name"`
 	// Bio is a few plain-text lines about the author, shown on their
 	// author page.
-	Bio   string `json:"bio,omitempty"`
-	Email string `json:"-"`
-	Role  Role   `json:"role"`
+	Bio string `json:"bio,omitempty"`
+	// PhotoID is the author's photo in the media library, 0 for none.
+	PhotoID int64  `json:"photo_id,omitempty"`
+	Email   string `json:"-"`
+	Role    Role   `json:"role"`
 	// PasswordHash is an argon2id PHC string; empty for imported authors
 	// who have not set a password yet and so cannot sign in.
 	PasswordHash string    `json:"-"`

@@ -2,10 +2,12 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"communique"
 	"communique/notify"
@@ -189,9 +191,14 @@ type profilePage struct {
 	base
 	DisplayName string
 	Email       string
-	Sessions    []*communique.Session
-	Current     string
-	Errors      map[string]string
+	// Bio and PhotoID are shown on one's author page; Photos are the
+	// library's pictures to choose from.
+	Bio      string
+	PhotoID  int64
+	Photos   []*communique.Media
+	Sessions []*communique.Session
+	Current  string
+	Errors   map[string]string
 	// AppPasswords are the user's application passwords; NewAppPassword
 	// is one just made, shown this once.
 	AppPasswords      []*communique.AppPassword
@@ -201,11 +208,56 @@ type profilePage struct {
 }
 
 func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, rq *request) {
-	s.renderProfile(w, r, rq, rq.User.DisplayName, rq.User.Email, nil, http.StatusOK)
+	u := rq.User
+	s.renderProfilePage(w, r, rq, profilePage{DisplayName: u.DisplayName, Email: u.Email, Bio: u.Bio, PhotoID: u.PhotoID}, http.StatusOK)
 }
 
+// renderProfile shows the profile form again as it was posted, with errs.
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, rq *request, name, email string, errs map[string]string, status int) {
-	s.renderProfilePage(w, r, rq, profilePage{DisplayName: name, Email: email, Errors: errs}, status)
+	photo, _ := strconv.ParseInt(r.PostFormValue("photo_id"), 10, 64)
+	bio := rq.User.Bio
+	if r.Method == http.MethodPost {
+		bio = r.PostFormValue("bio")
+	}
+	s.renderProfilePage(w, r, rq, profilePage{DisplayName: name, Email: email, Bio: bio, PhotoID: photo, Errors: errs}, status)
+}
+
+// maxPhotoChoices bounds the pictures the profile offers as one's photo.
+const maxPhotoChoices = 200
+
+// photoChoices lists the library's most recent pictures, and the chosen
+// one wherever it is, so a profile never silently loses its photo.
+func (s *Server) photoChoices(ctx context.Context, chosen int64) ([]*communique.Media, error) {
+	list, _, err := s.store.FindMedia(ctx, communique.MediaFilter{Limit: maxPhotoChoices})
+	if err != nil {
+		return nil, err
+	}
+	var images []*communique.Media
+	found := chosen == 0
+	for _, m := range list {
+		if strings.HasPrefix(m.MimeType, "image/") {
+			images = append(images, m)
+			found = found || m.ID == chosen
+		}
+	}
+	if !found {
+		if more, _, err := s.store.FindMedia(ctx, communique.MediaFilter{IDs: []int64{chosen}, Limit: 1}); err == nil && len(more) == 1 {
+			images = append([]*communique.Media{more[0]}, images...)
+		}
+	}
+	return images, nil
+}
+
+// validPhoto checks that id (when not 0) is a picture in the library.
+func (s *Server) validPhoto(ctx context.Context, id int64) (bool, error) {
+	if id == 0 {
+		return true, nil
+	}
+	list, _, err := s.store.FindMedia(ctx, communique.MediaFilter{IDs: []int64{id}, Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	return len(list) == 1 && strings.HasPrefix(list[0].MimeType, "image/"), nil
 }
 
 func (s *Server) renderProfilePage(w http.ResponseWriter, r *http.Request, rq *request, data profilePage, status int) {
@@ -219,8 +271,13 @@ func (s *Server) renderProfilePage(w http.ResponseWriter, r *http.Request, rq *r
 		s.fail(w, r, rq, err)
 		return
 	}
+	photos, err := s.photoChoices(r.Context(), data.PhotoID)
+	if err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
 	data.base = s.base(r, rq, "Your profile", "profile")
-	data.Sessions, data.Current, data.AppPasswords = sessions, rq.Session.ID, apps
+	data.Sessions, data.Current, data.AppPasswords, data.Photos = sessions, rq.Session.ID, apps, photos
 	s.render(w, r, status, "profile", data)
 }
 
@@ -231,7 +288,20 @@ func (s *Server) renderProfilePage(w http.ResponseWriter, r *http.Request, rq *r
 func (s *Server) handleProfilePost(w http.ResponseWriter, r *http.Request, rq *request) {
 	name, email := r.PostFormValue("display_name"), strings.TrimSpace(r.PostFormValue("email"))
 	errs := map[string]string{}
-	upd := communique.UserUpdate{DisplayName: &name}
+	bio := strings.TrimSpace(r.PostFormValue("bio"))
+	upd := communique.UserUpdate{DisplayName: &name, Bio: &bio}
+	if utf8.RuneCountInString(bio) > communique.MaxBioLength {
+		errs["bio"] = fmt.Sprintf("The biography is too long (at most %d characters).", communique.MaxBioLength)
+	}
+	photo, err := strconv.ParseInt(r.PostFormValue("photo_id"), 10, 64)
+	if ok, lookErr := s.validPhoto(r.Context(), photo); lookErr != nil {
+		s.fail(w, r, rq, lookErr)
+		return
+	} else if err != nil && r.PostFormValue("photo_id") != "" || !ok {
+		errs["photo_id"] = "Choose a picture from the media library, or no photo."
+	} else {
+		upd.PhotoID = &photo
+	}
 	passwordRight := password.Check(rq.User.PasswordHash, r.PostFormValue("current_password")) == nil
 	if newPW := r.PostFormValue("new_password"); newPW != "" {
 		if !passwordRight {

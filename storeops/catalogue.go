@@ -172,6 +172,7 @@ var Tables = []Table{
 		{"password_hash", Text, ""},
 		{"created_at", Time, ""},
 		{"bio", Text, ""},
+		{"photo_id", Int, ""}, // media id, 0 for none
 	}},
 	{Name: "webhooks", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},

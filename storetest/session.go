@@ -422,13 +422,13 @@ func testUserChangesUpdateFields(t *testing.T, s *userStaff) {
 	db := s.db
 	writer := s.writer
 	u, err := db.UpdateUser(ctx, writer.ID, communique.UserUpdate{DisplayName: ptr("  W. Riter "), Email: ptr(" w@example.org "), PasswordHash: ptr("$argon2id$fake"),
-		Bio: ptr(" Covers the harbour and the courts. ")})
+		Bio: ptr(" Covers the harbour and the courts. "), PhotoID: ptr(int64(42))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := s.find(t, writer.ID)
 	if got.DisplayName != "W. Riter" || got.Email != "w@example.org" || got.PasswordHash != "$argon2id$fake" || got.Role != communique.RoleAuthor || got.Login != "writer" ||
-		got.Bio != "Covers the harbour and the courts." {
+		got.Bio != "Covers the harbour and the courts." || got.PhotoID != 42 {
 		t.Fatalf("after update: %+v", got)
 	}
 	if u.DisplayName != got.DisplayName || u.Email != got.Email {

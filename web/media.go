@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"communique"
@@ -91,6 +92,25 @@ type imageView struct {
 	Height  int
 	Alt     string
 	Caption string
+}
+
+// photo is the library picture id as an author's photo, or nil for none
+// or a picture since deleted.
+func (s *Server) photo(ctx context.Context, id int64) *imageView {
+	if id == 0 {
+		return nil
+	}
+	list, _, err := s.store.FindMedia(ctx, communique.MediaFilter{IDs: []int64{id}, Limit: 1})
+	if err != nil {
+		s.logger.Warn("author photo", "err", err)
+		incomplete(ctx)
+		return nil
+	}
+	if len(list) == 0 || !strings.HasPrefix(list[0].MimeType, "image/") {
+		return nil
+	}
+	m := list[0]
+	return &imageView{URL: m.URL(), SrcSet: m.SrcSet(), Width: m.Width, Height: m.Height, Alt: m.AltText}
 }
 
 // attachImages loads the featured images of the articles in one query,

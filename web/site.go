@@ -308,6 +308,7 @@ type listPage struct {
 	Heading     string
 	Kicker      string // "Category", "Tag", "Author", "Archives"
 	Intro       string
+	Photo       *imageView // an author's photo, on their page
 	Articles    []*articleView
 	Page, Pages int
 	PrevURL     string
@@ -607,6 +608,7 @@ func (s *Server) authorArchive(w http.ResponseWriter, r *http.Request, st *site,
 		u := users[0]
 		f.BylineUserID = &u.ID
 		data.Heading, data.Intro = u.Name(), u.Bio
+		data.Photo = s.photo(r.Context(), u.PhotoID)
 	} else if g, ok := s.guestAuthor(r, slug); ok {
 		f.BylineGuestID = &g.ID
 		data.Heading, data.Intro = g.Name, g.Bio

@@ -48,7 +48,7 @@ func addDemo(ctx context.Context, db *sqlstore.DB, articles *newsroom.Service, t
 		what string
 		run  func(context.Context) error
 	}{
-		{"authors", s.addAuthors}, {"pictures", s.addPictures}, {"articles", s.addArticles},
+		{"authors", s.addAuthors}, {"pictures", s.addPictures}, {"author photos", s.addPhotos}, {"articles", s.addArticles},
 		{"correction", s.addCorrection}, {"scheduled article", s.addScheduled}, {"pages", s.addPages}, {"front page", s.addFrontPage},
 	}
 	for _, step := range steps {
@@ -96,6 +96,21 @@ func (s *demoSeeder) addPictures(ctx context.Context) error {
 			return err
 		}
 		s.pictures[name] = m.ID
+	}
+	return nil
+}
+
+// addPhotos gives each reporter their portrait ("portrait-{login}"), shown
+// on their author page.
+func (s *demoSeeder) addPhotos(ctx context.Context) error {
+	for login, u := range s.users {
+		id := s.pictures["portrait-"+login]
+		if id == 0 {
+			continue
+		}
+		if _, err := s.db.UpdateUser(ctx, u.ID, communique.UserUpdate{PhotoID: &id}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

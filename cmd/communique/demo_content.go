@@ -37,6 +37,11 @@ var demoPictures = map[string]demoPicture{
 	"market":  {"market.png", "Three market stalls with striped awnings and fruit on their counters", "Stalls in the old market square."},
 	"pitch":   {"pitch.png", "A football pitch seen from above, with its white lines and a ball", "The municipal stadium's new pitch."},
 	"skyline": {"skyline.png", "The city's towers at dusk, their windows lit, a low sun behind them", "The city at dusk."},
+	// The reporters' portraits, shown on their author pages.
+	"portrait-ines":  {"portrait-ines.png", "Illustrated portrait of Inès Moreau", "Inès Moreau, city editor."},
+	"portrait-tomas": {"portrait-tomas.png", "Illustrated portrait of Tomás Herrera", "Tomás Herrera, science and environment."},
+	"portrait-priya": {"portrait-priya.png", "Illustrated portrait of Priya Nair", "Priya Nair, culture and sport."},
+	"portrait-kofi":  {"portrait-kofi.png", "Illustrated portrait of Kofi Mensah", "Kofi Mensah, business and transport."},
 }
 
 // demoCredit ends every demo caption.

@@ -262,10 +262,29 @@ func skyline() canvas {
 	return c
 }
 
+// portrait draws a person as a flat silhouette in the middle of the
+// picture (hair, face, neck, shoulders), so that a round crop of the
+// centre, as the author page shows it, is a head and shoulders.
+func portrait(bg, hair, skin, shirt uint32) func() canvas {
+	return func() canvas {
+		c := newCanvas()
+		c.rect(0, 0, w, h, hex(bg))
+		c.circle(w/2, h+170, 300, hex(shirt))       // shoulders
+		c.rect(w/2-55, 380, w/2+55, 570, hex(skin)) // neck
+		c.circle(w/2, 265, 150, hex(hair))
+		c.circle(w/2, 300, 125, hex(skin))
+		return c
+	}
+}
+
 func main() {
 	for name, draw := range map[string]func() canvas{
 		"bridge": bridge, "library": library, "river": river, "theatre": theatre,
 		"ferry": ferry, "market": market, "pitch": pitch, "skyline": skyline,
+		"portrait-ines":  portrait(0x2f5d62, 0x3b2a20, 0xe8c4a8, 0x8c2f39),
+		"portrait-tomas": portrait(0x4a6fa5, 0x1d1d1d, 0xc99a72, 0x2e4a3b),
+		"portrait-priya": portrait(0xb5651d, 0x141414, 0xa86f4c, 0x3d3b8e),
+		"portrait-kofi":  portrait(0x5e8c61, 0x0f0f0f, 0x6b4226, 0xd9a441),
 	} {
 		f, err := os.Create(name + ".png")
 		if err != nil {

@@ -64,6 +64,7 @@ func TestDemoScreens(t *testing.T) {
 			const names = [...document.querySelectorAll('.byline a[rel=author]')].map(a => a.textContent);
 			if (names.join(', ') !== 'Inès Moreau, Kofi Mensah, Mara Lindqvist') return 'bylines: ' + names.join(', ');
 			if (!document.querySelector('.byline .updated time[datetime]')) return 'no Updated time';
+			if (!document.querySelector('.correction-notice a[href="#corrections"]') || !document.querySelector('#corrections .article-note-correction')) return 'no correction';
 			if (document.querySelectorAll('.share-links a').length < 3 || !document.querySelector('.read-next')) return 'no share links or nothing to read next';
 			if (document.documentElement.scrollWidth > window.innerWidth) return 'the page scrolls sideways';
 			return '';
@@ -79,10 +80,13 @@ func TestDemoScreens(t *testing.T) {
 			if (!document.querySelector('.card-title a').href.includes('harbour-bridge')) return 'the guest\'s article is not listed';
 			return '';
 		})()`},
-		{"author", "/author/ines/", `(() => {
+		{"author", "/author/ines/", `(async () => {
 			const intro = document.querySelector('.page-header .intro');
 			if (document.querySelector('h1').textContent.trim() !== 'Inès Moreau') return 'heading ' + document.querySelector('h1').textContent;
 			if (!intro || intro.textContent.length < 40) return 'no biography';
+			const photo = document.querySelector('.page-header .author-photo');
+			if (photo) await loaded(photo);
+			if (!photo || !photo.complete || photo.naturalWidth === 0) return 'no photo';
 			if (document.querySelectorAll('.card').length < 4) return 'few articles';
 			return '';
 		})()`},

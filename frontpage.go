@@ -16,10 +16,11 @@ const (
 	ZoneTop       ZoneKind = "top"       // the top stories, beside or under the lead
 	ZoneSection   ZoneKind = "section"   // a row of one section's stories
 	ZoneDiscussed ZoneKind = "discussed" // the stories with most comments lately
+	ZoneRead      ZoneKind = "read"      // the stories most read lately, from the site's own analytics
 )
 
 // ZoneKinds are the kinds in the order the newsroom offers them.
-var ZoneKinds = []ZoneKind{ZoneLead, ZoneTop, ZoneSection, ZoneDiscussed}
+var ZoneKinds = []ZoneKind{ZoneLead, ZoneTop, ZoneSection, ZoneDiscussed, ZoneRead}
 
 // Label is the kind's name for people.
 func (k ZoneKind) Label() string {
@@ -32,6 +33,8 @@ func (k ZoneKind) Label() string {
 		return "Section row"
 	case ZoneDiscussed:
 		return "Most discussed"
+	case ZoneRead:
+		return "Most read"
 	}
 	return string(k)
 }
@@ -44,6 +47,19 @@ const (
 
 // DiscussedWindow is how far back "most discussed" looks.
 const DiscussedWindow = 7 * 24 * time.Hour
+
+// ReadWindow is how far back "most read" counts page views (whole UTC
+// days, as analytics keeps them), and ReadRefresh how long a front page
+// showing it may be served before it is counted again.
+const (
+	ReadWindow  = 2 * 24 * time.Hour
+	ReadRefresh = 5 * time.Minute
+)
+
+// IsRanking reports whether the zone is a ranking computed from readers
+// (most discussed, most read) rather than stories an editor placed: a
+// story may appear both in a ranking and above it.
+func (k ZoneKind) IsRanking() bool { return k == ZoneDiscussed || k == ZoneRead }
 
 // FrontZone is one zone of the front page. Editors pick its articles in
 // order; with Fill, the places left are filled with the latest published
@@ -106,4 +122,7 @@ type FrontPageStore interface {
 	// MostDiscussed returns the published posts with the most approved
 	// comments among those published since, most first.
 	MostDiscussed(ctx context.Context, since time.Time, limit int) ([]int64, error)
+	// MostRead returns the published posts with the most page views
+	// counted on UTC days from since's on, most first.
+	MostRead(ctx context.Context, since time.Time, limit int) ([]int64, error)
 }

@@ -96,6 +96,31 @@ func TestFrontPageArranged(t *testing.T) {
 		post(zid(top)+"/picks/"+strconv.FormatInt(story["Alpha"].ID, 10)+"/remove", nil, http.StatusSeeOther)
 		other.await(t, []string{`>World<`, "Echo", "Charlie", "Bravo", "Delta"}, "")
 
+		// "Most read" ranks by the page views analytics counted, and a
+		// cached page counts again within minutes without a content change
+		// (or sooner, where the store's watcher sees the counts change).
+		views := func(counts map[*communique.Article]int64) {
+			t.Helper()
+			b := &communique.AnalyticsBatch{Views: map[communique.AnalyticsHit]int64{}}
+			for a, v := range counts {
+				hit := communique.AnalyticsHit{Day: n.Clock.Now().UTC().Format(time.DateOnly), Hour: 9, Path: "/" + a.Slug + "/",
+					Kind: communique.PageArticle, ArticleID: a.ID}
+				b.Views[hit] = v
+			}
+			if err := n.DB.FlushAnalytics(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		views(map[*communique.Article]int64{story["Delta"]: 9, story["Alpha"]: 4})
+		read := zone("read", "2", "0")
+		other.await(t, []string{"Most read", "Delta", "Alpha"}, "")
+		views(map[*communique.Article]int64{story["Alpha"]: 20})
+		n.Clock.Advance(communique.ReadRefresh + time.Second)
+		other.await(t, []string{"Most read", "Alpha", "Delta"}, "")
+		if page := editor.Get(t, "/admin/front"); strings.Contains(page.Body, `action="/admin/front/zones/`+strconv.FormatInt(read, 10)+`/pick"`) {
+			t.Errorf("the newsroom offers to pick stories for a ranking")
+		}
+
 		// Bad input is refused with a 4xx and changes nothing.
 		before, _ := n.DB.FindFrontZones(ctx)
 		post("/admin/front/zones", url.Values{"kind": {"bogus"}, "size": {"2"}}, http.StatusBadRequest)
@@ -124,7 +149,7 @@ func TestFrontPageArranged(t *testing.T) {
 		}
 
 		// With every zone removed, the latest news come back.
-		for _, id := range []int64{lead, top, section} {
+		for _, id := range []int64{lead, top, section, read} {
 			post(zid(id)+"/delete", nil, http.StatusSeeOther)
 		}
 		other.await(t, []string{"Latest news", "Echo", "Delta"}, "")

@@ -208,6 +208,29 @@ func (db *FrontPage) MostDiscussed(ctx context.Context, since time.Time, limit i
 	return ids, rows.Err()
 }
 
+// MostRead ranks published posts by the page views analytics counted on
+// the UTC days from since's on (daily totals: one row per day and path).
+func (db *FrontPage) MostRead(ctx context.Context, since time.Time, limit int) ([]int64, error) {
+	rows, err := db.r().query(ctx, `SELECT d.article_id FROM analytics_days d
+		JOIN articles a ON a.id = d.article_id
+		WHERE d.day >= ? AND d.article_id > 0 AND a.type = 'post' AND a.status = 'published'
+		GROUP BY d.article_id
+		ORDER BY SUM(d.views) DESC, d.article_id DESC LIMIT ?`, since.UTC().Format(time.DateOnly), limit)
+	if err != nil {
+		return nil, fmt.Errorf("most read: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("scan most read: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // SetBreakingNews stores the banner's settings together, so no reader
 // sees the new text with the old link.
 func (db *FrontPage) SetBreakingNews(ctx context.Context, b communique.BreakingNews) error {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/newsroom"
 	"communique/sqlstore"
 )
 
@@ -65,6 +66,41 @@ func testFrontZones(t *testing.T, db *sqlstore.DB) {
 	ids, err := db.MostDiscussed(ctx, db.Now().Add(-24*time.Hour), 5)
 	if err != nil || fmt.Sprint(ids) != fmt.Sprint([]int64{b.ID, a.ID}) {
 		t.Errorf("most discussed = %v, %v; want B then A", ids, err)
+	}
+
+	// Most read: page views from analytics' daily rows on the days asked,
+	// published posts only, however many paths an article was read at.
+	d := MustCreateArticle(t, db, author, "D", "Text.")
+	draft := &communique.Article{Title: "Draft", Source: "Text.", AuthorID: author.ID, Status: communique.StatusDraft}
+	if err := newsroom.New(db).Create(ctx, newsroom.System, draft, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	today := db.Now().UTC()
+	day := func(back int) string { return today.AddDate(0, 0, -back).Format(time.DateOnly) }
+	batch := emptyBatch()
+	for _, v := range []struct {
+		day     string
+		path    string
+		article int64
+		views   int64
+	}{
+		{day(0), "/a/", a.ID, 3}, {day(1), "/a/", a.ID, 2}, // 5 in the window
+		{day(0), "/b/", b.ID, 4}, {day(0), "/b/?amp", b.ID, 2}, // 6, at two paths
+		{day(5), "/d/", d.ID, 50}, // read long ago
+		{day(0), "/draft/", draft.ID, 90},
+		{day(0), "/about/", 0, 70}, // not an article
+	} {
+		batch.Views[hitOn(v.day, 10, v.path, communique.PageArticle, v.article)] = v.views
+	}
+	if err := db.FlushAnalytics(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	ids, err = db.MostRead(ctx, today.Add(-24*time.Hour), 5)
+	if err != nil || fmt.Sprint(ids) != fmt.Sprint([]int64{b.ID, a.ID}) {
+		t.Errorf("most read = %v, %v; want B (6 views) then A (5)", ids, err)
+	}
+	if ids, err := db.MostRead(ctx, today.AddDate(0, 0, -7), 1); err != nil || fmt.Sprint(ids) != fmt.Sprint([]int64{d.ID}) {
+		t.Errorf("most read over a week, first = %v, %v; want D", ids, err)
 	}
 }
 

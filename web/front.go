@@ -13,6 +13,7 @@ import (
 type frontReader interface {
 	FindFrontZones(ctx context.Context) ([]*communique.FrontZone, error)
 	MostDiscussed(ctx context.Context, since time.Time, limit int) ([]int64, error)
+	MostRead(ctx context.Context, since time.Time, limit int) ([]int64, error)
 }
 
 // frontPage is the edited front page: the zones an editor arranged.
@@ -71,7 +72,7 @@ func (s *Server) editedFront(w http.ResponseWriter, r *http.Request, st *site) b
 			zv.Title = z.Kind.Label()
 		}
 		for _, a := range list {
-			if z.Kind != communique.ZoneDiscussed {
+			if !z.Kind.IsRanking() {
 				used[a.ID] = true
 			}
 			v := s.view(ctx, st, a)
@@ -122,6 +123,16 @@ func (s *Server) zoneArticles(ctx context.Context, fr frontReader, z *communique
 		// A ranking, as readers know it from a sidebar: a story may be
 		// both a card above and here.
 		ids, err := fr.MostDiscussed(ctx, s.Now().Add(-communique.DiscussedWindow), z.Size)
+		if err != nil {
+			return nil, err
+		}
+		return s.articlesByIDs(ctx, ids)
+	}
+	if z.Kind == communique.ZoneRead {
+		// Readers change this ranking without changing content, so the
+		// cached page is counted again every few minutes.
+		expirePage(ctx, s.Now().Add(communique.ReadRefresh))
+		ids, err := fr.MostRead(ctx, s.Now().Add(-communique.ReadWindow), z.Size)
 		if err != nil {
 			return nil, err
 		}

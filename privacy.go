@@ -31,6 +31,9 @@ type PersonalData struct {
 	Users []*User
 	// SignInFailures counts failed sign-ins that typed the address.
 	SignInFailures int
+	// CommentDrafts are refused comments that typed the address, kept an
+	// hour for their writer to correct.
+	CommentDrafts []*CommentDraft
 }
 
 // Erasure says how ErasePersonalData treats comments.
@@ -49,6 +52,8 @@ type ErasureResult struct {
 	Comments      int `json:"comments"`
 	Subscriptions int `json:"subscriptions"`
 	Emails        int `json:"emails"`
+	// CommentDrafts are refused comments kept for their writer.
+	CommentDrafts int `json:"refused_comments"`
 	// Users are the newsroom accounts with the address, which are kept.
 	Users int `json:"users_kept"`
 }

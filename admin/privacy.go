@@ -90,7 +90,7 @@ func (s *Server) handlePrivacyErase(w http.ResponseWriter, r *http.Request, rq *
 	if anonymise {
 		verb = "Anonymised"
 	}
-	msg := fmt.Sprintf("%s %d comments; deleted %d subscriptions and %d emails.", verb, res.Comments, res.Subscriptions, res.Emails)
+	msg := fmt.Sprintf("%s %d comments; deleted %d subscriptions, %d emails and %d refused comments.", verb, res.Comments, res.Subscriptions, res.Emails, res.CommentDrafts)
 	if res.Users > 0 {
 		msg += fmt.Sprintf(" %d newsroom account(s) use this address and were kept: delete them on the Users page if asked.", res.Users)
 	}

@@ -7,6 +7,7 @@ package privacy
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -44,6 +45,17 @@ type Export struct {
 	Emails         []Email        `json:"emails"`
 	Accounts       []Account      `json:"newsroom_accounts"`
 	SignInFailures int            `json:"failed_sign_ins"`
+	// RefusedComments are comments the rules refused, kept an hour as
+	// they were typed so their writer could correct them.
+	RefusedComments []RefusedComment `json:"refused_comments"`
+}
+
+// RefusedComment is a refused comment's form as its writer typed it.
+type RefusedComment struct {
+	ArticleID    int64           `json:"article_id"`
+	ArticleTitle string          `json:"article_title,omitempty"`
+	KeptAt       time.Time       `json:"kept_at"`
+	Form         json.RawMessage `json:"form"`
 }
 
 // Comment is a comment with everything stored about its author.
@@ -120,7 +132,7 @@ func (s *Service) Export(ctx context.Context, email string) (*Export, error) {
 		return nil, err
 	}
 	x := &Export{Email: email, ExportedAt: s.Now().UTC().Truncate(time.Second), SignInFailures: pd.SignInFailures,
-		Comments: []Comment{}, Subscriptions: []Subscription{}, Emails: []Email{}, Accounts: []Account{}}
+		Comments: []Comment{}, Subscriptions: []Subscription{}, Emails: []Email{}, Accounts: []Account{}, RefusedComments: []RefusedComment{}}
 	titles := map[int64]string{}
 	title := func(id int64) string {
 		if t, ok := titles[id]; ok || id == 0 {
@@ -150,6 +162,14 @@ func (s *Service) Export(ctx context.Context, email string) (*Export, error) {
 	}
 	for _, u := range pd.Users {
 		x.Accounts = append(x.Accounts, Account{Login: u.Login, DisplayName: u.DisplayName, Role: string(u.Role), CreatedAt: u.CreatedAt.UTC()})
+	}
+	for _, d := range pd.CommentDrafts {
+		form := json.RawMessage(d.Data)
+		if !json.Valid(form) {
+			form, _ = json.Marshal(d.Data) // a door that kept plain text
+		}
+		x.RefusedComments = append(x.RefusedComments, RefusedComment{ArticleID: d.ArticleID, ArticleTitle: title(d.ArticleID),
+			KeptAt: d.CreatedAt.UTC(), Form: form})
 	}
 	return x, nil
 }

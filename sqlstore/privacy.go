@@ -71,7 +71,21 @@ func (db *Privacy) FindPersonalData(ctx context.Context, email string) (*communi
 	if err := r.row(ctx, `SELECT COUNT(*) FROM login_failures WHERE LOWER(login) = ?`, email).Scan(&pd.SignInFailures); err != nil {
 		return nil, fmt.Errorf("personal data: sign-in failures: %w", err)
 	}
-	return pd, nil
+	// A refused comment is kept as the form was typed, address included.
+	drafts, err := r.query(ctx, `SELECT id, owner_key, article_id, data, created_at FROM comment_drafts
+		WHERE LOWER(data) LIKE ? ESCAPE '\' ORDER BY created_at`, "%"+likeEscape(email)+"%")
+	if err != nil {
+		return nil, fmt.Errorf("personal data: refused comments: %w", err)
+	}
+	defer drafts.Close()
+	for drafts.Next() {
+		d := &communique.CommentDraft{}
+		if err := drafts.Scan(&d.ID, &d.OwnerKey, &d.ArticleID, &d.Data, scanTime{&d.CreatedAt}); err != nil {
+			return nil, err
+		}
+		pd.CommentDrafts = append(pd.CommentDrafts, d)
+	}
+	return pd, drafts.Err()
 }
 
 // ErasePersonalData deletes or anonymises an address's comments and
@@ -144,6 +158,12 @@ func (db *Privacy) ErasePersonalData(ctx context.Context, email string, e commun
 	if _, err := w.exec(ctx, `DELETE FROM login_failures WHERE LOWER(login) = ?`, email); err != nil {
 		return nil, fmt.Errorf("erase sign-in failures: %w", err)
 	}
+	drafts, err := w.exec(ctx, `DELETE FROM comment_drafts WHERE LOWER(data) LIKE ? ESCAPE '\'`, "%"+likeEscape(email)+"%")
+	if err != nil {
+		return nil, fmt.Errorf("erase refused comments: %w", err)
+	}
+	n, _ = drafts.RowsAffected()
+	res.CommentDrafts = int(n)
 	// Reports stay (a decision's record), without the reporter's address;
 	// moderators' notes about the person go.
 	if _, err := w.exec(ctx, `UPDATE comment_reports SET notify_email = '' WHERE LOWER(notify_email) = ?`, email); err != nil {

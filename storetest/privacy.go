@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,6 +54,13 @@ func newPrivacyFixture(t *testing.T, db *sqlstore.DB) *privacyFixture {
 	if err := db.RecordLoginFailure(ctx, "rosa@mail.example", "198.51.100.7"); err != nil {
 		t.Fatal(err)
 	}
+	// Refused comments kept for their writers, as the form was typed.
+	for i, data := range []string{`{"Author":"Rosa","Email":"Rosa@Mail.example","Text":"Too soon"}`, `{"Author":"Ben","Email":"ben@mail.example","Text":"Hm"}`} {
+		d := &communique.CommentDraft{ID: fmt.Sprintf("draft%d", i), OwnerKey: "k", ArticleID: f.article.ID, Data: data}
+		if err := db.SaveCommentDraft(ctx, d, db.Now().Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return f
 }
 
@@ -80,6 +89,9 @@ func testPrivacyFind(t *testing.T, db *sqlstore.DB) {
 	if pd.SignInFailures != 1 || len(pd.Users) != 0 {
 		t.Errorf("sign-in failures %d, users %d", pd.SignInFailures, len(pd.Users))
 	}
+	if len(pd.CommentDrafts) != 1 || !strings.Contains(pd.CommentDrafts[0].Data, "Too soon") {
+		t.Errorf("refused comments = %+v, want Rosa's one", pd.CommentDrafts)
+	}
 	none, err := db.FindPersonalData(ctx, "nobody@mail.example")
 	if err != nil || len(none.Comments)+len(none.Emails)+len(none.Subscriptions) != 0 || none.Subscriber != nil {
 		t.Errorf("unknown address: %+v, %v", none, err)
@@ -99,14 +111,14 @@ func testPrivacyErase(t *testing.T, db *sqlstore.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Comments != 3 || res.Subscriptions != 1 || res.Emails != 2 {
+	if res.Comments != 3 || res.Subscriptions != 1 || res.Emails != 2 || res.CommentDrafts != 1 {
 		t.Errorf("result = %+v", res)
 	}
 	pd, err := db.FindPersonalData(ctx, "rosa@mail.example")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pd.Comments)+len(pd.Emails)+len(pd.Subscriptions)+pd.SignInFailures != 0 || pd.Subscriber != nil {
+	if len(pd.Comments)+len(pd.Emails)+len(pd.Subscriptions)+pd.SignInFailures+len(pd.CommentDrafts) != 0 || pd.Subscriber != nil {
 		t.Errorf("left after erasure: %+v", pd)
 	}
 	// Ben's reply to Rosa stays, moved up to the top of its thread.
@@ -116,7 +128,7 @@ func testPrivacyErase(t *testing.T, db *sqlstore.DB) {
 	if got := f.count(t, f.article); got != 2 {
 		t.Errorf("comment count = %d, want Ben's 2", got)
 	}
-	if ben, _ := db.FindPersonalData(ctx, "ben@mail.example"); len(ben.Subscriptions) != 1 || len(ben.Emails) != 1 {
+	if ben, _ := db.FindPersonalData(ctx, "ben@mail.example"); len(ben.Subscriptions) != 1 || len(ben.Emails) != 1 || len(ben.CommentDrafts) != 1 {
 		t.Errorf("Ben's data changed: %+v", ben)
 	}
 	mustBeSound(t, db)

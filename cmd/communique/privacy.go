@@ -80,8 +80,8 @@ func (p *Program) privacy(ctx context.Context, action string, args []string) err
 	if anonymise {
 		verb = "anonymised"
 	}
-	fmt.Fprintf(p.Stdout, "%s: %s %d comments; deleted %d subscriptions and %d emails.\n",
-		strings.ToLower(strings.TrimSpace(*email)), verb, res.Comments, res.Subscriptions, res.Emails)
+	fmt.Fprintf(p.Stdout, "%s: %s %d comments; deleted %d subscriptions, %d emails and %d refused comments.\n",
+		strings.ToLower(strings.TrimSpace(*email)), verb, res.Comments, res.Subscriptions, res.Emails, res.CommentDrafts)
 	if res.Users > 0 {
 		fmt.Fprintf(p.Stdout, "%d newsroom account(s) use this address and were kept; delete them in the newsroom's Users page.\n", res.Users)
 	}

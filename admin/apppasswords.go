@@ -35,7 +35,8 @@ func (s *Server) SessionUser(r *http.Request) (*communique.User, string, bool) {
 // once: only its hash is kept.
 func (s *Server) handleAppPasswordCreate(w http.ResponseWriter, r *http.Request, rq *request) {
 	name := strings.TrimSpace(r.PostFormValue("app_password_name"))
-	data := profilePage{DisplayName: rq.User.DisplayName, Email: rq.User.Email, AppPasswordName: name}
+	data := profileOf(rq.User)
+	data.AppPasswordName = name
 	p, plain, err := s.accounts.CreateAppPassword(r.Context(), accounts.As(rq.User), rq.User.ID, name)
 	if err != nil {
 		if communique.ErrorCode(err) == communique.EINTERNAL {

@@ -208,18 +208,20 @@ type profilePage struct {
 }
 
 func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, rq *request) {
-	u := rq.User
-	s.renderProfilePage(w, r, rq, profilePage{DisplayName: u.DisplayName, Email: u.Email, Bio: u.Bio, PhotoID: u.PhotoID}, http.StatusOK)
+	s.renderProfilePage(w, r, rq, profileOf(rq.User), http.StatusOK)
+}
+
+// profileOf is the profile form filled in with what u has now, so a page
+// that shows it for another reason (a new application password) never
+// offers to save it emptied.
+func profileOf(u *communique.User) profilePage {
+	return profilePage{DisplayName: u.DisplayName, Email: u.Email, Bio: u.Bio, PhotoID: u.PhotoID}
 }
 
 // renderProfile shows the profile form again as it was posted, with errs.
 func (s *Server) renderProfile(w http.ResponseWriter, r *http.Request, rq *request, name, email string, errs map[string]string, status int) {
 	photo, _ := strconv.ParseInt(r.PostFormValue("photo_id"), 10, 64)
-	bio := rq.User.Bio
-	if r.Method == http.MethodPost {
-		bio = r.PostFormValue("bio")
-	}
-	s.renderProfilePage(w, r, rq, profilePage{DisplayName: name, Email: email, Bio: bio, PhotoID: photo, Errors: errs}, status)
+	s.renderProfilePage(w, r, rq, profilePage{DisplayName: name, Email: email, Bio: r.PostFormValue("bio"), PhotoID: photo, Errors: errs}, status)
 }
 
 // maxPhotoChoices bounds the pictures the profile offers as one's photo.

@@ -63,6 +63,12 @@ func TestProfileBioAndPhoto(t *testing.T) {
 			!strings.Contains(after, `<p class="intro">Covers the harbour, the ferries &amp; the courts.</p>`) {
 			t.Fatalf("the author page does not show the new photo and biography:\n%s", excerpt(after))
 		}
+		// A page that shows the form for another reason fills it with
+		// what is stored, so saving it from there loses nothing.
+		apps := a.Post(t, "/admin/profile/app-passwords", url.Values{"app_password_name": {"Phone"}})
+		if !strings.Contains(apps.Body, "the courts.</textarea>") || !strings.Contains(apps.Body, `<option value="`+strconv.FormatInt(pic.ID, 10)+`" selected>`) {
+			t.Errorf("the profile form beside a new application password lost the biography or photo:\n%s", excerpt(apps.Body))
+		}
 		// Taking the photo away takes it off the page.
 		a.Post(t, "/admin/profile", url.Values{"display_name": {author.DisplayName}, "email": {author.Email}, "bio": {bio}, "photo_id": {"0"}})
 		if strings.Contains(reader.Get(t, page).Body, "author-photo") {

@@ -209,7 +209,7 @@ func (s *Service) actorDocument(ctx context.Context, x *site, l local) (map[stri
 		"following":                 l.collection(x, "following"),
 		"endpoints":                 map[string]string{"sharedInbox": x.base + "/activitypub/inbox"},
 		"discoverable":              true,
-		"manuallyApprovesFollowers": false,
+		"manuallyApprovesFollowers": x.st.FederationApproveFollows,
 		"publicKey":                 map[string]string{"id": l.keyID(x), "owner": id, "publicKeyPem": pub},
 	}
 	if l.user != nil {

@@ -274,3 +274,24 @@ func (s *Service) collectionSize(ctx context.Context, l local, what string) (int
 	}
 	return 0, nil
 }
+
+// FollowerCount is how many accounts follow the author whose page is at
+// /author/{username}/, with the author's handle, for the page to show:
+// ok is false unless federation is on, the site shows follower counts
+// (federation_follower_counts) and the author is an actor.
+func (s *Service) FollowerCount(ctx context.Context, username string) (n int, handle string, ok bool) {
+	x, on := s.enabled(ctx)
+	if !on || !x.st.FederationFollowerCounts || username == SiteActor {
+		return 0, "", false
+	}
+	l, found := s.findLocal(ctx, x, username)
+	if !found {
+		return 0, "", false
+	}
+	n, err := s.Store.CountFollowers(ctx, l.name())
+	if err != nil {
+		s.Logger.Error("activitypub: count followers", "actor", l.name(), "err", err)
+		return 0, "", false
+	}
+	return n, "@" + l.username() + "@" + x.host, true
+}

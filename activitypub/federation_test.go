@@ -29,6 +29,7 @@ import (
 type site struct {
 	db       *sqlstore.DB
 	srv      *httptest.Server
+	web      *web.Server
 	fed      *activitypub.Service
 	articles *newsroom.Service
 	worker   *notify.Worker
@@ -51,6 +52,7 @@ func newSite(t testing.TB, db *sqlstore.DB) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.web = srv
 	s.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(s.srv.Close)
 	for _, kv := range [][2]string{{"site_url", s.srv.URL}, {"title", "The Harbour Times"}, {"federation_enabled", "true"}} {

@@ -125,6 +125,10 @@ const (
 type RemoteCommentStore interface {
 	SaveRemoteComment(ctx context.Context, rc *RemoteComment) error
 	FindRemoteComment(ctx context.Context, objectID string) (*RemoteComment, error)
+	// FindRemoteCommentOf finds the fediverse object a comment came from
+	// (ENOTFOUND for the site's own comments): what a local reply to it
+	// answers.
+	FindRemoteCommentOf(ctx context.Context, commentID int64) (*RemoteComment, error)
 	// FindRemoteHandles returns the handles of those of ids that came
 	// from the fediverse.
 	FindRemoteHandles(ctx context.Context, ids []int64) (map[int64]string, error)

@@ -24,6 +24,7 @@ func (s *Service) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /activitypub/actors/{name}/outbox", s.handleCollection("outbox"))
 	mux.HandleFunc("GET /activitypub/actors/{name}/followers", s.handleCollection("followers"))
 	mux.HandleFunc("GET /activitypub/actors/{name}/following", s.handleCollection("following"))
+	mux.HandleFunc("GET /activitypub/comments/{id}", s.handleComment)
 }
 
 // writeJSON answers v with an ActivityStreams (or other JSON) type. The

@@ -48,6 +48,7 @@ func newSite(t testing.TB, db *sqlstore.DB) *site {
 	s.fed.HTTP = outbound.NewClient(outbound.Policy{AllowPrivate: true, MaxRedirects: 3})
 	s.talk = discussion.New(db, avatar.New([]byte("avatar-key")), formtoken.NewSigner([]byte("form-key")))
 	s.fed.Discussion = s.talk
+	s.talk.Federate = s.fed
 	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, Federation: s.fed, PageCacheBytes: 1 << 20, Discussion: s.talk})
 	if err != nil {
 		t.Fatal(err)

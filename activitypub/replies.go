@@ -121,6 +121,9 @@ func (s *Service) target(ctx context.Context, x *site, u string) (articleID, par
 			return c.ArticleID, c.ID, true
 		}
 	}
+	if c, ok := s.localComment(ctx, x, u); ok {
+		return c.ArticleID, c.ID, true
+	}
 	rest, found := strings.CutPrefix(u, x.base+"/")
 	if !found {
 		return 0, 0, false

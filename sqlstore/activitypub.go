@@ -337,6 +337,17 @@ func (db *Federation) FindRemoteComment(ctx context.Context, objectID string) (*
 	return rc, nil
 }
 
+// FindRemoteCommentOf finds the fediverse object comment commentID came from.
+func (db *Federation) FindRemoteCommentOf(ctx context.Context, commentID int64) (*communique.RemoteComment, error) {
+	rc := &communique.RemoteComment{}
+	err := db.primary().row(ctx, `SELECT comment_id, object_id, actor_id, handle FROM ap_comments WHERE comment_id = ?`, commentID).
+		Scan(&rc.CommentID, &rc.ObjectID, &rc.ActorID, &rc.Handle)
+	if err != nil {
+		return nil, db.wrap(err, "Remote comment")
+	}
+	return rc, nil
+}
+
 // FindRemoteHandles returns the handles of the fediverse's comments among ids.
 func (db *Federation) FindRemoteHandles(ctx context.Context, ids []int64) (map[int64]string, error) {
 	m := map[int64]string{}

@@ -53,6 +53,7 @@ type Delivery struct {
 	Verified bool
 	Err      string
 	Activity map[string]any
+	At       time.Time // when it arrived
 }
 
 // NewPeer starts a peer on loopback until the test ends.
@@ -99,7 +100,7 @@ func (p *Peer) handleActor(w http.ResponseWriter, r *http.Request) {
 // against the key its keyId names.
 func (p *Peer) handleInbox(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	d := Delivery{Path: r.URL.Path}
+	d := Delivery{Path: r.URL.Path, At: time.Now()}
 	json.Unmarshal(body, &d.Activity)
 	if err := p.verify(r, body); err != nil {
 		d.Err = err.Error()

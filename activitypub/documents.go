@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/discussion"
 )
 
 var actorContext = []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"}
@@ -25,6 +26,7 @@ func (s *Service) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /activitypub/actors/{name}/followers", s.handleCollection("followers"))
 	mux.HandleFunc("GET /activitypub/actors/{name}/following", s.handleCollection("following"))
 	mux.HandleFunc("GET /activitypub/comments/{id}", s.handleComment)
+	mux.HandleFunc("GET "+discussion.RemoteAvatarPath+"{token}", s.handleAvatar)
 }
 
 // writeJSON answers v with an ActivityStreams (or other JSON) type. The

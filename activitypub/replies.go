@@ -57,6 +57,7 @@ func (s *Service) reply(ctx context.Context, x *site, signer string, act *activi
 	if err != nil {
 		return err
 	}
+	s.refreshAvatar(ctx, who) // before the comment, so its first page shows it
 	name := strings.TrimSpace(who.Name)
 	if name == "" {
 		name = who.PreferredUsername

@@ -45,6 +45,11 @@ func TestDeliveriesPacedPerHost(t *testing.T) {
 		s.worker.Poll, s.worker.Gather = 50*time.Millisecond, 0
 		go s.worker.Run(ctx)
 		eventually(t, "every delivery arrives", func() bool { return len(busy.Deliveries()) == 9 && len(quiet.Deliveries()) == 3 })
+		// The worker records each answer after the peer got it.
+		eventually(t, "every delivery is recorded", func() bool {
+			n, _ := db.CountMessages(context.Background())
+			return n[communique.MessageSent] == 12
+		})
 		stop()
 
 		seen := map[string]bool{}

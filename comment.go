@@ -88,6 +88,9 @@ type Comment struct {
 	// Handle is a fediverse reply's author as @user@host; set with the
 	// page.
 	Handle string `json:"-"`
+	// AvatarURL is a fediverse reply's author's picture as the site
+	// serves it (never another server's address); set with the page.
+	AvatarURL string `json:"-"`
 
 	// Depth is the comment's level in its thread (1 at the top); set when
 	// threads are assembled.

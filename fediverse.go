@@ -51,8 +51,33 @@ type RemoteActor struct {
 	SharedInbox       string    `json:"shared_inbox,omitempty"`
 	PreferredUsername string    `json:"username"`
 	Name              string    `json:"name"`
-	URL               string    `json:"profile_url"` // its profile page
+	URL               string    `json:"profile_url"`        // its profile page
+	IconURL           string    `json:"icon_url,omitempty"` // its avatar, which the site fetches and serves itself
 	FetchedAt         time.Time `json:"fetched_at"`
+}
+
+// RemoteAvatar is a fediverse actor's picture as the site serves it: a
+// small PNG made from the actor's icon, at /fediverse/avatars/{Token}.
+// Data is empty when the icon could not be used; FetchedAt says when to
+// try again.
+type RemoteAvatar struct {
+	ActorID   string
+	Token     string
+	IconURL   string
+	Data      []byte
+	FetchedAt time.Time
+}
+
+// RemoteAvatarStore keeps remote actors' pictures.
+type RemoteAvatarStore interface {
+	SaveRemoteAvatar(ctx context.Context, a *RemoteAvatar) error
+	// FindRemoteAvatar finds an actor's avatar by the actor's id, or by
+	// its token; ENOTFOUND.
+	FindRemoteAvatar(ctx context.Context, actorIDOrToken string) (*RemoteAvatar, error)
+	// FindRemoteAvatars returns the tokens of the avatars (those with a
+	// picture) of the authors of those of comment ids that came from the
+	// fediverse.
+	FindRemoteAvatars(ctx context.Context, commentIDs []int64) (map[int64]string, error)
 }
 
 // InboxItem is a signed activity received and waiting to be processed.
@@ -125,6 +150,10 @@ const (
 type RemoteCommentStore interface {
 	SaveRemoteComment(ctx context.Context, rc *RemoteComment) error
 	FindRemoteComment(ctx context.Context, objectID string) (*RemoteComment, error)
+	// FindRemoteCommentOf finds the fediverse object a comment came from
+	// (ENOTFOUND for the site's own comments): what a local reply to it
+	// answers.
+	FindRemoteCommentOf(ctx context.Context, commentID int64) (*RemoteComment, error)
 	// FindRemoteHandles returns the handles of those of ids that came
 	// from the fediverse.
 	FindRemoteHandles(ctx context.Context, ids []int64) (map[int64]string, error)

@@ -183,6 +183,10 @@ type NotificationStore interface {
 	// retryAt, or marked failed for good when retryAt is zero. ECONFLICT
 	// when the claim was lost.
 	FailMessage(ctx context.Context, id int64, claimToken, reason string, retryAt time.Time) error
+	// PostponeMessage puts a claimed message back, due at until, as if it
+	// had not been tried (a rate limit held it, nothing was sent): no
+	// attempt is counted or logged. ECONFLICT when the claim was lost.
+	PostponeMessage(ctx context.Context, id int64, claimToken string, until time.Time) error
 	// RetryMessage puts a failed message back in the queue. ENOTFOUND,
 	// ECONFLICT when it has not failed.
 	RetryMessage(ctx context.Context, id int64) error

@@ -457,6 +457,14 @@ var SettingDefs = []SettingDef{
 		in(GroupFediverse, "Fediverse accounts").offering(named("site", "The site only", "authors", "Each author only", "both", "The site and each author")),
 	linesSetting("federation_categories", "Slugs of the categories whose articles are federated, one per line (empty: every category)", func(s *Settings) *[]string { return &s.FederationCategories }).
 		in(GroupFediverse, "Categories sent to the fediverse"),
+	boolSetting("federation_comments", false, "Send the site's own comments, once approved, to the fediverse as replies (by the site's account, naming the commenter, never their email)", func(s *Settings) *bool { return &s.FederationComments }).
+		in(GroupFediverse, "Federate local comments"),
+	boolSetting("federation_approve_follows", false, "Hold follow requests from the fediverse until a newsroom administrator accepts them (Fediverse page)", func(s *Settings) *bool { return &s.FederationApproveFollows }).
+		in(GroupFediverse, "Approve followers"),
+	boolSetting("federation_follower_counts", false, "Show how many fediverse accounts follow an author on the author's page", func(s *Settings) *bool { return &s.FederationFollowerCounts }).
+		in(GroupFediverse, "Show follower counts"),
+	intSetting("federation_host_rate", 10, 1, 1000, "Deliveries per second to any one fediverse server, at most (other servers are not held up)", func(s *Settings) *int { return &s.FederationHostRate }).
+		in(GroupFediverse, "Deliveries per second per server"),
 }
 
 // LookupSetting returns the definition of key, or nil.
@@ -556,6 +564,15 @@ type Settings struct {
 	FederationEnabled    bool
 	FederationActors     string // site, authors or both
 	FederationCategories []string
+	// FederationComments sends approved local comments as replies.
+	FederationComments bool
+	// FederationApproveFollows holds Follows as pending for a newsroom
+	// administrator to accept or reject.
+	FederationApproveFollows bool
+	// FederationFollowerCounts shows follower counts on author pages.
+	FederationFollowerCounts bool
+	// FederationHostRate caps deliveries per second to one remote host.
+	FederationHostRate int
 }
 
 // ParseSettings builds Settings from stored values, falling back to the

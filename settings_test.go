@@ -126,7 +126,8 @@ func TestSettingDefs(t *testing.T) {
 		"feed_full_text", "feed_items", "search_language", "notify_moderators", "notify_authors", "mail_from",
 		"analytics_enabled", "analytics_respect_gpc", "analytics_beacon", "analytics_hourly_days", "analytics_daily_days", "comment_report_threshold", "comment_flood_address_limit",
 		"breaking_text", "breaking_url", "breaking_until", "theme_logo", "theme_accent", "theme_font",
-		"federation_enabled", "federation_actors", "federation_categories"}
+		"federation_enabled", "federation_actors", "federation_categories",
+		"federation_comments", "federation_approve_follows", "federation_follower_counts", "federation_host_rate"}
 	var got []string
 	defaults := communique.ParseSettings(nil)
 	for _, def := range communique.SettingDefs {
@@ -156,7 +157,8 @@ func TestSettingDefs(t *testing.T) {
 		"analytics_enabled": "false", "analytics_respect_gpc": "false", "analytics_beacon": "false", "analytics_hourly_days": "7", "analytics_daily_days": "365", "comment_report_threshold": "5", "comment_flood_address_limit": "20",
 		"breaking_text": "Polls close", "breaking_url": "/live/", "breaking_until": "2026-12-07T18:00:00Z",
 		"theme_logo": "/media/0123456789abcdef0123456789abcdef.png", "theme_accent": "#1d4f91", "theme_font": "sans",
-		"federation_enabled": "true", "federation_actors": "site", "federation_categories": "world\npolitics"}
+		"federation_enabled": "true", "federation_actors": "site", "federation_categories": "world\npolitics",
+		"federation_comments": "true", "federation_approve_follows": "true", "federation_follower_counts": "true", "federation_host_rate": "3"}
 	for _, def := range communique.SettingDefs {
 		v, ok := other[def.Key]
 		if !ok || v == def.Default {

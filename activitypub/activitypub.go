@@ -59,6 +59,9 @@ type Service struct {
 	Discussion Discussion
 	// Wake, when set, makes the outbox worker look at once.
 	Wake func()
+	// Limits, when set, counts deliveries per remote host against
+	// federation_host_rate (New sets it when the store keeps counts).
+	Limits communique.RateLimitService
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 
@@ -82,9 +85,13 @@ func New(store Store, logger *slog.Logger) *Service {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Service{Store: store, Logger: logger,
+	s := &Service{Store: store, Logger: logger,
 		HTTP:      outbound.NewClient(outbound.Policy{MaxRedirects: 3, Timeout: 10 * time.Second}),
 		ClockSkew: 12 * time.Hour, KeyTTL: 24 * time.Hour, Now: time.Now}
+	if limits, ok := store.(communique.RateLimitService); ok {
+		s.Limits = limits
+	}
+	return s
 }
 
 func (s *Service) now() time.Time {

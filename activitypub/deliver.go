@@ -7,11 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"communique"
+	"communique/notify"
 	"communique/outbound"
 
 	"github.com/go-fed/httpsig"
@@ -48,6 +51,28 @@ func (s *Service) queue(ctx context.Context, l local, kind string, inboxes []str
 	return nil
 }
 
+// pace holds a delivery back when its host had its share this second
+// (federation_host_rate): the outbox worker gives it back untried, due
+// when the next second starts, and goes on with other hosts. The count is
+// kept in the store, so several nodes share one quota per host.
+func (s *Service) pace(ctx context.Context, x *site, host string) error {
+	if s.Limits == nil {
+		return nil
+	}
+	rate := x.st.FederationHostRate
+	if rate <= 0 {
+		rate = 10
+	}
+	ok, retry, err := s.Limits.RateLimit(ctx, "activitypub-host:"+strings.ToLower(host), rate, time.Second)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &notify.Postponed{Until: s.now().Add(retry), Why: fmt.Sprintf("%s had its %d deliveries this second", host, rate)}
+	}
+	return nil
+}
+
 // signedHeaders are what deliveries sign, as Mastodon expects.
 var signedHeaders = []string{httpsig.RequestTarget, "host", "date", "digest"}
 
@@ -71,6 +96,9 @@ func (s *Service) DeliverActivity(ctx context.Context, m *communique.OutboxMessa
 	body := []byte(m.Body)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.Recipient, bytes.NewReader(body))
 	if err != nil {
+		return "", err
+	}
+	if err := s.pace(ctx, x, req.URL.Host); err != nil {
 		return "", err
 	}
 	req.Header.Set("Content-Type", ContentType)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/discussion"
 )
 
 var actorContext = []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"}
@@ -24,6 +25,8 @@ func (s *Service) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /activitypub/actors/{name}/outbox", s.handleCollection("outbox"))
 	mux.HandleFunc("GET /activitypub/actors/{name}/followers", s.handleCollection("followers"))
 	mux.HandleFunc("GET /activitypub/actors/{name}/following", s.handleCollection("following"))
+	mux.HandleFunc("GET /activitypub/comments/{id}", s.handleComment)
+	mux.HandleFunc("GET "+discussion.RemoteAvatarPath+"{token}", s.handleAvatar)
 }
 
 // writeJSON answers v with an ActivityStreams (or other JSON) type. The
@@ -209,7 +212,7 @@ func (s *Service) actorDocument(ctx context.Context, x *site, l local) (map[stri
 		"following":                 l.collection(x, "following"),
 		"endpoints":                 map[string]string{"sharedInbox": x.base + "/activitypub/inbox"},
 		"discoverable":              true,
-		"manuallyApprovesFollowers": false,
+		"manuallyApprovesFollowers": x.st.FederationApproveFollows,
 		"publicKey":                 map[string]string{"id": l.keyID(x), "owner": id, "publicKeyPem": pub},
 	}
 	if l.user != nil {
@@ -273,4 +276,25 @@ func (s *Service) collectionSize(ctx context.Context, l local, what string) (int
 		return n, err
 	}
 	return 0, nil
+}
+
+// FollowerCount is how many accounts follow the author whose page is at
+// /author/{username}/, with the author's handle, for the page to show:
+// ok is false unless federation is on, the site shows follower counts
+// (federation_follower_counts) and the author is an actor.
+func (s *Service) FollowerCount(ctx context.Context, username string) (n int, handle string, ok bool) {
+	x, on := s.enabled(ctx)
+	if !on || !x.st.FederationFollowerCounts || username == SiteActor {
+		return 0, "", false
+	}
+	l, found := s.findLocal(ctx, x, username)
+	if !found {
+		return 0, "", false
+	}
+	n, err := s.Store.CountFollowers(ctx, l.name())
+	if err != nil {
+		s.Logger.Error("activitypub: count followers", "actor", l.name(), "err", err)
+		return 0, "", false
+	}
+	return n, "@" + l.username() + "@" + x.host, true
 }

@@ -29,6 +29,7 @@ import (
 type site struct {
 	db       *sqlstore.DB
 	srv      *httptest.Server
+	web      *web.Server
 	fed      *activitypub.Service
 	articles *newsroom.Service
 	worker   *notify.Worker
@@ -47,10 +48,12 @@ func newSite(t testing.TB, db *sqlstore.DB) *site {
 	s.fed.HTTP = outbound.NewClient(outbound.Policy{AllowPrivate: true, MaxRedirects: 3})
 	s.talk = discussion.New(db, avatar.New([]byte("avatar-key")), formtoken.NewSigner([]byte("form-key")))
 	s.fed.Discussion = s.talk
+	s.talk.Federate = s.fed
 	srv, err := web.NewServer(ctx, web.Config{Store: db, Logger: logger, Federation: s.fed, PageCacheBytes: 1 << 20, Discussion: s.talk})
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.web = srv
 	s.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(s.srv.Close)
 	for _, kv := range [][2]string{{"site_url", s.srv.URL}, {"title", "The Harbour Times"}, {"federation_enabled", "true"}} {

@@ -97,7 +97,8 @@ func eventually(t *testing.T, what string, ok func() bool) {
 // TestFedifyInterop runs the scenario list real integration suites use
 // against Fedify: WebFinger lookup, follow and a verified Accept, a
 // published article received and verified as Create(Article), a reply
-// held then approved, its edit, a like and a boost, its deletion, and
+// held then approved, the newsroom's answer received as a verified
+// Create(Note) and resolved by its id, the reply's edit, a like and a boost, its deletion, and
 // the unfollow; on both stores.
 func TestFedifyInterop(t *testing.T) {
 	storetest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
@@ -150,6 +151,32 @@ func TestFedifyInterop(t *testing.T) {
 		}
 		if _, body := get(t, articleURL, "text/html"); !strings.Contains(body, "Seen from the ferry too.") {
 			t.Error("the approved reply is not on the article's page")
+		}
+
+		// The newsroom answers her reply: with federation_comments on, the
+		// answer reaches her as a verified Create(Note) replying to her
+		// Note, and its id resolves to the Note.
+		if err := db.SetSetting(ctx, "federation_comments", "true"); err != nil {
+			t.Fatal(err)
+		}
+		answer, err := s.talk.Reply(ctx, communique.ParseSettings(nil), admin, rc.CommentID, "Thank you, Alice.", "127.0.0.1", "fedify test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		answerID := s.srv.URL + "/activitypub/comments/" + strconv.FormatInt(answer.ID, 10)
+		eventually(t, "Fedify verified the Create(Note) answering its reply", func() bool {
+			for _, act := range peer.received() {
+				if obj, _ := act["object"].(map[string]any); act["type"] == "Create" && obj["type"] == "Note" &&
+					obj["id"] == answerID && obj["inReplyTo"] == peer.URL+"/notes/1" {
+					return true
+				}
+			}
+			return false
+		})
+		var looked map[string]any
+		peer.do("object", map[string]any{"id": answerID}, &looked)
+		if content, _ := looked["content"].(string); looked["type"] != "Note" || looked["id"] != answerID || !strings.Contains(content, "Thank you, Alice.") {
+			t.Errorf("Fedify resolved the answer's id to %+v", looked)
 		}
 
 		peer.do("update", map[string]any{"actor": authorID, "id": "/notes/1", "inReplyTo": articleURL, "content": "<p>Seen from the night ferry.</p>"}, nil)

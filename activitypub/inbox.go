@@ -279,7 +279,10 @@ type actorDoc struct {
 	PreferredUsername string `json:"preferredUsername"`
 	Name              string `json:"name"`
 	URL               any    `json:"url"`
-	Endpoints         struct {
+	// Icon is the avatar: an Image (or a list of them) with a url that
+	// is a string or a Link.
+	Icon      json.RawMessage `json:"icon"`
+	Endpoints struct {
 		SharedInbox string `json:"sharedInbox"`
 	} `json:"endpoints"`
 	PublicKey struct {
@@ -298,7 +301,40 @@ func (d *actorDoc) remote() *communique.RemoteActor {
 	}
 	return &communique.RemoteActor{ID: d.ID, KeyID: d.PublicKey.ID, PublicKeyPEM: d.PublicKey.PublicKeyPem,
 		Inbox: d.Inbox, SharedInbox: d.Endpoints.SharedInbox, PreferredUsername: d.PreferredUsername,
-		Name: d.Name, URL: profile}
+		Name: d.Name, URL: profile, IconURL: iconURL(d.Icon)}
+}
+
+// iconURL reads an actor's icon: an Image, or the first of a list, whose
+// url is a string, a Link, or a list of either. Only http(s) URLs count.
+func iconURL(raw json.RawMessage) string {
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) == nil && len(list) > 0 {
+		raw = list[0]
+	}
+	var img struct {
+		URL json.RawMessage `json:"url"`
+	}
+	if json.Unmarshal(raw, &img) != nil {
+		return ""
+	}
+	u := img.URL
+	if json.Unmarshal(u, &list) == nil && len(list) > 0 {
+		u = list[0]
+	}
+	var s string
+	if json.Unmarshal(u, &s) != nil {
+		var link struct {
+			Href string `json:"href"`
+		}
+		if json.Unmarshal(u, &link) != nil {
+			return ""
+		}
+		s = link.Href
+	}
+	if hostOf(s) == "" || len(s) > 2000 {
+		return ""
+	}
+	return s
 }
 
 // fetchActor reads an ActivityStreams document through the outbound

@@ -85,12 +85,46 @@ func (s *Service) RemoveFollower(ctx context.Context, by *communique.User, local
 	if err != nil {
 		return err
 	}
-	reject := map[string]any{
-		"@context": "https://www.w3.org/ns/activitystreams", "id": l.id(x) + "#rejects/" + activityToken(removed.FollowID+actorID),
-		"type": "Reject", "actor": l.id(x),
-		"object": map[string]any{"id": removed.FollowID, "type": "Follow", "actor": actorID, "object": l.id(x)},
+	return s.answerFollow(ctx, x, l, "Reject", removed.FollowID+actorID, keptFollow(x, l, removed), removed.Inbox)
+}
+
+// keptFollow rebuilds the Follow an answer names from what was kept.
+func keptFollow(x *site, l local, f *communique.Follower) map[string]any {
+	return map[string]any{"id": f.FollowID, "type": "Follow", "actor": f.ActorID, "object": l.id(x)}
+}
+
+// AcceptFollower accepts a follow request held for approval: the
+// follower starts receiving articles and its server a signed Accept.
+func (s *Service) AcceptFollower(ctx context.Context, by *communique.User, localActor, actorID string) error {
+	if err := allowed(by); err != nil {
+		return err
 	}
-	return s.queue(ctx, l, "Reject", []string{removed.Inbox}, reject)
+	f, err := s.findFollower(ctx, localActor, actorID)
+	if err != nil {
+		return err
+	}
+	if f.Status == communique.FollowerAccepted {
+		return nil // accepted already (another tab, another moderator)
+	}
+	f.Status = communique.FollowerAccepted
+	if err := s.Store.SaveFollower(ctx, f); err != nil {
+		return err
+	}
+	x, err := s.site(ctx)
+	if err != nil {
+		return err
+	}
+	l, err := s.localByName(ctx, localActor)
+	if err != nil {
+		return err
+	}
+	return s.answerFollow(ctx, x, l, "Accept", f.FollowID, keptFollow(x, l, f), f.Inbox)
+}
+
+// RejectFollower refuses a follow request (or ends a follow): the
+// request is forgotten and its server hears a signed Reject.
+func (s *Service) RejectFollower(ctx context.Context, by *communique.User, localActor, actorID string) error {
+	return s.RemoveFollower(ctx, by, localActor, actorID)
 }
 
 // hostPattern is what a blocked domain may be: a host name, with a port.

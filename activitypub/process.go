@@ -118,7 +118,10 @@ func (s *Service) process(ctx context.Context, it *communique.InboxItem) error {
 }
 
 // follow accepts a Follow of one of the site's actors: the follower is
-// kept, and a signed Accept is queued to its inbox.
+// kept, and a signed Accept is queued to its inbox. While the site
+// approves its followers (federation_approve_follows), a new follower is
+// kept pending and nothing is sent until the newsroom answers; one
+// already accepted stays so and hears the Accept again.
 func (s *Service) follow(ctx context.Context, x *site, signer string, act *activity, raw []byte) error {
 	l, ok := s.localByID(ctx, x, idOf(act.Object))
 	if !ok {
@@ -131,19 +134,52 @@ func (s *Service) follow(ctx context.Context, x *site, signer string, act *activ
 	if remote.Inbox == "" {
 		return errors.Join(errIgnored, errors.New("the follower has no inbox"))
 	}
+	status := communique.FollowerAccepted
+	if x.st.FederationApproveFollows && !s.isAccepted(ctx, l.name(), signer) {
+		status = communique.FollowerPending
+	}
 	f := &communique.Follower{LocalActor: l.name(), ActorID: signer, Inbox: remote.Inbox, SharedInbox: remote.SharedInbox,
-		FollowID: act.ID, Status: communique.FollowerAccepted}
+		FollowID: act.ID, Status: status}
 	if err := s.Store.SaveFollower(ctx, f); err != nil {
 		return err
 	}
-	accept := map[string]any{
-		"@context": "https://www.w3.org/ns/activitystreams",
-		"id":       l.id(x) + "#accepts/" + activityToken(act.ID),
-		"type":     "Accept",
-		"actor":    l.id(x),
-		"object":   json.RawMessage(raw),
+	if status == communique.FollowerPending {
+		return nil
 	}
-	return s.queue(ctx, l, "Accept", []string{remote.Inbox}, accept)
+	return s.answerFollow(ctx, x, l, "Accept", act.ID, json.RawMessage(raw), remote.Inbox)
+}
+
+// isAccepted reports whether actorID already follows the local actor.
+func (s *Service) isAccepted(ctx context.Context, localActor, actorID string) bool {
+	f, err := s.findFollower(ctx, localActor, actorID)
+	return err == nil && f.Status == communique.FollowerAccepted
+}
+
+func (s *Service) findFollower(ctx context.Context, localActor, actorID string) (*communique.Follower, error) {
+	list, err := s.Store.FindFollowers(ctx, localActor)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range list {
+		if f.ActorID == actorID {
+			return f, nil
+		}
+	}
+	return nil, communique.Errorf(communique.ENOTFOUND, "That account does not follow (or ask to follow) this actor.")
+}
+
+// answerFollow queues a signed Accept or Reject of a Follow to inbox;
+// follow is the Follow as received, or rebuilt from what was kept.
+func (s *Service) answerFollow(ctx context.Context, x *site, l local, kind, followID string, follow any, inbox string) error {
+	word := map[string]string{"Accept": "#accepts/", "Reject": "#rejects/"}[kind]
+	answer := map[string]any{
+		"@context": "https://www.w3.org/ns/activitystreams",
+		"id":       l.id(x) + word + activityToken(followID),
+		"type":     kind,
+		"actor":    l.id(x),
+		"object":   follow,
+	}
+	return s.queue(ctx, l, kind, []string{inbox}, answer)
 }
 
 // undo handles Undo of a Follow: the follower is forgotten.

@@ -57,6 +57,7 @@ func (s *Service) reply(ctx context.Context, x *site, signer string, act *activi
 	if err != nil {
 		return err
 	}
+	s.refreshAvatar(ctx, who) // before the comment, so its first page shows it
 	name := strings.TrimSpace(who.Name)
 	if name == "" {
 		name = who.PreferredUsername
@@ -120,6 +121,9 @@ func (s *Service) target(ctx context.Context, x *site, u string) (articleID, par
 		if c, err := s.Store.FindCommentByID(ctx, rc.CommentID); err == nil {
 			return c.ArticleID, c.ID, true
 		}
+	}
+	if c, ok := s.localComment(ctx, x, u); ok {
+		return c.ArticleID, c.ID, true
 	}
 	rest, found := strings.CutPrefix(u, x.base+"/")
 	if !found {

@@ -303,6 +303,8 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/front/zones/{id}/picks/{article}/remove", s.handleFrontPickRemove)
 	auth("GET /admin/fediverse", s.handleFediverse)
 	auth("POST /admin/fediverse/followers/remove", s.handleFollowerRemove)
+	auth("POST /admin/fediverse/followers/accept", s.handleFollowerAccept)
+	auth("POST /admin/fediverse/followers/reject", s.handleFollowerReject)
 	auth("POST /admin/fediverse/blocks", s.handleBlock)
 	auth("POST /admin/fediverse/blocks/{id}/delete", s.handleUnblock)
 	auth("GET /admin/signins", s.handleSignins)
@@ -490,6 +492,8 @@ var flashes = map[string]string{
 	"emailchanged": "Your email address was changed.",
 	"cleared":      "The sign-in throttle is cleared.",
 	"blocked":      "Blocked. Their follows ended; their deliveries are refused.",
+	"accepted":     "Follow request accepted; their server is told.",
+	"rejected":     "Follow request rejected; their server is told.",
 }
 
 // render answers with a page; one that fails to render is logged and

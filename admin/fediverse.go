@@ -14,6 +14,8 @@ import (
 type Fediverse interface {
 	Followers(ctx context.Context, by *communique.User) ([]*activitypub.FollowerView, error)
 	RemoveFollower(ctx context.Context, by *communique.User, localActor, actorID string) error
+	AcceptFollower(ctx context.Context, by *communique.User, localActor, actorID string) error
+	RejectFollower(ctx context.Context, by *communique.User, localActor, actorID string) error
 	Block(ctx context.Context, by *communique.User, what string) (int, error)
 	Unblock(ctx context.Context, by *communique.User, id int64) error
 	Blocks(ctx context.Context, by *communique.User) ([]*communique.RemoteBlock, error)
@@ -23,9 +25,11 @@ type fediversePage struct {
 	base
 	Enabled   bool
 	Followers []*activitypub.FollowerView
-	Blocks    []*communique.RemoteBlock
-	Block     string
-	Error     string
+	// Pending are follow requests held for approval.
+	Pending []*activitypub.FollowerView
+	Blocks  []*communique.RemoteBlock
+	Block   string
+	Error   string
 }
 
 func (s *Server) canManageFediverse(w http.ResponseWriter, r *http.Request, rq *request) bool {
@@ -60,8 +64,15 @@ func (s *Server) renderFediverse(w http.ResponseWriter, r *http.Request, rq *req
 		s.fail(w, r, rq, err)
 		return
 	}
-	data := fediversePage{base: s.base(r, rq, "Fediverse", "fediverse"), Followers: followers, Blocks: blocks,
+	data := fediversePage{base: s.base(r, rq, "Fediverse", "fediverse"), Blocks: blocks,
 		Block: block, Error: msg, Enabled: rq.Settings != nil && rq.Settings.FederationEnabled}
+	for _, f := range followers {
+		if f.Status == communique.FollowerPending {
+			data.Pending = append(data.Pending, f)
+		} else {
+			data.Followers = append(data.Followers, f)
+		}
+	}
 	s.render(w, r, status, "fediverse", data)
 }
 
@@ -74,6 +85,28 @@ func (s *Server) handleFollowerRemove(w http.ResponseWriter, r *http.Request, rq
 		return
 	}
 	http.Redirect(w, r, "/admin/fediverse?done=deleted", http.StatusSeeOther)
+}
+
+// handleFollowerAccept accepts a follow request held for approval.
+func (s *Server) handleFollowerAccept(w http.ResponseWriter, r *http.Request, rq *request) {
+	s.answerFollower(w, r, rq, s.fediverse.AcceptFollower, "accepted")
+}
+
+// handleFollowerReject refuses a follow request held for approval.
+func (s *Server) handleFollowerReject(w http.ResponseWriter, r *http.Request, rq *request) {
+	s.answerFollower(w, r, rq, s.fediverse.RejectFollower, "rejected")
+}
+
+func (s *Server) answerFollower(w http.ResponseWriter, r *http.Request, rq *request,
+	answer func(context.Context, *communique.User, string, string) error, done string) {
+	if !s.canManageFediverse(w, r, rq) {
+		return
+	}
+	if err := answer(r.Context(), rq.User, r.PostFormValue("local"), r.PostFormValue("actor")); err != nil {
+		s.fail(w, r, rq, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/fediverse?done="+done, http.StatusSeeOther)
 }
 
 // handleBlock blocks an actor or a domain; a bad value shows the page

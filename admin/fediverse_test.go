@@ -96,3 +96,68 @@ func TestFediverseFollowers(t *testing.T) {
 		}
 	})
 }
+
+// TestFediverseFollowRequests: follow requests held for approval are
+// listed apart from followers, with Accept and Reject forms carrying the
+// CSRF token; accepting one queues a signed Accept and makes it a
+// follower, rejecting one forgets it and queues a Reject.
+func TestFediverseFollowRequests(t *testing.T) {
+	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
+		ctx := context.Background()
+		n := newNewsroom(t, place, options{Fediverse: true})
+		n.Set(t, "federation_enabled", "true")
+		n.Set(t, "federation_approve_follows", "true")
+		for _, user := range []string{"carol", "dave"} {
+			id := "https://mastodon.example/users/" + user
+			if err := n.DB.SaveRemoteActor(ctx, &communique.RemoteActor{ID: id, KeyID: id + "#main-key", PublicKeyPEM: "-",
+				Inbox: id + "/inbox", PreferredUsername: user, URL: "https://mastodon.example/@" + user}); err != nil {
+				t.Fatal(err)
+			}
+			if err := n.DB.SaveFollower(ctx, &communique.Follower{LocalActor: "site", ActorID: id, Inbox: id + "/inbox",
+				FollowID: id + "/follows/1", Status: communique.FollowerPending}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		admin := n.SignIn(t, communique.RoleAdministrator)
+		page := admin.Get(t, "/admin/fediverse")
+		requests, followers, _ := strings.Cut(page.Body, "<h2>Followers</h2>")
+		if page.Status != 200 || !strings.Contains(requests, "Follow requests") || !strings.Contains(requests, "@carol@mastodon.example") ||
+			!strings.Contains(requests, `action="/admin/fediverse/followers/accept"`) || !strings.Contains(requests, `name="csrf_token"`) ||
+			strings.Contains(followers, "@carol@mastodon.example") {
+			t.Fatalf("fediverse page %d:\n%s", page.Status, excerpt(page.Body))
+		}
+		for _, step := range []struct{ path, actor, done, sent, status string }{
+			{"/admin/fediverse/followers/accept", "https://mastodon.example/users/carol", "Follow request accepted", "Accept", communique.FollowerAccepted},
+			{"/admin/fediverse/followers/reject", "https://mastodon.example/users/dave", "Follow request rejected", "Reject", ""},
+		} {
+			res := admin.Post(t, step.path, url.Values{"local": {"site"}, "actor": {step.actor}})
+			if res.Status != 303 {
+				t.Fatalf("%s = %d: %s", step.path, res.Status, res.Message())
+			}
+			if msg := admin.Get(t, res.Location).Message(); !strings.Contains(msg, step.done) {
+				t.Errorf("after %s: %q", step.path, msg)
+			}
+			msgs, _, err := n.DB.FindMessages(ctx, communique.OutboxFilter{Kind: communique.MessageActivityPub})
+			if err != nil || len(msgs) == 0 || msgs[0].Subject != step.sent || msgs[0].Recipient != step.actor+"/inbox" {
+				t.Fatalf("queued after %s = %+v, %v", step.path, msgs, err)
+			}
+			status := ""
+			list, _ := n.DB.FindFollowers(ctx, "site")
+			for _, f := range list {
+				if f.ActorID == step.actor {
+					status = f.Status
+				}
+			}
+			if status != step.status {
+				t.Errorf("after %s: status %q, want %q", step.path, status, step.status)
+			}
+		}
+		if res := admin.Post(t, "/admin/fediverse/followers/accept", url.Values{"local": {"site"}, "actor": {"https://nowhere.example/u"}}); res.Status != 404 {
+			t.Errorf("accepting nobody = %d", res.Status)
+		}
+		editor := n.SignIn(t, communique.RoleEditor)
+		if res := editor.Post(t, "/admin/fediverse/followers/accept", url.Values{"local": {"site"}, "actor": {"https://mastodon.example/users/carol"}}); res.Status != 403 {
+			t.Errorf("an editor accepting = %d", res.Status)
+		}
+	})
+}

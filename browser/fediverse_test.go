@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -97,8 +98,9 @@ func TestFediverseReplyInThread(t *testing.T) {
 			t.Errorf("thread lacks %q:\n%s", want, text)
 		}
 	}
-	// The fediverse author's name links to their profile; the avatar is
-	// the site's own, so the page still loads nothing from elsewhere.
+	// The fediverse author's name links to their profile; their avatar
+	// was fetched once and is served by the site itself, so the page
+	// still loads nothing from elsewhere.
 	link := run(t, ctx, chromedp.AttributeValue(chromedp.CSS(`.comment-author a[href^="`+peer.Server.URL+`"]`), "href"))
 	if link.Value != peer.Server.URL+"/@alice" {
 		t.Errorf("profile link = %q", link.Value)
@@ -107,5 +109,26 @@ func TestFediverseReplyInThread(t *testing.T) {
 		if src := img.AttributeValue("src"); !strings.HasPrefix(src, "/") {
 			t.Errorf("an avatar loads from %s", src)
 		}
+	}
+	type avatarSeen struct {
+		Src   string `json:"src"`
+		Width int    `json:"width"`
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
+	// The picture as the browser loads it from the page's address.
+	remote := run(t, ctx, chromedp.Evaluate[avatarSeen](`new Promise((done) => {
+		const src = document.querySelector('#comment-`+strconv.FormatInt(rc.CommentID, 10)+` img.avatar').getAttribute('src');
+		const img = new Image();
+		img.onload = () => done({src, width: img.naturalWidth});
+		img.onerror = () => done({src, width: -1});
+		img.src = src;
+	})`, chromedp.EvalAwaitPromise))
+	if !strings.HasPrefix(remote.Src, "/fediverse/avatars/") || remote.Width != 96 {
+		t.Errorf("the fediverse reply's avatar is %q, %d px wide: want the site's 96 px copy", remote.Src, remote.Width)
+	}
+	if n := peer.IconFetches.Load(); n != 1 {
+		t.Errorf("the peer's icon was fetched %d times, want once", n)
 	}
 }

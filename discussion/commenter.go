@@ -181,6 +181,7 @@ func (s *Service) RemoveAll(ctx context.Context, by *communique.User, email stri
 		if err := s.Store.SetCommentStatus(ctx, c.ID, communique.CommentTrash); err != nil {
 			return 0, err
 		}
+		s.federate(ctx, c, withStatus(c, communique.CommentTrash))
 		articles[c.ArticleID] = true
 	}
 	for id := range articles {

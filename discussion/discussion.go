@@ -64,6 +64,10 @@ type Service struct {
 	Reactions communique.ReactionStore
 	// Remote, when the store keeps fediverse replies, names their authors.
 	Remote RemoteHandles
+	// Federate, when set, hears every change to a comment's visibility
+	// or words (activitypub.Service sends the site's own comments to the
+	// fediverse as replies, when the site wants it).
+	Federate Federator
 	// Discussions, when the store keeps them, holds per-article
 	// discussion settings.
 	Discussions communique.ArticleDiscussionStore
@@ -83,6 +87,20 @@ func (s *Service) logger() *slog.Logger {
 		return slog.Default()
 	}
 	return s.Logger
+}
+
+// Federator hears a comment change: before is nil for a new comment,
+// after nil for one deleted for good; otherwise they are the comment
+// before and after the change.
+type Federator interface {
+	CommentChanged(ctx context.Context, before, after *communique.Comment)
+}
+
+// federate tells the Federator of a change, if there is one.
+func (s *Service) federate(ctx context.Context, before, after *communique.Comment) {
+	if s.Federate != nil {
+		s.Federate.CommentChanged(ctx, before, after)
+	}
 }
 
 // RemoteHandles names the authors of fediverse replies (@user@host).
@@ -248,6 +266,7 @@ func (s *Service) posted(ctx context.Context, c *communique.Comment, sub Submiss
 	}
 	s.changed(c.ArticleID)
 	s.staffReplied(ctx, c, sub.By)
+	s.federate(ctx, nil, c)
 }
 
 // staffReplied tells the reader a newsroom member answered.
@@ -604,6 +623,7 @@ func (s *Service) Edit(ctx context.Context, st *communique.Settings, id int64, o
 // edit replaces a comment's text and judges it again.
 func (s *Service) edit(ctx context.Context, st *communique.Settings, c *communique.Comment, text string) (*communique.Comment, error) {
 	id := c.ID
+	before := *c
 	c.Text = strings.TrimSpace(text)
 	if fields := c.Validate(false); fields["comment"] != "" {
 		return nil, &Error{Kind: KindInvalid, Message: "Please check your comment.", Fields: map[string]string{"comment": fields["comment"]}}
@@ -636,7 +656,11 @@ func (s *Service) edit(ctx context.Context, st *communique.Settings, c *communiq
 	}
 	s.keepReasons(ctx, id, status, why)
 	s.changed(c.ArticleID)
-	return s.Store.FindCommentByID(ctx, id)
+	after, err := s.Store.FindCommentByID(ctx, id)
+	if err == nil {
+		s.federate(ctx, &before, after)
+	}
+	return after, err
 }
 
 // Withdraw lets a commenter delete their own recent comment: it goes to
@@ -653,7 +677,15 @@ func (s *Service) Withdraw(ctx context.Context, st *communique.Settings, id int6
 		return err
 	}
 	s.changed(c.ArticleID)
+	s.federate(ctx, c, withStatus(c, communique.CommentTrash))
 	return nil
+}
+
+// withStatus is a copy of c with another status, for a change's after.
+func withStatus(c *communique.Comment, status communique.CommentStatus) *communique.Comment {
+	after := *c
+	after.Status = status
+	return &after
 }
 
 // Page is one page of an article's discussion.

@@ -85,6 +85,7 @@ func (s *Service) moved(ctx context.Context, c *communique.Comment, status commu
 		approved.Status = status
 		s.Notify.CommentApproved(ctx, &approved)
 	}
+	s.federate(ctx, c, withStatus(c, status))
 	return err
 }
 
@@ -114,6 +115,7 @@ func (s *Service) Delete(ctx context.Context, by *communique.User, id int64) err
 		return err
 	}
 	s.changed(c.ArticleID)
+	s.federate(ctx, c, nil)
 	return s.audit(ctx, by, "delete", c.ID, communique.CommenterKey(c.AuthorEmail), "")
 }
 
@@ -143,7 +145,11 @@ func (s *Service) Amend(ctx context.Context, by *communique.User, id int64, text
 	if err := s.audit(ctx, by, "edit", c.ID, communique.CommenterKey(c.AuthorEmail), ""); err != nil {
 		return nil, err
 	}
-	return s.Store.FindCommentByID(ctx, id)
+	after, err := s.Store.FindCommentByID(ctx, id)
+	if err == nil {
+		s.federate(ctx, c, after)
+	}
+	return after, err
 }
 
 // Reply publishes a moderator's reply to a comment, approving the comment

@@ -65,10 +65,28 @@ func (s *Service) markRemote(ctx context.Context, all []*communique.Comment) err
 	if err != nil {
 		return err
 	}
+	avatars := map[int64]string{}
+	if st, ok := s.Remote.(RemoteAvatars); ok {
+		if avatars, err = st.FindRemoteAvatars(ctx, ids); err != nil {
+			return err
+		}
+	}
 	for _, c := range all {
 		if h, ok := handles[c.ID]; ok {
 			c.Handle = h
 		}
+		if token, ok := avatars[c.ID]; ok {
+			c.AvatarURL = RemoteAvatarPath + token
+		}
 	}
 	return nil
+}
+
+// RemoteAvatarPath is where the site serves the pictures of fediverse
+// authors it fetched (package activitypub serves them).
+const RemoteAvatarPath = "/fediverse/avatars/"
+
+// RemoteAvatars finds the pictures the site keeps of fediverse authors.
+type RemoteAvatars interface {
+	FindRemoteAvatars(ctx context.Context, commentIDs []int64) (map[int64]string, error)
 }

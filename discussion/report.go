@@ -87,6 +87,7 @@ func (s *Service) Report(ctx context.Context, st *communique.Settings, sub Repor
 		}
 		res.Held = true
 		s.changed(c.ArticleID)
+		s.federate(ctx, c, withStatus(c, communique.CommentPending))
 	}
 	return res, nil
 }

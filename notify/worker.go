@@ -28,6 +28,7 @@ type WorkerStore interface {
 	ClaimMessages(ctx context.Context, limit int, lease time.Duration) ([]*communique.OutboxMessage, error)
 	CompleteMessage(ctx context.Context, id int64, claimToken, detail string) error
 	FailMessage(ctx context.Context, id int64, claimToken, reason string, retryAt time.Time) error
+	PostponeMessage(ctx context.Context, id int64, claimToken string, until time.Time) error
 	FindWebhookByID(ctx context.Context, id int64) (*communique.Webhook, error)
 }
 
@@ -36,6 +37,16 @@ type WorkerStore interface {
 type ActivityDeliverer interface {
 	DeliverActivity(ctx context.Context, m *communique.OutboxMessage) (string, error)
 }
+
+// Postponed is what a sender returns when a rate limit holds a message
+// back, nothing sent: the worker gives it back untried, due at Until, and
+// goes on with the others, so one busy server holds up nobody else.
+type Postponed struct {
+	Until time.Time
+	Why   string
+}
+
+func (p *Postponed) Error() string { return "postponed: " + p.Why }
 
 // Worker delivers the outbox: it claims due messages (each is claimed by
 // one worker however many nodes run one), sends them, and records the
@@ -70,6 +81,9 @@ type Worker struct {
 
 	wake chan struct{}
 	once sync.Once
+	// soonest is when the first message postponed since Run last waited
+	// is due, so Run looks again then rather than after Poll.
+	soonest time.Time
 }
 
 // NewWorker returns a worker with production timings: eight tries over
@@ -113,9 +127,14 @@ func (w *Worker) Run(ctx context.Context) {
 			w.Logger.Error("outbox: claim", "err", err)
 		}
 		if n > 0 && err == nil {
-			continue // there may be more
+			continue // there may be more (postponed messages are not due)
 		}
-		t := time.NewTimer(w.Poll)
+		wait := w.Poll
+		if !w.soonest.IsZero() {
+			wait = min(wait, max(w.soonest.Sub(w.Now()), 0))
+			w.soonest = time.Time{}
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -147,7 +166,9 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		return cmp.Or(a.NextAttemptAt.Compare(b.NextAttemptAt), cmp.Compare(a.ID, b.ID))
 	})
 	for _, m := range msgs {
-		w.deliver(ctx, m)
+		if until, held := w.deliver(ctx, m); held && (w.soonest.IsZero() || until.Before(w.soonest)) {
+			w.soonest = until
+		}
 	}
 	return len(msgs), nil
 }
@@ -161,7 +182,9 @@ func (w *Worker) backoff(attempts int) time.Duration {
 	return min(d, w.MaxBackoff)
 }
 
-func (w *Worker) deliver(ctx context.Context, m *communique.OutboxMessage) {
+// deliver sends m and records the outcome; held tells that a rate limit
+// postponed it to until.
+func (w *Worker) deliver(ctx context.Context, m *communique.OutboxMessage) (until time.Time, held bool) {
 	// A send gets its own deadline, well inside the lease, so a message is
 	// never sent by two workers because the first was slow.
 	sendCtx, cancel := context.WithTimeout(ctx, w.Lease/2)
@@ -195,6 +218,13 @@ func (w *Worker) deliver(ctx context.Context, m *communique.OutboxMessage) {
 	if ctx.Err() != nil {
 		return // cut off by shutdown: the lease brings the message back
 	}
+	var later *Postponed
+	if errors.As(err, &later) {
+		if err := w.Store.PostponeMessage(rctx, m.ID, m.ClaimToken, later.Until); err != nil {
+			w.Logger.Error("outbox: postpone", "message", m.ID, "err", err)
+		}
+		return later.Until, true
+	}
 	reason := oneLine(err.Error())
 	retryAt := time.Time{}
 	if m.Attempts < w.MaxAttempts {
@@ -213,6 +243,7 @@ func (w *Worker) deliver(ctx context.Context, m *communique.OutboxMessage) {
 	if err := w.Store.FailMessage(rctx, m.ID, m.ClaimToken, reason, retryAt); err != nil {
 		w.Logger.Error("outbox: record failure", "message", m.ID, "err", err)
 	}
+	return
 }
 
 func (w *Worker) sendEmail(ctx context.Context, m *communique.OutboxMessage) (string, error) {

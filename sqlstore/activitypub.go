@@ -100,12 +100,12 @@ func (db *Federation) SaveRemoteActor(ctx context.Context, a *communique.RemoteA
 	defer tx.Rollback()
 	w := tx.w()
 	a.FetchedAt = tx.now
-	_, err = w.exec(ctx, `INSERT INTO ap_actors (id, key_id, public_key_pem, inbox, shared_inbox, preferred_username, name, url, fetched_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	_, err = w.exec(ctx, `INSERT INTO ap_actors (id, key_id, public_key_pem, inbox, shared_inbox, preferred_username, name, url, icon_url, fetched_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, public_key_pem = excluded.public_key_pem,
 			inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, preferred_username = excluded.preferred_username,
-			name = excluded.name, url = excluded.url, fetched_at = excluded.fetched_at`,
-		a.ID, a.KeyID, a.PublicKeyPEM, a.Inbox, a.SharedInbox, a.PreferredUsername, a.Name, a.URL, w.t(tx.now))
+			name = excluded.name, url = excluded.url, icon_url = excluded.icon_url, fetched_at = excluded.fetched_at`,
+		a.ID, a.KeyID, a.PublicKeyPEM, a.Inbox, a.SharedInbox, a.PreferredUsername, a.Name, a.URL, a.IconURL, w.t(tx.now))
 	if err != nil {
 		return db.wrap(err, "Remote actor")
 	}
@@ -115,9 +115,9 @@ func (db *Federation) SaveRemoteActor(ctx context.Context, a *communique.RemoteA
 // FindRemoteActor finds a known actor by its id or its key's id.
 func (db *Federation) FindRemoteActor(ctx context.Context, idOrKeyID string) (*communique.RemoteActor, error) {
 	a := &communique.RemoteActor{}
-	err := db.primary().row(ctx, `SELECT id, key_id, public_key_pem, inbox, shared_inbox, preferred_username, name, url, fetched_at
+	err := db.primary().row(ctx, `SELECT id, key_id, public_key_pem, inbox, shared_inbox, preferred_username, name, url, icon_url, fetched_at
 		FROM ap_actors WHERE id = ? OR key_id = ? ORDER BY fetched_at DESC LIMIT 1`, idOrKeyID, idOrKeyID).
-		Scan(&a.ID, &a.KeyID, &a.PublicKeyPEM, &a.Inbox, &a.SharedInbox, &a.PreferredUsername, &a.Name, &a.URL, scanTime{&a.FetchedAt})
+		Scan(&a.ID, &a.KeyID, &a.PublicKeyPEM, &a.Inbox, &a.SharedInbox, &a.PreferredUsername, &a.Name, &a.URL, &a.IconURL, scanTime{&a.FetchedAt})
 	if err != nil {
 		return nil, db.wrap(err, "Remote actor")
 	}
@@ -337,6 +337,17 @@ func (db *Federation) FindRemoteComment(ctx context.Context, objectID string) (*
 	return rc, nil
 }
 
+// FindRemoteCommentOf finds the fediverse object comment commentID came from.
+func (db *Federation) FindRemoteCommentOf(ctx context.Context, commentID int64) (*communique.RemoteComment, error) {
+	rc := &communique.RemoteComment{}
+	err := db.primary().row(ctx, `SELECT comment_id, object_id, actor_id, handle FROM ap_comments WHERE comment_id = ?`, commentID).
+		Scan(&rc.CommentID, &rc.ObjectID, &rc.ActorID, &rc.Handle)
+	if err != nil {
+		return nil, db.wrap(err, "Remote comment")
+	}
+	return rc, nil
+}
+
 // FindRemoteHandles returns the handles of the fediverse's comments among ids.
 func (db *Federation) FindRemoteHandles(ctx context.Context, ids []int64) (map[int64]string, error) {
 	m := map[int64]string{}
@@ -519,6 +530,7 @@ func (db *Federation) EraseActorData(ctx context.Context, actorID string) (*comm
 	}{
 		{`DELETE FROM ap_followers WHERE actor_id = ?`, &res.Follows},
 		{`DELETE FROM ap_reactions WHERE actor_id = ?`, &res.Reactions},
+		{`DELETE FROM ap_avatars WHERE actor_id = ?`, new(int)},
 		{`DELETE FROM ap_actors WHERE id = ?`, new(int)},
 	} {
 		r, err := w.exec(ctx, del.query, actorID)
@@ -529,4 +541,69 @@ func (db *Federation) EraseActorData(ctx context.Context, actorID string) (*comm
 		*del.n = int(n)
 	}
 	return res, tx.Commit()
+}
+
+var _ communique.RemoteAvatarStore = (*Federation)(nil)
+
+// SaveRemoteAvatar keeps (or replaces) an actor's avatar.
+func (db *Federation) SaveRemoteAvatar(ctx context.Context, a *communique.RemoteAvatar) error {
+	if a.ActorID == "" || a.Token == "" {
+		return communique.Errorf(communique.EINVALID, "An avatar needs an actor and a token.")
+	}
+	if a.Data == nil {
+		a.Data = []byte{}
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	w := tx.w()
+	a.FetchedAt = tx.now
+	_, err = w.exec(ctx, `INSERT INTO ap_avatars (actor_id, token, icon_url, data, fetched_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (actor_id) DO UPDATE SET token = excluded.token, icon_url = excluded.icon_url, data = excluded.data,
+			fetched_at = excluded.fetched_at`, a.ActorID, a.Token, a.IconURL, a.Data, w.t(tx.now))
+	if err != nil {
+		return db.wrap(err, "Avatar")
+	}
+	return tx.Commit()
+}
+
+// FindRemoteAvatar finds an avatar by its actor's id or by its token.
+func (db *Federation) FindRemoteAvatar(ctx context.Context, actorIDOrToken string) (*communique.RemoteAvatar, error) {
+	a := &communique.RemoteAvatar{}
+	err := db.r().row(ctx, `SELECT actor_id, token, icon_url, data, fetched_at FROM ap_avatars WHERE actor_id = ? OR token = ? LIMIT 1`,
+		actorIDOrToken, actorIDOrToken).Scan(&a.ActorID, &a.Token, &a.IconURL, &a.Data, scanTime{&a.FetchedAt})
+	if err != nil {
+		return nil, db.wrap(err, "Avatar")
+	}
+	return a, nil
+}
+
+// FindRemoteAvatars returns the avatar tokens of the fediverse's comments
+// among ids, for those whose author's picture is kept.
+func (db *Federation) FindRemoteAvatars(ctx context.Context, ids []int64) (map[int64]string, error) {
+	m := map[int64]string{}
+	if len(ids) == 0 {
+		return m, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.r().query(ctx, `SELECT c.comment_id, a.token FROM ap_comments c JOIN ap_avatars a ON a.actor_id = c.actor_id
+		WHERE c.comment_id IN (`+Placeholders(len(ids))+`) AND length(a.data) > 0`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find avatars: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var token string
+		if err := rows.Scan(&id, &token); err != nil {
+			return nil, fmt.Errorf("scan avatar: %w", err)
+		}
+		m[id] = token
+	}
+	return m, rows.Err()
 }

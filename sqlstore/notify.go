@@ -151,6 +151,20 @@ func (db *Outbox) FailMessage(ctx context.Context, id int64, claimToken, reason 
 		func(w q, _ time.Time) []any { return []any{reason, w.t(retryAt)} })
 }
 
+// PostponeMessage gives back a claimed message untried, due at until.
+func (db *Outbox) PostponeMessage(ctx context.Context, id int64, claimToken string, until time.Time) error {
+	w := db.wr()
+	res, err := w.exec(ctx, `UPDATE outbox SET status = 'pending', attempts = attempts - 1, next_attempt_at = ?,
+		claimed_until = NULL, claim_token = '' WHERE id = ? AND status = 'sending' AND claim_token = ?`, w.t(until), id, claimToken)
+	if err != nil {
+		return fmt.Errorf("postpone message: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return communique.Errorf(communique.ECONFLICT, "The message is no longer claimed by this worker.")
+	}
+	return nil
+}
+
 // RetryMessage puts a failed message back in the queue, due now.
 func (db *Outbox) RetryMessage(ctx context.Context, id int64) error {
 	tx, err := db.begin(ctx)

@@ -522,6 +522,15 @@ var Tables = []Table{
 		{"name", Text, ""},
 		{"url", Text, ""},
 		{"fetched_at", Time, ""},
+		{"icon_url", Text, ""},
+	}},
+	// Remote avatars (migration 0061): pictures the site serves itself.
+	{Name: "ap_avatars", Key: []string{"actor_id"}, Columns: []Column{
+		{"actor_id", Text, ""},
+		{"token", Text, ""},
+		{"icon_url", Text, ""},
+		{"data", Bytes, ""},
+		{"fetched_at", Time, ""},
 	}},
 	{Name: "ap_inbox", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},

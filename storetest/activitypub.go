@@ -67,6 +67,25 @@ func testFederation(t *testing.T, db *sqlstore.DB) {
 		}
 	})
 
+	t.Run("RemoteComment", func(t *testing.T) {
+		a := MustCreateArticle(t, db, MustCreateUser(t, db, "apwriter", communique.RoleAuthor), "Harbour", "Ice.")
+		local, remote := MustCreateComment(t, db, a), MustCreateComment(t, db, a)
+		rc := &communique.RemoteComment{CommentID: remote.ID, ObjectID: "https://social.example/notes/9", ActorID: alice.ActorID, Handle: "@alice@social.example"}
+		if err := db.SaveRemoteComment(ctx, rc); err != nil {
+			t.Fatal(err)
+		}
+		byObject, err := db.FindRemoteComment(ctx, rc.ObjectID)
+		if err != nil || *byObject != *rc {
+			t.Fatalf("by object = %+v, %v", byObject, err)
+		}
+		byComment, err := db.FindRemoteCommentOf(ctx, remote.ID)
+		if err != nil || *byComment != *rc {
+			t.Fatalf("by comment = %+v, %v", byComment, err)
+		}
+		_, err = db.FindRemoteCommentOf(ctx, local.ID)
+		wantCode(t, err, communique.ENOTFOUND)
+	})
+
 	t.Run("DomainBlock", func(t *testing.T) {
 		n, err := db.BlockRemote(ctx, &communique.RemoteBlock{Kind: communique.BlockDomain, Value: "social.example"})
 		if err != nil || n != 1 {

@@ -112,6 +112,24 @@ func testOutboxRetry(t *testing.T, db *sqlstore.DB) {
 		return got[0]
 	}
 	m := claim()
+	// A rate limit gives it back untried: no attempt counted or logged,
+	// due when the limit allows, and only by the one who claimed it.
+	wantCode(t, db.PostponeMessage(ctx, m.ID, "someone-else", now.Add(time.Second)), communique.ECONFLICT)
+	if err := db.PostponeMessage(ctx, m.ID, m.ClaimToken, now.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, db.PostponeMessage(ctx, m.ID, m.ClaimToken, now.Add(time.Second)), communique.ECONFLICT)
+	if got, _ := db.ClaimMessages(ctx, 10, time.Minute); len(got) != 0 {
+		t.Fatal("claimed before the postponement ended")
+	}
+	if tries, err := db.FindDeliveryAttempts(ctx, m.ID, 0, 10); err != nil || len(tries) != 0 {
+		t.Fatalf("a postponement was logged as an attempt: %+v, %v", tries, err)
+	}
+	set(now.Add(time.Second))
+	if m = claim(); m.Attempts != 1 {
+		t.Fatalf("after a postponement: attempts = %d, want 1", m.Attempts)
+	}
+	set(now)
 	if err := db.FailMessage(ctx, m.ID, m.ClaimToken, "451 4.3.0 Try again later", now.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}

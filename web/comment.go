@@ -286,6 +286,9 @@ func newCommentView(c *communique.Comment, st *site, articleID int64, order stri
 	if v.AuthorName == "" {
 		v.AuthorName = "Anonymous"
 	}
+	if c.AvatarURL != "" {
+		v.Avatar = c.AvatarURL
+	}
 	return v
 }
 

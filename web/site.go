@@ -316,6 +316,15 @@ type listPage struct {
 	// SetupURL leads an empty site's owner to create the first
 	// administrator, while none exists.
 	SetupURL string
+	// Fediverse is the author's fediverse handle and follower count,
+	// when the site shows them (federation_follower_counts).
+	Fediverse *fediverseCount
+}
+
+// fediverseCount is an author's fediverse handle and followers.
+type fediverseCount struct {
+	Handle    string
+	Followers int
 }
 
 type articlePage struct {
@@ -609,6 +618,7 @@ func (s *Server) authorArchive(w http.ResponseWriter, r *http.Request, st *site,
 		f.BylineUserID = &u.ID
 		data.Heading, data.Intro = u.Name(), u.Bio
 		data.Photo = s.photo(r.Context(), u.PhotoID)
+		data.Fediverse = s.followerCount(r, slug)
 	} else if g, ok := s.guestAuthor(r, slug); ok {
 		f.BylineGuestID = &g.ID
 		data.Heading, data.Intro = g.Name, g.Bio
@@ -629,6 +639,28 @@ func (s *Server) authorArchive(w http.ResponseWriter, r *http.Request, st *site,
 		return
 	}
 	s.list(w, r, st, page, "/author/"+slug+"/", f, data)
+}
+
+// followerCounter tells an author's fediverse followers
+// (activitypub.Service).
+type followerCounter interface {
+	FollowerCount(ctx context.Context, username string) (n int, handle string, ok bool)
+}
+
+// followerCount is what an author's page shows of their fediverse
+// followers, when the site wants it; the page is dropped from the cache
+// when a follow changes (tag "followers").
+func (s *Server) followerCount(r *http.Request, slug string) *fediverseCount {
+	fc, ok := s.fed.(followerCounter)
+	if !ok {
+		return nil
+	}
+	tagPage(r, "followers")
+	n, handle, ok := fc.FollowerCount(r.Context(), slug)
+	if !ok {
+		return nil
+	}
+	return &fediverseCount{Handle: handle, Followers: n}
 }
 
 // guestAuthor finds a guest contributor by slug, when the store keeps them.

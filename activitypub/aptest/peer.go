@@ -15,11 +15,14 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,6 +45,11 @@ type Peer struct {
 	// ActorDocument, when set, rewrites alice's actor document before it
 	// is served: hostile servers for the tests.
 	ActorDocument func(doc map[string]any) any
+	// Icon is alice's avatar, served at /avatars/alice (a 120×80 PNG
+	// unless a test puts something else, or something hostile, there);
+	// IconFetches counts the requests for it.
+	Icon        []byte
+	IconFetches atomic.Int64
 
 	mu       sync.Mutex
 	received []Delivery
@@ -53,6 +61,7 @@ type Delivery struct {
 	Verified bool
 	Err      string
 	Activity map[string]any
+	At       time.Time // when it arrived
 }
 
 // NewPeer starts a peer on loopback until the test ends.
@@ -66,6 +75,15 @@ func NewPeer(t testing.TB) *Peer {
 	mux.HandleFunc("GET /users/alice", p.handleActor)
 	mux.HandleFunc("POST /users/alice/inbox", p.handleInbox)
 	mux.HandleFunc("POST /inbox", p.handleInbox)
+	mux.HandleFunc("GET /avatars/alice", func(w http.ResponseWriter, r *http.Request) {
+		p.IconFetches.Add(1)
+		p.mu.Lock()
+		icon := p.Icon
+		p.mu.Unlock()
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(icon)
+	})
+	p.Icon = PNG(120, 80)
 	p.Server = httptest.NewServer(mux)
 	t.Cleanup(p.Server.Close)
 	return p
@@ -84,6 +102,7 @@ func (p *Peer) handleActor(w http.ResponseWriter, r *http.Request) {
 		"@context": []string{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
 		"id":       p.ActorID(), "type": "Person", "preferredUsername": "alice", "name": "Alice",
 		"url": p.Server.URL + "/@alice", "inbox": p.ActorID() + "/inbox",
+		"icon":      map[string]string{"type": "Image", "mediaType": "image/png", "url": p.Server.URL + "/avatars/alice"},
 		"endpoints": map[string]string{"sharedInbox": p.Server.URL + "/inbox"},
 		"publicKey": map[string]string{"id": p.KeyID(), "owner": p.ActorID(),
 			"publicKeyPem": string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))},
@@ -99,7 +118,7 @@ func (p *Peer) handleActor(w http.ResponseWriter, r *http.Request) {
 // against the key its keyId names.
 func (p *Peer) handleInbox(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	d := Delivery{Path: r.URL.Path}
+	d := Delivery{Path: r.URL.Path, At: time.Now()}
 	json.Unmarshal(body, &d.Activity)
 	if err := p.verify(r, body); err != nil {
 		d.Err = err.Error()
@@ -142,6 +161,24 @@ func (p *Peer) verify(r *http.Request, body []byte) error {
 		return err
 	}
 	return v.Verify(pub, httpsig.RSA_SHA256)
+}
+
+// SetIcon replaces alice's avatar.
+func (p *Peer) SetIcon(b []byte) {
+	p.mu.Lock()
+	p.Icon = b
+	p.mu.Unlock()
+}
+
+// PNG is a w×h PNG of one colour.
+func PNG(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = 0x1d, 0x4f, 0x91, 0xff
+	}
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return b.Bytes()
 }
 
 // Deliveries returns what the peer received so far.

@@ -3,8 +3,8 @@
 // activitypub/fedify_test.go. It serves one actor, alice, on 127.0.0.1,
 // verifies every delivery it receives (Fedify refuses unsigned or badly
 // signed ones), and does what the Go test asks through /control/…:
-// look up an actor by WebFinger, follow, reply, edit, like, boost,
-// delete, unfollow. It prints {"port": N} once it listens.
+// look up an actor by WebFinger or an object by its id, follow, reply,
+// edit, like, boost, delete, unfollow. It prints {"port": N} once it listens.
 //
 // Environment: COMMUNIQUE_NODE_MODULES, where @fedify/fedify is installed.
 
@@ -87,6 +87,11 @@ async function control(cmd, args, base) {
       await ctx.sendActivity(me, target, new f.Undo({ id: id('undos'), actor: alice,
         object: new f.Follow({ id: new URL('/follows/alice', base), actor: alice, object: target.id }) }));
       return {};
+    case 'object': {
+      // Fetched by content negotiation, as a server resolving a reply does.
+      const o = await ctx.lookupObject(args.id);
+      return o ? await o.toJsonLd({ format: 'compact' }) : null;
+    }
     case 'received':
       return received;
   }

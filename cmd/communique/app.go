@@ -88,6 +88,7 @@ func newApp(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) (*app, er
 	}
 	fed := activitypub.New(db, logger)
 	fed.Discussion = talk
+	talk.Federate = fed
 	articles := newsroom.New(db)
 	articles.Notifier, articles.Federator = notifier, fed
 	return &app{db: db, logger: logger, notifier: notifier, articles: articles, talk: talk, privacy: forget, fed: fed,

@@ -2,7 +2,7 @@
 // prints the figures the speed issue asks for, beside a static file
 // server serving the same article bytes in the same run.
 //
-//	go run ./bench [--articles 10000] [--comments 200000] [--large] [--duration 10s]
+//	go run ./bench [--articles 10000] [--comments 200000] [--large] [--duration 10s] [--read] [--profile DIR]
 //
 // It builds the binary, writes a WordPress export of a generated site,
 // imports it, starts `communique serve` on loopback and drives it with wrk
@@ -97,6 +97,12 @@ func main() {
 	if *large {
 		c.articles, c.comments = 1_000_000, 10_000_000
 	}
+	if *readOnly {
+		if err := runRead(c); err != nil {
+			log.Fatal("bench: ", err)
+		}
+		return
+	}
 	if c.articles < 600 {
 		log.Fatal("bench: --articles must be at least 600 (the deep archive page is page 500)")
 	}
@@ -140,7 +146,10 @@ func run(c config) error {
 	}
 	b.rep.StoreSizeMB = dirSizeMB(b.data)
 	finish(b.rep, c)
-	return writeReport(b.rep, c.out)
+	if err := writeReport(b.rep, c.out); err != nil {
+		return err
+	}
+	return runRead(c) // the read path's rows (read.go)
 }
 
 // benchRun is one run of the benchmark: the binary it built, the site's

@@ -113,12 +113,15 @@ type discussionView struct {
 	Featured []*commentView // editors' picks, above the thread
 	Sorts    []sortLink     // thread orders, as links
 	Threads  []*commentView
-	Page     int
-	Pages    int
-	PrevURL  string
-	NextURL  string
-	Form     *commentForm
-	Closed   bool
+	// ThreadsHTML is the threads' fragments, one after another, once
+	// every one of them rendered (fragment.go).
+	ThreadsHTML template.HTML
+	Page        int
+	Pages       int
+	PrevURL     string
+	NextURL     string
+	Form        *commentForm
+	Closed      bool
 	// Notice is the editor's message above the form; Hidden a thread
 	// closed from view; QA a thread of answered questions.
 	Notice string
@@ -247,7 +250,7 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	for _, c := range p.Threads {
 		d.Threads = append(d.Threads, conv(c))
 	}
-	s.renderComments(st, d.Threads)
+	d.ThreadsHTML = s.renderComments(st, d.Threads)
 	for _, c := range p.Featured {
 		c.Depth = 1
 		d.Featured = append(d.Featured, conv(c))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"hash/maphash"
 	"html/template"
+	"strings"
 	"sync"
 
 	"communique"
@@ -78,14 +79,26 @@ func (c *fragmentCache) put(k *fragmentKey, f template.HTML) {
 var fragmentSeed = maphash.MakeSeed()
 
 // renderComments sets the Fragment of each comment, and of its replies,
-// from the cache or by running the "comment" template once. A fragment
-// that fails to render is left empty: the page renders that comment
-// itself, and reports the error there.
-func (s *Server) renderComments(st *site, views []*commentView) {
+// from the cache or by running the "comment" template once, and returns
+// them all one after another. A fragment that fails to render is left
+// empty and the result is "": the page then renders the comments itself,
+// and reports the error there.
+func (s *Server) renderComments(st *site, views []*commentView) template.HTML {
 	var buf bytes.Buffer
+	n := 0
 	for _, v := range views {
 		s.renderComment(st, v, &buf)
+		if v.Fragment == "" {
+			return ""
+		}
+		n += len(v.Fragment)
 	}
+	var all strings.Builder
+	all.Grow(n)
+	for _, v := range views {
+		all.WriteString(string(v.Fragment))
+	}
+	return template.HTML(all.String())
 }
 
 func (s *Server) renderComment(st *site, v *commentView, buf *bytes.Buffer) {

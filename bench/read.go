@@ -26,8 +26,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"communique"
@@ -71,6 +73,11 @@ func runRead(c config) error {
 		return err
 	}
 	md := readMarkdown(rows, targets, c)
+	cpu, err := rs.cpuPerView()
+	if err != nil {
+		return err
+	}
+	md += cpu
 	if *profileDir != "" {
 		prof, err := rs.profile(*profileDir)
 		if err != nil {
@@ -284,6 +291,57 @@ func readMarkdown(rows []Result, targets []Target, c config) string {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", t.Goal, t.Measured, met)
 	}
 	return b.String()
+}
+
+// cpuPerView renders each uncached page in process and reads the
+// process's CPU time per view (getrusage), five interleaved rounds, the
+// median kept: on a machine shared with other work the CPU a view costs
+// is steadier than requests per second.
+func (rs *readSite) cpuPerView() (string, error) {
+	h := rs.uncached.Handler()
+	lastPage := rs.bigPath + "comment-page-" + strconv.Itoa(rs.bigPages) + "/"
+	pages := []struct{ name, path string }{
+		{"article with 50 comments", rs.hotPath},
+		{"article with 2,000 comments, page 1", rs.bigPath},
+		{fmt.Sprintf("article with 2,000 comments, last page (%d)", rs.bigPages), lastPage},
+	}
+	const n, rounds = 200, 5
+	per := make([][]time.Duration, len(pages))
+	for r := 0; r < rounds; r++ {
+		for i, p := range pages {
+			start := processCPU()
+			for j := 0; j < n; j++ {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p.path, nil))
+				if rec.Code != http.StatusOK {
+					return "", fmt.Errorf("%s: status %d", p.name, rec.Code)
+				}
+			}
+			per[i] = append(per[i], (processCPU()-start)/n)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("\nCPU per uncached view, in process (median of 5 interleaved rounds of 200):\n\n| page | CPU per view | × the 50-comment page |\n|---|---:|---:|\n")
+	ref := medianDuration(per[0])
+	for i, p := range pages {
+		m := medianDuration(per[i])
+		fmt.Fprintf(&b, "| %s | %v | %.2f |\n", p.name, m.Round(time.Microsecond), float64(m)/float64(ref))
+		log.Printf("CPU per view: %-48s %v", p.name, m.Round(time.Microsecond))
+	}
+	return b.String(), nil
+}
+
+// processCPU is the CPU time this process has used, user and system.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func medianDuration(d []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
 }
 
 // profile renders the uncached hot article and posts comments through the

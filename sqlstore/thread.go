@@ -56,39 +56,38 @@ func (db *Comments) FindThreadPage(ctx context.Context, f communique.CommentFilt
 	if limit <= 0 || limit > 10000 {
 		limit = 10000
 	}
-	// The page's roots are ranked in their order; replies carry rank 0
-	// and come after, oldest first.
+	// The statement starts from the page (the same index scan as
+	// FindComments) and reaches the replies through the thread index, so
+	// a long thread's other pages are never read. Rows come in the page's
+	// order; the roots keep it and the replies are put oldest first.
 	query := `WITH page AS (
-		SELECT c.id, ROW_NUMBER() OVER (ORDER BY ` + order + `) AS n
-		FROM comments c WHERE ` + cond + ` AND c.parent_id IS NULL
-		ORDER BY ` + order + ` LIMIT ? OFFSET ?)
-	SELECT ` + commentPublicColumns + `, COALESCE(p.n, 0),
+		SELECT c.id FROM comments c WHERE ` + cond + ` AND c.parent_id IS NULL
+		ORDER BY ` + order + ` LIMIT ? OFFSET ?),
+	shown AS (
+		SELECT id FROM page
+		UNION ALL
+		SELECT c.id FROM page p JOIN comments c ON c.thread_id = p.id
+		WHERE c.parent_id IS NOT NULL AND ` + cond + `)
+	SELECT ` + commentPublicColumns + `,
 		(SELECT COUNT(*) FROM comment_reactions x WHERE x.comment_id = c.id),
 		(SELECT COUNT(*) FROM comments c WHERE ` + cond + ` AND c.parent_id IS NULL)
-	FROM comments c LEFT JOIN page p ON p.id = c.id
-	WHERE ` + cond + ` AND (p.id IS NOT NULL OR (c.parent_id IS NOT NULL AND c.thread_id IN (SELECT id FROM page)))
-	ORDER BY COALESCE(p.n, 0), c.created_at, c.id`
+	FROM shown s JOIN comments c ON c.id = s.id
+	ORDER BY ` + order
 	all := append(append(append(append([]any{}, args...), limit, max(f.Offset, 0)), args...), args...)
 	rows, err := db.r().query(ctx, query, all...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("find thread page: %w", err)
 	}
 	defer rows.Close()
-	type ranked struct {
-		c *communique.Comment
-		n int64
-	}
-	var page []ranked
 	for rows.Next() {
-		var n int64
 		var reactions int
-		c, err := scanComment(rows, false, &n, &reactions, &topLevel)
+		c, err := scanComment(rows, false, &reactions, &topLevel)
 		if err != nil {
 			return nil, nil, 0, err
 		}
 		c.Reactions = reactions
-		if n > 0 {
-			page = append(page, ranked{c, n})
+		if c.ParentID == 0 {
+			roots = append(roots, c)
 		} else {
 			replies = append(replies, c)
 		}
@@ -96,10 +95,13 @@ func (db *Comments) FindThreadPage(ctx context.Context, f communique.CommentFilt
 	if err := rows.Err(); err != nil {
 		return nil, nil, 0, err
 	}
-	sort.Slice(page, func(i, j int) bool { return page[i].n < page[j].n })
-	for _, r := range page {
-		roots = append(roots, r.c)
-	}
+	sort.Slice(replies, func(i, j int) bool {
+		a, b := replies[i], replies[j]
+		if !a.CreatedAt.Equal(b.CreatedAt) {
+			return a.CreatedAt.Before(b.CreatedAt)
+		}
+		return a.ID < b.ID
+	})
 	if len(roots) == 0 && f.Offset > 0 {
 		// A page past the last still says how many there are.
 		if err := db.r().row(ctx, `SELECT COUNT(*) FROM comments c WHERE `+cond+` AND c.parent_id IS NULL`, args...).Scan(&topLevel); err != nil {

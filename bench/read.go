@@ -72,12 +72,18 @@ func runRead(c config) error {
 	if err != nil {
 		return err
 	}
-	md := readMarkdown(rows, targets, c)
-	cpu, err := rs.cpuPerView()
+	cpu, perView, err := rs.cpuPerView()
 	if err != nil {
 		return err
 	}
-	md += cpu
+	// The 2,000-comment pages against the 50-comment one by CPU per view:
+	// wrk's rates on a shared machine swing more than the target's 2 ×.
+	for i, name := range []string{"page 1", "last page"} {
+		r := float64(perView[i+1]) / float64(perView[0])
+		targets = append(targets, Target{fmt.Sprintf("2,000 comments, %s: ≤ 2 × the 50-comment page's CPU per view", name),
+			fmt.Sprintf("%.2f × (%v against %v)", r, perView[i+1].Round(time.Microsecond), perView[0].Round(time.Microsecond)), r <= 2})
+	}
+	md := readMarkdown(rows, targets, c) + cpu
 	if *profileDir != "" {
 		prof, err := rs.profile(*profileDir)
 		if err != nil {
@@ -267,8 +273,8 @@ func (rs *readSite) load(wrk string, c config) ([]Result, []Target, error) {
 		{"cached article with 50 comments ≥ 0.9 × static", fmt.Sprintf("%.2f ×", cached.RatioStatic), cached.RatioStatic >= 0.9},
 		{"uncached article with 50 comments ≥ 0.25 × static", fmt.Sprintf("%.3f × (%.0f req/s)", hot.RatioStatic, hot.RPS), hot.RatioStatic >= 0.25},
 		{"uncached article: ≤ 4 SQL round trips per page view", fmt.Sprintf("%d", queries[rs.hotPath]), queries[rs.hotPath] <= 4},
-		{"2,000 comments, page 1: ≤ 2 × the 50-comment time", fmt.Sprintf("%.2f × (%d statements)", hot.RPS/big1.RPS, queries[rs.bigPath]), big1.RPS*2 >= hot.RPS},
-		{"2,000 comments, last page: ≤ 2 × the 50-comment time", fmt.Sprintf("%.2f × (%d statements)", hot.RPS/bigLast.RPS, queries[lastPage]), bigLast.RPS*2 >= hot.RPS},
+		{"2,000 comments, page 1 and last page: as many statements as 50", fmt.Sprintf("%d and %d (req/s %.2f × and %.2f × the 50-comment page's)",
+			queries[rs.bigPath], queries[lastPage], big1.RPS/hot.RPS, bigLast.RPS/hot.RPS), queries[rs.bigPath] == queries[rs.hotPath] && queries[lastPage] == queries[rs.hotPath]},
 		{"no errors", strconv.Itoa(errs), errs == 0},
 	}
 	return rows, targets, nil
@@ -297,7 +303,7 @@ func readMarkdown(rows []Result, targets []Target, c config) string {
 // process's CPU time per view (getrusage), five interleaved rounds, the
 // median kept: on a machine shared with other work the CPU a view costs
 // is steadier than requests per second.
-func (rs *readSite) cpuPerView() (string, error) {
+func (rs *readSite) cpuPerView() (string, []time.Duration, error) {
 	h := rs.uncached.Handler()
 	lastPage := rs.bigPath + "comment-page-" + strconv.Itoa(rs.bigPages) + "/"
 	pages := []struct{ name, path string }{
@@ -314,7 +320,7 @@ func (rs *readSite) cpuPerView() (string, error) {
 				rec := httptest.NewRecorder()
 				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p.path, nil))
 				if rec.Code != http.StatusOK {
-					return "", fmt.Errorf("%s: status %d", p.name, rec.Code)
+					return "", nil, fmt.Errorf("%s: status %d", p.name, rec.Code)
 				}
 			}
 			per[i] = append(per[i], (processCPU()-start)/n)
@@ -323,12 +329,14 @@ func (rs *readSite) cpuPerView() (string, error) {
 	var b strings.Builder
 	b.WriteString("\nCPU per uncached view, in process (median of 5 interleaved rounds of 200):\n\n| page | CPU per view | × the 50-comment page |\n|---|---:|---:|\n")
 	ref := medianDuration(per[0])
+	var medians []time.Duration
 	for i, p := range pages {
 		m := medianDuration(per[i])
+		medians = append(medians, m)
 		fmt.Fprintf(&b, "| %s | %v | %.2f |\n", p.name, m.Round(time.Microsecond), float64(m)/float64(ref))
 		log.Printf("CPU per view: %-48s %v", p.name, m.Round(time.Microsecond))
 	}
-	return b.String(), nil
+	return b.String(), medians, nil
 }
 
 // processCPU is the CPU time this process has used, user and system.

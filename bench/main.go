@@ -2,7 +2,7 @@
 // prints the figures the speed issue asks for, beside a static file
 // server serving the same article bytes in the same run.
 //
-//	go run ./bench [--articles 10000] [--comments 200000] [--large] [--duration 10s]
+//	go run ./bench [--articles 10000] [--comments 200000] [--large] [--duration 10s] [--read] [--profile DIR]
 //
 // It builds the binary, writes a WordPress export of a generated site,
 // imports it, starts `communique serve` on loopback and drives it with wrk
@@ -97,6 +97,12 @@ func main() {
 	if *large {
 		c.articles, c.comments = 1_000_000, 10_000_000
 	}
+	if *readOnly {
+		if err := runRead(c); err != nil {
+			log.Fatal("bench: ", err)
+		}
+		return
+	}
 	if c.articles < 600 {
 		log.Fatal("bench: --articles must be at least 600 (the deep archive page is page 500)")
 	}
@@ -140,7 +146,10 @@ func run(c config) error {
 	}
 	b.rep.StoreSizeMB = dirSizeMB(b.data)
 	finish(b.rep, c)
-	return writeReport(b.rep, c.out)
+	if err := writeReport(b.rep, c.out); err != nil {
+		return err
+	}
+	return runRead(c) // the read path's rows (read.go)
 }
 
 // benchRun is one run of the benchmark: the binary it built, the site's
@@ -381,7 +390,7 @@ func finish(rep *Report, c config) {
 	add := func(goal, measured string, met bool) {
 		rep.Targets = append(rep.Targets, Target{goal, measured, met})
 	}
-	add("cached article ≥ 0.8 × static", fmt.Sprintf("%.2f ×", cached.RatioStatic), cached.RatioStatic >= 0.8)
+	add("cached article ≥ 0.9 × static", fmt.Sprintf("%.2f ×", cached.RatioStatic), cached.RatioStatic >= 0.9)
 	add("uncached article ≥ 0.25 × static", fmt.Sprintf("%.2f ×", uncached.RatioStatic), uncached.RatioStatic >= 0.25)
 	add(fmt.Sprintf("comment POST p99 < 25 ms at %d/s with readers (%d/s), no errors", c.postRate, c.readRate), fmt.Sprintf("p99 %.1f ms, %d errors, %.0f/s", post.P99ms, post.Errors, post.RPS), post.P99ms < 25 && post.Errors == 0)
 	add("page 500 p99 ≤ 2 × page 1 p99", fmt.Sprintf("%.2f ms vs %.2f ms", deep.P99ms, shallow.P99ms), deep.P99ms <= 2*shallow.P99ms)

@@ -734,10 +734,8 @@ func (s *Service) SortedThread(ctx context.Context, st *communique.Settings, art
 		return &Page{Page: 1, Pages: 1, Discussion: ad}, nil
 	}
 	visible := []communique.CommentStatus{communique.CommentApproved}
-	roots, total, err := s.Store.FindComments(ctx, communique.CommentFilter{
-		ArticleID: &articleID, Status: visible, OwnerKey: ownerKey, TopLevel: true,
-		Newest: newest, Sort: by, Offset: (page - 1) * per, Limit: per,
-	})
+	f := communique.CommentFilter{ArticleID: &articleID, Status: visible, OwnerKey: ownerKey, Newest: newest, Sort: by, Offset: (page - 1) * per, Limit: per}
+	roots, replies, total, counted, err := s.threadPage(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -745,22 +743,20 @@ func (s *Service) SortedThread(ctx context.Context, st *communique.Settings, art
 	if len(roots) == 0 {
 		return p, s.decorate(ctx, p, articleID, nil)
 	}
-	ids := make([]int64, len(roots))
-	for i, r := range roots {
-		ids[i] = r.ID
-	}
-	replies, _, err := s.Store.FindComments(ctx, communique.CommentFilter{
-		ArticleID: &articleID, Status: visible, OwnerKey: ownerKey, ThreadIDs: ids,
-	})
-	if err != nil {
-		return nil, err
-	}
 	assemble(roots, replies, st.ThreadCommentsDepth)
 	all := append(append([]*communique.Comment{}, roots...), replies...)
 	if err := s.decorate(ctx, p, articleID, all); err != nil {
 		return nil, err
 	}
-	if err := s.countReactions(ctx, append(all, p.Featured...)); err != nil {
+	uncounted := p.Featured
+	if !counted {
+		uncounted = append(all, p.Featured...)
+	} else if s.Reactions == nil {
+		for _, c := range all {
+			c.Reactions = 0 // a service without reactions shows none
+		}
+	}
+	if err := s.countReactions(ctx, uncounted); err != nil {
 		return nil, err
 	}
 	if ad.QA {
@@ -774,6 +770,34 @@ func (s *Service) SortedThread(ctx context.Context, st *communique.Settings, art
 		}
 	}
 	return p, nil
+}
+
+// threadReader is a store that reads a page of a thread, its replies and
+// their reaction counts in one round trip (sqlstore.FindThreadPage).
+type threadReader interface {
+	FindThreadPage(ctx context.Context, f communique.CommentFilter) (roots, replies []*communique.Comment, topLevel int, err error)
+}
+
+// threadPage reads the page's top-level comments (f's page) and the
+// replies in their threads; counted says the reactions came with them.
+func (s *Service) threadPage(ctx context.Context, f communique.CommentFilter) (roots, replies []*communique.Comment, total int, counted bool, err error) {
+	if tr, ok := s.Store.(threadReader); ok {
+		roots, replies, total, err = tr.FindThreadPage(ctx, f)
+		return roots, replies, total, true, err
+	}
+	top := f
+	top.TopLevel = true
+	if roots, total, err = s.Store.FindComments(ctx, top); err != nil || len(roots) == 0 {
+		return roots, nil, total, false, err
+	}
+	ids := make([]int64, len(roots))
+	for i, r := range roots {
+		ids[i] = r.ID
+	}
+	replies, _, err = s.Store.FindComments(ctx, communique.CommentFilter{
+		ArticleID: f.ArticleID, Status: f.Status, OwnerKey: f.OwnerKey, ThreadIDs: ids,
+	})
+	return roots, replies, total, false, err
 }
 
 // assemble hangs replies under their parents, oldest first. A reply whose

@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 		{"CommentCreate", testCommentCreate},
 		{"CommentCount", testCommentCount},
 		{"CommentFilters", testCommentFilters},
+		{"ThreadPage", testThreadPage},
 		{"CommentEditRevisions", testCommentEditRevisions},
 		{"CommentDelete", testCommentDelete},
 		{"CommentLookups", testCommentLookups},

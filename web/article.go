@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"communique"
@@ -35,7 +37,7 @@ const updatedAfter = 10 * time.Minute
 // wordsPerMinute is a reader's pace for the reading time.
 const wordsPerMinute = 230
 
-func (s *Server) articleExtras(ctx context.Context, st *site, v *articleView, canonical string) articleExtras {
+func (s *Server) articleExtras(st *site, v *articleView, canonical string, ar *around) articleExtras {
 	a := v.Article
 	x := articleExtras{Standfirst: strings.TrimSpace(a.Excerpt)}
 	loc := st.settings.Location
@@ -50,13 +52,59 @@ func (s *Server) articleExtras(ctx context.Context, st *site, v *articleView, ca
 	if a.Type != communique.TypePost {
 		return x
 	}
+	x.Section, x.MoreSection, x.Related = ar.section, ar.more, ar.related
+	return x
+}
+
+// around is what a post's page lists of other posts: more from its
+// section, related stories, and its neighbours. It depends only on
+// articles, terms and settings, whose every change drops the site
+// snapshot ("content"), so it is kept in the snapshot: a page view
+// reads it from memory until content changes, instead of four queries.
+type around struct {
+	section       *link
+	more, related []*articleView
+	prev, next    *link
+}
+
+// aroundCache is one snapshot's lists, by article and host. It stops
+// growing at aroundMax entries (a crawler walking every article between
+// two changes), after which pages query as before.
+type aroundCache struct {
+	m sync.Map // aroundKey -> *around
+	n atomic.Int32
+}
+
+type aroundKey struct {
+	id   int64
+	base string
+}
+
+const aroundMax = 5000
+
+// aroundOf returns the post's lists, from the snapshot when it has them.
+// Lists made while a query failed, or that passed over a post not yet
+// public (it becomes public with no write to tell us), are not kept.
+func (s *Server) aroundOf(ctx context.Context, st *site, a *communique.Article) *around {
+	if a.Type != communique.TypePost {
+		return &around{}
+	}
+	k := aroundKey{a.ID, st.base}
+	if st.around != nil {
+		if v, ok := st.around.m.Load(k); ok {
+			return v.(*around)
+		}
+	}
+	ar, keep := &around{}, true
 	if len(a.Categories) > 0 {
 		c := a.Categories[0]
 		if full, ok := st.cats[c.ID]; ok {
 			c = full
 		}
-		x.Section = &link{c.Name, s.termURL(st, c)}
-		x.MoreSection = s.storyList(ctx, st, communique.ArticleFilter{CategoryIDs: []int64{c.ID}, ExcludeIDs: []int64{a.ID}, Limit: 4})
+		ar.section = &link{c.Name, s.termURL(st, c)}
+		var ok bool
+		ar.more, ok = s.storyList(ctx, st, communique.ArticleFilter{CategoryIDs: []int64{c.ID}, ExcludeIDs: []int64{a.ID}, Limit: 4})
+		keep = keep && ok
 	}
 	if len(a.Tags) > 0 {
 		var tags []int64
@@ -64,31 +112,45 @@ func (s *Server) articleExtras(ctx context.Context, st *site, v *articleView, ca
 			tags = append(tags, t.ID)
 		}
 		exclude := []int64{a.ID}
-		for _, m := range x.MoreSection {
+		for _, m := range ar.more {
 			exclude = append(exclude, m.ID)
 		}
-		x.Related = s.storyList(ctx, st, communique.ArticleFilter{TagIDs: tags, ExcludeIDs: exclude, Limit: 4})
+		var ok bool
+		ar.related, ok = s.storyList(ctx, st, communique.ArticleFilter{TagIDs: tags, ExcludeIDs: exclude, Limit: 4})
+		keep = keep && ok
 	}
-	return x
+	var ok bool
+	ar.prev, ar.next, ok = s.neighbours(ctx, st, a)
+	keep = keep && ok
+	if keep && st.around != nil && st.around.n.Load() < aroundMax {
+		if _, loaded := st.around.m.LoadOrStore(k, ar); !loaded {
+			st.around.n.Add(1)
+		}
+	}
+	return ar
 }
 
 // storyList returns published posts matching f as cards; a failed
-// lookup leaves the list out of this answer and out of the cache.
-func (s *Server) storyList(ctx context.Context, st *site, f communique.ArticleFilter) []*articleView {
+// lookup leaves the list out of this answer and out of the cache. ok is
+// false when the list may change with no write: a lookup failed, or a
+// post was passed over as not yet public.
+func (s *Server) storyList(ctx context.Context, st *site, f communique.ArticleFilter) (out []*articleView, ok bool) {
 	post := communique.TypePost
 	f.Type, f.Status, f.SkipTotal, f.Bare = &post, published, true, true
 	list, _, err := s.store.FindArticles(ctx, f)
 	if err != nil {
 		incomplete(ctx)
-		return nil
+		return nil, false
 	}
-	var out []*articleView
+	ok = true
 	for _, a := range list {
 		if a.IsPublic(s.Now()) {
 			out = append(out, s.view(ctx, st, a))
+		} else {
+			ok = false
 		}
 	}
-	return out
+	return out, ok
 }
 
 // shareServices are where share links lead, each given the page's
@@ -137,8 +199,9 @@ func (s *Server) handleShare(w http.ResponseWriter, r *http.Request) {
 	s.notFound(w, r)
 }
 
-// neighbours are the previous and next posts of the site.
-func (s *Server) neighbours(ctx context.Context, st *site, a *communique.Article) (prev, next *link) {
+// neighbours are the previous and next posts of the site; ok as for
+// storyList.
+func (s *Server) neighbours(ctx context.Context, st *site, a *communique.Article) (prev, next *link, ok bool) {
 	post := communique.TypePost
 	before := a.PublishedAt
 	after := a.PublishedAt.Add(time.Microsecond)
@@ -147,11 +210,16 @@ func (s *Server) neighbours(ctx context.Context, st *site, a *communique.Article
 		prev = &link{older[0].Title, s.articleURL(ctx, st, older[0])}
 	}
 	newer, _, err2 := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedFrom: &after, Oldest: true, Limit: 1, SkipTotal: true, Bare: true})
-	if err2 == nil && len(newer) == 1 && newer[0].IsPublic(s.Now()) {
-		next = &link{newer[0].Title, s.articleURL(ctx, st, newer[0])}
+	ok = err == nil && err2 == nil
+	if err2 == nil && len(newer) == 1 {
+		if newer[0].IsPublic(s.Now()) {
+			next = &link{newer[0].Title, s.articleURL(ctx, st, newer[0])}
+		} else {
+			ok = false
+		}
 	}
-	if err != nil || err2 != nil {
+	if !ok {
 		incomplete(ctx) // the page reads without its neighbours, once
 	}
-	return prev, next
+	return prev, next, ok
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -48,8 +49,20 @@ type commentForm struct {
 	SubscribePosts    bool
 }
 
-// commentView is a comment as the template shows it.
+// commentView is a comment as the template shows it: its own fields,
+// its replies, and, once rendered, its HTML (fragment.go).
 type commentView struct {
+	commentFields
+	Replies []*commentView
+	// Fragment is this comment's HTML, replies included, when the page
+	// already has it; the "comment" template then writes it as it is.
+	Fragment template.HTML
+}
+
+// commentFields is everything the "comment" template shows of one
+// comment: a rendered fragment is cached under these values, so a field
+// the template reads must live here, never beside Replies.
+type commentFields struct {
 	ID         int64
 	Depth      int
 	AuthorName string
@@ -65,7 +78,6 @@ type commentView struct {
 	ReplyURL   string
 	Type       string
 	Handle     string // a fediverse reply's @user@host
-	Replies    []*commentView
 	// Featured is an editor's pick; Badge a staff commenter's role.
 	Featured bool
 	Badge    string
@@ -101,12 +113,15 @@ type discussionView struct {
 	Featured []*commentView // editors' picks, above the thread
 	Sorts    []sortLink     // thread orders, as links
 	Threads  []*commentView
-	Page     int
-	Pages    int
-	PrevURL  string
-	NextURL  string
-	Form     *commentForm
-	Closed   bool
+	// ThreadsHTML is the threads' fragments, one after another, once
+	// every one of them rendered (fragment.go).
+	ThreadsHTML template.HTML
+	Page        int
+	Pages       int
+	PrevURL     string
+	NextURL     string
+	Form        *commentForm
+	Closed      bool
 	// Notice is the editor's message above the form; Hidden a thread
 	// closed from view; QA a thread of answered questions.
 	Notice string
@@ -235,6 +250,7 @@ func (s *Server) discussionFor(r *http.Request, st *site, a *communique.Article,
 	for _, c := range p.Threads {
 		d.Threads = append(d.Threads, conv(c))
 	}
+	d.ThreadsHTML = s.renderComments(st, d.Threads)
 	for _, c := range p.Featured {
 		c.Depth = 1
 		d.Featured = append(d.Featured, conv(c))
@@ -272,7 +288,7 @@ func liveFor(articleID int64, order string, page, pages int) *liveLink {
 // newCommentView is what every reader sees of a comment; the page adds
 // what depends on the browser (edit links) and the page (reply links).
 func newCommentView(c *communique.Comment, st *site, articleID int64, order string, qa bool) *commentView {
-	v := &commentView{
+	v := &commentView{commentFields: commentFields{
 		ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type, Handle: c.Handle,
 		Avatar:   "/avatar/" + c.AvatarHash + ".svg",
 		Date:     communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
@@ -282,7 +298,7 @@ func newCommentView(c *communique.Comment, st *site, articleID int64, order stri
 		Featured: c.Featured, Badge: c.Badge,
 		Reactions: c.Reactions, ArticleID: articleID, Sort: order,
 		Answer: qa && c.Depth > 1 && c.Badge != "",
-	}
+	}}
 	if v.AuthorName == "" {
 		v.AuthorName = "Anonymous"
 	}

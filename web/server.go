@@ -48,6 +48,7 @@ type Server struct {
 	store       Store
 	logger      *slog.Logger
 	views       *httpkit.Views
+	fragments   *fragmentCache // comments rendered once (fragment.go)
 	assets      *httpkit.Assets
 	errs        httpkit.Errors // errors to statuses, pages and the log
 	secret      []byte         // signs CSRF tokens; shared by every node through the store
@@ -133,7 +134,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	s := &Server{store: cfg.Store, logger: cfg.Logger, views: views, assets: assets, secret: []byte(keys[0]), Now: time.Now}
+	s := &Server{store: cfg.Store, logger: cfg.Logger, views: views, fragments: newFragmentCache(fragmentBudget), assets: assets, secret: []byte(keys[0]), Now: time.Now}
 	s.media = cfg.MediaStorage
 	s.pokes = make(chan struct{}, 1)
 	s.searchSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))

@@ -18,6 +18,7 @@ type site struct {
 	cats     map[int64]*communique.Term // every category, for paths and menus
 	nav      []navItem                  // the primary menu, without "current"
 	base     string                     // scheme://host for canonical URLs
+	around   *aroundCache               // posts' lists of other posts (article.go)
 }
 
 // loadSite returns the settings, categories and menu. When changes made
@@ -59,7 +60,7 @@ func (s *Server) loadSnapshot(ctx context.Context) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &site{settings: communique.ParseSettings(values), cats: map[int64]*communique.Term{}}
+	st := &site{settings: communique.ParseSettings(values), cats: map[int64]*communique.Term{}, around: &aroundCache{}}
 	tax := communique.TaxonomyCategory
 	cats, err := s.store.FindTerms(ctx, communique.TermFilter{Taxonomy: &tax})
 	if err != nil {
@@ -781,10 +782,9 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	}
 	data.Mentions = s.mentionsFor(ctx, st, a)
 	data.Description = a.Summary
-	if a.Type == communique.TypePost {
-		data.Prev, data.Next = s.neighbours(ctx, st, a)
-	}
-	data.Extras = s.articleExtras(ctx, st, v, want)
+	ar := s.aroundOf(ctx, st, a)
+	data.Prev, data.Next = ar.prev, ar.next
+	data.Extras = s.articleExtras(st, v, want, ar)
 	s.articleHead(ctx, st, &data.pageData, v)
 	s.fillPageFrom(r, st, &data.pageData, a.Title, want+part)
 	if d.First {

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -142,7 +143,9 @@ func checkpoints(read *sql.DB) (stop func()) {
 			}
 		}
 	}()
-	return func() { close(done); <-stopped }
+	var once sync.Once
+	// Close may be called more than once.
+	return func() { once.Do(func() { close(done); <-stopped }) }
 }
 
 // OpenReadOnly opens a database file, such as a backup's snapshot, to

@@ -9,10 +9,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,10 +24,12 @@ import (
 	"communique/avatar"
 	"communique/discussion"
 	"communique/formtoken"
+	"communique/newsroom"
 	"communique/notify"
 	"communique/sqlstore"
 	"communique/storetest"
 	"communique/web"
+	"communique/wordpress"
 )
 
 // BenchmarkCommentWrites posts comments at a steady 100/s through the
@@ -212,4 +218,88 @@ func (g *timedGroups) CreateComments(ctx context.Context, ws []communique.Commen
 	g.largest = max(g.largest, len(ws))
 	g.mu.Unlock()
 	return err
+}
+
+// BenchmarkImport imports the harness's generated export in process on
+// SQLite, twice: articles alone, then the same articles with their
+// comments, so each kind's cost is its own (the comments' is the
+// difference). It prints articles and comments per second, what that
+// rate would take for 1,000,000 articles and 10,000,000 comments (an
+// extrapolation, labelled so), and the peak heap, sampled throughout.
+//
+//	COMMUNIQUE_BENCH_ARTICLES=100000 COMMUNIQUE_BENCH_COMMENTS=1000000 go test ./bench -run '^$' -bench Import -benchtime 1x -timeout 60m
+func BenchmarkImport(b *testing.B) {
+	articles := envInt("COMMUNIQUE_BENCH_ARTICLES", 5000)
+	comments := envInt("COMMUNIQUE_BENCH_COMMENTS", 10*articles)
+	dir := b.TempDir()
+	type run struct {
+		name     string
+		comments int
+		took     time.Duration
+		peak     uint64
+	}
+	runs := []*run{{name: "articles alone"}, {name: "articles and comments", comments: comments}}
+	for i := 0; i < b.N; i++ {
+		for _, r := range runs {
+			path := filepath.Join(dir, fmt.Sprintf("site-%d.xml", r.comments))
+			if err := writeWXR(path, articles, max(r.comments, 50)); err != nil {
+				b.Fatal(err)
+			}
+			r.took, r.peak = importFile(b, path)
+			os.Remove(path)
+		}
+	}
+	a, c := runs[0], runs[1]
+	perArticle := a.took.Seconds() / float64(articles)
+	perComment := max(c.took.Seconds()-a.took.Seconds(), 0) / float64(comments)
+	b.ReportMetric(1/perArticle, "articles/s")
+	b.ReportMetric(1/max(perComment, 1e-9), "comments/s")
+	b.ReportMetric(float64(max(a.peak, c.peak))/(1<<20), "peak-heap-MiB")
+	fmt.Printf("import of %d articles: %s (%.3f ms per article, %.0f/s); with %d comments: %s (%.1f µs per comment, %.0f/s)\n",
+		articles, a.took.Round(time.Millisecond), perArticle*1000, 1/perArticle, comments, c.took.Round(time.Millisecond), perComment*1e6, 1/max(perComment, 1e-9))
+	fmt.Printf("peak heap %.1f MiB alone, %.1f MiB with comments; extrapolated at these rates (not measured): 1,000,000 articles %s, 10,000,000 comments %s\n",
+		float64(a.peak)/(1<<20), float64(c.peak)/(1<<20), (time.Duration(perArticle*1e6) * time.Second).Round(time.Second), (time.Duration(perComment*1e7) * time.Second).Round(time.Second))
+}
+
+// importFile imports an export into a new SQLite store, as `import
+// wordpress` does, and returns the time it took and the peak heap.
+func importFile(b *testing.B, path string) (time.Duration, uint64) {
+	ctx := context.Background()
+	db := storetest.SQLite.Open(b)
+	defer db.Close()
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	runtime.GC()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	avatars := avatar.New([]byte("bench avatar key"))
+	talk := discussion.New(db, avatars, formtoken.NewSigner([]byte("bench token key")))
+	im := &wordpress.Importer{Store: db, Articles: newsroom.New(db), Comments: talk, Avatar: avatars.Hash}
+	start := time.Now()
+	if _, err := im.Import(ctx, f); err != nil {
+		b.Fatal(err)
+	}
+	took := time.Since(start)
+	close(stop)
+	<-sampled
+	return took, peak.Load()
 }

@@ -46,6 +46,7 @@ var Dialect = sqlstore.Dialect{
 	Time:                func(t time.Time) any { return t.UTC().Format(sqlstore.TimeText) },
 	Greatest:            "MAX",
 	PrepareStatements:   true,
+	PublishAfterTerms:   true,
 	CaseInsensitiveLike: "LIKE",
 	Engine:              engine{},
 }

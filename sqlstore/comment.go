@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -186,7 +187,8 @@ func (db *Comments) CreateComments(ctx context.Context, ws []communique.CommentW
 		}
 	}
 	// Once per article, not per comment: a group on one busy article
-	// counts it once.
+	// counts it once. In id order, as other writers lock rows.
+	slices.Sort(articles)
 	for _, id := range articles {
 		if err := tx.refreshCommentCount(ctx, id); err != nil {
 			return err

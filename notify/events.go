@@ -24,6 +24,15 @@ func (s *Service) CommentPosted(ctx context.Context, c *communique.Comment) {
 // what builds them once c has its id, so the discussion writes them in
 // the comment's own transaction; nil when nobody hears of c.
 func (s *Service) CommentMessages(ctx context.Context, c *communique.Comment) func(*communique.Comment) []*communique.OutboxMessage {
+	if c.Status != communique.CommentPending && c.Status != communique.CommentApproved {
+		return nil
+	}
+	// Read once for every message: a comment's POST waits for these.
+	x, a, err := s.commentSite(ctx, c)
+	if err != nil {
+		s.fail("comment posted", err, "comment", c.ID)
+		return nil
+	}
 	var builds []builder
 	add := func(what string, b builder, err error) {
 		s.fail(what, err, "comment", c.ID)
@@ -31,17 +40,14 @@ func (s *Service) CommentMessages(ctx context.Context, c *communique.Comment) fu
 			builds = append(builds, b)
 		}
 	}
-	switch c.Status {
-	case communique.CommentPending:
-		b, err := s.commentHeld(ctx, c)
+	if c.Status == communique.CommentPending {
+		b, err := s.commentHeld(ctx, x, a, c)
 		add("comment held", b, err)
-	case communique.CommentApproved:
-		b, err := s.commentVisible(ctx, c)
+	} else {
+		b, err := s.commentVisible(ctx, x, a, c)
 		add("comment visible", b, err)
-	default:
-		return nil
 	}
-	b, err := s.commentEvent(ctx, communique.EventCommentCreated, c)
+	b, err := s.commentEvent(ctx, x, a, communique.EventCommentCreated, c)
 	add("webhook", b, err)
 	return func(c *communique.Comment) []*communique.OutboxMessage {
 		var msgs []*communique.OutboxMessage
@@ -80,10 +86,29 @@ func (s *Service) send(ctx context.Context, c *communique.Comment, b builder, er
 // CommentApproved follows a held comment a moderator approved: now the
 // author and the followers hear of it.
 func (s *Service) CommentApproved(ctx context.Context, c *communique.Comment) {
-	b, err := s.commentVisible(ctx, c)
+	x, a, err := s.commentSite(ctx, c)
+	if err != nil {
+		s.fail("comment approved", err, "comment", c.ID)
+		return
+	}
+	b, err := s.commentVisible(ctx, x, a, c)
 	s.fail("comment approved", s.send(ctx, c, b, err), "comment", c.ID)
-	b, err = s.commentEvent(ctx, communique.EventCommentApproved, c)
+	b, err = s.commentEvent(ctx, x, a, communique.EventCommentApproved, c)
 	s.fail("webhook", s.send(ctx, c, b, err), "comment", c.ID)
+}
+
+// commentSite reads the site and the comment's article, which every
+// message about the comment needs.
+func (s *Service) commentSite(ctx context.Context, c *communique.Comment) (*site, *communique.Article, error) {
+	x, err := s.site(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return x, a, nil
 }
 
 func commentName(c *communique.Comment) string {
@@ -99,14 +124,9 @@ func commentThread(x *site, c *communique.Comment) thread {
 
 // commentHeld tells every user who may moderate, as WordPress's
 // moderation notice does.
-func (s *Service) commentHeld(ctx context.Context, c *communique.Comment) (builder, error) {
-	x, err := s.site(ctx)
-	if err != nil || !x.st.NotifyModerators {
-		return nil, err
-	}
-	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
-	if err != nil {
-		return nil, err
+func (s *Service) commentHeld(ctx context.Context, x *site, a *communique.Article, c *communique.Comment) (builder, error) {
+	if !x.st.NotifyModerators {
+		return nil, nil
 	}
 	users, err := s.Store.FindUsers(ctx, communique.UserFilter{})
 	if err != nil {
@@ -150,15 +170,7 @@ func (s *Service) commentHeld(ctx context.Context, c *communique.Comment) (build
 
 // commentVisible tells the article's author and the readers who follow
 // its comments, never the commenter about their own comment.
-func (s *Service) commentVisible(ctx context.Context, c *communique.Comment) (builder, error) {
-	x, err := s.site(ctx)
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) commentVisible(ctx context.Context, x *site, a *communique.Article, c *communique.Comment) (builder, error) {
 	var author *communique.User
 	if x.st.NotifyAuthors {
 		u, err := s.Store.FindUserByID(ctx, a.AuthorID)

@@ -80,17 +80,9 @@ func (s *Service) articleEvent(ctx context.Context, event string, a *communique.
 		Status: string(a.Status), Summary: a.Summary, AuthorID: a.AuthorID, PublishedAt: a.PublishedAt, ModifiedAt: a.ModifiedAt})
 }
 
-func (s *Service) commentEvent(ctx context.Context, event string, c *communique.Comment) (builder, error) {
-	x, err := s.site(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) commentEvent(ctx context.Context, x *site, a *communique.Article, event string, c *communique.Comment) (builder, error) {
 	hooks, err := s.Store.FindWebhooks(ctx)
 	if err != nil || !wanted(hooks, event) {
-		return nil, err
-	}
-	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
-	if err != nil {
 		return nil, err
 	}
 	articleURL := s.articleURL(ctx, x, a)

@@ -249,6 +249,25 @@ type CommentDraft struct {
 	CreatedAt time.Time
 }
 
+// CommentWrite is one comment of a group commit, with the outbox
+// messages that must stand or fall with it.
+type CommentWrite struct {
+	Comment *Comment
+	// Messages, when set, is called inside the transaction once the
+	// comment has its id and date; the messages it returns are written in
+	// the same transaction. It must not call the store.
+	Messages func(c *Comment) []*OutboxMessage
+}
+
+// CommentBatchStore writes comments in groups: one transaction, one
+// commit (one fsync) for many comments posted at once.
+type CommentBatchStore interface {
+	// CreateComments stores each comment and its messages and refreshes
+	// the articles' counts, all in one transaction: all stand or none
+	// does. EINVALID (a reply to a comment not on the article).
+	CreateComments(ctx context.Context, ws []CommentWrite) error
+}
+
 // CommentStore is what the discussion rules need from a store.
 type CommentStore interface {
 	// FindCommentByID returns a comment with its private fields. ENOTFOUND.

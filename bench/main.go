@@ -134,11 +134,17 @@ func run(c config) error {
 	if err := b.importSite(); err != nil {
 		return err
 	}
+	if *writeOnly {
+		return b.runWriteOnly()
+	}
 	acked, err := b.loadCached()
 	if err != nil {
 		return err
 	}
 	if err := b.checkDurable(acked); err != nil {
+		return err
+	}
+	if err := b.writeRows(); err != nil {
 		return err
 	}
 	if err := b.loadUncached(); err != nil {

@@ -37,6 +37,18 @@ type Notifier interface {
 	CommentApproved(ctx context.Context, c *communique.Comment)
 }
 
+// Messenger, when the Notifier also is one, writes a new comment's
+// notifications in the comment's own transaction, so they are never lost
+// between two commits nor paid for with a second one.
+type Messenger interface {
+	// CommentMessages reads what the messages about c need and returns
+	// what builds them once c has its id (inside the transaction, with
+	// no store calls), or nil when nobody is to hear of it.
+	CommentMessages(ctx context.Context, c *communique.Comment) func(*communique.Comment) []*communique.OutboxMessage
+	// MessagesQueued follows the commit, so a worker sends at once.
+	MessagesQueued()
+}
+
 // Service applies the discussion rules. Every door that changes a
 // comment (the public form, the newsroom, the REST API, the command line,
 // the importer) goes through it, so each change raises its side effects
@@ -47,6 +59,9 @@ type Service struct {
 	Tokens  *formtoken.Signer
 	// Notify, when set, hears about new and approved comments.
 	Notify Notifier
+	// Writer, when set, commits new comments in groups; New sets it when
+	// the store writes in groups.
+	Writer *Writer
 	// Subscribe, when set, takes the follow-up subscriptions commenters
 	// ask for in the form.
 	Subscribe Subscriber
@@ -125,6 +140,9 @@ func New(store Store, avatars *avatar.Generator, tokens *formtoken.Signer) *Serv
 	s.Remote, _ = store.(RemoteHandles)
 	s.Discussions, _ = store.(communique.ArticleDiscussionStore)
 	s.HoldReasons, _ = store.(communique.HoldReasonStore)
+	if bs, ok := store.(communique.CommentBatchStore); ok {
+		s.Writer = &Writer{Store: bs}
+	}
 	return s
 }
 
@@ -243,17 +261,18 @@ func CommentsOpen(a *communique.Article, st *communique.Settings, now time.Time)
 // status the rules give. Refusals are *Error; nothing is stored then.
 // Followers, moderators and webhooks hear of it as its status says.
 func (s *Service) Post(ctx context.Context, st *communique.Settings, sub Submission) (*communique.Comment, error) {
-	c, err := s.create(ctx, st, sub)
+	c, notified, err := s.create(ctx, st, sub)
 	if err != nil {
 		return nil, err
 	}
-	s.posted(ctx, c, sub)
+	s.posted(ctx, c, sub, notified)
 	return c, nil
 }
 
-// posted raises the side effects of a stored comment.
-func (s *Service) posted(ctx context.Context, c *communique.Comment, sub Submission) {
-	if s.Notify != nil {
+// posted raises the side effects of a stored comment; notified says its
+// messages were written with it.
+func (s *Service) posted(ctx context.Context, c *communique.Comment, sub Submission, notified bool) {
+	if s.Notify != nil && !notified {
 		s.Notify.CommentPosted(ctx, c)
 	}
 	// Spam and trash subscribe nobody: they are nobody's conversation.
@@ -289,8 +308,9 @@ func (s *Service) changed(articleID int64) {
 	}
 }
 
-// create applies the rules and stores the comment, without side effects.
-func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submission) (*communique.Comment, error) {
+// create applies the rules and stores the comment, without side effects
+// but the notifications it may write with the comment (notified).
+func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submission) (*communique.Comment, bool, error) {
 	now := s.Now()
 	trusted, userID := sub.Trusted, int64(0)
 	moderator := communique.Can(sub.By, communique.ActionModerateComment, nil)
@@ -302,26 +322,26 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	switch {
 	case sub.Status == "":
 	case !communique.Can(sub.By, communique.ActionModerateComment, nil):
-		return nil, communique.Errorf(communique.EFORBIDDEN, "Sorry, you are not allowed to set the status of comments.")
+		return nil, false, communique.Errorf(communique.EFORBIDDEN, "Sorry, you are not allowed to set the status of comments.")
 	case !sub.Status.Valid():
-		return nil, communique.Errorf(communique.EINVALID, "Unknown comment status %q.", sub.Status)
+		return nil, false, communique.Errorf(communique.EINVALID, "Unknown comment status %q.", sub.Status)
 	}
 	sub.Trusted = trusted
 	a, err := s.Store.FindArticleByID(ctx, sub.ArticleID)
 	if err != nil {
 		if communique.ErrorCode(err) == communique.ENOTFOUND {
-			return nil, refuse(KindClosed, "That article does not exist.")
+			return nil, false, refuse(KindClosed, "That article does not exist.")
 		}
-		return nil, err
+		return nil, false, err
 	}
 	if !CommentsOpen(a, st, now) {
-		return nil, refuse(KindClosed, MsgClosed)
+		return nil, false, refuse(KindClosed, MsgClosed)
 	}
 	ad, err := s.ArticleDiscussion(ctx, a.ID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	} else if ad.Hidden {
-		return nil, refuse(KindClosed, MsgClosed)
+		return nil, false, refuse(KindClosed, MsgClosed)
 	}
 	c := &communique.Comment{
 		ArticleID: a.ID, ParentID: sub.ParentID, UserID: userID,
@@ -337,7 +357,7 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 		c.CreatedAt = sub.Date.UTC()
 	}
 	if fields := c.Validate(st.CommentRequireNameEmail && !sub.Trusted && !sub.Remote); len(fields) > 0 {
-		return nil, &Error{Kind: KindInvalid, Message: "Please check the highlighted fields.", Fields: fields}
+		return nil, false, &Error{Kind: KindInvalid, Message: "Please check the highlighted fields.", Fields: fields}
 	}
 	c.AuthorURL = communique.NormalizeWebsite(c.AuthorURL)
 	standing := communique.StandingNone
@@ -346,40 +366,40 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 		// before anything else is checked or stored.
 		var err error
 		if standing, err = s.checkStanding(ctx, c.AuthorEmail); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	if sub.Honeypot != "" {
-		return nil, refuse(KindRejected, "Your comment could not be accepted.")
+		return nil, false, refuse(KindRejected, "Your comment could not be accepted.")
 	}
 	if !sub.SkipToken {
 		min := time.Duration(st.CommentMinSeconds) * time.Second
 		if _, err := s.Tokens.Check(sub.Token, TokenScope(a.ID), min, tokenMaxAge); errors.Is(err, formtoken.ErrTooFast) {
-			return nil, refuse(KindTooFast, MsgTooFast)
+			return nil, false, refuse(KindTooFast, MsgTooFast)
 		} else if err != nil {
-			return nil, refuse(KindToken, MsgToken)
+			return nil, false, refuse(KindToken, MsgToken)
 		}
 	}
 	if err := s.checkParent(ctx, st, c); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	// A remote reply has no address or email to pace by; its server
 	// paces it, and blocks stop it.
 	if !sub.Trusted && !sub.Remote {
 		if err := s.checkPace(ctx, st, c, now); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	if dup, err := s.Store.IsDuplicateComment(ctx, a.ID, c.AuthorName, c.AuthorEmail, c.Text); err != nil {
-		return nil, err
+		return nil, false, err
 	} else if dup {
-		return nil, refuse(KindDuplicate, MsgDuplicate)
+		return nil, false, refuse(KindDuplicate, MsgDuplicate)
 	}
 	c.HTML = markup.Comment(c.Text)
 	c.AvatarHash = s.avatarHash(c)
 	var why []string
 	if c.Status, c.SpamScore, why, err = s.judge(ctx, st, c, sub.Trusted, standing); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !sub.Trusted {
 		c.Status, why = held(ad, c.Status, why)
@@ -388,8 +408,9 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	if sub.Status != "" {
 		c.Status = sub.Status
 	}
-	if err := s.Store.CreateComment(ctx, c); err != nil {
-		return nil, err
+	notified, err := s.store(ctx, c)
+	if err != nil {
+		return nil, false, err
 	}
 	if c.Status == judged {
 		s.keepReasons(ctx, c.ID, c.Status, why)
@@ -397,10 +418,31 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	if c.Status != judged {
 		// A moderator overruled the rules: that is a verdict to learn from.
 		if err := s.train(ctx, c, c.Status); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return c, nil
+	return c, notified, nil
+}
+
+// store writes a judged comment: through the group-committing Writer
+// with its notifications in the same transaction when the store and the
+// notifier allow, else on its own. notified says the messages went with it.
+func (s *Service) store(ctx context.Context, c *communique.Comment) (notified bool, err error) {
+	if s.Writer == nil {
+		return false, s.Store.CreateComment(ctx, c)
+	}
+	cw := communique.CommentWrite{Comment: c}
+	m, ok := s.Notify.(Messenger)
+	if ok {
+		cw.Messages = m.CommentMessages(ctx, c)
+	}
+	if err := s.Writer.Write(ctx, cw); err != nil {
+		return false, err
+	}
+	if ok && cw.Messages != nil {
+		m.MessagesQueued()
+	}
+	return ok, nil
 }
 
 // checkPace is flood control: a commenter (the same email or the same

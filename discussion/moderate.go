@@ -177,7 +177,7 @@ func (s *Service) Reply(ctx context.Context, st *communique.Settings, by *commun
 		}
 	}
 	sub := Submission{ArticleID: parent.ArticleID, ParentID: parent.ID, Text: text, SkipToken: true, IP: ip, UserAgent: userAgent, By: by}
-	reply, err := s.create(ctx, st, sub)
+	reply, notified, err := s.create(ctx, st, sub)
 	if err != nil {
 		if held {
 			if rerr := s.Store.SetCommentStatus(ctx, parent.ID, parent.Status); rerr != nil {
@@ -191,6 +191,6 @@ func (s *Service) Reply(ctx context.Context, st *communique.Settings, by *commun
 			return nil, err
 		}
 	}
-	s.posted(ctx, reply, sub)
+	s.posted(ctx, reply, sub, notified)
 	return reply, nil
 }

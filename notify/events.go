@@ -15,22 +15,100 @@ import (
 // visible one for the article's author and its followers; webhooks hear
 // of both. Spam and trash tell nobody.
 func (s *Service) CommentPosted(ctx context.Context, c *communique.Comment) {
-	switch c.Status {
-	case communique.CommentPending:
-		s.fail("comment held", s.commentHeld(ctx, c), "comment", c.ID)
-	case communique.CommentApproved:
-		s.fail("comment visible", s.commentVisible(ctx, c), "comment", c.ID)
-	default:
-		return
+	if build := s.CommentMessages(ctx, c); build != nil {
+		s.fail("comment posted", s.enqueue(ctx, build(c)), "comment", c.ID)
 	}
-	s.fail("webhook", s.commentEvent(ctx, communique.EventCommentCreated, c), "comment", c.ID)
+}
+
+// CommentMessages reads what CommentPosted's messages need and returns
+// what builds them once c has its id, so the discussion writes them in
+// the comment's own transaction; nil when nobody hears of c.
+func (s *Service) CommentMessages(ctx context.Context, c *communique.Comment) func(*communique.Comment) []*communique.OutboxMessage {
+	if c.Status != communique.CommentPending && c.Status != communique.CommentApproved {
+		return nil
+	}
+	// Read once for every message: a comment's POST waits for these.
+	x, a, err := s.commentSite(ctx, c)
+	if err != nil {
+		s.fail("comment posted", err, "comment", c.ID)
+		return nil
+	}
+	var builds []builder
+	add := func(what string, b builder, err error) {
+		s.fail(what, err, "comment", c.ID)
+		if b != nil {
+			builds = append(builds, b)
+		}
+	}
+	if c.Status == communique.CommentPending {
+		b, err := s.commentHeld(ctx, x, a, c)
+		add("comment held", b, err)
+	} else {
+		b, err := s.commentVisible(ctx, x, a, c)
+		add("comment visible", b, err)
+	}
+	b, err := s.commentEvent(ctx, x, a, communique.EventCommentCreated, c)
+	add("webhook", b, err)
+	return func(c *communique.Comment) []*communique.OutboxMessage {
+		var msgs []*communique.OutboxMessage
+		for _, b := range builds {
+			m, err := b(c)
+			s.fail("comment message", err, "comment", c.ID)
+			msgs = append(msgs, m...)
+		}
+		return msgs
+	}
+}
+
+// MessagesQueued wakes the worker after messages were written with a change.
+func (s *Service) MessagesQueued() {
+	if s.Wake != nil {
+		s.Wake()
+	}
+}
+
+// builder builds the messages about a comment once it is stored: the
+// reading is done, so it calls no store.
+type builder func(c *communique.Comment) ([]*communique.OutboxMessage, error)
+
+// send builds and queues the messages about a stored comment.
+func (s *Service) send(ctx context.Context, c *communique.Comment, b builder, err error) error {
+	if err != nil || b == nil {
+		return err
+	}
+	msgs, err := b(c)
+	if err != nil {
+		return err
+	}
+	return s.enqueue(ctx, msgs)
 }
 
 // CommentApproved follows a held comment a moderator approved: now the
 // author and the followers hear of it.
 func (s *Service) CommentApproved(ctx context.Context, c *communique.Comment) {
-	s.fail("comment approved", s.commentVisible(ctx, c), "comment", c.ID)
-	s.fail("webhook", s.commentEvent(ctx, communique.EventCommentApproved, c), "comment", c.ID)
+	x, a, err := s.commentSite(ctx, c)
+	if err != nil {
+		s.fail("comment approved", err, "comment", c.ID)
+		return
+	}
+	b, err := s.commentVisible(ctx, x, a, c)
+	s.fail("comment approved", s.send(ctx, c, b, err), "comment", c.ID)
+	b, err = s.commentEvent(ctx, x, a, communique.EventCommentApproved, c)
+	s.fail("webhook", s.send(ctx, c, b, err), "comment", c.ID)
+}
+
+// commentSite reads the site and the comment's article, which every
+// message about the comment needs.
+func (s *Service) commentSite(ctx context.Context, c *communique.Comment) (*site, *communique.Article, error) {
+	x, err := s.site(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return x, a, nil
 }
 
 func commentName(c *communique.Comment) string {
@@ -46,66 +124,73 @@ func commentThread(x *site, c *communique.Comment) thread {
 
 // commentHeld tells every user who may moderate, as WordPress's
 // moderation notice does.
-func (s *Service) commentHeld(ctx context.Context, c *communique.Comment) error {
-	x, err := s.site(ctx)
-	if err != nil || !x.st.NotifyModerators {
-		return err
-	}
-	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
-	if err != nil {
-		return err
+func (s *Service) commentHeld(ctx context.Context, x *site, a *communique.Article, c *communique.Comment) (builder, error) {
+	if !x.st.NotifyModerators {
+		return nil, nil
 	}
 	users, err := s.Store.FindUsers(ctx, communique.UserFilter{})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	counts, err := s.Store.CountComments(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	t, title := x.t, oneLine(a.Title)
-	body := content{
-		Intro:   []string{fmt.Sprintf(t.ModerateIntro, title)},
-		Quote:   c.Text,
-		Details: []detail{{t.Author, commentName(c)}, {t.Email, c.AuthorEmail}, {t.Website, c.AuthorURL}, {t.IP, c.AuthorIP}},
-		Action:  link{t.ModerateAction, x.url("/admin/comments", url.Values{"status": {"pending"}})},
-		Links: []link{{t.ModerateEdit, x.url("/admin/comments/"+strconv.FormatInt(c.ID, 10)+"/edit", nil)},
-			{t.ReadArticle, s.articleURL(ctx, x, a)}},
-		Notes: []string{fmt.Sprintf(t.ModerateWaiting, counts[communique.CommentPending])},
+	waiting := counts[communique.CommentPending]
+	if c.ID == 0 {
+		waiting++ // counted before the comment is stored
 	}
-	var msgs []*communique.OutboxMessage
-	for _, u := range users {
-		if !communique.Can(u, communique.ActionModerateComment, nil) || !communique.ValidEmail(u.Email) {
-			continue
+	articleURL := s.articleURL(ctx, x, a)
+	return func(c *communique.Comment) ([]*communique.OutboxMessage, error) {
+		t, title := x.t, oneLine(a.Title)
+		body := content{
+			Intro:   []string{fmt.Sprintf(t.ModerateIntro, title)},
+			Quote:   c.Text,
+			Details: []detail{{t.Author, commentName(c)}, {t.Email, c.AuthorEmail}, {t.Website, c.AuthorURL}, {t.IP, c.AuthorIP}},
+			Action:  link{t.ModerateAction, x.url("/admin/comments", url.Values{"status": {"pending"}})},
+			Links: []link{{t.ModerateEdit, x.url("/admin/comments/"+strconv.FormatInt(c.ID, 10)+"/edit", nil)},
+				{t.ReadArticle, articleURL}},
+			Notes: []string{fmt.Sprintf(t.ModerateWaiting, waiting)},
 		}
-		b := body
-		m, err := s.email(x, mail.Address{Name: u.Name(), Address: u.Email}, fmt.Sprintf(t.ModerateSubject, x.title, title), &b, commentThread(x, c), nil)
-		if err != nil {
-			return err
+		var msgs []*communique.OutboxMessage
+		for _, u := range users {
+			if !communique.Can(u, communique.ActionModerateComment, nil) || !communique.ValidEmail(u.Email) {
+				continue
+			}
+			b := body
+			m, err := s.email(x, mail.Address{Name: u.Name(), Address: u.Email}, fmt.Sprintf(t.ModerateSubject, x.title, title), &b, commentThread(x, c), nil)
+			if err != nil {
+				return nil, err
+			}
+			msgs = append(msgs, m)
 		}
-		msgs = append(msgs, m)
-	}
-	return s.enqueue(ctx, msgs)
+		return msgs, nil
+	}, nil
 }
 
 // commentVisible tells the article's author and the readers who follow
 // its comments, never the commenter about their own comment.
-func (s *Service) commentVisible(ctx context.Context, c *communique.Comment) error {
-	x, err := s.site(ctx)
-	if err != nil {
-		return err
-	}
-	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
-	if err != nil {
-		return err
-	}
-	t, title := x.t, oneLine(a.Title)
-	commentURL := s.articleURL(ctx, x, a) + "#comment-" + strconv.FormatInt(c.ID, 10)
-	told := map[string]bool{strings.ToLower(c.AuthorEmail): true}
-	var msgs []*communique.OutboxMessage
+func (s *Service) commentVisible(ctx context.Context, x *site, a *communique.Article, c *communique.Comment) (builder, error) {
+	var author *communique.User
 	if x.st.NotifyAuthors {
-		author, err := s.Store.FindUserByID(ctx, a.AuthorID)
-		if err == nil && author.ID != c.UserID && communique.ValidEmail(author.Email) && !told[strings.ToLower(author.Email)] {
+		u, err := s.Store.FindUserByID(ctx, a.AuthorID)
+		if err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
+			return nil, err
+		}
+		author = u
+	}
+	followers, err := s.Store.FindSubscriptions(ctx, communique.SubscriptionFilter{
+		Topic: communique.TopicComments, ArticleID: a.ID, Status: communique.SubscriptionActive})
+	if err != nil {
+		return nil, err
+	}
+	articleURL := s.articleURL(ctx, x, a)
+	return func(c *communique.Comment) ([]*communique.OutboxMessage, error) {
+		t, title := x.t, oneLine(a.Title)
+		commentURL := articleURL + "#comment-" + strconv.FormatInt(c.ID, 10)
+		told := map[string]bool{strings.ToLower(c.AuthorEmail): true}
+		var msgs []*communique.OutboxMessage
+		if author != nil && author.ID != c.UserID && communique.ValidEmail(author.Email) && !told[strings.ToLower(author.Email)] {
 			told[strings.ToLower(author.Email)] = true
 			body := content{
 				Intro:   []string{fmt.Sprintf(t.AuthorIntro, commentName(c), title)},
@@ -115,35 +200,28 @@ func (s *Service) commentVisible(ctx context.Context, c *communique.Comment) err
 			}
 			m, err := s.email(x, mail.Address{Name: author.Name(), Address: author.Email}, fmt.Sprintf(t.AuthorSubject, x.title, title), &body, commentThread(x, c), nil)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			msgs = append(msgs, m)
-		} else if err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
-			return err
 		}
-	}
-	followers, err := s.Store.FindSubscriptions(ctx, communique.SubscriptionFilter{
-		Topic: communique.TopicComments, ArticleID: a.ID, Status: communique.SubscriptionActive})
-	if err != nil {
-		return err
-	}
-	for _, f := range followers {
-		if told[strings.ToLower(f.Email)] || len(msgs) > maxRecipients {
-			continue
+		for _, f := range followers {
+			if told[strings.ToLower(f.Email)] || len(msgs) > maxRecipients {
+				continue
+			}
+			told[strings.ToLower(f.Email)] = true
+			body := content{
+				Intro:  []string{fmt.Sprintf(t.FollowIntro, commentName(c), title)},
+				Quote:  c.Text,
+				Action: link{t.ViewComment, commentURL},
+			}
+			m, err := s.subscriberEmail(x, f, fmt.Sprintf(t.FollowSubject, x.title, title), &body, commentThread(x, c))
+			if err != nil {
+				return nil, err
+			}
+			msgs = append(msgs, m)
 		}
-		told[strings.ToLower(f.Email)] = true
-		body := content{
-			Intro:  []string{fmt.Sprintf(t.FollowIntro, commentName(c), title)},
-			Quote:  c.Text,
-			Action: link{t.ViewComment, commentURL},
-		}
-		m, err := s.subscriberEmail(x, f, fmt.Sprintf(t.FollowSubject, x.title, title), &body, commentThread(x, c))
-		if err != nil {
-			return err
-		}
-		msgs = append(msgs, m)
-	}
-	return s.enqueue(ctx, msgs)
+		return msgs, nil
+	}, nil
 }
 
 // subscriberEmail is a message to a subscriber: with a one-click

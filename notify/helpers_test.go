@@ -26,6 +26,9 @@ import (
 // Compile-time check: the service is what discussion calls.
 var _ discussion.Notifier = (*notify.Service)(nil)
 
+// It writes a new comment's messages in the comment's transaction.
+var _ discussion.Messenger = (*notify.Service)(nil)
+
 // logBuffer collects log lines.
 type logBuffer = testlog.Buffer
 

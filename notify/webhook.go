@@ -80,18 +80,27 @@ func (s *Service) articleEvent(ctx context.Context, event string, a *communique.
 		Status: string(a.Status), Summary: a.Summary, AuthorID: a.AuthorID, PublishedAt: a.PublishedAt, ModifiedAt: a.ModifiedAt})
 }
 
-func (s *Service) commentEvent(ctx context.Context, event string, c *communique.Comment) error {
-	x, err := s.site(ctx)
-	if err != nil {
-		return err
+func (s *Service) commentEvent(ctx context.Context, x *site, a *communique.Article, event string, c *communique.Comment) (builder, error) {
+	hooks, err := s.Store.FindWebhooks(ctx)
+	if err != nil || !wanted(hooks, event) {
+		return nil, err
 	}
-	a, err := s.Store.FindArticleByID(ctx, c.ArticleID)
-	if err != nil {
-		return err
+	articleURL := s.articleURL(ctx, x, a)
+	return func(c *communique.Comment) ([]*communique.OutboxMessage, error) {
+		return s.webhookMessages(x, hooks, event, CommentData{ID: c.ID, PostID: a.ID, PostTitle: a.Title, ParentID: c.ParentID,
+			AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, Content: c.HTML, Status: string(c.Status), Date: c.CreatedAt,
+			URL: articleURL + "#comment-" + itoa(c.ID)})
+	}, nil
+}
+
+// wanted reports whether a webhook listens to event.
+func wanted(hooks []*communique.Webhook, event string) bool {
+	for _, h := range hooks {
+		if h.Wants(event) {
+			return true
+		}
 	}
-	return s.webhooks(ctx, x, event, CommentData{ID: c.ID, PostID: a.ID, PostTitle: a.Title, ParentID: c.ParentID,
-		AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, Content: c.HTML, Status: string(c.Status), Date: c.CreatedAt,
-		URL: s.articleURL(ctx, x, a) + "#comment-" + itoa(c.ID)})
+	return false
 }
 
 // webhooks queues one call per webhook listening to event.
@@ -100,6 +109,15 @@ func (s *Service) webhooks(ctx context.Context, x *site, event string, data any)
 	if err != nil {
 		return err
 	}
+	msgs, err := s.webhookMessages(x, hooks, event, data)
+	if err != nil || len(msgs) == 0 {
+		return err
+	}
+	return s.enqueue(ctx, msgs)
+}
+
+// webhookMessages builds one call per webhook listening to event.
+func (s *Service) webhookMessages(x *site, hooks []*communique.Webhook, event string, data any) ([]*communique.OutboxMessage, error) {
 	var msgs []*communique.OutboxMessage
 	for _, h := range hooks {
 		if !h.Wants(event) {
@@ -107,13 +125,10 @@ func (s *Service) webhooks(ctx context.Context, x *site, event string, data any)
 		}
 		body, err := json.Marshal(Event{ID: randomHex(16), Event: event, CreatedAt: s.now().UTC(), Site: strings.TrimRight(x.base, "/"), Data: data})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		msgs = append(msgs, &communique.OutboxMessage{Kind: communique.MessageWebhook, Recipient: h.URL, WebhookID: h.ID,
 			Event: event, Subject: event, Body: string(body)})
 	}
-	if len(msgs) == 0 {
-		return nil
-	}
-	return s.enqueue(ctx, msgs)
+	return msgs, nil
 }

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -45,6 +46,7 @@ var Dialect = sqlstore.Dialect{
 	Time:                func(t time.Time) any { return t.UTC().Format(sqlstore.TimeText) },
 	Greatest:            "MAX",
 	PrepareStatements:   true,
+	PublishAfterTerms:   true,
 	CaseInsensitiveLike: "LIKE",
 	Engine:              engine{},
 }
@@ -64,19 +66,25 @@ func Open(ctx context.Context, dataDir string) (*sqlstore.DB, error) {
 
 // OpenFile opens the store in one database file and migrates it.
 func OpenFile(ctx context.Context, path string) (*sqlstore.DB, error) {
-	dsn := func(txlock string) string {
+	dsn := func(txlock string, extra ...string) string {
 		v := url.Values{}
 		v.Add("_pragma", "busy_timeout(10000)")
 		v.Add("_pragma", "journal_mode(WAL)")
 		v.Add("_pragma", "foreign_keys(1)")
 		v.Add("_pragma", "synchronous(FULL)")
+		for _, p := range extra {
+			v.Add("_pragma", p)
+		}
 		v.Set("_txlock", txlock)
 		return fileURI(path) + "?" + v.Encode()
 	}
 	// One writer connection: writes queue in Go instead of failing with
 	// "database is locked"; IMMEDIATE takes the lock at BEGIN so a
 	// transaction never has to upgrade a read lock halfway.
-	write, err := sql.Open("sqlite", dsn("immediate"))
+	// The writer never checkpoints inside a commit (a comment would wait
+	// for the copy of the whole log into the file and its fsync): a
+	// goroutine checkpoints beside it (checkpoints).
+	write, err := sql.Open("sqlite", dsn("immediate", "wal_autocheckpoint(0)"))
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +117,36 @@ func OpenFile(ctx context.Context, path string) (*sqlstore.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	db.OnClose = checkpoints(read)
 	return db, nil
+}
+
+// checkpointEvery is how often the log is copied into the database file.
+const checkpointEvery = 250 * time.Millisecond
+
+// checkpoints copies the write-ahead log into the database file in the
+// background, on a reader connection, without blocking the writer or the
+// readers (PASSIVE); the writer starts the log over once a checkpoint has
+// caught up. It returns what stops it, after a last checkpoint.
+func checkpoints(read *sql.DB) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(checkpointEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				read.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+				return
+			case <-tick.C:
+				read.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+			}
+		}
+	}()
+	var once sync.Once
+	// Close may be called more than once.
+	return func() { once.Do(func() { close(done); <-stopped }) }
 }
 
 // OpenReadOnly opens a database file, such as a backup's snapshot, to

@@ -512,6 +512,13 @@ func (tx *Tx) setTerms(ctx context.Context, articleID int64, taxonomy string, id
 		AND term_id IN (SELECT id FROM terms WHERE taxonomy = ?)`, articleID, taxonomy); err != nil {
 		return fmt.Errorf("clear terms: %w", err)
 	}
+	return tx.addTerms(ctx, articleID, taxonomy, ids)
+}
+
+// addTerms links an article to terms of one taxonomy it has none of yet
+// (a new article: nothing to clear).
+func (tx *Tx) addTerms(ctx context.Context, articleID int64, taxonomy string, ids []int64) error {
+	w := tx.w()
 	// In id order: each row added bumps its term's stored count, and
 	// writers that lock the same terms in one order cannot deadlock.
 	ids = slices.Clone(ids)

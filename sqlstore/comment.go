@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 )
 
 var _ communique.CommentStore = (*Comments)(nil)
+var _ communique.CommentBatchStore = (*Comments)(nil)
 
 // Public pages select no private column: email, IP and browser never
 // leave the store for them.
@@ -151,17 +153,55 @@ func (db *Comments) FindComments(ctx context.Context, f communique.CommentFilter
 
 // CreateComment stores a comment and refreshes its article's count.
 func (db *Comments) CreateComment(ctx context.Context, c *communique.Comment) error {
-	if !c.Status.Valid() {
-		return communique.Errorf(communique.EINVALID, "Unknown comment status %q.", c.Status)
-	}
-	if c.Type == "" {
-		c.Type = communique.CommentTypeComment
+	return db.CreateComments(ctx, []communique.CommentWrite{{Comment: c}})
+}
+
+// CreateComments stores comments, each with its outbox messages, in one
+// transaction: a group of comments posted at once shares one commit, and
+// a comment's notifications are never lost or sent without it.
+func (db *Comments) CreateComments(ctx context.Context, ws []communique.CommentWrite) error {
+	for _, cw := range ws {
+		if !cw.Comment.Status.Valid() {
+			return communique.Errorf(communique.EINVALID, "Unknown comment status %q.", cw.Comment.Status)
+		}
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	var articles []int64
+	seen := map[int64]bool{}
+	for _, cw := range ws {
+		if err := tx.createComment(ctx, cw.Comment); err != nil {
+			return err
+		}
+		if cw.Messages != nil {
+			if err := tx.enqueueMessages(ctx, cw.Messages(cw.Comment)); err != nil {
+				return err
+			}
+		}
+		if id := cw.Comment.ArticleID; !seen[id] {
+			seen[id] = true
+			articles = append(articles, id)
+		}
+	}
+	// Once per article, not per comment: a group on one busy article
+	// counts it once. In id order, as other writers lock rows.
+	slices.Sort(articles)
+	for _, id := range articles {
+		if err := tx.refreshCommentCount(ctx, id); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// createComment inserts a comment, threading it under its parent.
+func (tx *Tx) createComment(ctx context.Context, c *communique.Comment) error {
+	if c.Type == "" {
+		c.Type = communique.CommentTypeComment
+	}
 	w := tx.w()
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = tx.now
@@ -179,13 +219,13 @@ func (db *Comments) CreateComment(ctx context.Context, c *communique.Comment) er
 	if c.UserID != 0 {
 		user = c.UserID
 	}
-	err = w.row(ctx, `INSERT INTO comments (article_id, parent_id, thread_id, user_id, author_name, author_email, author_url,
+	err := w.row(ctx, `INSERT INTO comments (article_id, parent_id, thread_id, user_id, author_name, author_email, author_url,
 			author_ip, user_agent, avatar_hash, type, text, html, status, created_at, spam_score, owner_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.ArticleID, parent, c.ThreadID, user, c.AuthorName, c.AuthorEmail, c.AuthorURL, c.AuthorIP, c.UserAgent,
 		c.AvatarHash, c.Type, c.Text, c.HTML, string(c.Status), w.t(c.CreatedAt), c.SpamScore, c.OwnerKey).Scan(&c.ID)
 	if err != nil {
-		return db.wrap(err, "Comment")
+		return tx.db.wrap(err, "Comment")
 	}
 	if c.ThreadID == 0 {
 		c.ThreadID = c.ID
@@ -193,10 +233,7 @@ func (db *Comments) CreateComment(ctx context.Context, c *communique.Comment) er
 			return err
 		}
 	}
-	if err := tx.refreshCommentCount(ctx, c.ArticleID); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return nil
 }
 
 // refreshCommentCount recounts an article's approved comments. Counting

@@ -50,6 +50,11 @@ type Dialect struct {
 	CaseInsensitiveLike string
 	// PrepareStatements keeps statements prepared once per query text.
 	PrepareStatements bool
+	// PublishAfterTerms: the store indexes a published article for search
+	// when it is inserted and again for each category or tag added, but
+	// not an unpublished one; an import then inserts a new article
+	// unpublished, adds its terms and publishes it, indexing it once.
+	PublishAfterTerms bool
 	// Greatest is the function returning the larger of two values.
 	Greatest string
 	// SkipLocked ends a SELECT that claims rows so concurrent claimers

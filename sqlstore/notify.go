@@ -46,6 +46,15 @@ func (db *Outbox) EnqueueMessages(ctx context.Context, msgs []*communique.Outbox
 		return err
 	}
 	defer tx.Rollback()
+	if err := tx.enqueueMessages(ctx, msgs); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// enqueueMessages writes messages to the outbox inside a transaction, so
+// a change and the messages about it commit together.
+func (tx *Tx) enqueueMessages(ctx context.Context, msgs []*communique.OutboxMessage) error {
 	w := tx.w()
 	for _, m := range msgs {
 		if m.Kind != communique.MessageEmail && m.Kind != communique.MessageWebhook && m.Kind != communique.MessageActivityPub {
@@ -55,10 +64,10 @@ func (db *Outbox) EnqueueMessages(ctx context.Context, msgs []*communique.Outbox
 		if err := w.row(ctx, `INSERT INTO outbox (kind, sender, recipient, subject, body, webhook_id, event, status, next_attempt_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			m.Kind, m.Sender, m.Recipient, m.Subject, m.Body, outboxNullID(m.WebhookID), m.Event, string(m.Status), w.t(tx.now), w.t(tx.now)).Scan(&m.ID); err != nil {
-			return db.wrap(err, "Message")
+			return tx.db.wrap(err, "Message")
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
 func newClaimToken() string {

@@ -25,11 +25,14 @@ var (
 // Every write of an article's html calls it in the same transaction; the
 // search triggers then index the row.
 func (tx *Tx) setBodyText(ctx context.Context, id int64, html string) error {
-	if _, err := tx.w().exec(ctx, `UPDATE articles SET body_text = ? WHERE id = ?`, markup.PlainText(html), id); err != nil {
+	if _, err := tx.w().exec(ctx, `UPDATE articles SET body_text = ? WHERE id = ?`, bodyText(html), id); err != nil {
 		return fmt.Errorf("body text: %w", err)
 	}
 	return nil
 }
+
+// bodyText is what search indexes of an article's html: its words.
+func bodyText(html string) string { return markup.PlainText(html) }
 
 // SearchArticles finds published articles and pages by their words, in
 // three steps that keep the cost bounded whatever the query: the newest

@@ -233,24 +233,38 @@ func (tx *Tx) importArticle(ctx context.Context, source string, ia *communique.I
 		return err
 	}
 	importedTimes(ia, tx.now)
+	publishLater := a.ID == 0 && tx.db.dialect.PublishAfterTerms && a.Status == communique.StatusPublished &&
+		a.Type == communique.TypePost && len(ia.CategoryIDs)+len(ia.TagIDs) > 0
+	if publishLater {
+		a.Status = communique.StatusDraft
+		defer func() { a.Status = communique.StatusPublished }()
+	}
 	if a.ID == 0 {
 		err = tx.insertImported(ctx, ia)
-	} else {
-		err = tx.updateImported(ctx, ia, oldSlug)
+	} else if err = tx.updateImported(ctx, ia, oldSlug); err == nil {
+		// Search indexes the body's words, not its tags.
+		err = tx.setBodyText(ctx, a.ID, a.HTML)
 	}
 	if err != nil {
 		return err
 	}
-	// Search indexes the body's words, not its tags.
-	if err := tx.setBodyText(ctx, a.ID, a.HTML); err != nil {
-		return err
-	}
 	if a.Type == communique.TypePost {
-		if err := tx.setTerms(ctx, a.ID, communique.TaxonomyCategory, ia.CategoryIDs); err != nil {
+		// A new article has no terms to clear.
+		set := tx.setTerms
+		if ia.Created {
+			set = tx.addTerms
+		}
+		if err := set(ctx, a.ID, communique.TaxonomyCategory, ia.CategoryIDs); err != nil {
 			return err
 		}
-		if err := tx.setTerms(ctx, a.ID, communique.TaxonomyTag, ia.TagIDs); err != nil {
+		if err := set(ctx, a.ID, communique.TaxonomyTag, ia.TagIDs); err != nil {
 			return err
+		}
+	}
+	if publishLater {
+		// Indexed once, with its terms; their counts follow the status.
+		if _, err := tx.w().exec(ctx, `UPDATE articles SET status = ? WHERE id = ?`, string(communique.StatusPublished), a.ID); err != nil {
+			return fmt.Errorf("publish imported article: %w", err)
 		}
 	}
 	if err := tx.remember(ctx, source, communique.KindArticle, ia.SourceID, a.ID); err != nil {
@@ -385,12 +399,14 @@ func (tx *Tx) insertImported(ctx context.Context, ia *communique.ImportedArticle
 	tx.articleIDFloor++
 	// A featured image already in the library (the demo's) comes along;
 	// WordPress's come later, with the attachments.
+	// body_text comes with the row, so search indexes the article as it
+	// is inserted rather than again when the text follows.
 	err := w.row(ctx, `INSERT INTO articles (id, type, title, slug, format, source, html, excerpt, summary, author_id, status,
-			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, guid, featured_media_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, guid, featured_media_id, body_text)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		tx.articleIDFloor, a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
 		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, ia.GUID,
-		nullID(a.FeaturedMediaID)).Scan(&a.ID)
+		nullID(a.FeaturedMediaID), bodyText(a.HTML)).Scan(&a.ID)
 	if err != nil {
 		return tx.db.wrap(err, "Article")
 	}

@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"Webmentions", testWebmentions},
 		{"CommentCreate", testCommentCreate},
 		{"CommentCount", testCommentCount},
+		{"CommentBatch", testCommentBatch},
 		{"CommentFilters", testCommentFilters},
 		{"ThreadPage", testThreadPage},
 		{"CommentEditRevisions", testCommentEditRevisions},

@@ -116,7 +116,10 @@ func autop(text string) string {
 	text = b.String()
 
 	text = autopEmptyP.ReplaceAllString(text, "")
-	text = autopMissingClose.ReplaceAllString(text, "<p>$1</p></$2>")
+	// The expressions cost more than a look for the words they need.
+	if strings.Contains(text, "</div>") || strings.Contains(text, "</address>") || strings.Contains(text, "</form>") {
+		text = autopMissingClose.ReplaceAllString(text, "<p>$1</p></$2>")
+	}
 	text = autopWrappedBlock.ReplaceAllString(text, "$1")
 	text = autopWrappedLi.ReplaceAllString(text, "$1")
 	text = autopBlockquote.ReplaceAllString(text, "<blockquote$1><p>")

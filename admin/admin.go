@@ -283,6 +283,7 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/webhooks/{id}/delete", s.handleWebhookDelete)
 	auth("GET /admin/media", s.handleMedia)
 	auth("POST /admin/media", s.handleMediaUpload)
+	auth("POST /admin/media.json", s.handleMediaUploadJSON)
 	auth("GET /admin/media/{id}", s.handleMediaEdit)
 	auth("POST /admin/media/{id}", s.handleMediaEditPost)
 	auth("POST /admin/media/{id}/delete", s.handleMediaDelete)

@@ -116,6 +116,46 @@ function ask(question, fallback) {
   return v === null ? null : v.trim();
 }
 
+// imageFiles is the images among a drop's or a paste's files.
+function imageFiles(dt) {
+  return dt ? Array.from(dt.files || []).filter((f) => /^image\//.test(f.type)) : [];
+}
+
+// uploader sends images dropped or pasted into the editor to the media
+// library (POST /admin/media.json, with the form's CSRF token), asking
+// first for the alt text (required: no answer, no upload), a caption and
+// a credit, then puts the stored image where it was dropped.
+function uploader(form, status) {
+  const token = form.querySelector('input[name="csrf_token"]');
+  return async function (editor, files, pos) {
+    for (const file of files) {
+      const alt = ask("Alt text for " + file.name + ": what the image shows, for readers who cannot see it");
+      if (!alt) { status.textContent = file.name + " was not added: it needs alt text."; continue; }
+      const caption = ask("Caption (optional)") || "";
+      const credit = ask("Credit (optional)") || "";
+      const data = new FormData();
+      data.append("csrf_token", token ? token.value : "");
+      data.append("file", file, file.name);
+      data.append("alt", alt);
+      data.append("caption", caption);
+      status.textContent = "Uploading " + file.name + "…";
+      let res, body;
+      try {
+        res = await fetch("/admin/media.json", { method: "POST", body: data, credentials: "same-origin" });
+        body = await res.json();
+      } catch (e) {
+        status.textContent = file.name + " was not uploaded: " + e.message;
+        continue;
+      }
+      if (!res.ok) { status.textContent = file.name + " was not uploaded: " + (body.error || res.status); continue; }
+      const at = Math.min(pos === null ? editor.state.selection.to : pos, editor.state.doc.content.size);
+      editor.chain().focus().insertContentAt(at, [{ type: "figure", attrs: { src: body.url, alt, caption, credit } }, { type: "paragraph" }]).run();
+      pos = null;
+      status.textContent = file.name + " added to the media library and the article.";
+    }
+  };
+}
+
 function mount(form, textarea, format) {
   const wrap = document.createElement("div");
   wrap.className = "rich-editor";
@@ -128,7 +168,12 @@ function mount(form, textarea, format) {
   count.className = "muted rich-count";
   count.id = "rich-count";
   count.setAttribute("aria-live", "polite");
-  wrap.append(bar, area, count);
+  const status = document.createElement("p");
+  status.className = "muted rich-status";
+  status.id = "rich-status";
+  status.setAttribute("role", "status");
+  wrap.append(bar, area, count, status);
+  const upload = uploader(form, status);
   textarea.parentNode.insertBefore(wrap, textarea);
   textarea.hidden = true;
 
@@ -137,7 +182,27 @@ function mount(form, textarea, format) {
     injectCSS: false, // the admin's CSP allows only its own style sheet (admin.css)
     extensions: [StarterKit.configure({ link: { openOnClick: false, protocols: ["http", "https", "mailto"], HTMLAttributes: { target: null, rel: null } } }), TableKit, CharacterCount, Figure, Embed],
     content: textarea.value,
-    editorProps: { attributes: { class: "rich-body", role: "textbox", "aria-multiline": "true", "aria-label": "Body", id: "rich-body" } },
+    editorProps: {
+      attributes: { class: "rich-body", role: "textbox", "aria-multiline": "true", "aria-label": "Body", id: "rich-body" },
+      // Images dragged in from the desktop or pasted go to the library.
+      handleDrop(view, event, slice, moved) {
+        const files = moved ? [] : imageFiles(event.dataTransfer);
+        if (!files.length) return false;
+        event.preventDefault();
+        const at = view.posAtCoords({ left: event.clientX, top: event.clientY });
+        upload(editor, files, at ? at.pos : null);
+        return true;
+      },
+      handlePaste(view, event) {
+        // Word and Docs put a picture of the copied text beside its HTML:
+        // that paste is text, not an image.
+        const files = imageFiles(event.clipboardData);
+        if (!files.length || event.clipboardData.getData("text/html")) return false;
+        event.preventDefault();
+        upload(editor, files, null);
+        return true;
+      },
+    },
     onUpdate() { sync(); },
     onSelectionUpdate() { pressed(); },
   });

@@ -92,7 +92,7 @@ func TestRichEditor(t *testing.T) {
 			chromedp.Evaluate[chromedp.Void](pasteWordTable),
 			chromedp.Evaluate[chromedp.Void](`window.communiqueEditor.commands.focus('end')`),
 			answers(pic.URL(), "The night ferry at the quay", "The ferry leaves at dusk.", "Photo: Marta"), tool("Image"),
-			)
+		)
 		// A dropped image with no alt text is refused before any upload;
 		// with it, it lands in the library and the article.
 		library := func() int {

@@ -255,6 +255,7 @@ type articleView struct {
 	Tags       []link
 	Image      *imageView // the featured image; nil for none (media.go)
 	Notes      []noteView // corrections and updates, oldest first (desk.go)
+	Live       *liveBlogView // the live blog; nil when the article is none (liveblog.go)
 }
 
 type link struct{ Label, URL string }
@@ -719,6 +720,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	}
 	tagPage(r, "article:"+strconv.FormatInt(a.ID, 10))
 	v.Notes = s.notesOf(ctx, st, []int64{a.ID})[a.ID]
+	v.Live = s.liveBlogOf(ctx, st, a)
 	if opts.form == nil {
 		opts.form, opts.status = s.refusedFormFor(w, r, a)
 	}

@@ -253,8 +253,8 @@ type articleView struct {
 	Bylines    []link // each person credited, in order, with their page
 	Categories []link
 	Tags       []link
-	Image      *imageView // the featured image; nil for none (media.go)
-	Notes      []noteView // corrections and updates, oldest first (desk.go)
+	Image      *imageView    // the featured image; nil for none (media.go)
+	Notes      []noteView    // corrections and updates, oldest first (desk.go)
 	Live       *liveBlogView // the live blog; nil when the article is none (liveblog.go)
 }
 

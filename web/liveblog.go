@@ -53,13 +53,19 @@ type liveEntryView struct {
 	Author   string
 }
 
-func (s *Server) liveEntryView(st *site, e *communique.LiveEntry) *liveEntryView {
+// liveEntryView makes an entry's view; withText adds its plain text
+// (JSON-LD, the key events list), which costs a parse of its HTML.
+func (s *Server) liveEntryView(st *site, e *communique.LiveEntry, withText bool) *liveEntryView {
 	t := e.CreatedAt.In(st.settings.Location)
-	text := markup.PlainText(e.HTML)
-	return &liveEntryView{ID: e.ID, Anchor: "entry-" + strconv.FormatInt(e.ID, 10), HTML: e.HTML, Text: text,
-		Summary: shorten(text, 120), KeyEvent: e.KeyEvent, Author: e.UserName,
-		Time:    communique.FormatDate(t, st.settings.TimeFormat),
-		DateISO: t.Format(time.RFC3339), Modified: e.UpdatedAt.UTC().Format(time.RFC3339)}
+	v := &liveEntryView{ID: e.ID, Anchor: "entry-" + strconv.FormatInt(e.ID, 10), HTML: e.HTML,
+		KeyEvent: e.KeyEvent, Author: e.UserName,
+		Time:     communique.FormatDate(t, st.settings.TimeFormat),
+		DateISO:  t.Format(time.RFC3339), Modified: e.UpdatedAt.UTC().Format(time.RFC3339)}
+	if withText || e.KeyEvent {
+		v.Text = markup.PlainText(e.HTML)
+		v.Summary = shorten(v.Text, 120)
+	}
+	return v
 }
 
 // liveBlogOf returns the article's live blog with its entries, or nil
@@ -91,8 +97,8 @@ func (s *Server) liveBlogOf(ctx context.Context, st *site, a *communique.Article
 		v.EndISO = end.Format(time.RFC3339)
 		v.Ended = communique.FormatDate(end, st.settings.DateFormat) + " " + communique.FormatDate(end, st.settings.TimeFormat)
 	}
-	for _, e := range entries {
-		ev := s.liveEntryView(st, e)
+	for i, e := range entries {
+		ev := s.liveEntryView(st, e, i < liveLDUpdates)
 		v.Entries = append(v.Entries, ev)
 		if e.KeyEvent {
 			v.KeyEvents = append(v.KeyEvents, ev)
@@ -161,7 +167,7 @@ func (l *liveThreads) readEntries(ctx context.Context, id int64) (map[int64]*liv
 	var buf bytes.Buffer
 	for _, e := range entries {
 		buf.Reset()
-		if err := s.views.Execute(&buf, "article", "live-entry", s.liveEntryView(st, e)); err != nil {
+		if err := s.views.Execute(&buf, "article", "live-entry", s.liveEntryView(st, e, false)); err != nil {
 			return nil, err
 		}
 		out[e.ID] = &liveComment{ID: e.ID, HTML: strings.TrimSpace(buf.String()), Stamp: e.UpdatedAt.UnixMilli()}

@@ -59,8 +59,8 @@ func (s *Server) liveEntryView(st *site, e *communique.LiveEntry, withText bool)
 	t := e.CreatedAt.In(st.settings.Location)
 	v := &liveEntryView{ID: e.ID, Anchor: "entry-" + strconv.FormatInt(e.ID, 10), HTML: e.HTML,
 		KeyEvent: e.KeyEvent, Author: e.UserName,
-		Time:     communique.FormatDate(t, st.settings.TimeFormat),
-		DateISO:  t.Format(time.RFC3339), Modified: e.UpdatedAt.UTC().Format(time.RFC3339)}
+		Time:    communique.FormatDate(t, st.settings.TimeFormat),
+		DateISO: t.Format(time.RFC3339), Modified: e.UpdatedAt.UTC().Format(time.RFC3339)}
 	if withText || e.KeyEvent {
 		v.Text = markup.PlainText(e.HTML)
 		v.Summary = shorten(v.Text, 120)

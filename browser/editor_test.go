@@ -34,15 +34,18 @@ const pasteWordTable = `(() => {
   document.getElementById('rich-body').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
 })()`
 
-// dropImage drops a PNG drawn on a canvas onto the editor as a file from
-// the desktop would arrive: a real drop event whose DataTransfer holds a
-// File, at a point inside the editor.
+// dropImage drops PNGs drawn on a canvas onto the editor as files from
+// the desktop arrive: a real drop event whose DataTransfer holds a File
+// for each of window.dropFiles ([name, colour]; one by default), at a
+// point inside the editor.
 const dropImage = `(async () => {
-  const c = document.createElement('canvas'); c.width = 64; c.height = 48;
-  const g = c.getContext('2d'); g.fillStyle = '#2a6'; g.fillRect(0, 0, 64, 48); g.fillStyle = '#fff'; g.fillRect(8, 8, 20, 20);
-  const blob = await new Promise((done) => c.toBlob(done, 'image/png'));
   const dt = new DataTransfer();
-  dt.items.add(new File([blob], 'harbour-dusk.png', { type: 'image/png' }));
+  for (const [name, colour] of window.dropFiles || [['harbour-dusk.png', '#2a6']]) {
+    const c = document.createElement('canvas'); c.width = 64; c.height = 48;
+    const g = c.getContext('2d'); g.fillStyle = colour; g.fillRect(0, 0, 64, 48); g.fillStyle = '#fff'; g.fillRect(8, 8, 20, 20);
+    const blob = await new Promise((done) => c.toBlob(done, 'image/png'));
+    dt.items.add(new File([blob], name, { type: 'image/png' }));
+  }
   const body = document.getElementById('rich-body'), r = body.getBoundingClientRect();
   body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, clientX: r.left + 20, clientY: r.bottom - 8, bubbles: true, cancelable: true }));
   return true;
@@ -123,6 +126,17 @@ func TestRichEditor(t *testing.T) {
 			t.Fatalf("library after the drop: %d images (want %d), newest %+v, %v", total, before+1, list, err)
 		}
 		dropped := list[0]
+		// Two images dropped together: a gallery.
+		do(t, tab, chromedp.Evaluate[chromedp.Void](`window.dropFiles = [['nets-1.png', '#a62'], ['nets-2.png', '#26a']]`),
+			answers("Nets drying on the quay", "", "", "Nets mended at the harbour wall", "", "Photo: Lena"))
+		run(t, tab, chromedp.Evaluate[bool](dropImage, chromedp.EvalAwaitPromise))
+		waitFor(t, "the gallery's uploads", 10*time.Second, func() bool {
+			return strings.Contains(eval[string](t, tab, `document.getElementById('rich-status').textContent`), "as a gallery")
+		})
+		pair, total, err := n.DB.FindMedia(ctx, communique.MediaFilter{Limit: 2})
+		if err != nil || total != before+3 {
+			t.Fatalf("library after the gallery: %d images (want %d), %v", total, before+3, err)
+		}
 		do(t, tab,
 			chromedp.Evaluate[chromedp.Void](`window.communiqueEditor.commands.focus('end')`),
 			answers("https://www.youtube.com/watch?v=abc123"), tool("Embed"),
@@ -149,6 +163,8 @@ func TestRichEditor(t *testing.T) {
 		for _, want := range []string{"<h2>What changes</h2>", `<a href="https://example.org/report">the report</a>`, "<table", "<td", "January", "312,400",
 			`<figure><img src="` + pic.URL() + `" alt="The night ferry at the quay"><figcaption>The ferry leaves at dusk. <small>Photo: Marta</small></figcaption></figure>`,
 			`<figure><img src="` + dropped.URL() + `" alt="Fishing boats at dusk"><figcaption>Back in the harbour by six. <small>Photo: Lena</small></figcaption></figure>`,
+			`<figure class="wp-block-gallery has-nested-images columns-2"><figure class="wp-block-image"><img src="` + pair[1].URL() + `" alt="Nets drying on the quay"></figure>` +
+				`<figure class="wp-block-image"><img src="` + pair[0].URL() + `" alt="Nets mended at the harbour wall"><figcaption><small>Photo: Lena</small></figcaption></figure></figure>`,
 			`<figure class="wp-block-embed is-type-video is-provider-youtube"><div class="wp-block-embed__wrapper">https://www.youtube.com/watch?v=abc123</div></figure>`} {
 			if !strings.Contains(art.Source, want) {
 				t.Errorf("the stored body lacks %q:\n%s", want, art.Source)
@@ -182,7 +198,7 @@ func TestRichEditor(t *testing.T) {
 		settings := settings(t, n.DB)
 		do(t, reader, chromedp.Navigate(n.URL+communique.ArticlePath(art, settings, nil)))
 		html := eval[string](t, reader, `document.querySelector('.prose').innerHTML`)
-		for _, want := range []string{"<h2>What changes</h2>", "<table", "<figcaption>", "wp-block-embed", dropped.Key, "Photo: Lena"} {
+		for _, want := range []string{"<h2>What changes</h2>", "<table", "<figcaption>", "wp-block-embed", dropped.Key, "Photo: Lena", "wp-block-gallery", pair[0].Key, pair[1].Key} {
 			if !strings.Contains(html, want) {
 				t.Errorf("the public article lacks %q:\n%s", want, html)
 			}

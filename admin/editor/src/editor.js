@@ -21,22 +21,61 @@ const Figure = Node.create({
     return [{
       tag: "figure",
       getAttrs(el) {
-        const img = el.querySelector("img");
-        if (!img || el.classList.contains("wp-block-embed")) return false;
-        const cap = el.querySelector("figcaption");
-        const credit = cap && cap.querySelector("small");
-        let caption = cap ? cap.textContent : "";
-        if (credit) caption = caption.slice(0, caption.length - credit.textContent.length);
-        return { src: img.getAttribute("src"), alt: img.getAttribute("alt") || "", caption: caption.trim(), credit: credit ? credit.textContent.trim() : "" };
+        if (!el.querySelector("img") || el.classList.contains("wp-block-embed") || el.classList.contains("wp-block-gallery")) return false;
+        return figureParts(el);
       },
     }];
   },
   renderHTML({ node }) {
-    const a = node.attrs;
-    const cap = [];
-    if (a.caption) cap.push(a.caption);
-    if (a.credit) cap.push(" ", ["small", {}, a.credit]);
-    return cap.length ? ["figure", {}, ["img", { src: a.src, alt: a.alt }], ["figcaption", {}, ...cap]] : ["figure", {}, ["img", { src: a.src, alt: a.alt }]];
+    return figureSpec(node.attrs, {});
+  },
+});
+
+// figureParts is a figure's image, caption and credit as the nodes store them.
+function figureParts(el) {
+  const img = el.querySelector("img");
+  const cap = el.querySelector("figcaption");
+  const credit = cap && cap.querySelector("small");
+  let caption = cap ? cap.textContent : "";
+  if (credit) caption = caption.slice(0, caption.length - credit.textContent.length);
+  return { src: img ? img.getAttribute("src") : null, alt: img ? img.getAttribute("alt") || "" : "", caption: caption.trim(), credit: credit ? credit.textContent.trim() : "" };
+}
+
+function figureSpec(a, attrs) {
+  const cap = [];
+  if (a.caption) cap.push(a.caption);
+  if (a.caption && a.credit) cap.push(" ");
+  if (a.credit) cap.push(["small", {}, a.credit]);
+  const img = ["img", { src: a.src, alt: a.alt }];
+  return cap.length ? ["figure", attrs, img, ["figcaption", {}, ...cap]] : ["figure", attrs, img];
+}
+
+// Gallery is several library images side by side, in WordPress's block
+// shape (figure.wp-block-gallery of figure.wp-block-image), which the
+// site's theme lays out as a grid and imports keep.
+const Gallery = Node.create({
+  name: "gallery",
+  group: "block",
+  atom: true,
+  draggable: true,
+  addAttributes() {
+    return { images: { default: [] } };
+  },
+  parseHTML() {
+    return [{
+      tag: "figure.wp-block-gallery",
+      priority: 60,
+      getAttrs(el) {
+        const images = Array.from(el.querySelectorAll("figure")).map(figureParts).filter((i) => i.src);
+        return images.length ? { images } : false;
+      },
+    }];
+  },
+  renderHTML({ node }) {
+    const images = node.attrs.images;
+    const cols = Math.min(Math.max(images.length, 1), 4);
+    return ["figure", { class: "wp-block-gallery has-nested-images columns-" + cols },
+      ...images.map((i) => figureSpec(i, { class: "wp-block-image" }))];
   },
 });
 
@@ -128,6 +167,7 @@ function imageFiles(dt) {
 function uploader(form, status) {
   const token = form.querySelector('input[name="csrf_token"]');
   return async function (editor, files, pos) {
+    const added = [];
     for (const file of files) {
       const alt = ask("Alt text for " + file.name + ": what the image shows, for readers who cannot see it");
       if (!alt) { status.textContent = file.name + " was not added: it needs alt text."; continue; }
@@ -148,11 +188,16 @@ function uploader(form, status) {
         continue;
       }
       if (!res.ok) { status.textContent = file.name + " was not uploaded: " + (body.error || res.status); continue; }
-      const at = Math.min(pos === null ? editor.state.selection.to : pos, editor.state.doc.content.size);
-      editor.chain().focus().insertContentAt(at, [{ type: "figure", attrs: { src: body.url, alt, caption, credit } }, { type: "paragraph" }]).run();
-      pos = null;
-      status.textContent = file.name + " added to the media library and the article.";
+      added.push({ src: body.url, alt, caption, credit, name: file.name });
     }
+    if (!added.length) return;
+    // Several images dropped together make a gallery; one, a figure.
+    const images = added.map(({ src, alt, caption, credit }) => ({ src, alt, caption, credit }));
+    const node = images.length > 1 ? { type: "gallery", attrs: { images } } : { type: "figure", attrs: images[0] };
+    const at = Math.min(pos === null ? editor.state.selection.to : pos, editor.state.doc.content.size);
+    editor.chain().focus().insertContentAt(at, [node, { type: "paragraph" }]).run();
+    status.textContent = added.length > 1 ? added.length + " images added to the media library and the article as a gallery."
+      : added[0].name + " added to the media library and the article.";
   };
 }
 
@@ -180,7 +225,7 @@ function mount(form, textarea, format) {
   const editor = new Editor({
     element: area,
     injectCSS: false, // the admin's CSP allows only its own style sheet (admin.css)
-    extensions: [StarterKit.configure({ link: { openOnClick: false, protocols: ["http", "https", "mailto"], HTMLAttributes: { target: null, rel: null } } }), TableKit, CharacterCount, Figure, Embed],
+    extensions: [StarterKit.configure({ link: { openOnClick: false, protocols: ["http", "https", "mailto"], HTMLAttributes: { target: null, rel: null } } }), TableKit, CharacterCount, Figure, Gallery, Embed],
     content: textarea.value,
     editorProps: {
       attributes: { class: "rich-body", role: "textbox", "aria-multiline": "true", "aria-label": "Body", id: "rich-body" },

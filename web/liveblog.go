@@ -118,6 +118,11 @@ func liveBlogLD(ld map[string]any, v *liveBlogView, url string) {
 	if v.EndISO != "" {
 		ld["coverageEndTime"] = v.EndISO
 	}
+	for _, e := range v.Entries { // the blog changes with its entries
+		if m, ok := ld["dateModified"].(string); ok && e.Modified > m {
+			ld["dateModified"] = e.Modified
+		}
+	}
 	var updates []map[string]any
 	for i, e := range v.Entries {
 		if i == liveLDUpdates {

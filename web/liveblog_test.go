@@ -101,10 +101,11 @@ func TestLiveBlogTwoNodes(t *testing.T) {
 		}
 		m := liveLD.FindStringSubmatch(body)
 		var ld struct {
-			Type    string `json:"@type"`
-			Start   string `json:"coverageStartTime"`
-			End     string `json:"coverageEndTime"`
-			Updates []struct {
+			Type     string `json:"@type"`
+			Modified string `json:"dateModified"`
+			Start    string `json:"coverageStartTime"`
+			End      string `json:"coverageEndTime"`
+			Updates  []struct {
 				Type        string `json:"@type"`
 				URL         string `json:"url"`
 				ArticleBody string `json:"articleBody"`
@@ -116,6 +117,9 @@ func TestLiveBlogTwoNodes(t *testing.T) {
 		if ld.Type != "LiveBlogPosting" || ld.Start == "" || ld.End != "" || len(ld.Updates) != 3 || ld.Updates[0].Type != "BlogPosting" ||
 			!strings.HasSuffix(ld.Updates[0].URL, path+"#entry-"+strconv.FormatInt(ids[2], 10)) || ld.Updates[0].ArticleBody != "Power is out in the old town." {
 			t.Errorf("JSON-LD: %+v", ld)
+		}
+		if newest, _ := dbA.FindLiveEntryByID(ctx, ids[2]); ld.Modified != newest.UpdatedAt.UTC().Format(time.RFC3339) {
+			t.Errorf("JSON-LD dateModified %s, want the newest entry's %s", ld.Modified, newest.UpdatedAt.UTC().Format(time.RFC3339))
 		}
 
 		events, res := openStream(t, stream+"&since="+strconv.FormatInt(time.Now().Add(time.Minute).UnixMilli(), 10))

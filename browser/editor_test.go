@@ -51,6 +51,18 @@ const dropImage = `(async () => {
   return true;
 })()`
 
+// pasteImage pastes a PNG as a screenshot arrives on the clipboard: a
+// real paste event whose DataTransfer holds a File and no HTML.
+const pasteImage = `(async () => {
+  const c = document.createElement('canvas'); c.width = 48; c.height = 48;
+  const g = c.getContext('2d'); g.fillStyle = '#62a'; g.fillRect(0, 0, 48, 48);
+  const blob = await new Promise((done) => c.toBlob(done, 'image/png'));
+  const dt = new DataTransfer();
+  dt.items.add(new File([blob], 'chart.png', { type: 'image/png' }));
+  document.getElementById('rich-body').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  return true;
+})()`
+
 // TestRichEditor is the issue's reporter in Chromium, on both stores:
 // write with the visual editor (a heading, a link, a pasted Word table, a
 // library image with alt, caption and credit, an embed), publish; the
@@ -137,6 +149,17 @@ func TestRichEditor(t *testing.T) {
 		if err != nil || total != before+3 {
 			t.Fatalf("library after the gallery: %d images (want %d), %v", total, before+3, err)
 		}
+		// A pasted image (a screenshot) goes the same way.
+		do(t, tab, chromedp.Evaluate[chromedp.Void](`window.communiqueEditor.commands.focus('end')`),
+			answers("Crossings by month, January to March", "", ""))
+		run(t, tab, chromedp.Evaluate[bool](pasteImage, chromedp.EvalAwaitPromise))
+		waitFor(t, "the pasted image's upload", 10*time.Second, func() bool {
+			return strings.Contains(eval[string](t, tab, `document.getElementById('rich-status').textContent`), "chart.png added")
+		})
+		pasted, total, err := n.DB.FindMedia(ctx, communique.MediaFilter{Limit: 1})
+		if err != nil || total != before+4 || pasted[0].Filename != "chart.png" {
+			t.Fatalf("library after the paste: %d images (want %d), %v", total, before+4, err)
+		}
 		do(t, tab,
 			chromedp.Evaluate[chromedp.Void](`window.communiqueEditor.commands.focus('end')`),
 			answers("https://www.youtube.com/watch?v=abc123"), tool("Embed"),
@@ -165,6 +188,7 @@ func TestRichEditor(t *testing.T) {
 			`<figure><img src="` + dropped.URL() + `" alt="Fishing boats at dusk"><figcaption>Back in the harbour by six. <small>Photo: Lena</small></figcaption></figure>`,
 			`<figure class="wp-block-gallery has-nested-images columns-2"><figure class="wp-block-image"><img src="` + pair[1].URL() + `" alt="Nets drying on the quay"></figure>` +
 				`<figure class="wp-block-image"><img src="` + pair[0].URL() + `" alt="Nets mended at the harbour wall"><figcaption><small>Photo: Lena</small></figcaption></figure></figure>`,
+			`<figure><img src="` + pasted[0].URL() + `" alt="Crossings by month, January to March"></figure>`,
 			`<figure class="wp-block-embed is-type-video is-provider-youtube"><div class="wp-block-embed__wrapper">https://www.youtube.com/watch?v=abc123</div></figure>`} {
 			if !strings.Contains(art.Source, want) {
 				t.Errorf("the stored body lacks %q:\n%s", want, art.Source)

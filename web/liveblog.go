@@ -54,12 +54,17 @@ type liveEntryView struct {
 }
 
 // liveEntryView makes an entry's view; withText adds its plain text
-// (JSON-LD, the key events list), which costs a parse of its HTML.
-func (s *Server) liveEntryView(st *site, e *communique.LiveEntry, withText bool) *liveEntryView {
+// (JSON-LD, the key events list), which costs a parse of its HTML. An
+// entry of a later day than the blog's start shows its date too.
+func (s *Server) liveEntryView(st *site, l *communique.LiveBlog, e *communique.LiveEntry, withText bool) *liveEntryView {
 	t := e.CreatedAt.In(st.settings.Location)
+	shown := communique.FormatDate(t, st.settings.TimeFormat)
+	if t.Format(time.DateOnly) != l.StartedAt.In(st.settings.Location).Format(time.DateOnly) {
+		shown = communique.FormatDate(t, st.settings.DateFormat) + " " + shown
+	}
 	v := &liveEntryView{ID: e.ID, Anchor: "entry-" + strconv.FormatInt(e.ID, 10), HTML: e.HTML,
 		KeyEvent: e.KeyEvent, Author: e.UserName,
-		Time:    communique.FormatDate(t, st.settings.TimeFormat),
+		Time:    shown,
 		DateISO: t.Format(time.RFC3339), Modified: e.UpdatedAt.UTC().Format(time.RFC3339)}
 	if withText || e.KeyEvent {
 		v.Text = markup.PlainText(e.HTML)
@@ -98,7 +103,7 @@ func (s *Server) liveBlogOf(ctx context.Context, st *site, a *communique.Article
 		v.Ended = communique.FormatDate(end, st.settings.DateFormat) + " " + communique.FormatDate(end, st.settings.TimeFormat)
 	}
 	for i, e := range entries {
-		ev := s.liveEntryView(st, e, i < liveLDUpdates)
+		ev := s.liveEntryView(st, l, e, i < liveLDUpdates)
 		v.Entries = append(v.Entries, ev)
 		if e.KeyEvent {
 			v.KeyEvents = append(v.KeyEvents, ev)
@@ -161,7 +166,8 @@ func (l *liveThreads) readEntries(ctx context.Context, id int64) (map[int64]*liv
 	if !ok || !a.IsPublic(s.Now()) {
 		return nil, communique.Errorf(communique.ENOTFOUND, "Article not found.")
 	}
-	if _, err := ls.FindLiveBlog(ctx, id); err != nil {
+	blog, err := ls.FindLiveBlog(ctx, id)
+	if err != nil {
 		return nil, err
 	}
 	entries, err := ls.FindLiveEntries(ctx, id, 0)
@@ -172,7 +178,7 @@ func (l *liveThreads) readEntries(ctx context.Context, id int64) (map[int64]*liv
 	var buf bytes.Buffer
 	for _, e := range entries {
 		buf.Reset()
-		if err := s.views.Execute(&buf, "article", "live-entry", s.liveEntryView(st, e, false)); err != nil {
+		if err := s.views.Execute(&buf, "article", "live-entry", s.liveEntryView(st, blog, e, false)); err != nil {
 			return nil, err
 		}
 		out[e.ID] = &liveComment{ID: e.ID, HTML: strings.TrimSpace(buf.String()), Stamp: e.UpdatedAt.UnixMilli()}

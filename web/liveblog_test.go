@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 var (
 	entryAnchor = regexp.MustCompile(`<article class="live-entry[^"]*" id="entry-(\d+)"`)
+	entryTime   = regexp.MustCompile(`<header class="meta"><a href="#entry-\d+"><time datetime="[^"]+">([^<]+)</time>`)
 	liveLD      = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
 )
 
@@ -29,6 +31,8 @@ var (
 func TestLiveBlogTwoNodes(t *testing.T) {
 	storetest.ForEachPlace(t, func(t *testing.T, place storetest.Place) {
 		dbA, dbB := place.Open(t), place.Open(t)
+		var shift atomic.Int64 // the desk's clock, moved back to start the blog two days ago
+		dbA.Now = func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }
 		ctx := context.Background()
 		ed := storetest.MustCreateUser(t, dbA, "ed", communique.RoleEditor)
 		art := storetest.MustCreateArticle(t, dbA, ed, "Storm: live", "Follow the storm.")
@@ -71,9 +75,11 @@ func TestLiveBlogTwoNodes(t *testing.T) {
 		if body := page(); strings.Contains(body, "live-blog") || strings.Contains(body, "LiveBlogPosting") {
 			t.Fatal("an ordinary article shows a live blog")
 		}
+		shift.Store(int64(-48 * time.Hour))
 		if _, err := svc.StartLiveBlog(ctx, by, art.ID); err != nil {
 			t.Fatal(err)
 		}
+		shift.Store(0)
 		eventually("the start", func(b string) bool { return strings.Contains(b, `id="live-entries"`) })
 		var ids []int64
 		for i, text := range []string{"Winds reach 90 km/h at the pier.", "**The ferry is cancelled.**", "Power is out in the old town."} {
@@ -92,6 +98,10 @@ func TestLiveBlogTwoNodes(t *testing.T) {
 		}
 		if want := []int64{ids[2], ids[1], ids[0]}; !equalIDs(order, want) {
 			t.Errorf("entries in order %v, want newest first %v", order, want)
+		}
+		// Entries of a later day than the start show their date.
+		if m := entryTime.FindStringSubmatch(body); m == nil || !strings.Contains(m[1], time.Now().Format("2006")) {
+			t.Errorf("the newest entry's time %q lacks its date (the blog started two days before)", m)
 		}
 		for _, want := range []string{`<nav class="key-events"`, `href="#entry-` + strconv.FormatInt(ids[1], 10) + `"`, "<strong>The ferry is cancelled.</strong>",
 			`data-entries="/live/stream?post=` + strconv.FormatInt(art.ID, 10) + `"`, `id="live-blog-status"`} {

@@ -137,7 +137,7 @@ const (
 
 var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit", "reported", "commenter", "moderation_log",
 	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
-	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics", "review", "front", "fediverse"}
+	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics", "review", "front", "fediverse", "live"}
 
 // New parses the admin templates and loads its secret.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -239,6 +239,11 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/posts/{id}/lock", s.handleLock)
 	auth("POST /admin/posts/{id}/takeover", s.handleTakeOver)
 	auth("POST /admin/posts/{id}/notes", s.handleNoteAdd)
+	auth("GET /admin/posts/{id}/live", s.handleLiveDesk)
+	auth("POST /admin/posts/{id}/live", s.handleLiveState)
+	auth("POST /admin/posts/{id}/live/entries", s.handleLiveEntryAdd)
+	auth("POST /admin/posts/{id}/live/entries/{entry}", s.handleLiveEntryEdit)
+	auth("POST /admin/posts/{id}/live/entries/{entry}/delete", s.handleLiveEntryDelete)
 	auth("GET /admin/review", s.handleReview)
 	auth("POST /admin/posts/{id}/editorial-notes", s.handleEditorialNote)
 	auth("POST /admin/posts/{id}/return", s.handleReturn)
@@ -283,6 +288,7 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/webhooks/{id}/delete", s.handleWebhookDelete)
 	auth("GET /admin/media", s.handleMedia)
 	auth("POST /admin/media", s.handleMediaUpload)
+	auth("POST /admin/media.json", s.handleMediaUploadJSON)
 	auth("GET /admin/media/{id}", s.handleMediaEdit)
 	auth("POST /admin/media/{id}", s.handleMediaEditPost)
 	auth("POST /admin/media/{id}/delete", s.handleMediaDelete)
@@ -482,6 +488,8 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 }
 
 var flashes = map[string]string{
+	"livestarted": "The live blog is running: post entries below.", "liveended": "The live blog has ended; its entries stay on the page.",
+	"entryposted": "Entry posted: open pages show it now.", "entryedited": "Entry changed.", "entrydeleted": "Entry removed.",
 	"returned": "Returned to the writer with your note.", "previewrevoked": "The preview link no longer works.",
 	"takenover": "You are editing this article now; the other editor's open page says so.", "correction": "Correction published.", "update": "Update published.",
 	"saved": "Saved.", "published": "Published.", "scheduled": "Scheduled.", "submitted": "Submitted for review.",

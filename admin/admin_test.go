@@ -85,6 +85,27 @@ func aPick(suffix string, form url.Values) target {
 	}
 }
 
+// liveEntry is a live blog of olive's with one entry: the path is the
+// article's with suffix, or with entryFormat holding the entry's ID.
+func liveEntry(entryFormat, suffix string, form url.Values) target {
+	return func(t *testing.T, n *newsroom, _ *communique.User) (string, url.Values) {
+		ctx := context.Background()
+		a := n.Article(t, n.Olive, unique("Olive's live blog"), communique.StatusPublished)
+		svc := articles.New(n.DB)
+		if _, err := svc.StartLiveBlog(ctx, articles.As(n.Olive), a.ID); err != nil {
+			t.Fatal(err)
+		}
+		e := &communique.LiveEntry{ArticleID: a.ID, Source: "Traffic is stopped on the bridge."}
+		if err := svc.AddLiveEntry(ctx, articles.As(n.Olive), e); err != nil {
+			t.Fatal(err)
+		}
+		if entryFormat != "" {
+			return fmt.Sprintf("/admin/posts/%d", a.ID) + fmt.Sprintf(entryFormat, e.ID), form
+		}
+		return fmt.Sprintf("/admin/posts/%d", a.ID) + suffix, form
+	}
+}
+
 // ownArticle is an article by the signed-in user; othersArticle one by olive.
 func ownArticle(st communique.Status, format string, form func(*communique.Article) url.Values) target {
 	return func(t *testing.T, n *newsroom, u *communique.User) (string, url.Values) {
@@ -280,6 +301,15 @@ var routes = []routeCase{
 	{name: "UpdateOthersPublished", method: "POST", allowed: editors, changes: true, target: othersArticle(communique.StatusPublished, "/admin/posts/%d/notes", func(*communique.Article) url.Values {
 		return url.Values{"kind": {"update"}, "text": {"The council met again."}}
 	})},
+	{name: "LiveDeskOwnPublished", method: "GET", allowed: publishers, target: ownArticle(communique.StatusPublished, "/admin/posts/%d/live", nil)},
+	{name: "LiveDeskOthers", method: "GET", allowed: editors, target: othersArticle(communique.StatusPublished, "/admin/posts/%d/live", nil)},
+	{name: "LiveStartOwnPublished", method: "POST", allowed: publishers, changes: true, target: ownArticle(communique.StatusPublished, "/admin/posts/%d/live", func(*communique.Article) url.Values {
+		return url.Values{"action": {"start"}}
+	})},
+	{name: "LiveEndOthers", method: "POST", allowed: editors, changes: true, target: liveEntry("", "/live", url.Values{"action": {"end"}})},
+	{name: "LiveEntryOthers", method: "POST", allowed: editors, changes: true, target: liveEntry("", "/live/entries", url.Values{"source": {"The bridge is closed."}, "key_event": {"1"}})},
+	{name: "LiveEntryEditOthers", method: "POST", allowed: editors, changes: true, target: liveEntry("/live/entries/%d", "", url.Values{"source": {"The bridge is open again."}})},
+	{name: "LiveEntryDeleteOthers", method: "POST", allowed: editors, changes: true, target: liveEntry("/live/entries/%d/delete", "", url.Values{})},
 	{name: "ReviewQueue", method: "GET", allowed: editors, target: path("/admin/review")},
 	{name: "DeskNoteOwnDraft", method: "POST", allowed: writers, changes: true, target: ownArticle(communique.StatusDraft, "/admin/posts/%d/editorial-notes", func(*communique.Article) url.Values {
 		return url.Values{"text": {"Checked the quotes."}}

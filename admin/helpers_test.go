@@ -311,6 +311,16 @@ func (n *newsroom) Snapshot(tb testing.TB) string {
 		for _, l := range links {
 			fmt.Fprintf(&b, "\n  preview %d revoked=%v until %s", l.ID, l.Revoked, l.ExpiresAt.UTC().Format(time.RFC3339))
 		}
+		if l, err := n.DB.FindLiveBlog(ctx, a.ID); err == nil {
+			fmt.Fprintf(&b, "\n  live blog live=%v", l.Live())
+		}
+		entries, err := n.DB.FindLiveEntries(ctx, a.ID, 0)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, e := range entries {
+			fmt.Fprintf(&b, "\n  live entry %d by %d key=%v %q", e.ID, e.UserID, e.KeyEvent, e.Source)
+		}
 		b.WriteString("\n")
 	}
 	comments, _, err := n.DB.FindComments(ctx, communique.CommentFilter{Private: true, Limit: 1000,

@@ -83,6 +83,22 @@ func (s *Server) handleMediaUpload(w http.ResponseWriter, r *http.Request, rq *r
 	http.Redirect(w, r, "/admin/media/"+strconv.FormatInt(m.ID, 10)+"?done=uploaded", http.StatusSeeOther)
 }
 
+// handleMediaUploadJSON is the editor's door for an image dropped or
+// pasted into an article: the same checks as the library's form, answered
+// with the stored image's address (201) or the reason it was refused.
+func (s *Server) handleMediaUploadJSON(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !communique.Can(rq.User, communique.ActionUploadMedia, nil) {
+		s.jsonError(w, r, communique.Errorf(communique.EFORBIDDEN, "Your role (%s) does not allow uploads.", rq.User.Role))
+		return
+	}
+	m, err := s.upload(r, rq, "file", r.PostFormValue("alt"), r.PostFormValue("caption"))
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	httpkit.WriteJSON(w, http.StatusCreated, map[string]any{"id": m.ID, "url": m.URL(), "alt": m.AltText, "width": m.Width, "height": m.Height})
+}
+
 // upload checks, cleans and stores the image of a multipart field with
 // its renditions, then records it. Refusals are EINVALID with a message
 // for the writer, and leave nothing behind.

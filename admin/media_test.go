@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"hash/crc32"
 	"image"
@@ -349,6 +350,33 @@ func TestMediaLibrary(t *testing.T) {
 			}
 			if res := contributor.get(t, "/admin/"); strings.Contains(res.Body, `href="/admin/media"`) {
 				t.Fatal("a Media item in the contributor's menu")
+			}
+		})
+		t.Run("EditorUpload", func(t *testing.T) {
+			// The visual editor's door: JSON in both directions' answers,
+			// the same roles and checks as the library's form.
+			before, files := site.mediaCount(t), site.storedFiles(t)
+			if res := contributor.upload(t, "/admin/media.json", map[string]string{"alt": "x"}, "file", `filename="p.jpg"`, photo); res.Status != http.StatusForbidden || !strings.Contains(res.Body, `"error"`) {
+				t.Fatalf("editor upload as contributor: %d %s", res.Status, res.Body)
+			}
+			if res := author.upload(t, "/admin/media.json", map[string]string{"alt": "x"}, "file", `filename="notes.txt"`, []byte("not an image")); res.Status != http.StatusBadRequest || !strings.Contains(res.Body, `"error"`) {
+				t.Fatalf("editor upload of text: %d %s", res.Status, res.Body)
+			}
+			if site.mediaCount(t) != before || site.storedFiles(t) != files {
+				t.Fatal("a refused editor upload stored something")
+			}
+			res := author.upload(t, "/admin/media.json", map[string]string{"alt": "Nets drying on the quay", "caption": "Tuesday"}, "file", `filename="nets.jpg"`, photo)
+			var got struct {
+				ID  int64  `json:"id"`
+				URL string `json:"url"`
+				Alt string `json:"alt"`
+			}
+			if res.Status != http.StatusCreated || json.Unmarshal([]byte(res.Body), &got) != nil {
+				t.Fatalf("editor upload: %d %s", res.Status, res.Body)
+			}
+			m, err := db.FindMediaByID(ctx, got.ID)
+			if err != nil || m.URL() != got.URL || m.AltText != "Nets drying on the quay" || m.Caption != "Tuesday" || got.Alt != m.AltText {
+				t.Fatalf("editor upload stored %+v (%v), answered %+v", m, err, got)
 			}
 		})
 		t.Run("Refusals", func(t *testing.T) {

@@ -87,6 +87,9 @@ type Service struct {
 	// Front keeps the edited front page; New sets it when the store
 	// keeps one.
 	Front communique.FrontPageStore
+	// LiveBlogs keeps live blogs and their entries; New sets it when the
+	// store keeps them.
+	LiveBlogs communique.LiveBlogs
 }
 
 // New returns a service over store that notifies nobody; set Notifier and
@@ -94,6 +97,7 @@ type Service struct {
 func New(store Store) *Service {
 	s := &Service{Store: store}
 	s.Front, _ = store.(communique.FrontPageStore)
+	s.LiveBlogs, _ = store.(communique.LiveBlogs)
 	return s
 }
 

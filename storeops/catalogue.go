@@ -433,6 +433,21 @@ var Tables = []Table{
 		{"message", Text, ""},
 		{"qa", Bool, ""},
 	}},
+	{Name: "live_blogs", Key: []string{"article_id"}, Columns: []Column{
+		{"article_id", Int, "articles"},
+		{"started_at", Time, ""},
+		{"ended_at", Time, ""},
+	}},
+	{Name: "live_entries", Key: []string{"id"}, Identity: "id", Columns: []Column{
+		{"id", Int, ""},
+		{"article_id", Int, "live_blogs"},
+		{"user_id", Int, "users"},
+		{"source", Text, ""},
+		{"html", Text, ""},
+		{"key_event", Bool, ""},
+		{"created_at", Time, ""},
+		{"updated_at", Time, ""},
+	}},
 	{Name: "comment_hold_reasons", Key: []string{"comment_id"}, Columns: []Column{
 		{"comment_id", Int, "comments"},
 		{"reasons", Text, ""},

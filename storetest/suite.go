@@ -94,6 +94,7 @@ func Run(t *testing.T, open Opener) {
 		{"CommentReports", testCommentReports},
 		{"Federation", testFederation},
 		{"ArticleDiscussions", testArticleDiscussions},
+		{"LiveBlogs", testLiveBlogs},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

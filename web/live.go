@@ -29,10 +29,18 @@ import (
 // liveHeartbeat keeps idle streams open through proxies.
 const liveHeartbeat = 25 * time.Second
 
-// liveThreads follows the articles whose pages are open somewhere.
+// liveThreads follows the articles whose pages are open somewhere: their
+// comments, or (a second follower on the same hub, liveblog.go) their live
+// blog's entries.
 type liveThreads struct {
 	s   *Server
 	hub *live.Hub
+	// topic names an article's stream on the hub; item is the event
+	// carrying a new or changed item; read renders the article's items
+	// as its page shows them (ENOTFOUND when the article is not public).
+	topic func(id int64) string
+	item  string
+	read  func(ctx context.Context, id int64) (map[int64]*liveComment, error)
 
 	mu      sync.Mutex
 	threads map[int64]*liveThread
@@ -56,9 +64,11 @@ type liveComment struct {
 	Stamp  int64  `json:"stamp"` // ms: created, edited or first seen here
 }
 
-func newLiveThreads(s *Server) *liveThreads {
-	return &liveThreads{s: s, hub: live.NewHub(), threads: map[int64]*liveThread{},
-		pending: map[int64]bool{}, wake: make(chan struct{}, 1)}
+func newLiveThreads(s *Server, hub *live.Hub) *liveThreads {
+	l := &liveThreads{s: s, hub: hub, threads: map[int64]*liveThread{},
+		pending: map[int64]bool{}, wake: make(chan struct{}, 1), topic: liveTopic, item: "comment"}
+	l.read = l.readComments
+	return l
 }
 
 func liveTopic(id int64) string { return "article:" + strconv.FormatInt(id, 10) }
@@ -131,7 +141,7 @@ func (l *liveThreads) thread(ctx context.Context, id int64) *liveThread {
 func (l *liveThreads) forget(id int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.hub.Readers(liveTopic(id)) == 0 {
+	if l.hub.Readers(l.topic(id)) == 0 {
 		delete(l.threads, id)
 	}
 }
@@ -166,7 +176,7 @@ func (l *liveThreads) refresh(ctx context.Context, id int64) {
 		}
 		if th.ready {
 			c.Stamp = max(c.Stamp, now.UnixMilli())
-			l.publish(id, "comment", c)
+			l.publish(id, l.item, c)
 		}
 	}
 	if th.ready {
@@ -182,13 +192,13 @@ func (l *liveThreads) refresh(ctx context.Context, id int64) {
 func (l *liveThreads) publish(id int64, name string, c *liveComment) {
 	data, err := json.Marshal(c)
 	if err == nil {
-		l.hub.Publish(liveTopic(id), live.Event{Name: name, Data: data})
+		l.hub.Publish(l.topic(id), live.Event{Name: name, Data: data})
 	}
 }
 
-// read renders the article's comments as its page shows them to
+// readComments renders the article's comments as its page shows them to
 // everyone. ENOTFOUND when the article is not public.
-func (l *liveThreads) read(ctx context.Context, id int64) (map[int64]*liveComment, error) {
+func (l *liveThreads) readComments(ctx context.Context, id int64) (map[int64]*liveComment, error) {
 	s := l.s
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
 	st, err := s.loadSite(req)
@@ -237,6 +247,12 @@ func (l *liveThreads) read(ctx context.Context, id int64) (map[int64]*liveCommen
 // handleCommentStream serves one reader's live thread: first what
 // changed since the page was made (since, in ms), then every change.
 func (s *Server) handleCommentStream(w http.ResponseWriter, r *http.Request) {
+	s.serveStream(w, r, s.live)
+}
+
+// serveStream serves one reader of a follower's article: first what
+// changed since the page was made (since, in ms), then every change.
+func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, l *liveThreads) {
 	q := r.URL.Query()
 	id, err := strconv.ParseInt(q.Get("post"), 10, 64)
 	if err != nil || id <= 0 {
@@ -245,9 +261,9 @@ func (s *Server) handleCommentStream(w http.ResponseWriter, r *http.Request) {
 	}
 	since, _ := strconv.ParseInt(q.Get("since"), 10, 64)
 	// Subscribed before the snapshot is read: nothing falls in between.
-	sub := s.live.hub.Subscribe(liveTopic(id))
-	defer func() { sub.Close(); s.live.forget(id) }()
-	th := s.live.thread(r.Context(), id)
+	sub := l.hub.Subscribe(l.topic(id))
+	defer func() { sub.Close(); l.forget(id) }()
+	th := l.thread(r.Context(), id)
 	th.mu.Lock()
 	if th.missing || !th.ready {
 		th.mu.Unlock()
@@ -275,7 +291,7 @@ func (s *Server) handleCommentStream(w http.ResponseWriter, r *http.Request) {
 	slices.SortFunc(catchUp, func(a, b *liveComment) int { return cmp.Compare(a.ID, b.ID) })
 	for _, c := range catchUp {
 		data, _ := json.Marshal(c)
-		if live.Write(w, live.Event{Name: "comment", Data: data}) != nil {
+		if live.Write(w, live.Event{Name: l.item, Data: data}) != nil {
 			return
 		}
 	}

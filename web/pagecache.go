@@ -724,6 +724,9 @@ func (s *Server) invalidate(tags ...string) {
 			s.snapshot.Store(nil)
 		}
 	}
+	if s.liveBlog != nil {
+		s.liveBlog.changed(tags)
+	}
 	if s.live != nil {
 		s.live.changed(tags)
 	}

@@ -213,6 +213,7 @@ func (s *Server) articleHead(ctx context.Context, st *site, p *pageData, v *arti
 	if c := correctionLD(v.Notes); c != nil {
 		ld["correction"] = c
 	}
+	liveBlogLD(ld, v.Live, url)
 	p.Head.JSONLD = ld
 }
 

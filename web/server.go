@@ -18,6 +18,7 @@ import (
 	"communique/health"
 	"communique/internal/httpkit"
 	"communique/internal/recovery"
+	"communique/live"
 	"communique/media"
 	"communique/newsroom"
 	"communique/notify"
@@ -68,6 +69,7 @@ type Server struct {
 	counter     Counter              // counts readers (analytics); nil: nobody is counted
 	fed         Federation           // the fediverse; nil: pages only
 	live        *liveThreads         // open pages' live threads (live.go)
+	liveBlog    *liveThreads         // open live blogs' entries (liveblog.go)
 	life        context.Context      // ends with the server: streams close
 
 	// Now is the clock; tests replace it.
@@ -174,8 +176,10 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	if s.discussion.Invalidate == nil {
 		s.discussion.Invalidate = s.invalidate
 	}
-	s.life, s.live = ctx, newLiveThreads(s)
+	hub := live.NewHub()
+	s.life, s.live, s.liveBlog = ctx, newLiveThreads(s, hub), newLiveBlogs(s, hub)
 	go s.live.run(ctx)
+	go s.liveBlog.run(ctx)
 	s.docs = newDocCache(docCacheTTL)
 	s.Webmention = webmention.NewClient(false)
 	s.verifiers = make(chan struct{}, webmentionVerifiers)
@@ -193,6 +197,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /comments", s.handleCommentPost)
 	mux.HandleFunc("POST /wp-comments-post.php", s.handleCommentPost)
 	mux.HandleFunc("GET /comments/stream", s.handleCommentStream)
+	mux.HandleFunc("GET /live/stream", s.handleLiveStream)
 	mux.HandleFunc("GET /comments/{id}/edit", s.handleCommentEdit)
 	mux.HandleFunc("POST /comments/{id}/edit", s.handleCommentEditPost)
 	mux.HandleFunc("POST /comments/{id}/delete", s.handleCommentDelete)

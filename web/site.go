@@ -254,8 +254,9 @@ type articleView struct {
 	Bylines    []link // each person credited, in order, with their page
 	Categories []link
 	Tags       []link
-	Image      *imageView // the featured image; nil for none (media.go)
-	Notes      []noteView // corrections and updates, oldest first (desk.go)
+	Image      *imageView    // the featured image; nil for none (media.go)
+	Notes      []noteView    // corrections and updates, oldest first (desk.go)
+	Live       *liveBlogView // the live blog; nil when the article is none (liveblog.go)
 }
 
 type link struct{ Label, URL string }
@@ -754,6 +755,7 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	}
 	tagPage(r, "article:"+strconv.FormatInt(a.ID, 10))
 	v.Notes = s.notesOf(ctx, st, []int64{a.ID})[a.ID]
+	v.Live = s.liveBlogOf(ctx, st, a)
 	if opts.form == nil {
 		opts.form, opts.status = s.refusedFormFor(w, r, a)
 	}

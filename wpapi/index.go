@@ -67,6 +67,7 @@ func (s *Server) register() {
 	m.HandleFunc("GET /wp-json/communique/v1/analytics", s.handleAnalytics)
 	m.HandleFunc("GET /wp-json/communique/v1/breaking", s.handleBreakingGet)
 	m.HandleFunc("POST /wp-json/communique/v1/breaking", s.handleBreakingSet)
+	s.registerLiveBlogs(m)
 	m.HandleFunc("/wp-json/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, notFound("rest_no_route", "No route was found matching the URL and request method."))
 	})
@@ -251,6 +252,15 @@ func routes() []route {
 			"text", arg{Description: "The banner's text; empty switches it off.", Type: "string"},
 			"url", arg{Description: "Where it leads: a path on this site or an http(s) URL.", Type: "string"},
 			"until", arg{Description: "When it goes away, RFC 3339; empty or null: when switched off.", Type: "string"})},
+		route{path: `/communique/v1/live/(?P<id>[\d]+)`, namespace: "communique/v1", get: args("id", argID), write: args("id", argID,
+			"live", arg{Description: "True starts (or reopens) the post's live blog, false ends it.", Type: "boolean"})},
+		route{path: `/communique/v1/live/(?P<id>[\d]+)/entries`, namespace: "communique/v1", write: args("id", argID,
+			"content", arg{Description: "The entry, in Markdown.", Type: "string"},
+			"key_event", arg{Description: "Whether the entry is listed among the key events.", Type: "boolean"})},
+		route{path: `/communique/v1/live/(?P<id>[\d]+)/entries/(?P<entry>[\d]+)`, namespace: "communique/v1", write: args("id", argID,
+			"entry", argID, "content", arg{Description: "The entry, in Markdown.", Type: "string"},
+			"key_event", arg{Description: "Whether the entry is listed among the key events.", Type: "boolean"}),
+			delete: args("id", argID, "entry", argID)},
 	)
 	return out
 }
@@ -263,7 +273,9 @@ func (rt route) json(c *caller) routeJSON {
 	}
 	if rt.write != nil {
 		methods := []string{"POST"}
-		if strings.Contains(rt.path, "(?P<id>") || rt.path == "/wp/v2/settings" || rt.path == "/wp/v2/users/me" {
+		// Items are updated with any of the three; a collection under an
+		// item (a live blog's entries) takes POST only.
+		if strings.Contains(rt.path, "(?P<id>") && strings.HasSuffix(rt.path, ")") || rt.path == "/wp/v2/settings" || rt.path == "/wp/v2/users/me" {
 			methods = []string{"POST", "PUT", "PATCH"}
 		}
 		j.Methods = append(j.Methods, methods...)

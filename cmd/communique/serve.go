@@ -326,11 +326,13 @@ func replicaMetrics(o *ops, replicas *postgres.Replicas) {
 }
 
 // publishScheduled has the article service publish due scheduled
-// articles every few seconds. The store's single UPDATE makes it exactly
-// once across nodes, and only the node that flipped an article announces
-// it.
+// articles every second, so an embargo lifts at its time on every node
+// (within a second), not at the next slow tick; with nothing due, a tick
+// is one indexed UPDATE that matches no row. The store's single UPDATE
+// makes it exactly once across nodes, and only the node that flipped an
+// article announces it.
 func (p *Program) publishScheduled(ctx context.Context, articles scheduler, logger *slog.Logger) {
-	tick := time.NewTicker(5 * time.Second)
+	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	failing := false // an outage of the store is logged once, not every tick
 	for {

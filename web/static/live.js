@@ -1,13 +1,14 @@
-// Live threads: new approved comments, edits and removals appear on an
-// open article page without a reload, from /comments/stream (server-sent
-// events), and are announced politely to screen readers. Without
-// JavaScript, or without EventSource, the page is the page it was.
+// Live threads and live blogs: new approved comments, and a live blog's
+// new entries, edits and removals, appear on an open article page without
+// a reload, from /comments/stream and /live/stream (server-sent events),
+// and are announced politely to screen readers. Without JavaScript, or
+// without EventSource, the page is the page it was (a reload shows them).
 (function () {
   "use strict";
   var me = document.currentScript;
   var section = document.getElementById("comments");
   var status = document.getElementById("live-status");
-  if (!me || !section || !status || !window.EventSource) return;
+  if (!me || !me.getAttribute("data-stream") || !section || !status || !window.EventSource) return;
   var insert = me.getAttribute("data-insert");
   // What changed in the last minute is sent first: the page may come
   // from a cache; a comment the page has already is left as it is.
@@ -105,5 +106,59 @@
     announce("The comment by " + who + " was removed.");
   }
 
+  open();
+})();
+
+// A live blog's entries: newest first, so a new one goes on top.
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var list = document.getElementById("live-entries");
+  var status = document.getElementById("live-blog-status");
+  if (!me || !me.getAttribute("data-entries") || !list || !status || !window.EventSource) return;
+  var since = Date.now() - 60000;
+  var stream = null;
+  function open() {
+    if (stream) return;
+    stream = new EventSource(me.getAttribute("data-entries") + "&since=" + since);
+    stream.addEventListener("entry", onEntry);
+    stream.addEventListener("remove", onRemove);
+  }
+  function close() {
+    if (!stream) return;
+    stream.close();
+    stream = null;
+    since = Date.now() - 5000;
+  }
+  window.addEventListener("pagehide", close);
+  window.addEventListener("pageshow", function (event) { if (event.persisted) open(); });
+  function announce(text) {
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 100);
+  }
+  function onEntry(event) {
+    var e = JSON.parse(event.data);
+    var t = document.createElement("template");
+    t.innerHTML = e.html;
+    var el = t.content.firstElementChild;
+    if (!el) return;
+    var old = document.getElementById(el.id);
+    if (old) {
+      if (old.outerHTML === el.outerHTML) return;
+      old.parentNode.replaceChild(el, old);
+      announce("An update was edited.");
+      return;
+    }
+    // Among the entries, by number: a late catch-up keeps the order.
+    var next = list.firstElementChild;
+    while (next && Number(next.id.replace("entry-", "")) > e.id) next = next.nextElementSibling;
+    list.insertBefore(el, next);
+    el.classList.add("live-new");
+    announce("New update.");
+  }
+  function onRemove(event) {
+    var old = document.getElementById("entry-" + JSON.parse(event.data).id);
+    if (old) old.parentNode.removeChild(old);
+  }
   open();
 })();

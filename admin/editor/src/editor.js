@@ -21,22 +21,61 @@ const Figure = Node.create({
     return [{
       tag: "figure",
       getAttrs(el) {
-        const img = el.querySelector("img");
-        if (!img || el.classList.contains("wp-block-embed")) return false;
-        const cap = el.querySelector("figcaption");
-        const credit = cap && cap.querySelector("small");
-        let caption = cap ? cap.textContent : "";
-        if (credit) caption = caption.slice(0, caption.length - credit.textContent.length);
-        return { src: img.getAttribute("src"), alt: img.getAttribute("alt") || "", caption: caption.trim(), credit: credit ? credit.textContent.trim() : "" };
+        if (!el.querySelector("img") || el.classList.contains("wp-block-embed") || el.classList.contains("wp-block-gallery")) return false;
+        return figureParts(el);
       },
     }];
   },
   renderHTML({ node }) {
-    const a = node.attrs;
-    const cap = [];
-    if (a.caption) cap.push(a.caption);
-    if (a.credit) cap.push(" ", ["small", {}, a.credit]);
-    return cap.length ? ["figure", {}, ["img", { src: a.src, alt: a.alt }], ["figcaption", {}, ...cap]] : ["figure", {}, ["img", { src: a.src, alt: a.alt }]];
+    return figureSpec(node.attrs, {});
+  },
+});
+
+// figureParts is a figure's image, caption and credit as the nodes store them.
+function figureParts(el) {
+  const img = el.querySelector("img");
+  const cap = el.querySelector("figcaption");
+  const credit = cap && cap.querySelector("small");
+  let caption = cap ? cap.textContent : "";
+  if (credit) caption = caption.slice(0, caption.length - credit.textContent.length);
+  return { src: img ? img.getAttribute("src") : null, alt: img ? img.getAttribute("alt") || "" : "", caption: caption.trim(), credit: credit ? credit.textContent.trim() : "" };
+}
+
+function figureSpec(a, attrs) {
+  const cap = [];
+  if (a.caption) cap.push(a.caption);
+  if (a.caption && a.credit) cap.push(" ");
+  if (a.credit) cap.push(["small", {}, a.credit]);
+  const img = ["img", { src: a.src, alt: a.alt }];
+  return cap.length ? ["figure", attrs, img, ["figcaption", {}, ...cap]] : ["figure", attrs, img];
+}
+
+// Gallery is several library images side by side, in WordPress's block
+// shape (figure.wp-block-gallery of figure.wp-block-image), which the
+// site's theme lays out as a grid and imports keep.
+const Gallery = Node.create({
+  name: "gallery",
+  group: "block",
+  atom: true,
+  draggable: true,
+  addAttributes() {
+    return { images: { default: [] } };
+  },
+  parseHTML() {
+    return [{
+      tag: "figure.wp-block-gallery",
+      priority: 60,
+      getAttrs(el) {
+        const images = Array.from(el.querySelectorAll("figure")).map(figureParts).filter((i) => i.src);
+        return images.length ? { images } : false;
+      },
+    }];
+  },
+  renderHTML({ node }) {
+    const images = node.attrs.images;
+    const cols = Math.min(Math.max(images.length, 1), 4);
+    return ["figure", { class: "wp-block-gallery has-nested-images columns-" + cols },
+      ...images.map((i) => figureSpec(i, { class: "wp-block-image" }))];
   },
 });
 
@@ -116,6 +155,52 @@ function ask(question, fallback) {
   return v === null ? null : v.trim();
 }
 
+// imageFiles is the images among a drop's or a paste's files.
+function imageFiles(dt) {
+  return dt ? Array.from(dt.files || []).filter((f) => /^image\//.test(f.type)) : [];
+}
+
+// uploader sends images dropped or pasted into the editor to the media
+// library (POST /admin/media.json, with the form's CSRF token), asking
+// first for the alt text (required: no answer, no upload), a caption and
+// a credit, then puts the stored image where it was dropped.
+function uploader(form, status) {
+  const token = form.querySelector('input[name="csrf_token"]');
+  return async function (editor, files, pos) {
+    const added = [];
+    for (const file of files) {
+      const alt = ask("Alt text for " + file.name + ": what the image shows, for readers who cannot see it");
+      if (!alt) { status.textContent = file.name + " was not added: it needs alt text."; continue; }
+      const caption = ask("Caption (optional)") || "";
+      const credit = ask("Credit (optional)") || "";
+      const data = new FormData();
+      data.append("csrf_token", token ? token.value : "");
+      data.append("file", file, file.name);
+      data.append("alt", alt);
+      data.append("caption", caption);
+      status.textContent = "Uploading " + file.name + "…";
+      let res, body;
+      try {
+        res = await fetch("/admin/media.json", { method: "POST", body: data, credentials: "same-origin" });
+        body = await res.json();
+      } catch (e) {
+        status.textContent = file.name + " was not uploaded: " + e.message;
+        continue;
+      }
+      if (!res.ok) { status.textContent = file.name + " was not uploaded: " + (body.error || res.status); continue; }
+      added.push({ src: body.url, alt, caption, credit, name: file.name });
+    }
+    if (!added.length) return;
+    // Several images dropped together make a gallery; one, a figure.
+    const images = added.map(({ src, alt, caption, credit }) => ({ src, alt, caption, credit }));
+    const node = images.length > 1 ? { type: "gallery", attrs: { images } } : { type: "figure", attrs: images[0] };
+    const at = Math.min(pos === null ? editor.state.selection.to : pos, editor.state.doc.content.size);
+    editor.chain().focus().insertContentAt(at, [node, { type: "paragraph" }]).run();
+    status.textContent = added.length > 1 ? added.length + " images added to the media library and the article as a gallery."
+      : added[0].name + " added to the media library and the article.";
+  };
+}
+
 function mount(form, textarea, format) {
   const wrap = document.createElement("div");
   wrap.className = "rich-editor";
@@ -128,16 +213,41 @@ function mount(form, textarea, format) {
   count.className = "muted rich-count";
   count.id = "rich-count";
   count.setAttribute("aria-live", "polite");
-  wrap.append(bar, area, count);
+  const status = document.createElement("p");
+  status.className = "muted rich-status";
+  status.id = "rich-status";
+  status.setAttribute("role", "status");
+  wrap.append(bar, area, count, status);
+  const upload = uploader(form, status);
   textarea.parentNode.insertBefore(wrap, textarea);
   textarea.hidden = true;
 
   const editor = new Editor({
     element: area,
     injectCSS: false, // the admin's CSP allows only its own style sheet (admin.css)
-    extensions: [StarterKit.configure({ link: { openOnClick: false, protocols: ["http", "https", "mailto"], HTMLAttributes: { target: null, rel: null } } }), TableKit, CharacterCount, Figure, Embed],
+    extensions: [StarterKit.configure({ link: { openOnClick: false, protocols: ["http", "https", "mailto"], HTMLAttributes: { target: null, rel: null } } }), TableKit, CharacterCount, Figure, Gallery, Embed],
     content: textarea.value,
-    editorProps: { attributes: { class: "rich-body", role: "textbox", "aria-multiline": "true", "aria-label": "Body", id: "rich-body" } },
+    editorProps: {
+      attributes: { class: "rich-body", role: "textbox", "aria-multiline": "true", "aria-label": "Body", id: "rich-body" },
+      // Images dragged in from the desktop or pasted go to the library.
+      handleDrop(view, event, slice, moved) {
+        const files = moved ? [] : imageFiles(event.dataTransfer);
+        if (!files.length) return false;
+        event.preventDefault();
+        const at = view.posAtCoords({ left: event.clientX, top: event.clientY });
+        upload(editor, files, at ? at.pos : null);
+        return true;
+      },
+      handlePaste(view, event) {
+        // Word and Docs put a picture of the copied text beside its HTML:
+        // that paste is text, not an image.
+        const files = imageFiles(event.clipboardData);
+        if (!files.length || event.clipboardData.getData("text/html")) return false;
+        event.preventDefault();
+        upload(editor, files, null);
+        return true;
+      },
+    },
     onUpdate() { sync(); },
     onSelectionUpdate() { pressed(); },
   });

@@ -127,8 +127,8 @@ var indexRoutes = sync.OnceValue(func() []indexRoute {
 })
 
 // handleOptions answers OPTIONS as WordPress does: the route's entry of
-// the index (its methods and each endpoint's arguments), with Allow for
-// the caller.
+// the index (its methods and each endpoint's arguments) and the JSON
+// schema of the resource it serves, with Allow for the caller.
 func (s *Server) handleOptions(w http.ResponseWriter, r *http.Request, c *caller) {
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	if path == "/wp-json" {
@@ -137,7 +137,9 @@ func (s *Server) handleOptions(w http.ResponseWriter, r *http.Request, c *caller
 	for _, rt := range indexRoutes() {
 		if rt.re.MatchString(path) || (rt.path == "/" && path == "/wp-json/") {
 			w.Header().Set("Allow", s.allowed(r, c))
-			writeJSON(w, http.StatusOK, rt.json(c))
+			j := rt.json(c)
+			j.Schema = rt.schema.json()
+			writeJSON(w, http.StatusOK, j)
 			return
 		}
 	}

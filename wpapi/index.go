@@ -64,6 +64,7 @@ func (s *Server) register() {
 	s.registerDiscovery(m)
 	s.registerAppPasswords(m)
 	s.registerRevisions(m)
+	s.registerMenus(m)
 	m.HandleFunc("GET /wp-json/communique/v1/analytics", s.handleAnalytics)
 	m.HandleFunc("GET /wp-json/communique/v1/breaking", s.handleBreakingGet)
 	m.HandleFunc("POST /wp-json/communique/v1/breaking", s.handleBreakingSet)
@@ -224,6 +225,7 @@ func routes() []route {
 				write: itemWrite(sc, "term"), delete: args("id", argID("term"), "force", argForce("Required to be true, as terms do not support trashing.")), schema: sc})
 	}
 	users, comments, media, settings := userSchema(), commentSchema(), postSchema("attachment"), settingsSchema()
+	menus, menuItems := menuSchema(), menuItemSchema()
 	userDelete := func(withID bool) map[string]arg {
 		m := args("force", argForce("Required to be true, as users do not support trashing."),
 			"reassign", a("Reassign the deleted user's posts and links to this user ID.", "integer").must())
@@ -275,6 +277,16 @@ func routes() []route {
 			"type", a("Limit results to items of an object type.", "string").enum("post", "term").dflt("post"),
 			"subtype", a("Limit results to items of one or more object subtypes.", "array").itemEnum("post", "page", "category", "post_tag", "any").dflt("any"))},
 		route{path: "/wp/v2/settings", namespace: "wp/v2", get: args(), write: settings.writeArgs(false), schema: settings},
+		route{path: "/wp/v2/menus", namespace: "wp/v2", get: listArgs("include", argInclude, "slug", argSlug("terms"),
+			"post", a("Limit result set to terms assigned to a specific post.", "integer")),
+			write: menus.writeArgs(true), schema: menus},
+		route{path: `/wp/v2/menus/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("term"), "context", argContext), schema: menus},
+		route{path: "/wp/v2/menu-items", namespace: "wp/v2", get: listArgs("include", argInclude,
+			"menus", a("Limit result set to items with specific terms assigned in the menus taxonomy.", "array").items("integer")), schema: menuItems},
+		route{path: `/wp/v2/menu-items/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("post"), "context", argContext), schema: menuItems},
+		route{path: "/wp/v2/menu-locations", namespace: "wp/v2", get: args("context", argContext)},
+		route{path: `/wp/v2/menu-locations/(?P<location>[\w-]+)`, namespace: "wp/v2",
+			get: args("location", a("An alphanumeric identifier for the menu location.", "string"), "context", argContext)},
 		route{path: "/wp/v2/types", namespace: "wp/v2", get: args("context", argContext)},
 		route{path: `/wp/v2/types/(?P<type>[\w-]+)`, namespace: "wp/v2", get: args("type", a("An alphanumeric identifier for the post type.", "string"), "context", argContext)},
 		route{path: "/wp/v2/taxonomies", namespace: "wp/v2", get: args("context", argContext, "type", a("Limit results to taxonomies associated with a specific post type.", "string"))},

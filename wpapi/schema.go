@@ -257,3 +257,41 @@ func settingsSchema() *schema {
 		"default_comment_status": s("Allow people to submit comments on new posts.", "string").enum("open", "closed"),
 	}}
 }
+
+func menuSchema() *schema {
+	return &schema{title: "nav_menu", properties: map[string]prop{
+		"id":          field("Unique identifier for the term.", "integer", ctxAll).ro(),
+		"description": field("HTML description of the term.", "string", ctxView),
+		"name":        field("HTML title for the term.", "string", ctxAll).must(),
+		"slug":        field("An alphanumeric identifier for the term unique to its type.", "string", ctxAll).rw(),
+		"meta":        field("Meta fields.", "object", ctxView),
+		"locations":   field("The locations assigned to the menu.", "array", ctxAll).items("string").rw(),
+		"auto_add":    field("Whether to automatically add top level pages to this menu.", "boolean", ctxAll),
+	}}
+}
+
+func menuItemSchema() *schema {
+	title := rawRendered("The title for the object.", "Title for the object, as it exists in the database.",
+		"HTML title for the object, transformed for display.", ctxAll)
+	title.Type, title.Context = []string{"string", "object"}, ctxAll
+	return &schema{title: "nav_menu_item", properties: map[string]prop{
+		"id":          field("Unique identifier for the object.", "integer", ctxAll).ro(),
+		"title":       title,
+		"status":      field("A named status for the object.", "string", ctxView).enum("publish"),
+		"url":         field("The URL to which this menu item points.", "string", ctxAll).format("uri"),
+		"attr_title":  field("Text for the title attribute of the link element for this menu item.", "string", ctxAll),
+		"description": field("The description of this menu item.", "string", ctxAll),
+		"type":        field("The family of objects originally represented, such as \"post_type\" or \"taxonomy\".", "string", ctxAll).enum("taxonomy", "post_type", "custom"),
+		"type_label":  field("The singular label used to describe this type of menu item.", "string", ctxAll).ro(),
+		"object":      field("The type of object originally represented, such as \"category\", \"post\", or \"attachment\".", "string", ctxAll),
+		"object_id":   field("The database ID of the original object this menu item represents, for example the ID for posts or the term_id for categories.", "integer", ctxAll),
+		"parent":      field("The ID for the parent of the object.", "integer", ctxAll),
+		"menu_order":  field("The DB ID of the nav_menu_item that is this item's menu parent, if any, otherwise 0.", "integer", ctxAll),
+		"target":      field("The target attribute of the link element for this menu item.", "string", ctxAll).enum("_blank", ""),
+		"classes":     field("Class names for the link element of this menu item.", "array", ctxAll).items("string"),
+		"xfn":         field("The XFN relationship expressed in the link of this menu item.", "array", ctxAll).items("string"),
+		"invalid":     field("Whether the menu item represents an object that no longer exists.", "boolean", ctxAll).ro(),
+		"meta":        field("Meta fields.", "object", ctxView),
+		"menus":       field("The terms assigned to the object in the nav_menu taxonomy.", "integer", ctxView),
+	}}
+}

@@ -66,6 +66,9 @@ func (s *Server) allowed(r *http.Request, c *caller) string {
 // caller: what the handler would refuse is left out.
 func (s *Server) mayWrite(r *http.Request, c *caller, method string) bool {
 	u := c.User
+	if r.URL.Path == "/wp-json/batch/v1" {
+		return true // each request in it is checked as if alone
+	}
 	if r.URL.Path == "/wp-json/communique/v1/breaking" {
 		return communique.Can(u, communique.ActionArrangeFront, nil)
 	}

@@ -65,6 +65,7 @@ func (s *Server) register() {
 	s.registerAppPasswords(m)
 	s.registerRevisions(m)
 	s.registerMenus(m)
+	m.HandleFunc("POST /wp-json/batch/v1", s.handleBatch)
 	m.HandleFunc("GET /wp-json/communique/v1/analytics", s.handleAnalytics)
 	m.HandleFunc("GET /wp-json/communique/v1/breaking", s.handleBreakingGet)
 	m.HandleFunc("POST /wp-json/communique/v1/breaking", s.handleBreakingSet)
@@ -82,8 +83,9 @@ type arg struct {
 }
 
 type endpoint struct {
-	Methods []string       `json:"methods"`
-	Args    map[string]arg `json:"args"`
+	Methods    []string        `json:"methods"`
+	Args       map[string]arg  `json:"args"`
+	AllowBatch map[string]bool `json:"allow_batch,omitempty"` // {"v1": true} where batch/v1 takes it
 }
 
 type routeJSON struct {
@@ -103,6 +105,7 @@ type route struct {
 	write     map[string]arg // POST (PUT, PATCH on items); nil for none
 	delete    map[string]arg // nil for none
 	schema    *schema        // the resource it serves, for OPTIONS; nil for none
+	batch     bool           // batch/v1 takes its writes
 }
 
 func a(desc string, typ any) arg { return arg{prop: prop{Description: desc, Type: typ}} }
@@ -196,9 +199,9 @@ func routes() []route {
 		revision := args("parent", a("The ID for the parent of the revision.", "integer"), "context", argContext)
 		autosave := args("parent", a("The ID for the parent of the autosave.", "integer"), "context", argContext)
 		out = append(out,
-			route{path: base, namespace: "wp/v2", get: get, write: sc.writeArgs(true), schema: sc},
+			route{path: base, namespace: "wp/v2", get: get, write: sc.writeArgs(true), schema: sc, batch: true},
 			route{path: base + `/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("post"), "context", argContext),
-				write: itemWrite(sc, "post"), delete: args("id", argID("post"), "force", argForce("Whether to bypass Trash and force deletion.")), schema: sc},
+				write: itemWrite(sc, "post"), delete: args("id", argID("post"), "force", argForce("Whether to bypass Trash and force deletion.")), schema: sc, batch: true},
 			route{path: base + `/(?P<parent>[\d]+)/revisions`, namespace: "wp/v2", get: args("parent", revision["parent"], "context", argContext,
 				"page", argPage, "per_page", a(argPerPage.Description, "integer").between(1, 100), "search", argSearch,
 				"include", argInclude, "exclude", argExclude, "offset", argOffset, "order", argOrder("desc"),
@@ -220,9 +223,9 @@ func routes() []route {
 			get["parent"] = a("Limit result set to terms assigned to a specific parent.", "integer")
 		}
 		out = append(out,
-			route{path: "/wp/v2/" + base, namespace: "wp/v2", get: get, write: sc.writeArgs(true), schema: sc},
+			route{path: "/wp/v2/" + base, namespace: "wp/v2", get: get, write: sc.writeArgs(true), schema: sc, batch: true},
 			route{path: "/wp/v2/" + base + `/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("term"), "context", argContext),
-				write: itemWrite(sc, "term"), delete: args("id", argID("term"), "force", argForce("Required to be true, as terms do not support trashing.")), schema: sc})
+				write: itemWrite(sc, "term"), delete: args("id", argID("term"), "force", argForce("Required to be true, as terms do not support trashing.")), schema: sc, batch: true})
 	}
 	users, comments, media, settings := userSchema(), commentSchema(), postSchema("attachment"), settingsSchema()
 	menus, menuItems := menuSchema(), menuItemSchema()
@@ -279,7 +282,7 @@ func routes() []route {
 		route{path: "/wp/v2/settings", namespace: "wp/v2", get: args(), write: settings.writeArgs(false), schema: settings},
 		route{path: "/wp/v2/menus", namespace: "wp/v2", get: listArgs("include", argInclude, "slug", argSlug("terms"),
 			"post", a("Limit result set to terms assigned to a specific post.", "integer")),
-			write: menus.writeArgs(true), schema: menus},
+			write: menus.writeArgs(true), schema: menus, batch: true},
 		route{path: `/wp/v2/menus/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("term"), "context", argContext), schema: menus},
 		route{path: "/wp/v2/menu-items", namespace: "wp/v2", get: listArgs("include", argInclude,
 			"menus", a("Limit result set to items with specific terms assigned in the menus taxonomy.", "array").items("integer")), schema: menuItems},
@@ -293,6 +296,7 @@ func routes() []route {
 		route{path: `/wp/v2/taxonomies/(?P<taxonomy>[\w-]+)`, namespace: "wp/v2", get: args("taxonomy", a("An alphanumeric identifier for the taxonomy.", "string"), "context", argContext)},
 		route{path: "/wp/v2/statuses", namespace: "wp/v2", get: args("context", argContext)},
 		route{path: `/wp/v2/statuses/(?P<status>[\w-]+)`, namespace: "wp/v2", get: args("status", a("An alphanumeric identifier for the status.", "string"), "context", argContext)},
+		route{path: "/batch/v1", write: batchArgs()},
 		route{path: "/communique/v1", namespace: "communique/v1", get: args("context", argContext)},
 		route{path: "/communique/v1/rest-nonce", namespace: "communique/v1", get: args()},
 		route{path: "/communique/v1/analytics", namespace: "communique/v1", get: args(
@@ -323,6 +327,11 @@ func (rt route) json(c *caller) routeJSON {
 	if rt.delete != nil {
 		j.Methods = append(j.Methods, "DELETE")
 		j.Endpoints = append(j.Endpoints, endpoint{Methods: []string{"DELETE"}, Args: rt.delete})
+	}
+	for i := range j.Endpoints {
+		if rt.batch {
+			j.Endpoints[i].AllowBatch = map[string]bool{"v1": true}
+		}
 	}
 	if !strings.Contains(rt.path, "(?P<") {
 		j.Links = links{"self": {{Href: c.api(rt.path)}}}

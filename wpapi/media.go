@@ -95,6 +95,7 @@ func (s *Server) mediaOut(c *caller, m *communique.Media, context string) *media
 		j.MediaDetails.Sizes["w"+strconv.Itoa(v.Width)] = mediaSize{File: v.Key, Width: v.Width, Height: v.Height, Filesize: v.Size,
 			MimeType: v.MimeType, SourceURL: c.Base + m.VariantURL(v.Width)}
 	}
+	namedSizes(j.MediaDetails.Sizes, m)
 	if m.UploaderID != 0 {
 		j.Links["author"] = []link{{Href: c.api("/wp/v2/users/" + itoa(m.UploaderID)), Embeddable: true}}
 	}
@@ -336,4 +337,37 @@ func (s *Server) handleMediaDelete(w http.ResponseWriter, r *http.Request) {
 		s.library.RemoveFiles(r.Context(), m)
 		return nil
 	})
+}
+
+// wpSizes are WordPress's image sizes and the longest side each asks
+// for; WordPress makes one only for an image larger than that.
+var wpSizes = []struct {
+	name string
+	side int
+}{{"thumbnail", 150}, {"medium", 300}, {"medium_large", 768}, {"large", 1024}, {"1536x1536", 1536}, {"2048x2048", 2048}}
+
+// namedSizes adds WordPress's size names to sizes, so front-ends that
+// read sizes.medium.source_url find an image: each name is the smallest
+// rendition (or the original) at least as large as the size asks, under
+// its own real dimensions. The renditions keep their w320… names too.
+func namedSizes(sizes map[string]mediaSize, m *communique.Media) {
+	longest := func(s mediaSize) int { return max(s.Width, s.Height) }
+	for _, wp := range wpSizes {
+		if max(m.Width, m.Height) <= wp.side {
+			continue
+		}
+		var best mediaSize
+		found := false
+		for name, s := range sizes {
+			if !strings.HasPrefix(name, "w") && name != "full" || longest(s) < wp.side {
+				continue
+			}
+			if !found || longest(s) < longest(best) {
+				best, found = s, true
+			}
+		}
+		if found {
+			sizes[wp.name] = best
+		}
+	}
 }

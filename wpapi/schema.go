@@ -21,6 +21,7 @@ type prop struct {
 	Default     any             `json:"default,omitempty"` // nil: none; 0, false and [] are given
 	Minimum     *int            `json:"minimum,omitempty"`
 	Maximum     *int            `json:"maximum,omitempty"`
+	MaxItems    *int            `json:"maxItems,omitempty"`
 	Context     []string        `json:"context,omitempty"`
 	Readonly    bool            `json:"readonly,omitempty"`
 
@@ -122,6 +123,8 @@ func postSchema(typ string) *schema {
 		"generated_slug":     field("Slug automatically generated from the post title.", "string", ctxEdit).ro(),
 		"permalink_template": field("Permalink template for the post.", "string", ctxEdit).ro(),
 		"meta":               field("Meta fields.", "object", ctxView),
+		"ping_status":        field("Whether or not the post can be pinged.", "string", ctxView).enum("closed"),
+		"template":           field("The theme file to use to display the post.", "string", ctxView),
 	}
 	guid := field("The globally unique identifier for the post.", "object", ctxView).with(map[string]prop{
 		"raw":      field("GUID for the post, as it exists in the database.", "string", ctxEdit).ro(),
@@ -148,6 +151,8 @@ func postSchema(typ string) *schema {
 	excerpt.Properties["protected"] = field("Whether the excerpt is protected with a password.", "boolean", ctxAll).ro()
 	p["excerpt"] = excerpt
 	p["featured_media"] = field("The ID of the featured media for the post.", "integer", ctxAll).rw()
+	p["password"] = field("A password to protect access to the content and excerpt.", "string", ctxEdit)
+	p["format"] = field("The format for the post.", "string", ctxView).enum("standard")
 	if typ == communique.TypePage {
 		p["parent"] = field("The ID for the parent of the post.", "integer", ctxView).rw()
 		p["menu_order"] = field("The order of the post in relation to other posts.", "integer", ctxView).rw()
@@ -172,6 +177,11 @@ func attachmentSchema(p map[string]prop) *schema {
 		"HTML caption for the attachment, transformed for display.", ctxAll).rw()
 	caption.Context = ctxAll
 	p["caption"] = caption
+	description := rawRendered("The attachment description.", "Description for the attachment, as it exists in the database.",
+		"HTML description for the attachment, transformed for display.", ctxView)
+	description.Context = ctxView
+	p["description"] = description
+	p["missing_image_sizes"] = field("List of the missing image sizes of the attachment.", "array", ctxEdit).items("string").ro()
 	p["alt_text"] = field("Alternative text to display when attachment is not displayed.", "string", ctxAll).rw()
 	p["media_type"] = field("Attachment type.", "string", ctxAll).enum("image", "file").ro()
 	p["mime_type"] = field("The attachment MIME type.", "string", ctxAll).ro()

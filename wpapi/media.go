@@ -90,6 +90,7 @@ func (s *Server) mediaOut(c *caller, m *communique.Media, context string) *media
 			"self":       {{Href: c.api("/wp/v2/media/" + itoa(m.ID))}},
 			"collection": {{Href: c.api("/wp/v2/media")}},
 			"about":      {{Href: c.api("/wp/v2/types/attachment")}},
+			"curies":     curies,
 		}}
 	for _, v := range m.Variants {
 		j.MediaDetails.Sizes["w"+strconv.Itoa(v.Width)] = mediaSize{File: v.Key, Width: v.Width, Height: v.Height, Filesize: v.Size,

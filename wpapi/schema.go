@@ -237,19 +237,22 @@ func commentSchema() *schema {
 func userSchema() *schema {
 	ctxUser := []string{"embed", "view", "edit"}
 	return &schema{title: "user", properties: map[string]prop{
-		"id":              field("Unique identifier for the user.", "integer", ctxUser).ro(),
-		"username":        field("Login name for the user.", "string", ctxEdit).must(),
-		"name":            field("Display name for the user.", "string", ctxUser).rw(),
-		"email":           field("The email address for the user.", "string", ctxEdit).format("email").must(),
-		"url":             field("URL of the user.", "string", ctxUser).format("uri"),
-		"description":     field("Description of the user.", "string", ctxUser).rw(),
-		"link":            field("Author URL of the user.", "string", ctxUser).format("uri").ro(),
-		"slug":            field("An alphanumeric identifier for the user.", "string", ctxUser),
-		"roles":           field("Roles assigned to the user.", "array", ctxEdit).items("string").rw(),
-		"password":        prop{Description: "Password for the user (never included).", Type: "string"}.must(),
-		"registered_date": field("Registration date for the user.", "string", ctxEdit).format("date-time").ro(),
-		"avatar_urls":     avatarProp("Avatar URLs for the user."),
-		"meta":            field("Meta fields.", "object", ctxView),
+		"id":                 field("Unique identifier for the user.", "integer", ctxUser).ro(),
+		"username":           field("Login name for the user.", "string", ctxEdit).must(),
+		"name":               field("Display name for the user.", "string", ctxUser).rw(),
+		"email":              field("The email address for the user.", "string", ctxEdit).format("email").must(),
+		"url":                field("URL of the user.", "string", ctxUser).format("uri"),
+		"description":        field("Description of the user.", "string", ctxUser).rw(),
+		"link":               field("Author URL of the user.", "string", ctxUser).format("uri").ro(),
+		"slug":               field("An alphanumeric identifier for the user.", "string", ctxUser),
+		"roles":              field("Roles assigned to the user.", "array", ctxEdit).items("string").rw(),
+		"password":           prop{Description: "Password for the user (never included).", Type: "string"}.must(),
+		"registered_date":    field("Registration date for the user.", "string", ctxEdit).format("date-time").ro(),
+		"locale":             field("Locale for the user.", "string", ctxEdit),
+		"capabilities":       field("All capabilities assigned to the user.", "object", ctxEdit).ro(),
+		"extra_capabilities": field("Any extra capabilities assigned to the user.", "object", ctxEdit).ro(),
+		"avatar_urls":        avatarProp("Avatar URLs for the user."),
+		"meta":               field("Meta fields.", "object", ctxView),
 	}}
 }
 

@@ -58,6 +58,8 @@ func (s *Server) termOut(c *caller, t *communique.Term, cats map[int64]*communiq
 		Links: links{
 			"self":       {{Href: c.api(base + "/" + itoa(t.ID))}},
 			"collection": {{Href: c.api(base)}},
+			"about":      {{Href: c.api("/wp/v2/taxonomies/" + wpTaxonomy(t.Taxonomy))}},
+			"curies":     curies,
 		}}
 	if t.Taxonomy == communique.TaxonomyTag {
 		out.Link = c.Base + "/tag/" + t.Slug + "/"

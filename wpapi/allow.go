@@ -85,6 +85,7 @@ func (s *Server) mayWrite(r *http.Request, c *caller, method string) bool {
 		if !item {
 			return canCreate(u, map[string]string{"posts": communique.TypePost, "pages": communique.TypePage}[base])
 		}
+		id, _, _ = strings.Cut(id, "/") // and its autosaves
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
 			return false

@@ -165,6 +165,14 @@ func itemWrite(s *schema, what string) map[string]arg {
 	return m
 }
 
+// autosaveArgs are what an autosave keeps: the schema's title, content
+// and excerpt, and the article.
+func autosaveArgs(sc *schema) map[string]arg {
+	all := sc.writeArgs(false)
+	return map[string]arg{"parent": a("The ID for the parent of the autosave.", "integer"),
+		"title": all["title"], "content": all["content"], "excerpt": all["excerpt"]}
+}
+
 // routes is the index.
 func routes() []route {
 	postOrderby := a("Sort collection by post attribute.", "string").enum("date", "id", "modified", "slug", "title").dflt("date")
@@ -208,7 +216,7 @@ func routes() []route {
 				"orderby", a("Sort collection by object attribute.", "string").enum("date", "id", "include", "slug", "title").dflt("date"))},
 			route{path: base + `/(?P<parent>[\d]+)/revisions/(?P<id>[\d]+)`, namespace: "wp/v2",
 				get: args("parent", revision["parent"], "id", argID("revision"), "context", argContext)},
-			route{path: base + `/(?P<id>[\d]+)/autosaves`, namespace: "wp/v2", get: autosave},
+			route{path: base + `/(?P<id>[\d]+)/autosaves`, namespace: "wp/v2", get: autosave, write: autosaveArgs(sc)},
 			route{path: base + `/(?P<parent>[\d]+)/autosaves/(?P<id>[\d]+)`, namespace: "wp/v2",
 				get: args("parent", autosave["parent"], "id", a("The ID for the autosave.", "integer"), "context", argContext)})
 	}
@@ -318,7 +326,7 @@ func (rt route) json(c *caller) routeJSON {
 	}
 	if rt.write != nil {
 		methods := []string{"POST"}
-		if strings.Contains(rt.path, "(?P<id>") || rt.path == "/wp/v2/settings" || rt.path == "/wp/v2/users/me" {
+		if strings.HasSuffix(rt.path, `(?P<id>[\d]+)`) || rt.path == "/wp/v2/settings" || rt.path == "/wp/v2/users/me" {
 			methods = []string{"POST", "PUT", "PATCH"}
 		}
 		j.Methods = append(j.Methods, methods...)

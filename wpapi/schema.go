@@ -268,6 +268,18 @@ func settingsSchema() *schema {
 		"language":               s("WordPress locale code.", "string"),
 		"posts_per_page":         s("Blog pages show at most.", "integer"),
 		"default_comment_status": s("Allow people to submit comments on new posts.", "string").enum("open", "closed"),
+		// Kept at one value here: sending it back passes, any other is refused.
+		"start_of_week":       s("A day number of the week that the week should start on.", "integer"),
+		"use_smilies":         s("Convert emoticons like :-) and :-P to graphics on display.", "boolean"),
+		"default_category":    s("Default post category.", "integer"),
+		"default_post_format": s("Default post format.", "string"),
+		"show_on_front":       s("What to show on the front page", "string"),
+		"page_on_front":       s("The ID of the page that should be displayed on the front page", "integer"),
+		"page_for_posts":      s("The ID of the page that should display the latest posts", "integer"),
+		"default_ping_status": s("Allow link notifications from other blogs (pingbacks and trackbacks) on new articles.", "string").enum("closed"),
+		"site_logo":           s("Site logo.", "integer"),
+		"site_icon":           s("Site icon.", "integer"),
+		"email":               prop{Description: "This address is used for admin purposes, like new user notification.", Type: "string", Format: "email"},
 	}}
 }
 

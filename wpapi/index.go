@@ -223,7 +223,7 @@ func routes() []route {
 	for _, base := range []string{"categories", "tags"} {
 		taxonomy := map[string]string{"categories": "category", "tags": "post_tag"}[base]
 		sc := termSchema(taxonomy)
-		get := listArgs("include", argInclude, "order", argOrder("asc"),
+		get := listArgs("include", argInclude, "exclude", argExclude, "offset", argOffset, "order", argOrder("asc"),
 			"orderby", a("Sort collection by term attribute.", "string").enum("id", "name", "slug", "count", "description").dflt("name"),
 			"hide_empty", a("Whether to hide terms not assigned to any posts.", "boolean").dflt(false),
 			"post", a("Limit result set to terms assigned to a specific post.", "integer"), "slug", argSlug("terms"))
@@ -271,6 +271,10 @@ func routes() []route {
 					enum("approve", "hold", "spam", "trash", "all").dflt("approve"),
 				"author_email", a("Limit result set to that from a specific author email. Requires authorization.", "string").format("email"),
 				"parent", a("Limit result set to comments of specific parent IDs.", "array").items("integer").dflt([]int{}),
+				"parent_exclude", a("Ensure result set excludes specific parent IDs.", "array").items("integer").dflt([]int{}),
+				"include", argInclude, "exclude", argExclude, "offset", argOffset,
+				"author", a("Limit result set to comments assigned to specific user IDs. Requires authorization.", "array").items("integer"),
+				"author_exclude", a("Ensure result set excludes comments assigned to specific user IDs. Requires authorization.", "array").items("integer"),
 				"type", a("Limit result set to comments assigned a specific type. Requires authorization.", "string").dflt("comment")),
 			write: comments.writeArgs(true), schema: comments},
 		route{path: `/wp/v2/comments/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("comment"), "context", argContext),

@@ -118,8 +118,8 @@ func (s *Server) handleTermList(base string) http.HandlerFunc {
 		if ids, ok := in.ints("include", bad); ok {
 			include = ids
 		}
+		exclude, _ := in.ints("exclude", bad)
 		post, hasPost := in.int("post", bad)
-		in.unsupported(bad, "exclude", "offset")
 		if err := bad.err(); err != nil {
 			s.fail(w, r, err)
 			return
@@ -160,6 +160,7 @@ func (s *Server) handleTermList(base string) http.HandlerFunc {
 			case hideEmpty && t.Count == 0:
 			case parent != nil && t.ParentID != *parent:
 			case len(include) > 0 && !containsID(include, t.ID):
+			case containsID(exclude, t.ID):
 			default:
 				list = append(list, t)
 			}

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -136,7 +137,15 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 	in.choice("orderby", bad, "date")
 	in.choice("order", bad, "desc")
 	in.choice("status", bad, "inherit")
-	in.unsupported(bad, "search", "after", "before", "exclude", "parent", "parent_exclude", "slug", "mime_type", "author_exclude")
+	if ids, ok := in.ints("exclude", bad); ok {
+		f.ExcludeIDs = ids
+	}
+	f.MimeType, _ = in.str("mime_type", bad)
+	// Media are not attached to posts here: all have parent 0.
+	parents, hasParent := in.ints("parent", bad)
+	notParents, _ := in.ints("parent_exclude", bad)
+	unattached := (!hasParent || len(parents) == 0 || slices.Contains(parents, 0)) && !slices.Contains(notParents, 0)
+	in.unsupported(bad, "search", "after", "before", "slug", "author_exclude")
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -147,7 +156,7 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 	}
 	var list []*communique.Media
 	total := 0
-	if mediaType == "" || mediaType == "image" {
+	if (mediaType == "" || mediaType == "image") && unattached {
 		f.Offset, f.Limit = pg.start(), pg.PerPage
 		var err error
 		if list, total, err = s.store.FindMedia(r.Context(), f); err != nil {

@@ -194,6 +194,12 @@ type CommentFilter struct {
 	// Types selects comments of these types ("comment", "pingback", …).
 	ParentIDs []int64
 	Types     []string
+	// IDs selects these comments; ExcludeIDs, ExcludeParentIDs leave out
+	// these comments and the replies to these (0: top-level ones).
+	IDs, ExcludeIDs, ExcludeParentIDs []int64
+	// UserIDs selects comments by these users (0: by guests);
+	// ExcludeUserIDs leaves theirs out.
+	UserIDs, ExcludeUserIDs []int64
 	// CreatedBefore selects comments older than this time, to find the
 	// page a comment is on.
 	CreatedBefore *time.Time

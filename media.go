@@ -187,7 +187,9 @@ func CanManageMedia(u *User, m *Media) bool {
 // MediaFilter selects media. Nil or empty fields are "any".
 type MediaFilter struct {
 	IDs        []int64
+	ExcludeIDs []int64
 	UploaderID *int64
+	MimeType   string // "" for any
 	Offset     int
 	Limit      int
 }

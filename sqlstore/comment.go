@@ -99,6 +99,21 @@ func (db *Comments) FindComments(ctx context.Context, f communique.CommentFilter
 			args = append(args, t)
 		}
 	}
+	for _, in := range []struct {
+		expr string
+		not  bool
+		ids  []int64
+	}{{"c.id", false, f.IDs}, {"c.id", true, f.ExcludeIDs}, {"COALESCE(c.parent_id, 0)", true, f.ExcludeParentIDs},
+		{"COALESCE(c.user_id, 0)", false, f.UserIDs}, {"COALESCE(c.user_id, 0)", true, f.ExcludeUserIDs}} {
+		if len(in.ids) == 0 {
+			continue
+		}
+		op := " IN ("
+		if in.not {
+			op = " NOT IN ("
+		}
+		where, args = append(where, in.expr+op+Placeholders(len(in.ids))+")"), append(args, Int64Args(in.ids)...)
+	}
 	if f.ThreadIDs != nil {
 		where = append(where, "c.thread_id IN ("+Placeholders(len(f.ThreadIDs))+") AND c.parent_id IS NOT NULL")
 		args = append(args, Int64Args(f.ThreadIDs)...)

@@ -65,6 +65,13 @@ func (db *Media) FindMedia(ctx context.Context, f communique.MediaFilter) ([]*co
 	if f.UploaderID != nil {
 		where, args = append(where, "m.uploader_id = ?"), append(args, *f.UploaderID)
 	}
+	if len(f.ExcludeIDs) > 0 {
+		where = append(where, "m.id NOT IN ("+Placeholders(len(f.ExcludeIDs))+")")
+		args = append(args, Int64Args(f.ExcludeIDs)...)
+	}
+	if f.MimeType != "" {
+		where, args = append(where, "m.mime_type = ?"), append(args, f.MimeType)
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 1000

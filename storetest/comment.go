@@ -266,6 +266,12 @@ func testCommentFilters(t *testing.T, db *sqlstore.DB) {
 		{"TypesComment", communique.CommentFilter{ArticleID: &f.other.ID, Types: []string{communique.CommentTypeComment}}, []int64{elsewhere.ID}, 1},
 		{"TypesPingback", communique.CommentFilter{Types: []string{communique.CommentTypePingback}}, nil, 0},
 		{"NoMatch", communique.CommentFilter{Email: ptr("nobody@example.com")}, nil, 0},
+		{"IDs", communique.CommentFilter{IDs: []int64{b.ID, a.ID}}, []int64{a.ID, b.ID}, 2},
+		{"ExcludeIDs", communique.CommentFilter{ArticleID: &f.article.ID, Status: approved, ExcludeIDs: []int64{a.ID, deep.ID}}, []int64{b.ID, aReply.ID, bReply.ID}, 3},
+		{"ExcludeTopLevel", communique.CommentFilter{ArticleID: &f.article.ID, Status: approved, ExcludeParentIDs: []int64{0}}, []int64{aReply.ID, bReply.ID, deep.ID}, 3},
+		{"ExcludeParents", communique.CommentFilter{ArticleID: &f.article.ID, Status: approved, ExcludeParentIDs: []int64{a.ID, aReply.ID}}, []int64{a.ID, b.ID, bReply.ID}, 3},
+		{"GuestsAsUserZero", communique.CommentFilter{ArticleID: &f.other.ID, UserIDs: []int64{0}}, []int64{elsewhere.ID}, 1},
+		{"ExcludeGuests", communique.CommentFilter{UserIDs: []int64{0}, ExcludeUserIDs: []int64{0}}, nil, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

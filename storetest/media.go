@@ -80,6 +80,17 @@ func testMedia(t *testing.T, db *sqlstore.DB) {
 		if len(list) != 2 {
 			t.Fatalf("by ids = %v", ids(list))
 		}
+		list, total, _ = db.FindMedia(ctx, communique.MediaFilter{ExcludeIDs: []int64{m.ID, second.ID}})
+		if total != 1 || list[0].ID != third.ID {
+			t.Fatalf("excluding ids = %v", ids(list))
+		}
+		list, total, _ = db.FindMedia(ctx, communique.MediaFilter{MimeType: m.MimeType, ExcludeIDs: []int64{third.ID}})
+		if total != 2 || list[1].ID != m.ID {
+			t.Fatalf("by MIME type %s = %v", m.MimeType, ids(list))
+		}
+		if _, total, _ = db.FindMedia(ctx, communique.MediaFilter{MimeType: "video/mp4"}); total != 0 {
+			t.Fatalf("by another MIME type: %d", total)
+		}
 	})
 	t.Run("Update", func(t *testing.T) {
 		alt, caption := "A grey heron", "Photo: the newsroom"

@@ -66,6 +66,9 @@ func (s *Server) allowed(r *http.Request, c *caller) string {
 // caller: what the handler would refuse is left out.
 func (s *Server) mayWrite(r *http.Request, c *caller, method string) bool {
 	u := c.User
+	if r.URL.Path == "/wp-json/batch/v1" {
+		return true // each request in it is checked as if alone
+	}
 	if r.URL.Path == "/wp-json/communique/v1/breaking" {
 		return communique.Can(u, communique.ActionArrangeFront, nil)
 	}
@@ -82,6 +85,7 @@ func (s *Server) mayWrite(r *http.Request, c *caller, method string) bool {
 		if !item {
 			return canCreate(u, map[string]string{"posts": communique.TypePost, "pages": communique.TypePage}[base])
 		}
+		id, _, _ = strings.Cut(id, "/") // and its autosaves
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
 			return false
@@ -127,8 +131,8 @@ var indexRoutes = sync.OnceValue(func() []indexRoute {
 })
 
 // handleOptions answers OPTIONS as WordPress does: the route's entry of
-// the index (its methods and each endpoint's arguments), with Allow for
-// the caller.
+// the index (its methods and each endpoint's arguments) and the JSON
+// schema of the resource it serves, with Allow for the caller.
 func (s *Server) handleOptions(w http.ResponseWriter, r *http.Request, c *caller) {
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	if path == "/wp-json" {
@@ -137,7 +141,9 @@ func (s *Server) handleOptions(w http.ResponseWriter, r *http.Request, c *caller
 	for _, rt := range indexRoutes() {
 		if rt.re.MatchString(path) || (rt.path == "/" && path == "/wp-json/") {
 			w.Header().Set("Allow", s.allowed(r, c))
-			writeJSON(w, http.StatusOK, rt.json(c))
+			j := rt.json(c)
+			j.Schema = rt.schema.json()
+			writeJSON(w, http.StatusOK, j)
 			return
 		}
 	}

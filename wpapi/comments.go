@@ -148,7 +148,14 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
 	if v, ok := in.str("type", bad); ok {
 		f.Types = []string{v}
 	}
-	in.unsupported(bad, "search", "after", "author", "author_exclude", "parent_exclude", "include", "exclude", "password")
+	for k, ids := range map[string]*[]int64{"include": &f.IDs, "exclude": &f.ExcludeIDs, "parent_exclude": &f.ExcludeParentIDs,
+		"author": &f.UserIDs, "author_exclude": &f.ExcludeUserIDs} {
+		if v, ok := in.ints(k, bad); ok {
+			*ids = v // empty: no filter, as WordPress reads []
+		}
+	}
+	byAuthor := in.has("author") || in.has("author_exclude")
+	in.unsupported(bad, "search", "after", "password")
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -160,6 +167,9 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
 		return
 	case emailGiven && !moderator:
 		s.fail(w, r, forbidden(c, "rest_forbidden_param", "Query parameter not permitted: author_email"))
+		return
+	case byAuthor && !moderator:
+		s.fail(w, r, forbidden(c, "rest_forbidden_param", "Query parameter not permitted: author"))
 		return
 	case context == contextEdit && !moderator:
 		s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to edit comments."))

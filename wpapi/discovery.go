@@ -67,14 +67,16 @@ var postTypes = []struct {
 	{communique.TypePost, "Posts", "Post", "posts", "dashicons-admin-post", false, []string{"category", "post_tag"}},
 	{communique.TypePage, "Pages", "Page", "pages", "dashicons-admin-page", true, []string{}},
 	{"attachment", "Media", "Media", "media", "dashicons-admin-media", false, []string{}},
+	{"nav_menu_item", "Navigation Menu Items", "Navigation Menu Item", "menu-items", "dashicons-admin-post", false, []string{"nav_menu"}},
 }
 
 var taxonomies = []struct {
-	slug, name, singular, base string
-	hierarchical               bool
+	slug, name, singular, base, typ string
+	hierarchical                    bool
 }{
-	{"category", "Categories", "Category", "categories", true},
-	{"post_tag", "Tags", "Tag", "tags", false},
+	{"category", "Categories", "Category", "categories", communique.TypePost, true},
+	{"post_tag", "Tags", "Tag", "tags", communique.TypePost, false},
+	{"nav_menu", "Navigation Menus", "Navigation Menu", "menus", "nav_menu_item", false},
 }
 
 // statuses are the article statuses by WordPress's names; public ones
@@ -162,6 +164,12 @@ func (s *Server) handleTypes(w http.ResponseWriter, r *http.Request) {
 			j.Supports = map[string]bool{"title": true, "editor": true, "author": true, "thumbnail": pt.slug != "attachment",
 				"excerpt": pt.slug == communique.TypePost, "comments": true, "revisions": false}
 		}
+		if pt.slug == "nav_menu_item" && j.Supports != nil {
+			// Menu items are links in a menu, not pages of their own.
+			viewable := false
+			j.Viewable, j.Supports = &viewable, map[string]bool{"title": true}
+			j.Visibility["show_in_nav_menus"] = false
+		}
 		return j, nil
 	}, notFound("rest_type_invalid", "Invalid post type."))
 }
@@ -179,7 +187,7 @@ func (s *Server) handleTaxonomies(w http.ResponseWriter, r *http.Request) {
 	}
 	answerDiscovery(s, w, r, r.PathValue("taxonomy"), slugs, func(i int) (*taxonomyJSON, error) {
 		tx := taxonomies[i]
-		j := &taxonomyJSON{Name: tx.name, Slug: tx.slug, Types: []string{communique.TypePost}, Hierarchical: tx.hierarchical,
+		j := &taxonomyJSON{Name: tx.name, Slug: tx.slug, Types: []string{tx.typ}, Hierarchical: tx.hierarchical,
 			RestBase: tx.base, RestNamespace: "wp/v2",
 			Links: links{"collection": {{Href: c.api("/wp/v2/taxonomies")}}, "wp:items": {{Href: c.api("/wp/v2/" + tx.base)}}, "curies": curies}}
 		if ctx == contextEdit {

@@ -64,6 +64,8 @@ func (s *Server) register() {
 	s.registerDiscovery(m)
 	s.registerAppPasswords(m)
 	s.registerRevisions(m)
+	s.registerMenus(m)
+	m.HandleFunc("POST /wp-json/batch/v1", s.handleBatch)
 	m.HandleFunc("GET /wp-json/communique/v1/analytics", s.handleAnalytics)
 	m.HandleFunc("GET /wp-json/communique/v1/breaking", s.handleBreakingGet)
 	m.HandleFunc("POST /wp-json/communique/v1/breaking", s.handleBreakingSet)
@@ -73,26 +75,26 @@ func (s *Server) register() {
 	})
 }
 
-// arg describes a parameter in the index, as WordPress does, so clients
-// that build themselves from it (wpapi's discover) know what each route
-// takes.
+// arg describes a parameter in the index and OPTIONS, as WordPress does,
+// so clients that build themselves from it (wpapi's discover) know what
+// each route takes: a schema node and whether it is required.
 type arg struct {
-	Description string   `json:"description,omitempty"`
-	Type        string   `json:"type"`
-	Enum        []string `json:"enum,omitempty"`
-	Required    bool     `json:"required"`
+	prop
+	Required bool `json:"required"`
 }
 
 type endpoint struct {
-	Methods []string       `json:"methods"`
-	Args    map[string]arg `json:"args"`
+	Methods    []string        `json:"methods"`
+	Args       map[string]arg  `json:"args"`
+	AllowBatch map[string]bool `json:"allow_batch,omitempty"` // {"v1": true} where batch/v1 takes it
 }
 
 type routeJSON struct {
-	Namespace string     `json:"namespace"`
-	Methods   []string   `json:"methods"`
-	Endpoints []endpoint `json:"endpoints"`
-	Links     links      `json:"_links,omitempty"`
+	Namespace string      `json:"namespace"`
+	Methods   []string    `json:"methods"`
+	Endpoints []endpoint  `json:"endpoints"`
+	Links     links       `json:"_links,omitempty"`
+	Schema    *schemaJSON `json:"schema,omitempty"` // OPTIONS only, as WordPress
 }
 
 // route is one entry of the index: its path in WordPress's notation and
@@ -103,23 +105,47 @@ type route struct {
 	get       map[string]arg // nil when the route has no GET
 	write     map[string]arg // POST (PUT, PATCH on items); nil for none
 	delete    map[string]arg // nil for none
+	schema    *schema        // the resource it serves, for OPTIONS; nil for none
+	batch     bool           // batch/v1 takes its writes
 }
 
+func a(desc string, typ any) arg { return arg{prop: prop{Description: desc, Type: typ}} }
+
+// dflt, items, enum and so on, for arguments.
+func (x arg) dflt(v any) arg           { x.Default = v; return x }
+func (x arg) items(typ string) arg     { x.Items = &prop{Type: typ}; return x }
+func (x arg) enum(e ...string) arg     { x.Enum = e; return x }
+func (x arg) format(f string) arg      { x.Format = f; return x }
+func (x arg) must() arg                { x.Required = true; return x }
+func (x arg) between(lo, hi int) arg   { x.Minimum, x.Maximum = intp(lo), intp(hi); return x }
+func (x arg) atLeast(lo int) arg       { x.Minimum = intp(lo); return x }
+func (x arg) itemEnum(e ...string) arg { x.Items = &prop{Type: "string", Enum: e}; return x }
+
 var (
-	argContext = arg{Description: "Scope under which the request is made; determines fields present in response.", Type: "string", Enum: []string{"view", "embed", "edit"}}
-	argPage    = arg{Description: "Current page of the collection.", Type: "integer"}
-	argPerPage = arg{Description: "Maximum number of items to be returned in result set (1 to 100).", Type: "integer"}
-	argOffset  = arg{Description: "Offset the result set by a specific number of items.", Type: "integer"}
-	argSearch  = arg{Description: "Limit results to those matching a string.", Type: "string"}
-	argOrder   = arg{Description: "Order sort attribute ascending or descending.", Type: "string", Enum: []string{"asc", "desc"}}
-	argID      = arg{Description: "Unique identifier for the object.", Type: "integer"}
-	argForce   = arg{Description: "Whether to bypass trash and force deletion.", Type: "boolean"}
-	argIDs     = arg{Type: "array"}
-	argDate    = arg{Description: "ISO 8601 date.", Type: "string"}
-	argString  = arg{Type: "string"}
-	argInt     = arg{Type: "integer"}
-	argBool    = arg{Type: "boolean"}
+	argContext = a("Scope under which the request is made; determines fields present in response.", "string").enum("view", "embed", "edit").dflt("view")
+	argPage    = a("Current page of the collection.", "integer").dflt(1).atLeast(1)
+	argPerPage = a("Maximum number of items to be returned in result set.", "integer").dflt(10).between(1, 100)
+	argOffset  = a("Offset the result set by a specific number of items.", "integer")
+	argSearch  = a("Limit results to those matching a string.", "string")
+	argInclude = a("Limit result set to specific IDs.", "array").items("integer").dflt([]int{})
+	argExclude = a("Ensure result set excludes specific IDs.", "array").items("integer").dflt([]int{})
+	argString  = a("", "string")
+	argInt     = a("", "integer")
 )
+
+func argOrder(dflt string) arg {
+	return a("Order sort attribute ascending or descending.", "string").enum("asc", "desc").dflt(dflt)
+}
+
+func argID(what string) arg { return a("Unique identifier for the "+what+".", "integer") }
+
+func argForce(desc string) arg { return a(desc, "boolean").dflt(false) }
+
+func argDate(desc string) arg { return a(desc, "string").format("date-time") }
+
+func argSlug(what string) arg {
+	return a("Limit result set to "+what+" with one or more specific slugs.", "array").items("string")
+}
 
 func args(pairs ...any) map[string]arg {
 	m := map[string]arg{}
@@ -133,134 +159,179 @@ func listArgs(extra ...any) map[string]arg {
 	return args(append([]any{"context", argContext, "page", argPage, "per_page", argPerPage, "search", argSearch}, extra...)...)
 }
 
-// userWrite is the arguments of a user's create (with the required
-// username, email and password) or update.
-func userWrite(create bool) map[string]arg {
-	m := args("name", argString, "description", argString, "roles", argIDs,
-		"email", arg{Type: "string", Required: create}, "password", arg{Type: "string", Required: create})
-	if create {
-		m["username"] = arg{Type: "string", Required: true}
-	}
+// itemWrite is an item's update arguments: the schema's, and its id.
+func itemWrite(s *schema, what string) map[string]arg {
+	m := s.writeArgs(false)
+	m["id"] = argID(what)
 	return m
+}
+
+// autosaveArgs are what an autosave keeps: the schema's title, content
+// and excerpt, and the article.
+func autosaveArgs(sc *schema) map[string]arg {
+	all := sc.writeArgs(false)
+	return map[string]arg{"parent": a("The ID for the parent of the autosave.", "integer"),
+		"title": all["title"], "content": all["content"], "excerpt": all["excerpt"]}
 }
 
 // routes is the index.
 func routes() []route {
-	postStatus := arg{Description: "Limit result set to posts assigned one or more statuses.", Type: "array", Enum: []string{"publish", "future", "draft", "pending", "private", "trash", "any"}}
-	postOrderby := arg{Description: "Sort collection by post attribute.", Type: "string", Enum: []string{"date", "id", "modified", "slug", "title"}}
-	postWrite := func(typ string) map[string]arg {
-		m := args("title", argString, "content", argString, "excerpt", argString, "slug", argString, "date", argDate, "date_gmt", argDate,
-			"status", arg{Type: "string", Enum: []string{"publish", "future", "draft", "pending"}}, "author", argInt,
-			"comment_status", arg{Type: "string", Enum: []string{"open", "closed"}}, "featured_media", argInt)
-		if typ == communique.TypePage {
-			m["parent"], m["menu_order"] = argInt, argInt
-		} else {
-			m["sticky"], m["categories"], m["tags"] = argBool, argIDs, argIDs
-		}
-		return m
-	}
+	postOrderby := a("Sort collection by post attribute.", "string").enum("date", "id", "modified", "slug", "title").dflt("date")
 	var out []route
 	out = append(out, route{path: "/", get: args("context", argContext)},
 		route{path: "/wp/v2", namespace: "wp/v2", get: args("context", argContext)})
 	for _, typ := range []string{communique.TypePost, communique.TypePage} {
 		base := "/wp/v2/" + restBase(typ)
-		get := listArgs("offset", argOffset, "after", argDate, "before", argDate, "author", argIDs, "order", argOrder,
-			"orderby", postOrderby, "slug", argIDs, "status", postStatus)
-		for k, v := range map[string]arg{"include": argIDs, "exclude": argIDs, "author_exclude": argIDs,
-			"modified_after": argDate, "modified_before": argDate} {
-			get[k] = v
-		}
+		sc := postSchema(typ)
+		get := listArgs("offset", argOffset, "order", argOrder("desc"), "orderby", postOrderby,
+			"after", argDate("Limit response to posts published after a given ISO8601 compliant date."),
+			"before", argDate("Limit response to posts published before a given ISO8601 compliant date."),
+			"modified_after", argDate("Limit response to posts modified after a given ISO8601 compliant date."),
+			"modified_before", argDate("Limit response to posts modified before a given ISO8601 compliant date."),
+			"author", a("Limit result set to posts assigned to specific authors.", "array").items("integer").dflt([]int{}),
+			"author_exclude", a("Ensure result set excludes posts assigned to specific authors.", "array").items("integer").dflt([]int{}),
+			"include", argInclude, "exclude", argExclude, "slug", argSlug("posts"),
+			"status", a("Limit result set to posts assigned one or more statuses.", "array").
+				itemEnum("publish", "future", "draft", "pending", "private", "trash", "any").dflt("publish"))
 		if typ == communique.TypePost {
-			get["categories"], get["tags"], get["categories_exclude"], get["tags_exclude"] = argIDs, argIDs, argIDs, argIDs
-			get["sticky"] = arg{Description: "Limit result set to items that are sticky.", Type: "boolean"}
-			get["tax_relation"] = arg{Description: "Limit result set based on relationship between multiple taxonomies.", Type: "string", Enum: []string{"AND", "OR"}}
+			get["categories"] = a("Limit result set to items with specific terms assigned in the categories taxonomy.", "array").items("integer")
+			get["tags"] = a("Limit result set to items with specific terms assigned in the tags taxonomy.", "array").items("integer")
+			get["categories_exclude"] = a("Limit result set to items except those with specific terms assigned in the categories taxonomy.", "array").items("integer")
+			get["tags_exclude"] = a("Limit result set to items except those with specific terms assigned in the tags taxonomy.", "array").items("integer")
+			get["sticky"] = a("Limit result set to items that are sticky.", "boolean")
+			get["tax_relation"] = a("Limit result set based on relationship between multiple taxonomies.", "string").enum("AND", "OR")
 		} else {
-			get["parent"], get["parent_exclude"], get["menu_order"] = argIDs, argIDs, argInt
+			get["parent"] = a("Limit result set to items with particular parent IDs.", "array").items("integer").dflt([]int{})
+			get["parent_exclude"] = a("Limit result set to all items except those of a particular parent ID.", "array").items("integer").dflt([]int{})
+			get["menu_order"] = a("Limit result set to posts with a specific menu_order value.", "integer")
 		}
+		revision := args("parent", a("The ID for the parent of the revision.", "integer"), "context", argContext)
+		autosave := args("parent", a("The ID for the parent of the autosave.", "integer"), "context", argContext)
 		out = append(out,
-			route{path: base, namespace: "wp/v2", get: get, write: postWrite(typ)},
-			route{path: base + `/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID, "context", argContext),
-				write: postWrite(typ), delete: args("id", argID, "force", argForce)},
-			route{path: base + `/(?P<parent>[\d]+)/revisions`, namespace: "wp/v2", get: args("parent", argInt, "context", argContext)},
+			route{path: base, namespace: "wp/v2", get: get, write: sc.writeArgs(true), schema: sc, batch: true},
+			route{path: base + `/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("post"), "context", argContext),
+				write: itemWrite(sc, "post"), delete: args("id", argID("post"), "force", argForce("Whether to bypass Trash and force deletion.")), schema: sc, batch: true},
+			route{path: base + `/(?P<parent>[\d]+)/revisions`, namespace: "wp/v2", get: args("parent", revision["parent"], "context", argContext,
+				"page", argPage, "per_page", a(argPerPage.Description, "integer").between(1, 100), "search", argSearch,
+				"include", argInclude, "exclude", argExclude, "offset", argOffset, "order", argOrder("desc"),
+				"orderby", a("Sort collection by object attribute.", "string").enum("date", "id", "include", "slug", "title").dflt("date"))},
 			route{path: base + `/(?P<parent>[\d]+)/revisions/(?P<id>[\d]+)`, namespace: "wp/v2",
-				get: args("parent", argInt, "id", argID, "context", argContext)},
-			route{path: base + `/(?P<id>[\d]+)/autosaves`, namespace: "wp/v2", get: args("parent", argInt, "context", argContext)},
+				get: args("parent", revision["parent"], "id", argID("revision"), "context", argContext)},
+			route{path: base + `/(?P<id>[\d]+)/autosaves`, namespace: "wp/v2", get: autosave, write: autosaveArgs(sc)},
 			route{path: base + `/(?P<parent>[\d]+)/autosaves/(?P<id>[\d]+)`, namespace: "wp/v2",
-				get: args("parent", argInt, "id", argID, "context", argContext)})
+				get: args("parent", autosave["parent"], "id", a("The ID for the autosave.", "integer"), "context", argContext)})
 	}
 	for _, base := range []string{"categories", "tags"} {
-		get := listArgs("include", argIDs, "order", argOrder,
-			"orderby", arg{Type: "string", Enum: []string{"id", "name", "slug", "count", "description"}},
-			"hide_empty", argBool, "post", argInt, "slug", argIDs)
-		write := args("name", arg{Type: "string", Required: true}, "slug", argString, "description", argString)
-		itemWrite := args("id", argID, "name", argString, "slug", argString, "description", argString)
+		taxonomy := map[string]string{"categories": "category", "tags": "post_tag"}[base]
+		sc := termSchema(taxonomy)
+		get := listArgs("include", argInclude, "exclude", argExclude, "offset", argOffset, "order", argOrder("asc"),
+			"orderby", a("Sort collection by term attribute.", "string").enum("id", "name", "slug", "count", "description").dflt("name"),
+			"hide_empty", a("Whether to hide terms not assigned to any posts.", "boolean").dflt(false),
+			"post", a("Limit result set to terms assigned to a specific post.", "integer"), "slug", argSlug("terms"))
 		if base == "categories" {
-			get["parent"], write["parent"], itemWrite["parent"] = argInt, argInt, argInt
+			get["parent"] = a("Limit result set to terms assigned to a specific parent.", "integer")
 		}
 		out = append(out,
-			route{path: "/wp/v2/" + base, namespace: "wp/v2", get: get, write: write},
-			route{path: "/wp/v2/" + base + `/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID, "context", argContext),
-				write: itemWrite, delete: args("id", argID, "force", argForce)})
+			route{path: "/wp/v2/" + base, namespace: "wp/v2", get: get, write: sc.writeArgs(true), schema: sc, batch: true},
+			route{path: "/wp/v2/" + base + `/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("term"), "context", argContext),
+				write: itemWrite(sc, "term"), delete: args("id", argID("term"), "force", argForce("Required to be true, as terms do not support trashing.")), schema: sc, batch: true})
+	}
+	users, comments, media, settings := userSchema(), commentSchema(), postSchema("attachment"), settingsSchema()
+	menus, menuItems := menuSchema(), menuItemSchema()
+	userDelete := func(withID bool) map[string]arg {
+		m := args("force", argForce("Required to be true, as users do not support trashing."),
+			"reassign", a("Reassign the deleted user's posts and links to this user ID.", "integer").must())
+		if withID {
+			m["id"] = argID("user")
+		}
+		return m
 	}
 	out = append(out,
-		route{path: "/wp/v2/users", namespace: "wp/v2", get: listArgs("include", argIDs, "exclude", argIDs, "offset", argOffset,
-			"order", argOrder, "orderby", arg{Type: "string", Enum: []string{"id", "name", "slug"}}, "slug", argIDs,
-			"roles", argIDs, "who", arg{Type: "string", Enum: []string{"authors"}}, "has_published_posts", argBool),
-			write: userWrite(true)},
-		route{path: `/wp/v2/users/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID, "context", argContext),
-			write: userWrite(false), delete: args("id", argID, "force", argForce, "reassign", arg{Type: "integer", Required: true})},
+		route{path: "/wp/v2/users", namespace: "wp/v2", get: listArgs("include", argInclude, "exclude", argExclude, "offset", argOffset,
+			"order", argOrder("asc"), "orderby", a("Sort collection by user attribute.", "string").enum("id", "name", "slug").dflt("name"),
+			"slug", argSlug("users"),
+			"roles", a("Limit result set to users matching at least one specific role provided. Accepts csv list or single role.", "array").items("string"),
+			"who", a("Limit result set to users who are considered authors.", "string").enum("authors"),
+			"has_published_posts", a("Limit result set to users who have published posts.", "boolean")),
+			write: users.writeArgs(true), schema: users},
+		route{path: `/wp/v2/users/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("user"), "context", argContext),
+			write: itemWrite(users, "user"), delete: userDelete(true), schema: users},
 		route{path: "/wp/v2/users/me", namespace: "wp/v2", get: args("context", argContext),
-			write: userWrite(false), delete: args("force", argForce, "reassign", arg{Type: "integer", Required: true})},
+			write: users.writeArgs(false), delete: userDelete(false), schema: users},
 		route{path: `/wp/v2/users/(?P<user_id>(?:[\d]+|me))/application-passwords`, namespace: "wp/v2", get: args("context", argContext),
-			write: args("app_id", argString, "name", arg{Type: "string", Required: true}), delete: args()},
+			write: args("app_id", argString, "name", a("The name of the application password.", "string").must()), delete: args()},
 		route{path: `/wp/v2/users/(?P<user_id>(?:[\d]+|me))/application-passwords/introspect`, namespace: "wp/v2", get: args("context", argContext)},
 		route{path: `/wp/v2/users/(?P<user_id>(?:[\d]+|me))/application-passwords/(?P<uuid>[\w\-]+)`, namespace: "wp/v2",
 			get: args("context", argContext), delete: args()},
 		route{path: "/wp/v2/comments", namespace: "wp/v2",
-			get: listArgs("after", argDate, "before", argDate, "order", argOrder,
-				"orderby", arg{Type: "string", Enum: []string{"date", "date_gmt", "id"}}, "post", argIDs,
-				"status", arg{Type: "string", Enum: []string{"approve", "hold", "spam", "trash", "all"}}, "author_email", argString,
-				"parent", argIDs, "type", argString),
-			write: args("post", arg{Type: "integer", Required: true}, "parent", argInt, "author_name", argString,
-				"author_email", argString, "author_url", argString, "content", argString, "status", argString)},
-		route{path: `/wp/v2/comments/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID, "context", argContext),
-			write: args("id", argID, "status", argString, "content", argString), delete: args("id", argID, "force", argForce)},
+			get: listArgs("after", argDate("Limit response to comments published after a given ISO8601 compliant date."),
+				"before", argDate("Limit response to comments published before a given ISO8601 compliant date."), "order", argOrder("desc"),
+				"orderby", a("Sort collection by comment attribute.", "string").enum("date", "date_gmt", "id").dflt("date_gmt"),
+				"post", a("Limit result set to comments assigned to specific post IDs.", "array").items("integer").dflt([]int{}),
+				"status", a("Limit result set to comments assigned a specific status. Requires authorization.", "string").
+					enum("approve", "hold", "spam", "trash", "all").dflt("approve"),
+				"author_email", a("Limit result set to that from a specific author email. Requires authorization.", "string").format("email"),
+				"parent", a("Limit result set to comments of specific parent IDs.", "array").items("integer").dflt([]int{}),
+				"parent_exclude", a("Ensure result set excludes specific parent IDs.", "array").items("integer").dflt([]int{}),
+				"include", argInclude, "exclude", argExclude, "offset", argOffset,
+				"author", a("Limit result set to comments assigned to specific user IDs. Requires authorization.", "array").items("integer"),
+				"author_exclude", a("Ensure result set excludes comments assigned to specific user IDs. Requires authorization.", "array").items("integer"),
+				"type", a("Limit result set to comments assigned a specific type. Requires authorization.", "string").dflt("comment")),
+			write: comments.writeArgs(true), schema: comments},
+		route{path: `/wp/v2/comments/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("comment"), "context", argContext),
+			write: itemWrite(comments, "comment"), delete: args("id", argID("comment"), "force", argForce("Whether to bypass Trash and force deletion.")), schema: comments},
 		route{path: "/wp/v2/media", namespace: "wp/v2",
-			get:   listArgs("author", argIDs, "include", argIDs, "media_type", arg{Type: "string", Enum: []string{"image"}}),
-			write: args("alt_text", argString, "caption", argString)},
-		route{path: `/wp/v2/media/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID, "context", argContext),
-			write: args("id", argID, "alt_text", argString, "caption", argString), delete: args("id", argID, "force", argForce)},
-		route{path: "/wp/v2/search", namespace: "wp/v2", get: args("context", argContext, "page", argPage, "per_page", argPerPage,
-			"search", argSearch, "type", arg{Type: "string", Enum: []string{"post", "term"}},
-			"subtype", arg{Type: "array", Enum: []string{"post", "page", "category", "post_tag", "any"}})},
-		route{path: "/wp/v2/settings", namespace: "wp/v2", get: args(),
-			write: args("title", argString, "description", argString, "url", argString, "timezone", argString,
-				"date_format", argString, "time_format", argString, "language", argString, "posts_per_page", argInt,
-				"default_comment_status", arg{Type: "string", Enum: []string{"open", "closed"}})},
+			get: listArgs("author", a("Limit result set to posts assigned to specific authors.", "array").items("integer").dflt([]int{}),
+				"include", argInclude, "order", argOrder("desc"),
+				"orderby", a("Sort collection by post attribute.", "string").enum("date", "id", "title").dflt("date"),
+				"media_type", a("Limit result set to attachments of a particular media type.", "string").enum("image"),
+				"mime_type", a("Limit result set to attachments of a particular MIME type.", "string"),
+				"exclude", argExclude, "offset", argOffset,
+				"parent", a("Limit result set to items with particular parent IDs.", "array").items("integer").dflt([]int{}),
+				"parent_exclude", a("Limit result set to all items except those of a particular parent ID.", "array").items("integer").dflt([]int{})),
+			write: media.writeArgs(true), schema: media},
+		route{path: `/wp/v2/media/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("post"), "context", argContext),
+			write: itemWrite(media, "post"), delete: args("id", argID("post"), "force", argForce("Whether to bypass Trash and force deletion.")), schema: media},
+		route{path: "/wp/v2/search", namespace: "wp/v2", get: args("context", a(argContext.Description, "string").enum("view", "embed").dflt("view"),
+			"page", argPage, "per_page", argPerPage, "search", argSearch,
+			"type", a("Limit results to items of an object type.", "string").enum("post", "term").dflt("post"),
+			"subtype", a("Limit results to items of one or more object subtypes.", "array").itemEnum("post", "page", "category", "post_tag", "any").dflt("any"))},
+		route{path: "/wp/v2/settings", namespace: "wp/v2", get: args(), write: settings.writeArgs(false), schema: settings},
+		route{path: "/wp/v2/menus", namespace: "wp/v2", get: listArgs("include", argInclude, "slug", argSlug("terms"),
+			"post", a("Limit result set to terms assigned to a specific post.", "integer")),
+			write: menus.writeArgs(true), schema: menus, batch: true},
+		route{path: `/wp/v2/menus/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("term"), "context", argContext), schema: menus},
+		route{path: "/wp/v2/menu-items", namespace: "wp/v2", get: listArgs("include", argInclude,
+			"menus", a("Limit result set to items with specific terms assigned in the menus taxonomy.", "array").items("integer")), schema: menuItems},
+		route{path: `/wp/v2/menu-items/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("post"), "context", argContext), schema: menuItems},
+		route{path: "/wp/v2/menu-locations", namespace: "wp/v2", get: args("context", argContext)},
+		route{path: `/wp/v2/menu-locations/(?P<location>[\w-]+)`, namespace: "wp/v2",
+			get: args("location", a("An alphanumeric identifier for the menu location.", "string"), "context", argContext)},
 		route{path: "/wp/v2/types", namespace: "wp/v2", get: args("context", argContext)},
-		route{path: `/wp/v2/types/(?P<type>[\w-]+)`, namespace: "wp/v2", get: args("type", argString, "context", argContext)},
-		route{path: "/wp/v2/taxonomies", namespace: "wp/v2", get: args("context", argContext, "type", argString)},
-		route{path: `/wp/v2/taxonomies/(?P<taxonomy>[\w-]+)`, namespace: "wp/v2", get: args("taxonomy", argString, "context", argContext)},
+		route{path: `/wp/v2/types/(?P<type>[\w-]+)`, namespace: "wp/v2", get: args("type", a("An alphanumeric identifier for the post type.", "string"), "context", argContext)},
+		route{path: "/wp/v2/taxonomies", namespace: "wp/v2", get: args("context", argContext, "type", a("Limit results to taxonomies associated with a specific post type.", "string"))},
+		route{path: `/wp/v2/taxonomies/(?P<taxonomy>[\w-]+)`, namespace: "wp/v2", get: args("taxonomy", a("An alphanumeric identifier for the taxonomy.", "string"), "context", argContext)},
 		route{path: "/wp/v2/statuses", namespace: "wp/v2", get: args("context", argContext)},
-		route{path: `/wp/v2/statuses/(?P<status>[\w-]+)`, namespace: "wp/v2", get: args("status", argString, "context", argContext)},
+		route{path: `/wp/v2/statuses/(?P<status>[\w-]+)`, namespace: "wp/v2", get: args("status", a("An alphanumeric identifier for the status.", "string"), "context", argContext)},
+		route{path: "/batch/v1", write: batchArgs()},
 		route{path: "/communique/v1", namespace: "communique/v1", get: args("context", argContext)},
 		route{path: "/communique/v1/rest-nonce", namespace: "communique/v1", get: args()},
 		route{path: "/communique/v1/analytics", namespace: "communique/v1", get: args(
-			"range", arg{Description: "The days: today, 7d, 30d, 12m or custom (with from and to).", Type: "string", Enum: []string{"today", "7d", "30d", "12m", "custom"}},
-			"from", argDate, "to", argDate, "article", argID)},
+			"range", a("The days: today, 7d, 30d, 12m or custom (with from and to).", "string").enum("today", "7d", "30d", "12m", "custom"),
+			"from", a("ISO 8601 date.", "string"), "to", a("ISO 8601 date.", "string"), "article", argID("article"))},
 		route{path: "/communique/v1/breaking", namespace: "communique/v1", get: args(), write: args(
-			"text", arg{Description: "The banner's text; empty switches it off.", Type: "string"},
-			"url", arg{Description: "Where it leads: a path on this site or an http(s) URL.", Type: "string"},
-			"until", arg{Description: "When it goes away, RFC 3339; empty or null: when switched off.", Type: "string"})},
-		route{path: `/communique/v1/live/(?P<id>[\d]+)`, namespace: "communique/v1", get: args("id", argID), write: args("id", argID,
-			"live", arg{Description: "True starts (or reopens) the post's live blog, false ends it.", Type: "boolean"})},
-		route{path: `/communique/v1/live/(?P<id>[\d]+)/entries`, namespace: "communique/v1", write: args("id", argID,
-			"content", arg{Description: "The entry, in Markdown.", Type: "string"},
-			"key_event", arg{Description: "Whether the entry is listed among the key events.", Type: "boolean"})},
-		route{path: `/communique/v1/live/(?P<id>[\d]+)/entries/(?P<entry>[\d]+)`, namespace: "communique/v1", write: args("id", argID,
-			"entry", argID, "content", arg{Description: "The entry, in Markdown.", Type: "string"},
-			"key_event", arg{Description: "Whether the entry is listed among the key events.", Type: "boolean"}),
-			delete: args("id", argID, "entry", argID)},
+			"text", a("The banner's text; empty switches it off.", "string"),
+			"url", a("Where it leads: a path on this site or an http(s) URL.", "string"),
+			"until", a("When it goes away, RFC 3339; empty or null: when switched off.", "string"))},
+		route{path: `/communique/v1/live/(?P<id>[\d]+)`, namespace: "communique/v1", get: args("id", argID("post")), write: args("id", argID("post"),
+			"live", a("True starts (or reopens) the post's live blog, false ends it.", "boolean"))},
+		route{path: `/communique/v1/live/(?P<id>[\d]+)/entries`, namespace: "communique/v1", write: args("id", argID("post"),
+			"content", a("The entry, in Markdown.", "string"),
+			"key_event", a("Whether the entry is listed among the key events.", "boolean"))},
+		route{path: `/communique/v1/live/(?P<id>[\d]+)/entries/(?P<entry>[\d]+)`, namespace: "communique/v1", write: args("id", argID("post"),
+			"entry", argID("entry"), "content", a("The entry, in Markdown.", "string"),
+			"key_event", a("Whether the entry is listed among the key events.", "boolean")),
+			delete: args("id", argID("post"), "entry", argID("entry"))},
 	)
 	return out
 }
@@ -284,6 +355,11 @@ func (rt route) json(c *caller) routeJSON {
 	if rt.delete != nil {
 		j.Methods = append(j.Methods, "DELETE")
 		j.Endpoints = append(j.Endpoints, endpoint{Methods: []string{"DELETE"}, Args: rt.delete})
+	}
+	for i := range j.Endpoints {
+		if rt.batch {
+			j.Endpoints[i].AllowBatch = map[string]bool{"v1": true}
+		}
 	}
 	if !strings.Contains(rt.path, "(?P<") {
 		j.Links = links{"self": {{Href: c.api(rt.path)}}}

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,11 +91,13 @@ func (s *Server) mediaOut(c *caller, m *communique.Media, context string) *media
 			"self":       {{Href: c.api("/wp/v2/media/" + itoa(m.ID))}},
 			"collection": {{Href: c.api("/wp/v2/media")}},
 			"about":      {{Href: c.api("/wp/v2/types/attachment")}},
+			"curies":     curies,
 		}}
 	for _, v := range m.Variants {
 		j.MediaDetails.Sizes["w"+strconv.Itoa(v.Width)] = mediaSize{File: v.Key, Width: v.Width, Height: v.Height, Filesize: v.Size,
 			MimeType: v.MimeType, SourceURL: c.Base + m.VariantURL(v.Width)}
 	}
+	namedSizes(j.MediaDetails.Sizes, m)
 	if m.UploaderID != 0 {
 		j.Links["author"] = []link{{Href: c.api("/wp/v2/users/" + itoa(m.UploaderID)), Embeddable: true}}
 	}
@@ -134,7 +137,15 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 	in.choice("orderby", bad, "date")
 	in.choice("order", bad, "desc")
 	in.choice("status", bad, "inherit")
-	in.unsupported(bad, "search", "after", "before", "exclude", "parent", "parent_exclude", "slug", "mime_type", "author_exclude")
+	if ids, ok := in.ints("exclude", bad); ok {
+		f.ExcludeIDs = ids
+	}
+	f.MimeType, _ = in.str("mime_type", bad)
+	// Media are not attached to posts here: all have parent 0.
+	parents, hasParent := in.ints("parent", bad)
+	notParents, _ := in.ints("parent_exclude", bad)
+	unattached := (!hasParent || len(parents) == 0 || slices.Contains(parents, 0)) && !slices.Contains(notParents, 0)
+	in.unsupported(bad, "search", "after", "before", "slug", "author_exclude")
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -145,7 +156,7 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 	}
 	var list []*communique.Media
 	total := 0
-	if mediaType == "" || mediaType == "image" {
+	if (mediaType == "" || mediaType == "image") && unattached {
 		f.Offset, f.Limit = pg.start(), pg.PerPage
 		var err error
 		if list, total, err = s.store.FindMedia(r.Context(), f); err != nil {
@@ -336,4 +347,37 @@ func (s *Server) handleMediaDelete(w http.ResponseWriter, r *http.Request) {
 		s.library.RemoveFiles(r.Context(), m)
 		return nil
 	})
+}
+
+// wpSizes are WordPress's image sizes and the longest side each asks
+// for; WordPress makes one only for an image larger than that.
+var wpSizes = []struct {
+	name string
+	side int
+}{{"thumbnail", 150}, {"medium", 300}, {"medium_large", 768}, {"large", 1024}, {"1536x1536", 1536}, {"2048x2048", 2048}}
+
+// namedSizes adds WordPress's size names to sizes, so front-ends that
+// read sizes.medium.source_url find an image: each name is the smallest
+// rendition (or the original) at least as large as the size asks, under
+// its own real dimensions. The renditions keep their w320… names too.
+func namedSizes(sizes map[string]mediaSize, m *communique.Media) {
+	longest := func(s mediaSize) int { return max(s.Width, s.Height) }
+	for _, wp := range wpSizes {
+		if max(m.Width, m.Height) <= wp.side {
+			continue
+		}
+		var best mediaSize
+		found := false
+		for name, s := range sizes {
+			if !strings.HasPrefix(name, "w") && name != "full" || longest(s) < wp.side {
+				continue
+			}
+			if !found || longest(s) < longest(best) {
+				best, found = s, true
+			}
+		}
+		if found {
+			sizes[wp.name] = best
+		}
+	}
 }

@@ -138,6 +138,9 @@ func (s *Server) postOut(ctx context.Context, c *caller, a *communique.Article, 
 	}
 	p.Links["about"] = []link{{Href: c.api("/wp/v2/types/" + a.Type)}}
 	p.Links["curies"] = curies
+	// Media are attached to no post here: the list it leads to is empty,
+	// as WordPress's is for a post without attachments.
+	p.Links["wp:attachment"] = []link{{Href: c.api("/wp/v2/media?parent=" + itoa(a.ID))}}
 	if edit {
 		empty := ""
 		p.Password = &empty

@@ -8,13 +8,14 @@ import (
 
 	"communique"
 	"communique/markup"
+	"communique/newsroom"
 )
 
-// Revisions and autosaves of posts and pages, read-only as most clients
-// use them: /wp/v2/{posts,pages}/{id}/revisions[/{rid}] and
+// Revisions and autosaves of posts and pages, as clients use them: /wp/v2/{posts,pages}/{id}/revisions[/{rid}] and
 // /wp/v2/{posts,pages}/{id}/autosaves, for those who may edit the
-// article (WordPress answers everyone else 401 or 403). Revisions are
-// made by saving the article; its history in the newsroom restores one.
+// article (WordPress answers everyone else 401 or 403), and POST
+// .../autosaves. Revisions are made by saving the article; its history in
+// the newsroom restores one.
 
 type revisionJSON struct {
 	Author      int64    `json:"author"`
@@ -39,6 +40,51 @@ func (s *Server) registerRevisions(m *http.ServeMux) {
 		m.HandleFunc("GET "+base+"/revisions/{rid}", s.handleRevisions(typ, false))
 		m.HandleFunc("GET "+base+"/autosaves", s.handleRevisions(typ, true))
 		m.HandleFunc("GET "+base+"/autosaves/{rid}", s.handleRevisions(typ, true))
+		m.HandleFunc("POST "+base+"/autosaves", s.handleAutosaveCreate(typ))
+	}
+}
+
+// handleAutosaveCreate keeps the caller's unsaved title, content and
+// excerpt of an article through the newsroom's Autosave (the article
+// itself is unchanged), as the block editor's autosave does; what the
+// body leaves out is the article's current text.
+func (s *Server) handleAutosaveCreate(typ string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := callerFrom(r.Context())
+		a, err := s.loadPost(r, typ)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !communique.Can(c.User, communique.ActionEditArticle, a) {
+			s.fail(w, r, forbidden(c, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."))
+			return
+		}
+		in, err := readInput(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		bad := invalid{}
+		rev := &communique.Revision{ArticleID: a.ID, Title: a.Title, Source: a.Source, Excerpt: a.Excerpt}
+		if v, ok := in.str("title", bad); ok {
+			rev.Title = v
+		}
+		if v, ok := in.str("content", bad); ok {
+			rev.Source = v
+		}
+		if v, ok := in.str("excerpt", bad); ok {
+			rev.Excerpt = v
+		}
+		if err := bad.err(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if _, err := s.articles.Autosave(r.Context(), newsroom.As(c.User), rev); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, s.revisionOut(r.Context(), c, a, rev, contextEdit))
 	}
 }
 

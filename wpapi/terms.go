@@ -58,6 +58,8 @@ func (s *Server) termOut(c *caller, t *communique.Term, cats map[int64]*communiq
 		Links: links{
 			"self":       {{Href: c.api(base + "/" + itoa(t.ID))}},
 			"collection": {{Href: c.api(base)}},
+			"about":      {{Href: c.api("/wp/v2/taxonomies/" + wpTaxonomy(t.Taxonomy))}},
+			"curies":     curies,
 		}}
 	if t.Taxonomy == communique.TaxonomyTag {
 		out.Link = c.Base + "/tag/" + t.Slug + "/"
@@ -116,8 +118,8 @@ func (s *Server) handleTermList(base string) http.HandlerFunc {
 		if ids, ok := in.ints("include", bad); ok {
 			include = ids
 		}
+		exclude, _ := in.ints("exclude", bad)
 		post, hasPost := in.int("post", bad)
-		in.unsupported(bad, "exclude", "offset")
 		if err := bad.err(); err != nil {
 			s.fail(w, r, err)
 			return
@@ -158,6 +160,7 @@ func (s *Server) handleTermList(base string) http.HandlerFunc {
 			case hideEmpty && t.Count == 0:
 			case parent != nil && t.ParentID != *parent:
 			case len(include) > 0 && !containsID(include, t.ID):
+			case containsID(exclude, t.ID):
 			default:
 				list = append(list, t)
 			}

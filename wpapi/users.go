@@ -25,6 +25,9 @@ type userJSON struct {
 	Slug           string            `json:"slug"`
 	Roles          []string          `json:"roles,omitempty"`
 	RegisteredDate *string           `json:"registered_date,omitempty"`
+	Locale         *string           `json:"locale,omitempty"`
+	Capabilities   map[string]bool   `json:"capabilities,omitempty"`
+	ExtraCaps      map[string]bool   `json:"extra_capabilities,omitempty"`
 	AvatarURLs     map[string]string `json:"avatar_urls"`
 	Meta           *[]any            `json:"meta,omitempty"`
 	Links          links             `json:"_links"`
@@ -48,6 +51,10 @@ func (s *Server) userOut(c *caller, u *communique.User, context string) *userJSO
 		login, email, registered := u.Login, u.Email, wpDate(u.CreatedAt, c.Settings.Location)
 		out.Username, out.Email, out.RegisteredDate = &login, &email, &registered
 		out.Roles = []string{string(u.Role)}
+		// A user has no locale of their own: WordPress then uses the site's.
+		locale := strings.ReplaceAll(c.Settings.Language, "-", "_")
+		out.Locale = &locale
+		out.Capabilities, out.ExtraCaps = wpCapabilities(u), map[string]bool{string(u.Role): true}
 	}
 	if context != contextEmbed {
 		out.Meta = noMeta
@@ -185,4 +192,45 @@ func (s *Server) handleUserMe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.userOut(c, c.User, context))
+}
+
+// wpCapabilities names, as WordPress's capabilities, what the capability
+// table lets u do (only what this site checks, and only what u may: as
+// WordPress lists them), with the role itself, as WordPress adds it.
+func wpCapabilities(u *communique.User) map[string]bool {
+	own := func(st communique.Status) *communique.Article {
+		return &communique.Article{Type: communique.TypePost, AuthorID: u.ID, Status: st}
+	}
+	others := &communique.Article{Type: communique.TypePost, AuthorID: -1, Status: communique.StatusPublished}
+	can := func(action communique.Action, a *communique.Article) bool { return communique.Can(u, action, a) }
+	caps := map[string]bool{
+		string(u.Role):           true,
+		"read":                   can(communique.ActionReadAdmin, nil),
+		"edit_posts":             can(communique.ActionCreateArticle, nil),
+		"delete_posts":           can(communique.ActionDeleteArticle, own(communique.StatusDraft)),
+		"publish_posts":          can(communique.ActionPublishArticle, own(communique.StatusDraft)),
+		"edit_published_posts":   can(communique.ActionEditArticle, own(communique.StatusPublished)),
+		"delete_published_posts": can(communique.ActionDeleteArticle, own(communique.StatusPublished)),
+		"edit_others_posts":      can(communique.ActionEditArticle, others),
+		"delete_others_posts":    can(communique.ActionDeleteArticle, others),
+		"read_private_posts":     can(communique.ActionReadUnpublished, others),
+		"upload_files":           can(communique.ActionUploadMedia, nil),
+		"manage_categories":      can(communique.ActionManageTerms, nil),
+		"moderate_comments":      can(communique.ActionModerateComment, nil),
+		"edit_theme_options":     can(communique.ActionArrangeFront, nil),
+		"manage_options":         can(communique.ActionManageSettings, nil),
+	}
+	for _, c := range []string{"edit_pages", "publish_pages", "edit_published_pages", "edit_others_pages", "delete_pages",
+		"delete_published_pages", "delete_others_pages", "read_private_pages"} {
+		caps[c] = can(communique.ActionCreatePage, nil)
+	}
+	for _, c := range []string{"list_users", "create_users", "edit_users", "delete_users", "promote_users", "remove_users"} {
+		caps[c] = can(communique.ActionManageUsers, nil)
+	}
+	for c, ok := range caps {
+		if !ok {
+			delete(caps, c)
+		}
+	}
+	return caps
 }

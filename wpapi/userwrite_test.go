@@ -287,5 +287,22 @@ func TestRevisionRoutes(t *testing.T) {
 		if res.Status != 200 || !strings.Contains(res.Body, "Unsaved words") || !strings.Contains(res.Body, `-autosave-v1"`) {
 			t.Errorf("autosaves: %d %s", res.Status, res.Body)
 		}
+
+		// POST .../autosaves keeps the caller's text beside the article,
+		// which stays as readers see it.
+		wantError(t, a.do(t, "POST", base+"/autosaves", "author2", map[string]any{"content": "Mine"}, nil), 403, "rest_cannot_edit")
+		wantError(t, a.do(t, "POST", "/wp-json/wp/v2/posts/999999/autosaves", "author", map[string]any{"content": "x"}, nil), 404, "rest_post_invalid_id")
+		res = a.do(t, "POST", base+"/autosaves", "editor", map[string]any{"content": map[string]any{"raw": "Second thoughts."}}, nil)
+		if res.Status != 200 || !strings.Contains(res.Body, `"raw":"Second thoughts."`) || !strings.Contains(res.Body, `"raw":"`+bridge.Title+`"`) ||
+			res.Header.Get("Allow") != "GET, POST" {
+			t.Fatalf("autosave: %d %s (Allow %q)", res.Status, res.Body, res.Header.Get("Allow"))
+		}
+		res = a.do(t, "GET", base+"/autosaves?context=edit", "editor", nil, nil)
+		if !strings.Contains(res.Body, "Second thoughts.") || !strings.Contains(res.Body, "Unsaved words") {
+			t.Errorf("autosaves after the editor's: %s", res.Body)
+		}
+		if now, err := db.FindArticleByID(context.Background(), bridge.ID); err != nil || strings.Contains(now.Source, "Second thoughts") {
+			t.Errorf("the article changed with the autosave: %v", err)
+		}
 	})
 }

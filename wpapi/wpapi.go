@@ -46,6 +46,7 @@ type Store interface {
 	communique.SigninThrottleService
 	communique.AppPasswordService
 	communique.RevisionService
+	communique.MenuService
 	Secret(ctx context.Context, name string, gen func() string) (string, error)
 }
 

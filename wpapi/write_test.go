@@ -318,6 +318,15 @@ func TestMediaWrites(t *testing.T) {
 		if m["alt_text"] != "Boats in the harbour" || m["mime_type"] != "image/png" || details["width"].(float64) != 700 || sizes["w640"] == nil || sizes["full"] == nil {
 			t.Errorf("raw upload answer: %s", res.Body)
 		}
+		// WordPress's names lead to the smallest rendition large enough
+		// (700 pixels wide: thumbnail and medium, no medium_large).
+		url := func(name string) any {
+			size, _ := sizes[name].(map[string]any)
+			return size["source_url"]
+		}
+		if url("medium") == nil || url("medium") != url("w320") || url("thumbnail") != url("w320") || sizes["medium_large"] != nil || sizes["large"] != nil {
+			t.Errorf("named sizes: medium %v, thumbnail %v, w320 %v, medium_large %v", url("medium"), url("thumbnail"), url("w320"), sizes["medium_large"])
+		}
 		rawID := int64(m["id"].(float64))
 
 		var body bytes.Buffer

@@ -41,7 +41,7 @@ func (s *Server) articleExtras(ctx context.Context, st *site, v *articleView, ca
 	loc := st.settings.Location
 	if a.ModifiedAt.Sub(a.PublishedAt) > updatedAfter && a.PublishedAt.Before(s.Now()) {
 		m := a.ModifiedAt.In(loc)
-		x.Updated = communique.FormatDate(m, st.settings.DateFormat+" "+st.settings.TimeFormat)
+		x.Updated = communique.FormatDateIn(m, st.settings.DateFormat+" "+st.settings.TimeFormat, st.words)
 		x.UpdatedISO = m.Format(time.RFC3339)
 	}
 	words := len(strings.Fields(markup.PlainText(a.HTML)))

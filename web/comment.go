@@ -275,7 +275,7 @@ func newCommentView(c *communique.Comment, st *site, articleID int64, order stri
 	v := &commentView{
 		ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type, Handle: c.Handle,
 		Avatar:   "/avatar/" + c.AvatarHash + ".svg",
-		Date:     communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
+		Date:     st.words.T("comment.date_at", communique.FormatDateIn(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat, st.words), communique.FormatDateIn(c.CreatedAt.In(st.settings.Location), st.settings.TimeFormat, st.words)),
 		DateISO:  c.CreatedAt.Format(time.RFC3339),
 		Pending:  c.Status == communique.CommentPending,
 		Edited:   !c.EditedAt.IsZero(),
@@ -284,7 +284,7 @@ func newCommentView(c *communique.Comment, st *site, articleID int64, order stri
 		Answer: qa && c.Depth > 1 && c.Badge != "",
 	}
 	if v.AuthorName == "" {
-		v.AuthorName = "Anonymous"
+		v.AuthorName = st.words.T("comment.anonymous")
 	}
 	return v
 }

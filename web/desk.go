@@ -38,7 +38,7 @@ func (s *Server) noteView(st *site, n *communique.ArticleNote) noteView {
 		label = "Correction"
 	}
 	return noteView{Kind: n.Kind, Label: label, Text: n.Text, DateISO: t.Format(time.RFC3339),
-		Date: communique.FormatDate(t, st.settings.DateFormat) + " " + communique.FormatDate(t, st.settings.TimeFormat)}
+		Date: communique.FormatDateIn(t, st.settings.DateFormat+" "+st.settings.TimeFormat, st.words)}
 }
 
 // notesOf returns the notes of the articles by article, for pages and

@@ -262,7 +262,6 @@ type articleView struct {
 
 type link struct{ Label, URL string }
 
-
 func (s *Server) view(ctx context.Context, st *site, a *communique.Article) *articleView {
 	loc := st.settings.Location
 	v := &articleView{

@@ -57,6 +57,7 @@ type Catalog struct {
 	builder  *catalog.Builder
 	messages map[string]map[string]Message // language → key → message
 	locs     map[string]*Localizer
+	english  map[string]string // default text → key, for Translate
 }
 
 var builtin = func() *Catalog {
@@ -147,6 +148,12 @@ func build(all map[string]map[string]Message) (*Catalog, error) {
 			if err := c.set(tag, key, m); err != nil {
 				return nil, fmt.Errorf("i18n: %s: %s: %w", lang, key, err)
 			}
+		}
+	}
+	c.english = map[string]string{}
+	for key, m := range all[Default] {
+		if m.Plural == nil && strings.HasPrefix(key, "msg.") {
+			c.english[m.Text] = key
 		}
 	}
 	c.matcher = language.NewMatcher(c.langs)

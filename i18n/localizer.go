@@ -65,6 +65,18 @@ func (l *Localizer) HTML(key string, args ...any) template.HTML {
 	return template.HTML(strings.NewReplacer(marks...).Replace(out))
 }
 
+// Translate is a message made in the default language by code that
+// knows no language (the domain's validation, which the REST API sends
+// as WordPress does, in English), in l's language: the catalogue's
+// "msg." keys hold those texts. A text the catalogue lacks stays as it
+// is.
+func (l *Localizer) Translate(text string) string {
+	if key, ok := l.c.english[text]; ok {
+		return l.T(key)
+	}
+	return text
+}
+
 // Number is n written the language's way.
 func (l *Localizer) Number(n int) string {
 	return message.NewPrinter(l.tag).Sprint(n)
@@ -130,11 +142,13 @@ func (l *Localizer) Ago(t, now time.Time) string {
 //	{{t "comment.reply_to" .Name}}       with arguments
 //	{{tn "comments.count" .N .Title}}    a plural chosen by .N
 //	{{th "article.more_from" (link ..)}} HTML: a sentence holding a link
+//	{{tr .Message}}                      a message the domain made in English
 //	{{num .N}}                           a number written the language's way
 //	{{lang}}                             the language's BCP 47 tag
 func (l *Localizer) Funcs() template.FuncMap {
 	return template.FuncMap{
 		"t":    l.T,
+		"tr":   l.Translate,
 		"tn":   l.N,
 		"th":   l.HTML,
 		"num":  l.Number,

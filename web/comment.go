@@ -13,6 +13,7 @@ import (
 	"communique"
 	"communique/avatar"
 	"communique/discussion"
+	"communique/i18n"
 	"communique/internal/httpkit"
 )
 
@@ -41,6 +42,9 @@ type commentForm struct {
 	Remember bool
 	Errors   map[string]string
 	Message  string
+	// Wait, for a flood refusal, is the seconds left to wait, which the
+	// form says in the reader's language.
+	Wait int
 
 	// Notify shows the subscription boxes: the site sends email.
 	Notify            bool
@@ -335,6 +339,9 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	})
 	if refusal := discussion.AsError(err); refusal != nil {
 		form.Errors, form.Message = refusal.Fields, refusal.Message
+		if refusal.Kind == discussion.KindFlood {
+			form.Wait = int(refusal.RetryAfter / time.Second)
+		}
 		s.commentRefused(w, r, st, a, form, refusal, key)
 		return
 	} else if err != nil {
@@ -423,7 +430,7 @@ func (s *Server) refusedFormFor(w http.ResponseWriter, r *http.Request, a *commu
 	if kept.Kind == discussion.KindFlood {
 		if wait := kept.RetryAt.Sub(s.Now()); wait > 0 {
 			e := discussion.FloodError(wait)
-			f.Message = e.Message
+			f.Message, f.Wait = e.Message, int(e.RetryAfter/time.Second)
 			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter/time.Second)))
 		} else {
 			f.Message = "You can post your comment now."
@@ -453,14 +460,19 @@ func (f *commentForm) ErrorList() []fieldError {
 // back to with an error page that still gives the reader everything they
 // typed.
 func (s *Server) commentNotPosted(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	words := s.messages.For(i18n.Default)
+	if st, err := s.loadSite(r); err == nil {
+		words = st.words
+	}
+	msg = words.Translate(msg)
 	var kept []string
-	for _, f := range [...]struct{ label, name string }{{"Name", "author"}, {"Email", "email"}, {"Website", "url"}, {"Comment", "comment"}} {
+	for _, f := range [...]struct{ label, name string }{{"form.name", "author"}, {"form.email", "email"}, {"form.website", "url"}, {"form.comment", "comment"}} {
 		if v := strings.TrimSpace(r.PostFormValue(f.name)); v != "" {
-			kept = append(kept, f.label+": "+v)
+			kept = append(kept, words.T("form.kept_field", words.T(f.label), v))
 		}
 	}
 	if len(kept) > 0 {
-		msg += " Here is what you typed, to keep. " + strings.Join(kept, " — ")
+		msg = words.T("form.kept", msg, strings.Join(kept, " — "))
 	}
 	data := errorPage{Status: status, Message: msg}
 	s.fillPage(r, &data.pageData, http.StatusText(status))
@@ -591,7 +603,7 @@ func (s *Server) handleCommentEdit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderCommentEdit(w http.ResponseWriter, r *http.Request, st *site, c *communique.Comment, text, msg string, status int) {
 	data := commentEditPage{CSRF: s.csrfToken(w, r), ID: c.ID, Text: text, Error: msg,
 		ArticleURL: s.articleURLByID(r, st, c.ArticleID), Minutes: st.settings.CommentEditMinutes}
-	s.fillPageFrom(r, st, &data.pageData, "Edit your comment", "")
+	s.fillPageFrom(r, st, &data.pageData, st.words.T("edit.title"), "")
 	data.NoIndex = true
 	s.render(w, r, status, "comment_edit", data)
 }

@@ -397,7 +397,7 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 		if page == 1 && s.editedFront(w, r, st) {
 			return // the zones an editor arranged (front.go)
 		}
-		s.list(w, r, st, page, "/", communique.ArticleFilter{StickyFirst: true}, listPage{Heading: "Latest news"})
+		s.list(w, r, st, page, "/", communique.ArticleFilter{StickyFirst: true}, listPage{Heading: st.words.T("list.latest")})
 		return
 	case segs[0] == "category" && len(segs) >= 2:
 		s.categoryArchive(w, r, st, segs[1:], page)
@@ -787,7 +787,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 			data.Recent = append(data.Recent, s.view(r.Context(), st, a))
 		}
 	}
-	s.fillPageFrom(r, st, &data.pageData, "Page not found", "")
+	s.fillPageFrom(r, st, &data.pageData, st.words.T("notfound.title"), "")
 	data.NoIndex = true
 	s.render(w, r, http.StatusNotFound, "notfound", data)
 }

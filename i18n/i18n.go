@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"slices"
@@ -112,7 +113,7 @@ func readDir(fsys fs.FS, all map[string]map[string]Message) error {
 			all[lang] = map[string]Message{}
 		}
 		for k, m := range msgs {
-			if m.Plural != nil && m.Plural["other"] == "" {
+			if _, ok := m.Plural["other"]; m.Plural != nil && !ok {
 				return fmt.Errorf("%s: %s: a plural message needs an \"other\" form", f, k)
 			}
 			all[lang][k] = m
@@ -126,7 +127,7 @@ func build(all map[string]map[string]Message) (*Catalog, error) {
 		return nil, fmt.Errorf("i18n: no %s catalogue", Default)
 	}
 	c := &Catalog{
-		builder:  catalog.NewBuilder(catalog.Fallback(language.English)),
+		builder:  catalog.NewBuilder(),
 		messages: all,
 		locs:     map[string]*Localizer{},
 	}
@@ -141,10 +142,15 @@ func build(all map[string]map[string]Message) (*Catalog, error) {
 		}
 		return c.names[i] < c.names[j]
 	})
+	// A language a theme adds may have some messages only: the default's
+	// fill the rest.
+	// (c.messages keeps each language's own, for the checks.)
 	for _, lang := range c.names {
 		tag := language.MustParse(lang)
 		c.langs = append(c.langs, tag)
-		for key, m := range all[lang] {
+		msgs := maps.Clone(all[Default])
+		maps.Copy(msgs, all[lang])
+		for key, m := range msgs {
 			if err := c.set(tag, key, m); err != nil {
 				return nil, fmt.Errorf("i18n: %s: %s: %w", lang, key, err)
 			}

@@ -110,14 +110,15 @@ func (l *Localizer) Ordinal(day int) string {
 
 // Meridiem is "am" or "pm" in the language, in capitals for "A".
 func (l *Localizer) Meridiem(pm, upper bool) string {
-	key := "date.am"
-	if pm {
-		key = "date.pm"
+	switch {
+	case pm && upper:
+		return l.T("date.pm_upper")
+	case pm:
+		return l.T("date.pm")
+	case upper:
+		return l.T("date.am_upper")
 	}
-	if upper {
-		key += "_upper"
-	}
-	return l.T(key)
+	return l.T("date.am")
 }
 
 // Ago is how long before now t was, in words ("3 hours ago"), for

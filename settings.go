@@ -459,8 +459,24 @@ var SettingDefs = []SettingDef{
 		in(GroupFediverse, "Categories sent to the fediverse"),
 }
 
-// LookupSetting returns the definition of key, or nil.
+// SettingAliases are second names of settings: each reads and writes the
+// setting it names. "site_language" is the name issues and imports use
+// for the site's BCP 47 language; "language" (WordPress's) stays.
+var SettingAliases = map[string]string{"site_language": "language"}
+
+// CanonicalSettingKey is the key a setting is stored under: key itself,
+// or the setting an alias names.
+func CanonicalSettingKey(key string) string {
+	if k, ok := SettingAliases[key]; ok {
+		return k
+	}
+	return key
+}
+
+// LookupSetting returns the definition of key (or of the setting the
+// alias key names), or nil.
 func LookupSetting(key string) *SettingDef {
+	key = CanonicalSettingKey(key)
 	for i := range SettingDefs {
 		if SettingDefs[i].Key == key {
 			return &SettingDefs[i]
@@ -584,7 +600,7 @@ func (s *Settings) With(changes map[string]string) *Settings {
 		text[SettingDefs[i].Key] = SettingDefs[i].get(s)
 	}
 	for k, v := range changes {
-		text[k] = v
+		text[CanonicalSettingKey(k)] = v
 	}
 	return ParseSettings(text)
 }

@@ -65,4 +65,5 @@ type UserUpdate struct {
 	Role         *Role
 	PasswordHash *string
 	Bio          *string
+	Language     *string
 }

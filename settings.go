@@ -236,6 +236,18 @@ func choiceSetting(key, def string, choices []string, help string, field func(*S
 		get: func(s *Settings) string { return *field(s) }}
 }
 
+// languageSetting is a BCP 47 tag, such as fr or pt-BR.
+func languageSetting(key, def, help string, field func(*Settings) *string) SettingDef {
+	d := textSetting(key, def, 35, help, field)
+	d.shape = func(v string) error {
+		if !ValidLanguageTag(v) {
+			return fmt.Errorf("must be a BCP 47 language tag such as en, fr or pt-BR")
+		}
+		return nil
+	}
+	return d
+}
+
 func checkTimeZone(v string) error {
 	if _, err := time.LoadLocation(v); err != nil || v == "" {
 		return fmt.Errorf("must be an IANA time zone such as Europe/Paris or UTC")
@@ -361,7 +373,7 @@ var SettingDefs = []SettingDef{
 		in(GroupReading, "Articles per page"),
 	shapedSetting("permalink_structure", PermalinkDated, checkPermalink, "Article URLs: /%year%/%monthnum%/%day%/%postname%/ or /%postname%/", func(s *Settings) *string { return &s.PermalinkStructure }).
 		in(GroupReading, "Article addresses"),
-	textSetting("language", "en", 20, "Language of the site (BCP 47)", func(s *Settings) *string { return &s.Language }).
+	languageSetting("language", "en", "Language of the site (BCP 47): its pages, feeds and emails", func(s *Settings) *string { return &s.Language }).
 		in(GroupSite, "Language").offering(languageOptions),
 	shapedSetting("site_url", "", checkSiteURL, "Public base URL such as https://news.example.com (empty: taken from each request)", func(s *Settings) *string { return &s.SiteURL }).
 		in(GroupSite, "Public address"),

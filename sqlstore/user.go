@@ -10,7 +10,7 @@ import (
 	"communique/markup"
 )
 
-const userColumns = `id, login, slug, display_name, email, role, password_hash, created_at, bio`
+const userColumns = `id, login, slug, display_name, email, role, password_hash, created_at, bio, language`
 
 // FindUserByID returns a user.
 func (db *People) FindUserByID(ctx context.Context, id int64) (*communique.User, error) {
@@ -56,7 +56,7 @@ func (db *People) FindUsers(ctx context.Context, f communique.UserFilter) ([]*co
 	var list []*communique.User
 	for rows.Next() {
 		u := &communique.User{}
-		if err := rows.Scan(&u.ID, &u.Login, &u.Slug, &u.DisplayName, &u.Email, &u.Role, &u.PasswordHash, scanTime{&u.CreatedAt}, &u.Bio); err != nil {
+		if err := rows.Scan(&u.ID, &u.Login, &u.Slug, &u.DisplayName, &u.Email, &u.Role, &u.PasswordHash, scanTime{&u.CreatedAt}, &u.Bio, &u.Language); err != nil {
 			return nil, fmt.Errorf("scan user: %w", err)
 		}
 		list = append(list, u)
@@ -127,9 +127,9 @@ func (db *People) createUser(ctx context.Context, u *communique.User, firstAdmin
 	}
 	u.CreatedAt = tx.now
 	u.Bio = strings.TrimSpace(u.Bio)
-	err = w.row(ctx, `INSERT INTO users (login, slug, display_name, email, role, password_hash, created_at, bio)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		u.Login, u.Slug, u.DisplayName, u.Email, string(u.Role), u.PasswordHash, w.t(u.CreatedAt), u.Bio).Scan(&u.ID)
+	err = w.row(ctx, `INSERT INTO users (login, slug, display_name, email, role, password_hash, created_at, bio, language)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Login, u.Slug, u.DisplayName, u.Email, string(u.Role), u.PasswordHash, w.t(u.CreatedAt), u.Bio, u.Language).Scan(&u.ID)
 	if err != nil {
 		return db.wrap(err, "User")
 	}
@@ -189,6 +189,9 @@ func (db *People) UpdateUser(ctx context.Context, id int64, upd communique.UserU
 	if upd.Bio != nil {
 		u.Bio = strings.TrimSpace(*upd.Bio)
 	}
+	if upd.Language != nil {
+		u.Language = strings.TrimSpace(*upd.Language)
+	}
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
@@ -212,8 +215,8 @@ func (db *People) UpdateUser(ctx context.Context, id int64, upd communique.UserU
 	if err := emailFree(ctx, tx.w(), u.Email, id); err != nil {
 		return nil, err
 	}
-	if _, err := tx.w().exec(ctx, `UPDATE users SET display_name = ?, email = ?, role = ?, password_hash = ?, bio = ? WHERE id = ?`,
-		u.DisplayName, u.Email, string(u.Role), u.PasswordHash, u.Bio, id); err != nil {
+	if _, err := tx.w().exec(ctx, `UPDATE users SET display_name = ?, email = ?, role = ?, password_hash = ?, bio = ?, language = ? WHERE id = ?`,
+		u.DisplayName, u.Email, string(u.Role), u.PasswordHash, u.Bio, u.Language, id); err != nil {
 		return nil, db.wrap(err, "User")
 	}
 	return u, tx.Commit()

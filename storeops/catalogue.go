@@ -172,6 +172,7 @@ var Tables = []Table{
 		{"password_hash", Text, ""},
 		{"created_at", Time, ""},
 		{"bio", Text, ""},
+		{"language", Text, ""},
 	}},
 	{Name: "webhooks", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},
@@ -277,6 +278,7 @@ var Tables = []Table{
 		{"guid", Text, ""},
 		{"featured_media_id", Int, "media"},
 		{"version", Int, ""},
+		{"lang", Text, ""},
 	}},
 	{Name: "article_locks", Local: "who has an article open, for minutes", Key: []string{"article_id"}, Columns: []Column{
 		{"article_id", Int, "articles"},

@@ -189,9 +189,13 @@ type profilePage struct {
 	base
 	DisplayName string
 	Email       string
-	Sessions    []*communique.Session
-	Current     string
-	Errors      map[string]string
+	// Language is the person's own language for the newsroom; "" for
+	// the site's.
+	Language  string
+	Languages []communique.SettingOption
+	Sessions  []*communique.Session
+	Current   string
+	Errors    map[string]string
 	// AppPasswords are the user's application passwords; NewAppPassword
 	// is one just made, shown this once.
 	AppPasswords      []*communique.AppPassword
@@ -220,6 +224,10 @@ func (s *Server) renderProfilePage(w http.ResponseWriter, r *http.Request, rq *r
 		return
 	}
 	data.base = s.base(r, rq, "Your profile", "profile")
+	if data.Language == "" {
+		data.Language = rq.User.Language
+	}
+	data.Languages = languageChoices(data.Language)
 	data.Sessions, data.Current, data.AppPasswords = sessions, rq.Session.ID, apps
 	s.render(w, r, status, "profile", data)
 }
@@ -232,6 +240,10 @@ func (s *Server) handleProfilePost(w http.ResponseWriter, r *http.Request, rq *r
 	name, email := r.PostFormValue("display_name"), strings.TrimSpace(r.PostFormValue("email"))
 	errs := map[string]string{}
 	upd := communique.UserUpdate{DisplayName: &name}
+	if _, ok := r.PostForm["language"]; ok {
+		lang := strings.TrimSpace(r.PostFormValue("language"))
+		upd.Language = &lang
+	}
 	passwordRight := password.Check(rq.User.PasswordHash, r.PostFormValue("current_password")) == nil
 	if newPW := r.PostFormValue("new_password"); newPW != "" {
 		if !passwordRight {

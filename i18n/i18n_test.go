@@ -230,8 +230,8 @@ func TestTemplatesHaveNoLooseText(t *testing.T) {
 	read := map[string]bool{"alt": true, "title": true, "placeholder": true, "aria-label": true, "label": true}
 	checked := 0
 	for name, src := range templates {
-		if !strings.HasPrefix(name, "web"+string(filepath.Separator)) {
-			continue // the public theme; the newsroom's templates are next
+		if !strings.HasPrefix(name, "web"+string(filepath.Separator)) && name != filepath.Join("admin", "templates", "layout.html") {
+			continue // the public theme and the newsroom's frame; the newsroom's pages are not yet translated
 		}
 		checked++
 		z := html.NewTokenizer(strings.NewReader(actions.ReplaceAllString(src, "\uE000")))

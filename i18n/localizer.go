@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/language"
@@ -18,10 +19,16 @@ type Localizer struct {
 	c    *Catalog
 	tag  language.Tag
 	lang string
+	// printers are reused: making one matches languages and costs about
+	// a hundred times the formatting, and one is not safe for
+	// concurrent use.
+	printers sync.Pool
 }
 
 func newLocalizer(c *Catalog, tag language.Tag, lang string) *Localizer {
-	return &Localizer{c: c, tag: tag, lang: lang}
+	l := &Localizer{c: c, tag: tag, lang: lang}
+	l.printers.New = func() any { return message.NewPrinter(tag, message.Catalog(c.builder)) }
+	return l
 }
 
 // Lang is the localizer's language, a BCP 47 tag of the catalogue.
@@ -29,8 +36,9 @@ func (l *Localizer) Lang() string { return l.lang }
 
 // T is the message key, formatted with args.
 func (l *Localizer) T(key string, args ...any) string {
-	// A printer per call: message.Printer is not safe for concurrent use.
-	return message.NewPrinter(l.tag, message.Catalog(l.c.builder)).Sprintf(key, args...)
+	p := l.printers.Get().(*message.Printer)
+	defer l.printers.Put(p)
+	return p.Sprintf(key, args...)
 }
 
 // N is the plural message key for the count n: n is its first argument

@@ -129,22 +129,6 @@ func (l *Localizer) Meridiem(pm, upper bool) string {
 	return l.T("date.am")
 }
 
-// Ago is how long before now t was, in words ("3 hours ago"), for
-// times within a month; older times are for a date.
-func (l *Localizer) Ago(t, now time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return l.T("time.just_now")
-	case d < time.Hour:
-		return l.N("time.minutes_ago", int(d/time.Minute))
-	case d < 24*time.Hour:
-		return l.N("time.hours_ago", int(d/time.Hour))
-	default:
-		return l.N("time.days_ago", int(d/(24*time.Hour)))
-	}
-}
-
 // Funcs are the template functions of the language:
 //
 //	{{t "comment.leave_reply"}}          a message

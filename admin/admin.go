@@ -183,6 +183,22 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{
+		// HTML inside a sentence of the catalogue (th).
+		"strong": func(s string) template.HTML {
+			return template.HTML("<strong>" + template.HTMLEscapeString(s) + "</strong>")
+		},
+		"link": func(url, label string) template.HTML {
+			return template.HTML(`<a href="` + template.HTMLEscapeString(url) + `">` + template.HTMLEscapeString(label) + `</a>`)
+		},
+		"previewLink": func(url string) template.HTML {
+			return template.HTML(`<a href="` + template.HTMLEscapeString(url) + `" id="new-preview-url">` + template.HTMLEscapeString(url) + `</a>`)
+		},
+		"cond": func(c bool, a, b string) string {
+			if c {
+				return a
+			}
+			return b
+		},
 		"trusted":   func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
 		"asset":     s.assets.URL,
 		"date":      showDate,
@@ -439,10 +455,27 @@ type base struct {
 	// Lang is the newsroom's language for this person: their own, or
 	// the site's.
 	Lang string
+
+	// Whole says the page's content is translated too, not only the
+	// frame, so the document takes the language.
+	Whole bool
 }
 
 // language is the language the newsroom speaks on this page.
 func (b base) language() string { return b.Lang }
+
+// words are the newsroom's messages for this person: in their own
+// language, or the site's.
+func (s *Server) words(rq *request) *i18n.Localizer {
+	lang := ""
+	if rq != nil && rq.Settings != nil {
+		lang = rq.Settings.Language
+	}
+	if rq != nil && rq.User != nil && rq.User.Language != "" {
+		lang = rq.User.Language
+	}
+	return s.messages.For(lang)
+}
 
 // showDate shows a time in the site's zone, naming the zone.
 func showDate(zone *time.Location, t time.Time) string {

@@ -395,10 +395,11 @@ func (s *Server) handlePostNew(w http.ResponseWriter, r *http.Request, rq *reque
 		s.forbid(w, r, rq)
 		return
 	}
-	data := editorPage{base: s.base(r, rq, "New article", "new"), Type: typ, Format: communique.FormatMarkdown, Status: "draft",
+	words := s.words(rq)
+	data := editorPage{base: s.base(r, rq, words.T("ed.new_article"), "new"), Type: typ, Format: communique.FormatMarkdown, Status: "draft",
 		CommentsOpen: rq.Settings.CommentsOpenDefault, Action: "/admin/posts/new"}
 	if typ == communique.TypePage {
-		data.Title, data.Section = "New page", "pages"
+		data.Title, data.Section = words.T("ed.new_page"), "pages"
 	}
 	s.renderEditor(w, r, rq, &data, probe, http.StatusOK)
 }
@@ -424,7 +425,7 @@ func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, rq *request
 		return
 	}
 	loc := rq.Settings.Location
-	data := editorPage{base: s.base(r, rq, "Edit “"+a.Title+"”", "posts"), ID: a.ID, Type: a.Type, ArticleTitle: a.Title, Slug: a.Slug,
+	data := editorPage{base: s.base(r, rq, s.words(rq).T("ed.edit_title", a.Title), "posts"), ID: a.ID, Type: a.Type, ArticleTitle: a.Title, Slug: a.Slug,
 		Format: a.Format, Source: a.Source, Excerpt: a.Excerpt, Status: string(a.Status), Sticky: a.Sticky,
 		CommentsOpen: a.CommentsOpen, ParentID: a.ParentID, MenuOrder: a.MenuOrder, Lang: a.Lang, Action: "/admin/posts/" + strconv.FormatInt(a.ID, 10) + "/edit",
 		BaseVersion: a.Version, featuredPicker: featuredPicker{FeaturedMediaID: a.FeaturedMediaID}}
@@ -493,6 +494,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	data.TimeZone = rq.Settings.TimeZone
 	data.Languages = languageChoices(data.Lang)
+	data.Whole = true // the editor is translated throughout
 	data.Statuses = s.statusChoices(rq, a)
 	s.fillDiscussion(ctx, data)
 	s.editorMedia(ctx, rq, &data.featuredPicker)

@@ -230,8 +230,8 @@ func TestTemplatesHaveNoLooseText(t *testing.T) {
 	read := map[string]bool{"alt": true, "title": true, "placeholder": true, "aria-label": true, "label": true}
 	checked := 0
 	for name, src := range templates {
-		if !strings.HasPrefix(name, "web"+string(filepath.Separator)) && name != filepath.Join("admin", "templates", "layout.html") {
-			continue // the public theme and the newsroom's frame; the newsroom's pages are not yet translated
+		if !strings.HasPrefix(name, "web"+string(filepath.Separator)) && name != filepath.Join("admin", "templates", "layout.html") && name != filepath.Join("admin", "templates", "editor.html") {
+			continue // the public theme, the newsroom's frame and editor; the newsroom's other pages are not yet translated
 		}
 		checked++
 		z := html.NewTokenizer(strings.NewReader(actions.ReplaceAllString(src, "\uE000")))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"communique"
+	articles "communique/newsroom"
 	"communique/sqlstore"
 	"communique/storetest"
 )
@@ -86,6 +87,19 @@ func TestFrenchSite(t *testing.T) {
 			all := do(t, s.client, http.MethodGet, s.URL+"/comments/feed/", nil, nil)
 			contains(t, "the comments feed", all.Body, "Commentaire sur Le pont rouvre par Lecteur")
 			absent(t, "the comments feed", all.Body+comments.Body, "Comments on", "By: ")
+		})
+
+		t.Run("ArticleLanguage", func(t *testing.T) {
+			other := storetest.MustCreateArticle(t, db, author, "Bridge reopens", "The quay is shut.")
+			en := "en-GB"
+			if _, err := articles.New(db).Update(context.Background(), articles.System, other.ID, communique.ArticleUpdate{Lang: &en}); err != nil {
+				t.Fatal(err)
+			}
+			page := do(t, s.client, http.MethodGet, s.URL+communique.ArticlePath(other, communique.ParseSettings(nil), nil), nil, nil)
+			contains(t, "an English article on the French site", page.Body, `<html lang="fr-FR"`, `<article class="article" lang="en-GB">`,
+				`"inLanguage":"en-GB"`)
+			front := do(t, s.client, http.MethodGet, s.URL+"/", nil, nil)
+			contains(t, "the front page", front.Body, `lang="en-GB"`)
 		})
 
 		t.Run("Archive", func(t *testing.T) {

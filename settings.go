@@ -177,6 +177,10 @@ var languageOptions = named(
 	"tr", "Türkçe (tr)", "uk", "Українська (uk)", "vi", "Tiếng Việt (vi)", "zh", "中文 (zh)",
 )
 
+// LanguageOptions are the languages the newsroom offers for the site, a
+// person or an article (any BCP 47 tag is allowed).
+func LanguageOptions() []SettingOption { return languageOptions() }
+
 // searchLanguageOptions name the stemming languages.
 func searchLanguageOptions() []SettingOption {
 	opts := make([]SettingOption, len(SearchLanguages))

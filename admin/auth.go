@@ -240,7 +240,7 @@ func (s *Server) handleProfilePost(w http.ResponseWriter, r *http.Request, rq *r
 	name, email := r.PostFormValue("display_name"), strings.TrimSpace(r.PostFormValue("email"))
 	errs := map[string]string{}
 	upd := communique.UserUpdate{DisplayName: &name}
-	if _, ok := r.PostForm["language"]; ok {
+	if r.PostForm.Has("language") {
 		lang := strings.TrimSpace(r.PostFormValue("language"))
 		upd.Language = &lang
 	}

@@ -943,7 +943,7 @@ func (s *Server) parseBylines(r *http.Request, text string) ([]communique.Byline
 // languageChoices are the languages an article or a person may choose,
 // the current one kept even when the list lacks it.
 func languageChoices(current string) []communique.SettingOption {
-	opts := communique.LookupSetting("language").Options()
+	opts := communique.LanguageOptions()
 	if current != "" && !slices.ContainsFunc(opts, func(o communique.SettingOption) bool { return o.Value == current }) {
 		opts = append([]communique.SettingOption{{Value: current, Label: current}}, opts...)
 	}

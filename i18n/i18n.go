@@ -212,16 +212,6 @@ func (c *Catalog) Match(tag string) string {
 // For is the localizer of the language closest to tag.
 func (c *Catalog) For(tag string) *Localizer { return c.locs[c.Match(tag)] }
 
-// Keys are the keys of the default catalogue, sorted.
-func (c *Catalog) Keys() []string {
-	keys := make([]string, 0, len(c.messages[Default]))
-	for k := range c.messages[Default] {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // Messages are lang's own messages (no fallback), for the checks.
 func (c *Catalog) Messages(lang string) map[string]Message { return c.messages[lang] }
 

@@ -1,7 +1,6 @@
 package i18n
 
 import (
-	"fmt"
 	"html"
 	"html/template"
 	"strconv"
@@ -148,9 +147,6 @@ func (l *Localizer) Funcs() template.FuncMap {
 		"lang": l.Lang,
 	}
 }
-
-// String is for %v in logs.
-func (l *Localizer) String() string { return fmt.Sprintf("i18n(%s)", l.lang) }
 
 // List joins items as a sentence does: "A", "A and B", "A, B and C".
 func (l *Localizer) List(items []string) string {

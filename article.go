@@ -2,6 +2,7 @@ package communique
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -90,6 +91,10 @@ type Article struct {
 	// version than the stored one is refused (ArticleUpdate.BaseVersion).
 	Version int64 `json:"version"`
 
+	// Lang is the article's own language (BCP 47) on a multilingual
+	// site; empty: the site's.
+	Lang string `json:"lang,omitempty"`
+
 	Categories []*Term `json:"-"`
 	Tags       []*Term `json:"-"`
 	// Bylines are the people credited, in order; empty: the author alone.
@@ -122,8 +127,18 @@ func (a *Article) Validate() error {
 		return Errorf(EINVALID, "A scheduled article needs a publication date.")
 	case a.AuthorID == 0:
 		return Errorf(EINVALID, "Author required.")
+	case a.Lang != "" && !ValidLanguageTag(a.Lang):
+		return Errorf(EINVALID, "Language must be a BCP 47 tag such as fr or pt-BR.")
 	}
 	return nil
+}
+
+var languageTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+
+// ValidLanguageTag reports whether tag has the shape of a BCP 47
+// language tag ("fr", "pt-BR", "zh-Hant-TW"), at most 35 characters.
+func ValidLanguageTag(tag string) bool {
+	return len(tag) <= 35 && languageTag.MatchString(tag)
 }
 
 // ArticleFilter selects articles. Nil pointer fields are "any".
@@ -234,6 +249,8 @@ type ArticleUpdate struct {
 	TagIDs       *[]int64
 	// FeaturedMediaID sets the featured image; 0 removes it.
 	FeaturedMediaID *int64
+	// Lang sets the article's own language; "" follows the site's.
+	Lang *string
 	// BaseVersion, when not 0, is the version the writer started from:
 	// the save is refused (ECONFLICT) if someone saved since.
 	BaseVersion int64

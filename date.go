@@ -7,10 +7,31 @@ import (
 	"time"
 )
 
+// DateWords are the names a date format writes in one language (the
+// i18n package's Localizer is one).
+type DateWords interface {
+	Month(time.Month) string
+	MonthShort(time.Month) string
+	Weekday(time.Weekday) string
+	WeekdayShort(time.Weekday) string
+	Ordinal(day int) string
+	Meridiem(pm, upper bool) string
+}
+
 // FormatDate formats t with a PHP/WordPress date format such as "F j, Y",
 // so settings carried over from WordPress keep meaning what they meant.
 // A backslash escapes the next character; unknown letters print as is.
+// Names are in English; FormatDateIn writes them in another language.
 func FormatDate(t time.Time, format string) string {
+	return FormatDateIn(t, format, english{})
+}
+
+// FormatDateIn is FormatDate with the month and day names, the ordinal
+// suffix and am/pm of words; nil means English.
+func FormatDateIn(t time.Time, format string, words DateWords) string {
+	if words == nil {
+		words = english{}
+	}
 	var b strings.Builder
 	for i := 0; i < len(format); i++ {
 		c := format[i]
@@ -23,11 +44,11 @@ func FormatDate(t time.Time, format string) string {
 		case 'd':
 			fmt.Fprintf(&b, "%02d", t.Day())
 		case 'D':
-			b.WriteString(t.Weekday().String()[:3])
+			b.WriteString(words.WeekdayShort(t.Weekday()))
 		case 'j':
 			b.WriteString(strconv.Itoa(t.Day()))
 		case 'l':
-			b.WriteString(t.Weekday().String())
+			b.WriteString(words.Weekday(t.Weekday()))
 		case 'N':
 			wd := int(t.Weekday())
 			if wd == 0 {
@@ -35,15 +56,15 @@ func FormatDate(t time.Time, format string) string {
 			}
 			b.WriteString(strconv.Itoa(wd))
 		case 'S':
-			b.WriteString(ordinalSuffix(t.Day()))
+			b.WriteString(words.Ordinal(t.Day()))
 		case 'w':
 			b.WriteString(strconv.Itoa(int(t.Weekday())))
 		case 'z':
 			b.WriteString(strconv.Itoa(t.YearDay() - 1))
 		case 'F':
-			b.WriteString(t.Month().String())
+			b.WriteString(words.Month(t.Month()))
 		case 'M':
-			b.WriteString(t.Month().String()[:3])
+			b.WriteString(words.MonthShort(t.Month()))
 		case 'm':
 			fmt.Fprintf(&b, "%02d", int(t.Month()))
 		case 'n':
@@ -53,9 +74,9 @@ func FormatDate(t time.Time, format string) string {
 		case 'y':
 			fmt.Fprintf(&b, "%02d", t.Year()%100)
 		case 'a':
-			b.WriteString(t.Format("pm"))
+			b.WriteString(words.Meridiem(t.Hour() >= 12, false))
 		case 'A':
-			b.WriteString(t.Format("PM"))
+			b.WriteString(words.Meridiem(t.Hour() >= 12, true))
 		case 'g':
 			b.WriteString(t.Format("3"))
 		case 'G':
@@ -102,4 +123,24 @@ func ordinalSuffix(day int) string {
 		return "rd"
 	}
 	return "th"
+}
+
+// english are the names of FormatDate.
+type english struct{}
+
+func (english) Month(m time.Month) string          { return m.String() }
+func (english) MonthShort(m time.Month) string     { return m.String()[:3] }
+func (english) Weekday(d time.Weekday) string      { return d.String() }
+func (english) WeekdayShort(d time.Weekday) string { return d.String()[:3] }
+func (english) Ordinal(day int) string             { return ordinalSuffix(day) }
+func (english) Meridiem(pm, upper bool) string {
+	switch {
+	case pm && upper:
+		return "PM"
+	case pm:
+		return "pm"
+	case upper:
+		return "AM"
+	}
+	return "am"
 }

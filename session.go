@@ -66,4 +66,5 @@ type UserUpdate struct {
 	PasswordHash *string
 	Bio          *string
 	PhotoID      *int64 // a picture in the media library; 0 for none
+	Language     *string
 }

@@ -177,6 +177,10 @@ var languageOptions = named(
 	"tr", "Türkçe (tr)", "uk", "Українська (uk)", "vi", "Tiếng Việt (vi)", "zh", "中文 (zh)",
 )
 
+// LanguageOptions are the languages the newsroom offers for the site, a
+// person or an article (any BCP 47 tag is allowed).
+func LanguageOptions() []SettingOption { return languageOptions() }
+
 // searchLanguageOptions name the stemming languages.
 func searchLanguageOptions() []SettingOption {
 	opts := make([]SettingOption, len(SearchLanguages))
@@ -234,6 +238,18 @@ func choiceSetting(key, def string, choices []string, help string, field func(*S
 	return SettingDef{Key: key, Kind: SettingChoice, Default: def, Help: help, Choices: choices,
 		set: func(s *Settings, v string) { *field(s) = v },
 		get: func(s *Settings) string { return *field(s) }}
+}
+
+// languageSetting is a BCP 47 tag, such as fr or pt-BR.
+func languageSetting(key, def, help string, field func(*Settings) *string) SettingDef {
+	d := textSetting(key, def, 35, help, field)
+	d.shape = func(v string) error {
+		if !ValidLanguageTag(v) {
+			return fmt.Errorf("must be a BCP 47 language tag such as en, fr or pt-BR")
+		}
+		return nil
+	}
+	return d
 }
 
 func checkTimeZone(v string) error {
@@ -361,7 +377,7 @@ var SettingDefs = []SettingDef{
 		in(GroupReading, "Articles per page"),
 	shapedSetting("permalink_structure", PermalinkDated, checkPermalink, "Article URLs: /%year%/%monthnum%/%day%/%postname%/ or /%postname%/", func(s *Settings) *string { return &s.PermalinkStructure }).
 		in(GroupReading, "Article addresses"),
-	textSetting("language", "en", 20, "Language of the site (BCP 47)", func(s *Settings) *string { return &s.Language }).
+	languageSetting("language", "en", "Language of the site (BCP 47): its pages, feeds and emails", func(s *Settings) *string { return &s.Language }).
 		in(GroupSite, "Language").offering(languageOptions),
 	shapedSetting("site_url", "", checkSiteURL, "Public base URL such as https://news.example.com (empty: taken from each request)", func(s *Settings) *string { return &s.SiteURL }).
 		in(GroupSite, "Public address"),
@@ -467,8 +483,24 @@ var SettingDefs = []SettingDef{
 		in(GroupFediverse, "Deliveries per second per server"),
 }
 
-// LookupSetting returns the definition of key, or nil.
+// SettingAliases are second names of settings: each reads and writes the
+// setting it names. "site_language" is the name issues and imports use
+// for the site's BCP 47 language; "language" (WordPress's) stays.
+var SettingAliases = map[string]string{"site_language": "language"}
+
+// CanonicalSettingKey is the key a setting is stored under: key itself,
+// or the setting an alias names.
+func CanonicalSettingKey(key string) string {
+	if k, ok := SettingAliases[key]; ok {
+		return k
+	}
+	return key
+}
+
+// LookupSetting returns the definition of key (or of the setting the
+// alias key names), or nil.
 func LookupSetting(key string) *SettingDef {
+	key = CanonicalSettingKey(key)
 	for i := range SettingDefs {
 		if SettingDefs[i].Key == key {
 			return &SettingDefs[i]
@@ -601,7 +633,7 @@ func (s *Settings) With(changes map[string]string) *Settings {
 		text[SettingDefs[i].Key] = SettingDefs[i].get(s)
 	}
 	for k, v := range changes {
-		text[k] = v
+		text[CanonicalSettingKey(k)] = v
 	}
 	return ParseSettings(text)
 }

@@ -52,6 +52,9 @@ type User struct {
 	// who have not set a password yet and so cannot sign in.
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	// Language is the newsroom's language for this person (BCP 47);
+	// empty: the site's.
+	Language string `json:"language,omitempty"`
 }
 
 // MaxBioLength bounds an author's biography.
@@ -76,6 +79,8 @@ func (u *User) Validate() error {
 		return Errorf(EINVALID, "The biography must be valid UTF-8, without NUL characters.")
 	case utf8.RuneCountInString(u.Bio) > MaxBioLength:
 		return Errorf(EINVALID, "The biography is too long (at most %d characters).", MaxBioLength)
+	case u.Language != "" && !ValidLanguageTag(u.Language):
+		return Errorf(EINVALID, "Language must be a BCP 47 tag such as fr or pt-BR.")
 	}
 	return nil
 }

@@ -4,6 +4,7 @@
 package admin
 
 import (
+	"communique/i18n"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -63,6 +65,7 @@ type Store interface {
 // Server serves the admin.
 type Server struct {
 	store      Store
+	messages   *i18n.Catalog // the newsroom's words, by language
 	discussion *discussion.Service
 	logger     *slog.Logger
 	views      *httpkit.Views
@@ -100,7 +103,10 @@ type Server struct {
 
 // Config is what the admin is built from.
 type Config struct {
-	Store      Store
+	Store Store
+	// Messages are the newsroom's words in every language; nil: the
+	// embedded catalogue.
+	Messages   *i18n.Catalog
 	Discussion *discussion.Service
 	Logger     *slog.Logger
 	// SecureCookies marks cookies Secure even when this node is reached
@@ -177,6 +183,22 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{
+		// HTML inside a sentence of the catalogue (th).
+		"strong": func(s string) template.HTML {
+			return template.HTML("<strong>" + template.HTMLEscapeString(s) + "</strong>")
+		},
+		"link": func(url, label string) template.HTML {
+			return template.HTML(`<a href="` + template.HTMLEscapeString(url) + `">` + template.HTMLEscapeString(label) + `</a>`)
+		},
+		"previewLink": func(url string) template.HTML {
+			return template.HTML(`<a href="` + template.HTMLEscapeString(url) + `" id="new-preview-url">` + template.HTMLEscapeString(url) + `</a>`)
+		},
+		"cond": func(c bool, a, b string) string {
+			if c {
+				return a
+			}
+			return b
+		},
 		"trusted":   func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
 		"asset":     s.assets.URL,
 		"date":      showDate,
@@ -198,9 +220,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return false
 		},
 	}
+	s.messages = cfg.Messages
+	if s.messages == nil {
+		s.messages = i18n.Builtin()
+	}
+	maps.Copy(funcs, s.messages.For(i18n.Default).Funcs())
 	if s.views, err = httpkit.ParseViews(embedded, funcs, nil, views); err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
+	s.views.Localize(func(lang string) template.FuncMap { return s.messages.For(lang).Funcs() })
 	return s, nil
 }
 
@@ -432,6 +460,29 @@ type base struct {
 	Pending   int
 	// Zone is the site's time zone, which every date is shown in.
 	Zone *time.Location
+	// Lang is the newsroom's language for this person: their own, or
+	// the site's.
+	Lang string
+
+	// Whole says the page's content is translated too, not only the
+	// frame, so the document takes the language.
+	Whole bool
+}
+
+// language is the language the newsroom speaks on this page.
+func (b base) language() string { return b.Lang }
+
+// words are the newsroom's messages for this person: in their own
+// language, or the site's.
+func (s *Server) words(rq *request) *i18n.Localizer {
+	lang := ""
+	if rq != nil && rq.Settings != nil {
+		lang = rq.Settings.Language
+	}
+	if rq != nil && rq.User != nil && rq.User.Language != "" {
+		lang = rq.User.Language
+	}
+	return s.messages.For(lang)
 }
 
 // showDate shows a time in the site's zone, naming the zone.
@@ -467,7 +518,10 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 	if rq != nil {
 		b.User, b.CSRF = rq.User, rq.CSRF
 		if rq.Settings != nil {
-			b.SiteTitle, b.Zone = rq.Settings.Title, rq.Settings.Location
+			b.SiteTitle, b.Zone, b.Lang = rq.Settings.Title, rq.Settings.Location, rq.Settings.Language
+		}
+		if rq.User != nil && rq.User.Language != "" {
+			b.Lang = rq.User.Language
 		}
 		b.Can = map[string]bool{}
 		for _, a := range []communique.Action{communique.ActionCreatePage, communique.ActionModerateComment,
@@ -507,7 +561,11 @@ var flashes = map[string]string{
 // render answers with a page; one that fails to render is logged and
 // answered with a plain 500.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	if err := s.views.Render(w, r, status, name, data); err != nil {
+	lang := i18n.Default
+	if b, ok := data.(interface{ language() string }); ok {
+		lang = s.messages.Match(b.language())
+	}
+	if err := s.views.RenderIn(lang, w, r, status, name, data); err != nil {
 		s.logger.Error("render", "in", "admin", "view", name, "err", err)
 		http.Error(w, httpkit.InternalMessage, http.StatusInternalServerError)
 	}

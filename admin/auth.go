@@ -193,12 +193,16 @@ type profilePage struct {
 	Email       string
 	// Bio and PhotoID are shown on one's author page; Photos are the
 	// library's pictures to choose from.
-	Bio      string
-	PhotoID  int64
-	Photos   []*communique.Media
-	Sessions []*communique.Session
-	Current  string
-	Errors   map[string]string
+	Bio     string
+	PhotoID int64
+	Photos  []*communique.Media
+	// Language is the person's own language for the newsroom; "" for
+	// the site's.
+	Language  string
+	Languages []communique.SettingOption
+	Sessions  []*communique.Session
+	Current   string
+	Errors    map[string]string
 	// AppPasswords are the user's application passwords; NewAppPassword
 	// is one just made, shown this once.
 	AppPasswords      []*communique.AppPassword
@@ -279,6 +283,10 @@ func (s *Server) renderProfilePage(w http.ResponseWriter, r *http.Request, rq *r
 		return
 	}
 	data.base = s.base(r, rq, "Your profile", "profile")
+	if data.Language == "" {
+		data.Language = rq.User.Language
+	}
+	data.Languages = languageChoices(data.Language)
 	data.Sessions, data.Current, data.AppPasswords, data.Photos = sessions, rq.Session.ID, apps, photos
 	s.render(w, r, status, "profile", data)
 }
@@ -292,6 +300,10 @@ func (s *Server) handleProfilePost(w http.ResponseWriter, r *http.Request, rq *r
 	errs := map[string]string{}
 	bio := strings.TrimSpace(r.PostFormValue("bio"))
 	upd := communique.UserUpdate{DisplayName: &name, Bio: &bio}
+	if r.PostForm.Has("language") {
+		lang := strings.TrimSpace(r.PostFormValue("language"))
+		upd.Language = &lang
+	}
 	if utf8.RuneCountInString(bio) > communique.MaxBioLength {
 		errs["bio"] = fmt.Sprintf("The biography is too long (at most %d characters).", communique.MaxBioLength)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -340,6 +341,8 @@ type editorPage struct {
 	CommentsOpen bool
 	ParentID     int64
 	MenuOrder    int
+	Lang         string // the article's own language; "" for the site's
+	Languages    []communique.SettingOption
 	CategoryIDs  []int64
 	NewCats      string
 	Tags         string
@@ -392,10 +395,11 @@ func (s *Server) handlePostNew(w http.ResponseWriter, r *http.Request, rq *reque
 		s.forbid(w, r, rq)
 		return
 	}
-	data := editorPage{base: s.base(r, rq, "New article", "new"), Type: typ, Format: communique.FormatMarkdown, Status: "draft",
+	words := s.words(rq)
+	data := editorPage{base: s.base(r, rq, words.T("ed.new_article"), "new"), Type: typ, Format: communique.FormatMarkdown, Status: "draft",
 		CommentsOpen: rq.Settings.CommentsOpenDefault, Action: "/admin/posts/new"}
 	if typ == communique.TypePage {
-		data.Title, data.Section = "New page", "pages"
+		data.Title, data.Section = words.T("ed.new_page"), "pages"
 	}
 	s.renderEditor(w, r, rq, &data, probe, http.StatusOK)
 }
@@ -421,9 +425,9 @@ func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, rq *request
 		return
 	}
 	loc := rq.Settings.Location
-	data := editorPage{base: s.base(r, rq, "Edit “"+a.Title+"”", "posts"), ID: a.ID, Type: a.Type, ArticleTitle: a.Title, Slug: a.Slug,
+	data := editorPage{base: s.base(r, rq, s.words(rq).T("ed.edit_title", a.Title), "posts"), ID: a.ID, Type: a.Type, ArticleTitle: a.Title, Slug: a.Slug,
 		Format: a.Format, Source: a.Source, Excerpt: a.Excerpt, Status: string(a.Status), Sticky: a.Sticky,
-		CommentsOpen: a.CommentsOpen, ParentID: a.ParentID, MenuOrder: a.MenuOrder, Action: "/admin/posts/" + strconv.FormatInt(a.ID, 10) + "/edit",
+		CommentsOpen: a.CommentsOpen, ParentID: a.ParentID, MenuOrder: a.MenuOrder, Lang: a.Lang, Action: "/admin/posts/" + strconv.FormatInt(a.ID, 10) + "/edit",
 		BaseVersion: a.Version, featuredPicker: featuredPicker{FeaturedMediaID: a.FeaturedMediaID}}
 	if a.Status != communique.StatusTrash {
 		lock, err := s.articles.OpenForEditing(r.Context(), newsroom.As(rq.User), a.ID, false)
@@ -489,6 +493,8 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, rq *reques
 		data.Pages, _, _ = s.store.FindArticles(ctx, communique.ArticleFilter{Type: &page, Limit: 500, Oldest: true})
 	}
 	data.TimeZone = rq.Settings.TimeZone
+	data.Languages = languageChoices(data.Lang)
+	data.Whole = true // the editor is translated throughout
 	data.Statuses = s.statusChoices(rq, a)
 	s.fillDiscussion(ctx, data)
 	s.editorMedia(ctx, rq, &data.featuredPicker)
@@ -532,6 +538,7 @@ func (s *Server) formArticle(r *http.Request, rq *request, data *editorPage) {
 	data.ParentID, _ = strconv.ParseInt(f.Get("parent"), 10, 64)
 	data.BaseVersion, _ = strconv.ParseInt(f.Get("base_version"), 10, 64)
 	data.MenuOrder, _ = strconv.Atoi(f.Get("menu_order"))
+	data.Lang = strings.TrimSpace(f.Get("lang"))
 	data.NewCats, data.Tags, data.Bylines = f.Get("new_categories"), f.Get("tags"), f.Get("bylines")
 	data.CategoryIDs = nil
 	for _, v := range f["categories"] {
@@ -623,7 +630,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 		if existing == nil {
 			a = &communique.Article{Type: typ, Title: data.ArticleTitle, Slug: data.Slug, Format: data.Format, Source: data.Source,
 				Excerpt: data.Excerpt, AuthorID: rq.User.ID, Status: status, PublishedAt: when, Sticky: data.Sticky,
-				CommentsOpen: data.CommentsOpen, ParentID: data.ParentID, MenuOrder: data.MenuOrder, FeaturedMediaID: data.FeaturedMediaID}
+				CommentsOpen: data.CommentsOpen, ParentID: data.ParentID, MenuOrder: data.MenuOrder, FeaturedMediaID: data.FeaturedMediaID, Lang: data.Lang}
 			if bylines != nil {
 				a.Bylines = *bylines
 			}
@@ -631,7 +638,7 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 		} else {
 			upd := communique.ArticleUpdate{Title: &data.ArticleTitle, Slug: &data.Slug, Format: &data.Format, Source: &data.Source,
 				Excerpt: &data.Excerpt, Status: &status, Sticky: &data.Sticky, CommentsOpen: &data.CommentsOpen,
-				CategoryIDs: &cats, TagIDs: &tags, FeaturedMediaID: &data.FeaturedMediaID, BaseVersion: max(data.BaseVersion, 0), Bylines: bylines}
+				CategoryIDs: &cats, TagIDs: &tags, FeaturedMediaID: &data.FeaturedMediaID, Lang: &data.Lang, BaseVersion: max(data.BaseVersion, 0), Bylines: bylines}
 			if !when.IsZero() || status == communique.StatusDraft || status == communique.StatusPending {
 				upd.PublishedAt = &when
 			}
@@ -931,4 +938,14 @@ func (s *Server) parseBylines(r *http.Request, text string) ([]communique.Byline
 		list = append(list, b)
 	}
 	return list, communique.ValidateBylines(list)
+}
+
+// languageChoices are the languages an article or a person may choose,
+// the current one kept even when the list lacks it.
+func languageChoices(current string) []communique.SettingOption {
+	opts := communique.LanguageOptions()
+	if current != "" && !slices.ContainsFunc(opts, func(o communique.SettingOption) bool { return o.Value == current }) {
+		opts = append([]communique.SettingOption{{Value: current, Label: current}}, opts...)
+	}
+	return opts
 }

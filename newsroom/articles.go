@@ -236,6 +236,7 @@ func apply(a *communique.Article, upd communique.ArticleUpdate) {
 	set(&a.ParentID, upd.ParentID)
 	set(&a.MenuOrder, upd.MenuOrder)
 	set(&a.FeaturedMediaID, upd.FeaturedMediaID)
+	set(&a.Lang, upd.Lang)
 }
 
 func set[T any](dst, src *T) {

@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -43,11 +42,11 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *communique.User, ne
 	t := x.t
 	tok := s.token(purposeEmail, u.ID, s.emailNonce(u, newEmail), s.now().Add(emailChangeValid))
 	body := content{
-		Intro:  []string{fmt.Sprintf(t.EmailChangeIntro, u.Login, x.title, newEmail)},
-		Action: link{t.EmailChangeAction, x.url("/admin/profile/email", url.Values{"token": {tok}, "email": {newEmail}})},
-		Notes:  []string{t.EmailChangeIgnore},
+		Intro:  []string{t.T("mail.email_change_intro", u.Login, x.title, newEmail)},
+		Action: link{t.T("mail.email_change_action"), x.url("/admin/profile/email", url.Values{"token": {tok}, "email": {newEmail}})},
+		Notes:  []string{t.T("mail.email_change_ignore")},
 	}
-	m, err := s.email(x, mail.Address{Name: u.Name(), Address: newEmail}, fmt.Sprintf(t.EmailChangeSubject, x.title), &body, thread{id: "email-change"}, nil)
+	m, err := s.email(x, mail.Address{Name: u.Name(), Address: newEmail}, t.T("mail.email_change_subject", x.title), &body, thread{id: "email-change"}, nil)
 	if err != nil {
 		return err
 	}
@@ -105,10 +104,10 @@ func (s *Service) tellOldAddress(ctx context.Context, u *communique.User, old st
 	}
 	t := x.t
 	body := content{
-		Intro: []string{fmt.Sprintf(t.EmailChangedIntro, u.Login, x.title, u.Email)},
-		Notes: []string{t.EmailChangedNotYou},
+		Intro: []string{t.T("mail.email_changed_intro", u.Login, x.title, u.Email)},
+		Notes: []string{t.T("mail.email_changed_not_you")},
 	}
-	m, err := s.email(x, mail.Address{Name: u.Name(), Address: old}, fmt.Sprintf(t.EmailChangedSubject, x.title), &body, thread{id: "email-changed"}, nil)
+	m, err := s.email(x, mail.Address{Name: u.Name(), Address: old}, t.T("mail.email_changed_subject", x.title), &body, thread{id: "email-changed"}, nil)
 	if err != nil {
 		return err
 	}

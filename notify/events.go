@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -144,13 +143,13 @@ func (s *Service) commentHeld(ctx context.Context, x *site, a *communique.Articl
 	return func(c *communique.Comment) ([]*communique.OutboxMessage, error) {
 		t, title := x.t, oneLine(a.Title)
 		body := content{
-			Intro:   []string{fmt.Sprintf(t.ModerateIntro, title)},
+			Intro:   []string{t.T("mail.moderate_intro", title)},
 			Quote:   c.Text,
-			Details: []detail{{t.Author, commentName(c)}, {t.Email, c.AuthorEmail}, {t.Website, c.AuthorURL}, {t.IP, c.AuthorIP}},
-			Action:  link{t.ModerateAction, x.url("/admin/comments", url.Values{"status": {"pending"}})},
-			Links: []link{{t.ModerateEdit, x.url("/admin/comments/"+strconv.FormatInt(c.ID, 10)+"/edit", nil)},
-				{t.ReadArticle, articleURL}},
-			Notes: []string{fmt.Sprintf(t.ModerateWaiting, waiting)},
+			Details: []detail{{t.T("mail.author"), commentName(c)}, {t.T("mail.email"), c.AuthorEmail}, {t.T("mail.website"), c.AuthorURL}, {t.T("mail.ip"), c.AuthorIP}},
+			Action:  link{t.T("mail.moderate_action"), x.url("/admin/comments", url.Values{"status": {"pending"}})},
+			Links: []link{{t.T("mail.moderate_edit"), x.url("/admin/comments/"+strconv.FormatInt(c.ID, 10)+"/edit", nil)},
+				{t.T("mail.read_article"), articleURL}},
+			Notes: []string{t.T("mail.moderate_waiting", waiting)},
 		}
 		var msgs []*communique.OutboxMessage
 		for _, u := range users {
@@ -158,7 +157,7 @@ func (s *Service) commentHeld(ctx context.Context, x *site, a *communique.Articl
 				continue
 			}
 			b := body
-			m, err := s.email(x, mail.Address{Name: u.Name(), Address: u.Email}, fmt.Sprintf(t.ModerateSubject, x.title, title), &b, commentThread(x, c), nil)
+			m, err := s.email(x, mail.Address{Name: u.Name(), Address: u.Email}, t.T("mail.moderate_subject", x.title, title), &b, commentThread(x, c), nil)
 			if err != nil {
 				return nil, err
 			}
@@ -193,12 +192,12 @@ func (s *Service) commentVisible(ctx context.Context, x *site, a *communique.Art
 		if author != nil && author.ID != c.UserID && communique.ValidEmail(author.Email) && !told[strings.ToLower(author.Email)] {
 			told[strings.ToLower(author.Email)] = true
 			body := content{
-				Intro:   []string{fmt.Sprintf(t.AuthorIntro, commentName(c), title)},
+				Intro:   []string{t.T("mail.author_intro", commentName(c), title)},
 				Quote:   c.Text,
-				Details: []detail{{t.Author, commentName(c)}, {t.Website, c.AuthorURL}},
-				Action:  link{t.ViewComment, commentURL},
+				Details: []detail{{t.T("mail.author"), commentName(c)}, {t.T("mail.website"), c.AuthorURL}},
+				Action:  link{t.T("mail.view_comment"), commentURL},
 			}
-			m, err := s.email(x, mail.Address{Name: author.Name(), Address: author.Email}, fmt.Sprintf(t.AuthorSubject, x.title, title), &body, commentThread(x, c), nil)
+			m, err := s.email(x, mail.Address{Name: author.Name(), Address: author.Email}, t.T("mail.author_subject", x.title, title), &body, commentThread(x, c), nil)
 			if err != nil {
 				return nil, err
 			}
@@ -210,11 +209,11 @@ func (s *Service) commentVisible(ctx context.Context, x *site, a *communique.Art
 			}
 			told[strings.ToLower(f.Email)] = true
 			body := content{
-				Intro:  []string{fmt.Sprintf(t.FollowIntro, commentName(c), title)},
+				Intro:  []string{t.T("mail.follow_intro", commentName(c), title)},
 				Quote:  c.Text,
-				Action: link{t.ViewComment, commentURL},
+				Action: link{t.T("mail.view_comment"), commentURL},
 			}
-			m, err := s.subscriberEmail(x, f, fmt.Sprintf(t.FollowSubject, x.title, title), &body, commentThread(x, c))
+			m, err := s.subscriberEmail(x, f, t.T("mail.follow_subject", x.title, title), &body, commentThread(x, c))
 			if err != nil {
 				return nil, err
 			}
@@ -228,9 +227,9 @@ func (s *Service) commentVisible(ctx context.Context, x *site, a *communique.Art
 // unsubscribe (RFC 8058) and a link to manage every subscription.
 func (s *Service) subscriberEmail(x *site, sub *communique.Subscription, subject string, body *content, th thread) (*communique.OutboxMessage, error) {
 	unsub := x.url("/subscriptions/unsubscribe", url.Values{"token": {s.UnsubscribeToken(sub)}})
-	body.Unsubscribe = link{x.t.Unsubscribe, unsub}
-	body.Manage = link{x.t.Manage, x.url("/subscriptions/manage", url.Values{"token": {s.manageToken(sub.SubscriberID, sub.ManageNonce)}})}
-	body.Why = fmt.Sprintf(x.t.Why, x.title)
+	body.Unsubscribe = link{x.t.T("mail.unsubscribe"), unsub}
+	body.Manage = link{x.t.T("mail.manage"), x.url("/subscriptions/manage", url.Values{"token": {s.manageToken(sub.SubscriberID, sub.ManageNonce)}})}
+	body.Why = x.t.T("mail.why", x.title)
 	list := sub.Topic + "." + x.domain()
 	return s.email(x, mail.Address{Address: sub.Email}, subject, body, th, []mail.Field{
 		{Name: "List-Id", Value: "<" + list + ">"},
@@ -290,11 +289,11 @@ func (s *Service) tellSubscribers(ctx context.Context, a *communique.Article) er
 			break
 		}
 		body := content{
-			Intro:  []string{fmt.Sprintf(t.PostIntro, x.title), title},
+			Intro:  []string{t.T("mail.post_intro", x.title), title},
 			Quote:  a.Summary,
-			Action: link{t.ReadArticle, articleURL},
+			Action: link{t.T("mail.read_article"), articleURL},
 		}
-		m, err := s.subscriberEmail(x, sub, fmt.Sprintf(t.PostSubject, x.title, title), &body, th)
+		m, err := s.subscriberEmail(x, sub, t.T("mail.post_subject", x.title, title), &body, th)
 		if err != nil {
 			return err
 		}

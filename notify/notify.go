@@ -7,6 +7,7 @@
 package notify
 
 import (
+	"communique/i18n"
 	"context"
 	"fmt"
 	"log/slog"
@@ -43,6 +44,9 @@ type Service struct {
 	Wake func()
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Messages are the words of the emails in every language; nil: the
+	// embedded catalogue.
+	Messages *i18n.Catalog
 
 	key []byte
 }
@@ -79,7 +83,7 @@ func (s *Service) now() time.Time {
 // site is what every message needs: settings, texts, sender and links.
 type site struct {
 	st    *communique.Settings
-	t     *texts
+	t     *i18n.Localizer // the words of the messages, in the site's language
 	from  mail.Address
 	base  string // scheme://host, no trailing slash
 	title string
@@ -91,7 +95,7 @@ func (s *Service) site(ctx context.Context) (*site, error) {
 		return nil, err
 	}
 	st := communique.ParseSettings(values)
-	x := &site{st: st, t: textsFor(st.Language), title: oneLine(st.Title)}
+	x := &site{st: st, t: s.messages().For(st.Language), title: oneLine(st.Title)}
 	// ParseSettings kept only an address mail.ParseAddress accepts.
 	from, err := mail.ParseAddress(st.MailFrom)
 	if err != nil {
@@ -146,7 +150,7 @@ type thread struct {
 
 // email builds one message for the outbox.
 func (s *Service) email(x *site, to mail.Address, subject string, c *content, th thread, extra []mail.Field) (*communique.OutboxMessage, error) {
-	c.Lang, c.Site, c.SiteURL = x.t.Lang, x.title, x.base+"/"
+	c.Lang, c.Site, c.SiteURL = x.t.Lang(), x.title, x.base+"/"
 	text, html, err := c.render()
 	if err != nil {
 		return nil, err
@@ -154,7 +158,7 @@ func (s *Service) email(x *site, to mail.Address, subject string, c *content, th
 	to.Name = oneLine(to.Name)
 	subject = oneLine(subject)
 	m := &mail.Message{
-		From: x.from, To: []mail.Address{to}, Subject: subject, Date: s.now(), Language: x.t.Lang,
+		From: x.from, To: []mail.Address{to}, Subject: subject, Date: s.now(), Language: x.t.Lang(),
 		Text: text, HTML: html, References: th.references,
 		Header: append([]mail.Field{{Name: "Auto-Submitted", Value: "auto-generated"}}, extra...),
 	}
@@ -198,4 +202,11 @@ func (s *Service) fail(what string, err error, args ...any) {
 
 func articleRef(x *site, id int64) string {
 	return "<article-" + strconv.FormatInt(id, 10) + "@" + x.domain() + ">"
+}
+
+func (s *Service) messages() *i18n.Catalog {
+	if s.Messages == nil {
+		return i18n.Builtin()
+	}
+	return s.Messages
 }

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -12,15 +11,15 @@ import (
 
 // decisionWords says what each status means to the reader who reported.
 var decisionWords = map[communique.CommentStatus]string{
-	communique.CommentApproved: "The comment stays published: the moderators found it within the site's rules.",
-	communique.CommentPending:  "The comment is held from publication while the moderators review it further.",
-	communique.CommentSpam:     "The comment was removed as spam.",
-	communique.CommentTrash:    "The comment was removed.",
+	communique.CommentApproved: "mail.decision_approved",
+	communique.CommentPending:  "mail.decision_pending",
+	communique.CommentSpam:     "mail.decision_spam",
+	communique.CommentTrash:    "mail.decision_trash",
 }
 
 // ReportDecided tells a reader who reported a comment (and left their
 // address) what the moderators decided and why, as the EU Digital
-// Services Act asks of a decision on a notice. English only for now.
+// Services Act asks of a decision on a notice.
 func (s *Service) ReportDecided(ctx context.Context, c *communique.Comment, r *communique.CommentReport) {
 	s.fail("report decided", s.reportDecided(ctx, c, r), "comment", c.ID, "report", r.ID)
 }
@@ -35,19 +34,19 @@ func (s *Service) reportDecided(ctx context.Context, c *communique.Comment, r *c
 	}
 	reason := r.DecisionReason
 	if reason == "" {
-		reason = "No further reason was given."
+		reason = x.t.T("mail.no_reason")
 	}
 	body := content{
 		Intro: []string{
-			fmt.Sprintf("You reported a comment on %s as “%s” on %s. A moderator has decided.", x.title, r.Reason.Label(), r.CreatedAt.Format("2 January 2006")),
-			decisionWords[r.Decision],
+			x.t.T("mail.report_intro", x.title, x.t.Translate(r.Reason.Label()), communique.FormatDateIn(r.CreatedAt, "j F Y", x.t)),
+			x.t.T(decisionWords[r.Decision]),
 		},
 		Quote:   c.Text,
-		Details: []detail{{"Decision", string(r.Decision)}, {"Reason", reason}, {"Decided", r.DecidedAt.Format("2 January 2006 15:04 MST")}},
-		Notes:   []string{"You receive this message once, because you left your address with your report."},
+		Details: []detail{{x.t.T("mail.decision"), string(r.Decision)}, {x.t.T("mail.reason"), reason}, {x.t.T("mail.decided"), communique.FormatDateIn(r.DecidedAt, "j F Y H:i T", x.t)}},
+		Notes:   []string{x.t.T("mail.report_why")},
 	}
 	th := thread{id: "report-" + strconv.FormatInt(r.ID, 10), references: []string{articleRef(x, c.ArticleID)}}
-	m, err := s.email(x, mail.Address{Address: r.NotifyEmail}, fmt.Sprintf("[%s] Decision on your report", x.title), &body, th, nil)
+	m, err := s.email(x, mail.Address{Address: r.NotifyEmail}, x.t.T("mail.report_subject", x.title), &body, th, nil)
 	if err != nil {
 		return err
 	}
@@ -55,7 +54,7 @@ func (s *Service) reportDecided(ctx context.Context, c *communique.Comment, r *c
 }
 
 // CommenterSanctioned tells a commenter they were suspended or banned,
-// with the reason and, for a suspension, its end. English only for now.
+// with the reason and, for a suspension, its end.
 func (s *Service) CommenterSanctioned(ctx context.Context, email string, st *communique.CommenterStanding) {
 	s.fail("commenter sanctioned", s.commenterSanctioned(ctx, email, st), "standing", st.Standing)
 }
@@ -68,12 +67,12 @@ func (s *Service) commenterSanctioned(ctx context.Context, email string, st *com
 	if err != nil {
 		return err
 	}
-	intro := fmt.Sprintf("The moderators of %s have stopped accepting your comments.", x.title)
+	intro := x.t.T("mail.banned_intro", x.title)
 	if st.Standing == communique.StandingSuspended {
-		intro = fmt.Sprintf("The moderators of %s have suspended your comments until %s.", x.title, st.Until.UTC().Format("2 January 2006 15:04 UTC"))
+		intro = x.t.T("mail.suspended_intro", x.title, communique.FormatDateIn(st.Until.UTC(), "j F Y H:i \\U\\T\\C", x.t))
 	}
-	body := content{Intro: []string{intro}, Details: []detail{{"Reason", st.Reason}}}
-	m, err := s.email(x, mail.Address{Address: email}, fmt.Sprintf("[%s] About your comments", x.title), &body, thread{}, nil)
+	body := content{Intro: []string{intro}, Details: []detail{{x.t.T("mail.reason"), st.Reason}}}
+	m, err := s.email(x, mail.Address{Address: email}, x.t.T("mail.sanction_subject", x.title), &body, thread{}, nil)
 	if err != nil {
 		return err
 	}
@@ -110,11 +109,11 @@ func (s *Service) commentFeatured(ctx context.Context, c *communique.Comment) er
 		return err
 	}
 	body := content{
-		Intro:  []string{fmt.Sprintf("The editors featured your comment on “%s”: it now shows above the discussion.", oneLine(a.Title))},
+		Intro:  []string{x.t.T("mail.featured_intro", oneLine(a.Title))},
 		Quote:  c.Text,
-		Action: link{x.t.ViewComment, s.articleURL(ctx, x, a) + "#comment-" + strconv.FormatInt(c.ID, 10)},
+		Action: link{x.t.T("mail.view_comment"), s.articleURL(ctx, x, a) + "#comment-" + strconv.FormatInt(c.ID, 10)},
 	}
-	m, err := s.email(x, mail.Address{Name: c.AuthorName, Address: c.AuthorEmail}, fmt.Sprintf("[%s] Your comment was featured", x.title), &body, commentThread(x, c), nil)
+	m, err := s.email(x, mail.Address{Name: c.AuthorName, Address: c.AuthorEmail}, x.t.T("mail.featured_subject", x.title), &body, commentThread(x, c), nil)
 	if err != nil {
 		return err
 	}
@@ -136,11 +135,11 @@ func (s *Service) staffReplied(ctx context.Context, reply, parent *communique.Co
 		return err
 	}
 	body := content{
-		Intro:  []string{fmt.Sprintf("%s, of the newsroom, replied to your comment on “%s”:", commentName(reply), oneLine(a.Title))},
+		Intro:  []string{x.t.T("mail.staff_intro", commentName(reply), oneLine(a.Title))},
 		Quote:  reply.Text,
-		Action: link{x.t.ViewComment, s.articleURL(ctx, x, a) + "#comment-" + strconv.FormatInt(reply.ID, 10)},
+		Action: link{x.t.T("mail.view_comment"), s.articleURL(ctx, x, a) + "#comment-" + strconv.FormatInt(reply.ID, 10)},
 	}
-	m, err := s.email(x, mail.Address{Name: parent.AuthorName, Address: parent.AuthorEmail}, fmt.Sprintf("[%s] The newsroom replied to you", x.title), &body, commentThread(x, parent), nil)
+	m, err := s.email(x, mail.Address{Name: parent.AuthorName, Address: parent.AuthorEmail}, x.t.T("mail.staff_subject", x.title), &body, commentThread(x, parent), nil)
 	if err != nil {
 		return err
 	}

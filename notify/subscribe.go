@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -55,18 +54,18 @@ func (s *Service) Subscribe(ctx context.Context, email string, articleID int64, 
 	var topics []string
 	for _, p := range pending {
 		if p.Topic == communique.TopicComments {
-			topics = append(topics, fmt.Sprintf(t.ConfirmComments, oneLine(p.ArticleTitle)))
+			topics = append(topics, t.T("mail.confirm_comments", oneLine(p.ArticleTitle)))
 		} else {
-			topics = append(topics, t.ConfirmPosts)
+			topics = append(topics, t.T("mail.confirm_posts"))
 		}
 	}
 	tok := s.token(purposeConfirm, sub.ID, sub.ConfirmNonce, s.now().Add(confirmValid))
 	body := content{
-		Intro:  append([]string{fmt.Sprintf(t.ConfirmIntro, x.title)}, bullets(topics)...),
-		Action: link{t.ConfirmAction, x.url("/subscriptions/confirm", url.Values{"token": {tok}})},
-		Notes:  []string{t.ConfirmIgnore},
+		Intro:  append([]string{t.T("mail.confirm_intro", x.title)}, bullets(topics)...),
+		Action: link{t.T("mail.confirm_action"), x.url("/subscriptions/confirm", url.Values{"token": {tok}})},
+		Notes:  []string{t.T("mail.confirm_ignore")},
 	}
-	m, err := s.email(x, mail.Address{Address: sub.Email}, fmt.Sprintf(t.ConfirmSubject, x.title), &body, thread{id: "confirm"}, nil)
+	m, err := s.email(x, mail.Address{Address: sub.Email}, t.T("mail.confirm_subject", x.title), &body, thread{id: "confirm"}, nil)
 	if err != nil {
 		return err
 	}
@@ -228,11 +227,11 @@ func (s *Service) RequestPasswordReset(ctx context.Context, login string) error 
 	}
 	t := x.t
 	body := content{
-		Intro:  []string{fmt.Sprintf(t.ResetIntro, u.Login, x.title)},
-		Action: link{t.ResetAction, x.url("/admin/reset-password", url.Values{"token": {token}})},
-		Notes:  []string{t.ResetIgnore},
+		Intro:  []string{t.T("mail.reset_intro", u.Login, x.title)},
+		Action: link{t.T("mail.reset_action"), x.url("/admin/reset-password", url.Values{"token": {token}})},
+		Notes:  []string{t.T("mail.reset_ignore")},
 	}
-	m, err := s.email(x, mail.Address{Name: u.Name(), Address: u.Email}, fmt.Sprintf(t.ResetSubject, x.title), &body, thread{id: "reset"}, nil)
+	m, err := s.email(x, mail.Address{Name: u.Name(), Address: u.Email}, t.T("mail.reset_subject", x.title), &body, thread{id: "reset"}, nil)
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ func (db *SiteSettings) SetSetting(ctx context.Context, key, value string) error
 	if err := communique.ValidateSetting(key, value); err != nil {
 		return err
 	}
+	key = communique.CanonicalSettingKey(key) // an alias writes the setting it names
 	var before string
 	if key == "search_language" {
 		before = db.search().searchLanguage(ctx)

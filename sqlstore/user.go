@@ -10,7 +10,7 @@ import (
 	"communique/markup"
 )
 
-const userColumns = `id, login, slug, display_name, email, role, password_hash, created_at, bio, photo_id`
+const userColumns = `id, login, slug, display_name, email, role, password_hash, created_at, bio, photo_id, language`
 
 // FindUserByID returns a user.
 func (db *People) FindUserByID(ctx context.Context, id int64) (*communique.User, error) {
@@ -56,7 +56,7 @@ func (db *People) FindUsers(ctx context.Context, f communique.UserFilter) ([]*co
 	var list []*communique.User
 	for rows.Next() {
 		u := &communique.User{}
-		if err := rows.Scan(&u.ID, &u.Login, &u.Slug, &u.DisplayName, &u.Email, &u.Role, &u.PasswordHash, scanTime{&u.CreatedAt}, &u.Bio, &u.PhotoID); err != nil {
+		if err := rows.Scan(&u.ID, &u.Login, &u.Slug, &u.DisplayName, &u.Email, &u.Role, &u.PasswordHash, scanTime{&u.CreatedAt}, &u.Bio, &u.PhotoID, &u.Language); err != nil {
 			return nil, fmt.Errorf("scan user: %w", err)
 		}
 		list = append(list, u)
@@ -127,9 +127,9 @@ func (db *People) createUser(ctx context.Context, u *communique.User, firstAdmin
 	}
 	u.CreatedAt = tx.now
 	u.Bio = strings.TrimSpace(u.Bio)
-	err = w.row(ctx, `INSERT INTO users (login, slug, display_name, email, role, password_hash, created_at, bio, photo_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		u.Login, u.Slug, u.DisplayName, u.Email, string(u.Role), u.PasswordHash, w.t(u.CreatedAt), u.Bio, u.PhotoID).Scan(&u.ID)
+	err = w.row(ctx, `INSERT INTO users (login, slug, display_name, email, role, password_hash, created_at, bio, photo_id, language)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Login, u.Slug, u.DisplayName, u.Email, string(u.Role), u.PasswordHash, w.t(u.CreatedAt), u.Bio, u.PhotoID, u.Language).Scan(&u.ID)
 	if err != nil {
 		return db.wrap(err, "User")
 	}
@@ -192,6 +192,9 @@ func (db *People) UpdateUser(ctx context.Context, id int64, upd communique.UserU
 	if upd.PhotoID != nil {
 		u.PhotoID = *upd.PhotoID
 	}
+	if upd.Language != nil {
+		u.Language = strings.TrimSpace(*upd.Language)
+	}
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
@@ -215,8 +218,8 @@ func (db *People) UpdateUser(ctx context.Context, id int64, upd communique.UserU
 	if err := emailFree(ctx, tx.w(), u.Email, id); err != nil {
 		return nil, err
 	}
-	if _, err := tx.w().exec(ctx, `UPDATE users SET display_name = ?, email = ?, role = ?, password_hash = ?, bio = ?, photo_id = ? WHERE id = ?`,
-		u.DisplayName, u.Email, string(u.Role), u.PasswordHash, u.Bio, u.PhotoID, id); err != nil {
+	if _, err := tx.w().exec(ctx, `UPDATE users SET display_name = ?, email = ?, role = ?, password_hash = ?, bio = ?, photo_id = ?, language = ? WHERE id = ?`,
+		u.DisplayName, u.Email, string(u.Role), u.PasswordHash, u.Bio, u.PhotoID, u.Language, id); err != nil {
 		return nil, db.wrap(err, "User")
 	}
 	return u, tx.Commit()

@@ -173,6 +173,7 @@ var Tables = []Table{
 		{"created_at", Time, ""},
 		{"bio", Text, ""},
 		{"photo_id", Int, ""}, // media id, 0 for none
+		{"language", Text, ""},
 	}},
 	{Name: "webhooks", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},
@@ -278,6 +279,7 @@ var Tables = []Table{
 		{"guid", Text, ""},
 		{"featured_media_id", Int, "media"},
 		{"version", Int, ""},
+		{"lang", Text, ""},
 	}},
 	{Name: "article_locks", Local: "who has an article open, for minutes", Key: []string{"article_id"}, Columns: []Column{
 		{"article_id", Int, "articles"},

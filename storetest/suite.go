@@ -20,6 +20,7 @@ func Run(t *testing.T, open Opener) {
 		fn   func(*testing.T, *sqlstore.DB)
 	}{
 		{"Users", testUsers},
+		{"Languages", testLanguages},
 		{"ArticleCreate", testArticleCreate},
 		{"ArticleValidation", testArticleValidation},
 		{"SlugUniqueness", testSlugUniqueness},

@@ -43,7 +43,7 @@ func (s *Server) articleExtras(st *site, v *articleView, canonical string, ar *a
 	loc := st.settings.Location
 	if a.ModifiedAt.Sub(a.PublishedAt) > updatedAfter && a.PublishedAt.Before(s.Now()) {
 		m := a.ModifiedAt.In(loc)
-		x.Updated = communique.FormatDate(m, st.settings.DateFormat+" "+st.settings.TimeFormat)
+		x.Updated = communique.FormatDateIn(m, st.settings.DateFormat+" "+st.settings.TimeFormat, st.words)
 		x.UpdatedISO = m.Format(time.RFC3339)
 	}
 	words := len(strings.Fields(markup.PlainText(a.HTML)))

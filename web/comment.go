@@ -14,6 +14,7 @@ import (
 	"communique"
 	"communique/avatar"
 	"communique/discussion"
+	"communique/i18n"
 	"communique/internal/httpkit"
 )
 
@@ -42,6 +43,9 @@ type commentForm struct {
 	Remember bool
 	Errors   map[string]string
 	Message  string
+	// Wait, for a flood refusal, is the seconds left to wait, which the
+	// form says in the reader's language.
+	Wait int
 
 	// Notify shows the subscription boxes: the site sends email.
 	Notify            bool
@@ -291,7 +295,7 @@ func newCommentView(c *communique.Comment, st *site, articleID int64, order stri
 	v := &commentView{commentFields: commentFields{
 		ID: c.ID, Depth: c.Depth, AuthorName: c.AuthorName, AuthorURL: c.AuthorURL, HTML: c.HTML, Type: c.Type, Handle: c.Handle,
 		Avatar:   "/avatar/" + c.AvatarHash + ".svg",
-		Date:     communique.FormatDate(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat+" \\a\\t "+st.settings.TimeFormat),
+		Date:     st.words.T("comment.date_at", communique.FormatDateIn(c.CreatedAt.In(st.settings.Location), st.settings.DateFormat, st.words), communique.FormatDateIn(c.CreatedAt.In(st.settings.Location), st.settings.TimeFormat, st.words)),
 		DateISO:  c.CreatedAt.Format(time.RFC3339),
 		Pending:  c.Status == communique.CommentPending,
 		Edited:   !c.EditedAt.IsZero(),
@@ -300,7 +304,7 @@ func newCommentView(c *communique.Comment, st *site, articleID int64, order stri
 		Answer: qa && c.Depth > 1 && c.Badge != "",
 	}}
 	if v.AuthorName == "" {
-		v.AuthorName = "Anonymous"
+		v.AuthorName = st.words.T("comment.anonymous")
 	}
 	if c.AvatarURL != "" {
 		v.Avatar = c.AvatarURL
@@ -354,6 +358,9 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 	})
 	if refusal := discussion.AsError(err); refusal != nil {
 		form.Errors, form.Message = refusal.Fields, refusal.Message
+		if refusal.Kind == discussion.KindFlood {
+			form.Wait = int(refusal.RetryAfter / time.Second)
+		}
 		s.commentRefused(w, r, st, a, form, refusal, key)
 		return
 	} else if err != nil {
@@ -442,7 +449,7 @@ func (s *Server) refusedFormFor(w http.ResponseWriter, r *http.Request, a *commu
 	if kept.Kind == discussion.KindFlood {
 		if wait := kept.RetryAt.Sub(s.Now()); wait > 0 {
 			e := discussion.FloodError(wait)
-			f.Message = e.Message
+			f.Message, f.Wait = e.Message, int(e.RetryAfter/time.Second)
 			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter/time.Second)))
 		} else {
 			f.Message = "You can post your comment now."
@@ -472,14 +479,19 @@ func (f *commentForm) ErrorList() []fieldError {
 // back to with an error page that still gives the reader everything they
 // typed.
 func (s *Server) commentNotPosted(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	words := s.messages.For(i18n.Default)
+	if st, err := s.loadSite(r); err == nil {
+		words = st.words
+	}
+	msg = words.Translate(msg)
 	var kept []string
-	for _, f := range [...]struct{ label, name string }{{"Name", "author"}, {"Email", "email"}, {"Website", "url"}, {"Comment", "comment"}} {
+	for _, f := range [...]struct{ label, name string }{{"form.name", "author"}, {"form.email", "email"}, {"form.website", "url"}, {"form.comment", "comment"}} {
 		if v := strings.TrimSpace(r.PostFormValue(f.name)); v != "" {
-			kept = append(kept, f.label+": "+v)
+			kept = append(kept, words.T("form.kept_field", words.T(f.label), v))
 		}
 	}
 	if len(kept) > 0 {
-		msg += " Here is what you typed, to keep. " + strings.Join(kept, " — ")
+		msg = words.T("form.kept", msg, strings.Join(kept, " — "))
 	}
 	data := errorPage{Status: status, Message: msg}
 	s.fillPage(r, &data.pageData, http.StatusText(status))
@@ -610,7 +622,7 @@ func (s *Server) handleCommentEdit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderCommentEdit(w http.ResponseWriter, r *http.Request, st *site, c *communique.Comment, text, msg string, status int) {
 	data := commentEditPage{CSRF: s.csrfToken(w, r), ID: c.ID, Text: text, Error: msg,
 		ArticleURL: s.articleURLByID(r, st, c.ArticleID), Minutes: st.settings.CommentEditMinutes}
-	s.fillPageFrom(r, st, &data.pageData, "Edit your comment", "")
+	s.fillPageFrom(r, st, &data.pageData, st.words.T("edit.title"), "")
 	data.NoIndex = true
 	s.render(w, r, status, "comment_edit", data)
 }

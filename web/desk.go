@@ -33,12 +33,12 @@ const correctionsShown = 100
 
 func (s *Server) noteView(st *site, n *communique.ArticleNote) noteView {
 	t := n.CreatedAt.In(st.settings.Location)
-	label := "Update"
+	label := st.words.T("corrections.update")
 	if n.Kind == communique.NoteCorrection {
-		label = "Correction"
+		label = st.words.T("corrections.correction")
 	}
 	return noteView{Kind: n.Kind, Label: label, Text: n.Text, DateISO: t.Format(time.RFC3339),
-		Date: communique.FormatDate(t, st.settings.DateFormat) + " " + communique.FormatDate(t, st.settings.TimeFormat)}
+		Date: communique.FormatDateIn(t, st.settings.DateFormat+" "+st.settings.TimeFormat, st.words)}
 }
 
 // notesOf returns the notes of the articles by article, for pages and
@@ -108,8 +108,8 @@ func (s *Server) corrections(w http.ResponseWriter, r *http.Request, st *site) {
 			tagPage(r, "article:"+strconv.FormatInt(n.ArticleID, 10))
 		}
 	}
-	data.Description = "Corrections published by " + st.settings.Title + ", newest first."
-	s.fillPageFrom(r, st, &data.pageData, "Corrections", "/corrections/")
+	data.Description = st.words.T("corrections.description", st.settings.Title)
+	s.fillPageFrom(r, st, &data.pageData, st.words.T("corrections.title"), "/corrections/")
 	s.render(w, r, http.StatusOK, "corrections_page", data)
 }
 

@@ -90,7 +90,7 @@ func (s *Server) buildFeed(w http.ResponseWriter, r *http.Request, st *site, for
 	case len(segs) == 0:
 		return filled(s.addArticles(ctx, st, f, filter))
 	case len(segs) == 1 && segs[0] == "comments":
-		f.Title = "Comments for " + st.settings.Title
+		f.Title = st.words.T("feed.comments_for", st.settings.Title)
 		return filled(s.addComments(r, st, f, nil))
 	case segs[0] == "category" && len(segs) >= 2:
 		for _, c := range st.cats {
@@ -143,7 +143,7 @@ func (s *Server) buildFeed(w http.ResponseWriter, r *http.Request, st *site, for
 		if "/"+strings.Join(segs, "/")+"/" != u {
 			return redirectTo(u)
 		}
-		f.Title = "Comments on: " + a.Title
+		f.Title = st.words.T("feed.comments_on", a.Title)
 		f.Link = st.base + u
 		f.Updated = a.ModifiedAt
 		return filled(s.addComments(r, st, f, a))
@@ -341,11 +341,11 @@ func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communi
 		}
 		name := c.AuthorName
 		if name == "" {
-			name = "Anonymous"
+			name = st.words.T("comment.anonymous")
 		}
-		title := "By: " + name
+		title := st.words.T("feed.comment_by", name)
 		if a == nil {
-			title = "Comment on " + on.Title + " by " + name
+			title = st.words.T("feed.comment_on_by", on.Title, name)
 		}
 		articleURL := s.articleURL(ctx, st, on)
 		if page := s.commentPage(r, st, c); page > 1 {

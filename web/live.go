@@ -228,7 +228,7 @@ func (l *liveThreads) readComments(ctx context.Context, id int64) (map[int64]*li
 		v.CanReply = open && c.Depth < st.settings.ThreadCommentsDepth
 		v.ReplyURL = articleURL + "?replytocom=" + strconv.FormatInt(c.ID, 10) + "#respond"
 		buf.Reset()
-		if err := s.views.Execute(&buf, "article", "comment", v); err != nil {
+		if err := s.views.ExecuteIn(s.messages.Match(st.settings.Language), &buf, "article", "comment", v); err != nil {
 			return nil, err
 		}
 		stamp := c.CreatedAt

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"communique"
+	"communique/i18n"
 	"communique/internal/httpkit"
 )
 
@@ -23,7 +25,7 @@ var partialViews = []string{"discussion", "webmentions", "corrections", "cards",
 
 // loadViews parses the pages and reads the static files, from the theme
 // folder where it has them and from the embedded default theme otherwise.
-func loadViews(themeDir string) (*httpkit.Views, *httpkit.Assets, error) {
+func loadViews(themeDir string, messages *i18n.Catalog) (*httpkit.Views, *httpkit.Assets, error) {
 	theme, err := httpkit.NewOverlay(themeDir, embedded)
 	if err != nil {
 		return nil, nil, err
@@ -45,24 +47,32 @@ func loadViews(themeDir string) (*httpkit.Views, *httpkit.Assets, error) {
 		"year":    func() int { return time.Now().Year() },
 		"inc":     func(i int) int { return i + 1 },
 		"cardFor": func(v *articleView, lead, eager bool) cardData { return cardData{v, lead, eager} },
-		"plural": func(n int, one, many string) string {
-			if n == 1 {
-				return one
-			}
-			return many
+		// HTML to place inside a sentence of the catalogue with th.
+		"link":           linkHTML,
+		"strong":         func(s string) template.HTML { return wrapHTML("strong", s) },
+		"bold":           func(s string) template.HTML { return wrapHTML("b", s) },
+		"code":           func(s string) template.HTML { return wrapHTML("code", s) },
+		"required":       func() template.HTML { return `<span class="required">*</span>` },
+		"requiredHidden": func() template.HTML { return `<span class="required" aria-hidden="true">*</span>` },
+		"timeHTML": func(iso, text string) template.HTML {
+			return template.HTML(`<time datetime="` + template.HTMLEscapeString(iso) + `">` + template.HTMLEscapeString(text) + `</time>`)
 		},
+	}
+	for k, f := range localFuncs(messages.For(i18n.Default)) {
+		funcs[k] = f
 	}
 	views, err := httpkit.ParseViews(theme, funcs, partialViews, pageViews)
 	if err != nil {
 		return nil, nil, fmt.Errorf("theme: %w", err)
 	}
+	views.Localize(func(lang string) template.FuncMap { return localFuncs(messages.For(lang)) })
 	return views, assets, nil
 }
 
 // render answers with a page. A page that fails to render becomes the
 // error page (logged), and a failing error page a plain 500.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	if err := s.views.Render(w, r, status, name, data); err != nil {
+	if err := s.views.RenderIn(s.lang(data), w, r, status, name, data); err != nil {
 		if name != "error" {
 			s.renderError(w, r, err)
 			return
@@ -70,6 +80,23 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.logger.Error("render", "view", name, "err", err)
 		http.Error(w, httpkit.InternalMessage, http.StatusInternalServerError)
 	}
+}
+
+// lang is the catalogue language of a page: the site's, from the
+// settings the page was made with (no second look at the store).
+func (s *Server) lang(data any) string {
+	if p, ok := data.(interface{ siteLanguage() string }); ok {
+		return s.messages.Match(p.siteLanguage())
+	}
+	return i18n.Default
+}
+
+// siteLanguage is the language the page is written in.
+func (p pageData) siteLanguage() string {
+	if p.Site == nil {
+		return ""
+	}
+	return p.Site.Language
 }
 
 type errorPage struct {
@@ -101,4 +128,39 @@ type cardData struct {
 	View  *articleView
 	Lead  bool
 	Eager bool
+}
+
+// localFuncs are the template functions of one language: the
+// catalogue's (t, tn, th…) and the lists of links sentences hold.
+func localFuncs(l *i18n.Localizer) template.FuncMap {
+	funcs := l.Funcs()
+	funcs["bylines"] = func(bs []link) template.HTML {
+		items := make([]template.HTML, len(bs))
+		for i, b := range bs {
+			items[i] = template.HTML(`<a rel="author" href="` + template.HTMLEscapeString(b.URL) + `">` + template.HTMLEscapeString(b.Label) + `</a>`)
+		}
+		return l.ListHTML(items)
+	}
+	funcs["links"] = func(ls []link) template.HTML {
+		items := make([]template.HTML, len(ls))
+		for i, k := range ls {
+			items[i] = linkHTML(k.URL, k.Label)
+		}
+		return l.CommaHTML(items)
+	}
+	return funcs
+}
+
+// linkHTML is a link for a sentence; an address that is not the site's
+// own or the web's leads nowhere.
+func linkHTML(url, label string) template.HTML {
+	if !strings.HasPrefix(url, "/") && !strings.HasPrefix(url, "#") && !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
+		url = "#"
+	}
+	return template.HTML(`<a href="` + template.HTMLEscapeString(url) + `">` + template.HTMLEscapeString(label) + `</a>`)
+}
+
+// wrapHTML is text in one element.
+func wrapHTML(tag, text string) template.HTML {
+	return template.HTML("<" + tag + ">" + template.HTMLEscapeString(text) + "</" + tag + ">")
 }

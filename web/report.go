@@ -82,7 +82,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, st *site, 
 	if p.Author == "" {
 		p.Author = "Anonymous"
 	}
-	s.fillPageFrom(r, st, &p.pageData, "Report a comment", "")
+	s.fillPageFrom(r, st, &p.pageData, st.words.T("report.title"), "")
 	p.NoIndex = true
 	s.render(w, r, status, "comment_report", p)
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -91,7 +90,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, st *site, q stri
 		data.Page = min(n, maxSearchPage)
 	}
 
-	status, title := http.StatusOK, "Search"
+	status, title := http.StatusOK, st.words.T("search.label")
 	if err := communique.SearchQueryError(data.Query); data.Query == "" {
 		// The empty form: nothing to say yet.
 	} else if err != nil {
@@ -101,9 +100,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, st *site, q stri
 		if status, answered = s.runSearch(w, r, st, &data, f, filtered, cats); answered {
 			return
 		}
-		title = "Search results for “" + shorten(data.Query, 60) + "”"
+		title = st.words.T("search.results_title", shorten(data.Query, 60))
 		if data.Page > 1 {
-			title += " – Page " + strconv.Itoa(data.Page)
+			title = st.words.T("search.results_title_page", shorten(data.Query, 60), data.Page)
 		}
 	}
 	s.fillPageFrom(r, st, &data.pageData, title, "")
@@ -164,7 +163,7 @@ func (s *Server) searchFilters(ctx context.Context, st *site, data *searchPage, 
 	}
 	loc := st.settings.Location
 	entry := communique.DateEntryFor(st.settings.Language)
-	data.DateHint = fmt.Sprintf("Write dates as %s, such as %s.", entry.Pattern, entry.Example())
+	data.DateHint = st.words.T("search.date_hint", entry.Pattern, entry.Example())
 	for _, d := range []struct {
 		value string
 		dst   **time.Time
@@ -175,7 +174,7 @@ func (s *Server) searchFilters(ctx context.Context, st *site, data *searchPage, 
 		}
 		t, err := entry.Parse(d.value, loc)
 		if err != nil {
-			data.Message = fmt.Sprintf("Dates must be written as %s, such as %s; the date filter was left out.", entry.Pattern, entry.Example())
+			data.Message = st.words.T("search.date_error", entry.Pattern, entry.Example())
 			data.Advanced = true // show the field to correct
 			continue
 		}

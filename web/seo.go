@@ -164,7 +164,7 @@ func (s *Server) articleHead(ctx context.Context, st *site, p *pageData, v *arti
 			"url":         url,
 			"description": shorten(a.Summary, maxDescription),
 			"publisher":   publisher,
-			"inLanguage":  st.settings.Language,
+			"inLanguage":  articleLanguage(a, st),
 		}
 		return
 	}
@@ -184,7 +184,7 @@ func (s *Server) articleHead(ctx context.Context, st *site, p *pageData, v *arti
 		"url":              url,
 		"description":      shorten(a.Summary, maxDescription),
 		"publisher":        publisher,
-		"inLanguage":       st.settings.Language,
+		"inLanguage":       articleLanguage(a, st),
 	}
 	if img := p.Head.Image; img != nil {
 		ld["image"] = []map[string]any{{"@type": "ImageObject", "url": img.URL, "width": img.Width, "height": img.Height}}
@@ -224,4 +224,13 @@ func (s *Server) archiveHead(st *site, data *listPage, base string) {
 		data.Head.Feeds = append(data.Head.Feeds, feedLink{feed.RSS,
 			st.settings.Title + " » " + data.Heading + " " + data.Kicker + " Feed", st.base + base + "feed/"})
 	}
+}
+
+// articleLanguage is the language an article is written in: its own, or
+// the site's.
+func articleLanguage(a *communique.Article, st *site) string {
+	if a.Lang != "" {
+		return a.Lang
+	}
+	return st.settings.Language
 }

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"communique/i18n"
 	"context"
 	"log/slog"
 	"net/http"
@@ -71,6 +72,7 @@ type Server struct {
 	live        *liveThreads         // open pages' live threads (live.go)
 	liveBlog    *liveThreads         // open live blogs' entries (liveblog.go)
 	life        context.Context      // ends with the server: streams close
+	messages    *i18n.Catalog        // the words of the pages, by language
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -116,6 +118,9 @@ type Config struct {
 	// Federation, when set, answers the fediverse: discovery, the inbox,
 	// and ActivityStreams on the site's, authors' and articles' URLs.
 	Federation Federation
+	// Messages are the words of the pages in every language; nil: the
+	// embedded catalogue with ThemeDir's locales/ over it.
+	Messages *i18n.Catalog
 }
 
 // NewServer parses the templates (failing if a view is missing) and loads
@@ -124,7 +129,14 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	views, assets, err := loadViews(cfg.ThemeDir)
+	if cfg.Messages == nil {
+		m, err := i18n.Load(cfg.ThemeDir)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Messages = m
+	}
+	views, assets, err := loadViews(cfg.ThemeDir, cfg.Messages)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +149,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{store: cfg.Store, logger: cfg.Logger, views: views, fragments: newFragmentCache(fragmentBudget), assets: assets, secret: []byte(keys[0]), Now: time.Now}
+	s.messages = cfg.Messages
 	s.media = cfg.MediaStorage
 	s.pokes = make(chan struct{}, 1)
 	s.searchSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/i18n"
 )
 
 // site is what every public page needs, loaded once per request.
@@ -19,6 +20,7 @@ type site struct {
 	nav      []navItem                  // the primary menu, without "current"
 	base     string                     // scheme://host for canonical URLs
 	around   *aroundCache               // posts' lists of other posts (article.go)
+	words    *i18n.Localizer            // the site language's messages and date names
 }
 
 // loadSite returns the settings, categories and menu. When changes made
@@ -61,6 +63,7 @@ func (s *Server) loadSnapshot(ctx context.Context) (*site, error) {
 		return nil, err
 	}
 	st := &site{settings: communique.ParseSettings(values), cats: map[int64]*communique.Term{}, around: &aroundCache{}}
+	st.words = s.messages.For(st.settings.Language)
 	tax := communique.TaxonomyCategory
 	cats, err := s.store.FindTerms(ctx, communique.TermFilter{Taxonomy: &tax})
 	if err != nil {
@@ -261,20 +264,12 @@ type articleView struct {
 
 type link struct{ Label, URL string }
 
-// joinNames writes names as a byline does: "A", "A and B", "A, B and C".
-func joinNames(names []string) string {
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
 func (s *Server) view(ctx context.Context, st *site, a *communique.Article) *articleView {
 	loc := st.settings.Location
 	v := &articleView{
 		Article:  a,
 		URL:      s.articleURL(ctx, st, a),
-		Date:     communique.FormatDate(a.PublishedAt.In(loc), st.settings.DateFormat),
+		Date:     communique.FormatDateIn(a.PublishedAt.In(loc), st.settings.DateFormat, st.words),
 		DateISO:  a.PublishedAt.In(loc).Format(time.RFC3339),
 		Modified: a.ModifiedAt.In(loc).Format(time.RFC3339),
 	}
@@ -290,7 +285,7 @@ func (s *Server) view(ctx context.Context, st *site, a *communique.Article) *art
 			v.Bylines = append(v.Bylines, link{b.Name, "/author/" + b.Slug + "/"})
 			names[i] = b.Name
 		}
-		v.AuthorName, v.AuthorURL = joinNames(names), v.Bylines[0].URL
+		v.AuthorName, v.AuthorURL = st.words.List(names), v.Bylines[0].URL
 	}
 	for _, c := range a.Categories {
 		if full, ok := st.cats[c.ID]; ok {
@@ -414,7 +409,7 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 		if page == 1 && s.editedFront(w, r, st) {
 			return // the zones an editor arranged (front.go)
 		}
-		s.list(w, r, st, page, "/", communique.ArticleFilter{StickyFirst: true}, listPage{Heading: "Latest news"})
+		s.list(w, r, st, page, "/", communique.ArticleFilter{StickyFirst: true}, listPage{Heading: st.words.T("list.latest")})
 		return
 	case segs[0] == "category" && len(segs) >= 2:
 		s.categoryArchive(w, r, st, segs[1:], page)
@@ -429,7 +424,7 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 		s.corrections(w, r, st)
 		return
 	}
-	if from, to, heading, ok := dateArchive(segs, st.settings.Location); ok {
+	if from, to, heading, ok := dateArchive(segs, st.settings.Location, st.words); ok {
 		s.list(w, r, st, page, p, communique.ArticleFilter{PublishedFrom: &from, PublishedTo: &to},
 			listPage{Kicker: "Archives", Heading: heading})
 		return
@@ -535,7 +530,7 @@ func (s *Server) redirectOld(w http.ResponseWriter, r *http.Request, st *site, s
 
 // dateArchive parses /YYYY/, /YYYY/MM/ and /YYYY/MM/DD/ into a time range
 // in the site's time zone.
-func dateArchive(segs []string, loc *time.Location) (from, to time.Time, heading string, ok bool) {
+func dateArchive(segs []string, loc *time.Location, words *i18n.Localizer) (from, to time.Time, heading string, ok bool) {
 	if len(segs) < 1 || len(segs) > 3 {
 		return
 	}
@@ -563,14 +558,14 @@ func dateArchive(segs []string, loc *time.Location) (from, to time.Time, heading
 		}
 		from = time.Date(y, time.Month(m), 1, 0, 0, 0, 0, loc)
 		to = from.AddDate(0, 1, 0)
-		heading = communique.FormatDate(from, "F Y")
+		heading = communique.FormatDateIn(from, words.T("date.format.month_year"), words)
 	case 3:
 		from = time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc)
 		if m > 12 || from.Day() != d {
 			return // February 30th and friends
 		}
 		to = from.AddDate(0, 0, 1)
-		heading = communique.FormatDate(from, "F j, Y")
+		heading = communique.FormatDateIn(from, words.T("date.format.day"), words)
 	}
 	return from, to, heading, true
 }
@@ -828,7 +823,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 			data.Recent = append(data.Recent, s.view(r.Context(), st, a))
 		}
 	}
-	s.fillPageFrom(r, st, &data.pageData, "Page not found", "")
+	s.fillPageFrom(r, st, &data.pageData, st.words.T("notfound.title"), "")
 	data.NoIndex = true
 	s.render(w, r, http.StatusNotFound, "notfound", data)
 }

@@ -24,26 +24,30 @@ type subscriptionPage struct {
 	Step        string
 	Token       string
 	ManageToken string
-	Topics      []string
+	Topics      []topicView
 	Items       []subscriptionItem
 	Message     string
 }
 
 type subscriptionItem struct {
-	Topic string
+	Topic topicView
 	Token string
 }
 
-// topic describes a subscription to its reader.
-func topic(s *communique.Subscription) string {
-	if s.Topic == communique.TopicComments {
-		return "New comments on “" + s.ArticleTitle + "”"
-	}
-	return "New articles"
+// topicView is what a subscription is about, which the page says in
+// the reader's language: an article's new comments, or new articles.
+type topicView struct {
+	Comments bool
+	Article  string
 }
 
-func topics(list []*communique.Subscription) []string {
-	out := make([]string, len(list))
+// topic describes a subscription to its reader.
+func topic(s *communique.Subscription) topicView {
+	return topicView{Comments: s.Topic == communique.TopicComments, Article: s.ArticleTitle}
+}
+
+func topics(list []*communique.Subscription) []topicView {
+	out := make([]topicView, len(list))
 	for i, s := range list {
 		out[i] = topic(s)
 	}
@@ -112,7 +116,7 @@ func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) {
 		s.subscriptionFailed(w, r, err)
 		return
 	}
-	s.renderSubscription(w, r, http.StatusOK, "Unsubscribe", subscriptionPage{Step: "unsubscribe", Token: token, Topics: []string{topic(sub)}})
+	s.renderSubscription(w, r, http.StatusOK, "Unsubscribe", subscriptionPage{Step: "unsubscribe", Token: token, Topics: []topicView{topic(sub)}})
 }
 
 // handleUnsubscribePost is both the page's button and the one-click
@@ -134,7 +138,7 @@ func (s *Server) handleUnsubscribePost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.renderSubscription(w, r, http.StatusOK, "Unsubscribed", subscriptionPage{Step: "unsubscribed", Topics: []string{topic(sub)}})
+	s.renderSubscription(w, r, http.StatusOK, "Unsubscribed", subscriptionPage{Step: "unsubscribed", Topics: []topicView{topic(sub)}})
 }
 
 func (s *Server) handleManage(w http.ResponseWriter, r *http.Request) {

@@ -200,7 +200,7 @@ func (s *Server) mentionsFor(ctx context.Context, st *site, a *communique.Articl
 	var out []mentionView
 	for _, m := range list {
 		v := mentionView{URL: m.Source, Title: m.Title, AuthorName: m.AuthorName, AuthorURL: m.AuthorURL, Excerpt: m.Excerpt,
-			Date:    communique.FormatDate(m.CreatedAt.In(st.settings.Location), st.settings.DateFormat),
+			Date:    communique.FormatDateIn(m.CreatedAt.In(st.settings.Location), st.settings.DateFormat, st.words),
 			DateISO: m.CreatedAt.UTC().Format(time.RFC3339)}
 		if v.Title == "" {
 			v.Title = m.Source
@@ -224,7 +224,7 @@ func (s *Server) SendRecentWebmentions(ctx context.Context) (int, error) {
 	if settings.SiteURL == "" {
 		return 0, nil
 	}
-	st := &site{settings: settings, base: settings.SiteURL, cats: map[int64]*communique.Term{}}
+	st := &site{settings: settings, base: settings.SiteURL, cats: map[int64]*communique.Term{}, words: s.messages.For(settings.Language)}
 	since := s.Now().Add(-sendWindow)
 	post := communique.TypePost
 	list, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &post, Status: published, PublishedFrom: &since, Limit: 100})

@@ -42,6 +42,9 @@ type postJSON struct {
 	Format        string    `json:"format,omitempty"`
 	Categories    *[]int64  `json:"categories,omitempty"`
 	Tags          *[]int64  `json:"tags,omitempty"`
+	// Lang is the article's own language (BCP 47), when it has one; an
+	// extra field, absent otherwise, so WordPress clients see no change.
+	Lang string `json:"lang,omitempty"`
 	// Authors is everyone credited, in order (posts only): users, and
 	// guest contributors without a login; author stays the owner.
 	Authors *[]bylineJSON `json:"authors,omitempty"`
@@ -160,6 +163,7 @@ func (s *Server) postOut(ctx context.Context, c *caller, a *communique.Article, 
 		empty := ""
 		p.Template = &empty
 	}
+	p.Lang = a.Lang
 	if a.FeaturedMediaID != 0 {
 		p.Links["wp:featuredmedia"] = []link{{Href: c.api("/wp/v2/media/" + itoa(a.FeaturedMediaID)), Embeddable: true}}
 	}
@@ -502,6 +506,9 @@ func readPostWrite(c *caller, in *input, typ string, current *communique.Article
 	if v, ok := in.int("featured_media", bad); ok {
 		u.FeaturedMediaID = &v
 	}
+	if v, ok := in.str("lang", bad); ok {
+		u.Lang = &v
+	}
 	if v, ok := in.str("password", bad); ok && v != "" {
 		bad["password"] = "Password-protected posts are not supported by this site."
 	}
@@ -595,6 +602,7 @@ func (s *Server) handlePostCreate(typ string) http.HandlerFunc {
 		setIf(&a.Sticky, u.Sticky)
 		setIf(&a.ParentID, u.ParentID)
 		setIf(&a.MenuOrder, u.MenuOrder)
+		setIf(&a.Lang, u.Lang)
 		setIf(&a.Bylines, u.Bylines)
 		var cats, tags []int64
 		setIf(&cats, pw.categories)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -172,6 +174,11 @@ func (p *Program) settings(ctx context.Context, action string, args []string) er
 	for _, def := range communique.SettingDefs {
 		v := strings.ReplaceAll(def.Text(st), "\n", `\n`)
 		fmt.Fprintf(tw, "%s\t%s\t# %s\n", def.Key, v, def.Help)
+		for _, alias := range slices.Sorted(maps.Keys(communique.SettingAliases)) {
+			if communique.SettingAliases[alias] == def.Key {
+				fmt.Fprintf(tw, "%s\t%s\t# the same setting as %s\n", alias, v, def.Key)
+			}
+		}
 	}
 	return tw.Flush()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"communique/i18n"
 	"context"
 	"errors"
 	"flag"
@@ -192,8 +193,17 @@ func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o 
 	if err != nil {
 		return nil, nil, err
 	}
+	// One catalogue, the theme's locales/ over the embedded ones, for the
+	// site, the newsroom and the emails.
+	messages, err := i18n.Load(opt.theme)
+	if err != nil {
+		return nil, nil, err
+	}
+	if services.notifier != nil {
+		services.notifier.Messages = messages
+	}
 	cfg := web.Config{Store: db, Logger: logger, ThemeDir: opt.theme, MediaStorage: images, Notify: services.notifier,
-		Discussion: services.talk, Health: o.health, Federation: services.fed}
+		Discussion: services.talk, Health: o.health, Federation: services.fed, Messages: messages}
 	if services.counter != nil {
 		cfg.Analytics = services.counter
 	}
@@ -219,7 +229,7 @@ func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o 
 	limits := media.Limits{Budget: media.NewBudget(decodeBudget(opt.memMB), 0, 0)}
 	newsroom, err := admin.New(ctx, admin.Config{Store: db, Discussion: services.talk, Logger: logger, SecureCookies: opt.secure,
 		MediaStorage: images, Notify: services.notifier, Privacy: services.privacy, Articles: services.articles, Accounts: services.accounts,
-		MediaLimits: limits, Fediverse: services.fed})
+		MediaLimits: limits, Fediverse: services.fed, Messages: messages})
 	if err != nil {
 		return nil, nil, err
 	}

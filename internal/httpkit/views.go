@@ -15,6 +15,11 @@ import (
 // door's layout and partials.
 type Views struct {
 	pages map[string]*template.Template
+	// localize gives a language's template functions (t, tn, …); nil
+	// when the door speaks one language.
+	localize func(lang string) template.FuncMap
+	mu       sync.Mutex
+	langs    sync.Map // language → map[string]*template.Template
 }
 
 // ParseViews reads templates/layout.html, then templates/<name>.html for
@@ -66,6 +71,41 @@ func ParseViews(fsys fs.FS, funcs template.FuncMap, partials, pages []string) (*
 	return v, nil
 }
 
+// Localize has each language's pages use the functions funcs gives it,
+// which replace those of the same name the views were parsed with. A
+// language's pages are copies of the parsed ones, made the first time
+// it is asked for; the parsed ones are never executed, so they can be
+// copied at any time.
+func (v *Views) Localize(funcs func(lang string) template.FuncMap) {
+	v.localize = funcs
+}
+
+// pagesIn are the pages of lang.
+func (v *Views) pagesIn(lang string) (map[string]*template.Template, error) {
+	if v.localize == nil {
+		return v.pages, nil
+	}
+	if p, ok := v.langs.Load(lang); ok {
+		return p.(map[string]*template.Template), nil
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if p, ok := v.langs.Load(lang); ok {
+		return p.(map[string]*template.Template), nil
+	}
+	funcs := v.localize(lang)
+	pages := make(map[string]*template.Template, len(v.pages))
+	for name, t := range v.pages {
+		c, err := t.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("view %s in %s: %w", name, lang, err)
+		}
+		pages[name] = c.Funcs(funcs)
+	}
+	v.langs.Store(lang, pages)
+	return pages, nil
+}
+
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Render executes the page name with data and answers with it. The page
@@ -74,7 +114,16 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // half a page. Content-Length is stated even to a HEAD, which gets no
 // body, so it learns what a GET would bring.
 func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
-	t, ok := v.pages[name]
+	return v.RenderIn("", w, r, status, name, data)
+}
+
+// RenderIn is Render in the language lang (see Localize).
+func (v *Views) RenderIn(lang string, w http.ResponseWriter, r *http.Request, status int, name string, data any) error {
+	pages, err := v.pagesIn(lang)
+	if err != nil {
+		return err
+	}
+	t, ok := pages[name]
 	if !ok {
 		return fmt.Errorf("render: no view %q", name)
 	}
@@ -91,7 +140,16 @@ func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name 
 // Execute runs one template of page's set, such as a partial's single
 // comment, for a fragment sent outside a page (a live update).
 func (v *Views) Execute(w io.Writer, page, name string, data any) error {
-	t, ok := v.pages[page]
+	return v.ExecuteIn("", w, page, name, data)
+}
+
+// ExecuteIn is Execute in the language lang (see Localize).
+func (v *Views) ExecuteIn(lang string, w io.Writer, page, name string, data any) error {
+	pages, err := v.pagesIn(lang)
+	if err != nil {
+		return err
+	}
+	t, ok := pages[page]
 	if !ok {
 		return fmt.Errorf("execute: no view %q", page)
 	}

@@ -179,6 +179,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	funcs := template.FuncMap{
 		"trusted":   func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
 		"asset":     s.assets.URL,
+		"dir":       communique.TextDirection,
 		"date":      showDate,
 		"plural":    plural,
 		"excerpt":   func(html string) string { return markup.Excerpt(html, 16) },
@@ -424,6 +425,9 @@ type base struct {
 	Pending   int
 	// Zone is the site's time zone, which every date is shown in.
 	Zone *time.Location
+	// Lang is the site's language (BCP 47), which sets the page's lang
+	// and dir.
+	Lang string
 }
 
 // showDate shows a time in the site's zone, naming the zone.
@@ -455,11 +459,14 @@ func plural(count any, one, many string) string {
 }
 
 func (s *Server) base(r *http.Request, rq *request, title, section string) base {
-	b := base{Title: title, Section: section, SiteTitle: "Communiqué"}
+	b := base{Title: title, Section: section, SiteTitle: "Communiqué", Lang: "en"}
 	if rq != nil {
 		b.User, b.CSRF = rq.User, rq.CSRF
 		if rq.Settings != nil {
 			b.SiteTitle, b.Zone = rq.Settings.Title, rq.Settings.Location
+			if rq.Settings.Language != "" {
+				b.Lang = rq.Settings.Language
+			}
 		}
 		b.Can = map[string]bool{}
 		for _, a := range []communique.Action{communique.ActionCreatePage, communique.ActionModerateComment,

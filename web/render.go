@@ -38,6 +38,7 @@ func loadViews(themeDir string) (*httpkit.Views, *httpkit.Assets, error) {
 	}
 	funcs := template.FuncMap{
 		"asset":   assets.URL,
+		"dir":     communique.TextDirection,
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitized before storage
 		// body is an article's HTML, sanitized before storage, with its
 		// embeds as click-to-load placeholders (embed.go).

@@ -32,10 +32,11 @@ const (
 )
 
 // SearchLanguages are the languages full-text search can stem, named as
-// PostgreSQL's text search configurations. SQLite stems English only
-// (FTS5's porter tokenizer); for the others it matches whole words.
-// "simple" turns stemming off.
-var SearchLanguages = []string{"danish", "dutch", "english", "finnish", "french", "german", "hungarian",
+// PostgreSQL's text search configurations. Both stores stem each with
+// Snowball's algorithm and leave out Snowball's stop words (Arabic has
+// none); SQLite stems English with FTS5's porter. "simple" turns
+// stemming off.
+var SearchLanguages = []string{"arabic", "danish", "dutch", "english", "finnish", "french", "german", "hungarian",
 	"italian", "norwegian", "portuguese", "romanian", "russian", "simple", "spanish", "swedish", "turkish"}
 
 // SearchFilter selects published articles and pages by words.

@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"Search", testSearch},
 		{"SitemapRefs", testSitemapRefs},
 		{"SearchWindow", testSearchWindow},
+		{"SearchLanguages", testSearchLanguages},
 		{"Webmentions", testWebmentions},
 		{"CommentCreate", testCommentCreate},
 		{"CommentCount", testCommentCount},

@@ -1,0 +1,89 @@
+package storetest
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"communique"
+	"communique/sqlstore"
+)
+
+// testSearchLanguages proves that search follows the search_language
+// setting on both stores: another form of a word finds it (Snowball's
+// stemmers), accents fold, the language's stop words are not required,
+// a query of stop words alone finds nothing without an error, and
+// snippets mark the words as written. Articles written before a change
+// are indexed again in the new language; those written after it are
+// indexed in it.
+func testSearchLanguages(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	fixedClock(db, searchNow)
+	ada := MustCreateUser(t, db, "ada", communique.RoleEditor)
+	fr := MustCreateArticle(t, db, ada, "Les chevaux de la ferme", "Les chevaux galopaient dans les prés enneigés.")
+	de := MustCreateArticle(t, db, ada, "Alte Häuser am Hafen", "Die Häuser der Fischer wurden gestrichen.")
+	en := MustCreateArticle(t, db, ada, "Running the harbour", "Fishermen were running to their boats.")
+	type query struct {
+		q    string
+		want []*communique.Article
+		mark string // a word the first hit's snippet or title marks
+	}
+	for _, lang := range []struct {
+		name    string
+		queries []query
+		later   func() (*communique.Article, string) // written after the change, and a query that finds it
+	}{
+		{"english", []query{
+			{"run", []*communique.Article{en}, "running"},
+			{"harbours", []*communique.Article{en}, "harbour"},
+			{"the harbour", []*communique.Article{en}, ""}, // "the" is a stop word, not required
+			{"the", nil, ""},
+		}, func() (*communique.Article, string) {
+			return MustCreateArticle(t, db, ada, "Bridges", "The bridges were flooded."), "flood"
+		}},
+		{"french", []query{
+			{"cheval", []*communique.Article{fr}, "chevaux"},
+			{"galoper", []*communique.Article{fr}, "galopaient"},
+			{"enneige", []*communique.Article{fr}, "enneigés"}, // accents fold
+			{"la ferme", []*communique.Article{fr}, "ferme"},
+			{"la", nil, ""},
+			{"chevaux -ferme", nil, ""},
+		}, func() (*communique.Article, string) {
+			return MustCreateArticle(t, db, ada, "Presse", "Les journaux nationaux sont parus."), "journal"
+		}},
+		{"german", []query{
+			{"Haus", []*communique.Article{de}, "Häuser"},
+			{"Fischers", []*communique.Article{de}, "Fischer"},
+			{"haeuser hafen", nil, ""}, // no transliteration: ä is not ae
+			{"die Häuser", []*communique.Article{de}, ""},
+			{"die", nil, ""},
+		}, func() (*communique.Article, string) {
+			return MustCreateArticle(t, db, ada, "Kinder", "Den Kindern gefällt der Strand."), "Kind"
+		}},
+	} {
+		t.Run(lang.name, func(t *testing.T) {
+			if err := db.SetSetting(ctx, "search_language", lang.name); err != nil {
+				t.Fatal(err)
+			}
+			later, q := lang.later()
+			queries := append(lang.queries, query{q, []*communique.Article{later}, ""})
+			for _, tc := range queries {
+				hits, total, err := db.SearchArticles(ctx, communique.SearchFilter{Query: tc.q})
+				if err != nil {
+					t.Fatalf("%s %q: %v", lang.name, tc.q, err)
+				}
+				ids := make([]int64, len(hits))
+				for i, h := range hits {
+					ids[i] = h.Article.ID
+				}
+				if !sameIDs(ids, tc.want...) || total != len(tc.want) {
+					t.Errorf("%s %q found %q (total %d), want %d articles", lang.name, tc.q, titles(hits), total, len(tc.want))
+					continue
+				}
+				if tc.mark != "" && !strings.Contains(hits[0].Title+" "+hits[0].Snippet, highlighted(tc.mark)) {
+					t.Errorf("%s %q: title %q, snippet %q, want %q marked", lang.name, tc.q, hits[0].Title, hits[0].Snippet, tc.mark)
+				}
+			}
+		})
+	}
+}

@@ -23,6 +23,7 @@ func testSearchLanguages(t *testing.T, db *sqlstore.DB) {
 	fr := MustCreateArticle(t, db, ada, "Les chevaux de la ferme", "Les chevaux galopaient dans les prés enneigés.")
 	de := MustCreateArticle(t, db, ada, "Alte Häuser am Hafen", "Die Häuser der Fischer wurden gestrichen.")
 	en := MustCreateArticle(t, db, ada, "Running the harbour", "Fishermen were running to their boats.")
+	ar := MustCreateArticle(t, db, ada, "الكتاب الجديد", "افتتحت المكتبة أبوابها للقراء.")
 	type query struct {
 		q    string
 		want []*communique.Article
@@ -59,6 +60,12 @@ func testSearchLanguages(t *testing.T, db *sqlstore.DB) {
 			{"die", nil, ""},
 		}, func() (*communique.Article, string) {
 			return MustCreateArticle(t, db, ada, "Kinder", "Den Kindern gefällt der Strand."), "Kind"
+		}},
+		{"arabic", []query{
+			{"كتاب", []*communique.Article{ar}, "الكتاب"},
+			{"جديدة", []*communique.Article{ar}, "الجديد"},
+		}, func() (*communique.Article, string) {
+			return MustCreateArticle(t, db, ada, "الأخبار", "وصلت السفينة إلى الميناء."), "سفينة"
 		}},
 	} {
 		t.Run(lang.name, func(t *testing.T) {

@@ -96,11 +96,17 @@ func IsWordRune(r rune) bool {
 // stemmed the same way, finds it.
 func Text(language, s string) string {
 	var b strings.Builder
+	seen := map[string]string{} // an article says its words many times
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !IsWordRune(r) }) {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(Word(language, w))
+		st, ok := seen[w]
+		if !ok {
+			st = Word(language, w)
+			seen[w] = st
+		}
+		b.WriteString(st)
 	}
 	return b.String()
 }

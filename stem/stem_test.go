@@ -1,6 +1,7 @@
 package stem_test
 
 import (
+	"strings"
 	"testing"
 
 	"communique/stem"
@@ -46,4 +47,22 @@ func TestText(t *testing.T) {
 	if got := stem.Text("french", "Les chevaux, au galop!"); got != "le cheval au galop" {
 		t.Errorf("Text = %q", got)
 	}
+}
+
+// BenchmarkText stems a 1,000-word French article, beside splitting it
+// into words alone (the reference, measured in the same run).
+func BenchmarkText(b *testing.B) {
+	body := strings.Repeat("Les chevaux galopaient dans les prés enneigés pendant que les journaux nationaux paraissaient. ", 100)
+	b.Run("Fields", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			_ = strings.Fields(strings.ToLower(body))
+		}
+	})
+	b.Run("French", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			_ = stem.Text("french", body)
+		}
+	})
 }

@@ -39,6 +39,25 @@ const (
 var SearchLanguages = []string{"arabic", "danish", "dutch", "english", "finnish", "french", "german", "hungarian",
 	"italian", "norwegian", "portuguese", "romanian", "russian", "simple", "spanish", "swedish", "turkish"}
 
+// searchLanguageOf names the search language of each language, by its
+// ISO 639 code.
+var searchLanguageOf = map[string]string{"ar": "arabic", "da": "danish", "nl": "dutch", "en": "english",
+	"fi": "finnish", "fr": "french", "de": "german", "hu": "hungarian", "it": "italian", "nb": "norwegian",
+	"nn": "norwegian", "no": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+	"es": "spanish", "sv": "swedish", "tr": "turkish"}
+
+// SearchLanguageFor returns the search language of a BCP 47 language tag
+// ("fr-CA" is french), or "simple" (whole words) for a language search
+// cannot stem.
+func SearchLanguageFor(tag string) string {
+	base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+	base, _, _ = strings.Cut(base, "_")
+	if l, ok := searchLanguageOf[base]; ok {
+		return l
+	}
+	return "simple"
+}
+
 // SearchFilter selects published articles and pages by words.
 type SearchFilter struct {
 	Query string

@@ -94,3 +94,42 @@ func testSearchLanguages(t *testing.T, db *sqlstore.DB) {
 		})
 	}
 }
+
+// testSearchFollowsSiteLanguage: search follows the site's language while
+// its language is the site's, and keeps one chosen apart from it.
+func testSearchFollowsSiteLanguage(t *testing.T, db *sqlstore.DB) {
+	ctx := context.Background()
+	fixedClock(db, searchNow)
+	ada := MustCreateUser(t, db, "ada", communique.RoleEditor)
+	fr := MustCreateArticle(t, db, ada, "Les chevaux", "Les chevaux galopaient.")
+	searchLanguage := func() string {
+		v, err := db.Settings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return communique.ParseSettings(v).SearchLanguage
+	}
+	for _, step := range []struct {
+		key, value, want string
+		finds            bool // "cheval" finds "chevaux"
+	}{
+		{"language", "fr-CA", "french", true},
+		{"language", "ja", "simple", false},
+		{"language", "fr", "french", true},
+		{"search_language", "german", "german", false}, // chosen apart from the site's
+		{"language", "es", "german", false},
+		{"search_language", "spanish", "spanish", false},
+		{"language", "fr", "french", true}, // Spanish was the site's again: it follows
+	} {
+		if err := db.SetSetting(ctx, step.key, step.value); err != nil {
+			t.Fatal(err)
+		}
+		if got := searchLanguage(); got != step.want {
+			t.Errorf("%s=%s: search language %q, want %q", step.key, step.value, got, step.want)
+		}
+		_, ids, _ := (&searchFixture{db: db}).search(t, communique.SearchFilter{Query: "cheval"})
+		if found := sameIDs(ids, fr); found != step.finds {
+			t.Errorf("%s=%s: cheval found %v, want found = %v", step.key, step.value, ids, step.finds)
+		}
+	}
+}

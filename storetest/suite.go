@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"SitemapRefs", testSitemapRefs},
 		{"SearchWindow", testSearchWindow},
 		{"SearchLanguages", testSearchLanguages},
+		{"SearchFollowsSiteLanguage", testSearchFollowsSiteLanguage},
 		{"Webmentions", testWebmentions},
 		{"CommentCreate", testCommentCreate},
 		{"CommentCount", testCommentCount},

@@ -100,13 +100,21 @@ func (s search) goSnippets(ctx context.Context, ids []int64) (map[int64]sqlstore
 		}
 	}
 	m := map[int64]sqlstore.SearchSnippet{}
+	matched := map[string]bool{} // a word is stemmed once for all the snippets
+	match := func(w string) bool {
+		is, ok := matched[w]
+		if !ok {
+			is = want[fold(stem.Word(s.lang, w))]
+			matched[w] = is
+		}
+		return is
+	}
 	for rows.Next() {
 		var id int64
 		var title, excerpt, body string
 		if err := rows.Scan(&id, &title, &excerpt, &body); err != nil {
 			return nil, err
 		}
-		match := func(w string) bool { return want[fold(stem.Word(s.lang, w))] }
 		m[id] = sqlstore.SearchSnippet{Title: markWords(title, match, 0),
 			Excerpt: markWords(excerpt, match, snippetWords), Body: markWords(body, match, snippetWords)}
 	}

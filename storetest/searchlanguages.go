@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"communique"
 	"communique/sqlstore"
@@ -131,5 +133,51 @@ func testSearchFollowsSiteLanguage(t *testing.T, db *sqlstore.DB) {
 		if found := sameIDs(ids, fr); found != step.finds {
 			t.Errorf("%s=%s: cheval found %v, want found = %v", step.key, step.value, ids, step.finds)
 		}
+	}
+}
+
+// BenchSearchLanguages loads the search corpus (COMMUNIQUE_BENCH_ARTICLES
+// articles, 5,000 by default here) and, for English, French and German,
+// measures re-indexing every article in the language (what changing
+// search_language costs) and searches of inflected words, each English
+// the reference in the same run: go test ./sqlite -run '^$' -bench
+// SearchLanguages -benchtime 1x
+func BenchSearchLanguages(b *testing.B, open Opener) {
+	ctx := context.Background()
+	db := open(b)
+	n := 5000
+	if os.Getenv("COMMUNIQUE_BENCH_ARTICLES") != "" {
+		n = BenchmarkArticles()
+	}
+	loadSearchCorpus(b, db, n)
+	queries := []string{"harbours", "voting council", "rescued farmers", "floods -storm", "teacher OR nurses"}
+	if err := db.SetSetting(ctx, "search_language", "simple"); err != nil {
+		b.Fatal(err)
+	}
+	for _, lang := range []string{"english", "french", "german"} {
+		b.Run(lang, func(b *testing.B) {
+			for b.Loop() {
+				start := time.Now()
+				if err := db.SetSetting(ctx, "search_language", lang); err != nil {
+					b.Fatal(err)
+				}
+				reindex := time.Since(start)
+				start = time.Now()
+				const rounds = 40
+				for range rounds {
+					for _, q := range queries {
+						if _, _, err := db.SearchArticles(ctx, communique.SearchFilter{Query: q, Limit: 10}); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				b.ReportMetric(float64(reindex.Milliseconds()), "reindex-ms")
+				b.ReportMetric(float64(time.Since(start).Microseconds())/float64(rounds*len(queries))/1000, "search-ms")
+				// Back to whole words, so each language's re-index starts alike.
+				if err := db.SetSetting(ctx, "search_language", "simple"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

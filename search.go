@@ -32,11 +32,31 @@ const (
 )
 
 // SearchLanguages are the languages full-text search can stem, named as
-// PostgreSQL's text search configurations. SQLite stems English only
-// (FTS5's porter tokenizer); for the others it matches whole words.
-// "simple" turns stemming off.
-var SearchLanguages = []string{"danish", "dutch", "english", "finnish", "french", "german", "hungarian",
+// PostgreSQL's text search configurations. Both stores stem each with
+// Snowball's algorithm and leave out Snowball's stop words (Arabic has
+// none); SQLite stems English with FTS5's porter. "simple" turns
+// stemming off.
+var SearchLanguages = []string{"arabic", "danish", "dutch", "english", "finnish", "french", "german", "hungarian",
 	"italian", "norwegian", "portuguese", "romanian", "russian", "simple", "spanish", "swedish", "turkish"}
+
+// searchLanguageOf names the search language of each language, by its
+// ISO 639 code.
+var searchLanguageOf = map[string]string{"ar": "arabic", "da": "danish", "nl": "dutch", "en": "english",
+	"fi": "finnish", "fr": "french", "de": "german", "hu": "hungarian", "it": "italian", "nb": "norwegian",
+	"nn": "norwegian", "no": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+	"es": "spanish", "sv": "swedish", "tr": "turkish"}
+
+// SearchLanguageFor returns the search language of a BCP 47 language tag
+// ("fr-CA" is french), or "simple" (whole words) for a language search
+// cannot stem.
+func SearchLanguageFor(tag string) string {
+	base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+	base, _, _ = strings.Cut(base, "_")
+	if l, ok := searchLanguageOf[base]; ok {
+		return l
+	}
+	return "simple"
+}
 
 // SearchFilter selects published articles and pages by words.
 type SearchFilter struct {

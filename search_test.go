@@ -89,3 +89,19 @@ func TestSearchLanguageSetting(t *testing.T) {
 		t.Errorf("defaults = %s", got)
 	}
 }
+
+func TestSearchLanguageFor(t *testing.T) {
+	for _, tt := range []struct{ tag, want string }{
+		{"en", "english"}, {"en-GB", "english"}, {"fr-CA", "french"}, {"de", "german"}, {"pt-BR", "portuguese"},
+		{"nb", "norwegian"}, {"ar", "arabic"}, {"es_MX", "spanish"}, {"he", "simple"}, {"ja", "simple"}, {"", "simple"},
+	} {
+		if got := communique.SearchLanguageFor(tt.tag); got != tt.want {
+			t.Errorf("SearchLanguageFor(%q) = %q, want %q", tt.tag, got, tt.want)
+		}
+	}
+	for _, l := range communique.SearchLanguages {
+		if communique.ValidateSetting("search_language", l) != nil {
+			t.Errorf("%s is not a valid search language", l)
+		}
+	}
+}

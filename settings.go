@@ -423,7 +423,7 @@ var SettingDefs = []SettingDef{
 		in(GroupReading, "Full text in feeds"),
 	intSetting("feed_items", 10, 1, 100, "Articles or comments in each feed", func(s *Settings) *int { return &s.FeedItems }).
 		in(GroupReading, "Items per feed"),
-	choiceSetting("search_language", "english", SearchLanguages, "Language whose word forms search matches ("+strings.Join(SearchLanguages, ", ")+"; SQLite stems English only)", func(s *Settings) *string { return &s.SearchLanguage }).
+	choiceSetting("search_language", "english", SearchLanguages, "Language whose word forms search matches ("+strings.Join(SearchLanguages, ", ")+"); follows the site language until set apart from it", func(s *Settings) *string { return &s.SearchLanguage }).
 		in(GroupReading, "Language of search").offering(searchLanguageOptions),
 
 	// Notifications, with WordPress's defaults.

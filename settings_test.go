@@ -35,7 +35,7 @@ func TestValidateSetting(t *testing.T) {
 		{"ChoiceOK", "comment_order", "desc", ""},
 		{"ChoiceCase", "comment_order", "DESC", "comment_order: must be asc or desc"},
 		{"ChoiceOfTwo", "disallowed_status", "delete", "disallowed_status: must be spam or trash"},
-		{"ChoiceOfMany", "search_language", "klingon", "search_language: must be one of danish, dutch, english, "},
+		{"ChoiceOfMany", "search_language", "klingon", "search_language: must be one of arabic, danish, dutch, english, "},
 		{"TextLongest", "title", strings.Repeat("é", 100), ""},
 		{"TextTooLong", "title", strings.Repeat("x", 201), "title: must be at most 200 characters"},
 		{"TextNUL", "tagline", "a\x00b", "tagline: must be valid UTF-8, without NUL characters"},

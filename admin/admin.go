@@ -201,6 +201,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		},
 		"trusted":   func(s string) template.HTML { return template.HTML(s) }, // HTML sanitized before storage
 		"asset":     s.assets.URL,
+		"dir":       communique.TextDirection,
 		"date":      showDate,
 		"plural":    plural,
 		"excerpt":   func(html string) string { return markup.Excerpt(html, 16) },
@@ -514,7 +515,7 @@ func plural(count any, one, many string) string {
 }
 
 func (s *Server) base(r *http.Request, rq *request, title, section string) base {
-	b := base{Title: title, Section: section, SiteTitle: "Communiqué"}
+	b := base{Title: title, Section: section, SiteTitle: "Communiqué", Lang: "en"}
 	if rq != nil {
 		b.User, b.CSRF = rq.User, rq.CSRF
 		if rq.Settings != nil {

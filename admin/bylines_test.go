@@ -23,7 +23,7 @@ func TestBylines(t *testing.T) {
 		a := n.FindArticle(t, id)
 		page := editor.Get(t, n.PublicPath(t, a))
 		if page.Status != http.StatusOK || !strings.Contains(page.Body,
-			`By <a rel="author" href="/author/olive/">Olive</a>, <a rel="author" href="/author/jo-freelance/">Jo Freelance</a> and <a rel="author" href="/author/arthur/">Arthur</a>`) {
+			`By <a rel="author" href="/author/olive/" dir="auto">Olive</a>, <a rel="author" href="/author/jo-freelance/" dir="auto">Jo Freelance</a> and <a rel="author" href="/author/arthur/" dir="auto">Arthur</a>`) {
 			t.Fatalf("the byline does not credit all three in order:\n%s", excerpt(page.Body))
 		}
 		if !strings.Contains(page.Body, `"author":[{"@type":"Person","name":"Olive"`) {

@@ -38,7 +38,7 @@ func TestSettingsRefusals(t *testing.T) {
 			{"TooFewPosts", "posts_per_page", "0", "posts_per_page: must be a whole number from 1 to 100"},
 			{"NotANumber", "comments_per_page", "many", "comments_per_page: must be a whole number from 1 to 500"},
 			{"ForgedChoice", "comment_order", "sideways", "comment_order: must be asc or desc"},
-			{"ForgedLanguage", "search_language", "klingon", "search_language: must be one of danish,"},
+			{"ForgedLanguage", "search_language", "klingon", "search_language: must be one of arabic, danish,"},
 			{"LowThreshold", "spam_threshold", "0.2", "spam_threshold: must be a number from 0.5 to 1"},
 			{"NotAnAddress", "mail_from", "nobody", "mail_from: must be an address"},
 			{"LongWordList", "moderation_keys", strings.Repeat("casino\n", 10000), "moderation_keys: must be at most 65535 characters"},

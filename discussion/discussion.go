@@ -345,7 +345,9 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 	}
 	c := &communique.Comment{
 		ArticleID: a.ID, ParentID: sub.ParentID, UserID: userID,
-		AuthorName: strings.TrimSpace(sub.Author), AuthorEmail: strings.TrimSpace(sub.Email),
+		// A name's direction controls go: the page isolates each name,
+		// and an override left open would reverse the words around it.
+		AuthorName: strings.TrimSpace(communique.StripBidiControls(sub.Author)), AuthorEmail: strings.TrimSpace(sub.Email),
 		AuthorURL: strings.TrimSpace(sub.URL), Text: strings.TrimSpace(sub.Text),
 		AuthorIP: sub.IP, UserAgent: truncate(sub.UserAgent, 255), OwnerKey: sub.OwnerKey,
 		Type: communique.CommentTypeComment,

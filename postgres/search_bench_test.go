@@ -12,3 +12,8 @@ import (
 func BenchmarkSearch(b *testing.B) {
 	storetest.BenchSearch(b, storetest.PostgreSQL.Open)
 }
+
+// BenchmarkSearchLanguages: go test ./postgres -run '^$' -bench SearchLanguages -benchtime 1x
+func BenchmarkSearchLanguages(b *testing.B) {
+	storetest.BenchSearchLanguages(b, storetest.PostgreSQL.Open)
+}

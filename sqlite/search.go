@@ -89,11 +89,20 @@ type search struct {
 	r     sqlstore.Querier
 	q     sqlstore.SearchQuery
 	match string
+	terms []communique.SearchTerm // as the index holds their words
+	lang  string
 }
 
-// PrepareSearch writes the query as an FTS5 MATCH.
-func (engine) PrepareSearch(_ context.Context, r sqlstore.Querier, q sqlstore.SearchQuery) (sqlstore.Searcher, error) {
-	return search{r, q, ftsMatch(q.Terms, q.Filter, q.Categories)}, nil
+// PrepareSearch writes the query as an FTS5 MATCH, in the search
+// language's stems and without its stop words; nil when only stop words
+// were asked for.
+func (engine) PrepareSearch(ctx context.Context, r sqlstore.Querier, q sqlstore.SearchQuery) (sqlstore.Searcher, error) {
+	lang := q.Language(ctx)
+	terms := queryTerms(q.Terms, lang)
+	if terms == nil {
+		return nil, nil
+	}
+	return search{r: r, q: q, match: ftsMatch(terms, q.Filter, q.Categories), terms: terms, lang: lang}, nil
 }
 
 func (s search) Rank(ctx context.Context) ([]int64, map[int64]float64, error) {
@@ -152,6 +161,9 @@ func (s search) scores(ctx context.Context, ids []int64) (map[int64]float64, err
 }
 
 func (s search) Snippets(ctx context.Context, ids []int64) (map[int64]sqlstore.SearchSnippet, error) {
+	if stemsInGo(s.lang) {
+		return s.goSnippets(ctx, ids) // the index holds stems, not words
+	}
 	m, e := communique.HighlightStart, communique.HighlightEnd
 	rows, err := s.r.QueryContext(ctx, `SELECT rowid, highlight(articles_fts, 0, ?, ?),
 			snippet(articles_fts, 1, ?, ?, '…', ?), snippet(articles_fts, 2, ?, ?, '…', ?)

@@ -32,17 +32,40 @@ func (db *SiteSettings) SetSetting(ctx context.Context, key, value string) error
 	}
 	key = communique.CanonicalSettingKey(key) // an alias writes the setting it names
 	var before string
-	if key == "search_language" {
+	switch key {
+	case "search_language":
 		before = db.search().searchLanguage(ctx)
+	case "language", "site_language":
+		before = db.settingValue(ctx, key)
 	}
 	if err := db.setRaw(ctx, key, value); err != nil {
 		return err
 	}
-	if key == "search_language" && value != before {
+	switch {
+	case key == "search_language" && value != before:
 		// The index holds stemmed words: another language re-indexes.
 		return db.search().RebuildSearchIndex(ctx)
+	case key == "language" || key == "site_language":
+		// Search follows the site's language until someone chooses
+		// another search language than the site's.
+		cur, next := db.search().searchLanguage(ctx), communique.SearchLanguageFor(value)
+		if cur == communique.SearchLanguageFor(before) && cur != next {
+			return db.SetSetting(ctx, "search_language", next)
+		}
 	}
 	return nil
+}
+
+// settingValue returns a setting as stored, or its default.
+func (db *SiteSettings) settingValue(ctx context.Context, key string) string {
+	var v string
+	if err := db.r().row(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v); err == nil {
+		return v
+	}
+	if def := communique.LookupSetting(key); def != nil {
+		return def.Default
+	}
+	return ""
 }
 
 // setRaw stores a value without the public registry's rules; the store

@@ -57,6 +57,8 @@ func Run(t *testing.T, open Opener) {
 		{"Search", testSearch},
 		{"SitemapRefs", testSitemapRefs},
 		{"SearchWindow", testSearchWindow},
+		{"SearchLanguages", testSearchLanguages},
+		{"SearchFollowsSiteLanguage", testSearchFollowsSiteLanguage},
 		{"Webmentions", testWebmentions},
 		{"CommentCreate", testCommentCreate},
 		{"CommentCount", testCommentCount},

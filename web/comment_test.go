@@ -636,7 +636,7 @@ func TestCommentLifecycle(t *testing.T) {
 			if ps := findAll(content[0], func(n *html.Node) bool { return n.Data == "p" }); len(ps) != 2 {
 				t.Errorf("%s: %d paragraphs, want 2", name, len(ps))
 			}
-			if !strings.Contains(res.Body, "1 comment on “Harbour bridge reopens”") {
+			if !strings.Contains(res.Body, "1 comment on “<bdi>Harbour bridge reopens</bdi>”") {
 				t.Errorf("%s: the discussion heading does not count 1 comment", name)
 			}
 			if !strings.Contains(res.Body, `<a href="#comments">1 comment</a>`) {

@@ -68,7 +68,7 @@ func TestCorrectionsInTheOpen(t *testing.T) {
 			t.Errorf("an update is shown as a correction, or not at the end")
 		}
 		list := s.Get(t, "/corrections/")
-		if list.Status != 200 || !strings.Contains(list.Body, path+`#corrections">Bridge budget</a>`) || strings.Contains(list.Body, "Ferry news") {
+		if list.Status != 200 || !strings.Contains(list.Body, path+`#corrections" dir="auto">Bridge budget</a>`) || strings.Contains(list.Body, "Ferry news") {
 			t.Fatalf("the corrections page: %d\n%s", list.Status, excerpt(list.Body))
 		}
 		res := s.Get(t, "/feed/")

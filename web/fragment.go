@@ -115,7 +115,7 @@ func (s *Server) renderComment(st *site, v *commentView, buf *bytes.Buffer) {
 		return
 	}
 	buf.Reset()
-	if err := s.views.Execute(buf, "article", "comment", v); err != nil {
+	if err := s.views.ExecuteIn(s.messages.Match(st.settings.Language), buf, "article", "comment", v); err != nil {
 		return
 	}
 	v.Fragment = template.HTML(buf.String())

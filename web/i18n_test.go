@@ -42,10 +42,10 @@ func TestFrenchSite(t *testing.T) {
 
 		s.comment(t, path, "Lectrice", "lectrice@example.org", "Enfin !", "subscribe_comments")
 		page = do(t, s.client, http.MethodGet, s.URL+path, nil, nil)
-		contains(t, "one comment", page.Body, "1 commentaire sur « Le pont rouvre »", "1 juin 2026 à 12:00", "Répondre")
+		contains(t, "one comment", page.Body, "1 commentaire sur « <bdi>Le pont rouvre</bdi> »", "1 juin 2026 à 12:00", "Répondre")
 		s.comment(t, path, "Lecteur", "lecteur@example.org", "Il était temps.")
 		page = do(t, s.client, http.MethodGet, s.URL+path, nil, nil)
-		contains(t, "two comments", page.Body, "2 commentaires sur « Le pont rouvre »", "· <a href=\"#comments\">2 commentaires</a>")
+		contains(t, "two comments", page.Body, "2 commentaires sur « <bdi>Le pont rouvre</bdi> »", "· <a href=\"#comments\">2 commentaires</a>")
 
 		t.Run("RefusedComment", func(t *testing.T) {
 			jar, _ := cookiejar.New(nil)

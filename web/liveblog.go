@@ -178,7 +178,7 @@ func (l *liveThreads) readEntries(ctx context.Context, id int64) (map[int64]*liv
 	var buf bytes.Buffer
 	for _, e := range entries {
 		buf.Reset()
-		if err := s.views.Execute(&buf, "article", "live-entry", s.liveEntryView(st, blog, e, false)); err != nil {
+		if err := s.views.ExecuteIn(s.messages.Match(st.settings.Language), &buf, "article", "live-entry", s.liveEntryView(st, blog, e, false)); err != nil {
 			return nil, err
 		}
 		out[e.ID] = &liveComment{ID: e.ID, HTML: strings.TrimSpace(buf.String()), Stamp: e.UpdatedAt.UnixMilli()}

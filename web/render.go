@@ -40,6 +40,7 @@ func loadViews(themeDir string, messages *i18n.Catalog) (*httpkit.Views, *httpki
 	}
 	funcs := template.FuncMap{
 		"asset":   assets.URL,
+		"dir":     communique.TextDirection,
 		"trusted": func(s string) template.HTML { return template.HTML(s) }, // only for HTML sanitized before storage
 		// body is an article's HTML, sanitized before storage, with its
 		// embeds as click-to-load placeholders (embed.go).
@@ -48,9 +49,14 @@ func loadViews(themeDir string, messages *i18n.Catalog) (*httpkit.Views, *httpki
 		"inc":     func(i int) int { return i + 1 },
 		"cardFor": func(v *articleView, lead, eager bool) cardData { return cardData{v, lead, eager} },
 		// HTML to place inside a sentence of the catalogue with th.
-		"link":           linkHTML,
-		"strong":         func(s string) template.HTML { return wrapHTML("strong", s) },
-		"bold":           func(s string) template.HTML { return wrapHTML("b", s) },
+		"link":   linkHTML,
+		"strong": func(s string) template.HTML { return wrapHTML("strong", s) },
+		"bold":   func(s string) template.HTML { return wrapHTML("b", s) },
+		// bdi isolates a reader's words (a name, a title, a query) inside a
+		// sentence, so a right-to-left name cannot reorder the words around
+		// it; boldName is a name in bold, isolated.
+		"bdi":            func(s string) template.HTML { return wrapHTML("bdi", s) },
+		"boldName":       func(s string) template.HTML { return "<b>" + wrapHTML("bdi", s) + "</b>" },
 		"code":           func(s string) template.HTML { return wrapHTML("code", s) },
 		"required":       func() template.HTML { return `<span class="required">*</span>` },
 		"requiredHidden": func() template.HTML { return `<span class="required" aria-hidden="true">*</span>` },
@@ -137,7 +143,7 @@ func localFuncs(l *i18n.Localizer) template.FuncMap {
 	funcs["bylines"] = func(bs []link) template.HTML {
 		items := make([]template.HTML, len(bs))
 		for i, b := range bs {
-			items[i] = template.HTML(`<a rel="author" href="` + template.HTMLEscapeString(b.URL) + `">` + template.HTMLEscapeString(b.Label) + `</a>`)
+			items[i] = template.HTML(`<a rel="author" href="` + template.HTMLEscapeString(b.URL) + `" dir="auto">` + template.HTMLEscapeString(b.Label) + `</a>`)
 		}
 		return l.ListHTML(items)
 	}

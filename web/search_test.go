@@ -25,12 +25,12 @@ func TestSearchPage(t *testing.T) {
 		runCases(t, n.site, []httpCase{
 			// Stemmed words, highlighted, the rest escaped.
 			{name: "Stemmed", url: q("harbours"), wantStatus: http.StatusOK, wantContains: []string{
-				"2 results for “harbours”", `<a href="/2026/03/14/midnight-story/">Midnight story</a>`,
+				"2 results for “<bdi>harbours</bdi>”", `<a href="/2026/03/14/midnight-story/" dir="auto">Midnight story</a>`,
 				"<mark>harbour</mark> froze at midnight", `<a href="/about/">About</a>`, "report on the <mark>harbour</mark> town",
 				`<meta name="robots" content="noindex">`,
 			}, wantAbsent: append([]string{noResults}, hidden...)},
 			{name: "WordPressURL", url: "/?s=froze", wantStatus: http.StatusOK, wantContains: []string{
-				"1 result for “froze”", "harbour <mark>froze</mark> at midnight", `<input id="search-q" name="q" type="search" value="froze"`,
+				"1 result for “<bdi>froze</bdi>”", "harbour <mark>froze</mark> at midnight", `<input id="search-q" name="q" type="search" value="froze"`,
 			}},
 			{name: "TitleHighlighted", url: q("escaping"), wantStatus: http.StatusOK, wantContains: []string{
 				`<mark>Escaping</mark> &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; test`,
@@ -39,7 +39,7 @@ func TestSearchPage(t *testing.T) {
 				`value="&lt;script&gt;alert(&#34;q&#34;)&lt;/script&gt;"`, "for “&lt;script&gt;alert(&#34;q&#34;)&lt;/script&gt;”",
 			}},
 			{name: "Ranked", url: q("story"), wantStatus: http.StatusOK, wantContains: []string{
-				"4 results for “story”", "Page 1 of 2", `<link rel="next" href="/search?page=2&amp;q=story">`,
+				"4 results for “<bdi>story</bdi>”", "Page 1 of 2", `<link rel="next" href="/search?page=2&amp;q=story">`,
 			}, wantAbsent: hidden},
 			{name: "Page2", url: q("story", "page", "2"), wantStatus: http.StatusOK, wantContains: []string{
 				"Page 2 of 2", `<link rel="prev" href="/search?q=story">`,
@@ -48,20 +48,20 @@ func TestSearchPage(t *testing.T) {
 
 			// Filters.
 			{name: "Category", url: q("story", "category", "news"), wantStatus: http.StatusOK, wantContains: []string{
-				"3 results for “story”", `<option value="news" selected>News</option>`, `<option value="local">News › Local</option>`,
+				"3 results for “<bdi>story</bdi>”", `<option value="news" selected>News</option>`, `<option value="local">News › Local</option>`,
 			}, wantAbsent: []string{"Old story", "Escaping"}},
 			{name: "ChildCategory", url: q("story", "category", "local"), wantStatus: http.StatusOK, wantContains: []string{
-				"1 result for “story”", "Midnight <mark>story</mark>"}},
+				"1 result for “<bdi>story</bdi>”", "Midnight <mark>story</mark>"}},
 			{name: "Author", url: q("story", "author", "ada"), wantStatus: http.StatusOK, wantContains: []string{
 				"4 results", `<option value="ada" selected>Ada</option>`}},
 			{name: "DateRange", url: q("story", "from", "2026-02-01", "to", "2026-03-14"), wantStatus: http.StatusOK, wantContains: []string{
 				// The site is in New York: March 14 includes the midnight story.
-				"2 results for “story”", "Sticky <mark>story</mark>", "Midnight <mark>story</mark>", `value="2026-02-01"`,
+				"2 results for “<bdi>story</bdi>”", "Sticky <mark>story</mark>", "Midnight <mark>story</mark>", `value="2026-02-01"`,
 				`<details class="search-advanced" open>`}},
 			// The site's language is en: dates are written month first, as
 			// the hint says, and ISO dates (links, pickers) still work.
 			{name: "DateRangeAsTheSiteWritesThem", url: q("story", "from", "2/1/2026", "to", "03/14/2026"), wantStatus: http.StatusOK, wantContains: []string{
-				"2 results for “story”", `value="2/1/2026"`, "Write dates as mm/dd/yyyy, such as 03/14/2026."}},
+				"2 results for “<bdi>story</bdi>”", `value="2/1/2026"`, "Write dates as mm/dd/yyyy, such as 03/14/2026."}},
 			{name: "BadDate", url: q("story", "from", "2026-13-45"), wantStatus: http.StatusOK, wantContains: []string{
 				"4 results", "Dates must be written as mm/dd/yyyy, such as 03/14/2026", `<details class="search-advanced" open>`}},
 			// One search box; the advanced form folded until asked for.
@@ -71,7 +71,7 @@ func TestSearchPage(t *testing.T) {
 
 			// Helpful pages for every kind of bad query.
 			{name: "NoMatch", url: q("volcano"), wantStatus: http.StatusOK, wantContains: []string{
-				"0 results for “volcano”", noResults, "Check the spelling", `<a href="/category/news/">News</a>`}},
+				"0 results for “<bdi>volcano</bdi>”", noResults, "Check the spelling", `<a href="/category/news/">News</a>`}},
 			{name: "NoMatchFiltered", url: q("volcano", "author", "ada"), wantStatus: http.StatusOK, wantContains: []string{
 				noResults, `<a href="/search?q=volcano">search all articles</a>`}},
 			{name: "EmptyForm", url: "/search", wantStatus: http.StatusOK, wantContains: []string{"Search the news", `name="q"`},

@@ -140,10 +140,10 @@ func TestSite(t *testing.T) {
 				wantContains: []string{
 					"<title>Midnight story – Communiqué</title>",
 					"<h1>Midnight story</h1>",
-					`By <a rel="author" href="/author/ada/">Ada</a>`,
+					`By <a rel="author" href="/author/ada/" dir="auto">Ada</a>`,
 					`<time datetime="2026-03-14T22:30:00-04:00">March 14, 2026</time>`,
 					`<a href="/category/news/local/">Local</a>`,
-					`<a href="/tag/harbour/" rel="tag">Harbour</a>`,
+					`<a href="/tag/harbour/" rel="tag" dir="auto">Harbour</a>`,
 					"The <strong>harbour</strong> froze at midnight.",
 					`rel="prev" href="/2026/02/01/sticky-story/"`,
 					`rel="next" href="/2026/04/01/newest-story/"`,

@@ -104,7 +104,7 @@ func TestWebmention(t *testing.T) {
 				t.Fatal(err)
 			}
 			body := news.Get(t, "/2026/03/14/midnight-story/").Body
-			for _, want := range []string{`id="mentions"`, "1 mention elsewhere", `<a href="` + replyURL + `" rel="nofollow ugc external">Ice everywhere`} {
+			for _, want := range []string{`id="mentions"`, "1 mention elsewhere", `<a href="` + replyURL + `" rel="nofollow ugc external" dir="auto">Ice everywhere`} {
 				if !strings.Contains(body, want) {
 					t.Errorf("article page lacks %s", want)
 				}

@@ -324,7 +324,7 @@ func TestSettingsCLI(t *testing.T) {
 			{"TooDeep", []string{"settings", "set", "thread_comments_depth", "11"}, "thread_comments_depth: must be a whole number from 1 to 10"},
 			{"NotANumber", []string{"settings", "set", "comments_per_page", "many"}, "comments_per_page: must be a whole number from 1 to 500"},
 			{"BadChoice", []string{"settings", "set", "comment_order", "sideways"}, "comment_order: must be asc or desc"},
-			{"BadLanguage", []string{"settings", "set", "search_language", "klingon"}, "search_language: must be one of danish, dutch, english,"},
+			{"BadLanguage", []string{"settings", "set", "search_language", "klingon"}, "search_language: must be one of arabic, danish, dutch, english,"},
 			{"BadBool", []string{"settings", "set", "comment_moderation", "maybe"}, "comment_moderation: must be true or false"},
 			{"BadFloat", []string{"settings", "set", "spam_threshold", "0.2"}, "spam_threshold: must be a number from 0.5 to 1"},
 			{"BadTimeZone", []string{"settings", "set", "timezone", "Mars/Olympus"}, "timezone: must be an IANA time zone such as Europe/Paris or UTC"},

@@ -160,7 +160,7 @@ func TestPostCreateAndServe(t *testing.T) {
 
 	s := startServe(t, nil, "--data", dir)
 	status, front := get(t, s.URL, "/")
-	if status != http.StatusOK || !strings.Contains(front, `href="`+path+`">Storm closes the ferry</a>`) {
+	if status != http.StatusOK || !strings.Contains(front, `href="`+path+`" dir="auto">Storm closes the ferry</a>`) {
 		t.Fatalf("GET / = %d, want the article linked to %s:\n%s", status, path, front)
 	}
 	status, page := get(t, s.URL, path)
@@ -172,8 +172,8 @@ func TestPostCreateAndServe(t *testing.T) {
 		"The <strong>ferry</strong> stopped at noon.",
 		`<a href="/category/weather/">Weather</a>`,
 		`<a href="/category/transport/">Transport</a>`,
-		`<a href="/tag/ferry/" rel="tag">Ferry</a>`,
-		`href="/author/reporter/">Rita Reporter</a>`,
+		`<a href="/tag/ferry/" rel="tag" dir="auto">Ferry</a>`,
+		`href="/author/reporter/" dir="auto">Rita Reporter</a>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("article page lacks %q", want)
@@ -411,7 +411,7 @@ func TestServeDemo(t *testing.T) {
 			// One article with the headline, however many zones link it
 			// (the lead and the most discussed may).
 			links := map[string]bool{}
-			for _, m := range regexp.MustCompile(`href="([^"]+)">`+headline+`<`).FindAllStringSubmatch(front, -1) {
+			for _, m := range regexp.MustCompile(`href="([^"]+)"(?: dir="auto")?>`+headline+`<`).FindAllStringSubmatch(front, -1) {
 				links[m[1]] = true
 			}
 			if len(links) != 1 {

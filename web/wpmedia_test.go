@@ -5,18 +5,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"image"
-	"image/color"
-	"image/gif"
-	"image/jpeg"
-	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -25,6 +18,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/internal/wptest"
 	"communique/outbound"
 	"communique/outbound/outboundtest"
 	"communique/sqlstore"
@@ -32,93 +26,18 @@ import (
 	"communique/upload"
 	"communique/web"
 	"communique/wordpress"
-	"communique/wxr"
 )
 
 // filesHost is where the theme unit test export's files live.
-const filesHost = "wpthemetestdata.files.wordpress.com"
+const filesHost = wptest.FilesHost
 
 // missingFile is left out of the old site's files on purpose: the
 // import must list it and leave its references as they were.
 const missingFile = "/2008/06/canola2.jpg"
 
-// shownFile finds the old site's files that bodies show.
-var shownFile = regexp.MustCompile(`//` + regexp.QuoteMeta(filesHost) + `(/[^\s"'<>?#]+\.(?:jpe?g|png|gif))`)
-
-// oldFiles makes an image for every image attachment of the export and
-// every file of the old site its bodies show, at the path its URL names,
-// in the format its extension says. images counts them, the missing one
-// included.
-func oldFiles(t *testing.T, sample string) (files map[string][]byte, images int) {
-	t.Helper()
-	f, err := os.Open(sample)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	files = map[string][]byte{}
-	rd := wxr.NewReader(f)
-	for {
-		rec, err := rd.Next()
-		if err == io.EOF {
-			return files, images
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		it, ok := rec.(*wxr.Item)
-		if !ok {
-			continue
-		}
-		for _, m := range shownFile.FindAllStringSubmatch(it.Content, -1) {
-			if _, ok := files[m[1]]; !ok && m[1] != missingFile {
-				files[m[1]] = makeImage(t, strings.ToLower(path.Ext(m[1])), len(files))
-				images++
-			}
-		}
-		if it.Type != "attachment" {
-			continue
-		}
-		u, err := url.Parse(it.AttachmentURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data := makeImage(t, strings.ToLower(path.Ext(u.Path)), len(files))
-		if data == nil {
-			continue
-		}
-		if _, ok := files[u.Path]; ok {
-			continue // shown in a body before
-		}
-		images++
-		if u.Path != missingFile {
-			files[u.Path] = data
-		}
-	}
-}
-
-func makeImage(t *testing.T, ext string, n int) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, 700, 400))
-	for x := 0; x < 700; x++ {
-		for y := 0; y < 400; y++ {
-			img.Set(x, y, color.RGBA{uint8(x + n*7), uint8(y), uint8(n * 40), 255})
-		}
-	}
-	var b bytes.Buffer
-	var err error
-	switch ext {
-	case ".jpg", ".jpeg":
-		err = jpeg.Encode(&b, img, nil)
-	case ".png":
-		err = png.Encode(&b, img)
-	case ".gif":
-		err = gif.Encode(&b, img, nil)
-	default:
-		return nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+// oldFiles are the old site's files, the missing one left out.
+func oldFiles(t *testing.T, sample string) (map[string][]byte, int) {
+	return wptest.OldFiles(t, sample, missingFile)
 }
 
 // oldSite serves files and counts what it was asked.

@@ -84,7 +84,10 @@ func stripBlocks(content string) string {
 	content = blockDelimiter.ReplaceAllString(content, "")
 	return embedWrapper.ReplaceAllStringFunc(content, func(m string) string {
 		sub := embedWrapper.FindStringSubmatch(m)
-		return sub[1] + link(sub[2], sub[2]) + sub[3]
+		// The block holds the URL as HTML (&amp; for &): link escapes it
+		// again, so it is read back first.
+		u := html.UnescapeString(sub[2])
+		return sub[1] + link(u, u) + sub[3]
 	})
 }
 

@@ -35,6 +35,9 @@ func TestConvertBody(t *testing.T) {
 			[]string{"<p>One\nline</p>"}, []string{"wp:", "<br", "<p><p>"}},
 		{"BlockEmbed", "<!-- wp:embed {\"url\":\"https://youtu.be/x\"} -->\n<figure class=\"wp-block-embed\"><div class=\"wp-block-embed__wrapper\">\nhttps://youtu.be/x\n</div></figure>\n<!-- /wp:embed -->",
 			[]string{`<a href="https://youtu.be/x">https://youtu.be/x</a>`}, []string{"wp:"}},
+		// The block holds its URL as HTML: &amp; is one &, not escaped twice.
+		{"BlockEmbedQuery", "<!-- wp:embed -->\n<figure class=\"wp-block-embed\"><div class=\"wp-block-embed__wrapper\">\nhttps://www.instagram.com/p/B/?a=1&amp;b=2\n</div></figure>\n<!-- /wp:embed -->",
+			[]string{`<a href="https://www.instagram.com/p/B/?a=1&amp;b=2">https://www.instagram.com/p/B/?a=1&amp;b=2</a>`}, []string{"&amp;amp;"}},
 		{"Caption", `[caption id="attachment_5" align="alignright" width="300"]<a href="/x.jpg"><img src="/x.jpg" alt="X" /></a> A <em>fine</em> view[/caption]`,
 			[]string{`<figure class="wp-caption alignright"><a href="/x.jpg"><img src="/x.jpg" alt="X" /></a><figcaption class="wp-caption-text">A <em>fine</em> view</figcaption></figure>`},
 			[]string{"[caption", "<p><figure"}},

@@ -50,6 +50,11 @@ func TestConvertBody(t *testing.T) {
 		{"UnknownShortcodeStays", "[contact-form-7 id=\"3\"] and [simple boat].", []string{`[contact-form-7 id="3"] and [simple boat].`}, nil},
 		{"Embed", "[embed]https://vimeo.com/1[/embed]", []string{`<a href="https://vimeo.com/1">https://vimeo.com/1</a>`}, []string{"[embed"}},
 		{"Audio", "[audio https://old.example.com/song.mp3]", []string{`<a href="https://old.example.com/song.mp3">Listen: song.mp3</a>`}, nil},
+		{"AudioPlayer", "Hear it:\n\n[audio mp3=\"https://old.example.com/song.mp3\" loop=\"on\"][/audio]\n\nEnd.",
+			[]string{`<figure class="wp-block-audio"><audio controls preload="metadata" src="https://old.example.com/song.mp3" loop>`, "</audio></figure>"},
+			[]string{"<p><figure", "[/audio]"}},
+		{"VideoPoster", `[video src="https://old.example.com/clip.mp4" poster="https://old.example.com/clip.jpg"]`,
+			[]string{`<video controls preload="metadata" src="https://old.example.com/clip.mp4" poster="https://old.example.com/clip.jpg">`}, nil},
 		{"VideoSrc", `[video mp4="https://old.example.com/clip.mp4"][/video]`, []string{`Watch: clip.mp4`}, []string{"[/video]"}},
 		{"NoScriptURL", "[embed]javascript:alert(1)[/embed]", nil, []string{"javascript"}},
 		// A provider's URL becomes an embed block, which the site shows as a

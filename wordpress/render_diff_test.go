@@ -279,7 +279,6 @@ func readAllowlist(t *testing.T) map[string]string {
 
 var (
 	sizeSuffix = regexp.MustCompile(`-\d+x\d+(\.[a-zA-Z0-9]+)$`)
-	imageExt   = regexp.MustCompile(`(?i)\.(?:jpe?g|png|gif|webp)$`)
 	alignClass = regexp.MustCompile(`^align(?:left|right|center|wide|full|none)$`)
 	columnsOf  = regexp.MustCompile(`^(?:gallery-)?columns-(\d+)$`)
 )
@@ -304,11 +303,14 @@ func features(body, siteURL string, names map[string]string) map[string]string {
 		}
 		return "", false
 	}
+	inPlayer := 0
 	var walk func(n *html.Node, inGallery bool)
 	walk = func(n *html.Node, inGallery bool) {
 		switch n.Type {
 		case html.TextNode:
-			text.WriteString(n.Data)
+			if inPlayer == 0 {
+				text.WriteString(n.Data)
+			}
 		case html.CommentNode:
 			if strings.TrimSpace(n.Data) == "nextpage" {
 				f["pages"] = append(f["pages"], "break")
@@ -343,7 +345,7 @@ func features(body, siteURL string, names map[string]string) map[string]string {
 				f["headings"] = append(f["headings"], n.Data+": "+norm(textOf(n)))
 			case "a":
 				href := attr["href"]
-				if name, ok := fileName(href); ok && imageExt.MatchString(name) {
+				if name, ok := fileName(href); ok {
 					href = "file " + name
 				} else {
 					href = strings.TrimPrefix(href, siteURL)
@@ -356,15 +358,25 @@ func features(body, siteURL string, names map[string]string) map[string]string {
 					f["images"] = append(f["images"], attr["src"])
 				}
 			case "audio", "video", "source":
+				kind := n.Data
+				if kind == "source" && n.Parent != nil {
+					kind = n.Parent.Data
+				}
 				for _, k := range []string{"src", "poster"} {
 					if v := attr[k]; v != "" {
 						name, _ := fileName(v)
 						if name == "" {
 							name = v
 						}
-						f["media"] = append(f["media"], n.Data+" "+k+" "+name)
+						f["media"] = append(f["media"], kind+" "+k+" "+name)
 					}
 				}
+			}
+			// What a player holds shows only where nothing plays: not
+			// text a reader sees, but its links count.
+			if n.Data == "audio" || n.Data == "video" {
+				inPlayer++
+				defer func() { inPlayer-- }()
 			}
 			if !inGallery && (hasClass(classes, "gallery") || hasClass(classes, "wp-block-gallery")) {
 				cols := "default"

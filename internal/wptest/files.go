@@ -24,7 +24,7 @@ const FilesHost = "wpthemetestdata.files.wordpress.com"
 // shownFile finds the old site's files that bodies show.
 var shownFile = regexp.MustCompile(`//` + regexp.QuoteMeta(FilesHost) + `(/[^\s"'<>?#]+\.(?:jpe?g|png|gif))`)
 
-// OldFiles makes an image for every image attachment of the export and
+// OldFiles makes a file for every image, audio and video attachment of the export and
 // every file of the old site its bodies show, at the path its URL names,
 // in the format its extension says: the old site's uploads, as a test
 // serves them or writes them to a folder. leaveOut is a path left out on
@@ -64,6 +64,9 @@ func OldFiles(t testing.TB, sample, leaveOut string) (files map[string][]byte, i
 		}
 		data := MakeImage(t, strings.ToLower(path.Ext(u.Path)), len(files))
 		if data == nil {
+			data = MakeAudioVideo(strings.ToLower(path.Ext(u.Path)))
+		}
+		if data == nil {
 			continue
 		}
 		if _, ok := files[u.Path]; ok {
@@ -101,4 +104,20 @@ func MakeImage(t testing.TB, ext string, n int) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// MakeAudioVideo is a small file that sniffs as the audio or video format
+// of the extension (its header and a few bytes; no player could play
+// it), nil for other extensions.
+func MakeAudioVideo(ext string) []byte {
+	pad := bytes.Repeat([]byte{0}, 64)
+	switch ext {
+	case ".mp3":
+		return append([]byte("ID3\x03\x00\x00\x00\x00\x00\x00\xff\xfb\x90\x00"), pad...)
+	case ".mov":
+		return append([]byte("\x00\x00\x00\x14ftypqt  \x00\x00\x02\x00qt  "), pad...)
+	case ".mp4", ".m4v":
+		return append([]byte("\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"), pad...)
+	}
+	return nil
 }

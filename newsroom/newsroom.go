@@ -87,6 +87,9 @@ type Service struct {
 	// Front keeps the edited front page; New sets it when the store
 	// keeps one.
 	Front communique.FrontPageStore
+	// Menus keeps the navigation menus; New sets it when the store
+	// keeps them.
+	Menus communique.MenuService
 }
 
 // New returns a service over store that notifies nobody; set Notifier and
@@ -94,6 +97,7 @@ type Service struct {
 func New(store Store) *Service {
 	s := &Service{Store: store}
 	s.Front, _ = store.(communique.FrontPageStore)
+	s.Menus, _ = store.(communique.MenuService)
 	return s
 }
 

@@ -92,26 +92,33 @@ func (m *Media) Validate() error {
 	case !ValidMediaKey(m.Key):
 		return Errorf(EINVALID, "Invalid media key.")
 	case !mediaTypes[m.MimeType]:
-		return Errorf(EINVALID, "Only JPEG, PNG, GIF and WebP images are kept (not %q).", m.MimeType)
-	case m.Width <= 0 || m.Height <= 0:
+		return Errorf(EINVALID, "Only JPEG, PNG, GIF and WebP images, MP3, M4A, Ogg and WAV audio and MP4, WebM and QuickTime video are kept (not %q).", m.MimeType)
+	case m.IsImage() && (m.Width <= 0 || m.Height <= 0):
 		return Errorf(EINVALID, "An image needs a width and a height.")
 	}
 	return nil
 }
 
 // mediaTypes are the only types the library keeps and the site serves:
-// images without scripts (SVG, which may carry them, is not one).
-var mediaTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true}
+// images without scripts (SVG, which may carry them, is not one), and
+// the audio and video files browsers play, which an imported site's
+// [audio] and [video] players need.
+var mediaTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
+	"audio/mpeg": true, "audio/mp4": true, "audio/ogg": true, "audio/wav": true,
+	"video/mp4": true, "video/webm": true, "video/quicktime": true}
+
+// IsImage reports whether the file is an image (not audio or video).
+func (m *Media) IsImage() bool { return strings.HasPrefix(m.MimeType, "image/") }
 
 // mediaKey is the shape of the keys the site gives media: 32 lowercase
 // hex digits and the extension of the sniffed format. Anything else in a
 // /media/ URL, such as ../ or an uploader's file name, is no key.
-var mediaKey = regexp.MustCompile(`^[0-9a-f]{32}\.(?:jpg|png|gif|webp)$`)
+var mediaKey = regexp.MustCompile(`^[0-9a-f]{32}\.(?:jpg|png|gif|webp|mp3|m4a|ogg|wav|mp4|webm|mov)$`)
 
 // ValidMediaKey reports whether key has the shape of a media key.
 func ValidMediaKey(key string) bool { return mediaKey.MatchString(key) }
 
-var mediaRef = regexp.MustCompile(`/media/([0-9a-f]{32}\.(?:jpg|png|gif|webp))`)
+var mediaRef = regexp.MustCompile(`/media/([0-9a-f]{32}\.(?:jpg|png|gif|webp|mp3|m4a|ogg|wav|mp4|webm|mov))`)
 
 // MediaKeysIn returns the media keys an article body refers to through
 // /media/ URLs (relative or absolute, original or rendition), once each.

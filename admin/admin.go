@@ -143,7 +143,7 @@ const (
 
 var views = []string{"login", "dashboard", "posts", "editor", "revisions", "diff", "comments", "comment_edit", "reported", "commenter", "moderation_log",
 	"users", "user_edit", "settings", "profile", "error", "preview", "media", "media_edit",
-	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics", "review", "front", "fediverse", "live"}
+	"notifications", "webhooks", "webhook", "lost_password", "reset_password", "privacy", "email_confirm", "signins", "analytics", "review", "front", "fediverse", "live", "menus"}
 
 // New parses the admin templates and loads its secret.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -209,6 +209,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		"duration":  durationText,
 		"hasPrefix": strings.HasPrefix,
 		"inc":       func(i int) int { return i + 1 },
+		"menuRows":  menuRowsOf,
 		"zoneFields": func(p frontDeskPage, z *communique.FrontZone) zoneFieldsData {
 			return zoneFieldsData{Zone: z, Sections: p.Sections, Max: p.MaxSize, Fill: z == nil || z.Fill}
 		},
@@ -336,6 +337,12 @@ func (s *Server) Handler() http.Handler {
 	auth("POST /admin/front/zones/{id}/pick", s.handleFrontPick)
 	auth("POST /admin/front/zones/{id}/picks/{article}/move", s.handleFrontPickMove)
 	auth("POST /admin/front/zones/{id}/picks/{article}/remove", s.handleFrontPickRemove)
+	auth("GET /admin/menus", s.handleMenus)
+	auth("POST /admin/menus", s.handleMenuCreate)
+	auth("POST /admin/menus/{slug}/location", s.handleMenuLocation)
+	auth("POST /admin/menus/{slug}/items", s.handleMenuItemAdd)
+	auth("POST /admin/menus/{slug}/items/{id}/move", s.handleMenuItemMove)
+	auth("POST /admin/menus/{slug}/items/{id}/remove", s.handleMenuItemRemove)
 	auth("GET /admin/fediverse", s.handleFediverse)
 	auth("POST /admin/fediverse/followers/remove", s.handleFollowerRemove)
 	auth("POST /admin/fediverse/followers/accept", s.handleFollowerAccept)

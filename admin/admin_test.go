@@ -72,6 +72,23 @@ func aZone(format string, form url.Values) target {
 	}
 }
 
+// aMenu is a new menu of two items, at its suffix ("second" names its
+// second item); with no suffix, the editor's page showing it.
+func aMenu(suffix string, form url.Values) target {
+	return func(t *testing.T, n *newsroom, _ *communique.User) (string, url.Values) {
+		// A number as name, so its slug is one, which the matrix reads as
+		// the route's {slug}.
+		m := &communique.Menu{Name: strings.TrimSpace(unique("")), Items: []*communique.MenuItem{{ID: 1, Label: "One", URL: "/one/"}, {ID: 2, Label: "Two", URL: "/two/"}}}
+		if err := n.DB.SaveMenu(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		if suffix == "" {
+			return "/admin/menus?menu=" + m.Slug, form
+		}
+		return "/admin/menus/" + m.Slug + strings.Replace(suffix, "second", strconv.FormatInt(m.Items[1].ID, 10), 1), form
+	}
+}
+
 // aPick is a zone with two picked stories, at the first one's suffix.
 func aPick(suffix string, form url.Values) target {
 	return func(t *testing.T, n *newsroom, _ *communique.User) (string, url.Values) {
@@ -406,6 +423,14 @@ var routes = []routeCase{
 	}},
 	{name: "FrontPickMove", method: "POST", allowed: editors, changes: true, target: aPick("/move", url.Values{"move": {"down"}})},
 	{name: "FrontPickRemove", method: "POST", allowed: editors, changes: true, target: aPick("/remove", nil)},
+	{name: "MenuEditor", method: "GET", allowed: editors, target: aMenu("", nil)},
+	{name: "MenuCreate", method: "POST", allowed: editors, changes: true, target: func(*testing.T, *newsroom, *communique.User) (string, url.Values) {
+		return "/admin/menus", url.Values{"name": {unique("Menu")}}
+	}},
+	{name: "MenuLocation", method: "POST", allowed: editors, changes: true, target: aMenu("/location", url.Values{"location": {"primary"}})},
+	{name: "MenuItemAdd", method: "POST", allowed: editors, changes: true, target: aMenu("/items", url.Values{"kind": {"custom"}, "label": {"Tips"}, "url": {"/tips/"}})},
+	{name: "MenuItemMove", method: "POST", allowed: editors, changes: true, target: aMenu("/items/second/move", url.Values{"move": {"up"}})},
+	{name: "MenuItemRemove", method: "POST", allowed: editors, changes: true, target: aMenu("/items/second/remove", nil)},
 	{name: "PrivacyErase", method: "POST", allowed: onlyAdmins, okStatus: http.StatusOK, changes: true, target: aComment("/admin/privacy/erase", url.Values{"email": {"reader@mail.example"}, "mode": {"delete"}})},
 }
 

@@ -372,6 +372,17 @@ func (n *newsroom) Snapshot(tb testing.TB) string {
 	for _, z := range zones {
 		fmt.Fprintf(&b, "zone %d@%d %s %q section %d size %d fill %v picks %v\n", z.ID, z.Position, z.Kind, z.Title, z.SectionID, z.Size, z.Fill, z.ArticleIDs)
 	}
+	// The menus and their items.
+	menus, err := n.DB.FindMenus(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, m := range menus {
+		fmt.Fprintf(&b, "menu %q %s at %q\n", m.Name, m.Slug, m.Location)
+		for _, it := range m.Items {
+			fmt.Fprintf(&b, "  item %d@%d under %d %q %s %s %d\n", it.ID, it.Position, it.ParentID, it.Label, it.URL, it.ObjectType, it.ObjectID)
+		}
+	}
 	// Every moderator action, on comments or people, is logged.
 	log, _, err := n.DB.FindModerationLog(ctx, "", 0, 1000)
 	if err != nil {

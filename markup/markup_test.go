@@ -178,6 +178,18 @@ func TestSanitize(t *testing.T) {
 		{"DropsOtherFigureClass", `<figure class="lead wp-block-embed"><div class="wrapper">x</div></figure>`, `<figure class="wp-block-embed"><div>x</div></figure>`},
 		{"DropsTarget", `<a href="https://example.com" target="_blank">x</a>`, `<a href="https://example.com">x</a>`},
 		{"DropsForeignFootnoteClass", `<a href="#x" class="btn">x</a>`, `<a href="#x">x</a>`},
+		// Players of the site's own files stay; others become links.
+		{"KeepsLocalAudio", `<figure class="wp-block-audio"><audio controls preload="metadata" src="/media/0123456789abcdef0123456789abcdef.mp3" onplay="x()"><a href="/media/0123456789abcdef0123456789abcdef.mp3">Listen</a></audio></figure>`,
+			`<figure class="wp-block-audio"><audio controls="" preload="metadata" src="/media/0123456789abcdef0123456789abcdef.mp3"><a href="/media/0123456789abcdef0123456789abcdef.mp3">Listen</a></audio></figure>`},
+		{"KeepsLocalCoverVideo", `<video class="wp-block-cover__video-background intrinsic-ignore" autoplay muted loop playsinline src="/media/0123456789abcdef0123456789abcdef.mov" poster="/media/0123456789abcdef0123456789abcdef.jpg/640"></video>`,
+			`<video class="wp-block-cover__video-background" autoplay="" muted="" loop="" playsinline="" src="/media/0123456789abcdef0123456789abcdef.mov" poster="/media/0123456789abcdef0123456789abcdef.jpg/640"></video>`},
+		{"DropsForeignPoster", `<video controls poster="https://tracker.example/p.jpg" src="/media/0123456789abcdef0123456789abcdef.mp4"></video>`,
+			`<video controls="" src="/media/0123456789abcdef0123456789abcdef.mp4"></video>`},
+		{"ForeignAudioBecomesLink", `<figure class="wp-block-audio"><audio controls src="https://other.example/a.mp3?x=1&amp;y=2"></audio></figure>`,
+			`<figure class="wp-block-audio"><a href="https://other.example/a.mp3?x=1&amp;y=2">Listen: a.mp3</a></figure>`},
+		{"ForeignVideoShowsFallback", `<video controls><source src="https://other.example/v.mp4" type="video/mp4"><a href="https://other.example/v.mp4">Watch</a></video>`,
+			`<a href="https://other.example/v.mp4">Watch</a>`},
+		{"ScriptSourceDropped", `<video controls><source src="javascript:alert(1)"></video>after`, `after`},
 		{"MutationNoscript", `<noscript><p title="</noscript><img src=x onerror=alert(1)>">`, `<img src="x">&#34;&gt;`},
 		{"MutationSVGStyle", `<svg><style><img src=x onerror=alert(1)></style></svg>`, ``},
 	}

@@ -121,6 +121,17 @@ func newArticlePolicy() *bluemonday.Policy {
 		"table", "thead", "tbody", "tfoot", "tr", "td", "th", "ul", "ol", "li", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
 		"span", "nav", "pre")
 
+	// Audio and video players of the site's own files (see
+	// localPlayers), as WordPress's [audio], [video] and blocks write
+	// them; a cover's background video plays muted in a loop.
+	p.AllowElements("audio", "video", "source")
+	p.AllowAttrs("src").Matching(localMedia).OnElements("audio", "video", "source")
+	p.AllowAttrs("poster").Matching(localPoster).OnElements("video")
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`^(?:audio|video)/[a-z0-9.+-]+$`)).OnElements("source")
+	p.AllowAttrs("preload").Matching(regexp.MustCompile(`^(?:none|metadata|auto)$`)).OnElements("audio", "video")
+	p.AllowAttrs("controls", "loop", "muted", "playsinline", "autoplay").Matching(regexp.MustCompile(`^[a-z]*$`)).OnElements("audio", "video")
+	p.AllowAttrs("class").Matching(layoutClasses).OnElements("audio", "video")
+
 	return p
 }
 
@@ -131,5 +142,5 @@ func newArticlePolicy() *bluemonday.Policy {
 // handlers and any URL that is not http, https, mailto or relative.
 // Elements nested deeper than MaxDepth lose their tags.
 func Sanitize(html string) string {
-	return limitDepth(articlePolicy.Sanitize(keepKnownClasses(html)), MaxDepth)
+	return limitDepth(articlePolicy.Sanitize(keepKnownClasses(localPlayers(html))), MaxDepth)
 }

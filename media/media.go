@@ -105,7 +105,7 @@ func (f Format) MimeType() string {
 	case JPEG, PNG, GIF, WebP:
 		return "image/" + string(f)
 	}
-	return ""
+	return avTypes[f]
 }
 
 // Ext is the file extension of the format, without the dot.
@@ -117,9 +117,10 @@ func (f Format) Ext() string {
 }
 
 // FormatOfMimeType returns the format served with a Content-Type; false
-// for anything but the four image types, so nothing else is ever served.
+// for anything but the four image types and the audio and video ones
+// (SniffAV), so nothing else is ever served.
 func FormatOfMimeType(mimeType string) (Format, bool) {
-	for _, f := range []Format{JPEG, PNG, GIF, WebP} {
+	for _, f := range []Format{JPEG, PNG, GIF, WebP, MP3, M4A, Ogg, WAV, MP4, WebM, MOV} {
 		if f.MimeType() == mimeType {
 			return f, true
 		}

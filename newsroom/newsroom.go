@@ -90,6 +90,9 @@ type Service struct {
 	// LiveBlogs keeps live blogs and their entries; New sets it when the
 	// store keeps them.
 	LiveBlogs communique.LiveBlogs
+	// Menus keeps the navigation menus; New sets it when the store
+	// keeps them.
+	Menus communique.MenuService
 }
 
 // New returns a service over store that notifies nobody; set Notifier and
@@ -98,6 +101,7 @@ func New(store Store) *Service {
 	s := &Service{Store: store}
 	s.Front, _ = store.(communique.FrontPageStore)
 	s.LiveBlogs, _ = store.(communique.LiveBlogs)
+	s.Menus, _ = store.(communique.MenuService)
 	return s
 }
 

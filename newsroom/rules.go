@@ -141,6 +141,9 @@ func (s *Service) checkMedia(ctx context.Context, a *communique.Article) error {
 		} else if err != nil {
 			return err
 		}
+		if !m.IsImage() {
+			return communique.Errorf(communique.EINVALID, "The featured image must be an image, not %s.", m.MimeType)
+		}
 		check.Featured = m
 	}
 	if a.Status != communique.StatusPublished && a.Status != communique.StatusScheduled {
@@ -153,7 +156,9 @@ func (s *Service) checkMedia(ctx context.Context, a *communique.Article) error {
 		} else if err != nil {
 			return err
 		}
-		check.Body = append(check.Body, m)
+		if m.IsImage() { // alt text is an image's; players carry their own labels
+			check.Body = append(check.Body, m)
+		}
 	}
 	slices.SortFunc(check.Body, func(x, y *communique.Media) int { return cmp.Compare(x.ID, y.ID) })
 	return check.Err()

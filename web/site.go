@@ -203,6 +203,10 @@ func (s *Server) menuItems(ctx context.Context, st *site, items []*communique.Me
 		case "term":
 			if c, ok := st.cats[it.ObjectID]; ok {
 				u = s.termURL(st, c)
+			} else if ts, err := s.store.FindTerms(ctx, communique.TermFilter{ID: &it.ObjectID, Limit: 1}); err == nil && len(ts) == 1 {
+				u = s.termURL(st, ts[0]) // a tag: the categories are at hand, tags are not
+			} else if err != nil {
+				incomplete(ctx)
 			}
 		case "article":
 			a, err := s.store.FindArticleByID(ctx, it.ObjectID)

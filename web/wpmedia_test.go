@@ -5,18 +5,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"image"
-	"image/color"
-	"image/gif"
-	"image/jpeg"
-	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -25,6 +18,7 @@ import (
 	"time"
 
 	"communique"
+	"communique/internal/wptest"
 	"communique/outbound"
 	"communique/outbound/outboundtest"
 	"communique/sqlstore"
@@ -32,93 +26,18 @@ import (
 	"communique/upload"
 	"communique/web"
 	"communique/wordpress"
-	"communique/wxr"
 )
 
 // filesHost is where the theme unit test export's files live.
-const filesHost = "wpthemetestdata.files.wordpress.com"
+const filesHost = wptest.FilesHost
 
 // missingFile is left out of the old site's files on purpose: the
 // import must list it and leave its references as they were.
 const missingFile = "/2008/06/canola2.jpg"
 
-// shownFile finds the old site's files that bodies show.
-var shownFile = regexp.MustCompile(`//` + regexp.QuoteMeta(filesHost) + `(/[^\s"'<>?#]+\.(?:jpe?g|png|gif))`)
-
-// oldFiles makes an image for every image attachment of the export and
-// every file of the old site its bodies show, at the path its URL names,
-// in the format its extension says. images counts them, the missing one
-// included.
-func oldFiles(t *testing.T, sample string) (files map[string][]byte, images int) {
-	t.Helper()
-	f, err := os.Open(sample)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	files = map[string][]byte{}
-	rd := wxr.NewReader(f)
-	for {
-		rec, err := rd.Next()
-		if err == io.EOF {
-			return files, images
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		it, ok := rec.(*wxr.Item)
-		if !ok {
-			continue
-		}
-		for _, m := range shownFile.FindAllStringSubmatch(it.Content, -1) {
-			if _, ok := files[m[1]]; !ok && m[1] != missingFile {
-				files[m[1]] = makeImage(t, strings.ToLower(path.Ext(m[1])), len(files))
-				images++
-			}
-		}
-		if it.Type != "attachment" {
-			continue
-		}
-		u, err := url.Parse(it.AttachmentURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data := makeImage(t, strings.ToLower(path.Ext(u.Path)), len(files))
-		if data == nil {
-			continue
-		}
-		if _, ok := files[u.Path]; ok {
-			continue // shown in a body before
-		}
-		images++
-		if u.Path != missingFile {
-			files[u.Path] = data
-		}
-	}
-}
-
-func makeImage(t *testing.T, ext string, n int) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, 700, 400))
-	for x := 0; x < 700; x++ {
-		for y := 0; y < 400; y++ {
-			img.Set(x, y, color.RGBA{uint8(x + n*7), uint8(y), uint8(n * 40), 255})
-		}
-	}
-	var b bytes.Buffer
-	var err error
-	switch ext {
-	case ".jpg", ".jpeg":
-		err = jpeg.Encode(&b, img, nil)
-	case ".png":
-		err = png.Encode(&b, img)
-	case ".gif":
-		err = gif.Encode(&b, img, nil)
-	default:
-		return nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+// oldFiles are the old site's files, the missing one left out.
+func oldFiles(t *testing.T, sample string) (map[string][]byte, int) {
+	return wptest.OldFiles(t, sample, missingFile)
 }
 
 // oldSite serves files and counts what it was asked.
@@ -274,6 +193,8 @@ var (
 	imageAttr = regexp.MustCompile(`(?i)\b(?:src|poster)="([^"]*)"|\bsrcset="([^"]*)"|\bhref="([^"]*\.(?:jpe?g|png|gif|webp)(?:\?[^"]*)?)"|url\(['"]?([^'")]*)`)
 )
 
+var localPlayer = regexp.MustCompile(`<(?:audio|video)\b[^>]*\bsrc="/media/[^"]+"`)
+
 // checkMediaImport checks the library, the summary and every public page
 // of the import.
 func checkMediaImport(t *testing.T, db *sqlstore.DB, sum *wordpress.Summary, images int) {
@@ -291,8 +212,9 @@ func checkMediaImport(t *testing.T, db *sqlstore.DB, sum *wordpress.Summary, ima
 		!strings.Contains(text, "missing  https://"+filesHost+missingFile+": not in the uploads folder") {
 		t.Errorf("summary does not list the missing file with why:\n%s", text)
 	}
-	if !strings.Contains(text, ".mp3: not an image the library keeps") {
-		t.Errorf("summary does not list the audio file:\n%s", text)
+	// The audio and video attachments come in too, for the players.
+	if strings.Contains(text, ".mp3:") || strings.Contains(text, ".mov:") {
+		t.Errorf("summary lists an audio or video file as missing:\n%s", text)
 	}
 	t.Logf("summary:\n%s", text)
 	if sum.Featured == 0 {
@@ -319,7 +241,7 @@ func checkMediaImport(t *testing.T, db *sqlstore.DB, sum *wordpress.Summary, ima
 	}
 
 	// Every public post and page, reached by its old link.
-	local, offsite, keptAsWere, pages := map[string]bool{}, map[string]int{}, 0, 0
+	local, offsite, keptAsWere, pages, players := map[string]bool{}, map[string]int{}, 0, 0, 0
 	for _, it := range samplePublished(t, storetest.WXRSample(t)) {
 		code, loc, body := get(it.path)
 		for hop := 0; code == http.StatusMovedPermanently && hop < 3; hop++ {
@@ -330,6 +252,7 @@ func checkMediaImport(t *testing.T, db *sqlstore.DB, sum *wordpress.Summary, ima
 			continue
 		}
 		pages++
+		players += len(localPlayer.FindAllString(body, -1))
 		for _, m := range imageAttr.FindAllStringSubmatch(body, -1) {
 			for _, v := range m[1:] {
 				for _, ref := range strings.Split(v, ",") {
@@ -355,6 +278,12 @@ func checkMediaImport(t *testing.T, db *sqlstore.DB, sum *wordpress.Summary, ima
 		t.Errorf("no reference to the missing file %s found in public pages", missingFile)
 	}
 	t.Logf("%d public pages, %d local media addresses, %d off-site, %d references to the missing file kept as they were", pages, len(local), len(offsite), keptAsWere)
+	// [audio], [video] and the audio, video and cover blocks play the
+	// site's own copies.
+	t.Logf("%d audio and video players of local files", players)
+	if players < 4 {
+		t.Errorf("only %d players of local files in public pages", players)
+	}
 	if pages < 70 {
 		t.Errorf("only %d public pages checked", pages)
 	}

@@ -33,8 +33,8 @@ type GalleryFunc func(ids []int64) []Image
 //   - classic-editor bodies get WordPress's automatic paragraphs
 //     (wpautop): blank lines make paragraphs, single newlines <br />;
 //   - [caption] becomes <figure> with <figcaption>, [gallery] a gallery of
-//     the attachments' images, [embed], [audio], [video] and a URL alone
-//     on a line a link; shortcodes of plugins this site does not have stay
+//     the attachments' images, [audio] and [video] players (mediaPlayer),
+//     [embed] and a URL alone on a line a link or an embed; shortcodes of plugins this site does not have stay
 //     as text, as WordPress shows them without the plugin.
 //
 // gallery may be nil when no attachment is known.
@@ -90,7 +90,10 @@ func stripBlocks(content string) string {
 	content = blockDelimiter.ReplaceAllString(content, "")
 	return embedWrapper.ReplaceAllStringFunc(content, func(m string) string {
 		sub := embedWrapper.FindStringSubmatch(m)
-		return sub[1] + link(sub[2], sub[2]) + sub[3]
+		// The block holds the URL as HTML (&amp; for &): link escapes it
+		// again, so it is read back first.
+		u := html.UnescapeString(sub[2])
+		return sub[1] + link(u, u) + sub[3]
 	})
 }
 
@@ -277,7 +280,10 @@ func render(sc *shortcode, gallery GalleryFunc) string {
 		if e := embedBlock(u); e != "" {
 			return e
 		}
-		label := map[string]string{"audio": "Listen", "video": "Watch", "youtube": "Watch on YouTube", "vimeo": "Watch on Vimeo"}[sc.name]
+		if sc.name == "audio" || sc.name == "video" {
+			return mediaPlayer(sc.name, u, sc.attrs)
+		}
+		label := map[string]string{"youtube": "Watch on YouTube", "vimeo": "Watch on Vimeo"}[sc.name]
 		return mediaLink(u, label)
 	case "playlist":
 		if ids := parseIDs(sc.attrs["ids"]); len(ids) > 0 && gallery != nil {
@@ -292,6 +298,32 @@ func render(sc *shortcode, gallery GalleryFunc) string {
 		return ""
 	}
 	return ""
+}
+
+// mediaPlayer is [audio] or [video] as the block editor writes it, a
+// player in a figure, with a link to the file inside for browsers that
+// play nothing. The sanitizer keeps the player only once the file is the
+// site's own (the import brings it into the library and points the
+// body at it); a file left elsewhere shows as that link.
+func mediaPlayer(kind, u string, attrs map[string]string) string {
+	u = strings.TrimSpace(html.UnescapeString(u))
+	if parsed, err := url.Parse(u); err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") {
+		return ""
+	}
+	label := "Listen: "
+	if kind == "video" {
+		label = "Watch: "
+	}
+	var b strings.Builder
+	b.WriteString(`<figure class="wp-block-` + kind + `"><` + kind + ` controls preload="metadata" src="` + html.EscapeString(u) + `"`)
+	if p := strings.TrimSpace(html.UnescapeString(attrs["poster"])); kind == "video" && p != "" {
+		b.WriteString(` poster="` + html.EscapeString(p) + `"`)
+	}
+	if v := strings.ToLower(attrs["loop"]); v == "on" || v == "1" || v == "true" {
+		b.WriteString(` loop`)
+	}
+	b.WriteString(`>` + link(u, label+path.Base(strings.SplitN(u, "?", 2)[0])) + `</` + kind + `></figure>`)
+	return b.String()
 }
 
 // mediaLink is what an embedded player becomes: a link, in its own

@@ -35,6 +35,9 @@ func TestConvertBody(t *testing.T) {
 			[]string{"<p>One\nline</p>"}, []string{"wp:", "<br", "<p><p>"}},
 		{"BlockEmbed", "<!-- wp:embed {\"url\":\"https://youtu.be/x\"} -->\n<figure class=\"wp-block-embed\"><div class=\"wp-block-embed__wrapper\">\nhttps://youtu.be/x\n</div></figure>\n<!-- /wp:embed -->",
 			[]string{`<a href="https://youtu.be/x">https://youtu.be/x</a>`}, []string{"wp:"}},
+		// The block holds its URL as HTML: &amp; is one &, not escaped twice.
+		{"BlockEmbedQuery", "<!-- wp:embed -->\n<figure class=\"wp-block-embed\"><div class=\"wp-block-embed__wrapper\">\nhttps://www.instagram.com/p/B/?a=1&amp;b=2\n</div></figure>\n<!-- /wp:embed -->",
+			[]string{`<a href="https://www.instagram.com/p/B/?a=1&amp;b=2">https://www.instagram.com/p/B/?a=1&amp;b=2</a>`}, []string{"&amp;amp;"}},
 		{"Caption", `[caption id="attachment_5" align="alignright" width="300"]<a href="/x.jpg"><img src="/x.jpg" alt="X" /></a> A <em>fine</em> view[/caption]`,
 			[]string{`<figure class="wp-caption alignright"><a href="/x.jpg"><img src="/x.jpg" alt="X" /></a><figcaption class="wp-caption-text">A <em>fine</em> view</figcaption></figure>`},
 			[]string{"[caption", "<p><figure"}},
@@ -47,6 +50,11 @@ func TestConvertBody(t *testing.T) {
 		{"UnknownShortcodeStays", "[contact-form-7 id=\"3\"] and [simple boat].", []string{`[contact-form-7 id="3"] and [simple boat].`}, nil},
 		{"Embed", "[embed]https://vimeo.com/1[/embed]", []string{`<a href="https://vimeo.com/1">https://vimeo.com/1</a>`}, []string{"[embed"}},
 		{"Audio", "[audio https://old.example.com/song.mp3]", []string{`<a href="https://old.example.com/song.mp3">Listen: song.mp3</a>`}, nil},
+		{"AudioPlayer", "Hear it:\n\n[audio mp3=\"https://old.example.com/song.mp3\" loop=\"on\"][/audio]\n\nEnd.",
+			[]string{`<figure class="wp-block-audio"><audio controls preload="metadata" src="https://old.example.com/song.mp3" loop>`, "</audio></figure>"},
+			[]string{"<p><figure", "[/audio]"}},
+		{"VideoPoster", `[video src="https://old.example.com/clip.mp4" poster="https://old.example.com/clip.jpg"]`,
+			[]string{`<video controls preload="metadata" src="https://old.example.com/clip.mp4" poster="https://old.example.com/clip.jpg">`}, nil},
 		{"VideoSrc", `[video mp4="https://old.example.com/clip.mp4"][/video]`, []string{`Watch: clip.mp4`}, []string{"[/video]"}},
 		{"NoScriptURL", "[embed]javascript:alert(1)[/embed]", nil, []string{"javascript"}},
 		// A provider's URL becomes an embed block, which the site shows as a

@@ -31,6 +31,7 @@ import (
 // renditions and without its metadata; upload.Library is one.
 type MediaLibrary interface {
 	Image(ctx context.Context, r io.Reader, name string, f upload.Fields) (*communique.Media, error)
+	AudioVideo(ctx context.Context, r io.Reader, name string, f upload.Fields) (*communique.Media, error)
 }
 
 // MediaFiles opens the file of an attachment: fileURL is its address on
@@ -150,8 +151,11 @@ func uploadsRel(fileURL string) string {
 	return strings.TrimPrefix(p, "/")
 }
 
-// libraryTypes are the attachments' types the library keeps.
-var libraryTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true}
+// libraryTypes are the attachments' types the library keeps: images,
+// and the audio and video files players play.
+var libraryTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/gif": true, "image/webp": true,
+	"audio/mpeg": true, "audio/mp4": true, "audio/ogg": true, "audio/wav": true,
+	"video/mp4": true, "video/webm": true, "video/quicktime": true}
 
 // mediaConcurrency bounds the files fetched and processed at once.
 const mediaConcurrency = 4
@@ -184,7 +188,7 @@ func (ru *run) importFiles() error {
 			}
 		}
 		if !libraryTypes[at.MIMEType] {
-			ru.missing(at.URL, "not an image the library keeps (JPEG, PNG, GIF, WebP)")
+			ru.missing(at.URL, "not a file the library keeps (JPEG, PNG, GIF, WebP images; MP3, M4A, Ogg, WAV audio; MP4, WebM, QuickTime video)")
 			continue
 		}
 		todo = append(todo, at)
@@ -257,8 +261,12 @@ func (ru *run) fetchFile(fileURL string, at communique.Attachment) (m *communiqu
 		return nil, err.Error(), nil
 	}
 	defer f.Close()
-	m, err = ru.Library.Image(ru.ctx, f, path.Base(rel), upload.Fields{AltText: clip(at.AltText, communique.MaxAltTextLength),
-		Caption: clip(at.Caption, communique.MaxCaptionLength)})
+	fields := upload.Fields{AltText: clip(at.AltText, communique.MaxAltTextLength), Caption: clip(at.Caption, communique.MaxCaptionLength)}
+	if kind := mimeTypes[strings.ToLower(path.Ext(rel))]; strings.HasPrefix(kind, "audio/") || strings.HasPrefix(kind, "video/") {
+		m, err = ru.Library.AudioVideo(ru.ctx, f, path.Base(rel), fields)
+	} else {
+		m, err = ru.Library.Image(ru.ctx, f, path.Base(rel), fields)
+	}
 	if err != nil {
 		if communique.ErrorCode(err) == communique.EINVALID {
 			return nil, communique.ErrorMessage(err), nil
@@ -286,10 +294,10 @@ func (ru *run) missing(fileURL, why string) {
 	ru.sum.MissingFiles = append(ru.sum.MissingFiles, MissingFile{URL: fileURL, Why: why})
 }
 
-// fileRef finds addresses of image files in a body: http, https or
+// fileRef finds addresses of image, audio and video files in a body: http, https or
 // protocol-relative, with WordPress's size suffix (-300x200) apart and
 // any query (?w=640) after.
-var fileRef = regexp.MustCompile(`(?i)(?:https?:)?//([a-z0-9.-]+(?::[0-9]+)?)(/[^\s"'<>()\[\],?#]*?)(-([0-9]+)x[0-9]+)?(\.(?:jpe?g|png|gif|webp))(\?[^\s"'<>()\[\],#]*)?`)
+var fileRef = regexp.MustCompile(`(?i)(?:https?:)?//([a-z0-9.-]+(?::[0-9]+)?)(/[^\s"'<>()\[\],?#]*?)(-([0-9]+)x[0-9]+)?(\.(?:jpe?g|png|gif|webp|mp3|m4a|ogg|wav|mp4|m4v|webm|mov))(\?[^\s"'<>()\[\],#]*)?`)
 
 // fileRewriter maps the old site's file addresses to library images.
 type fileRewriter struct {

@@ -83,7 +83,7 @@ func (s *Server) mediaOut(c *caller, m *communique.Media, context string) *media
 		Slug: markup.Slugify(title), Status: "inherit", Type: "attachment", Link: src,
 		Title: rendered{Rendered: html.EscapeString(title), Raw: rawIf(edit, title)}, Author: m.UploaderID,
 		Caption: rendered{Rendered: caption, Raw: rawIf(edit, m.Caption)}, AltText: m.AltText,
-		MediaType: "image", MimeType: m.MimeType, SourceURL: src,
+		MediaType: mediaKind(m.MimeType), MimeType: m.MimeType, SourceURL: src,
 		MediaDetails: mediaDetails{Width: m.Width, Height: m.Height, File: m.Key, Filesize: m.Size, Sizes: map[string]mediaSize{
 			"full": {File: m.Key, Width: m.Width, Height: m.Height, Filesize: m.Size, MimeType: m.MimeType, SourceURL: src},
 		}},
@@ -380,4 +380,10 @@ func namedSizes(sizes map[string]mediaSize, m *communique.Media) {
 			sizes[wp.name] = best
 		}
 	}
+}
+
+// mediaKind is WordPress's media_type of a file: image, audio or video.
+func mediaKind(mimeType string) string {
+	kind, _, _ := strings.Cut(mimeType, "/")
+	return kind
 }

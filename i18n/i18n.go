@@ -25,7 +25,6 @@ import (
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
 )
 
@@ -232,9 +231,4 @@ func PluralForms(lang string) []string {
 		}
 	}
 	return forms
-}
-
-// printer is the x/text printer of one language.
-func (c *Catalog) printer(tag language.Tag) *message.Printer {
-	return message.NewPrinter(tag, message.Catalog(c.builder))
 }

@@ -130,7 +130,6 @@ var (
 	argInclude = a("Limit result set to specific IDs.", "array").items("integer").dflt([]int{})
 	argExclude = a("Ensure result set excludes specific IDs.", "array").items("integer").dflt([]int{})
 	argString  = a("", "string")
-	argInt     = a("", "integer")
 )
 
 func argOrder(dflt string) arg {

@@ -25,11 +25,12 @@ type fediversePage struct {
 	base
 	Enabled   bool
 	Followers []*activitypub.FollowerView
-	// Pending are follow requests held for approval.
-	Pending []*activitypub.FollowerView
-	Blocks  []*communique.RemoteBlock
-	Block   string
-	Error   string
+	// Requests are follow requests held for approval. (Not "Pending":
+	// the layout's Pending is the count of comments to moderate.)
+	Requests []*activitypub.FollowerView
+	Blocks   []*communique.RemoteBlock
+	Block    string
+	Error    string
 }
 
 func (s *Server) canManageFediverse(w http.ResponseWriter, r *http.Request, rq *request) bool {
@@ -68,7 +69,7 @@ func (s *Server) renderFediverse(w http.ResponseWriter, r *http.Request, rq *req
 		Block: block, Error: msg, Enabled: rq.Settings != nil && rq.Settings.FederationEnabled}
 	for _, f := range followers {
 		if f.Status == communique.FollowerPending {
-			data.Pending = append(data.Pending, f)
+			data.Requests = append(data.Requests, f)
 		} else {
 			data.Followers = append(data.Followers, f)
 		}

@@ -25,7 +25,7 @@ func TestNewsroomLanguage(t *testing.T) {
 			t.Fatalf("language saved as %q", u.Language)
 		}
 		page := ed.Get(t, "/admin/posts/new")
-		for _, want := range []string{`<html lang="ar">`, "مقال جديد", "العنوان", "احفظ", "لغة هذا المقال", "غرفة الأخبار"} {
+		for _, want := range []string{`<html lang="ar" dir="rtl">`, "مقال جديد", "العنوان", "احفظ", "لغة هذا المقال", "غرفة الأخبار"} {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("the Arabic editor lacks %q", want)
 			}
@@ -34,7 +34,7 @@ func TestNewsroomLanguage(t *testing.T) {
 			t.Error("the Arabic editor still says Save")
 		}
 		other := n.SignIn(t, communique.RoleAuthor)
-		if page := other.Get(t, "/admin/posts/new"); !strings.Contains(page.Body, `<html lang="en">`) || !strings.Contains(page.Body, "New article") {
+		if page := other.Get(t, "/admin/posts/new"); !strings.Contains(page.Body, `<html lang="en" dir="ltr">`) || !strings.Contains(page.Body, "New article") {
 			t.Errorf("the author's editor is not in the site's English:\n%s", excerpt(page.Body))
 		}
 

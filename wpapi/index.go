@@ -170,7 +170,7 @@ func itemWrite(s *schema, what string) map[string]arg {
 func autosaveArgs(sc *schema) map[string]arg {
 	all := sc.writeArgs(false)
 	return map[string]arg{"parent": a("The ID for the parent of the autosave.", "integer"),
-		"title": all["title"], "content": all["content"], "excerpt": all["excerpt"]}
+		"title": all[titleField], "content": all["content"], "excerpt": all["excerpt"]}
 }
 
 // routes is the index.

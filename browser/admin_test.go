@@ -181,15 +181,21 @@ func newTab(t *testing.T, browser context.Context) context.Context {
 
 // signIn fills in the sign-in form, as a person would, and waits for the
 // page it leads to.
-func signIn(t *testing.T, ctx context.Context, base, login, next string, waitFor chromedp.CSS) {
+func signIn(t *testing.T, ctx context.Context, base, login, next string, landed chromedp.CSS) {
 	t.Helper()
 	do(t, ctx,
 		chromedp.Navigate(base+"/admin/login?next="+next),
 		chromedp.SendKeys(chromedp.ID("login"), login),
 		chromedp.SendKeys(chromedp.ID("password"), newsroomPassword),
 		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(waitFor),
 	)
+	// The sign-in page has a heading too: wait until the browser has left
+	// it and finished the page it was sent to, or the test's next
+	// navigation would cut that one short (net::ERR_ABORTED).
+	waitFor(t, "the page after signing in", 30*time.Second, func() bool {
+		return eval[bool](t, ctx, `location.pathname !== "/admin/login" && document.readyState === "complete"`)
+	})
+	do(t, ctx, chromedp.WaitVisible(landed))
 }
 
 // waitFor polls until cond holds or the time runs out.

@@ -48,6 +48,26 @@ func (db *Comments) FindCommentByID(ctx context.Context, id int64) (*communique.
 	return list[0], nil
 }
 
+// statusCondition is the condition that keeps comments of the statuses,
+// and, for the browser with ownerKey, its own held comments too: written
+// so that the status still narrows the index range (an OR of the two
+// would not): the listed statuses and 'pending', and of those the listed
+// ones or the owner's. FindComments and FindThreadPage share it, so a
+// thread page and a list show a reader the same comments.
+func statusCondition(statuses []communique.CommentStatus, ownerKey string) (string, []any) {
+	args := make([]any, len(statuses))
+	for i, st := range statuses {
+		args[i] = string(st)
+	}
+	listed := "c.status IN (" + Placeholders(len(args)) + ")"
+	if ownerKey == "" {
+		return listed, args
+	}
+	all := append(append([]any{}, args...), string(communique.CommentPending))
+	all = append(append(all, args...), ownerKey)
+	return "c.status IN (" + Placeholders(len(args)+1) + ") AND (" + listed + " OR c.owner_key = ?)", all
+}
+
 // FindComments returns matching comments and their total.
 func (db *Comments) FindComments(ctx context.Context, f communique.CommentFilter) ([]*communique.Comment, int, error) {
 	where, args := []string{"1 = 1"}, []any{}
@@ -58,24 +78,8 @@ func (db *Comments) FindComments(ctx context.Context, f communique.CommentFilter
 		where, args = append(where, "c.article_id = ?"), append(args, *f.ArticleID)
 	}
 	if len(f.Status) > 0 {
-		statuses := make([]any, len(f.Status))
-		for i, s := range f.Status {
-			statuses[i] = string(s)
-		}
-		listed := "c.status IN (" + Placeholders(len(statuses)) + ")"
-		if f.OwnerKey == "" {
-			where, args = append(where, listed), append(args, statuses...)
-		} else {
-			// The owner's held comments too, written so that the status
-			// still narrows the index range (an OR of the two would not):
-			// the listed statuses and 'pending', and of those the listed
-			// ones or the owner's.
-			where = append(where, "c.status IN ("+Placeholders(len(statuses)+1)+") AND ("+listed+" OR c.owner_key = ?)")
-			args = append(args, statuses...)
-			args = append(args, string(communique.CommentPending))
-			args = append(args, statuses...)
-			args = append(args, f.OwnerKey)
-		}
+		cond, condArgs := statusCondition(f.Status, f.OwnerKey)
+		where, args = append(where, cond), append(args, condArgs...)
 	}
 	if f.Email != nil {
 		where, args = append(where, "LOWER(c.author_email) = LOWER(?)"), append(args, *f.Email)

@@ -25,21 +25,8 @@ func (db *Comments) FindThreadPage(ctx context.Context, f communique.CommentFilt
 	}
 	where, args := []string{"c.article_id = ?"}, []any{*f.ArticleID}
 	if len(f.Status) > 0 {
-		statuses := make([]any, len(f.Status))
-		for i, s := range f.Status {
-			statuses[i] = string(s)
-		}
-		listed := "c.status IN (" + Placeholders(len(statuses)) + ")"
-		if f.OwnerKey == "" {
-			where, args = append(where, listed), append(args, statuses...)
-		} else {
-			// As FindComments: the owner's held comments too.
-			where = append(where, "c.status IN ("+Placeholders(len(statuses)+1)+") AND ("+listed+" OR c.owner_key = ?)")
-			args = append(args, statuses...)
-			args = append(args, string(communique.CommentPending))
-			args = append(args, statuses...)
-			args = append(args, f.OwnerKey)
-		}
+		cond, condArgs := statusCondition(f.Status, f.OwnerKey)
+		where, args = append(where, cond), append(args, condArgs...)
 	}
 	cond := strings.Join(where, " AND ")
 	order := "c.created_at, c.id"

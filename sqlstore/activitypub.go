@@ -350,6 +350,12 @@ func (db *Federation) FindRemoteCommentOf(ctx context.Context, commentID int64) 
 
 // FindRemoteHandles returns the handles of the fediverse's comments among ids.
 func (db *Federation) FindRemoteHandles(ctx context.Context, ids []int64) (map[int64]string, error) {
+	return db.commentStrings(ctx, "handles", `SELECT comment_id, handle FROM ap_comments WHERE comment_id IN (%s)`, ids)
+}
+
+// commentStrings runs query, whose %s takes the placeholders of ids, and
+// maps each comment id it returns to its one text column.
+func (db *Federation) commentStrings(ctx context.Context, what, query string, ids []int64) (map[int64]string, error) {
 	m := map[int64]string{}
 	if len(ids) == 0 {
 		return m, nil
@@ -358,18 +364,18 @@ func (db *Federation) FindRemoteHandles(ctx context.Context, ids []int64) (map[i
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := db.r().query(ctx, `SELECT comment_id, handle FROM ap_comments WHERE comment_id IN (`+Placeholders(len(ids))+`)`, args...)
+	rows, err := db.r().query(ctx, fmt.Sprintf(query, Placeholders(len(ids))), args...)
 	if err != nil {
-		return nil, fmt.Errorf("find handles: %w", err)
+		return nil, fmt.Errorf("find %s: %w", what, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var h string
-		if err := rows.Scan(&id, &h); err != nil {
-			return nil, fmt.Errorf("scan handle: %w", err)
+		var v string
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, fmt.Errorf("scan %s: %w", what, err)
 		}
-		m[id] = h
+		m[id] = v
 	}
 	return m, rows.Err()
 }
@@ -583,27 +589,6 @@ func (db *Federation) FindRemoteAvatar(ctx context.Context, actorIDOrToken strin
 // FindRemoteAvatars returns the avatar tokens of the fediverse's comments
 // among ids, for those whose author's picture is kept.
 func (db *Federation) FindRemoteAvatars(ctx context.Context, ids []int64) (map[int64]string, error) {
-	m := map[int64]string{}
-	if len(ids) == 0 {
-		return m, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := db.r().query(ctx, `SELECT c.comment_id, a.token FROM ap_comments c JOIN ap_avatars a ON a.actor_id = c.actor_id
-		WHERE c.comment_id IN (`+Placeholders(len(ids))+`) AND length(a.data) > 0`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("find avatars: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var token string
-		if err := rows.Scan(&id, &token); err != nil {
-			return nil, fmt.Errorf("scan avatar: %w", err)
-		}
-		m[id] = token
-	}
-	return m, rows.Err()
+	return db.commentStrings(ctx, "avatars", `SELECT c.comment_id, a.token FROM ap_comments c JOIN ap_avatars a ON a.actor_id = c.actor_id
+		WHERE c.comment_id IN (%s) AND length(a.data) > 0`, ids)
 }

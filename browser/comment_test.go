@@ -124,6 +124,11 @@ func walk(t *testing.T, ctx context.Context, site *discussionSite) {
 	if got := run(t, ctx, chromedp.Text(chromedp.CSS("#reply-title"))); !strings.HasPrefix(got, "Leave a Reply") {
 		t.Fatalf("form heading = %q", got)
 	}
+	// Clicks are computed from the button's box: a smooth scroll still
+	// running would move it (the browser is started asking for less motion).
+	if b := eval[string](t, ctx, `getComputedStyle(document.documentElement).scrollBehavior`); b != "auto" {
+		t.Fatalf("scroll-behavior = %q, want auto under prefers-reduced-motion", b)
+	}
 	do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS("#comment"), "Finally! The detour added forty minutes to my day."),
 		chromedp.SendKeys(chromedp.CSS("#author"), "Ann Reader"),
@@ -213,6 +218,18 @@ func walk(t *testing.T, ctx context.Context, site *discussionSite) {
 	do(t, ctx, chromedp.Navigate(article), chromedp.WaitVisible(chromedp.CSS(nestedSel)))
 	if cls := eval[string](t, ctx, `document.querySelector('`+nestedSel+`').className`); !strings.Contains(cls, "depth-2") {
 		t.Errorf("approved reply class = %q, want depth-2", cls)
+	}
+
+	// The live thread catches up with what changed in the last minute,
+	// this reply included: it is no edit, and its author keeps the Edit
+	// link the stream, written for everyone, does not carry.
+	for range 20 {
+		status := eval[string](t, ctx, `document.getElementById('live-status').textContent`)
+		edit := eval[bool](t, ctx, `!!document.querySelector('`+nestedSel+` .comment-edit-link')`)
+		if status != "" || !edit {
+			t.Fatalf("after the live thread caught up: announced %q, Edit link present %v", status, edit)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 
 	// 6. Reply, then Cancel reply: the form goes home, parent 0.

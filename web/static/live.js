@@ -56,6 +56,9 @@
     var a = li.querySelector(".comment-author");
     return a ? a.textContent.trim() : "a reader";
   }
+  function flat(el) {
+    return el.outerHTML.replace(/\s+/g, " ");
+  }
   function child(el, selector) {
     for (var c = el.firstElementChild; c; c = c.nextElementSibling) {
       if (c.matches(selector)) return c;
@@ -69,9 +72,20 @@
     if (!li) return;
     var old = document.getElementById("comment-" + c.id);
     if (old) {
-      // An edit: the text changes, the replies stay.
+      // An edit: the text changes, the replies stay. The page may show
+      // its reader an Edit link on their own comment, which the stream,
+      // written for everyone, has not: it is no change, and it stays.
       var body = child(old, ".comment-body"), fresh = child(li, ".comment-body");
-      if (!body || !fresh || body.outerHTML === fresh.outerHTML) return;
+      if (!body || !fresh) return;
+      var edit = body.querySelector(".comment-edit-link");
+      var seen = body.cloneNode(true), mine = seen.querySelector(".comment-edit-link");
+      if (mine) mine.parentNode.removeChild(mine);
+      if (flat(seen) === flat(fresh)) return;
+      var actions = fresh.querySelector(".comment-actions");
+      if (edit && actions && !actions.querySelector(".comment-edit-link")) {
+        var reply = actions.querySelector(".comment-reply-link");
+        actions.insertBefore(edit, reply ? reply.nextSibling : actions.firstChild);
+      }
       body.parentNode.replaceChild(fresh, body);
       announce("The comment by " + author(old) + " was edited.");
       return;

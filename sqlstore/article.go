@@ -94,10 +94,7 @@ func (db *Articles) FindArticles(ctx context.Context, f communique.ArticleFilter
 	if f.Bare {
 		return list, total, nil
 	}
-	if err := db.attachBylines(ctx, list); err != nil {
-		return nil, 0, err
-	}
-	if err := db.attachTerms(ctx, list); err != nil {
+	if err := db.attachCredits(ctx, list, true); err != nil {
 		return nil, 0, err
 	}
 	return list, total, nil
@@ -340,6 +337,14 @@ func (db *Articles) countArticles(ctx context.Context, cond string, args []any) 
 
 // attachTerms loads the terms of many articles in one query.
 func (db *Articles) attachTerms(ctx context.Context, list []*communique.Article) error {
+	return db.attachCredits(ctx, list, false)
+}
+
+// attachCredits loads the terms of many articles, and their bylines when
+// bylines is set, in one statement: a page of articles reads both in
+// one round trip rather than two. Rows come by article; its bylines
+// (kind 0) in their order, then its terms (kind 1) by name.
+func (db *Articles) attachCredits(ctx context.Context, list []*communique.Article, bylines bool) error {
 	if len(list) == 0 {
 		return nil
 	}
@@ -349,24 +354,39 @@ func (db *Articles) attachTerms(ctx context.Context, list []*communique.Article)
 		byID[a.ID] = a
 		ids = append(ids, a.ID)
 	}
-	rows, err := db.r().query(ctx, `SELECT at.article_id, `+termColumns+`
-		FROM article_terms at JOIN terms t ON t.id = at.term_id
-		WHERE at.article_id IN (`+Placeholders(len(ids))+`) ORDER BY t.name, t.id`, Int64Args(ids)...)
+	in := Placeholders(len(ids))
+	query := `SELECT 1, at.article_id, 0, t.id, COALESCE(t.parent_id, 0), t.article_count, t.taxonomy, t.name, t.slug, t.description
+		FROM article_terms at JOIN terms t ON t.id = at.term_id WHERE at.article_id IN (` + in + `)`
+	args := Int64Args(ids)
+	if bylines {
+		query = `SELECT 0, aa.article_id, aa.position, COALESCE(aa.user_id, 0), COALESCE(aa.guest_id, 0), 0, '',
+			COALESCE(NULLIF(u.display_name, ''), u.login, g.name), COALESCE(u.slug, g.slug), COALESCE(u.bio, g.bio)
+		FROM article_authors aa LEFT JOIN users u ON u.id = aa.user_id LEFT JOIN guest_authors g ON g.id = aa.guest_id
+		WHERE aa.article_id IN (` + in + `)
+		UNION ALL ` + query
+		args = append(args, args...)
+	}
+	rows, err := db.r().query(ctx, query+` ORDER BY 2, 1, 3, 8, 4`, args...)
 	if err != nil {
-		return fmt.Errorf("article terms: %w", err)
+		return fmt.Errorf("article credits: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var articleID int64
-		t, err := scanTerm(rows, &articleID)
-		if err != nil {
-			return err
+		var kind, articleID, position, id, parentOrGuest int64
+		var count int
+		var taxonomy, name, slug, text string
+		if err := rows.Scan(&kind, &articleID, &position, &id, &parentOrGuest, &count, &taxonomy, &name, &slug, &text); err != nil {
+			return fmt.Errorf("scan article credit: %w", err)
 		}
 		a := byID[articleID]
-		if t.Taxonomy == communique.TaxonomyCategory {
-			a.Categories = append(a.Categories, t)
-		} else {
-			a.Tags = append(a.Tags, t)
+		switch {
+		case a == nil:
+		case kind == 0:
+			a.Bylines = append(a.Bylines, communique.Byline{UserID: id, GuestID: parentOrGuest, Name: name, Slug: slug, Bio: text})
+		case taxonomy == communique.TaxonomyCategory:
+			a.Categories = append(a.Categories, &communique.Term{ID: id, Taxonomy: taxonomy, Name: name, Slug: slug, ParentID: parentOrGuest, Description: text, Count: count})
+		default:
+			a.Tags = append(a.Tags, &communique.Term{ID: id, Taxonomy: taxonomy, Name: name, Slug: slug, ParentID: parentOrGuest, Description: text, Count: count})
 		}
 	}
 	return rows.Err()

@@ -11,38 +11,6 @@ import (
 // Bylines: the people credited on an article, in order, users or guest
 // contributors without a login.
 
-// attachBylines loads the bylines of many articles in one query.
-func (db *Articles) attachBylines(ctx context.Context, list []*communique.Article) error {
-	if len(list) == 0 {
-		return nil
-	}
-	byID := make(map[int64]*communique.Article, len(list))
-	ids := make([]int64, 0, len(list))
-	for _, a := range list {
-		byID[a.ID] = a
-		ids = append(ids, a.ID)
-	}
-	rows, err := db.r().query(ctx, `SELECT aa.article_id, COALESCE(aa.user_id, 0), COALESCE(aa.guest_id, 0),
-			COALESCE(NULLIF(u.display_name, ''), u.login, g.name), COALESCE(u.slug, g.slug), COALESCE(u.bio, g.bio)
-		FROM article_authors aa LEFT JOIN users u ON u.id = aa.user_id LEFT JOIN guest_authors g ON g.id = aa.guest_id
-		WHERE aa.article_id IN (`+Placeholders(len(ids))+`) ORDER BY aa.article_id, aa.position`, Int64Args(ids)...)
-	if err != nil {
-		return fmt.Errorf("article bylines: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var articleID int64
-		var b communique.Byline
-		if err := rows.Scan(&articleID, &b.UserID, &b.GuestID, &b.Name, &b.Slug, &b.Bio); err != nil {
-			return fmt.Errorf("scan byline: %w", err)
-		}
-		if a := byID[articleID]; a != nil {
-			a.Bylines = append(a.Bylines, b)
-		}
-	}
-	return rows.Err()
-}
-
 // setBylines replaces an article's bylines. A byline with a name alone is
 // a guest, found by the slug of the name or created.
 func (tx *Tx) setBylines(ctx context.Context, articleID int64, list []communique.Byline) error {

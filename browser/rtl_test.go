@@ -3,6 +3,7 @@ package browser_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,6 +130,23 @@ func TestRightToLeft(t *testing.T) {
 		}, []string{"cardTitle"}},
 		{"article", reader, func(t *testing.T) {
 			do(t, reader, chromedp.Navigate(n.URL+articlePath), chromedp.WaitReady(chromedp.CSS("#commentform")))
+			// The reply script titles the moved form in the site's
+			// language, and gives the home title back on Cancel.
+			title := func() string {
+				return eval[string](t, reader, `document.getElementById('reply-title').firstChild.nodeValue.trim()`)
+			}
+			replyTo, home := "Reply to ", "Leave a Reply"
+			if lang := eval[string](t, reader, `document.documentElement.lang`); strings.HasPrefix(lang, "ar") {
+				replyTo, home = "الرد على ", "اترك تعليقًا"
+			}
+			do(t, reader, chromedp.Click(chromedp.CSS(".comment-reply-link")))
+			if got := title(); !strings.HasPrefix(got, replyTo) {
+				t.Errorf("reply form title = %q, want it to start %q", got, replyTo)
+			}
+			do(t, reader, chromedp.Click(chromedp.CSS("#cancel-comment-reply-link")))
+			if got := title(); got != home {
+				t.Errorf("form title after Cancel = %q, want %q", got, home)
+			}
 		}, []string{"articleText", "commentLabel", "authorLabel"}},
 		{"refused", reader, func(t *testing.T) {
 			// Without a name or an email the comment is refused, and

@@ -39,6 +39,8 @@ func TestFrenchSite(t *testing.T) {
 			"Les champs obligatoires sont indiqués avec", "Publier le commentaire", "Aucun commentaire pour l’instant",
 			"juin 2026", "Me prévenir par e-mail des nouveaux commentaires.")
 		absent(t, "the empty article", page.Body, "Leave a Reply", "Post Comment", "June")
+		// The reply script's headings come from the page, in French.
+		contains(t, "the reply script", page.Body, `data-reply-to="Répondre à %s"`, `data-home-title="Laisser un commentaire"`)
 
 		s.comment(t, path, "Lectrice", "lectrice@example.org", "Enfin !", "subscribe_comments")
 		page = do(t, s.client, http.MethodGet, s.URL+path, nil, nil)

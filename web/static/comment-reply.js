@@ -3,6 +3,9 @@
 // which the server turns into the same reply form.
 (function () {
   "use strict";
+  // The page writes the form's headings in the site's language.
+  var me = document.currentScript;
+  var words = function (name, fallback) { return (me && me.getAttribute("data-" + name)) || fallback; };
   // A refused comment's page opens on its error summary; browsers that
   // ignore autofocus get the focus moved here, and each link of the
   // summary puts the caret in its field rather than merely scrolling.
@@ -56,7 +59,8 @@
     event.preventDefault();
     body.parentNode.insertBefore(respond, body.nextSibling);
     parent.value = id;
-    setTitle("Reply to " + link.getAttribute("data-author"));
+    var who = link.getAttribute("data-author");
+    setTitle(words("reply-to", "Reply to %s").replace("%s", function () { return who; }));
     cancel.hidden = false;
     document.getElementById("comment").focus();
   });
@@ -65,7 +69,7 @@
     event.preventDefault();
     home.parentNode.insertBefore(respond, home.nextSibling);
     parent.value = "0";
-    setTitle("Leave a Reply");
+    setTitle(words("home-title", "Leave a Reply"));
     cancel.hidden = true;
   });
 })();

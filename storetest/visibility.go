@@ -108,6 +108,18 @@ func testPrivateAndProtected(t *testing.T, db *sqlstore.DB) {
 		t.Errorf("sitemap chunks = %+v, %v", chunks, err)
 	}
 
+	// Comments under a protected article are in no list for readers.
+	for _, on := range []*communique.Article{prot, open} {
+		c := &communique.Comment{ArticleID: on.ID, AuthorName: "Ann", Text: "Hm", HTML: "<p>Hm</p>", Status: communique.CommentApproved, CreatedAt: now}
+		if err := db.CreateComment(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	comments, _, err := db.FindComments(ctx, communique.CommentFilter{PublishedOnly: true, Limit: 10})
+	if err != nil || len(comments) != 1 || comments[0].ArticleID != open.ID {
+		t.Errorf("readers' comments = %d, %v; want the open article's only", len(comments), err)
+	}
+
 	// The password changes and goes through the service; too long is refused.
 	empty := ""
 	if after, err := svc.Update(ctx, newsroom.As(editor), prot.ID, communique.ArticleUpdate{Password: &empty}); err != nil || after.Protected() {

@@ -221,6 +221,9 @@ type ArticleFilter struct {
 	// Search selects articles with every word of it in their title,
 	// excerpt or body, as WordPress's ?s= does (substrings, ignoring case).
 	Search string
+	// WithoutPassword leaves out password-protected articles: a reader's
+	// search, which WordPress keeps to articles without one.
+	WithoutPassword bool
 	// PrivateTo, when set, keeps only this user's own articles among those
 	// that are not published: what an author may see of the newsroom.
 	PrivateTo *int64

@@ -200,6 +200,9 @@ func (db *Articles) articleWhere(ctx context.Context, f communique.ArticleFilter
 	if f.PrivateTo != nil {
 		add("(a.status = 'published' OR a.author_id = ?)", *f.PrivateTo)
 	}
+	if f.WithoutPassword {
+		add("a.password = ''")
+	}
 	return where, args, nil
 }
 

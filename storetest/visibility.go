@@ -90,6 +90,12 @@ func testPrivateAndProtected(t *testing.T, db *sqlstore.DB) {
 		t.Errorf("private list = %v, %v", articleTitles(list), err)
 	}
 
+	// A reader's search by words leaves protected articles out.
+	list, _, err = db.FindArticles(ctx, communique.ArticleFilter{Status: []communique.Status{communique.StatusPublished}, Search: "tidewater", WithoutPassword: true, Limit: 10})
+	if err != nil || len(list) != 1 || list[0].ID != open.ID {
+		t.Errorf("search without password = %v, %v", articleTitles(list), err)
+	}
+
 	// Search and sitemaps: neither private nor protected.
 	hits, _, err := db.SearchArticles(ctx, communique.SearchFilter{Query: "tidewater", Limit: 10})
 	if err != nil || len(hits) != 1 || hits[0].Article.ID != open.ID {

@@ -250,6 +250,9 @@ func (s *Server) postsQuery(c *caller, in *input, typ string, bad invalid) (comm
 	pg := readPaging(in, bad)
 	if search, ok := in.str("search", bad); ok {
 		f.Search = search
+		// A reader's search never matches the words of a protected
+		// article, as WordPress's WP_Query keeps to those without one.
+		f.WithoutPassword = c.User == nil && strings.TrimSpace(search) != ""
 	}
 	if ids, ok := in.ints("author", bad); ok {
 		f.AuthorIDs = ids

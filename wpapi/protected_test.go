@@ -81,6 +81,9 @@ func TestPrivateAndProtectedPosts(t *testing.T) {
 				t.Errorf("the list shows %s", sec)
 			}
 		}
+		if res := a.do(t, "GET", "/wp-json/wp/v2/posts?search=SECRETBODY", "", nil, nil); res.Status != 200 || res.Body != "[]" {
+			t.Errorf("a reader's search for the protected words = %d %s", res.Status, res.Body)
+		}
 		if res := a.do(t, "GET", "/wp-json/wp/v2/posts/"+prot+"?password=open+sesame", "", nil, nil); res.Status != 200 || !strings.Contains(field(res, "content", "rendered").(string), "SECRETBODY") {
 			t.Errorf("with the password = %d %s", res.Status, res.Body)
 		}

@@ -109,12 +109,9 @@ func (ru *run) articleStatus(it *wxr.Item, kind string) (communique.Status, stri
 		return "", "that are WordPress auto-drafts (never saved)"
 	case !ok:
 		return "", fmt.Sprintf("with status %q", it.Status)
-	case it.Status == "private":
-		ru.note(kind + " that were private imported as private (readable by editors and their authors)")
 	}
-	if it.Password != "" && status != communique.StatusPrivate {
-		ru.note(kind + " protected by a password imported with their password")
-	}
+	// Private posts stay private and post passwords come as given: the
+	// summary's notes are for what changed on the way in, and these do not.
 	return status, ""
 }
 

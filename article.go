@@ -2,6 +2,7 @@ package communique
 
 import (
 	"context"
+	"crypto/subtle"
 	"regexp"
 	"strconv"
 	"strings"
@@ -26,12 +27,15 @@ const (
 	StatusScheduled Status = "scheduled"
 	StatusPublished Status = "published"
 	StatusTrash     Status = "trash"
+	// StatusPrivate is WordPress's private post: published for the staff
+	// who may read it (Can, ActionReadPrivate) and on no public surface.
+	StatusPrivate Status = "private"
 )
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusDraft, StatusPending, StatusScheduled, StatusPublished, StatusTrash:
+	case StatusDraft, StatusPending, StatusScheduled, StatusPublished, StatusTrash, StatusPrivate:
 		return true
 	}
 	return false
@@ -49,6 +53,8 @@ const (
 	MaxSlugLength   = 200
 	MaxBodyLength   = 4 << 20
 	MaxExcerptWords = 55 // WordPress's excerpt length
+	// MaxPasswordLength is WordPress's post_password column (varchar 255).
+	MaxPasswordLength = 255
 )
 
 // Article is a news article or a static page.
@@ -95,6 +101,13 @@ type Article struct {
 	// site; empty: the site's.
 	Lang string `json:"lang,omitempty"`
 
+	// Password, when not empty, protects a public article's body and
+	// comments, as WordPress's post_password does: readers see its title
+	// and a form until they give it (see Unlocks). Stored as given, as
+	// WordPress stores it, so imports and exports carry it; never in any
+	// public output, JSON included.
+	Password string `json:"-"`
+
 	Categories []*Term `json:"-"`
 	Tags       []*Term `json:"-"`
 	// Bylines are the people credited, in order; empty: the author alone.
@@ -104,6 +117,18 @@ type Article struct {
 // IsPublic reports whether readers may see the article.
 func (a *Article) IsPublic(now time.Time) bool {
 	return a.Status == StatusPublished && !a.PublishedAt.After(now)
+}
+
+// Protected reports whether the article's body and comments wait for a
+// password: a password-protected article that is not private.
+func (a *Article) Protected() bool {
+	return a.Password != "" && a.Status != StatusPrivate
+}
+
+// Unlocks reports whether given is the article's password (compared in
+// constant time); false for an article without one.
+func (a *Article) Unlocks(given string) bool {
+	return a.Password != "" && subtle.ConstantTimeCompare([]byte(a.Password), []byte(given)) == 1
 }
 
 // Validate checks the fields a writer controls.
@@ -123,6 +148,10 @@ func (a *Article) Validate() error {
 		return Errorf(EINVALID, "Type must be %q or %q.", TypePost, TypePage)
 	case !a.Status.Valid():
 		return Errorf(EINVALID, "Unknown status %q.", a.Status)
+	case utf8.RuneCountInString(a.Password) > MaxPasswordLength:
+		return Errorf(EINVALID, "The password is too long (at most %d characters).", MaxPasswordLength)
+	case !ValidText(a.Password):
+		return Errorf(EINVALID, "Text must be valid UTF-8, without NUL characters.")
 	case a.Status == StatusScheduled && a.PublishedAt.IsZero():
 		return Errorf(EINVALID, "A scheduled article needs a publication date.")
 	case a.AuthorID == 0:
@@ -192,6 +221,9 @@ type ArticleFilter struct {
 	// Search selects articles with every word of it in their title,
 	// excerpt or body, as WordPress's ?s= does (substrings, ignoring case).
 	Search string
+	// WithoutPassword leaves out password-protected articles: a reader's
+	// search, which WordPress keeps to articles without one.
+	WithoutPassword bool
 	// PrivateTo, when set, keeps only this user's own articles among those
 	// that are not published: what an author may see of the newsroom.
 	PrivateTo *int64
@@ -251,6 +283,8 @@ type ArticleUpdate struct {
 	FeaturedMediaID *int64
 	// Lang sets the article's own language; "" follows the site's.
 	Lang *string
+	// Password sets the article's password; "" removes it.
+	Password *string
 	// BaseVersion, when not 0, is the version the writer started from:
 	// the save is refused (ECONFLICT) if someone saved since.
 	BaseVersion int64

@@ -22,8 +22,12 @@ const (
 	// pending, scheduled, trashed): its title, author and status. Embargoed
 	// stories are for the desk, not every freelancer with a login.
 	ActionReadUnpublished Action = "read_unpublished"
-	ActionViewAnalytics   Action = "view_analytics" // readers' figures: the site's, or an article's
-	ActionArrangeFront    Action = "arrange_front"  // the edited front page and the breaking-news banner
+	// ActionReadPrivate is reading a private article on the site, as
+	// WordPress's read_private_posts: editors and administrators, and
+	// the article's own author.
+	ActionReadPrivate   Action = "read_private"
+	ActionViewAnalytics Action = "view_analytics" // readers' figures: the site's, or an article's
+	ActionArrangeFront  Action = "arrange_front"  // the edited front page and the breaking-news banner
 )
 
 // Can reports whether u may perform action, on article a when the action
@@ -39,7 +43,7 @@ func Can(u *User, action Action, a *Article) bool {
 	role := u.Role
 	editor := role == RoleAdministrator || role == RoleEditor
 	own := a != nil && a.AuthorID == u.ID
-	live := a != nil && (a.Status == StatusPublished || a.Status == StatusScheduled)
+	live := a != nil && (a.Status == StatusPublished || a.Status == StatusScheduled || a.Status == StatusPrivate)
 	page := a != nil && a.Type == TypePage
 	switch action {
 	case ActionReadAdmin:
@@ -61,6 +65,8 @@ func Can(u *User, action Action, a *Article) bool {
 		return role == RoleAdministrator
 	case ActionReadUnpublished:
 		return editor || (own && role.Valid() && role != RoleSubscriber)
+	case ActionReadPrivate:
+		return a != nil && a.Status == StatusPrivate && (editor || (own && role.Valid()))
 	case ActionEditArticle, ActionDeleteArticle:
 		switch {
 		case editor:

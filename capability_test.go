@@ -83,6 +83,7 @@ var matrix = []struct {
 	{communique.RoleAdministrator, communique.ActionManageUsers, all},
 	{communique.RoleAdministrator, communique.ActionManageSettings, all},
 	{communique.RoleAdministrator, communique.ActionReadUnpublished, all},
+	{communique.RoleAdministrator, communique.ActionReadPrivate, none}, // no column is private: TestReadPrivate
 	{communique.RoleAdministrator, communique.ActionViewAnalytics, all},
 	{communique.RoleAdministrator, communique.ActionArrangeFront, all},
 
@@ -98,6 +99,7 @@ var matrix = []struct {
 	{communique.RoleEditor, communique.ActionManageUsers, none},
 	{communique.RoleEditor, communique.ActionManageSettings, none},
 	{communique.RoleEditor, communique.ActionReadUnpublished, all},
+	{communique.RoleEditor, communique.ActionReadPrivate, none}, // no column is private: TestReadPrivate
 	{communique.RoleEditor, communique.ActionViewAnalytics, all},
 	{communique.RoleEditor, communique.ActionArrangeFront, all},
 
@@ -114,6 +116,7 @@ var matrix = []struct {
 	{communique.RoleAuthor, communique.ActionManageUsers, none},
 	{communique.RoleAuthor, communique.ActionManageSettings, none},
 	{communique.RoleAuthor, communique.ActionReadUnpublished, ".yyyyy....yy."},
+	{communique.RoleAuthor, communique.ActionReadPrivate, none}, // no column is private: TestReadPrivate
 	{communique.RoleAuthor, communique.ActionViewAnalytics, ".yyyyy....yy."},
 	{communique.RoleAuthor, communique.ActionArrangeFront, none},
 
@@ -129,6 +132,7 @@ var matrix = []struct {
 	{communique.RoleContributor, communique.ActionManageUsers, none},
 	{communique.RoleContributor, communique.ActionManageSettings, none},
 	{communique.RoleContributor, communique.ActionReadUnpublished, ".yyyyy....yy."},
+	{communique.RoleContributor, communique.ActionReadPrivate, none}, // no column is private: TestReadPrivate
 	{communique.RoleContributor, communique.ActionViewAnalytics, ".yyyyy....yy."},
 	{communique.RoleContributor, communique.ActionArrangeFront, none},
 
@@ -144,6 +148,7 @@ var matrix = []struct {
 	{communique.RoleSubscriber, communique.ActionManageUsers, none},
 	{communique.RoleSubscriber, communique.ActionManageSettings, none},
 	{communique.RoleSubscriber, communique.ActionReadUnpublished, none},
+	{communique.RoleSubscriber, communique.ActionReadPrivate, none}, // no column is private: TestReadPrivate
 	{communique.RoleSubscriber, communique.ActionViewAnalytics, none},
 	{communique.RoleSubscriber, communique.ActionArrangeFront, none},
 }
@@ -251,4 +256,36 @@ func declaredActions(t *testing.T) []communique.Action {
 		}
 	}
 	return out
+}
+
+// TestReadPrivate: private articles (WordPress's read_private_posts) are
+// read by editors and administrators, and by their own author; making
+// one private is publishing, and a contributor may not edit one, as a
+// published post.
+func TestReadPrivate(t *testing.T) {
+	own, others := post(me, communique.StatusPrivate), post(other, communique.StatusPrivate)
+	for _, c := range []struct {
+		role                      communique.Role
+		readOwn, readOthers, edit bool
+	}{
+		{communique.RoleAdministrator, true, true, true},
+		{communique.RoleEditor, true, true, true},
+		{communique.RoleAuthor, true, false, true},
+		{communique.RoleContributor, true, false, false},
+		{communique.RoleSubscriber, true, false, false},
+	} {
+		u := &communique.User{ID: me, Role: c.role}
+		if got := communique.Can(u, communique.ActionReadPrivate, own); got != c.readOwn {
+			t.Errorf("%s reads own private = %v", c.role, got)
+		}
+		if got := communique.Can(u, communique.ActionReadPrivate, others); got != c.readOthers {
+			t.Errorf("%s reads others' private = %v", c.role, got)
+		}
+		if got := communique.Can(u, communique.ActionEditArticle, own); got != c.edit {
+			t.Errorf("%s edits own private = %v", c.role, got)
+		}
+	}
+	if communique.Can(nil, communique.ActionReadPrivate, own) {
+		t.Error("a reader reads a private article")
+	}
 }

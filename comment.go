@@ -206,7 +206,8 @@ type CommentFilter struct {
 	// OwnerKey also includes this browser's pending comments.
 	OwnerKey string
 	// PublishedOnly selects the comments readers may see: on published
-	// articles whose thread the newsroom has not closed from view.
+	// articles without a password (their comments wait for it, as in
+	// WordPress) whose thread the newsroom has not closed from view.
 	PublishedOnly bool
 	// Private includes email, IP and user agent; public pages leave it
 	// false so those never leave the store.

@@ -18,7 +18,9 @@ func articleURL(x *site, a *communique.Article) string {
 // federates reports whether a post goes to the fediverse: only posts, and
 // only from the categories the site chose (all when it chose none).
 func federates(st *communique.Settings, a *communique.Article) bool {
-	if a == nil || a.Type != communique.TypePost {
+	if a == nil || a.Type != communique.TypePost || a.Protected() {
+		// A protected article's body waits for its password: it never
+		// leaves for other servers (private ones are not public at all).
 		return false
 	}
 	if len(st.FederationCategories) == 0 {

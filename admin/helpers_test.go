@@ -158,6 +158,7 @@ func newNewsroom(t *testing.T, place storetest.Place, opts ...options) *newsroom
 		t.Fatal(err)
 	}
 	site.Now = clk.Now
+	site.Sessions = n.Admin // as cmd/communique wires it: staff read private articles
 	mux := http.NewServeMux()
 	mux.Handle("/admin/", n.Admin.Handler())
 	mux.Handle("/", site.Handler())

@@ -176,7 +176,7 @@ func (s *Server) handlePosts(w http.ResponseWriter, r *http.Request, rq *request
 		f.Status = []communique.Status{st}
 	} else {
 		data.Status = ""
-		f.Status = []communique.Status{communique.StatusPublished, communique.StatusScheduled, communique.StatusPending, communique.StatusDraft}
+		f.Status = []communique.Status{communique.StatusPublished, communique.StatusPrivate, communique.StatusScheduled, communique.StatusPending, communique.StatusDraft}
 	}
 	if id, err := strconv.ParseInt(q.Get("author"), 10, 64); err == nil && id > 0 {
 		data.AuthorID, f.AuthorID = id, &id
@@ -350,6 +350,12 @@ type editorPage struct {
 	Categories   []*communique.Term
 	Pages        []*communique.Article
 	Statuses     []statusChoice
+	// Visibility is "public", "private" or "password" (WordPress's
+	// choice of the same name); Password is the article's password,
+	// shown to those who may edit it, as WordPress's editor shows it.
+	Visibility   string
+	Password     string
+	CanPrivate   bool // making it private is publishing
 	Errors       map[string]string
 	PublicURL    string
 	CanAnalytics bool // the article has figures this user may see
@@ -371,6 +377,17 @@ type editorPage struct {
 	Desk       *deskView
 	Discussion discussionFields
 	featuredPicker
+}
+
+// visibilityOf is the article's choice in the editor's Visibility.
+func visibilityOf(a *communique.Article) string {
+	switch {
+	case a.Status == communique.StatusPrivate:
+		return "private"
+	case a.Password != "":
+		return "password"
+	}
+	return "public"
 }
 
 type statusChoice struct {
@@ -429,6 +446,10 @@ func (s *Server) editArticle(w http.ResponseWriter, r *http.Request, rq *request
 		Format: a.Format, Source: a.Source, Excerpt: a.Excerpt, Status: string(a.Status), Sticky: a.Sticky,
 		CommentsOpen: a.CommentsOpen, ParentID: a.ParentID, MenuOrder: a.MenuOrder, Lang: a.Lang, Action: "/admin/posts/" + strconv.FormatInt(a.ID, 10) + "/edit",
 		BaseVersion: a.Version, featuredPicker: featuredPicker{FeaturedMediaID: a.FeaturedMediaID}}
+	data.Visibility, data.Password = visibilityOf(a), a.Password
+	if a.Status == communique.StatusPrivate {
+		data.Status = string(communique.StatusPublished) // private is published, for the staff: the visibility says so
+	}
 	if a.Status != communique.StatusTrash {
 		lock, err := s.articles.OpenForEditing(r.Context(), newsroom.As(rq.User), a.ID, false)
 		if err != nil {
@@ -496,6 +517,10 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, rq *reques
 	data.Languages = languageChoices(data.Lang)
 	data.Whole = true // the editor is translated throughout
 	data.Statuses = s.statusChoices(rq, a)
+	data.CanPrivate = communique.Can(rq.User, communique.ActionPublishArticle, a)
+	if data.Visibility == "" {
+		data.Visibility = "public"
+	}
 	s.fillDiscussion(ctx, data)
 	s.editorMedia(ctx, rq, &data.featuredPicker)
 	s.render(w, r, status, "editor", data)
@@ -532,6 +557,7 @@ func (s *Server) formArticle(r *http.Request, rq *request, data *editorPage) {
 	f := r.PostForm
 	data.ArticleTitle, data.Slug, data.Source, data.Excerpt = f.Get("title"), f.Get("slug"), f.Get("body"), f.Get("excerpt")
 	data.Format, data.Status = f.Get("format"), f.Get("status")
+	data.Visibility, data.Password = f.Get("visibility"), f.Get("post_password")
 	data.Date, data.Time = f.Get("date"), f.Get("time")
 	data.Sticky, data.CommentsOpen = f.Get("sticky") != "", f.Get("comments_open") != ""
 	formDiscussion(f, data)
@@ -594,10 +620,31 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 		return
 	}
 	status := communique.Status(data.Status)
-	if !status.Valid() || status == communique.StatusTrash {
+	if !status.Valid() || status == communique.StatusTrash || status == communique.StatusPrivate {
 		status = communique.StatusDraft
 	}
-	if (status == communique.StatusPublished || status == communique.StatusScheduled) && !communique.Can(rq.User, communique.ActionPublishArticle, probe) {
+	// Visibility: private is a status, a password a field; a form without
+	// the choice (an older page) keeps both as they are.
+	var password *string
+	switch data.Visibility {
+	case "private":
+		status = communique.StatusPrivate
+		none := ""
+		password = &none
+	case "password":
+		if data.Password == "" {
+			data.Errors["post_password"] = s.words(rq).T("ed.post_password_required")
+		}
+		password = &data.Password
+	case "public":
+		none := ""
+		password = &none
+	default:
+		if existing != nil && existing.Status == communique.StatusPrivate && status == communique.StatusPublished {
+			status = communique.StatusPrivate
+		}
+	}
+	if (status == communique.StatusPublished || status == communique.StatusScheduled || status == communique.StatusPrivate) && !communique.Can(rq.User, communique.ActionPublishArticle, probe) {
 		// Contributors submit for review instead; nothing is published.
 		s.forbid(w, r, rq)
 		return
@@ -631,6 +678,9 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 			a = &communique.Article{Type: typ, Title: data.ArticleTitle, Slug: data.Slug, Format: data.Format, Source: data.Source,
 				Excerpt: data.Excerpt, AuthorID: rq.User.ID, Status: status, PublishedAt: when, Sticky: data.Sticky,
 				CommentsOpen: data.CommentsOpen, ParentID: data.ParentID, MenuOrder: data.MenuOrder, FeaturedMediaID: data.FeaturedMediaID, Lang: data.Lang}
+			if password != nil {
+				a.Password = *password
+			}
 			if bylines != nil {
 				a.Bylines = *bylines
 			}
@@ -638,7 +688,8 @@ func (s *Server) handlePostSave(w http.ResponseWriter, r *http.Request, rq *requ
 		} else {
 			upd := communique.ArticleUpdate{Title: &data.ArticleTitle, Slug: &data.Slug, Format: &data.Format, Source: &data.Source,
 				Excerpt: &data.Excerpt, Status: &status, Sticky: &data.Sticky, CommentsOpen: &data.CommentsOpen,
-				CategoryIDs: &cats, TagIDs: &tags, FeaturedMediaID: &data.FeaturedMediaID, Lang: &data.Lang, BaseVersion: max(data.BaseVersion, 0), Bylines: bylines}
+				CategoryIDs: &cats, TagIDs: &tags, FeaturedMediaID: &data.FeaturedMediaID, Lang: &data.Lang, BaseVersion: max(data.BaseVersion, 0), Bylines: bylines,
+				Password: password}
 			if !when.IsZero() || status == communique.StatusDraft || status == communique.StatusPending {
 				upd.PublishedAt = &when
 			}

@@ -237,6 +237,7 @@ func apply(a *communique.Article, upd communique.ArticleUpdate) {
 	set(&a.MenuOrder, upd.MenuOrder)
 	set(&a.FeaturedMediaID, upd.FeaturedMediaID)
 	set(&a.Lang, upd.Lang)
+	set(&a.Password, upd.Password)
 }
 
 func set[T any](dst, src *T) {
@@ -250,6 +251,8 @@ func textOf(a *communique.Article) string {
 	return a.Title + "\x00" + a.Source + "\x00" + a.Excerpt
 }
 
+// live statuses need the right to publish: private too, as WordPress's
+// publish_posts is what making a post private asks for.
 func live(st communique.Status) bool {
-	return st == communique.StatusPublished || st == communique.StatusScheduled
+	return st == communique.StatusPublished || st == communique.StatusScheduled || st == communique.StatusPrivate
 }

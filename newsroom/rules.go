@@ -73,7 +73,7 @@ func summary(excerpt, html string) string {
 
 // settleStatus reconciles status with the publication time: publishing
 // with a future date schedules, scheduling a past one publishes, and
-// publishing without a date publishes now.
+// publishing (or making private) without a date publishes now.
 func settleStatus(a *communique.Article, now time.Time) {
 	switch a.Status {
 	case communique.StatusPublished:
@@ -86,6 +86,14 @@ func settleStatus(a *communique.Article, now time.Time) {
 		if !a.PublishedAt.After(now) {
 			a.Status = communique.StatusPublished
 		}
+	case communique.StatusPrivate:
+		// Private is published for the staff: it has a date, and no
+		// password (WordPress clears it: the two are one choice of
+		// visibility).
+		if a.PublishedAt.IsZero() {
+			a.PublishedAt = now
+		}
+		a.Password = ""
 	}
 	a.PublishedAt = a.PublishedAt.UTC().Truncate(time.Microsecond)
 }

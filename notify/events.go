@@ -293,6 +293,9 @@ func (s *Service) tellSubscribers(ctx context.Context, a *communique.Article) er
 			Quote:  a.Summary,
 			Action: link{t.T("mail.read_article"), articleURL},
 		}
+		if a.Protected() {
+			body.Quote = "" // its excerpt waits for the password too
+		}
 		m, err := s.subscriberEmail(x, sub, t.T("mail.post_subject", x.title, title), &body, th)
 		if err != nil {
 			return err

@@ -14,14 +14,14 @@ import (
 
 const articleColumns = `a.id, a.type, a.title, a.slug, a.format, a.source, a.html, a.excerpt, a.summary,
 	a.author_id, a.status, a.published_at, a.created_at, a.modified_at, a.sticky, a.comments_open,
-	COALESCE(a.parent_id, 0), a.menu_order, a.comment_count, COALESCE(a.featured_media_id, 0), a.version, a.lang,
+	COALESCE(a.parent_id, 0), a.menu_order, a.comment_count, COALESCE(a.featured_media_id, 0), a.version, a.lang, a.password,
 	u.id, u.login, u.slug, u.display_name, u.role`
 
 func scanArticle(sc interface{ Scan(...any) error }, extra ...any) (*communique.Article, error) {
 	a := &communique.Article{Author: &communique.User{}}
 	dest := []any{&a.ID, &a.Type, &a.Title, &a.Slug, &a.Format, &a.Source, &a.HTML, &a.Excerpt, &a.Summary,
 		&a.AuthorID, &a.Status, scanTime{&a.PublishedAt}, scanTime{&a.CreatedAt}, scanTime{&a.ModifiedAt}, &a.Sticky, &a.CommentsOpen,
-		&a.ParentID, &a.MenuOrder, &a.CommentCount, &a.FeaturedMediaID, &a.Version, &a.Lang,
+		&a.ParentID, &a.MenuOrder, &a.CommentCount, &a.FeaturedMediaID, &a.Version, &a.Lang, &a.Password,
 		&a.Author.ID, &a.Author.Login, &a.Author.Slug, &a.Author.DisplayName, &a.Author.Role}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
@@ -197,6 +197,9 @@ func (db *Articles) articleWhere(ctx context.Context, f communique.ArticleFilter
 	if f.PrivateTo != nil {
 		add("(a.status = 'published' OR a.author_id = ?)", *f.PrivateTo)
 	}
+	if f.WithoutPassword {
+		add("a.password = ''")
+	}
 	return where, args, nil
 }
 
@@ -216,7 +219,7 @@ func articleOrder(f communique.ArticleFilter) (articleOrdering, error) {
 	// index serves the order; drafts without one sort by creation.
 	o := articleOrdering{dir: "DESC", cmp: "<=", dated: len(f.Status) > 0}
 	for _, st := range f.Status {
-		o.dated = o.dated && (st == communique.StatusPublished || st == communique.StatusScheduled)
+		o.dated = o.dated && (st == communique.StatusPublished || st == communique.StatusScheduled || st == communique.StatusPrivate)
 	}
 	when := "COALESCE(a.published_at, a.created_at)"
 	if o.dated {
@@ -428,10 +431,10 @@ func (db *Articles) insertArticle(ctx context.Context, a *communique.Article, sa
 	}
 	w := tx.w()
 	err = w.row(ctx, `INSERT INTO articles (type, title, slug, format, source, html, excerpt, summary, author_id, status,
-			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, featured_media_id, lang)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, featured_media_id, lang, password)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
-		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, nullMediaID(a.FeaturedMediaID), a.Lang).Scan(&a.ID)
+		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, nullMediaID(a.FeaturedMediaID), a.Lang, a.Password).Scan(&a.ID)
 	if err != nil {
 		return db.wrap(err, "Article")
 	}
@@ -591,10 +594,10 @@ func (db *Articles) saveArticle(ctx context.Context, a *communique.Article, save
 	w := tx.w()
 	res, err := w.exec(ctx, `UPDATE articles SET title = ?, slug = ?, format = ?, source = ?, html = ?, excerpt = ?, summary = ?,
 			author_id = ?, status = ?, published_at = ?, modified_at = ?, sticky = ?, comments_open = ?, parent_id = ?, menu_order = ?,
-			featured_media_id = ?, lang = ?, version = version + 1
+			featured_media_id = ?, lang = ?, password = ?, version = version + 1
 		WHERE id = ? AND (? = 0 OR version = ?)`,
 		a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
-		w.t(a.PublishedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, nullMediaID(a.FeaturedMediaID), a.Lang, a.ID,
+		w.t(a.PublishedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, nullMediaID(a.FeaturedMediaID), a.Lang, a.Password, a.ID,
 		save.IfVersion, save.IfVersion)
 	if err != nil {
 		return db.wrap(err, "Article")

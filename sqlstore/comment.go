@@ -91,7 +91,7 @@ func (db *Comments) FindComments(ctx context.Context, f communique.CommentFilter
 		where = append(where, "c.parent_id IS NULL")
 	}
 	if f.PublishedOnly {
-		where = append(where, "EXISTS (SELECT 1 FROM articles a WHERE a.id = c.article_id AND a.status = 'published')",
+		where = append(where, "EXISTS (SELECT 1 FROM articles a WHERE a.id = c.article_id AND a.status = 'published' AND a.password = '')",
 			"NOT EXISTS (SELECT 1 FROM article_discussions d WHERE d.article_id = c.article_id AND d.hidden = TRUE)")
 	}
 	if f.ParentIDs != nil {

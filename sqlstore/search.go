@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -69,6 +70,9 @@ func (db *Search) SearchArticles(ctx context.Context, f communique.SearchFilter)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
+	if cands, err = db.dropProtected(ctx, cands); err != nil {
+		return nil, 0, err
+	}
 	total, offset := len(cands), max(f.Offset, 0)
 	if offset >= total {
 		return nil, total, nil
@@ -100,6 +104,32 @@ func (db *Search) SearchArticles(ctx context.Context, f communique.SearchFilter)
 		return nil, 0, err
 	}
 	return hits, total, nil
+}
+
+// dropProtected leaves password-protected articles out of results, as
+// WordPress's search does for readers: their words are not for anyone
+// who has not given the password. They are few, so one small query.
+func (db *Search) dropProtected(ctx context.Context, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return ids, nil
+	}
+	rows, err := db.r().query(ctx, `SELECT id FROM articles WHERE password <> '' AND status = 'published'`)
+	if err != nil {
+		return nil, fmt.Errorf("search: protected articles: %w", err)
+	}
+	defer rows.Close()
+	drop := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("search: protected articles: %w", err)
+		}
+		drop[id] = true
+	}
+	if err := rows.Err(); err != nil || len(drop) == 0 {
+		return ids, err
+	}
+	return slices.DeleteFunc(ids, func(id int64) bool { return drop[id] }), nil
 }
 
 func hitIndex(hits []*communique.SearchHit) (map[int64]*communique.SearchHit, []int64) {
@@ -223,7 +253,8 @@ func searchLanguage(ctx context.Context, x q) string {
 // FindArticleRefs returns published articles matching f, for sitemaps.
 func (db *Search) FindArticleRefs(ctx context.Context, f communique.ArticleRefFilter) ([]*communique.ArticleRef, error) {
 	r := db.r()
-	where := []string{"a.type = ?", "a.status = 'published'", "a.published_at <= ?"}
+	// Password-protected articles stay out, as in WordPress's sitemaps.
+	where := []string{"a.type = ?", "a.status = 'published'", "a.published_at <= ?", "a.password = ''"}
 	args := []any{f.Type, r.t(db.Now())}
 	if f.PublishedFrom != nil {
 		where, args = append(where, "a.published_at >= ?"), append(args, r.t(*f.PublishedFrom))
@@ -262,7 +293,7 @@ func (db *Search) ArticleRefChunks(ctx context.Context, typ string, size int) ([
 	r := db.r()
 	rows, err := r.query(ctx, `SELECT (n - 1) / ? AS chunk, COUNT(*), MAX(modified_at) FROM (
 			SELECT modified_at, ROW_NUMBER() OVER (ORDER BY id) AS n FROM articles
-			WHERE type = ? AND status = 'published' AND published_at <= ?) x
+			WHERE type = ? AND status = 'published' AND published_at <= ? AND password = '') x
 		GROUP BY chunk ORDER BY chunk`, size, typ, r.t(db.Now()))
 	if err != nil {
 		return nil, fmt.Errorf("article chunks: %w", err)

@@ -402,11 +402,11 @@ func (tx *Tx) insertImported(ctx context.Context, ia *communique.ImportedArticle
 	// body_text comes with the row, so search indexes the article as it
 	// is inserted rather than again when the text follows.
 	err := w.row(ctx, `INSERT INTO articles (id, type, title, slug, format, source, html, excerpt, summary, author_id, status,
-			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, guid, featured_media_id, body_text)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			published_at, created_at, modified_at, sticky, comments_open, parent_id, menu_order, guid, featured_media_id, body_text, password)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		tx.articleIDFloor, a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
 		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, ia.GUID,
-		nullID(a.FeaturedMediaID), bodyText(a.HTML)).Scan(&a.ID)
+		nullID(a.FeaturedMediaID), bodyText(a.HTML), a.Password).Scan(&a.ID)
 	if err != nil {
 		return tx.db.wrap(err, "Article")
 	}
@@ -418,10 +418,10 @@ func (tx *Tx) updateImported(ctx context.Context, ia *communique.ImportedArticle
 	a, w := ia.Article, tx.w()
 	_, err := w.exec(ctx, `UPDATE articles SET type = ?, title = ?, slug = ?, format = ?, source = ?, html = ?, excerpt = ?, summary = ?,
 			author_id = ?, status = ?, published_at = ?, created_at = ?, modified_at = ?, sticky = ?, comments_open = ?,
-			parent_id = ?, menu_order = ?, guid = ?, version = version + 1
+			parent_id = ?, menu_order = ?, guid = ?, password = ?, version = version + 1
 		WHERE id = ?`,
 		a.Type, a.Title, a.Slug, a.Format, a.Source, a.HTML, a.Excerpt, a.Summary, a.AuthorID, string(a.Status),
-		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, ia.GUID, a.ID)
+		w.t(a.PublishedAt), w.t(a.CreatedAt), w.t(a.ModifiedAt), a.Sticky, a.CommentsOpen, nullID(a.ParentID), a.MenuOrder, ia.GUID, a.Password, a.ID)
 	if err != nil {
 		return tx.db.wrap(err, "Article")
 	}

@@ -280,6 +280,7 @@ var Tables = []Table{
 		{"featured_media_id", Int, "media"},
 		{"version", Int, ""},
 		{"lang", Text, ""},
+		{"password", Text, ""},
 	}},
 	{Name: "article_locks", Local: "who has an article open, for minutes", Key: []string{"article_id"}, Columns: []Column{
 		{"article_id", Int, "articles"},

@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		{"ArticleFilters", testArticleFilters},
 		{"DeepPages", testDeepPages},
 		{"Scheduling", testScheduling},
+		{"PrivateAndProtected", testPrivateAndProtected},
 		{"Terms", testTerms},
 		{"TermCounts", testTermCounts},
 		{"TermCountsWordPress", testTermCountsWordPress},

@@ -322,10 +322,26 @@ func testWordPressImportStatuses(t *testing.T, w *importedSite) {
 	ctx := context.Background()
 	db := w.db
 	for wpID, want := range map[int64]communique.Status{103: communique.StatusScheduled, 104: communique.StatusDraft,
-		105: communique.StatusDraft, 106: communique.StatusTrash, 107: communique.StatusDraft} {
+		105: communique.StatusPrivate, 106: communique.StatusTrash, 107: communique.StatusPublished} {
 		a, err := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, wpID))
 		if err != nil || a.Status != want {
 			t.Errorf("post %d: %v, %v; want %s", wpID, a, err, want)
+		}
+	}
+	// WordPress's private posts stay private, with their date; post
+	// passwords come as given, and the report says so.
+	private, err := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 105))
+	if err != nil || !private.PublishedAt.Equal(time.Date(2021, 1, 2, 10, 0, 0, 0, time.UTC)) || private.Password != "" {
+		t.Errorf("private post = %+v, %v", private, err)
+	}
+	secret, err := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 107))
+	if err != nil || secret.Password != "enter" || !secret.Protected() {
+		t.Errorf("protected post = %+v, %v; want password %q", secret, err, "enter")
+	}
+	for _, note := range []string{"posts that were private imported as drafts",
+		"posts protected by a password imported as drafts (Communiqué has no post passwords)"} {
+		if w.sum.Notes[note] != 0 {
+			t.Errorf("note %q = %d, want none: nothing changed\n%s", note, w.sum.Notes[note], w.sum)
 		}
 	}
 	draft, _ := db.FindArticleByID(ctx, mustImported(t, db, communique.KindArticle, 104))
@@ -516,6 +532,17 @@ func testWordPressSample(t *testing.T, db *sqlstore.DB, open Opener) {
 	all, _, err := db.FindArticles(ctx, communique.ArticleFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// "Template: Password Protected (the password is "enter")" stays
+	// published behind its password, not a draft.
+	protected := 0
+	for _, a := range all {
+		if a.Slug == "template-password-protected" && a.Status == communique.StatusPublished && a.Password == "enter" {
+			protected++
+		}
+	}
+	if protected != 1 {
+		t.Errorf("the sample's password-protected post was not imported with its password")
 	}
 	for _, a := range all {
 		for _, bad := range []string{"<!-- wp:", "[caption", "[gallery ", "[gallery]", "[audio"} {

@@ -343,6 +343,12 @@ func (s *Server) handleCommentPost(w http.ResponseWriter, r *http.Request) {
 		s.commentNotPosted(w, r, http.StatusNotFound, "That article does not exist or is no longer published, so your comment was not posted.")
 		return
 	}
+	if !s.unlocked(r, a) {
+		// WordPress refuses comments on a protected post until its
+		// password is given; so does its page here, which hides the form.
+		s.commentNotPosted(w, r, http.StatusForbidden, "That article is protected by a password: enter it on the article first, then comment.")
+		return
+	}
 	form := &commentForm{
 		Open: true, Author: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"),
 		Text: r.PostFormValue("comment"), ParentID: parentID, Remember: r.PostFormValue("wp-comment-cookies-consent") != "",

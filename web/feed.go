@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"maps"
 	"net/http"
 	"strconv"
@@ -143,9 +144,12 @@ func (s *Server) buildFeed(w http.ResponseWriter, r *http.Request, st *site, for
 		if "/"+strings.Join(segs, "/")+"/" != u {
 			return redirectTo(u)
 		}
-		f.Title = st.words.T("feed.comments_on", a.Title)
+		f.Title = st.words.T("feed.comments_on", shownAs(st, a).Title)
 		f.Link = st.base + u
 		f.Updated = a.ModifiedAt
+		if a.Protected() {
+			return filled(nil) // its comments wait for the password, as its page's
+		}
 		return filled(s.addComments(r, st, f, a))
 	}
 	s.notFound(w, r)
@@ -194,7 +198,9 @@ func (s *Server) addArticles(ctx context.Context, st *site, f *feed.Feed, filter
 			continue
 		}
 		it := s.articleItem(ctx, st, a, full, guids)
-		notesInFeed(it, notes[a.ID])
+		if !a.Protected() {
+			notesInFeed(it, notes[a.ID])
+		}
 		f.Items = append(f.Items, it)
 	}
 	return nil
@@ -256,11 +262,12 @@ func (s *Server) featuredImage(ctx context.Context, a *communique.Article) *comm
 
 func (s *Server) articleItem(ctx context.Context, st *site, a *communique.Article, full bool, guids map[int64]string) *feed.Item {
 	link := st.base + s.articleURL(ctx, st, a)
+	shown := shownAs(st, a) // a protected article's feed entry holds no more than its page before the password
 	it := &feed.Item{
 		ID:           articleGUID(st, a, guids),
-		Title:        a.Title,
+		Title:        shown.Title,
 		Link:         link,
-		Summary:      a.Summary,
+		Summary:      shown.Summary,
 		Published:    a.PublishedAt,
 		Updated:      a.ModifiedAt,
 		CommentsURL:  link + "#comments",
@@ -270,7 +277,9 @@ func (s *Server) articleItem(ctx context.Context, st *site, a *communique.Articl
 	if m := s.featuredImage(ctx, a); m != nil {
 		it.Enclosure = &feed.Enclosure{URL: st.base + m.URL(), Type: m.MimeType, Length: m.Size}
 	}
-	if full {
+	if full && a.Protected() {
+		it.ContentHTML = "<p>" + html.EscapeString(shown.Summary) + "</p>"
+	} else if full {
 		it.ContentHTML = absoluteURLs(a.HTML, st.base)
 	}
 	if a.Author != nil {
@@ -325,7 +334,7 @@ func (s *Server) addComments(r *http.Request, st *site, f *feed.Feed, a *communi
 				on = nil
 			case err != nil:
 				return err
-			case !on.IsPublic(now):
+			case !on.IsPublic(now) || on.Protected():
 				on = nil
 			default:
 				more, err := s.articleGUIDs(ctx, []*communique.Article{on})

@@ -209,7 +209,9 @@ func (l *liveThreads) readComments(ctx context.Context, id int64) (map[int64]*li
 	if err != nil {
 		return nil, err
 	}
-	if !a.IsPublic(s.Now()) {
+	if !a.IsPublic(s.Now()) || a.Protected() {
+		// The stream is everyone's: a protected article's comments wait
+		// for its password on the page, and follow on a reload.
 		return nil, communique.Errorf(communique.ENOTFOUND, "Article not found.")
 	}
 	comments, ad, err := s.discussion.LiveComments(ctx, st.settings, id)

@@ -163,7 +163,7 @@ func (l *liveThreads) readEntries(ctx context.Context, id int64) (map[int64]*liv
 		return nil, err
 	}
 	ls, ok := s.store.(liveBlogStore)
-	if !ok || !a.IsPublic(s.Now()) {
+	if !ok || !a.IsPublic(s.Now()) || a.Protected() { // the stream is everyone's: not a protected article's
 		return nil, communique.Errorf(communique.ENOTFOUND, "Article not found.")
 	}
 	blog, err := ls.FindLiveBlog(ctx, id)

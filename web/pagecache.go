@@ -293,7 +293,7 @@ const freshCookie = "communique_fresh"
 const sessionCookie = "communique_session"
 
 // personalCookies make a response personal: it is never stored.
-var personalCookies = []string{ownerCookie, freshCookie, authorCookie, authorEmailCookie, authorURLCookie, sessionCookie, csrfCookie}
+var personalCookies = []string{ownerCookie, freshCookie, authorCookie, authorEmailCookie, authorURLCookie, sessionCookie, csrfCookie, postpassCookie}
 
 func hasCookie(r *http.Request, names ...string) bool {
 	if len(r.Header["Cookie"]) == 0 {
@@ -332,7 +332,9 @@ func (rec *recorder) Write(b []byte) (int, error) {
 // stores what it renders (see cached).
 func (s *Server) cacheable(r *http.Request) (lookup, shareable bool) {
 	cacheable := s.cache != nil && (r.URL.RawQuery == "" || sortOnly(r)) && (r.Method == http.MethodGet || r.Method == http.MethodHead)
-	return cacheable && !hasCookie(r, freshCookie, sessionCookie), cacheable && !hasCookie(r, personalCookies...)
+	// A reader who gave a protected article's password must not get the
+	// shared locked page (the cookie's path limits this to that article).
+	return cacheable && !hasCookie(r, freshCookie, sessionCookie, postpassCookie), cacheable && !hasCookie(r, personalCookies...)
 }
 
 // cachedPage returns the cached answer to r, without counting a hit.

@@ -21,7 +21,7 @@ var embedded embed.FS
 var pageViews = []string{"front", "list", "article", "page", "notfound", "error", "setup", "comment_edit", "search", "subscription", "comment_report", "corrections_page"}
 
 // partialViews are templates shared by several pages.
-var partialViews = []string{"discussion", "webmentions", "corrections", "cards", "liveblog"}
+var partialViews = []string{"discussion", "webmentions", "corrections", "cards", "liveblog", "postpass"}
 
 // loadViews parses the pages and reads the static files, from the theme
 // folder where it has them and from the embedded default theme otherwise.

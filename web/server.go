@@ -88,6 +88,10 @@ type Server struct {
 	Webmention *webmention.Client
 	verifiers  chan struct{} // bounds the verifications running at once
 	verifying  atomic.Int64  // verifications running or waiting
+
+	// Sessions tells signed-in staff, who may read private articles on
+	// the site; nil: nobody is (the newsroom is wired in cmd/).
+	Sessions SessionReader
 }
 
 // Config is what a Server is built from.
@@ -217,6 +221,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /comments/{id}/report", s.handleCommentReport)
 	mux.HandleFunc("POST /comments/{id}/report", s.handleCommentReportPost)
 	mux.HandleFunc("POST /comments/{id}/react", s.handleCommentReact)
+	mux.HandleFunc("POST /postpass", s.handlePostPass) // a protected article's password (protected.go)
 	mux.HandleFunc("GET /avatar/{file}", s.handleAvatar)
 	mux.HandleFunc("GET /subscriptions/confirm", s.handleConfirm)
 	mux.HandleFunc("POST /subscriptions/confirm", s.handleConfirmPost)

@@ -264,6 +264,10 @@ type articleView struct {
 	Image      *imageView    // the featured image; nil for none (media.go)
 	Notes      []noteView    // corrections and updates, oldest first (desk.go)
 	Live       *liveBlogView // the live blog; nil when the article is none (liveblog.go)
+	// Locked is a password-protected article whose password the reader
+	// has not given: its body, excerpt and comments are not shown
+	// (protected.go).
+	Locked bool
 }
 
 type link struct{ Label, URL string }
@@ -300,7 +304,38 @@ func (s *Server) view(ctx context.Context, st *site, a *communique.Article) *art
 	for _, t := range a.Tags {
 		v.Tags = append(v.Tags, link{t.Name, s.termURL(st, t)})
 	}
+	v.Article = shownAs(st, a)
+	v.Locked = a.Protected()
 	return v
+}
+
+// shownAs is the article as pages and feeds show it: a private one titled
+// "Private: …" (only staff see it), a protected one titled "Protected: …"
+// with its body, excerpt and summary replaced by WordPress's sentence,
+// so no list, feed or head of a page can show them. The article page
+// puts the body back for a reader who gave the password (unlock).
+func shownAs(st *site, a *communique.Article) *communique.Article {
+	switch {
+	case a.Status == communique.StatusPrivate:
+		c := *a
+		c.Title = st.words.T("article.private_title", a.Title)
+		return &c
+	case a.Protected():
+		c := *a
+		c.Title = st.words.T("article.protected_title", a.Title)
+		c.HTML, c.Source, c.Excerpt = "", "", ""
+		c.Summary = st.words.T("article.protected_excerpt")
+		return &c
+	}
+	return a
+}
+
+// unlock shows a protected article's body to a reader who gave its
+// password: the title keeps its "Protected: " as in WordPress.
+func unlock(v *articleView, a *communique.Article) {
+	c := *a
+	c.Title = v.Article.Title
+	v.Article, v.Locked = &c, false
 }
 
 // listPage is the front page and every archive.
@@ -338,6 +373,8 @@ type articlePage struct {
 	PageLinks  []pageLink
 	Discussion *discussionView
 	Mentions   []mentionView // approved webmentions (webmention.go)
+	// PasswordWrong says the password given was not the article's.
+	PasswordWrong bool
 }
 
 // articleOptions change how an article page is shown: a comment page, or
@@ -347,6 +384,9 @@ type articleOptions struct {
 	form        *commentForm
 	status      int
 	noRedirect  bool // a POST answer shows the page at the POST's URL
+	// passwordWrong shows a protected article's form again with the
+	// message that the password was not right.
+	passwordWrong bool
 }
 
 var published = []communique.Status{communique.StatusPublished}
@@ -444,7 +484,6 @@ func (s *Server) handleSite(w http.ResponseWriter, r *http.Request) {
 // trailing comment-page-N/ selecting a page of its comments, or sends an
 // old address on to where the article lives now.
 func (s *Server) serveArticlePath(w http.ResponseWriter, r *http.Request, st *site, segs []string) {
-	ctx := r.Context()
 	// A trailing comment-page-N/ selects a page of an article's comments.
 	opts := articleOptions{commentPage: 1}
 	if n := len(segs); n >= 2 && strings.HasPrefix(segs[n-1], "comment-page-") {
@@ -457,12 +496,12 @@ func (s *Server) serveArticlePath(w http.ResponseWriter, r *http.Request, st *si
 		segs = segs[:n-1]
 	}
 	if m, ok := st.settings.Permalink.Match(segs); ok {
-		if a := s.findPost(ctx, m); a != nil {
+		if a := s.findPostFor(r, m); a != nil {
 			s.article(w, r, st, a, opts)
 			return
 		}
 	}
-	if a := s.findPage(ctx, segs); a != nil {
+	if a := s.findPageFor(r, segs); a != nil {
 		s.article(w, r, st, a, opts)
 		return
 	}
@@ -476,16 +515,27 @@ func lastSegment(p string) string {
 	return p
 }
 
+// findPost finds a public post by its permalink.
 func (s *Server) findPost(ctx context.Context, m communique.PermalinkMatch) *communique.Article {
+	return s.findPostAs(ctx, m, published, func(a *communique.Article) bool { return a.IsPublic(s.Now()) })
+}
+
+// findPostFor finds the post at a permalink that the request may read: a
+// private one too for staff who may.
+func (s *Server) findPostFor(r *http.Request, m communique.PermalinkMatch) *communique.Article {
+	return s.findPostAs(r.Context(), m, visibleStatuses(r), func(a *communique.Article) bool { return s.mayRead(r, a) })
+}
+
+func (s *Server) findPostAs(ctx context.Context, m communique.PermalinkMatch, statuses []communique.Status, may func(*communique.Article) bool) *communique.Article {
 	post := communique.TypePost
-	f := communique.ArticleFilter{Type: &post, Status: published, Limit: 1, SkipTotal: true}
+	f := communique.ArticleFilter{Type: &post, Status: statuses, Limit: 1, SkipTotal: true}
 	if m.ID != 0 {
 		f.ID = &m.ID
 	} else {
 		f.Slug = &m.Slug
 	}
 	list, _, err := s.store.FindArticles(ctx, f)
-	if err != nil || len(list) == 0 || !list[0].IsPublic(s.Now()) {
+	if err != nil || len(list) == 0 || !may(list[0]) {
 		return nil
 	}
 	return list[0]
@@ -493,10 +543,20 @@ func (s *Server) findPost(ctx context.Context, m communique.PermalinkMatch) *com
 
 // findPage finds a published page by its path of slugs.
 func (s *Server) findPage(ctx context.Context, segs []string) *communique.Article {
+	return s.findPageAs(ctx, segs, published, func(*communique.Article) bool { return true })
+}
+
+// findPageFor finds the page at a path that the request may read: a
+// private one too for staff who may.
+func (s *Server) findPageFor(r *http.Request, segs []string) *communique.Article {
+	return s.findPageAs(r.Context(), segs, visibleStatuses(r), func(a *communique.Article) bool { return s.mayRead(r, a) })
+}
+
+func (s *Server) findPageAs(ctx context.Context, segs []string, statuses []communique.Status, may func(*communique.Article) bool) *communique.Article {
 	page := communique.TypePage
 	slug := segs[len(segs)-1]
-	list, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &page, Slug: &slug, Status: published, Limit: 1, SkipTotal: true})
-	if err != nil || len(list) == 0 {
+	list, _, err := s.store.FindArticles(ctx, communique.ArticleFilter{Type: &page, Slug: &slug, Status: statuses, Limit: 1, SkipTotal: true})
+	if err != nil || len(list) == 0 || !may(list[0]) {
 		return nil
 	}
 	return list[0]
@@ -753,12 +813,25 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		return
 	}
 	tagPage(r, "article:"+strconv.FormatInt(a.ID, 10))
+	if v.Locked && s.unlocked(r, a) {
+		unlock(v, a) // the reader's own page: their cookie keeps it out of the shared cache
+	}
+	data := articlePage{Article: v, PasswordWrong: opts.passwordWrong}
+	if v.Locked {
+		// Title, byline and the password form; nothing of the body, its
+		// notes, live entries, comments or mentions (protected.go).
+		if opts.commentPage > 1 {
+			s.notFound(w, r)
+			return
+		}
+		s.lockedArticle(w, r, st, v, data, want, opts)
+		return
+	}
 	v.Notes = s.notesOf(ctx, st, []int64{a.ID})[a.ID]
 	v.Live = s.liveBlogOf(ctx, st, a)
 	if opts.form == nil {
 		opts.form, opts.status = s.refusedFormFor(w, r, a)
 	}
-	data := articlePage{Article: v}
 	part, links, ok := splitPages(r, v, want)
 	if !ok {
 		s.notFound(w, r)
@@ -782,14 +855,17 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 		d.First = true
 	}
 	data.Mentions = s.mentionsFor(ctx, st, a)
-	data.Description = a.Summary
+	data.Description = v.Summary
 	ar := s.aroundOf(ctx, st, a)
 	data.Prev, data.Next = ar.prev, ar.next
 	data.Extras = s.articleExtras(st, v, want, ar)
 	s.articleHead(ctx, st, &data.pageData, v)
-	s.fillPageFrom(r, st, &data.pageData, a.Title, want+part)
+	s.fillPageFrom(r, st, &data.pageData, v.Title, want+part)
+	if a.Status == communique.StatusPrivate {
+		data.NoIndex = true
+	}
 	if d.First {
-		data.Title = "Error: " + a.Title // what a screen reader hears first
+		data.Title = "Error: " + v.Title // what a screen reader hears first
 	}
 	view := "article"
 	if a.Type == communique.TypePage {

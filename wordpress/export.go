@@ -70,7 +70,7 @@ func (s ExportSummary) String() string {
 var (
 	wpStatuses = map[communique.Status]string{
 		communique.StatusPublished: "publish", communique.StatusScheduled: "future", communique.StatusDraft: "draft",
-		communique.StatusPending: "pending", communique.StatusTrash: "trash",
+		communique.StatusPending: "pending", communique.StatusTrash: "trash", communique.StatusPrivate: "private",
 	}
 	wpApproved = map[communique.CommentStatus]string{
 		communique.CommentApproved: "1", communique.CommentPending: "0", communique.CommentSpam: "spam", communique.CommentTrash: "trash",
@@ -267,7 +267,7 @@ func (e *export) article(a *communique.Article, guid string) error {
 		Content: "<!-- wp:html -->\n" + body + "\n<!-- /wp:html -->",
 		Excerpt: htmlText(a.Excerpt), ID: a.ID,
 		CommentStatus: "closed", PingStatus: "closed", Name: a.Slug, Status: wpStatuses[a.Status],
-		Parent: a.ParentID, MenuOrder: a.MenuOrder, Type: a.Type, Sticky: a.Sticky,
+		Parent: a.ParentID, MenuOrder: a.MenuOrder, Type: a.Type, Sticky: a.Sticky, Password: a.Password,
 	}
 	if a.CommentsOpen {
 		it.CommentStatus = "open"

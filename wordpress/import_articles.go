@@ -16,7 +16,7 @@ var statuses = map[string]communique.Status{
 	"future":  communique.StatusScheduled,
 	"draft":   communique.StatusDraft,
 	"pending": communique.StatusPending,
-	"private": communique.StatusDraft,
+	"private": communique.StatusPrivate,
 	"trash":   communique.StatusTrash,
 }
 
@@ -76,6 +76,7 @@ func (ru *run) article(it *wxr.Item) error {
 		Type: typ, Title: title, Slug: unescapePath(it.Name), Format: communique.FormatHTML, Source: body,
 		Excerpt: excerptOf(it), AuthorID: author, Status: status, PublishedAt: published,
 		Sticky: it.Sticky && typ == communique.TypePost, CommentsOpen: it.CommentStatus == "open", MenuOrder: it.MenuOrder,
+		Password: it.Password,
 	}
 	if err := a.Validate(); err != nil {
 		return skip("refused: " + communique.ErrorMessage(err))
@@ -108,13 +109,9 @@ func (ru *run) articleStatus(it *wxr.Item, kind string) (communique.Status, stri
 		return "", "that are WordPress auto-drafts (never saved)"
 	case !ok:
 		return "", fmt.Sprintf("with status %q", it.Status)
-	case it.Status == "private":
-		ru.note(kind + " that were private imported as drafts")
 	}
-	if it.Password != "" && status != communique.StatusDraft && status != communique.StatusTrash {
-		status = communique.StatusDraft
-		ru.note(kind + " protected by a password imported as drafts (Communiqué has no post passwords)")
-	}
+	// Private posts stay private and post passwords come as given: the
+	// summary's notes are for what changed on the way in, and these do not.
 	return status, ""
 }
 

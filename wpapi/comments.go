@@ -236,7 +236,7 @@ func (s *Server) handleCommentGet(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, forbidden(c, "rest_cannot_read", "Sorry, you are not allowed to read this comment."))
 			return
 		}
-		if a, err := s.store.FindArticleByID(r.Context(), cm.ArticleID); err != nil || !s.canRead(c, a) {
+		if a, err := s.store.FindArticleByID(r.Context(), cm.ArticleID); err != nil || !s.canRead(c, a) || !canReadProtected(c, a, r.URL.Query().Get("password")) {
 			s.fail(w, r, forbidden(c, "rest_cannot_read_post", "Sorry, you are not allowed to read the post for this comment."))
 			return
 		}
@@ -295,7 +295,7 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, noPost)
 		return
 	}
-	if a, err := s.store.FindArticleByID(r.Context(), postID); communique.ErrorCode(err) == communique.ENOTFOUND || err == nil && !s.canRead(c, a) {
+	if a, err := s.store.FindArticleByID(r.Context(), postID); communique.ErrorCode(err) == communique.ENOTFOUND || err == nil && (!s.canRead(c, a) || !canReadProtected(c, a, r.URL.Query().Get("password"))) {
 		s.fail(w, r, noPost)
 		return
 	} else if err != nil {

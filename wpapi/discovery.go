@@ -86,7 +86,7 @@ var statuses = []struct {
 	public     bool
 }{
 	{"publish", "Published", true}, {"future", "Scheduled", false}, {"draft", "Draft", false},
-	{"pending", "Pending", false}, {"trash", "Trash", false},
+	{"pending", "Pending", false}, {"private", "Private", false}, {"trash", "Trash", false},
 }
 
 func (s *Server) registerDiscovery(m *http.ServeMux) {
@@ -227,7 +227,7 @@ func (s *Server) handleStatuses(w http.ResponseWriter, r *http.Request) {
 		j := &statusJSON{Name: st.name, Public: st.public, Queryable: st.public, Slug: st.slug,
 			DateFloating: st.slug == "draft" || st.slug == "pending", Links: links{"archives": {{Href: archive}}}}
 		if ctx == contextEdit {
-			private, protected, list := false, !st.public && st.slug != "trash", st.slug != "trash"
+			private, protected, list := st.slug == "private", !st.public && st.slug != "trash" && st.slug != "private", st.slug != "trash"
 			j.Private, j.Protected, j.ShowInList = &private, &protected, &list
 		}
 		return j, nil

@@ -74,7 +74,7 @@ func (s *Server) liveArticle(r *http.Request) (*communique.Article, *communique.
 		return nil, nil, err
 	}
 	c := callerFrom(r.Context())
-	if !a.IsPublic(s.Now()) && !communique.Can(c.User, communique.ActionEditArticle, a) {
+	if (!a.IsPublic(s.Now()) || !canReadProtected(c, a, r.URL.Query().Get("password"))) && !communique.Can(c.User, communique.ActionEditArticle, a) {
 		return nil, nil, invalid
 	}
 	if s.articles.LiveBlogs == nil {

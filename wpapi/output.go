@@ -62,7 +62,7 @@ func rawIf(edit bool, s string) *string {
 	return &s
 }
 
-var falseValue = false
+var falseValue, trueValue = false, true
 
 // noMeta is "meta": [] — WordPress's meta with no keys registered.
 var noMeta = &[]any{}

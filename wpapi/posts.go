@@ -72,11 +72,11 @@ func restBase(typ string) string {
 var (
 	wpStatus = map[communique.Status]string{
 		communique.StatusPublished: "publish", communique.StatusScheduled: "future", communique.StatusDraft: "draft",
-		communique.StatusPending: "pending", communique.StatusTrash: "trash",
+		communique.StatusPending: "pending", communique.StatusTrash: "trash", communique.StatusPrivate: "private",
 	}
 	storeStatus = map[string]communique.Status{
 		"publish": communique.StatusPublished, "future": communique.StatusScheduled, "draft": communique.StatusDraft,
-		"pending": communique.StatusPending, "trash": communique.StatusTrash,
+		"pending": communique.StatusPending, "trash": communique.StatusTrash, "private": communique.StatusPrivate,
 	}
 )
 
@@ -95,9 +95,28 @@ func canEditOthers(u *communique.User, typ string) bool {
 }
 
 // canRead reports whether the caller may see a: readers see what is
-// public, the newsroom what it may edit.
+// public, the newsroom what it may edit, and private articles those who
+// may read them (read_private_posts).
 func (s *Server) canRead(c *caller, a *communique.Article) bool {
-	return a.IsPublic(s.Now()) || c.User != nil && communique.Can(c.User, communique.ActionEditArticle, a)
+	return a.IsPublic(s.Now()) || c.User != nil && (communique.Can(c.User, communique.ActionEditArticle, a) ||
+		communique.Can(c.User, communique.ActionReadPrivate, a))
+}
+
+// canReadProtected reports whether the caller may see a protected
+// article's content and comments, as WordPress's
+// can_access_password_content: those who may edit it, or whoever sends
+// its password (?password=).
+func canReadProtected(c *caller, a *communique.Article, password string) bool {
+	return !a.Protected() || c.User != nil && communique.Can(c.User, communique.ActionEditArticle, a) || a.Unlocks(password)
+}
+
+// privateTitle is WordPress's get_the_title for a private post, which
+// its REST API renders (it drops only the "Protected: " prefix).
+func privateTitle(a *communique.Article) string {
+	if a.Status == communique.StatusPrivate {
+		return "Private: " + a.Title
+	}
+	return a.Title
 }
 
 // articleLink is the absolute URL of an article or page.
@@ -115,8 +134,13 @@ func (s *Server) articleLink(ctx context.Context, c *caller, a *communique.Artic
 }
 
 // postOut renders an article in a context; edit fields only for those
-// who may edit it.
+// who may edit it. A protected article's content and excerpt are empty
+// for callers without its password (postOutWith).
 func (s *Server) postOut(ctx context.Context, c *caller, a *communique.Article, context string) *postJSON {
+	return s.postOutWith(ctx, c, a, context, "")
+}
+
+func (s *Server) postOutWith(ctx context.Context, c *caller, a *communique.Article, context, password string) *postJSON {
 	edit := context == contextEdit && c.User != nil && communique.Can(c.User, communique.ActionEditArticle, a)
 	loc := c.Settings.Location
 	date := a.PublishedAt
@@ -129,7 +153,7 @@ func (s *Server) postOut(ctx context.Context, c *caller, a *communique.Article, 
 		GUID:     rendered{Rendered: c.Base + "/?p=" + itoa(a.ID), Raw: rawIf(edit, c.Base+"/?p="+itoa(a.ID))},
 		Modified: wpDate(a.ModifiedAt, loc), ModifiedGMT: wpDate(a.ModifiedAt, time.UTC),
 		Slug: a.Slug, Status: wpStatus[a.Status], Type: a.Type, Link: s.articleLink(ctx, c, a),
-		Title:  rendered{Rendered: html.EscapeString(a.Title), Raw: rawIf(edit, a.Title)},
+		Title:  rendered{Rendered: html.EscapeString(privateTitle(a)), Raw: rawIf(edit, a.Title)},
 		Author: a.AuthorID, FeaturedMedia: a.FeaturedMediaID,
 		Excerpt: rendered{Rendered: excerptHTML(a.Summary), Raw: rawIf(edit, a.Excerpt), Protected: &falseValue},
 		Links: links{
@@ -144,14 +168,27 @@ func (s *Server) postOut(ctx context.Context, c *caller, a *communique.Article, 
 	// Media are attached to no post here: the list it leads to is empty,
 	// as WordPress's is for a post without attachments.
 	p.Links["wp:attachment"] = []link{{Href: c.api("/wp/v2/media?parent=" + itoa(a.ID))}}
+	protected, hidden := a.Protected(), !canReadProtected(c, a, password)
+	if protected {
+		p.Excerpt.Protected = &trueValue
+		if hidden {
+			p.Excerpt.Rendered = ""
+		}
+	}
 	if edit {
-		empty := ""
-		p.Password = &empty
+		pw := a.Password
+		p.Password = &pw
 		s.editExtras(c, a, p)
 	}
 	if context != contextEmbed {
 		p.Meta = noMeta
 		p.Content = &rendered{Rendered: a.HTML, Raw: rawIf(edit, a.Source), Protected: &falseValue}
+		if protected {
+			p.Content.Protected = &trueValue
+			if hidden {
+				p.Content.Rendered = ""
+			}
+		}
 		if edit {
 			zero := 0
 			p.Content.BlockVersion = &zero
@@ -213,6 +250,9 @@ func (s *Server) postsQuery(c *caller, in *input, typ string, bad invalid) (comm
 	pg := readPaging(in, bad)
 	if search, ok := in.str("search", bad); ok {
 		f.Search = search
+		// A reader's search never matches the words of a protected
+		// article, as WordPress's WP_Query keeps to those without one.
+		f.WithoutPassword = c.User == nil && strings.TrimSpace(search) != ""
 	}
 	if ids, ok := in.ints("author", bad); ok {
 		f.AuthorIDs = ids
@@ -254,9 +294,7 @@ func (s *Server) postsQuery(c *caller, in *input, typ string, bad invalid) (comm
 			case known:
 				f.Status = append(f.Status, st)
 			case name == "any":
-				f.Status = append(f.Status, communique.StatusPublished, communique.StatusScheduled, communique.StatusDraft, communique.StatusPending)
-			case name == "private":
-				// Nothing here is private; asking for it finds nothing.
+				f.Status = append(f.Status, communique.StatusPublished, communique.StatusScheduled, communique.StatusDraft, communique.StatusPending, communique.StatusPrivate)
 			default:
 				bad["status"] = "status is not one of publish, future, draft, pending, private, trash, any."
 			}
@@ -443,7 +481,12 @@ func (s *Server) handlePostGet(typ string) http.HandlerFunc {
 			s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to edit this post."))
 			return
 		}
-		p := s.postOut(r.Context(), c, a, context)
+		password := r.URL.Query().Get("password")
+		if password != "" && a.Protected() && !a.Unlocks(password) {
+			s.fail(w, r, &apiError{Status: http.StatusForbidden, Code: "rest_post_incorrect_password", Message: "Incorrect post password."})
+			return
+		}
+		p := s.postOutWith(r.Context(), c, a, context, password)
 		s.embed(r, []embedding{p})
 		tagVersion(w, c, a)
 		writeJSON(w, http.StatusOK, p)
@@ -480,12 +523,8 @@ func readPostWrite(c *caller, in *input, typ string, current *communique.Article
 		u.Slug = &v
 	}
 	if v, ok := in.choice("status", bad, "publish", "future", "draft", "pending", "private"); ok {
-		if v == "private" {
-			bad["status"] = "Private posts are not supported by this site; use draft or publish."
-		} else {
-			st := storeStatus[v]
-			u.Status = &st
-		}
+		st := storeStatus[v]
+		u.Status = &st
 	}
 	if t, ok := in.date("date_gmt", time.UTC, bad); ok {
 		u.PublishedAt = &t
@@ -509,8 +548,8 @@ func readPostWrite(c *caller, in *input, typ string, current *communique.Article
 	if v, ok := in.str("lang", bad); ok {
 		u.Lang = &v
 	}
-	if v, ok := in.str("password", bad); ok && v != "" {
-		bad["password"] = "Password-protected posts are not supported by this site."
+	if v, ok := in.str("password", bad); ok {
+		u.Password = &v
 	}
 	if typ == communique.TypePage {
 		if v, ok := in.int("parent", bad); ok {
@@ -540,7 +579,7 @@ func readPostWrite(c *caller, in *input, typ string, current *communique.Article
 // checkWrite applies the capability rules to what a write asks for:
 // publishing, and writing as someone else.
 func (s *Server) checkWrite(r *http.Request, c *caller, pw postWrite, probe *communique.Article) error {
-	if st := pw.upd.Status; st != nil && (*st == communique.StatusPublished || *st == communique.StatusScheduled) &&
+	if st := pw.upd.Status; st != nil && (*st == communique.StatusPublished || *st == communique.StatusScheduled || *st == communique.StatusPrivate) &&
 		!communique.Can(c.User, communique.ActionPublishArticle, probe) {
 		return &apiError{Status: http.StatusForbidden, Code: "rest_cannot_publish", Message: "Sorry, you are not allowed to publish posts in this post type."}
 	}
@@ -603,6 +642,7 @@ func (s *Server) handlePostCreate(typ string) http.HandlerFunc {
 		setIf(&a.ParentID, u.ParentID)
 		setIf(&a.MenuOrder, u.MenuOrder)
 		setIf(&a.Lang, u.Lang)
+		setIf(&a.Password, u.Password)
 		setIf(&a.Bylines, u.Bylines)
 		var cats, tags []int64
 		setIf(&cats, pw.categories)

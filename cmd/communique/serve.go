@@ -233,6 +233,7 @@ func (p *Program) site(ctx context.Context, opt *serveOptions, services *app, o 
 	if err != nil {
 		return nil, nil, err
 	}
+	srv.Sessions = newsroom // staff read private articles on the site
 	apiCfg := wpapi.Config{Store: db, Discussion: services.talk, Logger: logger, MediaStorage: images, Sessions: newsroom,
 		Notify: services.notifier, Articles: services.articles, Accounts: services.accounts, MediaLimits: limits}
 	if st.Shared() {

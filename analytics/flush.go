@@ -20,6 +20,7 @@ func (c *Counter) Flush(ctx context.Context) error {
 	defer c.flushMu.Unlock()
 	c.drain(ctx)
 	c.aggMu.Lock()
+	c.spill()
 	b := c.batch
 	c.batch = newBatch()
 	if len(c.sent) > maxSent {

@@ -79,20 +79,21 @@ type Counter struct {
 	spare []hit // the last drained buffer, emptied, for the next swap
 
 	// What drain makes of the hits, until flush takes it.
-	aggMu    sync.Mutex
-	batch    *communique.AnalyticsBatch // spilled counts and first sightings
-	shapes   map[shapeKey]*shape        // counts not yet spilled into batch
-	minutes  map[int64]int64            // content views per Unix minute, not yet spilled
-	agent    *classifier
-	day      string // the day of salt
-	dayStart int64  // its first and first-after-last Unix nanosecond
-	dayEnd   int64
-	salt     []byte               // that day's salt
-	readers  map[who]reader       // during a drain
-	sent     map[sentKey]struct{} // visitors already in a batch today
-	mac      hash.Hash            // keyed with today's salt
-	values   map[communique.AnalyticsDim]bool
-	distinc  map[dimScope]int
+	aggMu     sync.Mutex
+	batch     *communique.AnalyticsBatch // spilled counts and first sightings
+	shapes    map[shapeKey]*shape        // counts not yet spilled into batch
+	minutes   map[int64]int64            // content views per Unix minute, not yet spilled
+	agent     *classifier
+	day       string // the day of salt
+	dayStart  int64  // its first and first-after-last Unix nanosecond
+	dayEnd    int64
+	salt      []byte               // that day's salt
+	readers   map[who]reader       // readers of the last second or so
+	readSince int64                // when the oldest of them was seen
+	sent      map[sentKey]struct{} // visitors already in a batch today
+	mac       hash.Hash            // keyed with today's salt
+	values    map[communique.AnalyticsDim]bool
+	distinc   map[dimScope]int
 
 	flushMu sync.Mutex // one flush at a time
 }
@@ -105,8 +106,8 @@ type who struct {
 	ua   string
 }
 
-// reader is what a drain learns of one who: its class and, once needed,
-// its hash. It is forgotten with the drain.
+// reader is what drains learn of one who: its class and, once needed,
+// its hash. It is forgotten within a second or two (forgetReaders).
 type reader struct {
 	cl     client
 	hash   [16]byte
@@ -166,6 +167,15 @@ const maxDistinct = 200
 // maxBuffered is how many raw hits may wait for a drain; past it the
 // request that records one drains them itself.
 const maxBuffered = 8192
+
+// readerMemory is how long, and maxReaders how many, readers (their
+// addresses and browsers, with their hashes) are remembered across
+// drains: about a second, like the hits themselves (Run drains every
+// second, so none is kept two), and never past a flush.
+const (
+	readerMemory = int64(time.Second)
+	maxReaders   = 8192
+)
 
 // New makes a counter on store, on by default until the settings say.
 func New(store Store, logger *slog.Logger) *Counter {
@@ -265,6 +275,7 @@ func (c *Counter) drain(ctx context.Context) {
 	hits := c.hits
 	if len(hits) == 0 {
 		c.mu.Unlock()
+		c.forgetReaders(c.Now().UnixNano())
 		return
 	}
 	c.hits, c.spare = c.spare[:0], nil
@@ -272,16 +283,29 @@ func (c *Counter) drain(ctx context.Context) {
 	for i := range hits {
 		c.fold(ctx, &hits[i])
 	}
-	// The memory of (address, browser) lives exactly as long as the hits.
-	clear(c.readers)
 	clear(hits) // addresses and user agents go with the drain
 	c.mu.Lock()
 	c.spare = hits[:0]
 	c.mu.Unlock()
 }
 
+// forgetReaders forgets the readers once the oldest was seen a second
+// before now (or after now: the clock was set back), or when there are
+// too many. Caller holds aggMu.
+func (c *Counter) forgetReaders(now int64) {
+	if len(c.readers) == 0 {
+		c.readSince = now
+		return
+	}
+	if age := now - c.readSince; age >= readerMemory || age < 0 || len(c.readers) >= maxReaders {
+		clear(c.readers)
+		c.readSince = now
+	}
+}
+
 // fold adds one hit to the counters. Caller holds aggMu.
 func (c *Counter) fold(ctx context.Context, x *hit) {
+	c.forgetReaders(x.at)
 	id := who{x.host, x.addr, x.ip, x.ua}
 	rd, known := c.readers[id]
 	if !known {

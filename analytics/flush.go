@@ -20,6 +20,8 @@ func (c *Counter) Flush(ctx context.Context) error {
 	defer c.flushMu.Unlock()
 	c.drain(ctx)
 	c.aggMu.Lock()
+	clear(c.readers) // nobody's address outlives a flush
+	c.spill()
 	b := c.batch
 	c.batch = newBatch()
 	if len(c.sent) > maxSent {

@@ -58,7 +58,8 @@ func (s *Server) counted(next http.HandlerFunc) http.HandlerFunc {
 		cw := &countingWriter{ResponseWriter: w}
 		next(cw, r)
 		if !cw.skip {
-			s.counter.Count(r, cw.status, pageKind(r, cw), articleOf(cw.tags))
+			id := articleOf(cw.tags)
+			s.counter.Count(r, cw.status, pageKind(r, cw, id), id)
 		}
 	}
 }
@@ -86,14 +87,15 @@ func noteNotPage(w http.ResponseWriter) {
 	}
 }
 
-func pageKind(r *http.Request, cw *countingWriter) communique.PageKind {
+// pageKind is what the answer showed; id is the article its tags name.
+func pageKind(r *http.Request, cw *countingWriter, id int64) communique.PageKind {
 	p := r.URL.Path
 	switch {
 	case cw.feed:
 		return communique.PageFeed
 	case p == "/search" || p == "/search/" || p == "/" && strings.Contains(r.URL.RawQuery, "s="):
 		return communique.PageSearch
-	case articleOf(cw.tags) != 0:
+	case id != 0:
 		return communique.PageArticle
 	}
 	return communique.PageArchive

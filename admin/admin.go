@@ -190,6 +190,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		"link": func(url, label string) template.HTML {
 			return template.HTML(`<a href="` + template.HTMLEscapeString(url) + `">` + template.HTMLEscapeString(label) + `</a>`)
 		},
+		// words only a screen reader says, inside a sentence.
+		"hidden": func(s string) template.HTML {
+			return template.HTML(`<span class="visually-hidden">` + template.HTMLEscapeString(s) + `</span>`)
+		},
 		"previewLink": func(url string) template.HTML {
 			return template.HTML(`<a href="` + template.HTMLEscapeString(url) + `" id="new-preview-url">` + template.HTMLEscapeString(url) + `</a>`)
 		},
@@ -209,6 +213,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		"duration":  durationText,
 		"hasPrefix": strings.HasPrefix,
 		"inc":       func(i int) int { return i + 1 },
+		"int":       func(n int64) int { return int(n) }, // a count for tn
 		"menuRows":  menuRowsOf,
 		"zoneFields": func(p frontDeskPage, z *communique.FrontZone) zoneFieldsData {
 			return zoneFieldsData{Zone: z, Sections: p.Sections, Max: p.MaxSize, Fill: z == nil || z.Fill}

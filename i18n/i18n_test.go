@@ -191,6 +191,20 @@ func TestCatalogKeysUsed(t *testing.T) {
 		all.WriteString(src)
 	}
 	code := all.String()
+	var tmpl strings.Builder
+	for _, src := range templates {
+		tmpl.WriteString(src)
+	}
+	// Keys a template builds from a prefix and a value (a status).
+	for _, p := range []string{"adm.status.", "adm.cstatus.", "adm.role.", "adm.note."} {
+		if strings.Contains(tmpl.String(), `"`+p+`"`) {
+			for key := range base {
+				if strings.HasPrefix(key, p) {
+					used[key] = "a template"
+				}
+			}
+		}
+	}
 	for key, where := range used {
 		if _, ok := base[key]; !ok && !strings.HasSuffix(key, ".") && where != "" {
 			t.Errorf("%s asks for %q, which the catalogue lacks", where, key)
@@ -230,7 +244,7 @@ func TestTemplatesHaveNoLooseText(t *testing.T) {
 	read := map[string]bool{"alt": true, "title": true, "placeholder": true, "aria-label": true, "label": true}
 	checked := 0
 	for name, src := range templates {
-		if !strings.HasPrefix(name, "web"+string(filepath.Separator)) && name != filepath.Join("admin", "templates", "layout.html") && name != filepath.Join("admin", "templates", "editor.html") {
+		if !strings.HasPrefix(name, "web"+string(filepath.Separator)) && !strings.HasPrefix(name, filepath.Join("admin", "templates")+string(filepath.Separator)) {
 			continue // the public theme, the newsroom's frame and editor; the newsroom's other pages are not yet translated
 		}
 		checked++

@@ -196,7 +196,7 @@ func TestCatalogKeysUsed(t *testing.T) {
 		tmpl.WriteString(src)
 	}
 	// Keys a template builds from a prefix and a value (a status).
-	for _, p := range []string{"adm.status.", "adm.cstatus.", "adm.role.", "adm.note."} {
+	for _, p := range []string{"adm.status.", "adm.cstatus.", "adm.role.", "adm.note.", "adm.mstatus.", "adm.standing.", "adm.block."} {
 		if strings.Contains(tmpl.String(), `"`+p+`"`) {
 			for key := range base {
 				if strings.HasPrefix(key, p) {

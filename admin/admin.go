@@ -556,6 +556,13 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 			}
 		}
 	}
+	if rq == nil {
+		// Signed out (sign-in, lost password, errors): the site's
+		// language, as the public pages speak it.
+		if values, err := s.store.Settings(r.Context()); err == nil {
+			b.Lang = communique.ParseSettings(values).Language
+		}
+	}
 	b.Flash = flashes[r.URL.Query().Get("done")]
 	return b
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // verbs are the printf verbs of a message, in order.
-var verbs = regexp.MustCompile(`%(\[\d+\])?#?[sdv]`)
+var verbs = regexp.MustCompile(`%(\[\d+\])?#?[sdvq]`)
 
 // sampleArgs are arguments that fit the default message's verbs.
 func sampleArgs(msg string) []any {
@@ -165,7 +165,7 @@ var (
 	templateKey  = regexp.MustCompile(`\{\{-?\s*[^}]*?\b(?:t|tn|th)\s+"([a-z_]+\.[a-z0-9_.]+)"`)
 	templateKey2 = regexp.MustCompile(`\((?:t|tn|th)\s+"([a-z_]+\.[a-z0-9_.]+)"`)
 	goKey        = regexp.MustCompile(`\.(?:T|N|HTML)\("([a-z_]+\.[a-z0-9_.]+)"`)
-	goKeyAny     = regexp.MustCompile(`"((?:mail|form|date|time|list|corrections|comment|edit|report|search|notfound|feed)\.[a-z0-9_.]+)"`)
+	goKeyAny     = regexp.MustCompile(`"((?:mail|form|date|time|list|corrections|comment|edit|report|search|notfound|feed|cli)\.[a-z0-9_.]+)"`)
 )
 
 // TestCatalogKeysUsed: every key the code asks for is in the catalogue,
@@ -211,7 +211,7 @@ func TestCatalogKeysUsed(t *testing.T) {
 		}
 	}
 	// Keys built from a prefix and a number.
-	dynamic := []string{"date.month.", "date.month_short.", "date.weekday.", "date.weekday_short."}
+	dynamic := []string{"date.month.", "date.month_short.", "date.weekday.", "date.weekday_short.", "cli.about."}
 	// A key held in a table (decisionWords) is used where it is written.
 	for _, src := range goFiles {
 		for _, m := range goKeyAny.FindAllStringSubmatch(src, -1) {

@@ -53,7 +53,7 @@ func (p *Program) commentList(ctx context.Context, args []string) error {
 	} else if *post > 0 {
 		f.ArticleID = post
 	}
-	db, err := openStore(ctx, sf)
+	db, err := p.openStore(ctx, sf)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (p *Program) settings(ctx context.Context, action string, args []string) er
 	default:
 		return usagef("unknown command %q: try 'communique settings list' or 'communique settings set KEY VALUE'", strings.TrimSpace("settings "+action))
 	}
-	db, err := openStore(ctx, sf)
+	db, err := p.openStore(ctx, sf)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func (p *Program) postCreate(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("post create: reading the body: %w", err)
 	}
-	db, err := openStore(ctx, sf)
+	db, err := p.openStore(ctx, sf)
 	if err != nil {
 		return err
 	}

@@ -102,6 +102,12 @@ func TestNewsroomInFrench(t *testing.T) {
 				t.Errorf("the French moderation desk lacks %q", want)
 			}
 		}
+		set := admin.Get(t, "/admin/settings")
+		for _, want := range []string{"<legend>Lecture</legend>", "Titre du site", "Fuseau horaire", "Fédérer avec le fédivers", "Enregistrer les réglages"} {
+			if !strings.Contains(set.Body, want) {
+				t.Errorf("the French settings page lacks %q", want)
+			}
+		}
 		if res := admin.Get(t, "/admin/posts?done=saved"); !strings.Contains(res.Body, `<p class="flash" role="status">Enregistré.</p>`) {
 			t.Error("the notice after a save is not in French")
 		}

@@ -112,6 +112,29 @@ func TestNewsroomInFrench(t *testing.T) {
 			t.Error("the notice after a save is not in French")
 		}
 
+		// Rows that only exist once made: a front-page zone with a pick,
+		// a menu with an item, a live blog with an entry.
+		id := strconv.FormatInt(a.ID, 10)
+		for _, step := range []struct {
+			path string
+			form url.Values
+		}{
+			{"/admin/front/zones", url.Values{"kind": {"top"}, "title": {"À la une"}, "size": {"4"}, "fill": {"1"}, "section": {"0"}}},
+			{"/admin/menus", url.Values{"name": {"Principal"}}},
+			{"/admin/menus/principal/items", url.Values{"kind": {"custom"}, "label": {"Accueil"}, "url": {"/"}}},
+			{"/admin/posts/" + id + "/live", url.Values{"action": {"start"}}},
+			{"/admin/posts/" + id + "/live/entries", url.Values{"source": {"Le pont est ouvert."}, "key_event": {"1"}}},
+		} {
+			if res := admin.Post(t, step.path, step.form); res.Status != 303 {
+				t.Fatalf("%s: %d %s", step.path, res.Status, res.Message())
+			}
+		}
+		front := admin.Get(t, "/admin/front")
+		for _, want := range []string{"1. Principaux titres : À la une", "Réglages de la zone", "Ajouter une zone"} {
+			if !strings.Contains(front.Body, want) {
+				t.Errorf("the French front-page desk lacks %q", want)
+			}
+		}
 		pages := []string{"/admin/", "/admin/posts", "/admin/posts?type=page", "/admin/posts/new", "/admin/review", "/admin/comments",
 			"/admin/comments?status=reported", "/admin/comments?status=spam", "/admin/moderation-log", "/admin/users", "/admin/users/new",
 			"/admin/settings", "/admin/profile", "/admin/media", "/admin/privacy",

@@ -71,6 +71,22 @@ func TestRelativeCommentTimes(t *testing.T) {
 					sawOld = true // older than a week: stays absolute
 				}
 			}
+			// A change in the thread (a comment arriving live) is
+			// answered once, then the page settles: counting mutations
+			// for a while finds none.
+			quiet := run(t, tab, chromedp.Evaluate[int](`new Promise(done => {
+  const section = document.getElementById('comments');
+  section.appendChild(document.createElement('span'));
+  setTimeout(() => {
+    let n = 0;
+    const o = new MutationObserver(list => { n += list.length; });
+    o.observe(section, {childList: true, subtree: true, characterData: true});
+    setTimeout(() => { o.disconnect(); done(n); }, 400);
+  }, 200);
+})`, chromedp.EvalAwaitPromise))
+			if quiet != 0 {
+				t.Errorf("the relative dates keep changing the page: %d mutations in 400 ms", quiet)
+			}
 			if !sawRecent || !sawOld {
 				t.Errorf("want %q for the recent comment and the absolute date for the old one; got %v", lang.want, got)
 			}

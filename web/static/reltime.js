@@ -41,13 +41,20 @@
       if (abs < steps[i][0]) {
         var langEl = el.closest("[lang]");
         var lang = langEl ? langEl.getAttribute("lang") : "";
-        el.textContent = format(lang).format(Math.round(secs / steps[i][1]), steps[i][2]);
+        set(el, format(lang).format(Math.round(secs / steps[i][1]), steps[i][2]));
         el.title = el.getAttribute("data-absolute");
         return;
       }
     }
-    el.textContent = el.getAttribute("data-absolute");
+    set(el, el.getAttribute("data-absolute"));
     el.removeAttribute("title");
+  }
+  // set changes the text only when it differs: a change is a mutation,
+  // which the observer below answers with another pass.
+  function set(el, text) {
+    if (el.textContent !== text) {
+      el.textContent = text;
+    }
   }
   function update() {
     var now = Date.now();

@@ -53,6 +53,20 @@ func TestCommandLineInFrench(t *testing.T) {
 			t.Errorf("the error's own text stays English, for logs: %q", err.Error())
 		}
 	}
+	for _, tc := range []struct {
+		args            []string
+		french, english string
+	}{
+		{[]string{"post", "create", "--author", "x"}, "post create : --title est obligatoire", "post create: --title is required"},
+		{[]string{"comment", "approve", "seven"}, `comment approve : "seven" n’est pas un identifiant de commentaire`, `comment approve: "seven" is not a comment ID`},
+		{[]string{"backup"}, "backup : indiquez le fichier à écrire", "backup: give the file to write"},
+	} {
+		err := run(t, fr, "", tc.args...).err
+		p := &Program{Getenv: func(k string) string { return fr[k] }}
+		if got := p.errorFor(err); !strings.HasPrefix(got, tc.french) || !strings.HasPrefix(err.Error(), tc.english) || exitCode(err) != 2 {
+			t.Errorf("%v: %q (%q, exit %d), want %q", tc.args, got, err, exitCode(err), tc.french)
+		}
+	}
 	if err := errors.New("plain"); (&Program{Getenv: func(string) string { return "fr_FR" }}).errorFor(err) != "plain" {
 		t.Error("an error outside the catalogue is kept as it is")
 	}

@@ -103,7 +103,7 @@ func TestNewsroomInFrench(t *testing.T) {
 			}
 		}
 		set := admin.Get(t, "/admin/settings")
-		for _, want := range []string{"<legend>Lecture</legend>", "Titre du site", "Fuseau horaire", "Fédérer avec le fédivers", "Enregistrer les réglages"} {
+		for _, want := range []string{"<legend>Lecture</legend>", "Titre du site", "Fuseau horaire", "Fédérer avec le fédivers", "Enregistrer les réglages", "Courte description sous le titre"} {
 			if !strings.Contains(set.Body, want) {
 				t.Errorf("the French settings page lacks %q", want)
 			}

@@ -190,6 +190,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		"link": func(url, label string) template.HTML {
 			return template.HTML(`<a href="` + template.HTMLEscapeString(url) + `">` + template.HTMLEscapeString(label) + `</a>`)
 		},
+		"code": func(s string) template.HTML {
+			return template.HTML("<code>" + template.HTMLEscapeString(s) + "</code>")
+		},
+		// words only a screen reader says, inside a sentence.
+		"hidden": func(s string) template.HTML {
+			return template.HTML(`<span class="visually-hidden">` + template.HTMLEscapeString(s) + `</span>`)
+		},
 		"previewLink": func(url string) template.HTML {
 			return template.HTML(`<a href="` + template.HTMLEscapeString(url) + `" id="new-preview-url">` + template.HTMLEscapeString(url) + `</a>`)
 		},
@@ -209,6 +216,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		"duration":  durationText,
 		"hasPrefix": strings.HasPrefix,
 		"inc":       func(i int) int { return i + 1 },
+		"int":       func(n int64) int { return int(n) }, // a count for tn
 		"menuRows":  menuRowsOf,
 		"zoneFields": func(p frontDeskPage, z *communique.FrontZone) zoneFieldsData {
 			return zoneFieldsData{Zone: z, Sections: p.Sections, Max: p.MaxSize, Fill: z == nil || z.Fill}
@@ -522,7 +530,10 @@ func plural(count any, one, many string) string {
 }
 
 func (s *Server) base(r *http.Request, rq *request, title, section string) base {
-	b := base{Title: title, Section: section, SiteTitle: "Communiqué", Lang: "en"}
+	// Every newsroom page is translated throughout (the catalogue's
+	// TestTemplatesHaveNoLooseText covers admin/templates), so the
+	// document takes the language.
+	b := base{Title: title, Section: section, SiteTitle: "Communiqué", Lang: "en", Whole: true}
 	if rq != nil {
 		b.User, b.CSRF = rq.User, rq.CSRF
 		if rq.Settings != nil {
@@ -543,6 +554,13 @@ func (s *Server) base(r *http.Request, rq *request, title, section string) base 
 			if counts, err := s.store.CountComments(r.Context()); err == nil {
 				b.Pending = counts[communique.CommentPending]
 			}
+		}
+	}
+	if rq == nil {
+		// Signed out (sign-in, lost password, errors): the site's
+		// language, as the public pages speak it.
+		if values, err := s.store.Settings(r.Context()); err == nil {
+			b.Lang = communique.ParseSettings(values).Language
 		}
 	}
 	b.Flash = flashes[r.URL.Query().Get("done")]
@@ -592,13 +610,27 @@ func (s *Server) errs() httpkit.Errors {
 	return httpkit.Errors{Logger: s.logger, Health: s.Health, Door: "admin"}
 }
 
+// errorTitle names an error page in the newsroom's language, as its
+// heading does.
+func errorTitle(words *i18n.Localizer, status int) string {
+	switch status {
+	case http.StatusForbidden:
+		return words.T("adm_err.403")
+	case http.StatusNotFound:
+		return words.T("adm_err.404")
+	case http.StatusInternalServerError:
+		return words.T("adm_err.500")
+	}
+	return words.T("adm_err.other")
+}
+
 // fail shows an error page; internal errors are logged, never shown.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, rq *request, err error) {
 	status, msg, answered := s.errs().Explain(w, r, err)
 	if answered {
 		return
 	}
-	data := errorPage{base: s.base(r, rq, http.StatusText(status), ""), Status: status, Message: msg}
+	data := errorPage{base: s.base(r, rq, errorTitle(s.words(rq), status), ""), Status: status, Message: msg}
 	if rq == nil {
 		next := r.URL.RequestURI()
 		if r.Method != http.MethodGet {

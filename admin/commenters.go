@@ -39,7 +39,7 @@ func (s *Server) renderCommenter(w http.ResponseWriter, r *http.Request, rq *req
 		s.fail(w, r, rq, err)
 		return
 	}
-	p.base, p.CommenterRecord, p.Titles = s.base(r, rq, "Commenter "+rec.Email, "comments"), rec, map[int64]string{}
+	p.base, p.CommenterRecord, p.Titles = s.base(r, rq, s.words(rq).T("adm_cmt.title", rec.Email), "comments"), rec, map[int64]string{}
 	for _, c := range rec.Comments {
 		if _, ok := p.Titles[c.ArticleID]; !ok {
 			if a, err := s.store.FindArticleByID(r.Context(), c.ArticleID); err == nil {

@@ -52,7 +52,7 @@ func TestCommenterRecord(t *testing.T) {
 			t.Fatalf("standing = %+v, %v", st, err)
 		}
 		page = ed.Get(t, record)
-		for _, want := range []string{"Standing: <b>suspended</b>", "Name-calling.", "Second warning sent.", n.Users[communique.RoleEditor].Name() + " · suspended"} {
+		for _, want := range []string{"Standing: <strong>suspended</strong>", "Name-calling.", "Second warning sent.", n.Users[communique.RoleEditor].Name() + " · suspended"} {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("the record lacks %q after the actions", want)
 			}

@@ -45,7 +45,7 @@ func (s *Server) renderLiveDesk(w http.ResponseWriter, r *http.Request, rq *requ
 		s.fail(w, r, rq, communique.Errorf(communique.EINTERNAL, "this store keeps no live blogs"))
 		return
 	}
-	data := livePage{base: s.base(r, rq, "Live blog: "+a.Title, "posts"), Article: a, Form: f, EditID: edit}
+	data := livePage{base: s.base(r, rq, s.words(rq).T("adm_live.title", a.Title), "posts"), Article: a, Form: f, EditID: edit}
 	if a.IsPublic(s.Now()) {
 		data.PublicURL = communique.ArticlePath(a, rq.Settings, nil)
 	}

@@ -189,7 +189,7 @@ func (s *Server) handleMediaEdit(w http.ResponseWriter, r *http.Request, rq *req
 
 func (s *Server) renderMediaEdit(w http.ResponseWriter, r *http.Request, rq *request, data *mediaEditPage, status int) {
 	m := data.Media
-	data.base = s.base(r, rq, "Image “"+m.Filename+"”", "media")
+	data.base = s.base(r, rq, s.words(rq).T("adm_media.image_title", m.Filename), "media")
 	data.CanManage = communique.CanManageMedia(rq.User, m)
 	if u, err := s.store.FindUserByID(r.Context(), m.UploaderID); err == nil {
 		data.Uploader = u.Name()

@@ -887,7 +887,7 @@ func (s *Server) handleRevisions(w http.ResponseWriter, r *http.Request, rq *req
 	for _, n := range notes {
 		who(n.UserID)
 	}
-	s.render(w, r, http.StatusOK, "revisions", revisionsPage{base: s.base(r, rq, "Revisions of “"+a.Title+"”", "posts"), Article: a, Revisions: revs, Notes: notes, Users: users})
+	s.render(w, r, http.StatusOK, "revisions", revisionsPage{base: s.base(r, rq, s.words(rq).T("adm_rev.title", a.Title), "posts"), Article: a, Revisions: revs, Notes: notes, Users: users})
 }
 
 // diffPage names the title's lines TitleLines: a field named Title would

@@ -59,7 +59,7 @@ func (s *Server) handleUserEdit(w http.ResponseWriter, r *http.Request, rq *requ
 		s.fail(w, r, rq, err)
 		return
 	}
-	data := userEditPage{base: s.base(r, rq, "Edit "+u.Login, "users"), ID: u.ID, Login: u.Login, DisplayName: u.DisplayName,
+	data := userEditPage{base: s.base(r, rq, s.words(rq).T("adm_users.edit", u.Login), "users"), ID: u.ID, Login: u.Login, DisplayName: u.DisplayName,
 		Email: u.Email, Role: string(u.Role), Roles: communique.Roles}
 	s.others(r, &data)
 	s.render(w, r, http.StatusOK, "user_edit", data)

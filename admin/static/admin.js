@@ -23,7 +23,7 @@
       fetch(url, { method: "POST", body: data, credentials: "same-origin" })
         .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
         .then(function (res) {
-          if (!res.ok) throw new Error(res.body.error || "Autosave failed");
+          if (!res.ok) throw new Error(res.body.error || status.getAttribute("data-failed") || "Autosave failed");
           last = now;
           if (res.body.edit_url) {
             form.action = res.body.edit_url;
@@ -34,9 +34,9 @@
             history.replaceState(null, "", res.body.edit_url);
           }
           showLock(res.body);
-          status.textContent = "Draft autosaved at " + res.body.saved_at + ".";
+          status.textContent = (status.getAttribute("data-saved") || "Draft autosaved at {time}.").replace("{time}", res.body.saved_at);
         })
-        .catch(function (e) { status.textContent = "Not autosaved: " + e.message; })
+        .catch(function (e) { status.textContent = (status.getAttribute("data-not-saved") || "Not autosaved: {reason}").replace("{reason}", e.message); })
         .then(function () { busy = false; });
     }
     setInterval(save, 15000);
@@ -73,7 +73,7 @@
   // Ask before destructive buttons.
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("button.danger");
-    if (b && !window.confirm("This cannot be undone. Continue?")) e.preventDefault();
+    if (b && !window.confirm(document.body.getAttribute("data-confirm") || "This cannot be undone. Continue?")) e.preventDefault();
   });
 
   // The moderation queue: keys for the next item and the usual verdicts

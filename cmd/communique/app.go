@@ -58,7 +58,7 @@ var (
 // openApp opens the store sf names and builds the services on it; the
 // caller closes a.db.
 func (p *Program) openApp(ctx context.Context, sf *storeFlags) (*app, error) {
-	db, err := openStore(ctx, sf)
+	db, err := p.openStore(ctx, sf)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func (p *Program) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) != 1 || rest[0] == "" {
-		return usagef("backup: give the file to write (communique backup FILE)")
+		return usageKey("cli.backup_file")
 	}
 	file := rest[0]
 	st, err := siteFor(sf)
@@ -70,7 +70,7 @@ func (p *Program) restore(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) != 1 || rest[0] == "" {
-		return usagef("restore: give the backup file (communique restore FILE)")
+		return usageKey("cli.restore_file")
 	}
 	f, err := os.Open(rest[0])
 	if err != nil {

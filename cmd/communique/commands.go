@@ -120,7 +120,7 @@ func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "
 func (p *Program) Run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		p.overview(p.Stderr)
-		return usagef("no command given: try 'communique serve', or 'communique help' for every command")
+		return usageKey("cli.no_command")
 	}
 	switch args[0] {
 	case "help", "-h", "--help", "-help":
@@ -134,7 +134,7 @@ func (p *Program) Run(ctx context.Context, args []string) error {
 	}
 	err = c.run(p, ctx, rest)
 	if h, ok := errors.AsType[helpRequest](err); ok {
-		commandHelp(p.Stdout, c, h.fs)
+		p.commandHelp(p.Stdout, c, h.fs)
 		return nil
 	}
 	return err
@@ -161,13 +161,13 @@ func (p *Program) lookup(args []string) (*command, []string, error) {
 	}
 	group := args[0]
 	if !slices.Contains(groups(), group) {
-		return nil, nil, usagef("unknown command %q: the commands are %s (see 'communique help')", group, strings.Join(topWords(), ", "))
+		return nil, nil, usageKey("cli.unknown_command", group, strings.Join(topWords(), ", "))
 	}
 	if len(args) == 1 || isHelp(args[1]) {
-		groupHelp(p.Stdout, group)
+		p.groupHelp(p.Stdout, group)
 		return nil, nil, nil
 	}
-	return nil, nil, usagef("unknown command %q: try %s", group+" "+args[1], strings.Join(groupCommands(group), ", "))
+	return nil, nil, usageKey("cli.unknown_in_group", group+" "+args[1], strings.Join(groupCommands(group), ", "))
 }
 
 // topWords are the commands' first words: serve, user, post, ...
@@ -194,49 +194,50 @@ func groupCommands(group string) []string {
 
 // overview lists every command and every flag of serve.
 func (p *Program) overview(w io.Writer) {
-	fmt.Fprintln(w, "usage:")
+	words := p.words()
+	fmt.Fprintln(w, words.T("cli.usage"))
 	for _, c := range commands {
-		listCommand(w, c)
+		p.listCommand(w, c)
 	}
 	fs, _ := p.serveFlagSet()
-	fmt.Fprintln(w, "\nserve's flags (most also read an environment variable; see README):")
-	printFlags(w, fs)
-	fmt.Fprintln(w, "\nEvery command takes --data DIR and --db URL to find the store.")
-	fmt.Fprintln(w, "'communique COMMAND --help' shows a command's own flags.")
+	fmt.Fprintln(w, "\n"+words.T("cli.serve_flags"))
+	p.printFlags(w, fs)
+	fmt.Fprintln(w, "\n"+words.T("cli.store_flags"))
+	fmt.Fprintln(w, words.T("cli.command_help"))
 }
 
 // groupHelp lists a group's commands.
-func groupHelp(w io.Writer, group string) {
-	fmt.Fprintf(w, "communique %s: the commands are\n", group)
+func (p *Program) groupHelp(w io.Writer, group string) {
+	fmt.Fprintln(w, p.words().T("cli.group", group))
 	for _, c := range commands {
 		if strings.HasPrefix(c.name, group+" ") {
-			listCommand(w, c)
+			p.listCommand(w, c)
 		}
 	}
-	fmt.Fprintf(w, "\n'communique %s COMMAND --help' shows a command's flags.\n", group)
+	fmt.Fprintln(w, "\n"+p.words().T("cli.group_help", group))
 }
 
-func listCommand(w io.Writer, c command) {
+func (p *Program) listCommand(w io.Writer, c command) {
 	fmt.Fprintf(w, "  %s\n", c.synopsis())
-	for line := range strings.SplitSeq(c.about, "\n") {
+	for line := range strings.SplitSeq(p.about(c), "\n") {
 		fmt.Fprintf(w, "      %s\n", line)
 	}
 }
 
 // commandHelp is one command's usage, what it does and its flags.
-func commandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: %s\n\n%s\n", c.synopsis(), c.about)
+func (p *Program) commandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "%s\n\n%s\n", p.words().T("cli.usage_line", c.synopsis()), p.about(*c))
 	n := 0
 	fs.VisitAll(func(*flag.Flag) { n++ })
 	if n > 0 {
-		fmt.Fprintln(w, "\nflags:")
-		printFlags(w, fs)
+		fmt.Fprintln(w, "\n"+p.words().T("cli.flags"))
+		p.printFlags(w, fs)
 	}
 }
 
 // printFlags lists a flag set's flags, with their defaults; a default
 // taken from the environment may hold a password, which is hidden.
-func printFlags(w io.Writer, fs *flag.FlagSet) {
+func (p *Program) printFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		value, usage := flag.UnquoteUsage(f)
 		switch value {
@@ -248,7 +249,7 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		}
 		fmt.Fprintf(w, "  --%s%s\n      %s", f.Name, value, usage)
 		if def := f.DefValue; def != "" && def != "false" && def != "0" {
-			fmt.Fprintf(w, " (default %s)", redact(def))
+			fmt.Fprint(w, " "+p.words().T("cli.default", redact(def)))
 		}
 		fmt.Fprintln(w)
 	})

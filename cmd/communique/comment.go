@@ -44,16 +44,16 @@ func (p *Program) commentList(ctx context.Context, args []string) error {
 	if *status != "" {
 		s := communique.CommentStatus(*status)
 		if !s.Valid() {
-			return usagef("comment list: --status must be pending, approved, spam or trash (got %q)", *status)
+			return usageKey("cli.comment_status", *status)
 		}
 		f.Status = []communique.CommentStatus{s}
 	}
 	if *post < 0 {
-		return usagef("comment list: --post must be an article id")
+		return usageKey("cli.comment_post")
 	} else if *post > 0 {
 		f.ArticleID = post
 	}
-	db, err := openStore(ctx, sf)
+	db, err := p.openStore(ctx, sf)
 	if err != nil {
 		return err
 	}
@@ -92,13 +92,13 @@ func (p *Program) commentModerate(ctx context.Context, action string, args []str
 		return err
 	}
 	if len(rest) == 0 {
-		return usagef("comment %s: give at least one comment ID", action)
+		return usageKey("cli.comment_ids", action)
 	}
 	var ids []int64
 	for _, a := range rest {
 		id, err := strconv.ParseInt(a, 10, 64)
 		if err != nil || id <= 0 {
-			return usagef("comment %s: %q is not a comment ID", action, a)
+			return usageKey("cli.comment_id", action, a)
 		}
 		ids = append(ids, id)
 	}
@@ -138,11 +138,11 @@ func (p *Program) settings(ctx context.Context, action string, args []string) er
 	switch action {
 	case "list":
 		if len(rest) > 0 {
-			return usagef("settings list: unexpected argument %q", rest[0])
+			return usageKey("cli.unexpected_argument", "settings list", rest[0])
 		}
 	case "set":
 		if len(rest) != 2 {
-			return usagef("settings set: give KEY VALUE (see 'communique settings list')")
+			return usageKey("cli.settings_set")
 		}
 		// A bad key or value is a mistake on the command line (exit
 		// status 2), found before the store is opened.
@@ -152,7 +152,7 @@ func (p *Program) settings(ctx context.Context, action string, args []string) er
 	default:
 		return usagef("unknown command %q: try 'communique settings list' or 'communique settings set KEY VALUE'", strings.TrimSpace("settings "+action))
 	}
-	db, err := openStore(ctx, sf)
+	db, err := p.openStore(ctx, sf)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	_ "time/tzdata" // time zones work in a static binary on a bare image
 
 	"communique"
+	"communique/i18n"
 	"communique/media"
 	"communique/postgres"
 	"communique/sqlite"
@@ -31,7 +32,7 @@ func main() {
 	defer stop()
 	p := &Program{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Self: invocation(os.Args[0])}
 	if err := p.Run(ctx, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "communique: "+errorLine(err))
+		fmt.Fprintln(os.Stderr, "communique: "+p.errorFor(err))
 		os.Exit(exitCode(err))
 	}
 }
@@ -60,6 +61,10 @@ type Program struct {
 	// Timeouts, when set, replace serve's HTTP timeouts (tests shorten
 	// them to watch a slow client being cut off).
 	Timeouts *Timeouts
+
+	// siteLanguage is the site's language, once a command has opened
+	// the store: its messages follow it (see words).
+	siteLanguage string
 }
 
 // Timeouts bound how long a client may take: to send its headers, its
@@ -73,11 +78,42 @@ type Timeouts struct {
 var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 60 * time.Second, Write: 60 * time.Second, Idle: 120 * time.Second}
 
 // usageError is a mistake in the command line itself (exit status 2).
-type usageError struct{ msg string }
+// One made from the catalogue (usageKey) is told in the person's
+// language where it is printed (main); its Error is English, for logs
+// and tests.
+type usageError struct {
+	msg  string
+	key  string
+	args []any
+}
 
 func (e usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+// usageKey is a usage error whose words are the catalogue's key.
+func usageKey(key string, args ...any) error {
+	return usageError{msg: i18n.Builtin().For(i18n.Default).T(key, args...), key: key, args: args}
+}
+
+// in is the message in l's language.
+func (e usageError) in(l *i18n.Localizer) string {
+	if e.key == "" {
+		return e.msg
+	}
+	return l.T(e.key, e.args...)
+}
+
+// errorFor is err told to the person at the terminal: a usage error in
+// their language, a message of the domain's (a refused setting) too
+// when the catalogue has it.
+func (p *Program) errorFor(err error) string {
+	words := p.words()
+	if u, ok := errors.AsType[usageError](err); ok && u.key != "" && u.Error() == err.Error() {
+		return errorLine(errors.New(u.in(words)))
+	}
+	return words.Translate(errorLine(err))
+}
+
+func usagef(format string, args ...any) error { return usageError{msg: fmt.Sprintf(format, args...)} }
 
 // errorLine turns any error into one line for the terminal.
 func errorLine(err error) string {
@@ -155,7 +191,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("%s: unexpected argument %q", fs.Name(), rest[0])
+		return usageKey("cli.unexpected_argument", fs.Name(), rest[0])
 	}
 	return nil
 }
@@ -211,7 +247,7 @@ func siteFor(sf *storeFlags) (site, error) {
 		}
 		return s, nil
 	}
-	return nil, usagef("--db must be a postgres:// URL or sqlite:PATH (got %q)", redact(sf.db))
+	return nil, usageKey("cli.bad_db", redact(sf.db))
 }
 
 // openStore opens the store the flags name.

@@ -27,10 +27,10 @@ func (p *Program) postCreate(ctx context.Context, args []string) error {
 		return err
 	}
 	if *title == "" {
-		return usagef("post create: --title is required")
+		return usageKey("cli.required", "post create", "--title")
 	}
 	if *author == "" {
-		return usagef("post create: --author is required")
+		return usageKey("cli.required", "post create", "--author")
 	}
 	statuses := map[string]communique.Status{
 		"publish": communique.StatusPublished, "published": communique.StatusPublished,
@@ -38,23 +38,23 @@ func (p *Program) postCreate(ctx context.Context, args []string) error {
 	}
 	st, ok := statuses[*status]
 	if !ok {
-		return usagef("post create: --status must be publish or draft (got %q)", *status)
+		return usageKey("cli.post_status", *status)
 	}
 	if *format != communique.FormatMarkdown && *format != communique.FormatHTML {
-		return usagef("post create: --format must be markdown or html (got %q)", *format)
+		return usageKey("cli.post_format", *format)
 	}
 	var when time.Time
 	if *date != "" {
 		var err error
 		if when, err = time.Parse(time.RFC3339, *date); err != nil {
-			return usagef("post create: --date must be RFC 3339 such as 2026-11-29T08:00:00Z (got %q)", *date)
+			return usageKey("cli.post_date", *date)
 		}
 	}
 	body, err := io.ReadAll(io.LimitReader(p.Stdin, communique.MaxBodyLength+1))
 	if err != nil {
 		return fmt.Errorf("post create: reading the body: %w", err)
 	}
-	db, err := openStore(ctx, sf)
+	db, err := p.openStore(ctx, sf)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (p *Program) postCreate(ctx context.Context, args []string) error {
 	if *page {
 		a.Type = communique.TypePage
 		if len(cats)+len(tags) > 0 {
-			return usagef("post create: pages have no categories or tags")
+			return usageKey("cli.page_terms")
 		}
 	}
 	catIDs, err := ensureTerms(ctx, db, communique.TaxonomyCategory, cats)

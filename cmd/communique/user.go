@@ -22,13 +22,13 @@ func (p *Program) userCreate(ctx context.Context, args []string) error {
 	}
 	switch {
 	case *login == "":
-		return usagef("user create: --login is required")
+		return usageKey("cli.required", "user create", "--login")
 	case *email == "":
-		return usagef("user create: --email is required")
+		return usageKey("cli.required", "user create", "--email")
 	case *role == "":
-		return usagef("user create: --role is required (administrator, editor, author, contributor, subscriber)")
+		return usageKey("cli.role_required")
 	case !*stdin:
-		return usagef("user create: --password-stdin is required (the password is never taken as an argument)")
+		return usageKey("cli.password_required")
 	}
 	u := &communique.User{Login: *login, Email: *email, Role: communique.Role(*role), DisplayName: *display}
 	if err := u.Validate(); err != nil {
@@ -62,9 +62,9 @@ func (p *Program) userAppPassword(ctx context.Context, args []string) error {
 	}
 	switch {
 	case *login == "":
-		return usagef("user app-password: --login is required")
+		return usageKey("cli.required", "user app-password", "--login")
 	case strings.TrimSpace(*name) == "":
-		return usagef("user app-password: --name is required (the program that will use it)")
+		return usageKey("cli.app_name_required")
 	}
 	a, err := p.openApp(ctx, sf)
 	if err != nil {

@@ -30,7 +30,7 @@ func (p *Program) importCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		return usagef("import wordpress: give one export file (communique import wordpress FILE.xml)")
+		return usageKey("cli.import_file")
 	}
 	f, err := os.Open(rest[0])
 	if err != nil {
@@ -42,7 +42,7 @@ func (p *Program) importCmd(ctx context.Context, args []string) error {
 		size = st.Size()
 	}
 	if *uploads != "" && *fetch {
-		return usagef("import wordpress: give --uploads or --fetch-media, not both")
+		return usageKey("cli.import_both")
 	}
 	a, err := p.openApp(ctx, sf)
 	if err != nil {
@@ -96,7 +96,7 @@ func (p *Program) exportCmd(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, sf)
+	db, err := p.openStore(ctx, sf)
 	if err != nil {
 		return err
 	}

@@ -102,6 +102,14 @@
         var edit = body.querySelector(".comment-edit-link");
         var seen = body.cloneNode(true), mine = seen.querySelector(".comment-edit-link");
         if (mine) mine.parentNode.removeChild(mine);
+        // Nor are dates the reader's browser wrote as "3 minutes ago"
+        // (reltime.js), which keeps the server's words beside them.
+        var times = seen.querySelectorAll("time[data-absolute]");
+        for (var i = 0; i < times.length; i++) {
+          times[i].textContent = times[i].getAttribute("data-absolute");
+          times[i].removeAttribute("data-absolute");
+          times[i].removeAttribute("title");
+        }
         if (flat(seen) === flat(fresh)) return;
         var actions = fresh.querySelector(".comment-actions");
         if (edit && actions && !actions.querySelector(".comment-edit-link")) {

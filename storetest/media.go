@@ -107,6 +107,25 @@ func testMedia(t *testing.T, db *sqlstore.DB) {
 		wantCode(t, err, communique.EINVALID)
 		_, err = db.UpdateMedia(ctx, 999999, communique.MediaUpdate{AltText: &alt})
 		wantCode(t, err, communique.ENOTFOUND)
+		// Title and description are kept apart from the alt text; an
+		// empty title shows the file name again.
+		title, desc := " Heron at dawn ", "Taken from the bridge."
+		got, err = db.UpdateMedia(ctx, second.ID, communique.MediaUpdate{Title: &title, Description: &desc})
+		if err != nil || got.Title != "Heron at dawn" || got.Description != desc || got.AltText != alt {
+			t.Fatalf("update title = %+v, %v", got, err)
+		}
+		got, _ = db.FindMediaByID(ctx, second.ID)
+		if got.Title != "Heron at dawn" || got.DisplayTitle() != "Heron at dawn" || got.Description != desc {
+			t.Fatalf("after title update = %+v", got)
+		}
+		empty := ""
+		got, _ = db.UpdateMedia(ctx, second.ID, communique.MediaUpdate{Title: &empty})
+		if got.Title != "" || got.Description != desc || got.DisplayTitle() == "" {
+			t.Fatalf("after emptying the title = %+v (shown as %q)", got, got.DisplayTitle())
+		}
+		longTitle := strings.Repeat("t", communique.MaxMediaTitleLength+1)
+		_, err = db.UpdateMedia(ctx, second.ID, communique.MediaUpdate{Title: &longTitle})
+		wantCode(t, err, communique.EINVALID)
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, bad := range []*communique.Media{

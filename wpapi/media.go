@@ -73,14 +73,18 @@ func (s *Server) mediaOut(c *caller, m *communique.Media, context string) *media
 	edit := context == contextEdit && communique.CanManageMedia(c.User, m)
 	loc := c.Settings.Location
 	src := c.Base + m.URL()
-	title := strings.TrimSuffix(m.Filename, path.Ext(m.Filename))
-	caption := ""
+	name := strings.TrimSuffix(m.Filename, path.Ext(m.Filename))
+	title := m.DisplayTitle()
+	caption, description := "", ""
 	if m.Caption != "" {
 		caption = "<p>" + html.EscapeString(m.Caption) + "</p>\n"
 	}
+	if m.Description != "" {
+		description = "<p>" + html.EscapeString(m.Description) + "</p>\n"
+	}
 	j := &mediaJSON{ID: m.ID, Date: wpDate(m.CreatedAt, loc), DateGMT: wpDate(m.CreatedAt, time.UTC),
 		GUID: rendered{Rendered: src, Raw: rawIf(edit, src)}, Modified: wpDate(m.CreatedAt, loc), ModifiedGMT: wpDate(m.CreatedAt, time.UTC),
-		Slug: markup.Slugify(title), Status: "inherit", Type: "attachment", Link: src,
+		Slug: markup.Slugify(name), Status: "inherit", Type: "attachment", Link: src,
 		Title: rendered{Rendered: html.EscapeString(title), Raw: rawIf(edit, title)}, Author: m.UploaderID,
 		Caption: rendered{Rendered: caption, Raw: rawIf(edit, m.Caption)}, AltText: m.AltText,
 		MediaType: mediaKind(m.MimeType), MimeType: m.MimeType, SourceURL: src,
@@ -104,7 +108,7 @@ func (s *Server) mediaOut(c *caller, m *communique.Media, context string) *media
 	if context != contextEmbed {
 		empty := ""
 		j.CommentStatus, j.PingStatus, j.Template = "closed", "closed", &empty
-		j.Description = &rendered{Rendered: "", Raw: rawIf(edit, "")}
+		j.Description = &rendered{Rendered: description, Raw: rawIf(edit, m.Description)}
 		j.Meta = noMeta
 	}
 	if edit {
@@ -271,11 +275,14 @@ func (s *Server) handleMediaCreate(w http.ResponseWriter, r *http.Request) {
 	bad := invalid{}
 	alt, _ := in.str("alt_text", bad)
 	caption, _ := in.str("caption", bad)
+	title, _ := in.str(titleField, bad)
+	description, _ := in.str("description", bad)
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	m, err := s.library.Image(r.Context(), file, name, upload.Fields{AltText: alt, Caption: caption, UploaderID: c.User.ID})
+	m, err := s.library.Image(r.Context(), file, name, upload.Fields{AltText: alt, Caption: caption, Title: title,
+		Description: description, UploaderID: c.User.ID})
 	if communique.ErrorCode(err) == communique.EINVALID {
 		s.fail(w, r, badRequest("rest_upload_sideload_error", communique.ErrorMessage(err)))
 		return
@@ -308,9 +315,15 @@ func (s *Server) handleMediaUpdate(w http.ResponseWriter, r *http.Request) {
 	if v, ok := in.str("caption", bad); ok {
 		upd.Caption = &v
 	}
-	for _, k := range []string{"title", "slug", "description", "post", "author", "date", "date_gmt"} {
+	if v, ok := in.str(titleField, bad); ok {
+		upd.Title = &v
+	}
+	if v, ok := in.str("description", bad); ok {
+		upd.Description = &v
+	}
+	for _, k := range []string{"slug", "post", "author", "date", "date_gmt"} {
 		if in.has(k) {
-			bad[k] = k + " cannot be changed on this site; only alt_text and caption can."
+			bad[k] = k + " cannot be changed on this site; only alt_text, caption, title and description can."
 		}
 	}
 	if err := bad.err(); err != nil {

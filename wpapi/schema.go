@@ -175,15 +175,12 @@ func attachmentSchema(p map[string]prop) *schema {
 		q.writable = false
 		p[k] = q
 	}
-	title := p[titleField]
-	title.writable = false
-	p[titleField] = title
 	caption := rawRendered("The attachment caption.", "Caption for the attachment, as it exists in the database.",
 		"HTML caption for the attachment, transformed for display.", ctxAll).rw()
 	caption.Context = ctxAll
 	p["caption"] = caption
 	description := rawRendered("The attachment description.", "Description for the attachment, as it exists in the database.",
-		"HTML description for the attachment, transformed for display.", ctxView)
+		"HTML description for the attachment, transformed for display.", ctxView).rw()
 	description.Context = ctxView
 	p["description"] = description
 	p["missing_image_sizes"] = field("List of the missing image sizes of the attachment.", "array", ctxEdit).items("string").ro()

@@ -363,6 +363,25 @@ func TestMediaWrites(t *testing.T) {
 		}
 
 		path := "/wp-json/wp/v2/media/" + strconv.FormatInt(rawID, 10)
+		// Title and description are editable, as in WordPress, and
+		// escaped where they are rendered; the file name stands in for an
+		// emptied title.
+		res = a.do(t, "POST", path, "author", map[string]any{"title": map[string]any{"raw": "Boats <at> dawn"}, "description": "Two & a dinghy"}, nil)
+		if m := decode(t, res); res.Status != 200 || rendered(m, "title", "raw") != "Boats <at> dawn" ||
+			rendered(m, "title", "rendered") != "Boats &lt;at&gt; dawn" || rendered(m, "description", "raw") != "Two & a dinghy" ||
+			rendered(m, "description", "rendered") != "<p>Two &amp; a dinghy</p>\n" {
+			t.Fatalf("title and description: %d %s", res.Status, res.Body)
+		}
+		if m := decode(t, a.do(t, "GET", path, "", nil, nil)); rendered(m, "title", "rendered") != "Boats &lt;at&gt; dawn" || m["slug"] != "boats" {
+			t.Errorf("read back: title %q, slug %v", rendered(m, "title", "rendered"), m["slug"])
+		}
+		res = a.do(t, "POST", path, "author", map[string]any{"title": ""}, nil)
+		if m := decode(t, res); res.Status != 200 || rendered(m, "title", "rendered") != "boats" {
+			t.Errorf("emptied title: %d %s", res.Status, res.Body)
+		}
+		wantError(t, a.do(t, "POST", path, "author", map[string]any{"title": strings.Repeat("t", communique.MaxMediaTitleLength+1)}, nil), 400, "rest_invalid_param")
+		wantError(t, a.do(t, "POST", path, "author2", map[string]any{"title": "Mine"}, nil), 403, "rest_cannot_edit")
+		wantError(t, a.do(t, "POST", path, "author", map[string]any{"slug": "x"}, nil), 400, "rest_invalid_param")
 		wantError(t, a.do(t, "DELETE", path, "author", nil, nil), 501, "rest_trash_not_supported")
 		stored, _ := db.FindMediaByID(ctx, rawID)
 		if res := a.do(t, "DELETE", path+"?force=true", "author", nil, nil); res.Status != 200 || decode(t, res)["deleted"] != true {

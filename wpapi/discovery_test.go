@@ -59,10 +59,13 @@ func TestDiscoveryAndGlobals(t *testing.T) {
 			{"OptionsCollection", "OPTIONS", "/wp-json/wp/v2/posts", "", 200, []string{`"namespace":"wp/v2"`, `"methods":["GET","POST"]`, `"sticky"`}, nil, "GET"},
 			{"OptionsSchema", "OPTIONS", "/wp-json/wp/v2/posts", "", 200, []string{`"$schema":"http://json-schema.org/draft-04/schema#"`, `"title":"post"`,
 				`"raw":{"description":"Title for the post, as it exists in the database.","type":"string","context":["edit"]}`,
-				`"modified":{"description":"The date the post was last modified, in the site's timezone.","type":"string","format":"date-time","context":["view","edit"],"readonly":true}`},
+				`"modified":{"description":"The date the post was last modified, in the site's timezone.","type":"string","format":"date-time","context":["view","edit"],"readonly":true}`,
+				// read (and checked) by the write handlers, so arguments
+				`"template":{"description":"The theme file to use to display the post.","type":"string","required":false}`,
+				`"password":{"description":"A password to protect access to the content and excerpt.","type":"string","required":false}`},
 				// described as fields the answers carry, never as arguments taken
-				[]string{`"template":{"description":"The theme file to use to display the post.","type":"string","required"`,
-					`"password":{"description":"A password to protect access to the content and excerpt.","type":"string","required"`}, "GET"},
+				[]string{`"guid":{"description":"The globally unique identifier for the post.","type":"object","properties":{"raw":{"description":"GUID for the post, as it exists in the database.","type":"string","required"`,
+					`"modified":{"description":"The date the post was last modified, in the site's timezone.","type":"string","format":"date-time","required"`}, "GET"},
 			{"OptionsTermSchema", "OPTIONS", "/wp-json/wp/v2/tags", "", 200, []string{`"title":"tag"`, `"name":{"description":"HTML title for the term.","type":"string","required":true}`, `"enum":["post_tag"]`}, nil, "GET"},
 			{"IndexHasNoSchema", "GET", "/wp-json/wp/v2", "", 200, []string{`"default":"view"`, `"maximum":100`}, []string{`"$schema"`}, "GET"},
 			{"OptionsItemAdmin", "OPTIONS", "/wp-json/wp/v2/categories/" + itoa(f.Terms["news"].ID), "admin", 200, []string{`"endpoints":[`}, nil, "GET, POST, PUT, PATCH, DELETE"},

@@ -296,3 +296,22 @@ func (in *input) unsupported(bad invalid, names ...string) {
 		}
 	}
 }
+
+// readMeta checks "meta": an object (or PHP's empty array) whose keys
+// are ignored, as WordPress ignores keys nobody registered; none are
+// registered here.
+func readMeta(in *input, bad invalid) {
+	v, ok := in.get("meta")
+	if !ok {
+		return
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		return
+	case []any:
+		if len(v) == 0 {
+			return
+		}
+	}
+	bad["meta"] = "meta is not of type object."
+}

@@ -512,6 +512,11 @@ func readPostWrite(c *caller, in *input, typ string, current *communique.Article
 	if v, ok := in.str("password", bad); ok && v != "" {
 		bad["password"] = "Password-protected posts are not supported by this site."
 	}
+	// The theme has no page templates: "" (the default) is the only one.
+	if v, ok := in.str("template", bad); ok && v != "" {
+		bad["template"] = "template is not one of ."
+	}
+	readMeta(in, bad)
 	if typ == communique.TypePage {
 		if v, ok := in.int("parent", bad); ok {
 			u.ParentID = &v

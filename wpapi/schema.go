@@ -128,7 +128,7 @@ func postSchema(typ string) *schema {
 		"generated_slug":     field("Slug automatically generated from the post title.", "string", ctxEdit).ro(),
 		"permalink_template": field("Permalink template for the post.", "string", ctxEdit).ro(),
 		"meta":               field("Meta fields.", "object", ctxView),
-		"ping_status":        field("Whether or not the post can be pinged.", "string", ctxView).enum("closed"),
+		"ping_status":        field("Whether or not the post can be pinged.", "string", ctxView).enum("open", "closed"),
 		"template":           field("The theme file to use to display the post.", "string", ctxView),
 	}
 	guid := field("The globally unique identifier for the post.", "object", ctxView).with(map[string]prop{
@@ -156,8 +156,14 @@ func postSchema(typ string) *schema {
 	excerpt.Properties["protected"] = field("Whether the excerpt is protected with a password.", "boolean", ctxAll).ro()
 	p["excerpt"] = excerpt
 	p["featured_media"] = field("The ID of the featured media for the post.", "integer", ctxAll).rw()
-	p["password"] = field("A password to protect access to the content and excerpt.", "string", ctxEdit)
-	p["format"] = field("The format for the post.", "string", ctxView).enum("standard")
+	// Read by the write handlers, which refuse a password, a format but
+	// standard and a template but the default, and ignore meta keys
+	// (none is registered), as WordPress ignores unregistered ones.
+	p["password"] = field("A password to protect access to the content and excerpt.", "string", ctxEdit).rw()
+	p["format"] = field("The format for the post.", "string", ctxView).enum("standard").rw()
+	for _, k := range []string{"meta", "ping_status", "template"} {
+		p[k] = p[k].rw()
+	}
 	if typ == communique.TypePage {
 		p["parent"] = field("The ID for the parent of the post.", "integer", ctxView).rw()
 		p["menu_order"] = field("The order of the post in relation to other posts.", "integer", ctxView).rw()

@@ -136,6 +136,25 @@ func argOrder(dflt string) arg {
 	return a("Order sort attribute ascending or descending.", "string").enum("asc", "desc").dflt(dflt)
 }
 
+// argTaxQuery is a taxonomy parameter of the posts' list, in
+// WordPress's two forms (input.taxQuery reads them): a list of term ids,
+// or an object of terms, include_children (categories) and operator (the
+// inclusive forms).
+func argTaxQuery(desc string, children, operator bool) arg {
+	no := false
+	object := prop{Title: "Term ID Taxonomy Query", Description: "Perform an advanced term query.", Type: "object", AdditionalProperties: &no,
+		Properties: map[string]prop{"terms": {Description: "Term IDs.", Type: "array", Items: &prop{Type: "integer"}, Default: []int{}}}}
+	if children {
+		object.Properties["include_children"] = prop{Description: "Whether to include child terms in the terms limiting the result set.", Type: "boolean", Default: false}
+	}
+	if operator {
+		object.Properties["operator"] = prop{Description: "Whether items must be assigned all or any of the specified terms.", Type: "string", Enum: []string{"AND", "OR"}, Default: "OR"}
+	}
+	x := a(desc, []string{"object", "array"})
+	x.OneOf = []prop{{Title: "Term ID List", Description: "Match terms with the listed IDs.", Type: "array", Items: &prop{Type: "integer"}}, object}
+	return x
+}
+
 func argID(what string) arg { return a("Unique identifier for the "+what+".", "integer") }
 
 func argForce(desc string) arg { return a(desc, "boolean").dflt(false) }
@@ -193,10 +212,10 @@ func routes() []route {
 			"status", a("Limit result set to posts assigned one or more statuses.", "array").
 				itemEnum("publish", "future", "draft", "pending", "private", "trash", "any").dflt("publish"))
 		if typ == communique.TypePost {
-			get["categories"] = a("Limit result set to items with specific terms assigned in the categories taxonomy.", "array").items("integer")
-			get["tags"] = a("Limit result set to items with specific terms assigned in the tags taxonomy.", "array").items("integer")
-			get["categories_exclude"] = a("Limit result set to items except those with specific terms assigned in the categories taxonomy.", "array").items("integer")
-			get["tags_exclude"] = a("Limit result set to items except those with specific terms assigned in the tags taxonomy.", "array").items("integer")
+			get["categories"] = argTaxQuery("Limit result set to items with specific terms assigned in the categories taxonomy.", true, true)
+			get["tags"] = argTaxQuery("Limit result set to items with specific terms assigned in the tags taxonomy.", false, true)
+			get["categories_exclude"] = argTaxQuery("Limit result set to items except those with specific terms assigned in the categories taxonomy.", true, false)
+			get["tags_exclude"] = argTaxQuery("Limit result set to items except those with specific terms assigned in the tags taxonomy.", false, false)
 			get["sticky"] = a("Limit result set to items that are sticky.", "boolean")
 			get["tax_relation"] = a("Limit result set based on relationship between multiple taxonomies.", "string").enum("AND", "OR")
 		} else {

@@ -225,11 +225,11 @@ func (s *Server) postsQuery(c *caller, in *input, typ string, bad invalid) (comm
 		}
 	}
 	if typ == communique.TypePost {
-		if ids, ok := in.ints("categories", bad); ok {
-			f.CategoryIDs = nonEmpty(ids)
+		if q, ok := in.taxQuery("categories", bad); ok {
+			f.CategoryIDs, f.AllCategories, f.CategoryChildren = nonEmpty(q.ids), q.all, q.children
 		}
-		if ids, ok := in.ints("tags", bad); ok {
-			f.TagIDs = nonEmpty(ids)
+		if q, ok := in.taxQuery("tags", bad); ok {
+			f.TagIDs, f.AllTags = nonEmpty(q.ids), q.all
 		}
 	}
 	if t, ok := in.date("after", c.Settings.Location, bad); ok {
@@ -278,11 +278,11 @@ func readPostExtras(c *caller, in *input, typ string, f *communique.ArticleFilte
 		}
 	}
 	if typ == communique.TypePost {
-		if ids, ok := in.ints("categories_exclude", bad); ok {
-			f.ExcludeCategoryIDs = ids
+		if q, ok := in.taxQuery("categories_exclude", bad); ok {
+			f.ExcludeCategoryIDs, f.ExcludeCategoryChildren = q.ids, q.children
 		}
-		if ids, ok := in.ints("tags_exclude", bad); ok {
-			f.ExcludeTagIDs = ids
+		if q, ok := in.taxQuery("tags_exclude", bad); ok {
+			f.ExcludeTagIDs = q.ids
 		}
 		if rel, ok := in.choice("tax_relation", bad, "AND", "OR"); ok {
 			f.AnyTerm = rel == "OR"

@@ -12,18 +12,23 @@ import "communique"
 // prop is one node of a JSON schema (draft 4) as WordPress writes them:
 // a resource's property, an endpoint's argument, or what an array holds.
 type prop struct {
-	Description string          `json:"description,omitempty"`
-	Type        any             `json:"type,omitempty"` // "string", or ["string", "null"]
-	Format      string          `json:"format,omitempty"`
-	Enum        []string        `json:"enum,omitempty"`
-	Items       *prop           `json:"items,omitempty"`
-	Properties  map[string]prop `json:"properties,omitempty"`
-	Default     any             `json:"default,omitempty"` // nil: none; 0, false and [] are given
-	Minimum     *int            `json:"minimum,omitempty"`
-	Maximum     *int            `json:"maximum,omitempty"`
-	MaxItems    *int            `json:"maxItems,omitempty"`
-	Context     []string        `json:"context,omitempty"`
-	Readonly    bool            `json:"readonly,omitempty"`
+	Description string `json:"description,omitempty"`
+	Title       string `json:"title,omitempty"`
+	Type        any    `json:"type,omitempty"` // "string", or ["string", "null"]
+	OneOf       []prop `json:"oneOf,omitempty"`
+	// AdditionalProperties is false where an object takes only its
+	// properties.
+	AdditionalProperties *bool           `json:"additionalProperties,omitempty"`
+	Format               string          `json:"format,omitempty"`
+	Enum                 []string        `json:"enum,omitempty"`
+	Items                *prop           `json:"items,omitempty"`
+	Properties           map[string]prop `json:"properties,omitempty"`
+	Default              any             `json:"default,omitempty"` // nil: none; 0, false and [] are given
+	Minimum              *int            `json:"minimum,omitempty"`
+	Maximum              *int            `json:"maximum,omitempty"`
+	MaxItems             *int            `json:"maxItems,omitempty"`
+	Context              []string        `json:"context,omitempty"`
+	Readonly             bool            `json:"readonly,omitempty"`
 
 	writable bool // the write handlers read it
 	required bool // a create needs it

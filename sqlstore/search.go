@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -68,6 +69,11 @@ func (db *Search) SearchArticles(ctx context.Context, f communique.SearchFilter)
 	cands, scores, err := s.Rank(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	if len(f.IDs) > 0 || len(f.ExcludeIDs) > 0 {
+		cands = slices.DeleteFunc(cands, func(id int64) bool {
+			return len(f.IDs) > 0 && !slices.Contains(f.IDs, id) || slices.Contains(f.ExcludeIDs, id)
+		})
 	}
 	total, offset := len(cands), max(f.Offset, 0)
 	if offset >= total {

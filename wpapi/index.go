@@ -313,6 +313,7 @@ func routes() []route {
 		route{path: "/wp/v2/search", namespace: "wp/v2", get: args("context", a(argContext.Description, "string").enum("view", "embed").dflt("view"),
 			"page", argPage, "per_page", argPerPage, "search", argSearch,
 			"type", a("Limit results to items of an object type.", "string").enum("post", "term").dflt("post"),
+			"include", argInclude, "exclude", a("Ensure result set excludes specific IDs.", "array").items("integer").dflt([]int{}),
 			"subtype", a("Limit results to items of one or more object subtypes.", "array").itemEnum("post", "page", "category", "post_tag", "any").dflt("any"))},
 		route{path: "/wp/v2/settings", namespace: "wp/v2", get: args(), write: settings.writeArgs(false), schema: settings},
 		route{path: "/wp/v2/menus", namespace: "wp/v2", get: listArgs("include", argInclude, "slug", argSlug("terms"),

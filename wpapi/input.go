@@ -44,9 +44,10 @@ func queryInput(r *http.Request) *input {
 	return in
 }
 
-// taxParams are the posts' list parameters that take WordPress's object
+// taxParams are the posts' (and menu items') list parameters that take WordPress's object
 // form ({terms, include_children, operator}) beside a list of ids.
-var taxParams = map[string]bool{"categories": true, "tags": true, "categories_exclude": true, "tags_exclude": true}
+var taxParams = map[string]bool{"categories": true, "tags": true, "categories_exclude": true, "tags_exclude": true,
+	"menus": true, "menus_exclude": true}
 
 // taxQuery is a taxonomy parameter of a list of posts: term ids, and
 // whether all of them are needed and categories bring their children.

@@ -109,6 +109,14 @@ type route struct {
 	batch     bool           // batch/v1 takes its writes
 }
 
+// null is an argument's default of null, which WordPress writes out
+// (a nil Default writes none).
+var null = jsonNull{}
+
+type jsonNull struct{}
+
+func (jsonNull) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
+
 func a(desc string, typ any) arg { return arg{prop: prop{Description: desc, Type: typ}} }
 
 // dflt, items, enum and so on, for arguments.
@@ -245,7 +253,7 @@ func routes() []route {
 		get := listArgs("include", argInclude, "exclude", argExclude, "offset", argOffset, "order", argOrder("asc"),
 			"orderby", a("Sort collection by term attribute.", "string").enum("id", "name", "slug", "count", "description").dflt("name"),
 			"hide_empty", a("Whether to hide terms not assigned to any posts.", "boolean").dflt(false),
-			"post", a("Limit result set to terms assigned to a specific post.", "integer"), "slug", argSlug("terms"))
+			"post", a("Limit result set to terms assigned to a specific post.", "integer").dflt(null), "slug", argSlug("terms"))
 		if base == "categories" {
 			get["parent"] = a("Limit result set to terms assigned to a specific parent.", "integer")
 		}
@@ -270,7 +278,9 @@ func routes() []route {
 			"slug", argSlug("users"),
 			"roles", a("Limit result set to users matching at least one specific role provided. Accepts csv list or single role.", "array").items("string"),
 			"who", a("Limit result set to users who are considered authors.", "string").enum("authors"),
-			"has_published_posts", a("Limit result set to users who have published posts.", "boolean")),
+			// true, or a list of post types: either way, authors of
+			// something published.
+			"has_published_posts", a("Limit result set to users who have published posts.", []string{"boolean", "array"}).itemEnum("post", "page", "attachment")),
 			write: users.writeArgs(true), schema: users},
 		route{path: `/wp/v2/users/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("user"), "context", argContext),
 			write: itemWrite(users, "user"), delete: userDelete(true), schema: users},
@@ -288,7 +298,7 @@ func routes() []route {
 				"post", a("Limit result set to comments assigned to specific post IDs.", "array").items("integer").dflt([]int{}),
 				"status", a("Limit result set to comments assigned a specific status. Requires authorization.", "string").
 					enum("approve", "hold", "spam", "trash", "all").dflt("approve"),
-				"author_email", a("Limit result set to that from a specific author email. Requires authorization.", "string").format("email"),
+				"author_email", a("Limit result set to that from a specific author email. Requires authorization.", "string").format("email").dflt(null),
 				"parent", a("Limit result set to comments of specific parent IDs.", "array").items("integer").dflt([]int{}),
 				"parent_exclude", a("Ensure result set excludes specific parent IDs.", "array").items("integer").dflt([]int{}),
 				"include", argInclude, "exclude", argExclude, "offset", argOffset,
@@ -302,8 +312,9 @@ func routes() []route {
 			get: listArgs("author", a("Limit result set to posts assigned to specific authors.", "array").items("integer").dflt([]int{}),
 				"include", argInclude, "order", argOrder("desc"),
 				"orderby", a("Sort collection by post attribute.", "string").enum("date", "id", "title").dflt("date"),
-				"media_type", a("Limit result set to attachments of a particular media type.", "string").enum("image"),
-				"mime_type", a("Limit result set to attachments of a particular MIME type.", "string"),
+				"media_type", a("Limit result set to attachments of a particular media type.", "string").enum("image", "video", "text", "application", "audio").dflt(null),
+				"mime_type", a("Limit result set to attachments of a particular MIME type.", "string").dflt(null),
+				"status", a("Limit result set to posts assigned one or more statuses.", "array").itemEnum("inherit").dflt("inherit"),
 				"exclude", argExclude, "offset", argOffset,
 				"parent", a("Limit result set to items with particular parent IDs.", "array").items("integer").dflt([]int{}),
 				"parent_exclude", a("Limit result set to all items except those of a particular parent ID.", "array").items("integer").dflt([]int{})),
@@ -317,7 +328,7 @@ func routes() []route {
 			"subtype", a("Limit results to items of one or more object subtypes.", "array").itemEnum("post", "page", "category", "post_tag", "any").dflt("any"))},
 		route{path: "/wp/v2/settings", namespace: "wp/v2", get: args(), write: settings.writeArgs(false), schema: settings},
 		route{path: "/wp/v2/menus", namespace: "wp/v2", get: listArgs("include", argInclude, "slug", argSlug("terms"),
-			"post", a("Limit result set to terms assigned to a specific post.", "integer"),
+			"post", a("Limit result set to terms assigned to a specific post.", "integer").dflt(null),
 			"exclude", argExclude, "offset", argOffset, "order", argOrder("asc"),
 			"orderby", a("Sort collection by term attribute.", "string").enum("id", "include", "name", "slug", "include_slugs", "term_group", "description", "count").dflt("name"),
 			"hide_empty", a("Whether to hide terms not assigned to any posts.", "boolean").dflt(false)),

@@ -277,6 +277,7 @@ func (s *Server) handleMediaCreate(w http.ResponseWriter, r *http.Request) {
 	caption, _ := in.str("caption", bad)
 	title, _ := in.str(titleField, bad)
 	description, _ := in.str("description", bad)
+	readMediaExtras(in, bad)
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -321,6 +322,7 @@ func (s *Server) handleMediaUpdate(w http.ResponseWriter, r *http.Request) {
 	if v, ok := in.str("description", bad); ok {
 		upd.Description = &v
 	}
+	readMediaExtras(in, bad)
 	for _, k := range []string{"slug", "post", "author", "date", "date_gmt"} {
 		if in.has(k) {
 			bad[k] = k + " cannot be changed on this site; only alt_text, caption, title and description can."
@@ -399,4 +401,16 @@ func namedSizes(sizes map[string]mediaSize, m *communique.Media) {
 func mediaKind(mimeType string) string {
 	kind, _, _ := strings.Cut(mimeType, "/")
 	return kind
+}
+
+// readMediaExtras checks what WordPress's attachments take and media
+// here cannot change: comments and pings stay closed, there is no
+// template, and meta keys are ignored.
+func readMediaExtras(in *input, bad invalid) {
+	in.choice("comment_status", bad, "closed")
+	in.choice("ping_status", bad, "closed")
+	if v, ok := in.str("template", bad); ok && v != "" {
+		bad["template"] = "template is not one of ."
+	}
+	readMeta(in, bad)
 }

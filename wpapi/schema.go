@@ -181,7 +181,7 @@ func postSchema(typ string) *schema {
 }
 
 func attachmentSchema(p map[string]prop) *schema {
-	for _, k := range []string{"date", "date_gmt", "slug", "status", "author", "comment_status"} {
+	for _, k := range []string{"date", "date_gmt", "slug", "status", "author"} {
 		q := p[k]
 		q.writable = false
 		p[k] = q
@@ -200,6 +200,13 @@ func attachmentSchema(p map[string]prop) *schema {
 	p["mime_type"] = field("The attachment MIME type.", "string", ctxAll).ro()
 	p["media_details"] = field("Details about the media file, specific to its type.", "object", ctxAll).ro()
 	p["post"] = field("The ID for the associated post of the attachment.", "integer", ctxView)
+	// Read by the media write handlers: media take no comments or pings
+	// and have no templates, so only those values pass; meta keys are
+	// ignored (readMeta).
+	p["comment_status"] = field("Whether or not comments are open on the post.", "string", ctxView).enum("closed").rw()
+	p["ping_status"] = field("Whether or not the post can be pinged.", "string", ctxView).enum("closed").rw()
+	p["template"] = field("The theme file to use to display the post.", "string", ctxView).rw()
+	p["meta"] = p["meta"].rw()
 	p["source_url"] = field("URL to the original attachment file.", "string", ctxAll).format("uri").ro()
 	return &schema{title: "attachment", properties: p}
 }
@@ -265,7 +272,7 @@ func userSchema() *schema {
 		"capabilities":       field("All capabilities assigned to the user.", "object", ctxEdit).ro(),
 		"extra_capabilities": field("Any extra capabilities assigned to the user.", "object", ctxEdit).ro(),
 		"avatar_urls":        avatarProp("Avatar URLs for the user."),
-		"meta":               field("Meta fields.", "object", ctxView),
+		"meta":               field("Meta fields.", "object", ctxView).rw(), // checked, keys ignored (readMeta)
 	}}
 }
 

@@ -385,6 +385,12 @@ func TestMediaWrites(t *testing.T) {
 		wantError(t, a.do(t, "POST", path, "author", map[string]any{"title": strings.Repeat("t", communique.MaxMediaTitleLength+1)}, nil), 400, "rest_invalid_param")
 		wantError(t, a.do(t, "POST", path, "author2", map[string]any{"title": "Mine"}, nil), 403, "rest_cannot_edit")
 		wantError(t, a.do(t, "POST", path, "author", map[string]any{"slug": "x"}, nil), 400, "rest_invalid_param")
+		// What media cannot change is checked, not ignored.
+		wantError(t, a.do(t, "POST", path, "author", map[string]any{"comment_status": "open"}, nil), 400, "rest_invalid_param")
+		wantError(t, a.do(t, "POST", path, "author", map[string]any{"template": "wide.php"}, nil), 400, "rest_invalid_param")
+		if res := a.do(t, "POST", path, "author", map[string]any{"comment_status": "closed", "ping_status": "closed", "template": "", "meta": map[string]any{}}, nil); res.Status != 200 {
+			t.Errorf("the values media keep: %d %s", res.Status, res.Body)
+		}
 		wantError(t, a.do(t, "DELETE", path, "author", nil, nil), 501, "rest_trash_not_supported")
 		stored, _ := db.FindMediaByID(ctx, rawID)
 		if res := a.do(t, "DELETE", path+"?force=true", "author", nil, nil); res.Status != 200 || decode(t, res)["deleted"] != true {

@@ -93,7 +93,7 @@ func (s *schema) json() *schemaJSON {
 // writeArgs are the arguments of a write endpoint, from the schema as
 // WordPress's get_endpoint_args_for_item_schema makes them: writable
 // properties, without context and readonly (nested properties keep
-// theirs), required only on create.
+// theirs), required and defaulted only on create.
 func (s *schema) writeArgs(create bool) map[string]arg {
 	out := map[string]arg{}
 	for name, p := range s.properties {
@@ -102,6 +102,9 @@ func (s *schema) writeArgs(create bool) map[string]arg {
 		}
 		a := arg{prop: p, Required: create && p.required}
 		a.Context, a.Readonly = nil, false
+		if !create {
+			a.Default = nil // WordPress gives defaults to creations only
+		}
 		out[name] = a
 	}
 	return out
@@ -277,7 +280,9 @@ func userSchema() *schema {
 }
 
 func settingsSchema() *schema {
-	s := func(desc, typ string) prop { return prop{Description: desc, Type: typ}.rw() }
+	// WordPress's settings schema gives every setting a default, null
+	// but for the three set below.
+	s := func(desc, typ string) prop { return prop{Description: desc, Type: typ, Default: null}.rw() }
 	return &schema{title: "settings", properties: map[string]prop{
 		"title":                  s("Site title.", "string"),
 		"description":            s("Site tagline.", "string"),
@@ -285,12 +290,12 @@ func settingsSchema() *schema {
 		"timezone":               s("A city in the same timezone as you.", "string"),
 		"date_format":            s("A date format for all date strings.", "string"),
 		"time_format":            s("A time format for all time strings.", "string"),
-		"language":               s("WordPress locale code.", "string"),
-		"posts_per_page":         s("Blog pages show at most.", "integer"),
+		"language":               s("WordPress locale code.", "string").dflt("en_US"),
+		"posts_per_page":         s("Blog pages show at most.", "integer").dflt(10),
 		"default_comment_status": s("Allow people to submit comments on new posts.", "string").enum("open", "closed"),
 		// Kept at one value here: sending it back passes, any other is refused.
 		"start_of_week":       s("A day number of the week that the week should start on.", "integer"),
-		"use_smilies":         s("Convert emoticons like :-) and :-P to graphics on display.", "boolean"),
+		"use_smilies":         s("Convert emoticons like :-) and :-P to graphics on display.", "boolean").dflt(true),
 		"default_category":    s("Default post category.", "integer"),
 		"default_post_format": s("Default post format.", "string"),
 		"show_on_front":       s("What to show on the front page", "string"),
@@ -299,7 +304,7 @@ func settingsSchema() *schema {
 		"default_ping_status": s("Allow link notifications from other blogs (pingbacks and trackbacks) on new articles.", "string").enum("closed"),
 		"site_logo":           s("Site logo.", "integer"),
 		"site_icon":           s("Site icon.", "integer"),
-		"email":               prop{Description: "This address is used for admin purposes, like new user notification.", Type: "string", Format: "email"},
+		"email":               prop{Description: "This address is used for admin purposes, like new user notification.", Type: "string", Format: "email", Default: null},
 	}}
 }
 

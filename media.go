@@ -219,9 +219,11 @@ type MediaFilter struct {
 	IDs        []int64
 	ExcludeIDs []int64
 	UploaderID *int64
-	MimeType   string // "" for any
-	Offset     int
-	Limit      int
+	// ExcludeUploaderIDs drops images these users uploaded.
+	ExcludeUploaderIDs []int64
+	MimeType           string // "" for any
+	Offset             int
+	Limit              int
 }
 
 // MediaUpdate holds the fields to change. Nil fields stay as they are.

@@ -69,6 +69,11 @@ func (db *Media) FindMedia(ctx context.Context, f communique.MediaFilter) ([]*co
 		where = append(where, "m.id NOT IN ("+Placeholders(len(f.ExcludeIDs))+")")
 		args = append(args, Int64Args(f.ExcludeIDs)...)
 	}
+	if len(f.ExcludeUploaderIDs) > 0 {
+		// An image whose uploader is gone has none to exclude it by.
+		where = append(where, "COALESCE(m.uploader_id, 0) NOT IN ("+Placeholders(len(f.ExcludeUploaderIDs))+")")
+		args = append(args, Int64Args(f.ExcludeUploaderIDs)...)
+	}
 	if f.MimeType != "" {
 		where, args = append(where, "m.mime_type = ?"), append(args, f.MimeType)
 	}

@@ -88,6 +88,9 @@ func testMedia(t *testing.T, db *sqlstore.DB) {
 		if total != 2 || list[1].ID != m.ID {
 			t.Fatalf("by MIME type %s = %v", m.MimeType, ids(list))
 		}
+		if list, total, _ = db.FindMedia(ctx, communique.MediaFilter{ExcludeUploaderIDs: []int64{u.ID}}); total != 1 || list[0].ID != second.ID {
+			t.Fatalf("excluding an uploader = %v", ids(list))
+		}
 		if _, total, _ = db.FindMedia(ctx, communique.MediaFilter{MimeType: "video/mp4"}); total != 0 {
 			t.Fatalf("by another MIME type: %d", total)
 		}

@@ -310,6 +310,7 @@ func routes() []route {
 			write: itemWrite(comments, "comment"), delete: args("id", argID("comment"), "force", argForce("Whether to bypass Trash and force deletion.")), schema: comments},
 		route{path: "/wp/v2/media", namespace: "wp/v2",
 			get: listArgs("author", a("Limit result set to posts assigned to specific authors.", "array").items("integer").dflt([]int{}),
+				"author_exclude", a("Ensure result set excludes posts assigned to specific authors.", "array").items("integer").dflt([]int{}),
 				"include", argInclude, "order", argOrder("desc"),
 				"orderby", a("Sort collection by post attribute.", "string").enum("date", "id", "title").dflt("date"),
 				"media_type", a("Limit result set to attachments of a particular media type.", "string").enum("image", "video", "text", "application", "audio").dflt(null),

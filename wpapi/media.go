@@ -137,6 +137,7 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 	if ids, ok := in.ints("include", bad); ok {
 		f.IDs = nonEmpty(ids)
 	}
+	f.ExcludeUploaderIDs, _ = in.ints("author_exclude", bad)
 	mediaType, _ := in.choice("media_type", bad, "image", "video", "text", "application", "audio")
 	in.choice("orderby", bad, "date")
 	in.choice("order", bad, "desc")
@@ -149,7 +150,7 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 	parents, hasParent := in.ints("parent", bad)
 	notParents, _ := in.ints("parent_exclude", bad)
 	unattached := (!hasParent || len(parents) == 0 || slices.Contains(parents, 0)) && !slices.Contains(notParents, 0)
-	in.unsupported(bad, "search", "after", "before", "slug", "author_exclude")
+	in.unsupported(bad, "search", "after", "before", "slug")
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return

@@ -196,6 +196,13 @@ type ArticleFilter struct {
 	// as in WordPress's REST API); given both, an article needs one of each.
 	CategoryIDs []int64
 	TagIDs      []int64
+	// AllCategories and AllTags ask for every one of the CategoryIDs or
+	// TagIDs rather than any (WordPress's "operator": "AND").
+	AllCategories, AllTags bool
+	// CategoryChildren and ExcludeCategoryChildren make CategoryIDs and
+	// ExcludeCategoryIDs bring the categories below them (WordPress's
+	// "include_children").
+	CategoryChildren, ExcludeCategoryChildren bool
 	// AnyTerm, given both CategoryIDs and TagIDs, selects articles with
 	// either (WordPress's tax_relation=OR) rather than one of each.
 	AnyTerm bool

@@ -11,8 +11,10 @@ import (
 
 // Limits on the text a writer attaches to an image.
 const (
-	MaxAltTextLength = 1000
-	MaxCaptionLength = 2000
+	MaxAltTextLength          = 1000
+	MaxCaptionLength          = 2000
+	MaxMediaTitleLength       = 200
+	MaxMediaDescriptionLength = 10000
 )
 
 // Media is an image in the library. The file itself, and its smaller
@@ -33,6 +35,10 @@ type Media struct {
 	Size     int64  `json:"size"`
 	AltText  string `json:"alt_text"`
 	Caption  string `json:"caption"`
+	// Title is the item's name in the library; "" shows the file name
+	// without its extension (DisplayTitle).
+	Title       string `json:"title"`
+	Description string `json:"description"`
 
 	UploaderID int64     `json:"uploader_id"`
 	CreatedAt  time.Time `json:"created_at"`
@@ -48,6 +54,19 @@ type MediaVariant struct {
 	Key      string `json:"key"`
 	MimeType string `json:"mime_type"`
 	Size     int64  `json:"size"`
+}
+
+// DisplayTitle is the title, or the file name without its extension
+// when none was given.
+func (m *Media) DisplayTitle() string {
+	if m.Title != "" {
+		return m.Title
+	}
+	name := m.Filename
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		name = name[:i]
+	}
+	return name
 }
 
 // URL is the public path of the original.
@@ -83,12 +102,16 @@ func (m *Media) SrcSet() string {
 // Validate checks the fields a writer controls.
 func (m *Media) Validate() error {
 	switch {
-	case !ValidText(m.AltText) || !ValidText(m.Caption) || !ValidText(m.Filename):
+	case !ValidText(m.AltText) || !ValidText(m.Caption) || !ValidText(m.Filename) || !ValidText(m.Title) || !ValidText(m.Description):
 		return Errorf(EINVALID, "Text must be valid UTF-8, without NUL characters.")
 	case utf8.RuneCountInString(m.AltText) > MaxAltTextLength:
 		return Errorf(EINVALID, "The alt text is too long (at most %d characters).", MaxAltTextLength)
 	case utf8.RuneCountInString(m.Caption) > MaxCaptionLength:
 		return Errorf(EINVALID, "The caption is too long (at most %d characters).", MaxCaptionLength)
+	case utf8.RuneCountInString(m.Title) > MaxMediaTitleLength:
+		return Errorf(EINVALID, "The title is too long (at most %d characters).", MaxMediaTitleLength)
+	case utf8.RuneCountInString(m.Description) > MaxMediaDescriptionLength:
+		return Errorf(EINVALID, "The description is too long (at most %d characters).", MaxMediaDescriptionLength)
 	case !ValidMediaKey(m.Key):
 		return Errorf(EINVALID, "Invalid media key.")
 	case !mediaTypes[m.MimeType]:
@@ -196,15 +219,19 @@ type MediaFilter struct {
 	IDs        []int64
 	ExcludeIDs []int64
 	UploaderID *int64
-	MimeType   string // "" for any
-	Offset     int
-	Limit      int
+	// ExcludeUploaderIDs drops images these users uploaded.
+	ExcludeUploaderIDs []int64
+	MimeType           string // "" for any
+	Offset             int
+	Limit              int
 }
 
 // MediaUpdate holds the fields to change. Nil fields stay as they are.
 type MediaUpdate struct {
-	AltText *string
-	Caption *string
+	AltText     *string
+	Caption     *string
+	Title       *string
+	Description *string
 }
 
 // MediaService keeps the records of the media library. The files are in
@@ -219,7 +246,7 @@ type MediaService interface {
 	FindMedia(ctx context.Context, filter MediaFilter) ([]*Media, int, error)
 	// CreateMedia records an uploaded image. EINVALID, ECONFLICT.
 	CreateMedia(ctx context.Context, m *Media) error
-	// UpdateMedia changes the alt text or caption. EINVALID when the alt
+	// UpdateMedia changes the alt text, caption, title or description. EINVALID when the alt
 	// text would be emptied while a published article shows the image;
 	// ENOTFOUND.
 	UpdateMedia(ctx context.Context, id int64, upd MediaUpdate) (*Media, error)

@@ -65,6 +65,8 @@ type SearchFilter struct {
 	Type       *string
 	CategoryID *int64 // with its descendants
 	AuthorID   *int64
+	// IDs keeps only these articles; ExcludeIDs drops these.
+	IDs, ExcludeIDs []int64
 	// PublishedFrom (inclusive) and PublishedTo (exclusive) bound the
 	// publication time.
 	PublishedFrom *time.Time

@@ -382,7 +382,7 @@ func (s *Service) create(ctx context.Context, st *communique.Settings, sub Submi
 			return nil, false, refuse(KindToken, MsgToken)
 		}
 	}
-	if err := s.checkParent(ctx, st, c); err != nil {
+	if err := s.checkParent(ctx, st, c, moderator); err != nil {
 		return nil, false, err
 	}
 	// A remote reply has no address or email to pace by; its server
@@ -493,9 +493,11 @@ func (s *Service) avatarHash(c *communique.Comment) string {
 	return s.Avatars.Hash("name:" + c.AuthorName)
 }
 
-// checkParent accepts only an approved comment of the same article, and
-// attaches replies past the deepest level to the deepest allowed comment.
-func (s *Service) checkParent(ctx context.Context, st *communique.Settings, c *communique.Comment) error {
+// checkParent accepts only an approved comment of the same article (or,
+// from a moderator, one held for moderation: WordPress lets them answer
+// what they are about to approve), and attaches replies past the deepest
+// level to the deepest allowed comment.
+func (s *Service) checkParent(ctx context.Context, st *communique.Settings, c *communique.Comment, moderator bool) error {
 	if c.ParentID == 0 {
 		return nil
 	}
@@ -505,7 +507,10 @@ func (s *Service) checkParent(ctx context.Context, st *communique.Settings, c *c
 	var chain []int64
 	for id != 0 && depth <= 64 {
 		p, err := s.Store.FindCommentByID(ctx, id)
-		if err != nil || p.ArticleID != c.ArticleID || (depth == 1 && p.Status != communique.CommentApproved) {
+		if err != nil || p.ArticleID != c.ArticleID {
+			return bad
+		}
+		if replyable := p.Status == communique.CommentApproved || moderator && p.Status == communique.CommentPending; depth == 1 && !replyable {
 			return bad
 		}
 		chain = append(chain, p.ID)

@@ -398,6 +398,23 @@ func TestPostRefusals(t *testing.T) {
 			})
 		}
 
+		t.Run("ModeratorRepliesToHeld", func(t *testing.T) {
+			// A moderator may answer a held comment (WordPress lets them,
+			// as they approve it); spam stays out of reach for them too.
+			sub := e.person("Desk Reply")
+			sub.By, sub.ParentID, sub.SkipToken = e.author, heldParent.ID, true
+			c, err := e.svc.Post(ctx, settings(t), sub)
+			if err != nil {
+				t.Fatalf("moderator reply to a held comment refused: %v", err)
+			}
+			if got := e.find(t, c.ID); got.ParentID != heldParent.ID {
+				t.Errorf("reply parent = %d, want the held comment %d", got.ParentID, heldParent.ID)
+			}
+			sub.ParentID, sub.Text = spamParent.ID, "To the spam."
+			before := e.total(t)
+			c, err = e.svc.Post(ctx, settings(t), sub)
+			wantRefused(t, e, before, c, err, discussion.KindInvalid, "comment_parent", "")
+		})
 		t.Run("URLNormalized", func(t *testing.T) {
 			sub := e.person("Site Owner")
 			sub.URL = "  ann.example/blog  "

@@ -152,16 +152,67 @@ func (db *Articles) articleWhere(ctx context.Context, f communique.ArticleFilter
 	inTerms := func(ids []int64) string {
 		return "a.id IN (SELECT article_id FROM article_terms WHERE term_id IN (" + Placeholders(len(ids)) + "))"
 	}
-	if f.AnyTerm && len(f.CategoryIDs) > 0 && len(f.TagIDs) > 0 {
-		add("("+inTerms(f.CategoryIDs)+" OR "+inTerms(f.TagIDs)+")", append(Int64Args(f.CategoryIDs), Int64Args(f.TagIDs)...)...)
-	} else {
-		for _, ids := range [][]int64{f.CategoryIDs, f.TagIDs} {
-			if len(ids) > 0 {
-				add(inTerms(ids), Int64Args(ids)...)
+	// A taxonomy's condition: any of its ids, or each of them; with
+	// children, an id stands for its category and those below it.
+	groupsOf := func(ids []int64, children bool) ([][]int64, error) {
+		groups := make([][]int64, len(ids))
+		for i, id := range ids {
+			groups[i] = []int64{id}
+			if children {
+				tree, err := db.termAndDescendants(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				groups[i] = tree
 			}
 		}
+		return groups, nil
 	}
-	for _, ids := range [][]int64{f.ExcludeCategoryIDs, f.ExcludeTagIDs} {
+	termCond := func(groups [][]int64, all bool) (string, []any) {
+		if !all || len(groups) < 2 {
+			var ids []int64
+			for _, g := range groups {
+				ids = append(ids, g...)
+			}
+			return inTerms(ids), Int64Args(ids)
+		}
+		conds, args := make([]string, len(groups)), []any{}
+		for i, g := range groups {
+			conds[i] = inTerms(g)
+			args = append(args, Int64Args(g)...)
+		}
+		return "(" + strings.Join(conds, " AND ") + ")", args
+	}
+	catGroups, err := groupsOf(f.CategoryIDs, f.CategoryChildren)
+	if err != nil {
+		return nil, nil, err
+	}
+	tagGroups, _ := groupsOf(f.TagIDs, false)
+	cats, catArgs := termCond(catGroups, f.AllCategories)
+	tags, tagArgs := termCond(tagGroups, f.AllTags)
+	switch {
+	case f.AnyTerm && len(f.CategoryIDs) > 0 && len(f.TagIDs) > 0:
+		add("("+cats+" OR "+tags+")", append(catArgs, tagArgs...)...)
+	default:
+		if len(f.CategoryIDs) > 0 {
+			add(cats, catArgs...)
+		}
+		if len(f.TagIDs) > 0 {
+			add(tags, tagArgs...)
+		}
+	}
+	excludeCats := f.ExcludeCategoryIDs
+	if f.ExcludeCategoryChildren {
+		groups, err := groupsOf(excludeCats, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		excludeCats = nil
+		for _, g := range groups {
+			excludeCats = append(excludeCats, g...)
+		}
+	}
+	for _, ids := range [][]int64{excludeCats, f.ExcludeTagIDs} {
 		if len(ids) > 0 {
 			add("NOT "+inTerms(ids), Int64Args(ids)...)
 		}

@@ -18,13 +18,13 @@ import (
 var _ communique.MediaService = (*Media)(nil)
 
 const mediaColumns = `m.id, m.key, m.filename, m.mime_type, m.width, m.height, m.size, m.alt_text, m.caption,
-	COALESCE(m.uploader_id, 0), m.variants, m.created_at`
+	COALESCE(m.uploader_id, 0), m.variants, m.created_at, m.title, m.description`
 
 func scanMedia(sc interface{ Scan(...any) error }, extra ...any) (*communique.Media, error) {
 	m := &communique.Media{}
 	var variants string
 	dest := []any{&m.ID, &m.Key, &m.Filename, &m.MimeType, &m.Width, &m.Height, &m.Size, &m.AltText, &m.Caption,
-		&m.UploaderID, &variants, scanTime{&m.CreatedAt}}
+		&m.UploaderID, &variants, scanTime{&m.CreatedAt}, &m.Title, &m.Description}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -69,6 +69,11 @@ func (db *Media) FindMedia(ctx context.Context, f communique.MediaFilter) ([]*co
 		where = append(where, "m.id NOT IN ("+Placeholders(len(f.ExcludeIDs))+")")
 		args = append(args, Int64Args(f.ExcludeIDs)...)
 	}
+	if len(f.ExcludeUploaderIDs) > 0 {
+		// An image whose uploader is gone has none to exclude it by.
+		where = append(where, "COALESCE(m.uploader_id, 0) NOT IN ("+Placeholders(len(f.ExcludeUploaderIDs))+")")
+		args = append(args, Int64Args(f.ExcludeUploaderIDs)...)
+	}
 	if f.MimeType != "" {
 		where, args = append(where, "m.mime_type = ?"), append(args, f.MimeType)
 	}
@@ -107,6 +112,7 @@ func (db *Media) FindMedia(ctx context.Context, f communique.MediaFilter) ([]*co
 // CreateMedia records an uploaded image whose files are already stored.
 func (db *Media) CreateMedia(ctx context.Context, m *communique.Media) error {
 	m.AltText, m.Caption = strings.TrimSpace(m.AltText), strings.TrimSpace(m.Caption)
+	m.Title, m.Description = strings.TrimSpace(m.Title), strings.TrimSpace(m.Description)
 	if err := m.Validate(); err != nil {
 		return err
 	}
@@ -125,9 +131,9 @@ func (db *Media) CreateMedia(ctx context.Context, m *communique.Media) error {
 		uploader = m.UploaderID
 	}
 	w := tx.w()
-	err = w.row(ctx, `INSERT INTO media (key, filename, mime_type, width, height, size, alt_text, caption, uploader_id, variants, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		m.Key, m.Filename, m.MimeType, m.Width, m.Height, m.Size, m.AltText, m.Caption, uploader, string(variants), w.t(m.CreatedAt)).Scan(&m.ID)
+	err = w.row(ctx, `INSERT INTO media (key, filename, mime_type, width, height, size, alt_text, caption, uploader_id, variants, created_at, title, description)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		m.Key, m.Filename, m.MimeType, m.Width, m.Height, m.Size, m.AltText, m.Caption, uploader, string(variants), w.t(m.CreatedAt), m.Title, m.Description).Scan(&m.ID)
 	if err != nil {
 		return db.wrap(err, "Image")
 	}
@@ -141,7 +147,7 @@ func nonNil(v []communique.MediaVariant) []communique.MediaVariant {
 	return v
 }
 
-// UpdateMedia changes an image's alt text or caption. Emptying the alt
+// UpdateMedia changes an image's alt text, caption, title or description. Emptying the alt
 // text of an image a live article shows would break the rule publishing
 // enforces, so it is refused.
 func (db *Media) UpdateMedia(ctx context.Context, id int64, upd communique.MediaUpdate) (*communique.Media, error) {
@@ -161,6 +167,12 @@ func (db *Media) UpdateMedia(ctx context.Context, id int64, upd communique.Media
 	if upd.Caption != nil {
 		m.Caption = strings.TrimSpace(*upd.Caption)
 	}
+	if upd.Title != nil {
+		m.Title = strings.TrimSpace(*upd.Title)
+	}
+	if upd.Description != nil {
+		m.Description = strings.TrimSpace(*upd.Description)
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -174,7 +186,8 @@ func (db *Media) UpdateMedia(ctx context.Context, id int64, upd communique.Media
 			return nil, fmt.Errorf("media in use: %w", err)
 		}
 	}
-	if _, err := w.exec(ctx, `UPDATE media SET alt_text = ?, caption = ? WHERE id = ?`, m.AltText, m.Caption, id); err != nil {
+	if _, err := w.exec(ctx, `UPDATE media SET alt_text = ?, caption = ?, title = ?, description = ? WHERE id = ?`,
+		m.AltText, m.Caption, m.Title, m.Description, id); err != nil {
 		return nil, db.wrap(err, "Image")
 	}
 	return m, tx.Commit()

@@ -73,6 +73,11 @@ func (db *Search) SearchArticles(ctx context.Context, f communique.SearchFilter)
 	if cands, err = db.dropProtected(ctx, cands); err != nil {
 		return nil, 0, err
 	}
+	if len(f.IDs) > 0 || len(f.ExcludeIDs) > 0 {
+		cands = slices.DeleteFunc(cands, func(id int64) bool {
+			return len(f.IDs) > 0 && !slices.Contains(f.IDs, id) || slices.Contains(f.ExcludeIDs, id)
+		})
+	}
 	total, offset := len(cands), max(f.Offset, 0)
 	if offset >= total {
 		return nil, total, nil

@@ -210,6 +210,8 @@ var Tables = []Table{
 		{"uploader_id", Int, "users"},
 		{"variants", Text, ""},
 		{"created_at", Time, ""},
+		{"title", Text, ""},
+		{"description", Text, ""},
 	}},
 	{Name: "menu_items", Key: []string{"id"}, Identity: "id", Columns: []Column{
 		{"id", Int, ""},

@@ -88,6 +88,9 @@ func testMedia(t *testing.T, db *sqlstore.DB) {
 		if total != 2 || list[1].ID != m.ID {
 			t.Fatalf("by MIME type %s = %v", m.MimeType, ids(list))
 		}
+		if list, total, _ = db.FindMedia(ctx, communique.MediaFilter{ExcludeUploaderIDs: []int64{u.ID}}); total != 1 || list[0].ID != second.ID {
+			t.Fatalf("excluding an uploader = %v", ids(list))
+		}
 		if _, total, _ = db.FindMedia(ctx, communique.MediaFilter{MimeType: "video/mp4"}); total != 0 {
 			t.Fatalf("by another MIME type: %d", total)
 		}
@@ -107,6 +110,25 @@ func testMedia(t *testing.T, db *sqlstore.DB) {
 		wantCode(t, err, communique.EINVALID)
 		_, err = db.UpdateMedia(ctx, 999999, communique.MediaUpdate{AltText: &alt})
 		wantCode(t, err, communique.ENOTFOUND)
+		// Title and description are kept apart from the alt text; an
+		// empty title shows the file name again.
+		title, desc := " Heron at dawn ", "Taken from the bridge."
+		got, err = db.UpdateMedia(ctx, second.ID, communique.MediaUpdate{Title: &title, Description: &desc})
+		if err != nil || got.Title != "Heron at dawn" || got.Description != desc || got.AltText != alt {
+			t.Fatalf("update title = %+v, %v", got, err)
+		}
+		got, _ = db.FindMediaByID(ctx, second.ID)
+		if got.Title != "Heron at dawn" || got.DisplayTitle() != "Heron at dawn" || got.Description != desc {
+			t.Fatalf("after title update = %+v", got)
+		}
+		empty := ""
+		got, _ = db.UpdateMedia(ctx, second.ID, communique.MediaUpdate{Title: &empty})
+		if got.Title != "" || got.Description != desc || got.DisplayTitle() == "" {
+			t.Fatalf("after emptying the title = %+v (shown as %q)", got, got.DisplayTitle())
+		}
+		longTitle := strings.Repeat("t", communique.MaxMediaTitleLength+1)
+		_, err = db.UpdateMedia(ctx, second.ID, communique.MediaUpdate{Title: &longTitle})
+		wantCode(t, err, communique.EINVALID)
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		for _, bad := range []*communique.Media{

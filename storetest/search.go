@@ -423,6 +423,15 @@ func testSearchWindow(t *testing.T, db *sqlstore.DB) {
 	if total != n || len(hits) != 3 || hits[0].Article.ID != recent.ID {
 		t.Fatalf("total %d, first %q; want %d and the recent title match first", total, titles(hits), n)
 	}
+	// WordPress's include and exclude.
+	hits, total, _ = db.SearchArticles(ctx, communique.SearchFilter{Query: "tide", IDs: []int64{oldest.ID, recent.ID}, Limit: 5})
+	if total != 2 || len(hits) != 2 || hits[0].Article.ID != recent.ID {
+		t.Errorf("include: total %d, %q", total, titles(hits))
+	}
+	hits, total, _ = db.SearchArticles(ctx, communique.SearchFilter{Query: "tide", ExcludeIDs: []int64{recent.ID}, Limit: 3})
+	if total != n-1 || len(hits) != 3 || hits[0].Article.ID == recent.ID {
+		t.Errorf("exclude: total %d, %q", total, titles(hits))
+	}
 	// The oldest title match is outside the window: it comes last.
 	hits, _, _ = db.SearchArticles(ctx, communique.SearchFilter{Query: "tide", Offset: n - 1, Limit: 5})
 	if len(hits) != 1 || hits[0].Article.ID != oldest.ID {

@@ -39,7 +39,8 @@ func (l *Library) AudioVideo(ctx context.Context, r io.Reader, name string, f Fi
 		return nil, l.Refusal(err)
 	}
 	m := &communique.Media{Key: media.NewKey(format), Filename: strings.TrimSuffix(clean, path.Ext(clean)) + "." + format.Ext(),
-		MimeType: format.MimeType(), AltText: strings.TrimSpace(f.AltText), Caption: strings.TrimSpace(f.Caption), UploaderID: f.UploaderID}
+		MimeType: format.MimeType(), AltText: strings.TrimSpace(f.AltText), Caption: strings.TrimSpace(f.Caption),
+		Title: strings.TrimSpace(f.Title), Description: strings.TrimSpace(f.Description), UploaderID: f.UploaderID}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}

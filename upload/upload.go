@@ -35,9 +35,11 @@ type Library struct {
 
 // Fields are what the uploader says about the image.
 type Fields struct {
-	AltText    string
-	Caption    string
-	UploaderID int64
+	AltText     string
+	Caption     string
+	Title       string // "" for the file name
+	Description string
+	UploaderID  int64
 }
 
 // Image checks, cleans and stores the image read from r, with its
@@ -61,7 +63,8 @@ func (l *Library) Image(ctx context.Context, r io.Reader, name string, f Fields)
 	}
 	m := &communique.Media{Key: media.NewKey(img.Format), Filename: img.Name, MimeType: img.Format.MimeType(),
 		Width: img.Width, Height: img.Height, Size: int64(len(img.Data)), AltText: strings.TrimSpace(f.AltText),
-		Caption: strings.TrimSpace(f.Caption), UploaderID: f.UploaderID}
+		Caption: strings.TrimSpace(f.Caption), Title: strings.TrimSpace(f.Title), Description: strings.TrimSpace(f.Description),
+		UploaderID: f.UploaderID}
 	for _, v := range img.Variants {
 		m.Variants = append(m.Variants, communique.MediaVariant{Width: v.Width, Height: v.Height,
 			Key: media.VariantKey(m.Key, v.Width, v.Format), MimeType: v.Format.MimeType(), Size: int64(len(v.Data))})

@@ -109,6 +109,14 @@ type route struct {
 	batch     bool           // batch/v1 takes its writes
 }
 
+// null is an argument's default of null, which WordPress writes out
+// (a nil Default writes none).
+var null = jsonNull{}
+
+type jsonNull struct{}
+
+func (jsonNull) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
+
 func a(desc string, typ any) arg { return arg{prop: prop{Description: desc, Type: typ}} }
 
 // dflt, items, enum and so on, for arguments.
@@ -134,6 +142,25 @@ var (
 
 func argOrder(dflt string) arg {
 	return a("Order sort attribute ascending or descending.", "string").enum("asc", "desc").dflt(dflt)
+}
+
+// argTaxQuery is a taxonomy parameter of the posts' list, in
+// WordPress's two forms (input.taxQuery reads them): a list of term ids,
+// or an object of terms, include_children (categories) and operator (the
+// inclusive forms).
+func argTaxQuery(desc string, children, operator bool) arg {
+	no := false
+	object := prop{Title: "Term ID Taxonomy Query", Description: "Perform an advanced term query.", Type: "object", AdditionalProperties: &no,
+		Properties: map[string]prop{"terms": {Description: "Term IDs.", Type: "array", Items: &prop{Type: "integer"}, Default: []int{}}}}
+	if children {
+		object.Properties["include_children"] = prop{Description: "Whether to include child terms in the terms limiting the result set.", Type: "boolean", Default: false}
+	}
+	if operator {
+		object.Properties["operator"] = prop{Description: "Whether items must be assigned all or any of the specified terms.", Type: "string", Enum: []string{"AND", "OR"}, Default: "OR"}
+	}
+	x := a(desc, []string{"object", "array"})
+	x.OneOf = []prop{{Title: "Term ID List", Description: "Match terms with the listed IDs.", Type: "array", Items: &prop{Type: "integer"}}, object}
+	return x
 }
 
 func argID(what string) arg { return a("Unique identifier for the "+what+".", "integer") }
@@ -193,10 +220,10 @@ func routes() []route {
 			"status", a("Limit result set to posts assigned one or more statuses.", "array").
 				itemEnum("publish", "future", "draft", "pending", "private", "trash", "any").dflt("publish"))
 		if typ == communique.TypePost {
-			get["categories"] = a("Limit result set to items with specific terms assigned in the categories taxonomy.", "array").items("integer")
-			get["tags"] = a("Limit result set to items with specific terms assigned in the tags taxonomy.", "array").items("integer")
-			get["categories_exclude"] = a("Limit result set to items except those with specific terms assigned in the categories taxonomy.", "array").items("integer")
-			get["tags_exclude"] = a("Limit result set to items except those with specific terms assigned in the tags taxonomy.", "array").items("integer")
+			get["categories"] = argTaxQuery("Limit result set to items with specific terms assigned in the categories taxonomy.", true, true)
+			get["tags"] = argTaxQuery("Limit result set to items with specific terms assigned in the tags taxonomy.", false, true)
+			get["categories_exclude"] = argTaxQuery("Limit result set to items except those with specific terms assigned in the categories taxonomy.", true, false)
+			get["tags_exclude"] = argTaxQuery("Limit result set to items except those with specific terms assigned in the tags taxonomy.", false, false)
 			get["sticky"] = a("Limit result set to items that are sticky.", "boolean")
 			get["tax_relation"] = a("Limit result set based on relationship between multiple taxonomies.", "string").enum("AND", "OR")
 		} else {
@@ -226,7 +253,7 @@ func routes() []route {
 		get := listArgs("include", argInclude, "exclude", argExclude, "offset", argOffset, "order", argOrder("asc"),
 			"orderby", a("Sort collection by term attribute.", "string").enum("id", "name", "slug", "count", "description").dflt("name"),
 			"hide_empty", a("Whether to hide terms not assigned to any posts.", "boolean").dflt(false),
-			"post", a("Limit result set to terms assigned to a specific post.", "integer"), "slug", argSlug("terms"))
+			"post", a("Limit result set to terms assigned to a specific post.", "integer").dflt(null), "slug", argSlug("terms"))
 		if base == "categories" {
 			get["parent"] = a("Limit result set to terms assigned to a specific parent.", "integer")
 		}
@@ -251,7 +278,9 @@ func routes() []route {
 			"slug", argSlug("users"),
 			"roles", a("Limit result set to users matching at least one specific role provided. Accepts csv list or single role.", "array").items("string"),
 			"who", a("Limit result set to users who are considered authors.", "string").enum("authors"),
-			"has_published_posts", a("Limit result set to users who have published posts.", "boolean")),
+			// true, or a list of post types: either way, authors of
+			// something published.
+			"has_published_posts", a("Limit result set to users who have published posts.", []string{"boolean", "array"}).itemEnum("post", "page", "attachment")),
 			write: users.writeArgs(true), schema: users},
 		route{path: `/wp/v2/users/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("user"), "context", argContext),
 			write: itemWrite(users, "user"), delete: userDelete(true), schema: users},
@@ -269,7 +298,7 @@ func routes() []route {
 				"post", a("Limit result set to comments assigned to specific post IDs.", "array").items("integer").dflt([]int{}),
 				"status", a("Limit result set to comments assigned a specific status. Requires authorization.", "string").
 					enum("approve", "hold", "spam", "trash", "all").dflt("approve"),
-				"author_email", a("Limit result set to that from a specific author email. Requires authorization.", "string").format("email"),
+				"author_email", a("Limit result set to that from a specific author email. Requires authorization.", "string").format("email").dflt(null),
 				"parent", a("Limit result set to comments of specific parent IDs.", "array").items("integer").dflt([]int{}),
 				"parent_exclude", a("Ensure result set excludes specific parent IDs.", "array").items("integer").dflt([]int{}),
 				"include", argInclude, "exclude", argExclude, "offset", argOffset,
@@ -281,10 +310,12 @@ func routes() []route {
 			write: itemWrite(comments, "comment"), delete: args("id", argID("comment"), "force", argForce("Whether to bypass Trash and force deletion.")), schema: comments},
 		route{path: "/wp/v2/media", namespace: "wp/v2",
 			get: listArgs("author", a("Limit result set to posts assigned to specific authors.", "array").items("integer").dflt([]int{}),
+				"author_exclude", a("Ensure result set excludes posts assigned to specific authors.", "array").items("integer").dflt([]int{}),
 				"include", argInclude, "order", argOrder("desc"),
 				"orderby", a("Sort collection by post attribute.", "string").enum("date", "id", "title").dflt("date"),
-				"media_type", a("Limit result set to attachments of a particular media type.", "string").enum("image"),
-				"mime_type", a("Limit result set to attachments of a particular MIME type.", "string"),
+				"media_type", a("Limit result set to attachments of a particular media type.", "string").enum("image", "video", "text", "application", "audio").dflt(null),
+				"mime_type", a("Limit result set to attachments of a particular MIME type.", "string").dflt(null),
+				"status", a("Limit result set to posts assigned one or more statuses.", "array").itemEnum("inherit").dflt("inherit"),
 				"exclude", argExclude, "offset", argOffset,
 				"parent", a("Limit result set to items with particular parent IDs.", "array").items("integer").dflt([]int{}),
 				"parent_exclude", a("Limit result set to all items except those of a particular parent ID.", "array").items("integer").dflt([]int{})),
@@ -294,14 +325,24 @@ func routes() []route {
 		route{path: "/wp/v2/search", namespace: "wp/v2", get: args("context", a(argContext.Description, "string").enum("view", "embed").dflt("view"),
 			"page", argPage, "per_page", argPerPage, "search", argSearch,
 			"type", a("Limit results to items of an object type.", "string").enum("post", "term").dflt("post"),
+			"include", argInclude, "exclude", a("Ensure result set excludes specific IDs.", "array").items("integer").dflt([]int{}),
 			"subtype", a("Limit results to items of one or more object subtypes.", "array").itemEnum("post", "page", "category", "post_tag", "any").dflt("any"))},
 		route{path: "/wp/v2/settings", namespace: "wp/v2", get: args(), write: settings.writeArgs(false), schema: settings},
 		route{path: "/wp/v2/menus", namespace: "wp/v2", get: listArgs("include", argInclude, "slug", argSlug("terms"),
-			"post", a("Limit result set to terms assigned to a specific post.", "integer")),
+			"post", a("Limit result set to terms assigned to a specific post.", "integer").dflt(null),
+			"exclude", argExclude, "offset", argOffset, "order", argOrder("asc"),
+			"orderby", a("Sort collection by term attribute.", "string").enum("id", "include", "name", "slug", "include_slugs", "term_group", "description", "count").dflt("name"),
+			"hide_empty", a("Whether to hide terms not assigned to any posts.", "boolean").dflt(false)),
 			write: menus.writeArgs(true), schema: menus, batch: true},
 		route{path: `/wp/v2/menus/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("term"), "context", argContext), schema: menus},
 		route{path: "/wp/v2/menu-items", namespace: "wp/v2", get: listArgs("include", argInclude,
-			"menus", a("Limit result set to items with specific terms assigned in the menus taxonomy.", "array").items("integer")), schema: menuItems},
+			"menus", argTaxQuery("Limit result set to items with specific terms assigned in the menus taxonomy.", false, true),
+			"menus_exclude", argTaxQuery("Limit result set to items except those with specific terms assigned in the menus taxonomy.", false, false),
+			"exclude", argExclude, "offset", argOffset, "order", argOrder("asc"),
+			"orderby", a("Sort collection by object attribute.", "string").enum("id", "include", "title", "menu_order").dflt("menu_order"),
+			"menu_order", a("Limit result set to posts with a specific menu_order value.", "integer"),
+			"status", a("Limit result set to posts assigned one or more statuses.", "array").itemEnum("publish", "any").dflt("publish"),
+			"tax_relation", a("Limit result set based on relationship between multiple taxonomies.", "string").enum("AND", "OR")), schema: menuItems},
 		route{path: `/wp/v2/menu-items/(?P<id>[\d]+)`, namespace: "wp/v2", get: args("id", argID("post"), "context", argContext), schema: menuItems},
 		route{path: "/wp/v2/menu-locations", namespace: "wp/v2", get: args("context", argContext)},
 		route{path: `/wp/v2/menu-locations/(?P<location>[\w-]+)`, namespace: "wp/v2",

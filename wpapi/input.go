@@ -29,11 +29,65 @@ func queryInput(r *http.Request) *input {
 	in := &input{query: url.Values{}, body: map[string]any{}}
 	for k, vs := range r.URL.Query() {
 		if i := strings.IndexByte(k, '['); i > 0 && strings.HasSuffix(k, "]") {
-			k = k[:i]
+			base := k[:i]
+			sub, _, _ := strings.Cut(k[i+1:], "]")
+			if taxParams[base] && sub != "" && strings.Trim(sub, "0123456789") != "" {
+				// A taxonomy's object form: categories[terms][]=3 is
+				// "categories.terms".
+				k = base + "." + sub
+			} else {
+				k = base
+			}
 		}
 		in.query[k] = append(in.query[k], vs...)
 	}
 	return in
+}
+
+// taxParams are the posts' (and menu items') list parameters that take WordPress's object
+// form ({terms, include_children, operator}) beside a list of ids.
+var taxParams = map[string]bool{"categories": true, "tags": true, "categories_exclude": true, "tags_exclude": true,
+	"menus": true, "menus_exclude": true}
+
+// taxQuery is a taxonomy parameter of a list of posts: term ids, and
+// whether all of them are needed and categories bring their children.
+type taxQuery struct {
+	ids      []int64
+	all      bool
+	children bool
+}
+
+// taxQuery reads name as a list of ids, or as the object form
+// name[terms], name[include_children], name[operator] (AND or OR).
+func (in *input) taxQuery(name string, bad invalid) (taxQuery, bool) {
+	var q taxQuery
+	object := false
+	for _, sub := range []string{"terms", "include_children", "operator"} {
+		object = object || in.has(name+"."+sub)
+	}
+	if !object {
+		ids, ok := in.ints(name, bad)
+		q.ids = ids
+		return q, ok
+	}
+	q.ids, _ = in.ints(name+".terms", bad)
+	// As WordPress's schema: categories take include_children, and the
+	// inclusive forms an operator.
+	if strings.HasPrefix(name, "categories") {
+		q.children, _ = in.boolean(name+".include_children", bad)
+	} else if in.has(name + ".include_children") {
+		bad[name] = "include_children is not a valid property of Object."
+	}
+	if !strings.HasSuffix(name, "_exclude") {
+		op, _ := in.choice(name+".operator", bad, "OR", "AND")
+		q.all = op == "AND"
+	} else if in.has(name + ".operator") {
+		bad[name] = "operator is not a valid property of Object."
+	}
+	if bad[name+".terms"] != "" || bad[name+".include_children"] != "" || bad[name+".operator"] != "" {
+		bad[name] = name + " is not of type object, array."
+	}
+	return q, true
 }
 
 // readInput reads the query and a JSON or form body.
@@ -295,4 +349,23 @@ func (in *input) unsupported(bad invalid, names ...string) {
 			bad[k] = k + " is not supported by this site."
 		}
 	}
+}
+
+// readMeta checks "meta": an object (or PHP's empty array) whose keys
+// are ignored, as WordPress ignores keys nobody registered; none are
+// registered here.
+func readMeta(in *input, bad invalid) {
+	v, ok := in.get("meta")
+	if !ok {
+		return
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		return
+	case []any:
+		if len(v) == 0 {
+			return
+		}
+	}
+	bad["meta"] = "meta is not of type object."
 }

@@ -73,14 +73,18 @@ func (s *Server) mediaOut(c *caller, m *communique.Media, context string) *media
 	edit := context == contextEdit && communique.CanManageMedia(c.User, m)
 	loc := c.Settings.Location
 	src := c.Base + m.URL()
-	title := strings.TrimSuffix(m.Filename, path.Ext(m.Filename))
-	caption := ""
+	name := strings.TrimSuffix(m.Filename, path.Ext(m.Filename))
+	title := m.DisplayTitle()
+	caption, description := "", ""
 	if m.Caption != "" {
 		caption = "<p>" + html.EscapeString(m.Caption) + "</p>\n"
 	}
+	if m.Description != "" {
+		description = "<p>" + html.EscapeString(m.Description) + "</p>\n"
+	}
 	j := &mediaJSON{ID: m.ID, Date: wpDate(m.CreatedAt, loc), DateGMT: wpDate(m.CreatedAt, time.UTC),
 		GUID: rendered{Rendered: src, Raw: rawIf(edit, src)}, Modified: wpDate(m.CreatedAt, loc), ModifiedGMT: wpDate(m.CreatedAt, time.UTC),
-		Slug: markup.Slugify(title), Status: "inherit", Type: "attachment", Link: src,
+		Slug: markup.Slugify(name), Status: "inherit", Type: "attachment", Link: src,
 		Title: rendered{Rendered: html.EscapeString(title), Raw: rawIf(edit, title)}, Author: m.UploaderID,
 		Caption: rendered{Rendered: caption, Raw: rawIf(edit, m.Caption)}, AltText: m.AltText,
 		MediaType: mediaKind(m.MimeType), MimeType: m.MimeType, SourceURL: src,
@@ -104,7 +108,7 @@ func (s *Server) mediaOut(c *caller, m *communique.Media, context string) *media
 	if context != contextEmbed {
 		empty := ""
 		j.CommentStatus, j.PingStatus, j.Template = "closed", "closed", &empty
-		j.Description = &rendered{Rendered: "", Raw: rawIf(edit, "")}
+		j.Description = &rendered{Rendered: description, Raw: rawIf(edit, m.Description)}
 		j.Meta = noMeta
 	}
 	if edit {
@@ -133,6 +137,7 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 	if ids, ok := in.ints("include", bad); ok {
 		f.IDs = nonEmpty(ids)
 	}
+	f.ExcludeUploaderIDs, _ = in.ints("author_exclude", bad)
 	mediaType, _ := in.choice("media_type", bad, "image", "video", "text", "application", "audio")
 	in.choice("orderby", bad, "date")
 	in.choice("order", bad, "desc")
@@ -145,7 +150,7 @@ func (s *Server) handleMediaList(w http.ResponseWriter, r *http.Request) {
 	parents, hasParent := in.ints("parent", bad)
 	notParents, _ := in.ints("parent_exclude", bad)
 	unattached := (!hasParent || len(parents) == 0 || slices.Contains(parents, 0)) && !slices.Contains(notParents, 0)
-	in.unsupported(bad, "search", "after", "before", "slug", "author_exclude")
+	in.unsupported(bad, "search", "after", "before", "slug")
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -271,11 +276,15 @@ func (s *Server) handleMediaCreate(w http.ResponseWriter, r *http.Request) {
 	bad := invalid{}
 	alt, _ := in.str("alt_text", bad)
 	caption, _ := in.str("caption", bad)
+	title, _ := in.str(titleField, bad)
+	description, _ := in.str("description", bad)
+	readMediaExtras(in, bad)
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	m, err := s.library.Image(r.Context(), file, name, upload.Fields{AltText: alt, Caption: caption, UploaderID: c.User.ID})
+	m, err := s.library.Image(r.Context(), file, name, upload.Fields{AltText: alt, Caption: caption, Title: title,
+		Description: description, UploaderID: c.User.ID})
 	if communique.ErrorCode(err) == communique.EINVALID {
 		s.fail(w, r, badRequest("rest_upload_sideload_error", communique.ErrorMessage(err)))
 		return
@@ -308,9 +317,16 @@ func (s *Server) handleMediaUpdate(w http.ResponseWriter, r *http.Request) {
 	if v, ok := in.str("caption", bad); ok {
 		upd.Caption = &v
 	}
-	for _, k := range []string{"title", "slug", "description", "post", "author", "date", "date_gmt"} {
+	if v, ok := in.str(titleField, bad); ok {
+		upd.Title = &v
+	}
+	if v, ok := in.str("description", bad); ok {
+		upd.Description = &v
+	}
+	readMediaExtras(in, bad)
+	for _, k := range []string{"slug", "post", "author", "date", "date_gmt"} {
 		if in.has(k) {
-			bad[k] = k + " cannot be changed on this site; only alt_text and caption can."
+			bad[k] = k + " cannot be changed on this site; only alt_text, caption, title and description can."
 		}
 	}
 	if err := bad.err(); err != nil {
@@ -386,4 +402,16 @@ func namedSizes(sizes map[string]mediaSize, m *communique.Media) {
 func mediaKind(mimeType string) string {
 	kind, _, _ := strings.Cut(mimeType, "/")
 	return kind
+}
+
+// readMediaExtras checks what WordPress's attachments take and media
+// here cannot change: comments and pings stay closed, there is no
+// template, and meta keys are ignored.
+func readMediaExtras(in *input, bad invalid) {
+	in.choice("comment_status", bad, "closed")
+	in.choice("ping_status", bad, "closed")
+	if v, ok := in.str("template", bad); ok && v != "" {
+		bad["template"] = "template is not one of ."
+	}
+	readMeta(in, bad)
 }

@@ -3,6 +3,8 @@ package wpapi
 import (
 	"html"
 	"net/http"
+	"slices"
+	"sort"
 	"strings"
 
 	"communique"
@@ -125,6 +127,10 @@ func (s *Server) handleMenuList(w http.ResponseWriter, r *http.Request) {
 	slugs, _ := in.strs("slug", bad)
 	include, _ := in.ints("include", bad)
 	item, byItem := in.int("post", bad) // the menu holding a menu item, for items' wp:term links
+	exclude, _ := in.ints("exclude", bad)
+	order, _ := in.choice("order", bad, "asc", "desc")
+	orderby, _ := in.choice("orderby", bad, "name", "id", "include", "slug", "description", "count", "term_group", "include_slugs")
+	hideEmpty, _ := in.boolean("hide_empty", bad)
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -149,9 +155,31 @@ func (s *Server) handleMenuList(w http.ResponseWriter, r *http.Request) {
 		case search != "" && !strings.Contains(strings.ToLower(m.Name), strings.ToLower(search)):
 		case len(slugs) > 0 && !contains(slugs, m.Slug):
 		case len(include) > 0 && !containsID(include, m.ID):
+		case containsID(exclude, m.ID), hideEmpty && len(m.Items) == 0:
 		default:
 			list = append(list, m)
 		}
+	}
+	// By name unless asked otherwise, as WordPress orders terms; a menu
+	// has no description and no term group, so those keep the name order.
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		switch orderby {
+		case "id":
+			return a.ID < b.ID
+		case "slug":
+			return a.Slug < b.Slug
+		case "count":
+			return len(a.Items) < len(b.Items)
+		case "include":
+			return slices.Index(include, a.ID) < slices.Index(include, b.ID)
+		case "include_slugs":
+			return slices.Index(slugs, a.Slug) < slices.Index(slugs, b.Slug)
+		}
+		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+	})
+	if order == "desc" {
+		slices.Reverse(list)
 	}
 	total := len(list)
 	if err := setPaging(w, r, c, pg, total, ""); err != nil {
@@ -290,8 +318,19 @@ func (s *Server) handleMenuItemList(w http.ResponseWriter, r *http.Request) {
 	bad := invalid{}
 	edit := readContext(in, bad) == "edit"
 	pg := readPaging(in, bad)
-	only, _ := in.ints("menus", bad)
+	only, _ := in.taxQuery("menus", bad)
+	notIn, _ := in.taxQuery("menus_exclude", bad)
 	include, _ := in.ints("include", bad)
+	exclude, _ := in.ints("exclude", bad)
+	order, _ := in.choice("order", bad, "asc", "desc")
+	orderby, _ := in.choice("orderby", bad, "menu_order", "id", "title", "include")
+	menuOrder, byOrder := in.int("menu_order", bad)
+	in.choice("tax_relation", bad, "AND", "OR") // one taxonomy: either reads the same
+	// Items are published, never anything else.
+	published := true
+	if statuses, ok := in.strs("status", bad); ok {
+		published = contains(statuses, "publish") || contains(statuses, "any")
+	}
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -307,14 +346,34 @@ func (s *Server) handleMenuItemList(w http.ResponseWriter, r *http.Request) {
 	}
 	var list []pair
 	for _, m := range menus {
-		if len(only) > 0 && !containsID(only, m.ID) {
-			continue
-		}
-		for _, it := range m.Items {
-			if len(include) == 0 || containsID(include, it.ID) {
-				list = append(list, pair{m, it})
+		switch {
+		case !published:
+		// An item is in one menu: it cannot be in all of two.
+		case len(only.ids) > 0 && (!containsID(only.ids, m.ID) || only.all && len(slices.Compact(slices.Sorted(slices.Values(only.ids)))) > 1):
+		case containsID(notIn.ids, m.ID):
+		default:
+			for _, it := range m.Items {
+				if (len(include) == 0 || containsID(include, it.ID)) && !containsID(exclude, it.ID) && (!byOrder || int64(it.Position+1) == menuOrder) {
+					list = append(list, pair{m, it})
+				}
 			}
 		}
+	}
+	// WordPress orders by menu_order within the menus, ascending.
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i].item, list[j].item
+		switch orderby {
+		case "id":
+			return a.ID < b.ID
+		case "title":
+			return strings.ToLower(a.Label) < strings.ToLower(b.Label)
+		case "include":
+			return slices.Index(include, a.ID) < slices.Index(include, b.ID)
+		}
+		return a.Position < b.Position
+	})
+	if order == "desc" {
+		slices.Reverse(list)
 	}
 	total := len(list)
 	if err := setPaging(w, r, c, pg, total, ""); err != nil {

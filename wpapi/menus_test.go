@@ -28,6 +28,13 @@ func TestMenus(t *testing.T) {
 		}
 		a := serve(t, f, wpapi.Config{})
 		id, bridgeItem, linkItem := itoa(main.ID), itoa(main.Items[0].ID), itoa(main.Items[2].ID)
+		ids := func(items ...int) string {
+			var out []string
+			for _, i := range items {
+				out = append(out, `{"id":`+itoa(main.Items[i].ID)+`}`)
+			}
+			return "[" + strings.Join(out, ",") + "]"
+		}
 		cases := []struct {
 			name, method, path, login string
 			body                      any
@@ -58,6 +65,20 @@ func TestMenus(t *testing.T) {
 			{"CreateTaken", "POST", "/wp-json/wp/v2/menus", "admin", map[string]any{"name": "main"}, 400, []string{`"menu_exists"`}},
 			{"Create", "POST", "/wp-json/wp/v2/menus", "admin", map[string]any{"name": "Footer links"}, 201, []string{`"slug":"footer-links"`, `"locations":[]`}},
 			{"CreateKeptTheOther", "GET", "/wp-json/wp/v2/menu-items?menus=" + id, "admin", nil, 200, []string{`"url":"https://example.org/"`}},
+			// WordPress's list parameters, on items and menus.
+			{"ItemsExclude", "GET", "/wp-json/wp/v2/menu-items?_fields=id&exclude=" + bridgeItem, "admin", nil, 200, []string{ids(1, 2)}},
+			{"ItemsDesc", "GET", "/wp-json/wp/v2/menu-items?_fields=id&order=desc", "admin", nil, 200, []string{ids(2, 1, 0)}},
+			{"ItemsByMenuOrder", "GET", "/wp-json/wp/v2/menu-items?_fields=id&menu_order=2", "admin", nil, 200, []string{ids(1)}},
+			{"ItemsOffset", "GET", "/wp-json/wp/v2/menu-items?_fields=id&offset=2", "admin", nil, 200, []string{ids(2)}},
+			{"ItemsObjectForm", "GET", "/wp-json/wp/v2/menu-items?_fields=id&menus[terms]=" + id, "admin", nil, 200, []string{ids(0, 1, 2)}},
+			{"ItemsInAllOfTwoMenus", "GET", "/wp-json/wp/v2/menu-items?menus[terms][]=" + id + "&menus[terms][]=999&menus[operator]=AND", "admin", nil, 200, []string{`[]`}},
+			{"ItemsMenusExclude", "GET", "/wp-json/wp/v2/menu-items?menus_exclude=" + id, "admin", nil, 200, []string{`[]`}},
+			{"ItemsDrafts", "GET", "/wp-json/wp/v2/menu-items?status=draft", "admin", nil, 200, []string{`[]`}},
+			{"ItemsBadOrder", "GET", "/wp-json/wp/v2/menu-items?orderby=random", "admin", nil, 400, []string{`"rest_invalid_param"`}},
+			{"MenusByName", "GET", "/wp-json/wp/v2/menus?_fields=slug", "admin", nil, 200, []string{`[{"slug":"footer-links"},{"slug":"main"}]`}},
+			{"MenusHideEmpty", "GET", "/wp-json/wp/v2/menus?_fields=slug&hide_empty=true", "admin", nil, 200, []string{`[{"slug":"main"}]`}},
+			{"MenusByIDDesc", "GET", "/wp-json/wp/v2/menus?_fields=slug&orderby=id&order=desc", "admin", nil, 200, []string{`[{"slug":"footer-links"},{"slug":"main"}]`}},
+			{"MenusExclude", "GET", "/wp-json/wp/v2/menus?_fields=slug&exclude=" + id, "admin", nil, 200, []string{`[{"slug":"footer-links"}]`}},
 			{"Options", "OPTIONS", "/wp-json/wp/v2/menu-items", "admin", nil, 200, []string{`"title":"nav_menu_item"`, `"type_label":{`}},
 		}
 		for _, tc := range cases {

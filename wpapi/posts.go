@@ -265,11 +265,11 @@ func (s *Server) postsQuery(c *caller, in *input, typ string, bad invalid) (comm
 		}
 	}
 	if typ == communique.TypePost {
-		if ids, ok := in.ints("categories", bad); ok {
-			f.CategoryIDs = nonEmpty(ids)
+		if q, ok := in.taxQuery("categories", bad); ok {
+			f.CategoryIDs, f.AllCategories, f.CategoryChildren = nonEmpty(q.ids), q.all, q.children
 		}
-		if ids, ok := in.ints("tags", bad); ok {
-			f.TagIDs = nonEmpty(ids)
+		if q, ok := in.taxQuery("tags", bad); ok {
+			f.TagIDs, f.AllTags = nonEmpty(q.ids), q.all
 		}
 	}
 	if t, ok := in.date("after", c.Settings.Location, bad); ok {
@@ -316,11 +316,11 @@ func readPostExtras(c *caller, in *input, typ string, f *communique.ArticleFilte
 		}
 	}
 	if typ == communique.TypePost {
-		if ids, ok := in.ints("categories_exclude", bad); ok {
-			f.ExcludeCategoryIDs = ids
+		if q, ok := in.taxQuery("categories_exclude", bad); ok {
+			f.ExcludeCategoryIDs, f.ExcludeCategoryChildren = q.ids, q.children
 		}
-		if ids, ok := in.ints("tags_exclude", bad); ok {
-			f.ExcludeTagIDs = ids
+		if q, ok := in.taxQuery("tags_exclude", bad); ok {
+			f.ExcludeTagIDs = q.ids
 		}
 		if rel, ok := in.choice("tax_relation", bad, "AND", "OR"); ok {
 			f.AnyTerm = rel == "OR"
@@ -551,6 +551,11 @@ func readPostWrite(c *caller, in *input, typ string, current *communique.Article
 	if v, ok := in.str("password", bad); ok {
 		u.Password = &v
 	}
+	// The theme has no page templates: "" (the default) is the only one.
+	if v, ok := in.str("template", bad); ok && v != "" {
+		bad["template"] = "template is not one of ."
+	}
+	readMeta(in, bad)
 	if typ == communique.TypePage {
 		if v, ok := in.int("parent", bad); ok {
 			u.ParentID = &v

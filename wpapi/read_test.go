@@ -153,6 +153,8 @@ func TestFilters(t *testing.T) {
 			{"MediaByMimeType", "", "media?mime_type=image/png", []int64{f.Image.ID}, 1, 1},
 			{"MediaOfOtherMimeType", "", "media?mime_type=image/gif", []int64{}, 0, 0},
 			{"MediaExcluded", "", "media?exclude=" + itoa(f.Image.ID), []int64{}, 0, 0},
+			{"MediaAuthorExcluded", "", "media?author_exclude=" + user("author"), []int64{}, 0, 0},
+			{"MediaOtherAuthorExcluded", "", "media?author_exclude=" + user("editor"), []int64{f.Image.ID}, 1, 1},
 			{"MediaUnattached", "", "media?parent=0", []int64{f.Image.ID}, 1, 1},
 			{"MediaOfAPost", "", "media?parent=" + itoa(f.Articles["bridge"].ID), []int64{}, 0, 0},
 			{"MediaNotUnattached", "", "media?parent_exclude=0", []int64{}, 0, 0},

@@ -12,18 +12,23 @@ import "communique"
 // prop is one node of a JSON schema (draft 4) as WordPress writes them:
 // a resource's property, an endpoint's argument, or what an array holds.
 type prop struct {
-	Description string          `json:"description,omitempty"`
-	Type        any             `json:"type,omitempty"` // "string", or ["string", "null"]
-	Format      string          `json:"format,omitempty"`
-	Enum        []string        `json:"enum,omitempty"`
-	Items       *prop           `json:"items,omitempty"`
-	Properties  map[string]prop `json:"properties,omitempty"`
-	Default     any             `json:"default,omitempty"` // nil: none; 0, false and [] are given
-	Minimum     *int            `json:"minimum,omitempty"`
-	Maximum     *int            `json:"maximum,omitempty"`
-	MaxItems    *int            `json:"maxItems,omitempty"`
-	Context     []string        `json:"context,omitempty"`
-	Readonly    bool            `json:"readonly,omitempty"`
+	Description string `json:"description,omitempty"`
+	Title       string `json:"title,omitempty"`
+	Type        any    `json:"type,omitempty"` // "string", or ["string", "null"]
+	OneOf       []prop `json:"oneOf,omitempty"`
+	// AdditionalProperties is false where an object takes only its
+	// properties.
+	AdditionalProperties *bool           `json:"additionalProperties,omitempty"`
+	Format               string          `json:"format,omitempty"`
+	Enum                 []string        `json:"enum,omitempty"`
+	Items                *prop           `json:"items,omitempty"`
+	Properties           map[string]prop `json:"properties,omitempty"`
+	Default              any             `json:"default,omitempty"` // nil: none; 0, false and [] are given
+	Minimum              *int            `json:"minimum,omitempty"`
+	Maximum              *int            `json:"maximum,omitempty"`
+	MaxItems             *int            `json:"maxItems,omitempty"`
+	Context              []string        `json:"context,omitempty"`
+	Readonly             bool            `json:"readonly,omitempty"`
 
 	writable bool // the write handlers read it
 	required bool // a create needs it
@@ -88,7 +93,7 @@ func (s *schema) json() *schemaJSON {
 // writeArgs are the arguments of a write endpoint, from the schema as
 // WordPress's get_endpoint_args_for_item_schema makes them: writable
 // properties, without context and readonly (nested properties keep
-// theirs), required only on create.
+// theirs), required and defaulted only on create.
 func (s *schema) writeArgs(create bool) map[string]arg {
 	out := map[string]arg{}
 	for name, p := range s.properties {
@@ -97,6 +102,9 @@ func (s *schema) writeArgs(create bool) map[string]arg {
 		}
 		a := arg{prop: p, Required: create && p.required}
 		a.Context, a.Readonly = nil, false
+		if !create {
+			a.Default = nil // WordPress gives defaults to creations only
+		}
 		out[name] = a
 	}
 	return out
@@ -128,7 +136,7 @@ func postSchema(typ string) *schema {
 		"generated_slug":     field("Slug automatically generated from the post title.", "string", ctxEdit).ro(),
 		"permalink_template": field("Permalink template for the post.", "string", ctxEdit).ro(),
 		"meta":               field("Meta fields.", "object", ctxView),
-		"ping_status":        field("Whether or not the post can be pinged.", "string", ctxView).enum("closed"),
+		"ping_status":        field("Whether or not the post can be pinged.", "string", ctxView).enum("open", "closed"),
 		"template":           field("The theme file to use to display the post.", "string", ctxView),
 	}
 	guid := field("The globally unique identifier for the post.", "object", ctxView).with(map[string]prop{
@@ -156,8 +164,14 @@ func postSchema(typ string) *schema {
 	excerpt.Properties["protected"] = field("Whether the excerpt is protected with a password.", "boolean", ctxAll).ro()
 	p["excerpt"] = excerpt
 	p["featured_media"] = field("The ID of the featured media for the post.", "integer", ctxAll).rw()
-	p["password"] = field("A password to protect access to the content and excerpt.", "string", ctxEdit)
-	p["format"] = field("The format for the post.", "string", ctxView).enum("standard")
+	// Read by the write handlers, which refuse a password, a format but
+	// standard and a template but the default, and ignore meta keys
+	// (none is registered), as WordPress ignores unregistered ones.
+	p["password"] = field("A password to protect access to the content and excerpt.", "string", ctxEdit).rw()
+	p["format"] = field("The format for the post.", "string", ctxView).enum("standard").rw()
+	for _, k := range []string{"meta", "ping_status", "template"} {
+		p[k] = p[k].rw()
+	}
 	if typ == communique.TypePage {
 		p["parent"] = field("The ID for the parent of the post.", "integer", ctxView).rw()
 		p["menu_order"] = field("The order of the post in relation to other posts.", "integer", ctxView).rw()
@@ -170,20 +184,17 @@ func postSchema(typ string) *schema {
 }
 
 func attachmentSchema(p map[string]prop) *schema {
-	for _, k := range []string{"date", "date_gmt", "slug", "status", "author", "comment_status"} {
+	for _, k := range []string{"date", "date_gmt", "slug", "status", "author"} {
 		q := p[k]
 		q.writable = false
 		p[k] = q
 	}
-	title := p[titleField]
-	title.writable = false
-	p[titleField] = title
 	caption := rawRendered("The attachment caption.", "Caption for the attachment, as it exists in the database.",
 		"HTML caption for the attachment, transformed for display.", ctxAll).rw()
 	caption.Context = ctxAll
 	p["caption"] = caption
 	description := rawRendered("The attachment description.", "Description for the attachment, as it exists in the database.",
-		"HTML description for the attachment, transformed for display.", ctxView)
+		"HTML description for the attachment, transformed for display.", ctxView).rw()
 	description.Context = ctxView
 	p["description"] = description
 	p["missing_image_sizes"] = field("List of the missing image sizes of the attachment.", "array", ctxEdit).items("string").ro()
@@ -192,6 +203,13 @@ func attachmentSchema(p map[string]prop) *schema {
 	p["mime_type"] = field("The attachment MIME type.", "string", ctxAll).ro()
 	p["media_details"] = field("Details about the media file, specific to its type.", "object", ctxAll).ro()
 	p["post"] = field("The ID for the associated post of the attachment.", "integer", ctxView)
+	// Read by the media write handlers: media take no comments or pings
+	// and have no templates, so only those values pass; meta keys are
+	// ignored (readMeta).
+	p["comment_status"] = field("Whether or not comments are open on the post.", "string", ctxView).enum("closed").rw()
+	p["ping_status"] = field("Whether or not the post can be pinged.", "string", ctxView).enum("closed").rw()
+	p["template"] = field("The theme file to use to display the post.", "string", ctxView).rw()
+	p["meta"] = p["meta"].rw()
 	p["source_url"] = field("URL to the original attachment file.", "string", ctxAll).format("uri").ro()
 	return &schema{title: "attachment", properties: p}
 }
@@ -257,12 +275,14 @@ func userSchema() *schema {
 		"capabilities":       field("All capabilities assigned to the user.", "object", ctxEdit).ro(),
 		"extra_capabilities": field("Any extra capabilities assigned to the user.", "object", ctxEdit).ro(),
 		"avatar_urls":        avatarProp("Avatar URLs for the user."),
-		"meta":               field("Meta fields.", "object", ctxView),
+		"meta":               field("Meta fields.", "object", ctxView).rw(), // checked, keys ignored (readMeta)
 	}}
 }
 
 func settingsSchema() *schema {
-	s := func(desc, typ string) prop { return prop{Description: desc, Type: typ}.rw() }
+	// WordPress's settings schema gives every setting a default, null
+	// but for the three set below.
+	s := func(desc, typ string) prop { return prop{Description: desc, Type: typ, Default: null}.rw() }
 	return &schema{title: "settings", properties: map[string]prop{
 		"title":                  s("Site title.", "string"),
 		"description":            s("Site tagline.", "string"),
@@ -270,12 +290,12 @@ func settingsSchema() *schema {
 		"timezone":               s("A city in the same timezone as you.", "string"),
 		"date_format":            s("A date format for all date strings.", "string"),
 		"time_format":            s("A time format for all time strings.", "string"),
-		"language":               s("WordPress locale code.", "string"),
-		"posts_per_page":         s("Blog pages show at most.", "integer"),
+		"language":               s("WordPress locale code.", "string").dflt("en_US"),
+		"posts_per_page":         s("Blog pages show at most.", "integer").dflt(10),
 		"default_comment_status": s("Allow people to submit comments on new posts.", "string").enum("open", "closed"),
 		// Kept at one value here: sending it back passes, any other is refused.
 		"start_of_week":       s("A day number of the week that the week should start on.", "integer"),
-		"use_smilies":         s("Convert emoticons like :-) and :-P to graphics on display.", "boolean"),
+		"use_smilies":         s("Convert emoticons like :-) and :-P to graphics on display.", "boolean").dflt(true),
 		"default_category":    s("Default post category.", "integer"),
 		"default_post_format": s("Default post format.", "string"),
 		"show_on_front":       s("What to show on the front page", "string"),
@@ -284,7 +304,7 @@ func settingsSchema() *schema {
 		"default_ping_status": s("Allow link notifications from other blogs (pingbacks and trackbacks) on new articles.", "string").enum("closed"),
 		"site_logo":           s("Site logo.", "integer"),
 		"site_icon":           s("Site icon.", "integer"),
-		"email":               prop{Description: "This address is used for admin purposes, like new user notification.", Type: "string", Format: "email"},
+		"email":               prop{Description: "This address is used for admin purposes, like new user notification.", Type: "string", Format: "email", Default: null},
 	}}
 }
 

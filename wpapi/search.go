@@ -58,7 +58,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 			typ = &t
 		}
 	}
-	in.unsupported(bad, "exclude", "include")
+	include, _ := in.ints("include", bad)
+	exclude, _ := in.ints("exclude", bad)
 	if query != "" {
 		if err := communique.SearchQueryError(query); err != nil {
 			bad["search"] = communique.ErrorMessage(err)
@@ -72,7 +73,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	var total int
 	if query == "" {
 		// WordPress lists everything when there is nothing to look for.
-		list, n, err := s.store.FindArticles(r.Context(), communique.ArticleFilter{Type: typ,
+		list, n, err := s.store.FindArticles(r.Context(), communique.ArticleFilter{Type: typ, IDs: include, ExcludeIDs: exclude,
 			Status: []communique.Status{communique.StatusPublished}, Offset: pg.start(), Limit: pg.PerPage})
 		if err != nil {
 			s.fail(w, r, err)
@@ -80,7 +81,8 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		found, total = list, n
 	} else {
-		hits, n, err := s.store.SearchArticles(r.Context(), communique.SearchFilter{Query: query, Type: typ, Offset: pg.start(), Limit: pg.PerPage})
+		hits, n, err := s.store.SearchArticles(r.Context(), communique.SearchFilter{Query: query, Type: typ, IDs: include, ExcludeIDs: exclude,
+			Offset: pg.start(), Limit: pg.PerPage})
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -125,7 +127,8 @@ func (s *Server) searchTerms(w http.ResponseWriter, r *http.Request, c *caller, 
 			}
 		}
 	}
-	in.unsupported(bad, "exclude", "include")
+	include, _ := in.ints("include", bad)
+	exclude, _ := in.ints("exclude", bad)
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -138,6 +141,9 @@ func (s *Server) searchTerms(w http.ResponseWriter, r *http.Request, c *caller, 
 	q := strings.ToLower(strings.TrimSpace(query))
 	var found []*communique.Term
 	for _, t := range terms {
+		if (len(include) > 0 && !containsID(include, t.ID)) || containsID(exclude, t.ID) {
+			continue
+		}
 		if (len(want) == 0 || want[t.Taxonomy]) && strings.Contains(strings.ToLower(t.Name), q) {
 			found = append(found, t)
 		}

@@ -31,6 +31,7 @@ func userChange(in *input, bad invalid) accounts.Change {
 	if v, ok := in.str("password", bad); ok {
 		c.Password = &v
 	}
+	readMeta(in, bad)
 	if roles, ok := in.strs("roles", bad); ok {
 		switch {
 		case len(roles) != 1:

@@ -221,6 +221,10 @@ func TestCommentAndTermFilters(t *testing.T) {
 			{"TypePingback", "/wp-json/wp/v2/comments?type=pingback", []string{`[]`}, []string{`"author_name"`}},
 			{"TermSearch", "/wp-json/wp/v2/search?search=foot&type=term", []string{`"title":"Football"`, `"type":"term"`, `"subtype":"category"`, `/category/sport/football/`}, []string{`"Harbour"`}},
 			{"TermSearchTags", "/wp-json/wp/v2/search?search=r&type=term&subtype=post_tag", []string{`"title":"Harbour"`, `"title":"Ferries"`, `/tag/harbour/`}, []string{`"subtype":"category"`}},
+			{"TermSearchExclude", "/wp-json/wp/v2/search?search=r&type=term&subtype=post_tag&exclude=" + itoa(f.Terms["ferries"].ID), []string{`"title":"Harbour"`}, []string{`"title":"Ferries"`}},
+			{"SearchInclude", "/wp-json/wp/v2/search?search=harbour&include=" + itoa(f.Articles["lighthouse"].ID), []string{`"title":"Lighthouse restored"`}, []string{`"title":"Harbour bridge reopens"`}},
+			{"SearchExclude", "/wp-json/wp/v2/search?search=harbour&exclude=" + itoa(f.Articles["lighthouse"].ID), []string{`"title":"Harbour bridge reopens"`}, []string{`"title":"Lighthouse restored"`}},
+			{"ListInclude", "/wp-json/wp/v2/search?include=" + itoa(f.Articles["cup"].ID), []string{`"title":"Cup final tonight"`}, []string{`"title":"Harbour bridge reopens"`}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				res := a.do(t, "GET", tc.path, "", nil, nil)

@@ -58,6 +58,9 @@ func TestCapabilities(t *testing.T) {
 			{"PageAsEditor", "editor", "POST", "pages", post, 201, ""},
 			{"EditOthersAsAuthor", "author2", "PUT", "posts/" + id("bridge"), map[string]any{"title": "Mine now"}, 403, "rest_cannot_edit"},
 			{"EditOwnAsAuthor", "author", "PATCH", "posts/" + id("bridge"), map[string]any{"title": "Harbour bridge reopens at last"}, 200, ""},
+			{"UnknownTemplate", "author", "PATCH", "posts/" + id("bridge"), map[string]any{"template": "wide.php"}, 400, "rest_invalid_param"},
+			{"DefaultTemplateAndMeta", "author", "PATCH", "posts/" + id("bridge"), map[string]any{"template": "", "meta": map[string]any{"footnotes": ""}, "ping_status": "open"}, 200, ""},
+			{"MetaNotAnObject", "author", "PATCH", "posts/" + id("bridge"), map[string]any{"meta": "x"}, 400, "rest_invalid_param"},
 			{"EditOthersAsEditor", "editor", "POST", "posts/" + id("ferry"), map[string]any{"excerpt": "<b>Earlier</b> boats"}, 200, ""},
 			{"EditPublishedAsContributor", "contrib", "POST", "posts/" + id("bridge"), map[string]any{"title": "x"}, 403, "rest_cannot_edit"},
 			{"EditOwnPendingAsContributor", "contrib", "POST", "posts/" + id("pitch"), map[string]any{"title": "A bigger marina"}, 200, ""},
@@ -363,6 +366,31 @@ func TestMediaWrites(t *testing.T) {
 		}
 
 		path := "/wp-json/wp/v2/media/" + strconv.FormatInt(rawID, 10)
+		// Title and description are editable, as in WordPress, and
+		// escaped where they are rendered; the file name stands in for an
+		// emptied title.
+		res = a.do(t, "POST", path, "author", map[string]any{"title": map[string]any{"raw": "Boats <at> dawn"}, "description": "Two & a dinghy"}, nil)
+		if m := decode(t, res); res.Status != 200 || rendered(m, "title", "raw") != "Boats <at> dawn" ||
+			rendered(m, "title", "rendered") != "Boats &lt;at&gt; dawn" || rendered(m, "description", "raw") != "Two & a dinghy" ||
+			rendered(m, "description", "rendered") != "<p>Two &amp; a dinghy</p>\n" {
+			t.Fatalf("title and description: %d %s", res.Status, res.Body)
+		}
+		if m := decode(t, a.do(t, "GET", path, "", nil, nil)); rendered(m, "title", "rendered") != "Boats &lt;at&gt; dawn" || m["slug"] != "boats" {
+			t.Errorf("read back: title %q, slug %v", rendered(m, "title", "rendered"), m["slug"])
+		}
+		res = a.do(t, "POST", path, "author", map[string]any{"title": ""}, nil)
+		if m := decode(t, res); res.Status != 200 || rendered(m, "title", "rendered") != "boats" {
+			t.Errorf("emptied title: %d %s", res.Status, res.Body)
+		}
+		wantError(t, a.do(t, "POST", path, "author", map[string]any{"title": strings.Repeat("t", communique.MaxMediaTitleLength+1)}, nil), 400, "rest_invalid_param")
+		wantError(t, a.do(t, "POST", path, "author2", map[string]any{"title": "Mine"}, nil), 403, "rest_cannot_edit")
+		wantError(t, a.do(t, "POST", path, "author", map[string]any{"slug": "x"}, nil), 400, "rest_invalid_param")
+		// What media cannot change is checked, not ignored.
+		wantError(t, a.do(t, "POST", path, "author", map[string]any{"comment_status": "open"}, nil), 400, "rest_invalid_param")
+		wantError(t, a.do(t, "POST", path, "author", map[string]any{"template": "wide.php"}, nil), 400, "rest_invalid_param")
+		if res := a.do(t, "POST", path, "author", map[string]any{"comment_status": "closed", "ping_status": "closed", "template": "", "meta": map[string]any{}}, nil); res.Status != 200 {
+			t.Errorf("the values media keep: %d %s", res.Status, res.Body)
+		}
 		wantError(t, a.do(t, "DELETE", path, "author", nil, nil), 501, "rest_trash_not_supported")
 		stored, _ := db.FindMediaByID(ctx, rawID)
 		if res := a.do(t, "DELETE", path+"?force=true", "author", nil, nil); res.Status != 200 || decode(t, res)["deleted"] != true {

@@ -235,10 +235,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.messages = i18n.Builtin()
 	}
 	maps.Copy(funcs, s.messages.For(i18n.Default).Funcs())
+	funcs["why"] = whyHeld(s.messages.For(i18n.Default))
 	if s.views, err = httpkit.ParseViews(embedded, funcs, nil, views); err != nil {
 		return nil, fmt.Errorf("admin: %w", err)
 	}
-	s.views.Localize(func(lang string) template.FuncMap { return s.messages.For(lang).Funcs() })
+	s.views.Localize(func(lang string) template.FuncMap {
+		l := s.messages.For(lang)
+		f := l.Funcs()
+		f["why"] = whyHeld(l)
+		return f
+	})
 	return s, nil
 }
 

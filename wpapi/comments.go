@@ -155,7 +155,8 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	byAuthor := in.has("author") || in.has("author_exclude")
-	in.unsupported(bad, "search", "after", "password")
+	in.unsupported(bad, "search", "after")
+	password, _ := in.str("password", bad)
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)
 		return
@@ -175,18 +176,22 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, forbidden(c, "rest_forbidden_context", "Sorry, you are not allowed to edit comments."))
 		return
 	}
+	// A protected post's comments are listed, as in WordPress, to whoever
+	// gives its password (or may edit it), when that post alone is asked for.
+	unlocked := false
 	if f.ArticleID != nil {
 		a, err := s.store.FindArticleByID(r.Context(), *f.ArticleID)
-		if err == nil && !s.canRead(c, a) {
+		if err == nil && (!s.canRead(c, a) || !canReadProtected(c, a, password)) {
 			s.fail(w, r, forbidden(c, "rest_cannot_read_post", "Sorry, you are not allowed to read the post for this comment."))
 			return
 		} else if err != nil && communique.ErrorCode(err) != communique.ENOTFOUND {
 			s.fail(w, r, err)
 			return
 		}
+		unlocked = err == nil && a.Protected()
 	}
 	// Private columns leave the store only for moderators.
-	f.Private, f.PublishedOnly = moderator, !moderator
+	f.Private, f.PublishedOnly = moderator, !moderator && !unlocked
 	f.Offset, f.Limit = pg.start(), pg.PerPage
 	list, total, err := s.store.FindComments(r.Context(), f)
 	if err != nil {

@@ -97,6 +97,22 @@ func TestPrivateAndProtectedPosts(t *testing.T) {
 		if res := a.do(t, "POST", "/wp-json/wp/v2/comments", "", map[string]any{"post": prot, "content": "Let me in", "author_name": "Bob", "author_email": "bob@example.com"}, nil); res.Status < 400 {
 			t.Errorf("an anonymous comment on the protected post = %d", res.Status)
 		}
+		// Its comments are listed to whoever gives the password, as in
+		// WordPress, and to nobody else.
+		if res := a.do(t, "POST", "/wp-json/wp/v2/comments", "editor", map[string]any{"post": prot, "content": "BEHINDTHEDOOR", "status": "approved"}, nil); res.Status != 201 {
+			t.Fatalf("the editor's comment on the protected post = %d %s", res.Status, res.Body)
+		}
+		for _, q := range []string{"?post=" + prot, "?post=" + prot + "&password=nope"} {
+			if res := a.do(t, "GET", "/wp-json/wp/v2/comments"+q, "", nil, nil); res.Status != 401 || !strings.Contains(res.Body, "rest_cannot_read_post") || strings.Contains(res.Body, "BEHINDTHEDOOR") {
+				t.Errorf("comments%s for a reader = %d %s", q, res.Status, res.Body)
+			}
+		}
+		if res := a.do(t, "GET", "/wp-json/wp/v2/comments?post="+prot+"&password=open+sesame", "", nil, nil); res.Status != 200 || !strings.Contains(res.Body, "BEHINDTHEDOOR") {
+			t.Errorf("comments with the password = %d %s", res.Status, res.Body)
+		}
+		if res := a.do(t, "GET", "/wp-json/wp/v2/comments", "", nil, nil); res.Status != 200 || strings.Contains(res.Body, "BEHINDTHEDOOR") {
+			t.Errorf("all comments for a reader = %d, showing the protected post's", res.Status)
+		}
 		// Removing the password opens it.
 		if res := a.do(t, "POST", "/wp-json/wp/v2/posts/"+prot, "editor", map[string]any{"password": ""}, nil); res.Status != 200 {
 			t.Fatalf("remove password = %d %s", res.Status, res.Body)

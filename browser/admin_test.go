@@ -40,11 +40,17 @@ const newsroomPassword = "a newsroom password"
 type shiftedClock struct {
 	mu     sync.Mutex
 	offset time.Duration
+	// stopped, when set, stands in for the real time: the clock then
+	// moves only when the test moves it, however slowly the browser runs.
+	stopped time.Time
 }
 
 func (c *shiftedClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.stopped.IsZero() {
+		return c.stopped.Add(c.offset)
+	}
 	return time.Now().Add(c.offset)
 }
 

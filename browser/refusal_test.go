@@ -26,8 +26,9 @@ import (
 
 // refusalSite serves one article with the comment rules a real site has
 // (a reader takes at least 5 seconds to post; a commenter waits a minute
-// between two comments) on a clock the test moves, so "too fast" and
-// "too soon" never depend on how busy the machine is.
+// between two comments) on a stopped clock that only the test moves, so
+// "too fast" and "too soon" never depend on how busy the machine is (a
+// phone's form typed at load 14 once took longer than the 5 seconds).
 type refusalSite struct {
 	URL, Path string
 	db        *sqlstore.DB
@@ -37,7 +38,7 @@ type refusalSite struct {
 func newRefusalSite(t *testing.T, db *sqlstore.DB) *refusalSite {
 	t.Helper()
 	ctx := context.Background()
-	clock := &shiftedClock{}
+	clock := &shiftedClock{stopped: time.Now()}
 	db.Now = clock.Now
 	editor := storetest.MustCreateUser(t, db, "marta", communique.RoleEditor)
 	a := &communique.Article{Title: sampleArticles[0].title, Source: sampleArticles[0].body, AuthorID: editor.ID,

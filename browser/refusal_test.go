@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"communique"
@@ -234,11 +235,30 @@ func refusals(t *testing.T, site *refusalSite, tab, other context.Context, tag, 
 		t.Helper()
 		count := countRefusalComments(t, site)
 		refusedAt := run(t, tab, chromedp.Location())
-		for _, step := range []struct{ js, want string }{{"history.back()", article}, {"history.forward()", refusedAt}} {
-			eval[bool](t, tab, step.js+"; true")
+		for _, step := range []struct {
+			js    string
+			delta int64
+			want  string
+		}{{"Back", -1, article}, {"Forward", 1, refusedAt}} {
+			// The browser's own Back and Forward, through DevTools: a
+			// script's history.back() can be replaced by a page restored
+			// from the back-forward cache before it answers, and a page
+			// without JavaScript runs none.
+			hist := run(t, tab, chromedp.NavigationEntries())
+			i := hist.CurrentIndex + step.delta
+			if i < 0 || i >= int64(len(hist.Entries)) {
+				t.Fatalf("%s: no history entry for %s", what, step.js)
+			}
+			if _, err := chromedp.Call(tab, page.NavigateToHistoryEntry, page.NavigateToHistoryEntryParams{EntryID: hist.Entries[i].ID}); err != nil {
+				t.Fatalf("%s: %s: %v", what, step.js, err)
+			}
 			loc := ""
 			for range 100 { // the page comes from the cache or the server
-				if loc = eval[string](t, tab, `document.readyState === 'complete' ? location.href : ''`); loc == step.want {
+				// A look taken while the page changes fails; the next one tells.
+				c, cancel := context.WithTimeout(tab, 5*time.Second)
+				got, err := chromedp.Run(c, chromedp.Evaluate[string](`document.readyState === 'complete' ? location.href : ''`))
+				cancel()
+				if loc = got; err == nil && loc == step.want {
 					break
 				}
 				time.Sleep(100 * time.Millisecond)

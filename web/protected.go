@@ -149,14 +149,5 @@ func (s *Server) lockedArticle(w http.ResponseWriter, r *http.Request, st *site,
 	data.Description = v.Summary
 	s.articleHead(r.Context(), st, &data.pageData, v)
 	s.fillPageFrom(r, st, &data.pageData, v.Title, want)
-	view := "article"
-	if v.Type == communique.TypePage {
-		view = "page"
-	}
-	status := http.StatusOK
-	if opts.status != 0 {
-		status = opts.status
-		data.NoIndex = true
-	}
-	s.render(w, r, status, view, data)
+	s.renderArticle(w, r, v.Type, data, opts)
 }

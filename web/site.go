@@ -867,8 +867,14 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request, st *site, a *co
 	if d.First {
 		data.Title = "Error: " + v.Title // what a screen reader hears first
 	}
+	s.renderArticle(w, r, a.Type, data, opts)
+}
+
+// renderArticle writes an article's or a page's template, with the status
+// the caller asked for (a refused comment's 400 is never indexed).
+func (s *Server) renderArticle(w http.ResponseWriter, r *http.Request, typ string, data articlePage, opts articleOptions) {
 	view := "article"
-	if a.Type == communique.TypePage {
+	if typ == communique.TypePage {
 		view = "page"
 	}
 	status := http.StatusOK
